@@ -1,0 +1,62 @@
+# make run   — set up .venv, migrate the SQLite database in instance/, load demo data, serve :5000
+# make test  — lint and the whole test suite (SQLite, then PostgreSQL when reachable)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A Python 3.12 or newer: PYTHON=... wins; else the first suitable one found (pyenv included).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
+	for v in "" 3.13.0 3.12.1; do \
+	  p=$$(PYENV_VERSION=$$v command -v $$c 2>/dev/null) || continue; \
+	  PYENV_VERSION=$$v $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	    && { echo "env PYENV_VERSION=$$v $$p"; exit 0; }; \
+	done; done)
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app fairapp
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help run test test-sqlite test-postgres lint bench vendor translations extract-messages clean
+
+help:
+	@echo "make run    serve the app with demo data on http://127.0.0.1:5000"
+	@echo "make test   lint and run the whole test suite"
+	@echo "make bench  run the benchmarks and print figures"
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer not found; set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(STAMP)
+	@$(BIN)/pybabel compile --quiet -d fairapp/translations -D messages 2>/dev/null || \
+	  $(BIN)/pybabel compile -d fairapp/translations -D messages
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fairapp/translations/messages.pot --sort-by-file --no-wrap .
+	$(BIN)/pybabel update -i fairapp/translations/messages.pot -d fairapp/translations --no-wrap --ignore-obsolete
+
+vendor: $(STAMP)
+	$(BIN)/python scripts/vendor.py
+
+run: $(STAMP) translations
+	FAIRAPP_ENV=development $(FLASK) db upgrade
+	FAIRAPP_ENV=development $(FLASK) geo load
+	FAIRAPP_ENV=development $(FLASK) seed-demo --if-empty
+	FAIRAPP_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: $(STAMP)
+	$(BIN)/ruff check fairapp tests bench scripts
+
+test: lint translations
+	$(BIN)/python scripts/run_tests.py
+
+bench: $(STAMP) translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

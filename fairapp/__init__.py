@@ -1,0 +1,82 @@
+"""fairapp: mobile job fairs for Vietnamese wards and communes."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application. Configuration, extensions, blueprints, CLI and error handlers;
+    no database work happens here."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FAIRAPP_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from fairapp import config
+
+    config.load(app, test_config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from fairapp import errors, i18n, security
+
+    errors.register(app)
+    i18n.register(app)
+    security.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import fairapp.models  # noqa: F401  (every table on the metadata, for Alembic)
+    from fairapp import database
+    from fairapp.auth import session as auth_session
+    from fairapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from fairapp.i18n import select_locale
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        for key, value in database.sqlite_engine_options(app).items():
+            options.setdefault(key, value)
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            database.configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    auth_session.init_app(app, login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fairapp.api import init_api
+    from fairapp.audit.views import bp as audit_bp
+    from fairapp.auth.views import bp as auth_bp
+    from fairapp.geo.views import bp as geo_bp
+    from fairapp.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, audit_bp, geo_bp):
+        app.register_blueprint(blueprint)
+    init_api(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from fairapp.auth.cli import users_cli
+    from fairapp.demo.cli import seed_demo_command
+    from fairapp.geo.cli import geo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(geo_cli)
+    app.cli.add_command(seed_demo_command)

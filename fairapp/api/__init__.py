@@ -1,0 +1,54 @@
+"""The JSON API under /api/v1: flask-smorest blueprints whose marshmallow schemas both validate
+requests and generate the OpenAPI document at /api/v1/openapi.json."""
+
+from flask import Flask, request, session
+from flask_smorest import Api
+
+from fairapp.auth.access import declare_endpoint
+from fairapp.auth.session import bearer_secret
+from fairapp.extensions import csrf
+
+PREFIX = "/api/v1"
+
+
+class FairApi(Api):
+    """flask-smorest's Api without its own error handler: fairapp.errors answers for every route."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = FairApi()
+
+
+def _api_blueprints():
+    from fairapp.api.meta import blp as meta_blp
+    from fairapp.geo.api import blp as geo_blp
+
+    return [meta_blp, geo_blp]
+
+
+def init_api(app: Flask) -> None:
+    api.init_app(app, spec_kwargs={
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "flask --app fairapp users token EMAIL"},
+        }},
+        "security": [{"bearer": []}],
+    })
+    for blueprint in _api_blueprints():
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))
+    # The spec itself is public; flask-smorest registers it, so its rule is declared here.
+    for endpoint in app.view_functions:
+        if endpoint.startswith("api-docs."):
+            declare_endpoint(app, endpoint, "public")
+
+    @app.before_request
+    def _csrf_for_cookie_sessions():
+        """API calls made with a session cookie (the scanner pages) need the CSRF header;
+        calls with a bearer token cannot be forged by another site and need none."""
+        if (request.path.startswith(PREFIX + "/")
+                and request.method not in ("GET", "HEAD", "OPTIONS")
+                and bearer_secret() is None and session.get("_user_id")):
+            csrf.protect()

@@ -1,0 +1,35 @@
+"""Writing the audit log. Every entry is added to the caller's transaction; nothing is committed here."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from fairapp.audit.models import AuditEntry
+from fairapp.extensions import db
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from; views build it, services pass it on."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+SYSTEM = Origin()
+
+
+def record(action: str, *, actor=None, target=None, origin: Origin = SYSTEM,
+           actor_label: str | None = None, details: dict[str, Any] | None = None) -> AuditEntry:
+    """Append one entry. `target` is any model with an `id`; its table names the object type."""
+    entry = AuditEntry(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        actor_label=actor_label or (actor.login_name if actor is not None else "system"),
+        object_type=getattr(target, "__tablename__", None),
+        object_id=str(target.id) if target is not None else None,
+        ip=origin.ip,
+        user_agent=(origin.user_agent or "")[:300] or None,
+        details=details or {},
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,53 @@
+"""flask --app fairapp users create EMAIL --role ROLE --password PW; users token EMAIL."""
+
+import click
+from flask.cli import AppGroup
+
+from fairapp.auth import services
+from fairapp.errors import DomainError
+from fairapp.extensions import db
+
+users_cli = AppGroup("users", help="Accounts and API tokens.")
+
+
+def _fail(error: DomainError) -> None:
+    db.session.rollback()
+    details = "; ".join(f"{field}: {text}" for field, text in error.fields.items())
+    raise click.ClickException(f"{error.message}" + (f" ({details})" if details else ""))
+
+
+@users_cli.command("create")
+@click.argument("login")
+@click.option("--role", required=True,
+              type=click.Choice(["admin", "organiser", "gate", "employer", "school"]))
+@click.option("--password", required=True)
+@click.option("--name", "full_name", default=None, help="Full name (default: the login).")
+@click.option("--phone", default=None)
+@click.option("--ward", "wards", multiple=True, help="Ward code an organiser may act in.")
+@click.option("--employer-id", type=int, default=None)
+@click.option("--school-id", type=int, default=None)
+def create_command(login, role, password, full_name, phone, wards, employer_id, school_id):
+    """Create an account that signs in with LOGIN (an email, or a phone number)."""
+    email = login if "@" in login else None
+    phone = phone or (None if email else login)
+    try:
+        user = services.create_user(email=email, phone=phone, full_name=full_name or login,
+                                    role=role, password=password, ward_codes=wards,
+                                    employer_id=employer_id, school_id=school_id)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"created user {user.id} ({user.role.value}) {user.login_name}")
+
+
+@users_cli.command("token")
+@click.argument("login")
+@click.option("--name", default="cli", help="A label to tell tokens apart.")
+def token_command(login, name):
+    """Print a new API token for LOGIN, alone on its line."""
+    user = services.find_by_login(login)
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account {login}")
+    _token, secret = services.issue_token(user, name)
+    db.session.commit()
+    click.echo(secret)

@@ -1,0 +1,98 @@
+"""Accounts, roles, the wards an organiser may act in, and API tokens."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fairapp.db import intpk, utc_created
+from fairapp.extensions import db
+from fairapp.geo.models import Ward
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    GATE = "gate"
+    EMPLOYER = "employer"
+    SCHOOL = "school"
+
+
+user_wards = sa.Table(
+    "user_wards",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("ward_code", sa.ForeignKey("wards.code"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+
+    # Identity: sign-in by email or phone; both unique, stored normalised (lower case / E.164 digits)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+
+    # Authority
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    employer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employers.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    wards: Mapped[list[Ward]] = relationship(secondary=user_wards)
+
+    # Credentials and state
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password reset or deactivation: every session and device signed in before is out.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[utc_created]
+    last_login_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login: the session holds id and version together
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def login_name(self) -> str:
+        return self.email or self.phone or str(self.id)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in roles
+
+    @property
+    def ward_codes(self) -> set[str]:
+        return {ward.code for ward in self.wards}
+
+    def may_act_in_ward(self, ward_code: str) -> bool:
+        """Admins act everywhere; organisers in their wards, or everywhere if none are set."""
+        if self.role == Role.ADMIN:
+            return True
+        if self.role != Role.ORGANISER:
+            return False
+        return not self.wards or ward_code in self.ward_codes
+
+
+class ApiToken(db.Model):
+    """A bearer token for the API. Only a SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))  # shown in lists to tell tokens apart
+    created_at: Mapped[utc_created]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

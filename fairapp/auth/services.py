@@ -1,0 +1,255 @@
+"""Accounts: sign-in, user administration and API tokens. Services flush; the caller commits."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.auth.models import ApiToken, Role, User
+from fairapp.db import utcnow
+from fairapp.errors import Conflict, DomainError, ValidationError
+from fairapp.extensions import db
+from fairapp.geo.models import Ward
+from fairapp.phones import normalise_mobile
+from fairapp.text import clean_name
+
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "fa_"
+# A token's last use is written at most this often, so busy scanners do not write on every scan.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+# Token use is audited once per this much idle time: each "session" of use leaves one entry.
+TOKEN_AUDIT_INTERVAL = timedelta(hours=1)
+
+# A fixed hash to compare against when no account matches, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+class InvalidLogin(DomainError):
+    code = "invalid_login"
+    status = 401
+    message = _l("Email/số điện thoại hoặc mật khẩu không đúng.")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def normalise_login(login: str) -> str:
+    """An email in lower case, or a phone number in its national form; else the trimmed text."""
+    login = (login or "").strip()
+    if "@" in login:
+        return login.lower()
+    return normalise_mobile(login) or login
+
+
+def find_by_login(login: str) -> User | None:
+    key = normalise_login(login)
+    if not key:
+        return None
+    column = User.email if "@" in key else User.phone
+    return db.session.scalar(sa.select(User).where(column == key))
+
+
+def authenticate(login: str, password: str, *, origin: Origin = SYSTEM,
+                 now: datetime | None = None) -> User:
+    """Return the active user with this login and password, or raise InvalidLogin.
+
+    The same error, and about the same time, for an unknown login, a wrong password and an
+    inactive account, so that nobody can learn which accounts exist."""
+    user = find_by_login(login)
+    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is None or not password_ok or not user.active:
+        record("auth.login_failed", actor=user, origin=origin,
+               actor_label=(login or "")[:254] if user is None else None,
+               details={"reason": "unknown" if user is None else
+                        ("inactive" if password_ok else "password")})
+        db.session.flush()
+        raise InvalidLogin()
+    user.last_login_at = now or utcnow()
+    record("auth.login", actor=user, target=user, origin=origin)
+    db.session.flush()
+    return user
+
+
+# ---------------------------------------------------------------- user administration
+
+def _clean_fields(email, phone, full_name, role, password, *, require_password: bool):
+    errors = {}
+    email_norm = None
+    if email:
+        try:
+            email_norm = validate_email(email.strip(), check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            errors["email"] = _l("Email không hợp lệ.")
+    phone_norm = None
+    if phone:
+        phone_norm = normalise_mobile(phone)
+        if phone_norm is None:
+            errors["phone"] = _l("Số điện thoại di động Việt Nam phải có 10 chữ số, ví dụ 0912345678.")
+    if not email and not phone:
+        errors["email"] = _l("Cần có email hoặc số điện thoại để đăng nhập.")
+    name = clean_name(full_name)
+    if not name:
+        errors["full_name"] = _l("Vui lòng nhập họ và tên.")
+    if role not in {r.value for r in Role}:
+        errors["role"] = _l("Vai trò không hợp lệ.")
+    if (require_password or password) and len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = _l("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH)
+    if errors:
+        raise ValidationError(fields=errors)
+    return email_norm, phone_norm, name
+
+
+def _check_unique(email: str | None, phone: str | None, exclude_id: int | None = None) -> None:
+    errors = {}
+    for field, column, value in (("email", User.email, email), ("phone", User.phone, phone)):
+        if value is None:
+            continue
+        query = sa.select(User.id).where(column == value)
+        if exclude_id:
+            query = query.where(User.id != exclude_id)
+        if db.session.scalar(query) is not None:
+            errors[field] = _l("Đã có tài khoản dùng thông tin này.")
+    if errors:
+        raise Conflict(code="account_exists", fields=errors,
+                       message=_l("Đã có tài khoản dùng email hoặc số điện thoại này."))
+
+
+def _wards(codes) -> list[Ward]:
+    codes = sorted(set(codes or []))
+    if not codes:
+        return []
+    wards = db.session.scalars(sa.select(Ward).where(Ward.code.in_(codes))).all()
+    unknown = set(codes) - {w.code for w in wards}
+    if unknown:
+        raise ValidationError(fields={"ward_codes": _l("Không có phường/xã mã %(codes)s.",
+                                                       codes=", ".join(sorted(unknown)))})
+    return list(wards)
+
+
+def create_user(*, email: str | None, phone: str | None = None, full_name: str, role: str,
+                password: str, ward_codes=(), employer_id: int | None = None,
+                school_id: int | None = None, by: User | None = None,
+                origin: Origin = SYSTEM) -> User:
+    """Create an account. Raises validation_error or account_exists."""
+    email, phone, name = _clean_fields(email, phone, full_name, role, password,
+                                       require_password=True)
+    _check_unique(email, phone)
+    user = User(email=email, phone=phone, full_name=name, role=Role(role),
+                password_hash=hash_password(password), employer_id=employer_id,
+                school_id=school_id, wards=_wards(ward_codes) if role == Role.ORGANISER else [])
+    db.session.add(user)
+    _flush_unique(email, phone)
+    record("user.create", actor=by, target=user, origin=origin,
+           details={"role": user.role.value, "wards": sorted(user.ward_codes)})
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, *, email: str | None, phone: str | None, full_name: str, role: str,
+                ward_codes=(), active: bool = True, by: User | None = None,
+                origin: Origin = SYSTEM) -> User:
+    """Change an account's details, role, wards or active flag. Deactivation signs it out."""
+    email, phone, name = _clean_fields(email, phone, full_name, role, None, require_password=False)
+    _check_unique(email, phone, exclude_id=user.id)
+    before = _snapshot(user)
+    user.email, user.phone, user.full_name, user.role = email, phone, name, Role(role)
+    user.wards = _wards(ward_codes) if user.role == Role.ORGANISER else []
+    if user.active and not active:
+        user.session_version += 1
+    user.active = active
+    _flush_unique(email, phone)
+    after = _snapshot(user)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    record("user.update", actor=by, target=user, origin=origin, details={"changes": changes})
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str, *, by: User | None = None,
+                 origin: Origin = SYSTEM) -> None:
+    """Set a new password and end every session of the account (password reset)."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(fields={"password": _l("Mật khẩu cần ít nhất %(n)d ký tự.",
+                                                     n=MIN_PASSWORD_LENGTH)})
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    record("user.password_reset", actor=by, target=user, origin=origin)
+    db.session.flush()
+
+
+def _snapshot(user: User) -> dict:
+    return {"email": user.email, "phone": user.phone, "full_name": user.full_name,
+            "role": user.role.value, "active": user.active, "wards": sorted(user.ward_codes)}
+
+
+def _flush_unique(email, phone) -> None:
+    """Flush, turning a unique violation from a concurrent request into account_exists."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(code="account_exists",
+                       message=_l("Đã có tài khoản dùng email hoặc số điện thoại này.")) from None
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: "id:version"; a stale version means the session was ended."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+# ---------------------------------------------------------------- API tokens
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "cli", *, by: User | None = None,
+                origin: Origin = SYSTEM) -> tuple[ApiToken, str]:
+    """Create a token; the secret is returned once and only its hash is kept."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=clean_name(name)[:100] or "token", token_hash=_digest(secret),
+                     prefix=secret[:10])
+    db.session.add(token)
+    db.session.flush()
+    record("token.create", actor=by or user, target=token, origin=origin,
+           details={"user_id": user.id, "name": token.name})
+    db.session.flush()
+    return token, secret
+
+
+def revoke_token(token: ApiToken, *, by: User | None = None, origin: Origin = SYSTEM,
+                 now: datetime | None = None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+        record("token.revoke", actor=by, target=token, origin=origin)
+        db.session.flush()
+
+
+def user_for_token(secret: str, *, origin: Origin = SYSTEM,
+                   now: datetime | None = None) -> User | None:
+    """The active user behind a bearer token, or None. Records the token's use (throttled)."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = now or utcnow()
+    last = token.last_used_at
+    if last is None or now - last >= TOKEN_TOUCH_INTERVAL:
+        token.last_used_at = now
+        if last is None or now - last >= TOKEN_AUDIT_INTERVAL:
+            record("token.use", actor=token.user, target=token, origin=origin)
+        db.session.flush()
+    return token.user

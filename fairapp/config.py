@@ -1,0 +1,87 @@
+"""Configuration: defaults, then instance/config.py, then FAIRAPP_* environment, then test mapping."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    # Locale and region
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    HOME_PROVINCE_CODE = 19  # Thái Nguyên
+
+    # Database
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "fairapp_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Rate limits (Flask-Limiter); memory unless a shared store is configured
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+
+    # API documentation (flask-smorest)
+    API_TITLE = "fairapp API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+
+ENVIRONMENT = {
+    "FAIRAPP_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "FAIRAPP_SECRET_KEY": "SECRET_KEY",
+    "FAIRAPP_RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
+    "FAIRAPP_HOME_PROVINCE": "HOME_PROVINCE_CODE",
+}
+
+
+class ConfigError(RuntimeError):
+    """The application cannot start with this configuration."""
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for variable, key in ENVIRONMENT.items():
+        if value := os.environ.get(variable):
+            app.config[key] = int(value) if key == "HOME_PROVINCE_CODE" else value
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = Path(app.instance_path) / "fairapp.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(app)
+
+
+def _development_secret(app: Flask) -> str:
+    """In development, keep a generated key in the instance folder; in production, refuse."""
+    if not (app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1"
+            or os.environ.get("FAIRAPP_ENV") == "development"):
+        raise ConfigError(
+            "FAIRAPP_SECRET_KEY is not set. Set it in the environment or as SECRET_KEY in "
+            f"{Path(app.instance_path) / 'config.py'} before starting in production mode."
+        )
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,20 @@
+"""Vietnamese phone numbers, validated with phonenumbers and stored in the 10-digit national form."""
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+
+def normalise_mobile(raw: str | None) -> str | None:
+    """Return "0912345678" for a valid Vietnamese mobile number in any common spelling, else None."""
+    if not raw:
+        return None
+    try:
+        number = phonenumbers.parse(raw.strip(), "VN")
+    except NumberParseException:
+        return None
+    if number.country_code != 84 or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) != PhoneNumberType.MOBILE:
+        return None
+    national = "0" + str(number.national_number)
+    return national if len(national) == 10 else None
