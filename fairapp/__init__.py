@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             database.configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        database.guard_connect_errors(db.engine)  # one line, not a traceback, when it is down
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -63,11 +64,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from fairapp.api import init_api
     from fairapp.audit.views import bp as audit_bp
+    from fairapp.auth import account_views, admin_views
     from fairapp.auth.views import bp as auth_bp
     from fairapp.geo.views import bp as geo_bp
     from fairapp.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, audit_bp, geo_bp):
+    for blueprint in (main_bp, auth_bp, audit_bp, geo_bp, admin_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
     init_api(app)
 

@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask
 
 
@@ -52,8 +53,12 @@ ENVIRONMENT = {
 }
 
 
-class ConfigError(RuntimeError):
-    """The application cannot start with this configuration."""
+class ConfigError(click.ClickException, RuntimeError):
+    """The application cannot start with this configuration. A ClickException, so that the
+    command line prints the message alone and exits 1 instead of showing a traceback."""
+
+    def __init__(self, message: str):
+        click.ClickException.__init__(self, message)
 
 
 def load(app: Flask, test_config: dict | None) -> None:
@@ -61,7 +66,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     for variable, key in ENVIRONMENT.items():
         if value := os.environ.get(variable):
-            app.config[key] = int(value) if key == "HOME_PROVINCE_CODE" else value
+            app.config[key] = _integer(variable, value) if key == "HOME_PROVINCE_CODE" else value
     if test_config:
         app.config.from_mapping(test_config)
 
@@ -81,7 +86,22 @@ def _development_secret(app: Flask) -> str:
             f"{Path(app.instance_path) / 'config.py'} before starting in production mode."
         )
     path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        # Created with mode 600 from the start: never readable by others, not even for a moment.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    key = path.read_text().strip()
+    if not key:
+        raise ConfigError(f"{path} is empty. Delete it to have a new key generated.")
+    return key
+
+
+def _integer(variable: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{variable} must be a number, not {value!r}.") from None

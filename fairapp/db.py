@@ -1,5 +1,6 @@
 """Declarative base with a naming convention, typed aliases and a UTC datetime type."""
 
+import enum
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -40,6 +41,12 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def value_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
+    """A Python enum stored as its value in a VARCHAR (no native type, easy to extend)."""
+    return sa.Enum(enum_class, native_enum=False, length=length,
+                   values_callable=lambda members: [m.value for m in members])
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]

@@ -1,8 +1,14 @@
 """Every model, imported once so that metadata (Alembic, create_all) sees all tables."""
 
+from fairapp.attendees.models import Attendee, Registration
 from fairapp.audit.models import AuditEntry
 from fairapp.auth.models import ApiToken, User
+from fairapp.booths.models import Booth, VacancyOffer
+from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
-from fairapp.partners.models import Employer, School
+from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
 
-__all__ = ["ApiToken", "AuditEntry", "Employer", "LegacyWard", "Province", "School", "User", "Ward"]
+__all__ = [
+    "ApiToken", "Attendee", "AuditEntry", "Booth", "Employer", "Fair", "LegacyWard", "Province",
+    "Registration", "School", "TrainingProgramme", "User", "Vacancy", "VacancyOffer", "Ward",
+]

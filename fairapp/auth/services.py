@@ -15,6 +15,7 @@ from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, ValidationError
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
+from fairapp.partners.models import Employer, School
 from fairapp.phones import normalise_mobile
 from fairapp.text import clean_name
 
@@ -140,6 +141,7 @@ def create_user(*, email: str | None, phone: str | None = None, full_name: str, 
     email, phone, name = _clean_fields(email, phone, full_name, role, password,
                                        require_password=True)
     _check_unique(email, phone)
+    _check_affiliation(employer_id, school_id)
     user = User(email=email, phone=phone, full_name=name, role=Role(role),
                 password_hash=hash_password(password), employer_id=employer_id,
                 school_id=school_id, wards=_wards(ward_codes) if role == Role.ORGANISER else [])
@@ -154,7 +156,9 @@ def create_user(*, email: str | None, phone: str | None = None, full_name: str, 
 def update_user(user: User, *, email: str | None, phone: str | None, full_name: str, role: str,
                 ward_codes=(), active: bool = True, by: User | None = None,
                 origin: Origin = SYSTEM) -> User:
-    """Change an account's details, role, wards or active flag. Deactivation signs it out."""
+    """Change an account's details, role, wards or active flag. Deactivation signs it out.
+    Raises validation_error, account_exists or cannot_demote_self."""
+    _refuse_demoting_self(user, role=role, active=active, by=by)
     email, phone, name = _clean_fields(email, phone, full_name, role, None, require_password=False)
     _check_unique(email, phone, exclude_id=user.id)
     before = _snapshot(user)
@@ -180,6 +184,76 @@ def set_password(user: User, password: str, *, by: User | None = None,
     user.password_hash = hash_password(password)
     user.session_version += 1
     record("user.password_reset", actor=by, target=user, origin=origin)
+    db.session.flush()
+
+
+class CannotDemoteSelf(DomainError):
+    code = "cannot_demote_self"
+    status = 403
+    message = _l("Bạn không thể tự khoá tài khoản của mình hoặc bỏ vai trò quản trị của mình.")
+
+
+def _refuse_demoting_self(user: User, *, role: str, active: bool, by: User | None) -> None:
+    """An admin never locks themselves out: no self-deactivation, no dropping one's own admin role."""
+    if by is None or by.id != user.id or user.role != Role.ADMIN:
+        return
+    fields = {}
+    if role != Role.ADMIN.value:
+        fields["role"] = _l("Bạn không thể bỏ vai trò quản trị của chính mình.")
+    if not active:
+        fields["active"] = _l("Bạn không thể tự khoá tài khoản của mình.")
+    if fields:
+        raise CannotDemoteSelf(fields=fields)
+
+
+def _check_affiliation(employer_id: int | None, school_id: int | None) -> None:
+    """An employer or school an account is linked to must exist."""
+    errors = {}
+    if employer_id is not None and db.session.get(Employer, employer_id) is None:
+        errors["employer_id"] = _l("Không có doanh nghiệp mã %(id)s.", id=employer_id)
+    if school_id is not None and db.session.get(School, school_id) is None:
+        errors["school_id"] = _l("Không có cơ sở đào tạo mã %(id)s.", id=school_id)
+    if errors:
+        raise ValidationError(fields=errors)
+
+
+def set_affiliation(user: User, *, employer_id: int | None, school_id: int | None,
+                    by: User | None = None, origin: Origin = SYSTEM) -> User:
+    """Link an employer account to its employer, a school account to its school; other roles to
+    neither. Raises validation_error. Audited as user.update when something changed."""
+    if user.role != Role.EMPLOYER:
+        employer_id = None
+    if user.role != Role.SCHOOL:
+        school_id = None
+    _check_affiliation(employer_id, school_id)
+    changes = {}
+    if user.employer_id != employer_id:
+        changes["employer_id"] = [user.employer_id, employer_id]
+    if user.school_id != school_id:
+        changes["school_id"] = [user.school_id, school_id]
+    if changes:
+        user.employer_id, user.school_id = employer_id, school_id
+        record("user.update", actor=by, target=user, origin=origin, details={"changes": changes})
+        db.session.flush()
+    return user
+
+
+def change_own_password(user: User, current_password: str, new_password: str, *,
+                        origin: Origin = SYSTEM) -> None:
+    """A user changes their own password. Every other session ends (session_version is bumped);
+    the caller signs this browser in again. Raises validation_error (wrong current password,
+    too short, or the same as before)."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise ValidationError(code="wrong_password",
+                              fields={"current_password": _l("Mật khẩu hiện tại không đúng.")})
+    if len(new_password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(fields={"new_password": _l("Mật khẩu cần ít nhất %(n)d ký tự.",
+                                                         n=MIN_PASSWORD_LENGTH)})
+    if check_password_hash(user.password_hash, new_password):
+        raise ValidationError(fields={"new_password": _l("Mật khẩu mới phải khác mật khẩu hiện tại.")})
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    record("user.password_change", actor=user, target=user, origin=origin)
     db.session.flush()
 
 
@@ -235,6 +309,19 @@ def revoke_token(token: ApiToken, *, by: User | None = None, origin: Origin = SY
         token.revoked_at = now or utcnow()
         record("token.revoke", actor=by, target=token, origin=origin)
         db.session.flush()
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """A user's API tokens, newest first, revoked ones included."""
+    return list(db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def token_of(user: User, token_id: int) -> ApiToken | None:
+    """The token with this id if it belongs to this user (never another user's)."""
+    return db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
 
 
 def user_for_token(secret: str, *, origin: Origin = SYSTEM,

@@ -1,0 +1,195 @@
+"""User administration for admins: list and search, create, edit (role, wards, deactivate),
+reset a password, and manage API tokens. Every write is a POST with CSRF; services audit."""
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from fairapp.auth import services
+from fairapp.auth.access import roles
+from fairapp.auth.admin_forms import (
+    ROLE_LABELS,
+    PasswordResetForm,
+    TokenCreateForm,
+    UserCreateForm,
+    UserEditForm,
+    UserSearchForm,
+)
+from fairapp.auth.models import Role, User
+from fairapp.auth.session import request_origin
+from fairapp.errors import DomainError, ValidationError
+from fairapp.extensions import db
+from fairapp.geo.models import Ward
+from fairapp.phones import normalise_mobile
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+PER_PAGE = 25
+
+
+def _acting_admin() -> User:
+    return current_user._get_current_object()
+
+
+def _ward_choices() -> list[tuple[str, str]]:
+    """The wards and communes of the home province, by name."""
+    province = current_app.config["HOME_PROVINCE_CODE"]
+    wards = db.session.scalars(sa.select(Ward).where(Ward.province_code == province)
+                               .order_by(Ward.search_name, Ward.code))
+    return [(ward.code, ward.name) for ward in wards]
+
+
+def show_domain_error(form, error: DomainError) -> None:
+    """Roll back, put each field message next to its field and the rest in the form's own errors
+    (shown above the form by render_form_errors). What was typed stays in the form."""
+    db.session.rollback()
+    general = [str(message) for name, message in error.fields.items() if name not in form]
+    for name, message in error.fields.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, str(message)]
+    if not error.fields or not isinstance(error, ValidationError):
+        general.insert(0, str(error.message))
+    form.form_errors = [*form.form_errors, *general]
+
+
+# ---------------------------------------------------------------- list
+
+@bp.route("/")
+@roles(Role.ADMIN)
+def index():
+    form = UserSearchForm(request.args)
+    query = sa.select(User).order_by(User.full_name, User.id)
+    if form.validate():
+        if q := (form.q.data or "").strip():
+            terms = [User.full_name.icontains(q, autoescape=True),
+                     User.email.icontains(q.lower(), autoescape=True),
+                     User.phone.icontains(normalise_mobile(q) or q, autoescape=True)]
+            query = query.where(sa.or_(*terms))
+        if form.role.data:
+            query = query.where(User.role == Role(form.role.data))
+        if form.active.data:
+            query = query.where(User.active.is_(form.active.data == "1"))
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    filters = {k: v for k, v in request.args.items() if k in ("q", "role", "active") and v}
+    return render_template("users/index.html", form=form, page=page, filters=filters,
+                           role_labels=ROLE_LABELS)
+
+
+# ---------------------------------------------------------------- create and edit
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def new():
+    form = UserCreateForm()
+    form.ward_codes.choices = _ward_choices()
+    if form.validate_on_submit():
+        employer_id, school_id = form.affiliation()
+        try:
+            user = services.create_user(
+                email=form.email.data or None, phone=form.phone.data or None,
+                full_name=form.full_name.data, role=form.role.data, password=form.password.data,
+                ward_codes=form.chosen_wards(), employer_id=employer_id, school_id=school_id,
+                by=_acting_admin(), origin=request_origin())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã tạo tài khoản %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return render_template("users/new.html", form=form)
+
+
+def _initial(user: User) -> dict:
+    return {"email": user.email or "", "phone": user.phone or "", "full_name": user.full_name,
+            "role": user.role.value, "ward_codes": sorted(user.ward_codes), "active": user.active,
+            "employer_id": str(user.employer_id or ""), "school_id": str(user.school_id or "")}
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(data=_initial(user))
+    form.ward_codes.choices = _ward_choices()
+    if form.validate_on_submit():
+        employer_id, school_id = form.affiliation()
+        by, origin = _acting_admin(), request_origin()
+        try:
+            services.update_user(
+                user, email=form.email.data or None, phone=form.phone.data or None,
+                full_name=form.full_name.data, role=form.role.data,
+                ward_codes=form.chosen_wards(), active=form.active.data, by=by, origin=origin)
+            services.set_affiliation(user, employer_id=employer_id, school_id=school_id,
+                                     by=by, origin=origin)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu tài khoản %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return render_template("users/edit.html", form=form, user=user)
+
+
+@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        admin = _acting_admin()
+        try:
+            services.set_password(user, form.password.data, by=admin, origin=request_origin())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if user.id == admin.id:
+                login_user(user)  # an admin resetting their own password stays in this browser
+            flash(_("Đã đặt mật khẩu mới cho %(name)s. Mọi phiên đăng nhập cũ của tài khoản "
+                    "này đã kết thúc.", name=user.full_name), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return render_template("users/reset_password.html", form=form, user=user)
+
+
+# ---------------------------------------------------------------- API tokens
+
+@bp.route("/<int:user_id>/tokens", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def tokens(user_id: int):
+    """List the user's tokens; a POST creates one and shows its secret on this answer only."""
+    user = db.get_or_404(User, user_id)
+    form = TokenCreateForm()
+    secret = None
+    if form.validate_on_submit():
+        _token, secret = services.issue_token(user, form.name.data, by=_acting_admin(),
+                                              origin=request_origin())
+        db.session.commit()
+        form = TokenCreateForm(formdata=None)
+    response = make_response(render_template(
+        "users/tokens.html", user=user, tokens=services.tokens_of(user), form=form, secret=secret))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@roles(Role.ADMIN)
+def revoke_token(user_id: int, token_id: int):
+    user = db.get_or_404(User, user_id)
+    token = services.token_of(user, token_id)
+    if token is None:
+        abort(404)
+    services.revoke_token(token, by=_acting_admin(), origin=request_origin())
+    db.session.commit()
+    flash(_("Đã thu hồi mã truy cập %(name)s.", name=token.name), "success")
+    return redirect(url_for("users.tokens", user_id=user.id))

@@ -1,0 +1,58 @@
+"""Booths: an employer's or a school's place at one fair, and the vacancies offered there."""
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fairapp.db import intpk, utc_created, value_enum
+from fairapp.extensions import db
+from fairapp.fairs.models import Fair
+from fairapp.partners.models import Employer, School, Vacancy
+
+
+class BoothStatus(enum.StrEnum):
+    APPLIED = "applied"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class Booth(db.Model):
+    __tablename__ = "booths"
+    __table_args__ = (
+        # Exactly one of employer and school holds the booth.
+        sa.CheckConstraint("(employer_id IS NULL) <> (school_id IS NULL)", name="one_holder"),
+        sa.UniqueConstraint("fair_id", "employer_id"),
+        sa.UniqueConstraint("fair_id", "school_id"),
+    )
+
+    id: Mapped[intpk]
+    fair_id: Mapped[int] = mapped_column(sa.ForeignKey("fairs.id"))  # led by the unique keys
+
+    # Who holds it
+    employer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("employers.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+
+    # Place and state
+    label: Mapped[str | None] = mapped_column(sa.String(50))  # "A3", on the floor plan and badge
+    status: Mapped[BoothStatus] = mapped_column(value_enum(BoothStatus), default=BoothStatus.APPLIED)
+    created_at: Mapped[utc_created]
+
+    fair: Mapped[Fair] = relationship()
+    employer: Mapped[Employer | None] = relationship()
+    school: Mapped[School | None] = relationship()
+
+
+class VacancyOffer(db.Model):
+    """A vacancy recruited for at a fair."""
+
+    __tablename__ = "vacancy_offers"
+    __table_args__ = (sa.UniqueConstraint("fair_id", "vacancy_id"),)
+
+    id: Mapped[intpk]
+    fair_id: Mapped[int] = mapped_column(sa.ForeignKey("fairs.id"))  # first column of the unique key
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id"), index=True)
+    created_at: Mapped[utc_created]
+
+    fair: Mapped[Fair] = relationship()
+    vacancy: Mapped[Vacancy] = relationship()

@@ -1,0 +1,113 @@
+"""Navigation by role: which pages each kind of account sees in the navbar and on its home page.
+
+An entry is shown when its endpoint is registered (feature areas add their pages over time) and the
+person's role is allowed. Templates get `nav_entries` (for the current person), `role_label(role)`
+and `current_user` from the context processor registered by `register(app)`."""
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_login.utils import _user_context_processor
+
+from fairapp.auth.models import Role
+
+EVERYONE = None  # an entry for anyone, signed in or not
+SIGNED_IN = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    endpoint: str
+    label: object  # a lazy string: translated when rendered, in the request's language
+    roles: frozenset[Role] | None
+    icon: str | None = None
+    description: object = ""  # one line under the label on the home page's cards
+
+    def allows(self, role: Role | None) -> bool:
+        if self.roles is EVERYONE:
+            return True
+        return role is not None and role in self.roles
+
+
+def _only(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry("main.home", _l("Trang chủ"), EVERYONE, "home"),
+    NavEntry("fairs.index", _l("Phiên giao dịch"), _only(Role.ADMIN, Role.ORGANISER), "calendar",
+             _l("Lập kế hoạch, công bố và theo dõi các phiên giao dịch việc làm.")),
+    NavEntry("partners.employers", _l("Doanh nghiệp"), _only(Role.ADMIN, Role.ORGANISER), "building",
+             _l("Duyệt doanh nghiệp, cơ sở đào tạo và vị trí tuyển dụng.")),
+    NavEntry("checkins.scanner", _l("Quét vé"), _only(Role.GATE, Role.ORGANISER, Role.ADMIN), "qr",
+             _l("Quét mã QR trên vé của người lao động tại cổng vào.")),
+    NavEntry("booths.mine", _l("Gian hàng"), _only(Role.EMPLOYER, Role.SCHOOL), "shop",
+             _l("Gian hàng của đơn vị bạn tại các phiên: phỏng vấn, tư vấn, kết quả.")),
+    NavEntry("users.index", _l("Người dùng"), _only(Role.ADMIN), "users",
+             _l("Tạo tài khoản, phân vai trò và địa bàn phụ trách.")),
+    NavEntry("audit.index", _l("Nhật ký"), _only(Role.ADMIN), "journal",
+             _l("Ai đã làm gì, khi nào: nhật ký truy cập và thay đổi.")),
+    NavEntry("account.profile", _l("Tài khoản"), SIGNED_IN, "person",
+             _l("Thông tin cá nhân, mật khẩu và ngôn ngữ.")),
+)
+
+ROLE_LABELS: Mapping[Role, object] = {
+    Role.ADMIN: _l("Quản trị"),
+    Role.ORGANISER: _l("Cán bộ tổ chức"),
+    Role.GATE: _l("Soát vé"),
+    Role.EMPLOYER: _l("Nhà tuyển dụng"),
+    Role.SCHOOL: _l("Cơ sở đào tạo"),
+}
+
+
+def role_label(role: Role | str | None) -> str:
+    """The translated name of a role; '' for none or an unknown value."""
+    try:
+        return str(ROLE_LABELS[Role(role)]) if role else ""
+    except ValueError:
+        return ""
+
+
+def visible_entries(role: Role | None, endpoints: Collection[str],
+                    entries: Iterable[NavEntry] = NAV_ENTRIES) -> list[NavEntry]:
+    """The entries a person with `role` (None: not signed in) sees, given the registered endpoints."""
+    return [entry for entry in entries if entry.endpoint in endpoints and entry.allows(role)]
+
+
+class _CurrentEntries:
+    """`nav_entries` for templates, worked out on first use: a page that never shows the navigation
+    (the 500 page, rendered perhaps while the database is down) never loads the signed-in user."""
+
+    def __init__(self) -> None:
+        self._entries: list[NavEntry] | None = None
+
+    def _load(self) -> list[NavEntry]:
+        if self._entries is None:
+            role = current_user.role if current_user.is_authenticated else None
+            self._entries = visible_entries(role, current_app.view_functions)
+        return self._entries
+
+    def __iter__(self) -> Iterator[NavEntry]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __bool__(self) -> bool:
+        return bool(self._load())
+
+
+def _navigation_context() -> dict:
+    # current_user stays the lazy proxy, so rendering a template does not by itself query the user.
+    return {"nav_entries": _CurrentEntries(), "role_label": role_label, "current_user": current_user}
+
+
+def register(app: Flask) -> None:
+    """Add the navigation context processor. Flask-Login's own processor loads the user for every
+    template, which would make the 500 page need the database; ours gives the lazy proxy instead."""
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p is not _user_context_processor]
+    app.context_processor(_navigation_context)
