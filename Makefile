@@ -33,8 +33,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 translations: $(STAMP)
-	@$(BIN)/pybabel compile --quiet -d fairapp/translations -D messages 2>/dev/null || \
-	  $(BIN)/pybabel compile -d fairapp/translations -D messages
+	$(BIN)/pybabel --quiet compile -d fairapp/translations -D messages
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fairapp/translations/messages.pot --sort-by-file --no-wrap .

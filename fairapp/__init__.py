@@ -44,7 +44,9 @@ def _init_extensions(app: Flask) -> None:
     from fairapp.i18n import select_locale
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        # A copy: the default dict is shared by every app built in this process (tests build many).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+            app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         for key, value in database.sqlite_engine_options(app).items():
             options.setdefault(key, value)
     db.init_app(app)
@@ -66,11 +68,15 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.audit.views import bp as audit_bp
     from fairapp.auth import account_views, admin_views
     from fairapp.auth.views import bp as auth_bp
+    from fairapp.fairs.views import bp as fairs_bp
     from fairapp.geo.views import bp as geo_bp
     from fairapp.main.views import bp as main_bp
+    from fairapp.public.views import bp as public_bp
 
     for blueprint in (main_bp, auth_bp, audit_bp, geo_bp, admin_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(fairs_bp)
     init_api(app)
 
 

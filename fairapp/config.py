@@ -15,6 +15,10 @@ class Defaults:
     LANGUAGES = ("vi", "en")
     HOME_PROVINCE_CODE = 19  # Thái Nguyên
 
+    # Absolute links in shared cards, calendar files and poster QR codes ("https://vieclam.example.vn");
+    # None: the address the request came in on
+    PUBLIC_BASE_URL: str | None = None
+
     # Database
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -50,6 +54,7 @@ ENVIRONMENT = {
     "FAIRAPP_SECRET_KEY": "SECRET_KEY",
     "FAIRAPP_RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
     "FAIRAPP_HOME_PROVINCE": "HOME_PROVINCE_CODE",
+    "FAIRAPP_PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
 }
 
 

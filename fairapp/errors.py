@@ -2,9 +2,15 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from fairapp.database import DatabaseUnreachable
+from fairapp.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,12 @@ HTTP_CODES = {
     429: ("rate_limited", _l("Quá nhiều yêu cầu. Vui lòng thử lại sau.")),
     500: ("server_error", _l("Đã có lỗi xảy ra. Vui lòng thử lại sau.")),
 }
+CSRF_FAILED = ("csrf_failed", _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                                 "Vui lòng tải lại trang rồi thử lại."))
+INVALID_JSON = _l("Nội dung gửi lên không phải JSON hợp lệ.")
+# webargs reports where it read the input; below that level every key is a field name.
+LOCATIONS = ("json", "query", "querystring", "form", "files", "headers", "cookies", "path",
+             "view_args", "json_or_form")
 
 
 def wants_json() -> bool:
@@ -77,42 +89,74 @@ def json_error(status: int, code: str, message, fields: dict | None = None):
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
     code, message = HTTP_CODES.get(status, ("error", error.description))
-    if wants_json():
-        fields = None
-        data = getattr(error, "data", None)  # webargs/flask-smorest put messages here
-        if isinstance(data, dict) and "messages" in data:
+    fields = None
+    if isinstance(error, CSRFError):
+        code, message = CSRF_FAILED
+    data = getattr(error, "data", None)  # webargs/flask-smorest put their messages here
+    if isinstance(data, dict) and isinstance(data.get("messages"), dict):
+        if status == 400:  # webargs' "Invalid JSON body.": the body could not be parsed at all
+            message = INVALID_JSON
+        else:
             fields = _flatten_messages(data["messages"])
-            status, code, message = 422, "validation_error", HTTP_CODES[422][1]
-        response = json_error(status, code, message, fields)
-        headers = error.get_headers() if status in (405, 429) else None
-        return (*response, dict(h for h in (headers or []) if h[0] != "Content-Type"))
-    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
-    return render_template(template, status=status, message=message), status
+    headers = {key: value for key, value in error.get_headers() if key != "Content-Type"}
+    if wants_json():
+        if status == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return (*json_error(status, code, message, fields), headers)
+    return _error_page(status, message), status, headers
 
 
 def handle_domain_error(error: DomainError):
     if wants_json():
         return json_error(error.status, error.code, error.message, error.fields)
-    template = f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
-    return render_template(template, status=error.status, message=error.message), error.status
+    return _error_page(error.status, error.message), error.status
 
 
 def handle_unexpected(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.error("unhandled error on %s %s", request.method, request.path,
+              exc_info=not isinstance(error, DatabaseUnreachable))
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be what failed
+        log.warning("rollback after an unhandled error failed too", exc_info=True)
+    # The page template shows who is signed in; do not ask the database again if it is down.
+    if "_login_user" not in g or isinstance(error, (DatabaseUnreachable, sa_exc.DBAPIError)):
+        g._login_user = login_manager.anonymous_user()
     return handle_http_exception(InternalServerError())
 
 
-def _flatten_messages(messages: dict) -> dict:
-    """webargs groups messages by location ({"json": {"field": ["..."]}}); keep field → first text."""
+def _error_page(status: int, message) -> str:
+    """A friendly page; if the page itself cannot be rendered, a plain one (never a traceback)."""
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+    try:
+        return render_template(template, status=status, message=message)
+    except Exception:
+        log.exception("error page %s could not be rendered", template)
+        return (f"<!doctype html><meta charset=utf-8><title>{status}</title>"
+                f"<p>{escape(str(message))}</p>")
+
+
+def _flatten_messages(messages: dict, prefix: str = "") -> dict:
+    """webargs groups messages by location ({"json": {"address": {"ward_code": ["..."]}}});
+    keep dotted field name → its first message, in the interface language."""
+    from fairapp.api.messages import translate
+
     flat = {}
-    for location_or_field, value in messages.items():
-        if isinstance(value, dict) and location_or_field in ("json", "query", "form", "files"):
+    for key, value in messages.items():
+        if not prefix and key in LOCATIONS and isinstance(value, dict):
             flat.update(_flatten_messages(value))
-        elif isinstance(value, dict):
-            for key, inner in _flatten_messages(value).items():
-                flat[f"{location_or_field}.{key}"] = inner
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten_messages(value, prefix=f"{name}."))
+        elif isinstance(value, list | tuple):
+            first = value[0] if value else ""
+            if isinstance(first, dict):
+                flat.update(_flatten_messages(first, prefix=f"{name}."))
+            else:
+                flat[name] = translate(first)
         else:
-            flat[location_or_field] = value[0] if isinstance(value, list) and value else value
+            flat[name] = translate(value)
     return flat
 
 

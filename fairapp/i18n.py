@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
 LOCALE_SESSION_KEY = "locale"
@@ -12,6 +12,8 @@ LOCALE_SESSION_KEY = "locale"
 def select_locale() -> str:
     """The language picked with the switch, else Vietnamese (the default for everyone)."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and tests outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get(LOCALE_SESSION_KEY)
     if chosen in languages:
         return chosen

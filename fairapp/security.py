@@ -36,7 +36,16 @@ def register(app: Flask) -> None:
 
 
 class SessionOverHttps(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the request came over HTTPS."""
+    """The session cookie is Secure whenever the request came over HTTPS. A request that
+    authenticates with a bearer token gets no session cookie at all: an API client must not be
+    turned into a cookie-session client (which CSRF rules treat differently)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        from fairapp.auth.session import bearer_secret
+
+        if bearer_secret() is not None:
+            return
+        super().save_session(app, session, response)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 
 from fairapp import create_app
 from fairapp.extensions import db as _db
@@ -55,9 +56,17 @@ def _schema(database_url, instance_path):
     return database_url
 
 
+def _fresh_globals(sender, **_extra):
+    """The app fixture keeps one app context open for the whole test, so every request would
+    share `g` (Flask-Login's current user, Flask-WTF's token); in production each request has
+    its own. Start each request with an empty `g`, as production does."""
+    vars(g).clear()
+
+
 @pytest.fixture()
 def app(_schema, instance_path):
     app = create_app(_config(_schema, instance_path))
+    request_started.connect(_fresh_globals, app)
     with app.app_context():
         yield app
         _db.session.rollback()

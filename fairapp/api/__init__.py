@@ -1,14 +1,18 @@
 """The JSON API under /api/v1: flask-smorest blueprints whose marshmallow schemas both validate
 requests and generate the OpenAPI document at /api/v1/openapi.json."""
 
-from flask import Flask, request, session
+import logging
+
+from flask import Flask, abort, request, session
+from flask_login import current_user
 from flask_smorest import Api
 
-from fairapp.auth.access import declare_endpoint
+from fairapp.auth.access import access_rule, declare_endpoint
 from fairapp.auth.session import bearer_secret
 from fairapp.extensions import csrf
 
 PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
 
 
 class FairApi(Api):
@@ -23,9 +27,10 @@ api = FairApi()
 
 def _api_blueprints():
     from fairapp.api.meta import blp as meta_blp
+    from fairapp.fairs.api import blp as fairs_blp
     from fairapp.geo.api import blp as geo_blp
 
-    return [meta_blp, geo_blp]
+    return [meta_blp, geo_blp, fairs_blp]
 
 
 def init_api(app: Flask) -> None:
@@ -52,3 +57,23 @@ def init_api(app: Flask) -> None:
                 and request.method not in ("GET", "HEAD", "OPTIONS")
                 and bearer_secret() is None and session.get("_user_id")):
             csrf.protect()
+
+    @app.before_request
+    def _access_before_arguments():
+        """flask-smorest reads and validates the body before the method's own access decorator
+        runs; apply the declared rule first, so that a caller without the right gets 401/403
+        and never learns the shape of the body. An API route that declares nothing is refused."""
+        if request.url_rule is None or not request.path.startswith(PREFIX + "/") \
+                or request.method == "OPTIONS":
+            return
+        method = "GET" if request.method == "HEAD" else request.method
+        rule = access_rule(app, request.endpoint, method)
+        if rule == "public":
+            return
+        if rule is None:
+            log.error("API route %s %s declares no access rule; refused", method, request.endpoint)
+            abort(403)
+        if not current_user.is_authenticated:
+            abort(401)
+        if rule.startswith("roles:") and current_user.role.value not in rule[6:].split(","):
+            abort(403)

@@ -1,7 +1,7 @@
 """Navigation by role: which pages each kind of account sees in the navbar and on its home page.
 
 An entry is shown when its endpoint is registered (feature areas add their pages over time) and the
-person's role is allowed. Templates get `nav_entries` (for the current person), `role_label(role)`
+person's role is allowed. Templates get `nav_entries` (for the current person), `nav_role_label(role)`
 and `current_user` from the context processor registered by `register(app)`."""
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -72,9 +72,10 @@ def role_label(role: Role | str | None) -> str:
 
 
 def visible_entries(role: Role | None, endpoints: Collection[str],
-                    entries: Iterable[NavEntry] = NAV_ENTRIES) -> list[NavEntry]:
+                    entries: Iterable[NavEntry] | None = None) -> list[NavEntry]:
     """The entries a person with `role` (None: not signed in) sees, given the registered endpoints."""
-    return [entry for entry in entries if entry.endpoint in endpoints and entry.allows(role)]
+    return [entry for entry in (NAV_ENTRIES if entries is None else entries)
+            if entry.endpoint in endpoints and entry.allows(role)]
 
 
 class _CurrentEntries:
@@ -102,7 +103,7 @@ class _CurrentEntries:
 
 def _navigation_context() -> dict:
     # current_user stays the lazy proxy, so rendering a template does not by itself query the user.
-    return {"nav_entries": _CurrentEntries(), "role_label": role_label, "current_user": current_user}
+    return {"nav_entries": _CurrentEntries(), "nav_role_label": role_label, "current_user": current_user}
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Public pages about fairs: no sign-in, mobile first."""

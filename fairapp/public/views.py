@@ -1,0 +1,152 @@
+"""Public pages about fairs, for residents without an account: the list of upcoming fairs, a fair's
+page with its share card, calendar files, the poster and the loudspeaker announcement.
+
+Reading a fair may bring its status up to date (fairs.services.refresh_status), so views commit."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from fairapp.auth.access import public
+from fairapp.db import utcnow
+from fairapp.extensions import db
+from fairapp.fairs import poster
+from fairapp.fairs import services as fair_services
+from fairapp.fairs.models import Fair
+from fairapp.i18n import date_vn, time_vn
+from fairapp.public import calendar, card, services
+
+bp = Blueprint("public", __name__)
+
+# Posters and announcements are for the ward's residents: always in Vietnamese.
+DOCUMENT_LOCALE = "vi"
+
+
+# --- Absolute links --------------------------------------------------------------------------------
+
+def base_url() -> str:
+    """PUBLIC_BASE_URL when configured (behind a proxy, or for links printed on paper), else the
+    address this request came in on."""
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    return base_url() + url_for(endpoint, **values)
+
+
+def links(fair: Fair) -> calendar.FairLinks:
+    return calendar.FairLinks(page=absolute_url("public.fair", fair_id=fair.id),
+                              registration=absolute_url("public.register", fair_id=fair.id))
+
+
+def _load(fair_id: int) -> Fair:
+    """A public fair with its status brought up to date (404 for drafts and unknown ids)."""
+    fair = fair_services.get_public_fair(fair_id)
+    db.session.commit()
+    return fair
+
+
+# --- Pages -----------------------------------------------------------------------------------------
+
+@bp.route("/fairs")
+@public
+def index():
+    fairs = services.upcoming_fairs()
+    db.session.commit()
+    wards = services.wards_of(fairs)
+    ward_code = request.args.get("ward") or None
+    if ward_code not in dict(wards):
+        ward_code = None
+    shown = [fair for fair in fairs if ward_code in (None, fair.ward_code)]
+    return render_template("public/index.html", fairs=shown, wards=wards, ward_code=ward_code)
+
+
+@bp.route("/fairs/<int:fair_id>")
+@public
+def fair(fair_id: int):
+    fair = _load(fair_id)
+    people = services.participants(fair)
+    when = f"{date_vn(fair.starts_at)}, {time_vn(fair.starts_at)}–{time_vn(fair.ends_at)}"
+    share = {
+        "title": fair.title,
+        "description": " · ".join(part for part in (when, fair.venue_name, fair.ward.name) if part),
+        "url": absolute_url("public.fair", fair_id=fair.id),
+        "image": absolute_url("public.card_image", fair_id=fair.id),
+    }
+    return render_template("public/fair.html", fair=fair, people=people, share=share, now=utcnow(),
+                           directions=getattr(fair, "directions", None))
+
+
+@bp.route("/fairs/<int:fair_id>/register")
+@public
+def register(fair_id: int):
+    """Until online registration lands: how to take part, on the fair's page."""
+    _load(fair_id)
+    return redirect(url_for("public.fair", fair_id=fair_id, _anchor="dang-ky"))
+
+
+@bp.route("/fairs/<int:fair_id>/card.png")
+@public
+def card_image(fair_id: int):
+    fair = _load(fair_id)
+    png = card.render_card(
+        kicker=_("Phiên giao dịch việc làm lưu động"), title=fair.title,
+        when=_("%(date)s · %(start)s–%(end)s", date=date_vn(fair.starts_at),
+               start=time_vn(fair.starts_at), end=time_vn(fair.ends_at)),
+        where=fair.venue_name or "", ward=f"{fair.ward.name}, {fair.ward.province.name}")
+    response = Response(png, mimetype="image/png")
+    response.cache_control.public = True
+    response.cache_control.max_age = 600
+    return response
+
+
+@bp.route("/fairs/<int:fair_id>/announcement")
+@public
+def announcement(fair_id: int):
+    fair = _load(fair_id)
+    with force_locale(DOCUMENT_LOCALE):
+        text = poster.announcement_text(fair, services.participants(fair).counts)
+    return render_template("public/announcement.html", fair=fair, text=text)
+
+
+# --- Files -----------------------------------------------------------------------------------------
+
+@bp.route("/fairs/<int:fair_id>/poster.pdf", endpoint="poster")
+@public
+def poster_pdf(fair_id: int):
+    fair = _load(fair_id)
+    with force_locale(DOCUMENT_LOCALE):
+        pdf = poster.render_poster(fair, services.participants(fair).counts,
+                                   registration_url=links(fair).registration)
+    return _file(pdf, "application/pdf", f"ap-phich-phien-{fair.id}.pdf", inline=True)
+
+
+@bp.route("/fairs/<int:fair_id>.ics")
+@public
+def fair_ics(fair_id: int):
+    fair = _load(fair_id)
+    body = calendar.calendar_file([(fair, links(fair))], host=_host(), name=fair.title)
+    return _file(body, "text/calendar; charset=utf-8", f"phien-giao-dich-{fair.id}.ics")
+
+
+@bp.route("/fairs/calendar.ics")
+@public
+def calendar_feed():
+    fairs = services.calendar_fairs()
+    db.session.commit()
+    body = calendar.calendar_file([(fair, links(fair)) for fair in fairs], host=_host(),
+                                  name=_("Phiên giao dịch việc làm lưu động"))
+    return _file(body, "text/calendar; charset=utf-8", "lich-phien-giao-dich.ics", inline=True)
+
+
+def _host() -> str:
+    return urlsplit(base_url()).hostname or "localhost"
+
+
+def _file(body: bytes, content_type: str, filename: str, *, inline: bool = False) -> Response:
+    response = Response(body, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

@@ -1,0 +1,169 @@
+"""The demo data: what it contains, that it is valid, and the seed-demo command."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from fairapp.attendees.models import Attendee, PriorityGroup, Registration
+from fairapp.auth import services
+from fairapp.auth.models import Role, User
+from fairapp.booths.models import Booth, VacancyOffer
+from fairapp.demo.seed import DEMO_PASSWORD, seed_demo
+from fairapp.errors import DomainError
+from fairapp.fairs.models import Fair, FairStatus
+from fairapp.partners.models import Employer, PartnerStatus, School, TrainingProgramme, Vacancy
+from fairapp.phones import normalise_mobile
+
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+SONG_CONG_WARDS = {"05518", "05533", "05528", "05503"}
+
+
+def count(db, model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def valid_tax_code(code: str) -> bool:
+    """10 digits; the last is 10 − (Σ wᵢ·dᵢ mod 11) over the first nine, and never 10."""
+    if len(code) != 10 or not code.isdigit():
+        return False
+    weights = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+    check = 10 - sum(w * int(d) for w, d in zip(weights, code[:9], strict=True)) % 11
+    return check != 10 and check == int(code[9])
+
+
+@pytest.fixture()
+def seeded(db):
+    summary = seed_demo(now=NOW)
+    db.session.commit()
+    return summary
+
+
+def test_counts(db, seeded):
+    assert count(db, Attendee) == 200
+    assert count(db, Registration) == 200
+    assert count(db, Employer) == 6
+    assert count(db, School) == 2
+    assert count(db, Fair) == 2
+    assert count(db, User) == 5
+    assert count(db, Booth) == 8
+    assert count(db, TrainingProgramme) >= 4
+    assert (seeded.attendees, seeded.employers, seeded.schools, seeded.fairs) == (200, 6, 2, 2)
+    roles = Counter(db.session.scalars(sa.select(User.role)))
+    assert roles == dict.fromkeys(Role, 1)
+
+
+def test_fairs_one_published_soon_one_draft(db, seeded):
+    fairs = {fair.status: fair for fair in db.session.scalars(sa.select(Fair))}
+    assert set(fairs) == {FairStatus.PUBLISHED, FairStatus.DRAFT}
+    published = fairs[FairStatus.PUBLISHED]
+    assert NOW < published.starts_at < NOW + timedelta(weeks=6)
+    assert published.ends_at > published.starts_at
+    assert published.ward_code in SONG_CONG_WARDS and fairs[FairStatus.DRAFT].ward_code in SONG_CONG_WARDS
+    assert published.venue_name.startswith("Nhà văn hoá")
+    registered = db.session.scalars(sa.select(Registration.fair_id).distinct()).all()
+    assert registered == [published.id]
+    booths = db.session.scalars(sa.select(Booth).where(Booth.fair_id == published.id)).all()
+    assert sum(b.employer_id is not None for b in booths) == 6
+    assert sum(b.school_id is not None for b in booths) == 2
+    assert count(db, VacancyOffer) == count(db, Vacancy)
+
+
+def test_employers_have_valid_tax_codes_and_vacancies(db, seeded):
+    employers = db.session.scalars(sa.select(Employer)).all()
+    assert all(valid_tax_code(e.tax_code) for e in employers), [e.tax_code for e in employers]
+    assert all(e.status == PartnerStatus.APPROVED and e.approved_at for e in employers)
+    assert all(normalise_mobile(e.phone) == e.phone for e in employers)
+    for employer in employers:
+        assert 2 <= len(employer.vacancies) <= 4
+        for vacancy in employer.vacancies:
+            assert vacancy.quantity > 0
+            if vacancy.salary_min is not None:
+                assert 5_000_000 <= vacancy.salary_min <= vacancy.salary_max <= 20_000_000
+
+
+def test_the_check_digit_rule_rejects_near_misses():
+    assert valid_tax_code("0100109106")  # a well-known valid code
+    assert not valid_tax_code("0100109107")
+    assert not valid_tax_code("010010910")
+
+
+def test_job_seekers_are_plausible(db, seeded):
+    attendees = db.session.scalars(sa.select(Attendee)).all()
+    assert all(normalise_mobile(a.phone) == a.phone for a in attendees)
+    assert len({a.phone for a in attendees}) == 200
+    assert all(1966 <= a.birth_year <= 2007 for a in attendees)
+    assert all(a.ward_code in SONG_CONG_WARDS for a in attendees)
+    assert all(len(a.full_name.split()) >= 3 for a in attendees)
+    citizen_ids = [a.citizen_id for a in attendees if a.citizen_id]
+    assert citizen_ids and all(len(c) == 12 and c.isdigit() for c in citizen_ids)
+    shares = Counter(a.priority_group for a in attendees)
+    assert 0.09 <= shares[PriorityGroup.POOR] / 200 <= 0.15
+    assert 0.07 <= shares[PriorityGroup.NEAR_POOR] / 200 <= 0.13
+    assert 0.04 <= shares[PriorityGroup.ESCAPED_POVERTY] / 200 <= 0.08
+    assert all((a.household_code is None) == (a.priority_group == PriorityGroup.NONE) for a in attendees)
+
+
+def test_registrations_carry_consent(db, seeded):
+    registrations = db.session.scalars(sa.select(Registration)).all()
+    assert all(r.consent_personal_data_version and r.consent_personal_data_at for r in registrations)
+    assert all((r.consent_share_version is None) == (r.consent_share_at is None) for r in registrations)
+    assert len({r.ticket_secret for r in registrations}) == 200
+
+
+def test_every_demo_login_works(db, seeded):
+    for email, role in seeded.logins:
+        user = services.authenticate(email, DEMO_PASSWORD)
+        assert user.role == role
+    organiser = services.find_by_login("organiser@demo.vn")
+    assert organiser.ward_codes == SONG_CONG_WARDS
+    employer = db.session.scalar(sa.select(Employer).order_by(Employer.id))
+    school = db.session.scalar(sa.select(School).order_by(School.id))
+    assert services.find_by_login("employer@demo.vn").employer_id == employer.id
+    assert services.find_by_login("school@demo.vn").school_id == school.id
+
+
+def test_same_seed_same_people(db):
+    first = seed_demo(now=NOW)
+    names = db.session.scalars(sa.select(Attendee.full_name).order_by(Attendee.id)).all()
+    db.session.rollback()
+    assert first.attendees == 200
+    seed_demo(now=NOW)
+    assert db.session.scalars(sa.select(Attendee.full_name).order_by(Attendee.id)).all() == names
+
+
+def test_seed_refuses_a_database_with_data(db, make_user):
+    make_user("admin")
+    with pytest.raises(DomainError) as raised:
+        seed_demo(now=NOW)
+    assert raised.value.code == "database_not_empty"
+    assert count(db, Fair) == 0
+
+
+def test_command_if_empty_is_idempotent(db, runner):
+    first = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    for expected in ("admin@demo.vn", "organiser@demo.vn", "gate@demo.vn", "employer@demo.vn",
+                     "school@demo.vn", DEMO_PASSWORD):
+        assert expected in first.output
+    second = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert second.exit_code == 0, second.output
+    assert "already has data" in second.output
+    assert (count(db, User), count(db, Attendee), count(db, Fair)) == (5, 200, 2)
+
+
+def test_command_without_if_empty_refuses_politely(db, runner, make_user):
+    make_user("admin")
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 1
+    assert "--if-empty" in result.output
+    assert "Traceback" not in result.output
+    assert (count(db, User), count(db, Fair)) == (1, 0)
+
+
+def test_command_if_empty_leaves_existing_accounts_alone(db, runner, make_user):
+    make_user("admin")
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert (count(db, User), count(db, Attendee)) == (1, 0)

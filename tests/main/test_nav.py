@@ -1,0 +1,129 @@
+"""Navigation by role: each of the five roles (and an anonymous visitor) sees exactly its entries in
+the navbar and as cards on the home page; entries whose page does not exist yet are not shown."""
+
+import re
+
+import pytest
+
+from fairapp.auth.access import public
+from fairapp.auth.models import Role
+from fairapp.main import nav
+from tests.conftest import csrf_token_from
+
+ALL = {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "booths.mine",
+       "users.index", "audit.index", "account.profile"}
+EXPECTED = {
+    "admin": {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "users.index",
+              "audit.index", "account.profile"},
+    "organiser": {"main.home", "fairs.index", "partners.employers", "checkins.scanner",
+                  "account.profile"},
+    "gate": {"main.home", "checkins.scanner", "account.profile"},
+    "employer": {"main.home", "booths.mine", "account.profile"},
+    "school": {"main.home", "booths.mine", "account.profile"},
+}
+ROLE_NAMES = {"admin": "Quản trị", "organiser": "Cán bộ tổ chức", "gate": "Soát vé",
+              "employer": "Nhà tuyển dụng", "school": "Cơ sở đào tạo"}
+NAV_BLOCK = re.compile(r"<nav\b[^>]*data-role=\"([^\"]+)\"[^>]*>(.*?)</nav>", re.DOTALL)
+
+
+@pytest.fixture()
+def every_nav_page(app):
+    """Pages that feature areas add later: stand-ins for those not registered yet, so every entry
+    can be checked now (the real page is used where it exists)."""
+    for endpoint in sorted(ALL - set(app.view_functions)):
+        app.add_url_rule(f"/_nav-test/{endpoint}", endpoint=endpoint,
+                         view_func=public(lambda: "stand-in"))
+    return app
+
+
+def navigation(html: str) -> tuple[str, set[str], str]:
+    match = NAV_BLOCK.search(html)
+    assert match, "no <nav data-role=...> on the page"
+    return match.group(1), set(re.findall(r'data-nav="([^"]+)"', match.group(2))), match.group(2)
+
+
+@pytest.mark.parametrize("role", EXPECTED)
+def test_each_role_sees_its_own_entries_in_the_navbar_and_on_home(client, auth, every_nav_page, role):
+    user = auth.login(role)
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+
+    nav_role, endpoints, nav_html = navigation(html)
+    assert nav_role == role
+    assert endpoints == EXPECTED[role]
+    assert not (ALL - EXPECTED[role]) & endpoints
+    assert user.full_name in nav_html
+    assert ROLE_NAMES[role] in nav_html
+
+    cards = set(re.findall(r'data-card="([^"]+)"', html))
+    assert cards == EXPECTED[role] - {"main.home"}
+
+
+@pytest.mark.parametrize("role", EXPECTED)
+def test_every_shown_entry_links_to_a_page_the_role_may_open(client, auth, every_nav_page, role):
+    auth.login(role)
+    html = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<a [^>]*href="([^"]+)"[^>]*data-nav="([^"]+)"', navigation(html)[2])
+    assert {endpoint for _, endpoint in links} == EXPECTED[role]
+    for href, endpoint in links:
+        response = client.get(href)
+        assert response.status_code == 200, (role, endpoint, href, response.status_code)
+
+
+def test_anonymous_visitor_sees_home_and_sign_in_only(client, every_nav_page):
+    html = client.get("/").get_data(as_text=True)
+    nav_role, endpoints, nav_html = navigation(html)
+    assert nav_role == "anonymous"
+    assert endpoints == {"main.home", "auth.login"}
+    assert 'action="/logout"' not in nav_html
+    assert "data-card=" not in html
+
+
+def test_entries_for_pages_that_do_not_exist_are_not_shown(client, auth, monkeypatch):
+    ghost = nav.NavEntry("ghost.page", "Trang ma", nav.EVERYONE, "home")
+    monkeypatch.setattr(nav, "NAV_ENTRIES", (*nav.NAV_ENTRIES, ghost))
+    auth.login("admin")
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "ghost.page" not in html and "Trang ma" not in html
+    _, endpoints, _ = navigation(html)
+    assert endpoints <= ALL and endpoints <= set(client.application.view_functions)
+    assert "main.home" in endpoints
+
+
+def test_sign_out_is_a_post_form_with_csrf_in_the_navbar(client, auth):
+    auth.login("gate")
+    html = client.get("/").get_data(as_text=True)
+    _, _, nav_html = navigation(html)
+    form = re.search(r'<form method="post" action="/logout"[^>]*>(.*?)</form>', nav_html, re.DOTALL)
+    assert form and 'name="csrf_token"' in form.group(1)
+    signed_out = client.post("/logout", data={"csrf_token": csrf_token_from(html)})
+    assert signed_out.status_code == 302
+    assert navigation(client.get("/").get_data(as_text=True))[0] == "anonymous"
+
+
+def test_navbar_collapses_behind_a_toggler_driven_by_data_attributes(client):
+    html = client.get("/").get_data(as_text=True)
+    _, _, nav_html = navigation(html)
+    assert 'class="navbar-toggler"' in nav_html
+    assert 'data-bs-toggle="collapse" data-bs-target="#main-nav"' in nav_html
+    assert 'id="main-nav"' in nav_html and 'aria-controls="main-nav"' in nav_html
+
+
+def test_visible_entries_filter_by_role_and_registered_endpoint():
+    entries = (nav.NavEntry("a.page", "A", nav.EVERYONE), nav.NavEntry("b.page", "B", frozenset({Role.GATE})),
+               nav.NavEntry("c.page", "C", nav.SIGNED_IN))
+    registered = {"a.page", "b.page"}
+    assert [e.endpoint for e in nav.visible_entries(None, registered, entries)] == ["a.page"]
+    assert [e.endpoint for e in nav.visible_entries(Role.GATE, registered, entries)] == ["a.page", "b.page"]
+    assert [e.endpoint for e in nav.visible_entries(Role.ADMIN, registered | {"c.page"}, entries)] == \
+        ["a.page", "c.page"]
+
+
+def test_role_labels_are_vietnamese(app):
+    with app.test_request_context("/"):
+        assert {role.value: nav.role_label(role) for role in Role} == ROLE_NAMES
+        assert nav.role_label("admin") == "Quản trị"
+        assert nav.role_label(None) == "" and nav.role_label("nobody") == ""
