@@ -123,5 +123,5 @@ def render_poster(fair: Fair, counts, *, registration_url: str) -> bytes:
     return render_pdf_template(
         "pdf/poster.html", fair=fair, counts=counts, registration_url=registration_url,
         qr_image=qr_data_uri(registration_url), weekday=str(WEEKDAYS[local(fair.starts_at).weekday()]),
-        place=place(fair), priority_message=PRIORITY_MESSAGE,
+        priority_message=PRIORITY_MESSAGE,
         cancelled=fair.status == FairStatus.CANCELLED)

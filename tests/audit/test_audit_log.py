@@ -9,9 +9,15 @@ import sqlalchemy as sa
 from fairapp.audit.models import AuditEntry, AuditLogIsAppendOnly
 from fairapp.audit.services import Origin, record
 from fairapp.audit.views import bp
-from tests.auth.test_admin_users import client  # noqa: F401  (the fixture)
+from tests.auth.test_admin_users import ContextPerRequestClient
 
 ACTIONS = re.compile(r"<td><code>([a-z0-9_.]+)</code></td>")
+
+
+@pytest.fixture()
+def client(app):
+    app.test_client_class = ContextPerRequestClient
+    return app.test_client()
 
 
 def _entry(db, action, at, **kwargs):

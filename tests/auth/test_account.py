@@ -6,10 +6,16 @@ import sqlalchemy as sa
 from fairapp.audit.models import AuditEntry
 from fairapp.auth import services
 from fairapp.partners.models import Employer
-from tests.auth.test_admin_users import client, csrf, sign_in  # noqa: F401  (client: fixture)
+from tests.auth.test_admin_users import ContextPerRequestClient, csrf, sign_in
 from tests.conftest import PASSWORD
 
 ROLES = ["admin", "organiser", "gate", "employer", "school"]
+
+
+@pytest.fixture()
+def client(app):
+    app.test_client_class = ContextPerRequestClient
+    return app.test_client()
 
 
 @pytest.mark.parametrize("path", ["/account/", "/account/password"])

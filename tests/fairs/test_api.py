@@ -150,7 +150,8 @@ def test_write_access_table(client, bearer, make_fair, db, who, expected, method
         assert response.status_code in (200, 201), response.get_json()
     else:
         assert response.status_code == expected, response.get_json()
-        code = {401: "unauthorized", 403: "ward_not_allowed" if who == "organiser_other_ward" else "forbidden"}
+        refused = "ward_not_allowed" if who == "organiser_other_ward" else "forbidden"
+        code = {401: "unauthorized", 403: refused}
         assert response.get_json()["error"]["code"] == code[expected]
         db.session.expire_all()
         assert db.session.get(Fair, fair.id).status == FairStatus.DRAFT

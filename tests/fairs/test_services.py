@@ -241,7 +241,8 @@ def test_same_venue_at_overlapping_times_is_a_conflict_whatever_the_spelling(db,
     admin = make_user("admin")
     first = _new(admin, venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2")
     with pytest.raises(DomainError) as caught:
-        _new(admin, venue_name="nha VAN hoa to dan pho mo che 2", starts_at=first.starts_at + timedelta(hours=3))
+        _new(admin, venue_name="nha VAN hoa to dan pho mo che 2",
+             starts_at=first.starts_at + timedelta(hours=3))
     assert caught.value.code == "conflict" and caught.value.status == 409
     assert [(c["kind"], c["fair_id"]) for c in caught.value.conflicts] == [("same_venue", first.id)]
     assert _count(db, Fair) == 1

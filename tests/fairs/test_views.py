@@ -66,7 +66,8 @@ def test_conflict_is_warned_and_saved_only_when_confirmed(client, auth, db):
     auth.login("admin")
     token = _form(client, "/manage/fairs/new")
     assert client.post("/manage/fairs/new", data=_fair_data(token)).status_code == 302
-    again = client.post("/manage/fairs/new", data=_fair_data(token, venue_name="nha van hoa to dan pho mo che 2"))
+    again = client.post("/manage/fairs/new",
+                        data=_fair_data(token, venue_name="nha van hoa to dan pho mo che 2"))
     page = again.get_data(as_text=True)
     assert again.status_code == 200 and "Cùng địa điểm, trùng giờ" in page and 'name="confirm"' in page
     assert _count(db) == 1
@@ -81,9 +82,10 @@ def test_status_buttons_publish_then_cancel_with_reason(client, auth, db, make_f
     assert client.post(f"/manage/fairs/{fair.id}/publish", data={"csrf_token": token}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Fair, fair.id).status == FairStatus.PUBLISHED
-    refused = client.post(f"/manage/fairs/{fair.id}/publish", data={"csrf_token": token}, follow_redirects=True)
+    refused = client.post(f"/manage/fairs/{fair.id}/publish", data={"csrf_token": token},
+                          follow_redirects=True)
     assert "Không thể chuyển phiên giao dịch" in refused.get_data(as_text=True)
-    assert client.post(f"/manage/fairs/{fair.id}/open", data={}).status_code == 302  # no CSRF: nothing
+    assert client.post(f"/manage/fairs/{fair.id}/open", data={}).status_code == 400  # no CSRF token
     db.session.expire_all()
     assert db.session.get(Fair, fair.id).status == FairStatus.PUBLISHED
     blank = client.post(f"/manage/fairs/{fair.id}/cancel", data={"csrf_token": token, "reason": ""})

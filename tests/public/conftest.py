@@ -8,8 +8,14 @@ import pytest
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.partners.models import (Employer, PartnerStatus, ProgrammeLevel, School, TrainingProgramme,
-                                     Vacancy)
+from fairapp.partners.models import (
+    Employer,
+    PartnerStatus,
+    ProgrammeLevel,
+    School,
+    TrainingProgramme,
+    Vacancy,
+)
 
 BACH_QUANG, SONG_CONG, BA_XUYEN = "05528", "05518", "05533"
 
