@@ -72,6 +72,7 @@ def app(_schema, instance_path):
         _db.session.rollback()
         _empty_tables()
         _db.session.remove()
+        _db.engine.dispose()  # one engine per test: close its connections now, not at garbage collection
     limiter.reset()
 
 
