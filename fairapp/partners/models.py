@@ -25,6 +25,18 @@ class VacancyStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class EducationLevel(enum.StrEnum):
+    """The least schooling a vacancy asks for."""
+
+    NONE = "none"  # không yêu cầu
+    PRIMARY = "primary"  # tiểu học
+    LOWER_SECONDARY = "lower_secondary"  # THCS
+    UPPER_SECONDARY = "upper_secondary"  # THPT
+    VOCATIONAL = "vocational"  # sơ cấp / trung cấp nghề
+    COLLEGE = "college"  # cao đẳng
+    UNIVERSITY = "university"  # đại học
+
+
 class ProgrammeLevel(enum.StrEnum):
     SO_CAP = "so_cap"  # sơ cấp, under a year
     TRUNG_CAP = "trung_cap"  # trung cấp
@@ -53,6 +65,9 @@ class Employer(db.Model):
                                                   default=PartnerStatus.PENDING, index=True)
     reject_reason: Mapped[str | None] = mapped_column(sa.Text)
     approved_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]  # approved or rejected
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[utc_created]
 
     vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer",
@@ -66,6 +81,9 @@ class Vacancy(db.Model):
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint("salary_min <= salary_max", name="salary_range"),
+        sa.CheckConstraint("age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range"),
+        sa.CheckConstraint("experience_years IS NULL OR experience_years >= 0",
+                           name="experience_not_negative"),
     )
 
     id: Mapped[intpk]
@@ -76,6 +94,14 @@ class Vacancy(db.Model):
     occupation: Mapped[str | None] = mapped_column(sa.String(200))
     quantity: Mapped[int]
     work_place: Mapped[str | None] = mapped_column(sa.String(300))
+    working_hours: Mapped[str | None] = mapped_column(sa.String(200))  # "8h/ngày, 2 ca"
+    benefits: Mapped[str | None] = mapped_column(sa.Text)
+
+    # Requirements: schooling, years of experience, age range; anything else as text
+    education: Mapped[EducationLevel | None] = mapped_column(value_enum(EducationLevel))
+    experience_years: Mapped[int | None]
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
     requirements: Mapped[str | None] = mapped_column(sa.Text)
 
     # Monthly pay in VND; None means "thoả thuận" (to be agreed)
@@ -87,6 +113,7 @@ class Vacancy(db.Model):
     status: Mapped[VacancyStatus] = mapped_column(value_enum(VacancyStatus),
                                                   default=VacancyStatus.OPEN, index=True)
     created_at: Mapped[utc_created]
+    updated_at: Mapped[datetime | None]
 
     employer: Mapped[Employer] = relationship(back_populates="vacancies")
 
@@ -102,6 +129,7 @@ class School(db.Model):
     # Where and whom to call
     address: Mapped[str | None] = mapped_column(sa.String(300))
     ward_code: Mapped[str | None] = mapped_column(sa.ForeignKey("wards.code"), index=True)
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     email: Mapped[str | None] = mapped_column(sa.String(254))
 
@@ -110,6 +138,9 @@ class School(db.Model):
                                                   default=PartnerStatus.PENDING, index=True)
     reject_reason: Mapped[str | None] = mapped_column(sa.Text)
     approved_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[utc_created]
 
     programmes: Mapped[list["TrainingProgramme"]] = relationship(back_populates="school",
