@@ -65,18 +65,30 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from fairapp.api import init_api
+    from fairapp.attendees.views import bp as attendees_bp
     from fairapp.audit.views import bp as audit_bp
     from fairapp.auth import account_views, admin_views
     from fairapp.auth.views import bp as auth_bp
+    from fairapp.booths.views import bp as booths_bp
     from fairapp.fairs.views import bp as fairs_bp
     from fairapp.geo.views import bp as geo_bp
     from fairapp.main.views import bp as main_bp
+    from fairapp.partners.views import bp as partners_bp
+    from fairapp.partners.import_views import bp as partner_import_bp
     from fairapp.public.views import bp as public_bp
+    from fairapp.registrations.views import bp as registrations_bp
+    from fairapp.tickets.views import bp as tickets_bp
 
     for blueprint in (main_bp, auth_bp, audit_bp, geo_bp, admin_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_bp)
     app.register_blueprint(fairs_bp)
+    app.register_blueprint(attendees_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(booths_bp)
+    app.register_blueprint(partner_import_bp)
+    app.register_blueprint(tickets_bp)
+    app.register_blueprint(registrations_bp)
     init_api(app)
 
 

@@ -38,6 +38,12 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+    # Registration: a whole commune may register through one shared address (DESIGN §7), so the
+    # per-address limit is generous; abuse is limited per phone number instead.
+    REGISTRATION_LIMIT_PER_ADDRESS = "600 per minute"
+    REGISTRATION_LIMIT_PER_PHONE = "10 per hour"
+    LOST_TICKET_LIMIT_PER_ADDRESS = "10 per hour"
+    LOST_TICKET_LIMIT_PER_PHONE = "5 per hour"
 
     # API documentation (flask-smorest)
     API_TITLE = "fairapp API"

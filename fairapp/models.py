@@ -7,8 +7,11 @@ from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
+from fairapp.registrations.models import BadgeJob
+from fairapp.tickets.models import RevokedTicket
 
 __all__ = [
-    "ApiToken", "Attendee", "AuditEntry", "Booth", "Employer", "Fair", "LegacyWard", "Province",
-    "Registration", "School", "TrainingProgramme", "User", "Vacancy", "VacancyOffer", "Ward",
+    "ApiToken", "Attendee", "AuditEntry", "BadgeJob", "Booth", "Employer", "Fair", "LegacyWard", "Province",
+    "Registration", "RevokedTicket", "School", "TrainingProgramme", "User", "Vacancy", "VacancyOffer",
+    "Ward",
 ]

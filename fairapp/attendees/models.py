@@ -16,8 +16,17 @@ TICKET_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TICKET_SECRET_LENGTH = 20  # about 99 bits
 
 
+# The nonce signed into the ticket's QR (fairapp.tickets.signing): base32 without padding.
+NONCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+NONCE_LENGTH = 8
+
+
 def new_ticket_secret() -> str:
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_SECRET_LENGTH))
+
+
+def new_ticket_nonce() -> str:
+    return "".join(secrets.choice(NONCE_ALPHABET) for _ in range(NONCE_LENGTH))
 
 
 class Gender(enum.StrEnum):
@@ -32,6 +41,34 @@ class PriorityGroup(enum.StrEnum):
     ESCAPED_POVERTY = "escaped_poverty"  # hộ mới thoát nghèo, for 36 months
 
 
+class EducationLevel(enum.StrEnum):
+    """General schooling (trình độ giáo dục phổ thông)."""
+
+    NONE = "none"  # chưa đi học
+    PRIMARY = "primary"  # tiểu học
+    LOWER_SECONDARY = "lower_secondary"  # THCS
+    UPPER_SECONDARY = "upper_secondary"  # THPT
+
+
+class Qualification(enum.StrEnum):
+    """Technical qualification (trình độ chuyên môn kỹ thuật)."""
+
+    NONE = "none"  # chưa qua đào tạo
+    SHORT_COURSE = "short_course"  # sơ cấp / dưới 3 tháng
+    INTERMEDIATE = "intermediate"  # trung cấp
+    COLLEGE = "college"  # cao đẳng
+    UNIVERSITY = "university"  # đại học trở lên
+
+
+class Situation(enum.StrEnum):
+    """What the person does now (tình trạng việc làm hiện tại)."""
+
+    UNEMPLOYED = "unemployed"
+    WANTS_CHANGE = "wants_change"
+    STUDENT = "student"
+    OTHER = "other"
+
+
 class Channel(enum.StrEnum):
     ONLINE = "online"
     WALK_IN = "walk_in"
@@ -43,19 +80,30 @@ class Attendee(db.Model):
     __table_args__ = (
         # A citizen ID (CCCD) has 12 digits; several people may have none.
         sa.CheckConstraint("citizen_id IS NULL OR length(citizen_id) = 12", name="citizen_id_length"),
+        # Without a citizen ID a person is phone + folded name: one record, even when two requests
+        # for the same person race (with an ID, the unique citizen_id does that).
+        sa.Index("uq_attendees_phone_name_key", "phone", "name_key", unique=True,
+                 sqlite_where=sa.text("citizen_id IS NULL"),
+                 postgresql_where=sa.text("citizen_id IS NULL")),
     )
 
     id: Mapped[intpk]
 
     # Who: identified by citizen ID when given, else by phone
-    full_name: Mapped[str] = mapped_column(sa.String(200))
+    full_name: Mapped[str] = mapped_column(sa.String(200))  # NFC, trimmed, as typed otherwise
+    name_key: Mapped[str] = mapped_column(sa.String(200))  # fairapp.text.fold(full_name)
     phone: Mapped[str] = mapped_column(sa.String(20), index=True)  # "0912345678"
     citizen_id: Mapped[str | None] = mapped_column(sa.String(12), unique=True)
     birth_year: Mapped[int]
     birth_date: Mapped[date | None]
     gender: Mapped[Gender] = mapped_column(value_enum(Gender, length=10))
     ward_code: Mapped[str] = mapped_column(sa.ForeignKey("wards.code"), index=True)
-    education_level: Mapped[str | None] = mapped_column(sa.String(50))
+    address: Mapped[str | None] = mapped_column(sa.String(300))  # as printed on the ID card
+
+    # Schooling and work
+    education_level: Mapped[str | None] = mapped_column(sa.String(50))  # EducationLevel value
+    qualification: Mapped[str | None] = mapped_column(sa.String(20))  # Qualification value
+    situation: Mapped[str | None] = mapped_column(sa.String(20))  # Situation value
 
     # Poverty status (personal data: never shown to employers)
     priority_group: Mapped[PriorityGroup] = mapped_column(
@@ -85,9 +133,18 @@ class Registration(db.Model):
     consent_share_version: Mapped[str | None] = mapped_column(sa.String(20))
     consent_share_at: Mapped[datetime | None]
 
-    # Ticket and wishes
+    # Ticket: the personal link's secret, and the nonce signed into the QR (new on reissue)
     ticket_secret: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_ticket_secret)
+    ticket_nonce: Mapped[str] = mapped_column(sa.String(8), default=new_ticket_nonce)
+
+    # Wishes: jobs in words, vacancies of this fair ticked (ids), vocational training
     desired_jobs: Mapped[str | None] = mapped_column(sa.Text)
+    desired_vacancy_ids: Mapped[list[int] | None] = mapped_column(sa.JSON)
+    wants_training: Mapped[bool] = mapped_column(default=False)
+    training_wish: Mapped[str | None] = mapped_column(sa.String(200))
+
+    # Record keeping (created_by: the staff member of a walk-in or staff registration)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[utc_created]
 
     fair: Mapped[Fair] = relationship()

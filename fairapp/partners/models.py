@@ -65,9 +65,7 @@ class Employer(db.Model):
                                                   default=PartnerStatus.PENDING, index=True)
     reject_reason: Mapped[str | None] = mapped_column(sa.Text)
     approved_at: Mapped[datetime | None]
-    decided_at: Mapped[datetime | None]  # approved or rejected
-    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]  # approved or rejected; who decided is in the audit log
     created_at: Mapped[utc_created]
 
     vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer",
@@ -139,8 +137,6 @@ class School(db.Model):
     reject_reason: Mapped[str | None] = mapped_column(sa.Text)
     approved_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
-    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[utc_created]
 
     programmes: Mapped[list["TrainingProgramme"]] = relationship(back_populates="school",

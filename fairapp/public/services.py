@@ -16,6 +16,7 @@ from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.partners.models import Employer, School, Vacancy, VacancyStatus
+from fairapp.text import fold
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class VacancyLine:
     salary_min: int | None
     salary_max: int | None
     work_place: str | None
+    occupation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class SchoolLine:
 class Participants:
     employers: list[EmployerLine]
     schools: list[SchoolLine]
-    counts: FairCounts
+    counts: FairCounts  # always the whole fair's, whatever the search
+    search: str = ""  # the job title searched for, as typed
+    matches: int | None = None  # vacancies whose title matches the search; None without a search
 
 
 def upcoming_fairs(*, ward_code: str | None = None, now: datetime | None = None) -> list[Fair]:
@@ -85,9 +89,10 @@ def calendar_fairs(*, now: datetime | None = None) -> list[Fair]:
     return sorted([*upcoming, *cancelled], key=lambda fair: (fair.starts_at, fair.id))
 
 
-def participants(fair: Fair) -> Participants:
+def participants(fair: Fair, *, search: str | None = None) -> Participants:
     """Employers and schools with a confirmed booth at the fair, the open vacancies offered there
-    and the schools' programmes, with totals."""
+    and the schools' programmes, with totals. With `search`, only the employers with a vacancy whose
+    title (or occupation) contains it, without regard to case or diacritics, and only those vacancies."""
     confirmed = sa.and_(Booth.fair_id == fair.id, Booth.status == BoothStatus.CONFIRMED)
     employers: OrderedDict[int, EmployerLine] = OrderedDict(
         (employer.id, EmployerLine(employer.name, employer.industry))
@@ -101,7 +106,7 @@ def participants(fair: Fair) -> Participants:
     for vacancy in offered:
         if (line := employers.get(vacancy.employer_id)) is not None:  # only confirmed employers
             line.vacancies.append(VacancyLine(vacancy.title, vacancy.quantity, vacancy.salary_min,
-                                              vacancy.salary_max, vacancy.work_place))
+                                              vacancy.salary_max, vacancy.work_place, vacancy.occupation))
 
     schools = [
         SchoolLine(school.name, [ProgrammeLine(p.name, p.level.value, p.duration_months, p.seats)
@@ -115,4 +120,12 @@ def participants(fair: Fair) -> Participants:
     counts = FairCounts(employers=len(employers), vacancies=len(vacancies),
                         quota=sum(v.quantity for v in vacancies), schools=len(schools),
                         programmes=sum(len(s.programmes) for s in schools))
-    return Participants(list(employers.values()), schools, counts)
+    wanted = fold(search)[:100]
+    if not wanted:
+        return Participants(list(employers.values()), schools, counts)
+    found = [EmployerLine(e.name, e.industry, [v for v in e.vacancies
+                                               if wanted in fold(v.title) or wanted in fold(v.occupation)])
+             for e in employers.values()]
+    found = [e for e in found if e.vacancies]
+    return Participants(found, schools, counts, search=(search or "").strip(),
+                        matches=sum(len(e.vacancies) for e in found))

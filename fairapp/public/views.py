@@ -5,7 +5,7 @@ Reading a fair may bring its status up to date (fairs.services.refresh_status), 
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -67,7 +67,7 @@ def index():
 @public
 def fair(fair_id: int):
     fair = _load(fair_id)
-    people = services.participants(fair)
+    people = services.participants(fair, search=request.args.get("q"))
     when = f"{date_vn(fair.starts_at)}, {time_vn(fair.starts_at)}–{time_vn(fair.ends_at)}"
     share = {
         "title": fair.title,
@@ -77,14 +77,6 @@ def fair(fair_id: int):
     }
     return render_template("public/fair.html", fair=fair, people=people, share=share, now=utcnow(),
                            directions=getattr(fair, "directions", None))
-
-
-@bp.route("/fairs/<int:fair_id>/register")
-@public
-def register(fair_id: int):
-    """Until online registration lands: how to take part, on the fair's page."""
-    _load(fair_id)
-    return redirect(url_for("public.fair", fair_id=fair_id, _anchor="dang-ky"))
 
 
 @bp.route("/fairs/<int:fair_id>/card.png")
@@ -150,3 +142,7 @@ def _file(body: bytes, content_type: str, filename: str, *, inline: bool = False
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+# Online registration and lost tickets (public.register, public.registered, public.lost_ticket).
+from fairapp.public import registration  # noqa: E402, F401

@@ -50,9 +50,12 @@ def live_url(_schema, instance_path) -> Iterator[str]:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian chromium. Missing: a failure in CI, a skip elsewhere."""
+    """Headless Debian chromium. Missing: a failure in CI, a skip elsewhere.
+
+    One per test module, not per session: Playwright's sync API refuses to start while another
+    instance is running in the thread, and browser tests elsewhere in the suite start their own."""
     if not Path(CHROMIUM).is_file():
         message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
                    "(or set FAIRAPP_CHROMIUM); the browser tests need it.")

@@ -1,9 +1,7 @@
-"""tickets
+"""tickets: the revocation list (revoked_tickets)
 
-PLACEHOLDER made by the lead so the revision chain is fixed in advance: the engineer who owns
-this revision fills in upgrade() and downgrade() IN THIS FILE (keep the ids; do not create
-another file with the same revision id). Write the operations by hand or copy only your own
-tables from an autogenerate run.
+A reissued ticket gets a new nonce; the old (registration, nonce) goes on this list, which
+scanners download.
 
 Revision ID: 5e0a00000001
 Revises: 5d0a00000001
@@ -22,8 +20,21 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('revoked_tickets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('nonce', sa.String(length=8), nullable=False),
+    sa.Column('revoked_at', fairapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=True),
+    sa.Column('revoked_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'],
+                            name=op.f('fk_revoked_tickets_registration_id_registrations'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['revoked_by'], ['users.id'], name=op.f('fk_revoked_tickets_revoked_by_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_revoked_tickets')),
+    sa.UniqueConstraint('registration_id', 'nonce', name=op.f('uq_revoked_tickets_registration_id_nonce'))
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('revoked_tickets')

@@ -1,0 +1,123 @@
+"""POST /api/v1/fairs/{id}/registrations (DESIGN §7).
+
+Without a token: online registration (published or open fair with room). With a staff token (admin,
+organiser of the fair's ward, gate): a staff registration, or a walk-in with "channel": "walk_in";
+capacity is not enforced. A new registration answers 201; the same person again for the same fair
+answers 200 with the same registration. Bad input: 422 with a translated message per field."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from fairapp.attendees.models import Channel
+from fairapp.attendees.transaction import commit_registration, phone_key
+from fairapp.auth.access import public
+from fairapp.auth.models import Role
+from fairapp.auth.session import request_origin
+from fairapp.extensions import limiter
+from fairapp.fairs.models import Fair
+from fairapp.fairs.services import WardNotAllowed, may_see
+
+blp = Blueprint("api_registrations", __name__, url_prefix="/fairs",
+                description="Registering job seekers for a fair")
+STAFF_ROLES = (Role.ADMIN, Role.ORGANISER, Role.GATE)
+
+
+def _required(name):
+    message = _l("%(field)s: bắt buộc.", field=name)
+    return {"required": message, "null": message}
+
+
+def _text(name, length, **kwargs):
+    return fields.Str(
+        validate=validate.Length(max=length, error=_l("%(field)s: dài tối đa {max} ký tự.", field=name)),
+        error_messages={"invalid": _l("%(field)s: phải là chuỗi ký tự.", field=name),
+                        **kwargs.pop("error_messages", {})}, **kwargs)
+
+
+class RegistrationSchema(Schema):
+    full_name = _text("full_name", 300, required=True, error_messages=_required("full_name"))
+    phone = _text("phone", 30, required=True, error_messages=_required("phone"),
+                  metadata={"description": "Vietnamese mobile, any common spelling (0912345678, +84 912…)"})
+    birth_year = fields.Int(required=True, error_messages={
+        **_required("birth_year"), "invalid": _l("birth_year: phải là số nguyên.")})
+    birth_date = fields.Str(allow_none=True, metadata={"description": "YYYY-MM-DD, optional"})
+    gender = fields.Str(required=True, error_messages=_required("gender"),
+                        metadata={"description": "male or female"})
+    ward_code = _text("ward_code", 10, required=True, error_messages=_required("ward_code"))
+    priority_group = fields.Str(load_default="none",
+                                metadata={"description": "none, poor, near_poor, escaped_poverty"})
+    household_code = _text("household_code", 100, allow_none=True)
+    citizen_id = _text("citizen_id", 20, allow_none=True,
+                       metadata={"description": "12 digits, optional; must agree with birth year and sex"})
+    education_level = fields.Str(allow_none=True,
+                                 metadata={"description": "none, primary, lower_secondary, upper_secondary"})
+    qualification = fields.Str(allow_none=True, metadata={
+        "description": "none, short_course, intermediate, college, university"})
+    situation = fields.Str(allow_none=True,
+                           metadata={"description": "unemployed, wants_change, student, other"})
+    address = _text("address", 400, allow_none=True)
+    desired_jobs = _text("desired_jobs", 2000, allow_none=True)
+    desired_vacancy_ids = fields.List(fields.Int(), allow_none=True,
+                                      metadata={"description": "ids of vacancies offered at this fair"})
+    wants_training = fields.Bool(load_default=False)
+    training_wish = _text("training_wish", 300, allow_none=True)
+    consent_personal_data = fields.Bool(required=True, error_messages=_required("consent_personal_data"))
+    consent_share_with_employers = fields.Bool(load_default=False)
+    channel = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(
+        ["staff", "walk_in"], error=_l("channel: staff hoặc walk_in.")),
+        metadata={"description": "staff tokens only: staff (default) or walk_in"})
+
+
+class TicketSchema(Schema):
+    qr_payload = fields.Str(required=True)
+    url = fields.Str(required=True, metadata={"description": "The personal ticket page"})
+
+
+class RegistrationOutSchema(Schema):
+    registration_id = fields.Int(required=True)
+    attendee_id = fields.Int(required=True)
+    fair_id = fields.Int()
+    channel = fields.Str()
+    created = fields.Bool(metadata={"description": "false: the person was already registered"})
+    ticket = fields.Nested(TicketSchema, required=True)
+
+
+def _staff():
+    """The signed-in staff member (token or scanner session), or None for the public."""
+    if current_user.is_authenticated and current_user.role in STAFF_ROLES:
+        return current_user._get_current_object()
+    return None
+
+
+@blp.route("/<int:fair_id>/registrations", methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"], exempt_when=lambda: _staff())
+@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT_PER_PHONE"],
+               key_func=lambda: phone_key("api-register-phone"), exempt_when=lambda: _staff())
+@blp.arguments(RegistrationSchema)
+@blp.response(201, RegistrationOutSchema)
+@blp.alt_response(200, schema=RegistrationOutSchema, description="Already registered: the same registration")
+@public
+def create_registration(payload: dict, fair_id: int):
+    from fairapp.extensions import db
+    from fairapp.public.registration import ticket_url
+    from fairapp.tickets.signing import ticket_payload
+
+    staff = _staff()
+    channel = Channel.ONLINE
+    if staff is not None:
+        fair = db.session.get(Fair, fair_id)
+        if fair is not None and not may_see(staff, fair):
+            raise WardNotAllowed()
+        channel = Channel(payload.get("channel") or "staff")
+    payload.pop("channel", None)
+    outcome = commit_registration(fair_id, payload, channel=channel, by=staff, origin=request_origin())
+    registration = outcome.registration
+    body = {"registration_id": registration.id, "attendee_id": registration.attendee_id,
+            "fair_id": registration.fair_id, "channel": registration.channel.value,
+            "created": outcome.created,
+            "ticket": {"qr_payload": ticket_payload(registration),
+                       "url": ticket_url(registration, absolute=True)}}
+    return body, 201 if outcome.created else 200

@@ -1,0 +1,62 @@
+"""The consent texts a job seeker agrees to, each with a version stored on the registration.
+
+A changed text gets a new version id ("YYYY-MM-vN"); old versions stay here so that what a person
+agreed to can always be shown again. The texts are legal wording for Vietnamese residents: they are
+kept in Vietnamese whatever the interface language (Decree 13/2023 and the Personal Data Protection
+Law 2025 ask for consent in a language the person understands)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    version: str
+    title: str
+    text: str
+
+
+PERSONAL_DATA_TEXTS = {
+    "2026-11-v1": ConsentText(
+        version="2026-11-v1",
+        title="Đồng ý xử lý dữ liệu cá nhân",
+        text=(
+            "Tôi đồng ý để cơ quan tổ chức phiên giao dịch việc làm (Phòng Văn hoá – Xã hội / "
+            "Trung tâm Dịch vụ việc làm và Ủy ban nhân dân phường, xã nơi tổ chức phiên) thu thập "
+            "và xử lý các thông tin tôi khai ở trên: họ tên, số điện thoại, năm sinh, giới tính, "
+            "nơi ở, số căn cước (nếu có), trình độ, nhu cầu việc làm, học nghề và tình trạng hộ "
+            "nghèo, cận nghèo, mới thoát nghèo. Mục đích: đăng ký và cấp vé tham dự phiên, tư vấn, "
+            "giới thiệu việc làm, hỗ trợ học nghề, theo dõi kết quả việc làm và báo cáo thống kê "
+            "theo Chương trình mục tiêu quốc gia giảm nghèo bền vững. Thông tin về hộ nghèo, cận "
+            "nghèo và số căn cước không được chia sẻ cho doanh nghiệp. Dữ liệu được lưu đến khi "
+            "kết thúc việc theo dõi kết quả việc làm (tối đa 24 tháng sau phiên). Tôi có quyền xem, "
+            "sửa, yêu cầu xoá dữ liệu hoặc rút lại sự đồng ý bằng cách liên hệ cán bộ phụ trách "
+            "phiên; việc rút lại không ảnh hưởng đến việc xử lý đã thực hiện trước đó."
+        ),
+    ),
+}
+SHARE_TEXTS = {
+    "2026-11-v1": ConsentText(
+        version="2026-11-v1",
+        title="Đồng ý chia sẻ hồ sơ với doanh nghiệp tại phiên này",
+        text=(
+            "Tôi đồng ý để các doanh nghiệp tham gia phiên giao dịch việc làm này được xem họ tên, "
+            "số điện thoại, năm sinh, giới tính, trình độ và nhu cầu việc làm của tôi để liên hệ "
+            "phỏng vấn, tuyển dụng. Doanh nghiệp không được xem số căn cước và thông tin hộ nghèo, "
+            "cận nghèo của tôi, và không được dùng thông tin cho mục đích khác. Không đồng ý, tôi "
+            "vẫn được tham dự phiên và tự liên hệ với doanh nghiệp tại gian hàng."
+        ),
+    ),
+}
+
+PERSONAL_DATA_VERSION = "2026-11-v1"
+SHARE_VERSION = "2026-11-v1"
+
+
+def personal_data() -> ConsentText:
+    """The current consent to processing personal data (required to register)."""
+    return PERSONAL_DATA_TEXTS[PERSONAL_DATA_VERSION]
+
+
+def share_with_employers() -> ConsentText:
+    """The current consent to sharing the profile with this fair's employers (optional)."""
+    return SHARE_TEXTS[SHARE_VERSION]

@@ -1,0 +1,156 @@
+"""Registration forms: the public one (every field of the issue) and the short walk-in one. Shape only:
+the rules live in fairapp.attendees.validation, whose per-field messages the views put next to the
+fields. Field names are the API's, so one dictionary feeds both."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from fairapp.attendees.models import EducationLevel, Gender, PriorityGroup, Qualification, Situation
+from fairapp.geo.forms import WardField
+
+
+class required_marker:  # noqa: N801  (a WTForms-style validator)
+    """Marks a field as required (label star, aria) without checking: validation.clean checks."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+GENDER_CHOICES = [(Gender.MALE.value, _l("Nam")), (Gender.FEMALE.value, _l("Nữ"))]
+PRIORITY_CHOICES = [
+    (PriorityGroup.NONE.value, _l("Không thuộc diện ưu tiên")),
+    (PriorityGroup.POOR.value, _l("Hộ nghèo")),
+    (PriorityGroup.NEAR_POOR.value, _l("Hộ cận nghèo")),
+    (PriorityGroup.ESCAPED_POVERTY.value, _l("Hộ mới thoát nghèo (trong 36 tháng)")),
+]
+EDUCATION_CHOICES = [
+    ("", _l("— Chọn —")),
+    (EducationLevel.NONE.value, _l("Chưa đi học")),
+    (EducationLevel.PRIMARY.value, _l("Tiểu học")),
+    (EducationLevel.LOWER_SECONDARY.value, _l("Trung học cơ sở (lớp 6–9)")),
+    (EducationLevel.UPPER_SECONDARY.value, _l("Trung học phổ thông (lớp 10–12)")),
+]
+QUALIFICATION_CHOICES = [
+    ("", _l("— Chọn —")),
+    (Qualification.NONE.value, _l("Chưa qua đào tạo nghề")),
+    (Qualification.SHORT_COURSE.value, _l("Sơ cấp, chứng chỉ nghề")),
+    (Qualification.INTERMEDIATE.value, _l("Trung cấp")),
+    (Qualification.COLLEGE.value, _l("Cao đẳng")),
+    (Qualification.UNIVERSITY.value, _l("Đại học trở lên")),
+]
+SITUATION_CHOICES = [
+    (Situation.UNEMPLOYED.value, _l("Chưa có việc làm")),
+    (Situation.WANTS_CHANGE.value, _l("Đang có việc, muốn đổi việc")),
+    (Situation.STUDENT.value, _l("Học sinh, sinh viên")),
+    (Situation.OTHER.value, _l("Khác")),
+]
+YES_NO = [("no", _l("Không")), ("yes", _l("Có"))]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class _PersonFields(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), [required_marker()],
+                            render_kw={"autocomplete": "name", "maxlength": 200, "autocapitalize": "words"})
+    phone = TelField(_l("Số điện thoại di động"), [required_marker()],
+                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20,
+                                "placeholder": "09xx xxx xxx"})
+    birth_year = StringField(_l("Năm sinh"), [required_marker()],
+                             render_kw={"inputmode": "numeric", "maxlength": 4, "placeholder": "1995",
+                                        "autocomplete": "bday-year"})
+    gender = RadioField(_l("Giới tính"), [required_marker()], choices=GENDER_CHOICES, validate_choice=False)
+    ward_code = WardField(_l("Nơi ở hiện nay (phường/xã)"), [required_marker()])
+    citizen_id = StringField(_l("Số căn cước (CCCD)"), render_kw={"inputmode": "numeric", "maxlength": 14,
+                                                                  "autocomplete": "off"},
+                             description=_l("Không bắt buộc. 12 chữ số in trên thẻ căn cước."))
+    priority_group = RadioField(_l("Đối tượng ưu tiên"), choices=PRIORITY_CHOICES, default="none",
+                                validate_choice=False)
+    household_code = StringField(_l("Mã hộ (nếu biết)"), render_kw={"maxlength": 50, "autocomplete": "off"},
+                                 description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."))
+
+    # Field names that validation.clean reads from this form
+    API_FIELDS = ("full_name", "phone", "birth_year", "gender", "ward_code", "citizen_id",
+                  "priority_group", "household_code")
+
+    def raw(self) -> dict:
+        return {name: self[name].data for name in self.API_FIELDS if name in self}
+
+    def show_errors(self, fields: dict) -> None:
+        """Put the service's per-field messages next to the fields; unknown names above the form."""
+        for name, message in fields.items():
+            if name in self:
+                self[name].errors = [message]
+            else:
+                self.form_errors = [*self.form_errors, message]
+
+
+class RegistrationForm(_PersonFields):
+    """The public form, for a job seeker on a phone."""
+
+    birth_date = StringField(_l("Ngày sinh (nếu muốn)"),
+                             render_kw={"type": "date", "autocomplete": "bday"},
+                             description=_l("Có thể bỏ trống; chỉ cần năm sinh."))
+    education_level = SelectField(_l("Trình độ học vấn"), choices=EDUCATION_CHOICES, validate_choice=False)
+    qualification = SelectField(_l("Trình độ chuyên môn kỹ thuật"), choices=QUALIFICATION_CHOICES,
+                                validate_choice=False)
+    situation = RadioField(_l("Tình trạng hiện nay"), choices=SITUATION_CHOICES, validate_choice=False)
+    desired_vacancy_ids = MultiCheckboxField(_l("Vị trí muốn ứng tuyển tại phiên này"), coerce=str,
+                                             choices=[], validate_choice=False)
+    desired_jobs = TextAreaField(_l("Công việc mong muốn"), render_kw={"rows": 2, "maxlength": 1000},
+                                 description=_l("Ví dụ: công nhân may, lái xe, bán hàng…"))
+    wants_training = RadioField(_l("Bạn có muốn học nghề không?"), choices=YES_NO, default="no",
+                                validate_choice=False)
+    training_wish = StringField(_l("Nghề muốn học"), render_kw={"maxlength": 200, "list": "programmes"})
+    consent_personal_data = BooleanField(_l("Tôi đồng ý cho xử lý dữ liệu cá nhân như trên."),
+                                         [required_marker()])
+    consent_share_with_employers = BooleanField(
+        _l("Tôi đồng ý chia sẻ hồ sơ với doanh nghiệp tại phiên này (không bắt buộc)."))
+
+    API_FIELDS = (*_PersonFields.API_FIELDS, "birth_date", "education_level", "qualification",
+                  "situation", "desired_jobs", "wants_training", "training_wish",
+                  "consent_personal_data", "consent_share_with_employers")
+
+    def raw(self) -> dict:
+        values = super().raw()
+        values["wants_training"] = self.wants_training.data == "yes"
+        values["desired_vacancy_ids"] = [int(v) for v in self.desired_vacancy_ids.data or [] if v.isdigit()]
+        if len(values["desired_vacancy_ids"]) != len(self.desired_vacancy_ids.data or []):
+            values["desired_vacancy_ids"] = ["?"]  # something that is no vacancy id: refused by name
+        return values
+
+
+class WalkInForm(_PersonFields):
+    """The short form at the gate; the staff member asks for consent aloud and ticks the box."""
+
+    birth_date = StringField(_l("Ngày sinh"), render_kw={"type": "date"},
+                             description=_l("Điền tự động khi quét CCCD; có thể bỏ trống."))
+    address = StringField(_l("Địa chỉ thường trú"), render_kw={"maxlength": 300, "autocomplete": "off"})
+    consent_personal_data = BooleanField(_l("Người lao động đã đồng ý"), [required_marker()],
+                                         description=_l("Đọc cho người lao động nội dung đồng ý xử lý "
+                                                        "dữ liệu cá nhân và hỏi ý kiến."))
+    consent_share_with_employers = BooleanField(_l("Đồng ý chia sẻ hồ sơ với doanh nghiệp tại phiên"))
+
+    API_FIELDS = (*_PersonFields.API_FIELDS, "birth_date", "address", "consent_personal_data",
+                  "consent_share_with_employers")
+
+
+class LostTicketForm(FlaskForm):
+    phone = TelField(_l("Số điện thoại đã đăng ký"), [required_marker()],
+                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20})
+    birth_year = StringField(_l("Năm sinh"), [required_marker()],
+                             render_kw={"inputmode": "numeric", "maxlength": 4})

@@ -1,0 +1,271 @@
+"""Registering job seekers for fairs: one person, one record; one registration per person per fair.
+
+    register(fair_id, raw, channel=..., by=None, origin=..., now=None) -> Outcome
+
+A person is found again by citizen ID, else by phone plus folded name; the same person at another
+fair reuses the record and brings it up to date. A second registration for the same fair returns
+the first (Outcome.created is False). Races are settled by the database: the transaction first
+takes the fair's row lock (PostgreSQL) or the write lock (SQLite, which ignores FOR UPDATE), and the
+unique keys (citizen_id; phone + name_key without citizen ID; fair_id + attendee_id) catch anything
+that slips past, inside a SAVEPOINT, after which the existing row is returned.
+
+Errors (DomainError codes): not_found, fair_not_published, fair_closed, fair_cancelled (409),
+fair_full (409, online channel only), validation_error (422, with `fields`)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from fairapp.attendees import consent, validation
+from fairapp.attendees.models import Attendee, Channel, Registration
+from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
+from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.booths.models import VacancyOffer
+from fairapp.db import utcnow
+from fairapp.errors import DomainError, NotFound
+from fairapp.extensions import db
+from fairapp.fairs import services as fair_services
+from fairapp.fairs.models import Fair, FairStatus
+from fairapp.partners.models import Employer, Vacancy
+
+REGISTRABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
+# Fields a later registration may change; optional ones only when given.
+REQUIRED_FIELDS = ("full_name", "name_key", "phone", "birth_year", "gender", "ward_code", "priority_group")
+OPTIONAL_FIELDS = ("birth_date", "household_code", "education_level", "qualification", "situation",
+                   "address")
+
+
+class RegistrationClosed(DomainError):
+    status = 409
+    MESSAGES = {
+        FairStatus.DRAFT: ("fair_not_published", _l("Phiên giao dịch này chưa được công bố, chưa nhận "
+                                                    "đăng ký.")),
+        FairStatus.CLOSED: ("fair_closed", _l("Phiên giao dịch này đã kết thúc, không nhận đăng ký "
+                                              "nữa.")),
+        FairStatus.CANCELLED: ("fair_cancelled", _l("Phiên giao dịch này đã bị huỷ, không nhận đăng "
+                                                    "ký.")),
+    }
+
+    def __init__(self, status: FairStatus):
+        code, message = self.MESSAGES[status]
+        super().__init__(message, code=code)
+
+
+class FairFull(DomainError):
+    code = "fair_full"
+    status = 409
+    message = _l("Phiên giao dịch đã đủ số người đăng ký trực tuyến. Bạn vẫn có thể đến trực tiếp: "
+                 "cán bộ tại cổng sẽ đăng ký cho bạn nếu còn chỗ.")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration: Registration
+    created: bool  # False: the person was already registered for this fair
+
+
+@dataclass(frozen=True)
+class VacancyChoice:
+    id: int
+    title: str
+    employer: str
+
+
+# --- Reading ---------------------------------------------------------------------------------------
+
+def fair_vacancies(fair_id: int) -> list[VacancyChoice]:
+    """The vacancies offered at the fair, to tick on the form (may be empty)."""
+    rows = db.session.execute(
+        sa.select(Vacancy.id, Vacancy.title, Employer.name)
+        .join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
+        .join(Employer, Employer.id == Vacancy.employer_id)
+        .where(VacancyOffer.fair_id == fair_id).order_by(Employer.name, Vacancy.title, Vacancy.id))
+    return [VacancyChoice(*row) for row in rows]
+
+
+def fair_programmes(fair_id: int) -> list[str]:
+    """Names of the training programmes of schools with a confirmed booth at the fair."""
+    from fairapp.booths.models import Booth, BoothStatus
+    from fairapp.partners.models import TrainingProgramme
+
+    return list(db.session.scalars(
+        sa.select(TrainingProgramme.name).distinct()
+        .join(Booth, Booth.school_id == TrainingProgramme.school_id)
+        .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.CONFIRMED)
+        .order_by(TrainingProgramme.name)))
+
+
+def registered_count(fair_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Registration.id)).where(Registration.fair_id == fair_id))
+
+
+def is_full(fair: Fair) -> bool:
+    return fair.capacity is not None and registered_count(fair.id) >= fair.capacity
+
+
+def refusal(fair: Fair) -> DomainError | None:
+    """Why online registration is refused for this fair now (status or capacity), or None."""
+    if fair.status not in REGISTRABLE:
+        return RegistrationClosed(fair.status)
+    if is_full(fair):
+        return FairFull()
+    return None
+
+
+def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
+    """(the person's record or None, whether it was found by citizen ID)."""
+    if person.citizen_id:
+        found = db.session.scalar(sa.select(Attendee).where(Attendee.citizen_id == person.citizen_id))
+        if found is not None:
+            return found, True
+    candidates = db.session.scalars(
+        sa.select(Attendee).where(Attendee.phone == person.phone, Attendee.name_key == person.name_key)
+        .order_by(Attendee.id)).all()
+    # Someone with another citizen ID is another person, whatever the phone and name.
+    same = [a for a in candidates if None in (a.citizen_id, person.citizen_id)]
+    same.sort(key=lambda a: a.citizen_id is not None)  # prefer the record still without an ID
+    return (same[0] if same else None), False
+
+
+def registration_of(fair_id: int, attendee_id: int) -> Registration | None:
+    return db.session.scalar(sa.select(Registration).where(
+        Registration.fair_id == fair_id, Registration.attendee_id == attendee_id))
+
+
+# --- Registering -----------------------------------------------------------------------------------
+
+def lock_fair(fair_id: int) -> Fair:
+    """Load the fair holding the lock that serialises registrations for it. Must be the first
+    statement of the transaction on SQLite: a read first would pin a snapshot that another writer
+    may overtake, and upgrading such a transaction to a writer fails at once ("database is locked")
+    instead of waiting."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Takes SQLite's write lock (waiting up to busy_timeout), as BEGIN IMMEDIATE would.
+        db.session.execute(sa.text("UPDATE fairs SET id = id WHERE 0"))
+        fair = db.session.get(Fair, fair_id)
+    else:
+        fair = db.session.scalar(sa.select(Fair).where(Fair.id == fair_id).with_for_update())
+    if fair is None:
+        raise NotFound()
+    return fair
+
+
+def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Origin = SYSTEM,
+             now: datetime | None = None, require_consent: bool = True) -> Outcome:
+    """Register the person described by `raw` (API field names) for the fair. Online registration
+    needs a published or open fair with room; walk-in and staff registration only the status.
+    Flushes; the caller commits."""
+    fair = lock_fair(fair_id)
+    now = now or utcnow()
+    fair_services.refresh_status(fair, now=now)
+    if fair.status not in REGISTRABLE:
+        raise RegistrationClosed(fair.status)
+    offered = {choice.id for choice in fair_vacancies(fair.id)}
+    person = validation.clean(raw, today=fair_services.local_day(now), vacancy_ids=offered,
+                              require_consent=require_consent)
+
+    attendee, by_citizen_id = find_attendee(person)
+    if attendee is not None and by_citizen_id and channel == Channel.ONLINE \
+            and attendee.name_key != person.name_key:
+        # Online, a citizen ID only finds the record of the person whose name goes with it.
+        raise RegistrationInvalid(fields={"citizen_id": validation._message(
+            "citizen_id", _l("số này đã được đăng ký với một họ tên khác."))})
+    if attendee is not None and (existing := registration_of(fair.id, attendee.id)) is not None:
+        _update(attendee, person)
+        _flush_or(lambda: None)
+        return Outcome(existing, created=False)
+    if channel == Channel.ONLINE and is_full(fair):
+        raise FairFull()
+
+    if attendee is None:
+        attendee = _create_attendee(person)
+    else:
+        _update(attendee, person)
+        if not _flush_or(lambda: None):
+            attendee, _found_by_id = find_attendee(person)
+    registration = Registration(
+        fair_id=fair.id, attendee_id=attendee.id, channel=channel,
+        consent_personal_data_version=consent.PERSONAL_DATA_VERSION, consent_personal_data_at=now,
+        consent_share_version=consent.SHARE_VERSION if person.consent_share_with_employers else None,
+        consent_share_at=now if person.consent_share_with_employers else None,
+        desired_jobs=person.desired_jobs, desired_vacancy_ids=person.desired_vacancy_ids or None,
+        wants_training=person.wants_training, training_wish=person.training_wish,
+        created_by=getattr(by, "id", None), created_at=now)
+    if not _insert(registration):
+        existing = registration_of(fair.id, attendee.id)
+        if existing is None:  # the clash was not ours to resolve
+            raise DomainError(code="conflict")
+        return Outcome(existing, created=False)
+    record("registration.create", actor=by, actor_label=None if by else channel.value,
+           target=registration, origin=origin,
+           details={"fair_id": fair.id, "attendee_id": attendee.id, "channel": channel.value})
+    db.session.flush()
+    return Outcome(registration, created=True)
+
+
+def _create_attendee(person: CleanPerson) -> Attendee:
+    attendee = Attendee(**{name: getattr(person, name) for name in REQUIRED_FIELDS + OPTIONAL_FIELDS},
+                        citizen_id=person.citizen_id)
+    if _insert(attendee):
+        return attendee
+    found, _by_id = find_attendee(person)  # created meanwhile by a concurrent request
+    if found is None:
+        raise DomainError(code="conflict")
+    _update(found, person)
+    return found
+
+
+def _update(attendee: Attendee, person: CleanPerson) -> None:
+    for name in REQUIRED_FIELDS:
+        if getattr(attendee, name) != getattr(person, name):
+            setattr(attendee, name, getattr(person, name))
+    for name in OPTIONAL_FIELDS:
+        value = getattr(person, name)
+        if value is not None and getattr(attendee, name) != value:
+            setattr(attendee, name, value)
+    if person.citizen_id and attendee.citizen_id is None:
+        attendee.citizen_id = person.citizen_id
+
+
+def _insert(instance) -> bool:
+    """Add and flush in a SAVEPOINT; False (and the savepoint rolled back) on a unique clash."""
+    return _flush_or(lambda: db.session.add(instance), discard=instance)
+
+
+def _flush_or(change: Callable[[], None], *, discard=None) -> bool:
+    savepoint = db.session.begin_nested()
+    try:
+        change()
+        db.session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        if discard is not None and discard in db.session:
+            db.session.expunge(discard)
+        return False
+    savepoint.commit()
+    return True
+
+
+# --- Lost tickets ----------------------------------------------------------------------------------
+
+def find_lost_tickets(fair_id: int, phone: str, birth_year: int, *,
+                      origin: Origin = SYSTEM) -> list[Registration]:
+    """Registrations for the fair of people with this phone and birth year. Every lookup is
+    audited (the phone masked), found or not."""
+    found = db.session.scalars(
+        sa.select(Registration).join(Attendee, Attendee.id == Registration.attendee_id)
+        .where(Registration.fair_id == fair_id, Attendee.phone == phone,
+               Attendee.birth_year == birth_year).order_by(Registration.id)).all()
+    record("registration.lost_ticket_lookup", actor_label="public", origin=origin,
+           details={"fair_id": fair_id, "phone": mask_phone(phone), "birth_year": birth_year,
+                    "found": len(found)})
+    db.session.flush()
+    return list(found)
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "*" * max(len(phone) - 6, 0) + phone[-3:]

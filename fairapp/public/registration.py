@@ -1,0 +1,136 @@
+"""Online registration for job seekers, without an account, on the `public` blueprint:
+
+    /fairs/<id>/register              the form (GET) and registering (POST) → the ticket page
+    /fairs/<id>/registered/<secret>   a plain confirmation, used only while the ticket page is missing
+    /fairs/<id>/lost-ticket           phone + year of birth → the link to the ticket, rate-limited
+
+Imported by fairapp.public.views so that the routes land on its blueprint."""
+
+from flask import current_app, redirect, render_template, request, url_for
+
+from fairapp.attendees import consent, services
+from fairapp.attendees.forms import LostTicketForm, RegistrationForm
+from fairapp.attendees.models import Channel, Registration
+from fairapp.attendees.transaction import commit_registration, phone_key
+from fairapp.attendees.validation import RegistrationInvalid, clean_birth_year, clean_phone
+from fairapp.auth.access import public
+from fairapp.auth.session import request_origin
+from fairapp.errors import DomainError, NotFound
+from fairapp.extensions import db, limiter
+from fairapp.fairs import services as fair_services
+from fairapp.fairs.models import Fair
+from fairapp.public.views import base_url, bp
+
+
+def ticket_url(registration: Registration, *, absolute: bool = False) -> str:
+    """The personal ticket page (fairapp.tickets), or this module's confirmation until it exists."""
+    if "tickets.show" in current_app.view_functions:
+        path = url_for("tickets.show", secret=registration.ticket_secret)
+    else:
+        path = url_for("public.registered", fair_id=registration.fair_id, secret=registration.ticket_secret)
+    return base_url() + path if absolute else path
+
+
+def _load_fair(fair_id: int) -> Fair:
+    """Any fair by id with its status brought up to date (drafts too: they get a clear refusal)."""
+    fair = db.session.get(Fair, fair_id)
+    if fair is None:
+        raise NotFound()
+    fair_services.refresh_status(fair)
+    db.session.commit()
+    return fair
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
+@bp.route("/fairs/<int:fair_id>/register", methods=["GET", "POST"])
+@limiter.limit(_limit("REGISTRATION_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_limit("REGISTRATION_LIMIT_PER_PHONE"), methods=["POST"],
+               key_func=lambda: phone_key("register-phone"))
+@public
+def register(fair_id: int):
+    fair = _load_fair(fair_id)
+    refusal = services.refusal(fair)
+    form = RegistrationForm()
+    vacancies = services.fair_vacancies(fair.id)
+    form.desired_vacancy_ids.choices = [(str(v.id), f"{v.title} — {v.employer}") for v in vacancies]
+    status = 200
+    if refusal is None and request.method == "POST":
+        form.validate()
+        if form.csrf_token.errors:
+            status = 400
+        else:
+            try:
+                outcome = commit_registration(fair.id, form.raw(), channel=Channel.ONLINE,
+                                              origin=request_origin())
+            except RegistrationInvalid as error:
+                form.show_errors(error.fields)
+                status = 422
+            except DomainError as error:
+                if error.status == 404:
+                    raise
+                refusal, status = error, error.status
+            else:
+                return redirect(ticket_url(outcome.registration), code=303)
+    elif refusal is not None:
+        status = refusal.status
+    return render_template(
+        "registration/register.html", fair=fair, form=form, refusal=refusal,
+        programmes=services.fair_programmes(fair.id), has_vacancies=bool(vacancies),
+        consent_personal=consent.personal_data(), consent_share=consent.share_with_employers(),
+    ), status
+
+
+@bp.route("/fairs/<int:fair_id>/registered/<secret>")
+@public
+def registered(fair_id: int, secret: str):
+    """A confirmation with the personal link; the tickets area replaces it with the ticket page."""
+    registration = db.session.scalar(
+        db.select(Registration).where(Registration.ticket_secret == secret, Registration.fair_id == fair_id))
+    if registration is None:
+        raise NotFound()
+    response = current_app.make_response(render_template(
+        "registration/registered.html", registration=registration, fair=registration.fair,
+        link=ticket_url(registration, absolute=True)))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/fairs/<int:fair_id>/lost-ticket", methods=["GET", "POST"])
+@limiter.limit(_limit("LOST_TICKET_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_limit("LOST_TICKET_LIMIT_PER_PHONE"), methods=["POST"],
+               key_func=lambda: phone_key("lost-ticket-phone"))
+@public
+def lost_ticket(fair_id: int):
+    fair = fair_services.get_public_fair(fair_id)
+    db.session.commit()
+    form = LostTicketForm()
+    found, searched, status = [], False, 200
+    if form.validate_on_submit():
+        errors = {}
+        try:
+            phone = clean_phone(form.phone.data)
+        except ValueError as error:
+            errors["phone"] = f"{form.phone.label.text}: {error.args[0]}"
+        try:
+            year = clean_birth_year(form.birth_year.data, fair_services.local_day(fair.starts_at))
+        except ValueError as error:
+            errors["birth_year"] = f"{form.birth_year.label.text}: {error.args[0]}"
+        if errors:
+            for name, message in errors.items():
+                form[name].errors = [message]
+            status = 422
+        else:
+            registrations = services.find_lost_tickets(fair.id, phone, year, origin=request_origin())
+            db.session.commit()
+            found = [{"name": r.attendee.full_name, "url": ticket_url(r)} for r in registrations]
+            searched = True
+    elif request.method == "POST":
+        status = 400
+    response = current_app.make_response((render_template(
+        "registration/lost_ticket.html", fair=fair, form=form, found=found, searched=searched), status))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,178 @@
+"""Badge jobs: a request to print every badge of a fair, rendered in a background thread of the web
+worker that received it, with progress in the badge_jobs row and the PDF in instance/badges/.
+
+Limitation: a job lives in the worker process that started it. If that worker restarts (deploy,
+crash, gunicorn's max_requests), the job stops; its row keeps its last heartbeat (`updated_at`) and
+is reported as failed ("interrupted") once that is older than STALE_AFTER, and the organiser starts
+it again. Finished files are deleted a day after they were made (KEEP_FILES_FOR)."""
+
+import logging
+import secrets
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+from fairapp.audit import services as audit
+from fairapp.audit.services import SYSTEM, Origin
+from fairapp.db import utcnow
+from fairapp.errors import Conflict, DomainError, NotFound
+from fairapp.extensions import db
+from fairapp.fairs.models import Fair
+from fairapp.registrations import badges
+from fairapp.registrations.models import BadgeJob, BadgeJobStatus
+
+log = logging.getLogger(__name__)
+KEEP_FILES_FOR = timedelta(days=1)
+STALE_AFTER = timedelta(minutes=10)  # a running job writes its progress every few seconds
+ACTIVE = (BadgeJobStatus.QUEUED, BadgeJobStatus.RUNNING)
+INTERRUPTED = "interrupted"
+
+
+class NoRegistrations(DomainError):
+    code = "no_registrations"
+    status = 409
+    message = _l("Phiên này chưa có người đăng ký nên chưa có thẻ để in.")
+
+
+class JobAlreadyRunning(Conflict):
+    code = "badge_job_running"
+    message = _l("Thẻ của phiên này đang được tạo. Vui lòng chờ cho xong.")
+
+
+def badge_folder(app: Flask | None = None) -> Path:
+    folder = Path((app or current_app).instance_path) / "badges"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def file_path(job: BadgeJob) -> Path | None:
+    if not job.file_name:
+        return None
+    return badge_folder() / job.file_name
+
+
+# --- requests and status -----------------------------------------------------------------------------
+
+def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> BadgeJob:
+    """A queued job for every badge of the fair (the caller runs it after committing).
+    Raises NoRegistrations, or JobAlreadyRunning while another job of this fair is in progress."""
+    now = now or utcnow()
+    purge_expired(now=now)
+    from fairapp.attendees.models import Registration
+
+    count = db.session.scalar(sa.select(sa.func.count()).where(Registration.fair_id == fair.id))
+    if not count:
+        raise NoRegistrations()
+    for job in db.session.scalars(sa.select(BadgeJob).where(BadgeJob.fair_id == fair.id,
+                                                           BadgeJob.status.in_(ACTIVE))):
+        if not _mark_if_stale(job, now):
+            raise JobAlreadyRunning()
+    job = BadgeJob(fair_id=fair.id, requested_by=by.id, status=BadgeJobStatus.QUEUED, badges_total=count,
+                   pages_total=badges.page_count(count), pages_done=0, created_at=now, updated_at=now)
+    db.session.add(job)
+    db.session.flush()
+    audit.record("badges.request", actor=by, target=fair, origin=origin,
+                 details={"job_id": job.id, "badges": count})
+    db.session.flush()
+    return job
+
+
+def job_of(fair: Fair, job_id: int, *, now: datetime | None = None) -> BadgeJob:
+    """The fair's job, with a stale one reported as interrupted. Raises NotFound."""
+    job = db.session.get(BadgeJob, job_id)
+    if job is None or job.fair_id != fair.id:
+        raise NotFound()
+    _mark_if_stale(job, now or utcnow())
+    return job
+
+
+def recent_jobs(fair: Fair, limit: int = 5) -> list[BadgeJob]:
+    return list(db.session.scalars(sa.select(BadgeJob).where(BadgeJob.fair_id == fair.id)
+                                   .order_by(BadgeJob.id.desc()).limit(limit)))
+
+
+def status_of(job: BadgeJob) -> dict:
+    percent = round(100 * job.pages_done / job.pages_total) if job.pages_total else 0
+    return {"id": job.id, "status": job.status.value, "pages_done": job.pages_done,
+            "pages_total": job.pages_total, "badges_total": job.badges_total, "percent": percent,
+            "error": job.error}
+
+
+def _mark_if_stale(job: BadgeJob, now: datetime) -> bool:
+    if job.status in ACTIVE and job.updated_at < now - STALE_AFTER:
+        job.status, job.error, job.finished_at = BadgeJobStatus.FAILED, INTERRUPTED, now
+        db.session.flush()
+        return True
+    return False
+
+
+def purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the files of jobs finished more than a day ago; their rows say `expired`."""
+    cutoff = (now or utcnow()) - KEEP_FILES_FOR
+    old = list(db.session.scalars(sa.select(BadgeJob).where(BadgeJob.status == BadgeJobStatus.DONE,
+                                                           BadgeJob.finished_at < cutoff)))
+    for job in old:
+        path = file_path(job)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        job.status, job.file_name = BadgeJobStatus.EXPIRED, None
+    db.session.flush()
+    return len(old)
+
+
+# --- running ---------------------------------------------------------------------------------------
+
+def launch(app: Flask, job_id: int) -> threading.Thread:
+    """Run the (committed) job in a background thread of this process."""
+    thread = threading.Thread(target=run_job, args=(app, job_id), name=f"badge-job-{job_id}", daemon=True)
+    app.extensions.setdefault("badge_threads", {})[job_id] = thread
+    thread.start()
+    return thread
+
+
+def run_job(app: Flask, job_id: int) -> None:
+    """Render the job's PDF, committing progress as chunks finish; never raises."""
+    with app.app_context(), app.test_request_context():  # render_template needs a request for url_for
+        try:
+            _run(app, job_id)
+        except Exception as error:  # the job must end as failed, whatever went wrong
+            log.exception("badge job %s failed", job_id)
+            db.session.rollback()
+            job = db.session.get(BadgeJob, job_id)
+            if job is not None:
+                job.status, job.error, job.finished_at = BadgeJobStatus.FAILED, type(error).__name__, utcnow()
+                db.session.commit()
+        finally:
+            db.session.remove()
+
+
+def _run(app: Flask, job_id: int) -> None:
+    job = db.session.get(BadgeJob, job_id)
+    if job is None or job.status != BadgeJobStatus.QUEUED:
+        return
+    job.status = BadgeJobStatus.RUNNING
+    db.session.commit()
+    sheet, items = badges.collect_badges(job.fair)
+    job.badges_total, job.pages_total = len(items), badges.page_count(len(items))
+    db.session.commit()
+
+    def progress(pages_done: int) -> None:
+        job.pages_done = pages_done
+        job.updated_at = utcnow()
+        db.session.commit()
+
+    pdf = badges.build_pdf(sheet, items, workers=app.config.get("BADGE_WORKERS", badges.WORKERS),
+                           chunk_pages=app.config.get("BADGE_CHUNK_PAGES", badges.CHUNK_PAGES),
+                           progress=progress)
+    name = f"fair-{job.fair_id}-job-{job.id}-{secrets.token_hex(8)}.pdf"
+    path = badge_folder(app) / name
+    temporary = path.with_suffix(".part")
+    temporary.write_bytes(pdf)
+    temporary.replace(path)
+    job.file_name, job.status, job.finished_at = name, BadgeJobStatus.DONE, utcnow()
+    job.pages_done = job.pages_total
+    db.session.commit()

@@ -1,0 +1,156 @@
+"""Organiser pages for a fair's registrations: the list (search, filters, masked citizen IDs), the
+audited detail, .xlsx/.csv exports, and the badge PDF made in the background with a progress bar.
+Admins everywhere; organisers only for fairs in their wards (403 otherwise)."""
+
+import io
+
+from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fairapp.auth.access import roles
+from fairapp.auth.models import Role
+from fairapp.auth.session import request_origin
+from fairapp.errors import DomainError
+from fairapp.extensions import db
+from fairapp.registrations import jobs, services
+from fairapp.registrations.forms import BadgeJobForm, RegistrationFilterForm
+from fairapp.registrations.models import BadgeJobStatus
+
+bp = Blueprint("registrations", __name__, url_prefix="/manage/fairs")
+STAFF = (Role.ADMIN, Role.ORGANISER)
+KEPT_ARGS = ("q", "ward_code", "priority_group")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _filter_form(fair) -> tuple[RegistrationFilterForm, services.RegistrationFilter]:
+    form = RegistrationFilterForm(request.args)
+    form.ward_code.choices = [("", _("Tất cả"))] + services.ward_choices(fair)
+    if not form.validate():
+        return form, services.RegistrationFilter()
+    return form, services.RegistrationFilter(query=(form.q.data or "").strip(),
+                                             ward_code=form.ward_code.data or None,
+                                             priority_group=form.priority())
+
+
+def _kept_args() -> dict:
+    return {key: value for key, value in request.args.items() if key in KEPT_ARGS and value}
+
+
+# --- list, detail, export --------------------------------------------------------------------------
+
+@bp.route("/<int:fair_id>/registrations")
+@roles(*STAFF)
+def index(fair_id: int):
+    fair = services.fair_for_staff(_user(), fair_id)
+    form, filters = _filter_form(fair)
+    page = services.list_registrations(fair, filters, page=request.args.get("page", 1, type=int))
+    return render_template("registrations/index.html", fair=fair, form=form, page=page,
+                           filters=_kept_args(), is_admin=_user().role == Role.ADMIN)
+
+
+@bp.route("/<int:fair_id>/registrations/<int:registration_id>")
+@roles(*STAFF)
+def detail(fair_id: int, registration_id: int):
+    fair = services.fair_for_staff(_user(), fair_id)
+    registration = services.registration_of(fair, registration_id)
+    person = services.view_personal(registration, by=_user(), origin=request_origin())
+    db.session.commit()  # the audit entry
+    response = Response(render_template("registrations/detail.html", fair=fair, person=person))
+    response.headers["Cache-Control"] = "no-store"  # personal data: not kept by the browser
+    return response
+
+
+@bp.route("/<int:fair_id>/registrations/export.<any(xlsx, csv):fmt>")
+@roles(*STAFF)
+def export(fair_id: int, fmt: str):
+    fair = services.fair_for_staff(_user(), fair_id)
+    form, filters = _filter_form(fair)
+    if form.errors:
+        db.session.rollback()
+        return render_template("registrations/index.html", fair=fair, form=form,
+                               page=services.list_registrations(fair, services.RegistrationFilter()),
+                               filters={}, is_admin=_user().role == Role.ADMIN), 422
+    result = services.export_registrations(fair, filters, fmt=fmt, by=_user(), origin=request_origin(),
+                                           full_citizen_ids=bool(form.full_ids.data))
+    db.session.commit()
+    response = send_file(io.BytesIO(result.content), mimetype=result.mimetype, as_attachment=True,
+                         download_name=result.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- badges ----------------------------------------------------------------------------------------
+
+@bp.route("/<int:fair_id>/badges")
+@roles(*STAFF)
+def badges(fair_id: int):
+    fair = services.fair_for_staff(_user(), fair_id)
+    registered = services.list_registrations(fair, services.RegistrationFilter(), per_page=1).total
+    return render_template("registrations/badges.html", fair=fair, form=BadgeJobForm(),
+                           jobs=jobs.recent_jobs(fair), registered=registered)
+
+
+@bp.route("/<int:fair_id>/badges", methods=["POST"])
+@roles(*STAFF)
+def start_badges(fair_id: int):
+    fair = services.fair_for_staff(_user(), fair_id)
+    form = BadgeJobForm()
+    if not form.validate_on_submit():
+        flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "danger")
+        return redirect(url_for("registrations.badges", fair_id=fair.id))
+    try:
+        job = jobs.start_job(fair, by=_user(), origin=request_origin())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("registrations.badges", fair_id=fair.id))
+    db.session.commit()
+    jobs.launch(current_app._get_current_object(), job.id)
+    return redirect(url_for("registrations.badge_job", fair_id=fair.id, job_id=job.id))
+
+
+@bp.route("/<int:fair_id>/badges/<int:job_id>")
+@roles(*STAFF)
+def badge_job(fair_id: int, job_id: int):
+    fair = services.fair_for_staff(_user(), fair_id)
+    job = jobs.job_of(fair, job_id)
+    db.session.commit()  # a stale job marked as interrupted
+    return render_template("registrations/badge_job.html", fair=fair, job=job, status=jobs.status_of(job))
+
+
+@bp.route("/<int:fair_id>/badges/<int:job_id>/status")
+@roles(*STAFF)
+def badge_job_status(fair_id: int, job_id: int):
+    fair = services.fair_for_staff(_user(), fair_id)
+    job = jobs.job_of(fair, job_id)
+    db.session.commit()
+    status = jobs.status_of(job)
+    if job.status == BadgeJobStatus.DONE:
+        status["download_url"] = url_for("registrations.download_badges", fair_id=fair.id, job_id=job.id)
+    if job.error:
+        status["error"] = (_("Công việc bị gián đoạn (máy chủ khởi động lại). Vui lòng tạo lại.")
+                           if job.error == jobs.INTERRUPTED else _("Không tạo được tệp thẻ. Vui lòng thử lại."))
+    response = jsonify(status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:fair_id>/badges/<int:job_id>/download")
+@roles(*STAFF)
+def download_badges(fair_id: int, job_id: int):
+    fair = services.fair_for_staff(_user(), fair_id)
+    job = jobs.job_of(fair, job_id)
+    path = jobs.file_path(job)
+    if job.status != BadgeJobStatus.DONE or path is None or not path.is_file():
+        db.session.commit()
+        flash(_("Tệp thẻ không còn (tệp được xoá sau một ngày). Vui lòng tạo lại."), "warning")
+        return redirect(url_for("registrations.badges", fair_id=fair.id))
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"the-phien-{fair.id}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
