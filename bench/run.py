@@ -5,9 +5,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import geo_bench  # noqa: E402
+from bench import badge_bench, geo_bench  # noqa: E402
 
-BENCHMARKS = [("administrative units", geo_bench.run)]
+BENCHMARKS = [("administrative units", geo_bench.run), ("badges for a whole fair", badge_bench.run)]
 
 
 def main() -> int:

@@ -73,8 +73,8 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.fairs.views import bp as fairs_bp
     from fairapp.geo.views import bp as geo_bp
     from fairapp.main.views import bp as main_bp
-    from fairapp.partners.views import bp as partners_bp
     from fairapp.partners.import_views import bp as partner_import_bp
+    from fairapp.partners.views import bp as partners_bp
     from fairapp.public.views import bp as public_bp
     from fairapp.registrations.views import bp as registrations_bp
     from fairapp.tickets.views import bp as tickets_bp

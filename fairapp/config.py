@@ -54,14 +54,21 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
+    # Behind a load balancer: how many proxies in front of the app set X-Forwarded-For/-Proto.
+    # 0 (the default) trusts no such header, so nobody can forge an address past the limits.
+    TRUSTED_PROXY_COUNT = 0
+
 
 ENVIRONMENT = {
     "FAIRAPP_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "FAIRAPP_SECRET_KEY": "SECRET_KEY",
     "FAIRAPP_RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
     "FAIRAPP_HOME_PROVINCE": "HOME_PROVINCE_CODE",
+    "FAIRAPP_TRUSTED_PROXIES": "TRUSTED_PROXY_COUNT",
     "FAIRAPP_PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
 }
+
+INTEGERS = {"HOME_PROVINCE_CODE", "TRUSTED_PROXY_COUNT"}
 
 
 class ConfigError(click.ClickException, RuntimeError):
@@ -77,7 +84,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     for variable, key in ENVIRONMENT.items():
         if value := os.environ.get(variable):
-            app.config[key] = _integer(variable, value) if key == "HOME_PROVINCE_CODE" else value
+            app.config[key] = _integer(variable, value) if key in INTEGERS else value
     if test_config:
         app.config.from_mapping(test_config)
 

@@ -76,7 +76,7 @@ LOCATIONS = ("json", "query", "querystring", "form", "files", "headers", "cookie
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path == "/api" or request.path.startswith("/api/")
 
 
 def json_error(status: int, code: str, message, fields: dict | None = None):

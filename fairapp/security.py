@@ -2,6 +2,7 @@
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -33,6 +34,10 @@ def _headers(response):
 def register(app: Flask) -> None:
     app.after_request(_headers)
     app.session_interface = SessionOverHttps()
+    if hops := app.config["TRUSTED_PROXY_COUNT"]:
+        # The client's address (rate limits, audit log) and scheme (Secure cookies, HSTS) as the
+        # load balancer saw them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 class SessionOverHttps(SecureCookieSessionInterface):

@@ -215,3 +215,13 @@ def test_api_with_database_down_is_json_500(down_client):
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "server_error"
     assert "127.0.0.1" not in response.get_data(as_text=True)
+
+
+def test_trusted_proxies_from_the_environment(instance, monkeypatch):
+    monkeypatch.setenv("FAIRAPP_SECRET_KEY", "k")
+    assert create_app().config["TRUSTED_PROXY_COUNT"] == 0
+    monkeypatch.setenv("FAIRAPP_TRUSTED_PROXIES", "2")
+    assert create_app().config["TRUSTED_PROXY_COUNT"] == 2
+    monkeypatch.setenv("FAIRAPP_TRUSTED_PROXIES", "one")
+    with pytest.raises(ConfigError, match="FAIRAPP_TRUSTED_PROXIES must be a number"):
+        create_app()

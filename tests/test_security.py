@@ -142,3 +142,50 @@ def test_logout_with_the_token_signs_out(client, db, auth):
     assert "auth.logout" in _actions(db)
     with client.session_transaction() as session:
         assert "_user_id" not in session
+
+
+@pytest.fixture()
+def proxied_client(app, _schema, instance_path):
+    """A client of an app configured to sit behind one load balancer (FAIRAPP_TRUSTED_PROXIES=1)."""
+    from flask import request_started
+
+    from fairapp import create_app
+    from tests.conftest import _config, _fresh_globals
+
+    proxied = create_app({**_config(_schema, instance_path), "TRUSTED_PROXY_COUNT": 1})
+    request_started.connect(_fresh_globals, proxied)
+    with proxied.app_context():
+        yield proxied.test_client()
+
+
+def _login_ip(db, user) -> str:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(AuditEntry.ip).where(
+        AuditEntry.action == "auth.login", AuditEntry.actor_id == user.id))
+
+
+def test_forwarded_headers_are_ignored_by_default(client, db, make_user):
+    user = make_user("admin")
+    page = client.get("/login")
+    forged = {"X-Forwarded-For": "203.0.113.99", "X-Forwarded-Proto": "https"}
+    response = client.post("/login", headers=forged, data={
+        "login": user.email, "password": PASSWORD,
+        "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    assert _login_ip(db, user) == "127.0.0.1"
+    assert "secure" not in _session_cookie(response).lower().split("; ")
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_used(proxied_client, db,
+                                                                        make_user):
+    user = make_user("admin")
+    forwarded = {"X-Forwarded-For": "203.0.113.99", "X-Forwarded-Proto": "https",
+                 "Referer": "https://localhost/login"}
+    page = proxied_client.get("/login", headers=forwarded)
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+    response = proxied_client.post("/login", headers=forwarded, data={
+        "login": user.email, "password": PASSWORD,
+        "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    assert _login_ip(db, user) == "203.0.113.99"
+    assert "secure" in _session_cookie(response).lower().split("; ")

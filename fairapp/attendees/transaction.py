@@ -1,34 +1,75 @@
-"""The request side of registering: one transaction that starts with the registration's lock, commits,
-and on SQLite retries the rare write-lock timeout. Used by the public form, the walk-in page and the
-API (views commit; fairapp.attendees.services only flushes)."""
+"""The request side of registering: one transaction that starts with the registration's lock and is
+committed here (views commit; fairapp.attendees.services only flushes).
+
+On SQLite (WAL, synchronous=FULL) every commit waits for an fsync of the log, about 6 ms on our
+machines, and commits are serialised: one registration per commit would cap a server near 160 a
+second. Public registrations therefore go through a per-process *group commit*: request threads hand
+their registration to one committer thread, which runs everything that has queued up in a single
+transaction, each registration in its own SAVEPOINT (a refusal rolls back that one alone), and
+commits once. Each request still gets its own answer, and only after the commit that made it
+durable. Staff registrations (which carry the signed-in user's session objects) and PostgreSQL, whose
+own commits already group, take the plain path: one transaction per request."""
 
 import logging
+import queue
+import threading
 import time
+from concurrent.futures import Future
+from dataclasses import dataclass
 
-from flask import request
+from flask import Flask, current_app, request
 from sqlalchemy.exc import OperationalError
 
 from fairapp.attendees import services
-from fairapp.attendees.services import Outcome
+from fairapp.attendees.models import Channel
 from fairapp.extensions import db
 from fairapp.phones import normalise_mobile
 
 ATTEMPTS = 3
+IDLE_EXIT_S = 2.0  # the committer thread ends when idle; the next registration starts another
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class RegistrationRecord:
+    """What a view needs of a committed registration (plain data, usable in any thread): the
+    attribute names of Registration, so fairapp.tickets.signing.ticket_payload accepts it."""
+
+    id: int
+    fair_id: int
+    attendee_id: int
+    channel: Channel
+    ticket_secret: str
+    ticket_nonce: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration: RegistrationRecord
+    created: bool
+
+
+def _record(outcome: services.Outcome) -> Outcome:
+    r = outcome.registration
+    return Outcome(RegistrationRecord(r.id, r.fair_id, r.attendee_id, r.channel, r.ticket_secret,
+                                      r.ticket_nonce), outcome.created)
+
+
 def commit_registration(fair_id: int, raw: dict, **kwargs) -> Outcome:
-    """services.register in a fresh transaction, committed. DomainErrors roll back and propagate."""
+    """services.register, committed. DomainErrors (and anything else) roll back and propagate."""
+    if kwargs.get("by") is None and db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()  # no snapshot of this request's may outlive the committer's commit
+        return _committer(current_app._get_current_object()).submit(fair_id, raw, kwargs)
     for attempt in range(1, ATTEMPTS + 1):
         # End whatever this request has read so far: the registration's lock must come first.
         db.session.commit()
         try:
-            outcome = services.register(fair_id, raw, **kwargs)
+            outcome = _record(services.register(fair_id, raw, **kwargs))
             db.session.commit()
             return outcome
         except OperationalError as error:
             db.session.rollback()
-            if attempt == ATTEMPTS or "locked" not in str(error.orig).lower():
+            if attempt == ATTEMPTS or not _locked(error):
                 raise
             log.warning("registration for fair %s: database locked, attempt %s", fair_id, attempt)
             time.sleep(0.01 * attempt)
@@ -37,6 +78,102 @@ def commit_registration(fair_id: int, raw: dict, **kwargs) -> Outcome:
             raise
     raise AssertionError("unreachable")
 
+
+def _locked(error: OperationalError) -> bool:
+    return "locked" in str(error.orig).lower()
+
+
+# --- Group commit (SQLite) ---------------------------------------------------------------------------
+
+class GroupCommitter:
+    """One per application and process; see the module docstring."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def submit(self, fair_id: int, raw: dict, kwargs: dict) -> Outcome:
+        future: Future = Future()
+        self.queue.put((fair_id, raw, kwargs, future))
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="registration-committer", daemon=True)
+                self.thread.start()
+        return future.result()
+
+    def _run(self) -> None:
+        with self.app.app_context():
+            try:
+                while True:
+                    try:
+                        first = self.queue.get(timeout=IDLE_EXIT_S)
+                    except queue.Empty:
+                        with self.lock:
+                            if self.queue.empty():
+                                self.thread = None
+                                return
+                        continue
+                    batch = [first]
+                    while True:
+                        try:
+                            batch.append(self.queue.get_nowait())
+                        except queue.Empty:
+                            break
+                    self._commit_batch(batch)
+            finally:
+                db.session.remove()
+
+    def _commit_batch(self, batch: list) -> None:
+        for attempt in range(1, ATTEMPTS + 1):
+            results = []
+            try:
+                for fair_id, raw, kwargs, _future in batch:
+                    results.append(self._one(fair_id, raw, kwargs))
+                db.session.commit()
+            except Exception as error:  # the whole batch failed (lock timeout, lost connection)
+                db.session.rollback()
+                if isinstance(error, OperationalError) and _locked(error) and attempt < ATTEMPTS:
+                    time.sleep(0.01 * attempt)
+                    continue
+                for *_args, future in batch:
+                    future.set_exception(error)
+                return
+            for (*_args, future), (outcome, error) in zip(batch, results, strict=True):
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(outcome)
+            return
+
+    @staticmethod
+    def _one(fair_id: int, raw: dict, kwargs: dict):
+        savepoint = db.session.begin_nested()
+        try:
+            outcome = _record(services.register(fair_id, raw, **kwargs))
+        except OperationalError:
+            savepoint.rollback()
+            raise  # the database, not this registration: the batch is retried
+        except Exception as error:
+            savepoint.rollback()
+            return None, error
+        savepoint.commit()
+        return outcome, None
+
+
+_committers_lock = threading.Lock()
+
+
+def _committer(app: Flask) -> GroupCommitter:
+    committer = app.extensions.get("registration_committer")
+    if committer is None:
+        with _committers_lock:
+            committer = app.extensions.setdefault("registration_committer", GroupCommitter(app))
+    return committer
+
+
+# --- Rate-limit keys ---------------------------------------------------------------------------------
 
 def phone_key(prefix: str) -> str:
     """A rate-limit key for the phone number in the request (JSON body or form), normalised so that

@@ -51,6 +51,7 @@ def _ensure_open(fair: Fair, now: datetime) -> None:
 
 # --- Limit -----------------------------------------------------------------------------------------
 
+
 def booth_limit(fair: Fair) -> int | None:
     settings = db.session.get(FairBoothSettings, fair.id)
     return settings.booth_limit if settings else None
@@ -60,11 +61,15 @@ def set_booth_limit(fair: Fair, limit: int | None, *, by, origin: Origin = SYSTE
     """None: no limit. Raises validation_error for a limit ≤ 0 or below the booths already confirmed."""
     ensure_may_act(by, fair.ward_code)
     if limit is not None and limit <= 0:
-        raise ValidationError(code="limit_not_positive",
-                              fields={"booth_limit": _l("Số gian hàng tối đa: phải lớn hơn 0 (để trống nếu không giới hạn).")})
+        raise ValidationError(
+            code="limit_not_positive",
+            fields={"booth_limit": _l("Số gian hàng tối đa: phải lớn hơn 0 (để trống nếu không giới hạn).")},
+        )
     if limit is not None and limit < count_booths(fair, (BoothStatus.CONFIRMED,)):
-        raise ValidationError(code="limit_below_confirmed", fields={"booth_limit": _l(
-            "Số gian hàng tối đa: không được nhỏ hơn số gian hàng đã xác nhận.")})
+        raise ValidationError(
+            code="limit_below_confirmed",
+            fields={"booth_limit": _l("Số gian hàng tối đa: không được nhỏ hơn số gian hàng đã xác nhận.")},
+        )
     settings = db.session.get(FairBoothSettings, fair.id) or FairBoothSettings(fair_id=fair.id)
     settings.booth_limit = limit
     db.session.add(settings)
@@ -73,19 +78,24 @@ def set_booth_limit(fair: Fair, limit: int | None, *, by, origin: Origin = SYSTE
 
 
 def count_booths(fair: Fair, statuses) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Booth)
-                             .where(Booth.fair_id == fair.id, Booth.status.in_(statuses)))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Booth)
+        .where(Booth.fair_id == fair.id, Booth.status.in_(statuses))
+    )
 
 
 def _check_room(fair: Fair, statuses=(BoothStatus.CONFIRMED,)) -> None:
     """Lock the fair's settings row (PostgreSQL) so two confirmations cannot both take the last place."""
-    settings = db.session.scalars(sa.select(FairBoothSettings).where(FairBoothSettings.fair_id == fair.id)
-                                  .with_for_update()).one_or_none()
+    settings = db.session.scalars(
+        sa.select(FairBoothSettings).where(FairBoothSettings.fair_id == fair.id).with_for_update()
+    ).one_or_none()
     if settings and settings.booth_limit is not None and count_booths(fair, statuses) >= settings.booth_limit:
         raise BoothLimitReached(_l("Phiên giao dịch đã đủ %(n)s gian hàng tối đa.", n=settings.booth_limit))
 
 
 # --- Creating booths -------------------------------------------------------------------------------
+
 
 def _existing(fair: Fair, employer: Employer | None, school: School | None) -> Booth | None:
     column, value = (Booth.employer_id, employer.id) if employer else (Booth.school_id, school.id)
@@ -106,16 +116,25 @@ def _new_booth(fair, employer, school, *, status, label=None, by, origin, now, a
     if booth is not None and booth.status != BoothStatus.CANCELLED:
         raise BoothExists()
     if booth is None:
-        booth = Booth(fair_id=fair.id, employer_id=getattr(employer, "id", None),
-                      school_id=getattr(school, "id", None), created_by=getattr(by, "id", None))
+        booth = Booth(
+            fair_id=fair.id,
+            employer_id=getattr(employer, "id", None),
+            school_id=getattr(school, "id", None),
+            created_by=getattr(by, "id", None),
+        )
         db.session.add(booth)
     booth.status, booth.cancel_reason = status, None
     if status == BoothStatus.CONFIRMED:
         booth.confirmed_at = now
     _set_label(booth, label)
     _flush_booth()
-    record(action, actor=by, target=booth, origin=origin,
-           details={"fair_id": fair.id, "employer_id": booth.employer_id, "school_id": booth.school_id})
+    record(
+        action,
+        actor=by,
+        target=booth,
+        origin=origin,
+        details={"fair_id": fair.id, "employer_id": booth.employer_id, "school_id": booth.school_id},
+    )
     db.session.flush()
     return booth
 
@@ -125,8 +144,11 @@ def _flush_booth() -> None:
         with db.session.begin_nested():
             db.session.flush()
     except sa.exc.IntegrityError:
-        raise Conflict(_l("Gian hàng: số hiệu này đã dùng cho gian hàng khác của phiên, hoặc đơn vị đã có gian hàng."),
-                       code="label_taken", fields={"label": _l("Số hiệu gian hàng: đã dùng ở phiên này.")}) from None
+        raise Conflict(
+            _l("Gian hàng: số hiệu này đã dùng cho gian hàng khác của phiên, hoặc đơn vị đã có gian hàng."),
+            code="label_taken",
+            fields={"label": _l("Số hiệu gian hàng: đã dùng ở phiên này.")},
+        ) from None
 
 
 def _set_label(booth: Booth, label: str | None) -> None:
@@ -134,11 +156,17 @@ def _set_label(booth: Booth, label: str | None) -> None:
     if label is not None and len(label) > 50:
         raise ValidationError(fields={"label": _l("Số hiệu gian hàng: dài tối đa 50 ký tự.")})
     if label is not None:
-        taken = db.session.scalar(sa.select(Booth.id).where(Booth.fair_id == booth.fair_id, Booth.label == label,
-                                                            Booth.id != (booth.id or 0)))
+        taken = db.session.scalar(
+            sa.select(Booth.id).where(
+                Booth.fair_id == booth.fair_id, Booth.label == label, Booth.id != (booth.id or 0)
+            )
+        )
         if taken is not None:
-            raise Conflict(_l("Số hiệu gian hàng %(label)s đã dùng ở phiên này.", label=label), code="label_taken",
-                           fields={"label": _l("Số hiệu gian hàng: đã dùng ở phiên này.")})
+            raise Conflict(
+                _l("Số hiệu gian hàng %(label)s đã dùng ở phiên này.", label=label),
+                code="label_taken",
+                fields={"label": _l("Số hiệu gian hàng: đã dùng ở phiên này.")},
+            )
     booth.label = label
 
 
@@ -155,8 +183,16 @@ def apply(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = Non
     booth = _existing(fair, employer, school)
     if booth is not None and booth.status == BoothStatus.INVITED:
         return accept(booth, by=by, origin=origin, now=now)
-    return _new_booth(fair, employer, school, status=BoothStatus.APPLIED, by=by, origin=origin, now=now,
-                      action="booth.apply")
+    return _new_booth(
+        fair,
+        employer,
+        school,
+        status=BoothStatus.APPLIED,
+        by=by,
+        origin=origin,
+        now=now,
+        action="booth.apply",
+    )
 
 
 def ensure_booth(fair: Fair, *, employer: Employer, by, origin: Origin = SYSTEM) -> Booth:
@@ -165,29 +201,64 @@ def ensure_booth(fair: Fair, *, employer: Employer, by, origin: Origin = SYSTEM)
     booth = _existing(fair, employer, None)
     if booth is not None and booth.status != BoothStatus.CANCELLED:
         return booth
-    return _new_booth(fair, employer, None, status=BoothStatus.APPLIED, by=by, origin=origin, now=utcnow(),
-                      action="booth.apply")
+    return _new_booth(
+        fair,
+        employer,
+        None,
+        status=BoothStatus.APPLIED,
+        by=by,
+        origin=origin,
+        now=utcnow(),
+        action="booth.apply",
+    )
 
 
-def invite(fair: Fair, *, employer: Employer | None = None, school: School | None = None, by,
-           label: str | None = None, confirm: bool = False, origin: Origin = SYSTEM,
-           now: datetime | None = None) -> Booth:
+def invite(
+    fair: Fair,
+    *,
+    employer: Employer | None = None,
+    school: School | None = None,
+    by,
+    label: str | None = None,
+    confirm: bool = False,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> Booth:
     """Staff invite an approved employer or school (or, with confirm=True, place it directly)."""
     now = now or utcnow()
     ensure_may_act(by, fair.ward_code)
     partner = employer or school
     if partner is None:
-        raise ValidationError(fields={"partner": _l("Đơn vị: vui lòng chọn doanh nghiệp hoặc cơ sở đào tạo.")})
+        raise ValidationError(
+            fields={"partner": _l("Đơn vị: vui lòng chọn doanh nghiệp hoặc cơ sở đào tạo.")}
+        )
     if partner.status != PartnerStatus.APPROVED:
         raise NotApproved(_l("Chỉ mời được đơn vị đã được duyệt."))
     _ensure_open(fair, now)
     _check_room(fair, (BoothStatus.CONFIRMED,) if confirm else (BoothStatus.CONFIRMED, BoothStatus.INVITED))
-    return _new_booth(fair, employer, school, status=BoothStatus.CONFIRMED if confirm else BoothStatus.INVITED,
-                      label=label, by=by, origin=origin, now=now, action="booth.invite")
+    return _new_booth(
+        fair,
+        employer,
+        school,
+        status=BoothStatus.CONFIRMED if confirm else BoothStatus.INVITED,
+        label=label,
+        by=by,
+        origin=origin,
+        now=now,
+        action="booth.invite",
+    )
 
 
-def create_booth(fair: Fair, *, by, employer_id: int | None = None, school_id: int | None = None,
-                 label: str | None = None, origin: Origin = SYSTEM, now=None) -> Booth:
+def create_booth(
+    fair: Fair,
+    *,
+    by,
+    employer_id: int | None = None,
+    school_id: int | None = None,
+    label: str | None = None,
+    origin: Origin = SYSTEM,
+    now=None,
+) -> Booth:
     """The API's POST /fairs/{id}/booths: staff place an employer or school (confirmed at once); an
     employer or school account applies for its own booth (another's id: not_found)."""
     if (employer_id is None) == (school_id is None):
@@ -197,16 +268,19 @@ def create_booth(fair: Fair, *, by, employer_id: int | None = None, school_id: i
     if employer is None and school is None:
         raise NotFound()
     if is_staff(by):
-        return invite(fair, employer=employer, school=school, by=by, label=label, confirm=True, origin=origin,
-                      now=now)
-    own = (employer is not None and by.role == Role.EMPLOYER and by.employer_id == employer.id) or \
-          (school is not None and by.role == Role.SCHOOL and by.school_id == school.id)
+        return invite(
+            fair, employer=employer, school=school, by=by, label=label, confirm=True, origin=origin, now=now
+        )
+    own = (employer is not None and by.role == Role.EMPLOYER and by.employer_id == employer.id) or (
+        school is not None and by.role == Role.SCHOOL and by.school_id == school.id
+    )
     if not own:
         raise NotFound()
     return apply(fair, by=by, origin=origin, now=now)
 
 
 # --- Deciding --------------------------------------------------------------------------------------
+
 
 def confirm(booth: Booth, *, by, label: str | None = None, origin: Origin = SYSTEM, now=None) -> Booth:
     """Staff confirm an application (or invitation) and give the booth its label; on a confirmed
@@ -245,8 +319,10 @@ def cancel(booth: Booth, *, by, reason: str | None = None, origin: Origin = SYST
     if is_staff(by):
         ensure_may_act(by, booth.fair.ward_code)
         if not reason:
-            raise ValidationError(code="reason_required",
-                                  fields={"reason": _l("Lý do: vui lòng nhập lý do từ chối hoặc huỷ gian hàng.")})
+            raise ValidationError(
+                code="reason_required",
+                fields={"reason": _l("Lý do: vui lòng nhập lý do từ chối hoặc huỷ gian hàng.")},
+            )
     else:
         _ensure_own(booth, by)
     if booth.status == BoothStatus.CANCELLED:
@@ -260,17 +336,20 @@ def cancel(booth: Booth, *, by, reason: str | None = None, origin: Origin = SYST
 def _ensure_own(booth: Booth, by) -> None:
     if by is None or by.role not in (Role.EMPLOYER, Role.SCHOOL):
         raise Forbidden()
-    own = (booth.employer_id is not None and booth.employer_id == by.employer_id) or \
-          (booth.school_id is not None and booth.school_id == by.school_id)
+    own = (booth.employer_id is not None and booth.employer_id == by.employer_id) or (
+        booth.school_id is not None and booth.school_id == by.school_id
+    )
     if not own:
         raise NotFound()
 
 
 # --- Reading ---------------------------------------------------------------------------------------
 
+
 def booths_of_fair(fair: Fair) -> list[Booth]:
-    return db.session.scalars(sa.select(Booth).where(Booth.fair_id == fair.id)
-                              .order_by(Booth.status, Booth.label, Booth.id)).all()
+    return db.session.scalars(
+        sa.select(Booth).where(Booth.fair_id == fair.id).order_by(Booth.status, Booth.label, Booth.id)
+    ).all()
 
 
 def booths_of(by) -> list[Booth]:
@@ -281,8 +360,9 @@ def booths_of(by) -> list[Booth]:
         condition = Booth.school_id == by.school_id
     else:
         return []
-    return db.session.scalars(sa.select(Booth).join(Booth.fair).where(condition)
-                              .order_by(Fair.starts_at.desc(), Booth.id)).all()
+    return db.session.scalars(
+        sa.select(Booth).join(Booth.fair).where(condition).order_by(Fair.starts_at.desc(), Booth.id)
+    ).all()
 
 
 def get_booth_for(by, booth_id: int) -> Booth:
@@ -300,5 +380,9 @@ def holder_name(booth: Booth) -> str:
 
 
 def booths_of_employer(employer: Employer) -> list[Booth]:
-    return db.session.scalars(sa.select(Booth).join(Booth.fair).where(Booth.employer_id == employer.id)
-                              .order_by(Fair.starts_at.desc(), Booth.id)).all()
+    return db.session.scalars(
+        sa.select(Booth)
+        .join(Booth.fair)
+        .where(Booth.employer_id == employer.id)
+        .order_by(Fair.starts_at.desc(), Booth.id)
+    ).all()

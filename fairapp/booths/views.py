@@ -25,8 +25,10 @@ PARTNERS = (Role.EMPLOYER, Role.SCHOOL)
 
 @bp.app_context_processor
 def _helpers():
-    return {"booth_status": lambda s: forms.STATUS_LABELS[BoothStatus(s)],
-            "partners_contact": partner_services.partners_contact}
+    return {
+        "booth_status": lambda s: forms.STATUS_LABELS[BoothStatus(s)],
+        "partners_contact": partner_services.partners_contact,
+    }
 
 
 def _user():
@@ -50,6 +52,7 @@ def _run(action, done: str, back):
 
 # --- The employer's or school's booths -------------------------------------------------------------
 
+
 def _my_partner():
     if current_user.role == Role.EMPLOYER and current_user.employer_id:
         return db.session.get(Employer, current_user.employer_id)
@@ -64,13 +67,20 @@ def mine():
     partner = _my_partner()
     booths = services.booths_of(_user())
     taken = {b.fair_id for b in booths if b.status != BoothStatus.CANCELLED}
-    fairs = [f for f in partner_services.offerable_fairs() if f.id not in taken] \
-        if partner is not None and partner.status == PartnerStatus.APPROVED else []
+    fairs = (
+        [f for f in partner_services.offerable_fairs() if f.id not in taken]
+        if partner is not None and partner.status == PartnerStatus.APPROVED
+        else []
+    )
     db.session.commit()
-    return render_template("booths/mine.html", partner=partner, booths=booths, fairs=fairs,
-                           action_form=forms.ActionForm(),
-                           home=url_for("partners.my_employer" if current_user.role == Role.EMPLOYER
-                                        else "partners.my_school"))
+    return render_template(
+        "booths/mine.html",
+        partner=partner,
+        booths=booths,
+        fairs=fairs,
+        action_form=forms.ActionForm(),
+        home=url_for("partners.my_employer" if current_user.role == Role.EMPLOYER else "partners.my_school"),
+    )
 
 
 @bp.route("/booths/apply/<int:fair_id>", methods=["POST"])
@@ -80,8 +90,11 @@ def apply(fair_id):
     back = redirect(url_for("booths.mine"))
     if not forms.ActionForm().validate_on_submit():
         return back
-    return _run(lambda: services.apply(fair, by=_user(), origin=request_origin()),
-                _("Đã gửi đăng ký gian hàng; chờ cán bộ xác nhận."), back)
+    return _run(
+        lambda: services.apply(fair, by=_user(), origin=request_origin()),
+        _("Đã gửi đăng ký gian hàng; chờ cán bộ xác nhận."),
+        back,
+    )
 
 
 @bp.route("/booths/<int:booth_id>/<any(accept, withdraw):action>", methods=["POST"])
@@ -92,22 +105,36 @@ def respond(booth_id, action):
     if not forms.ActionForm().validate_on_submit():
         return back
     if action == "accept":
-        return _run(lambda: services.accept(booth, by=_user(), origin=request_origin()),
-                    _("Đã nhận lời mời; gian hàng đã được xác nhận."), back)
-    return _run(lambda: services.cancel(booth, by=_user(), origin=request_origin()),
-                _("Đã rút đăng ký gian hàng."), back)
+        return _run(
+            lambda: services.accept(booth, by=_user(), origin=request_origin()),
+            _("Đã nhận lời mời; gian hàng đã được xác nhận."),
+            back,
+        )
+    return _run(
+        lambda: services.cancel(booth, by=_user(), origin=request_origin()),
+        _("Đã rút đăng ký gian hàng."),
+        back,
+    )
 
 
 # --- The organiser's page of a fair's booths -------------------------------------------------------
 
+
 def _invite_choices(fair: Fair) -> list[tuple[str, str]]:
-    held = {(b.employer_id, b.school_id) for b in services.booths_of_fair(fair) if b.status != BoothStatus.CANCELLED}
-    employers = db.session.scalars(sa.select(Employer).where(Employer.status == PartnerStatus.APPROVED)
-                                   .order_by(Employer.name)).all()
-    schools = db.session.scalars(sa.select(School).where(School.status == PartnerStatus.APPROVED)
-                                 .order_by(School.name)).all()
-    return ([(f"e{e.id}", e.name) for e in employers if (e.id, None) not in held]
-            + [(f"s{s.id}", f"{s.name} ({_('cơ sở đào tạo')})") for s in schools if (None, s.id) not in held])
+    held = {
+        (b.employer_id, b.school_id)
+        for b in services.booths_of_fair(fair)
+        if b.status != BoothStatus.CANCELLED
+    }
+    employers = db.session.scalars(
+        sa.select(Employer).where(Employer.status == PartnerStatus.APPROVED).order_by(Employer.name)
+    ).all()
+    schools = db.session.scalars(
+        sa.select(School).where(School.status == PartnerStatus.APPROVED).order_by(School.name)
+    ).all()
+    return [(f"e{e.id}", e.name) for e in employers if (e.id, None) not in held] + [
+        (f"s{s.id}", f"{s.name} ({_('cơ sở đào tạo')})") for s in schools if (None, s.id) not in held
+    ]
 
 
 def _staff_fair(fair_id: int) -> Fair:
@@ -123,10 +150,17 @@ def fair(fair_id):
     limit_form = forms.LimitForm(booth_limit=services.booth_limit(fair))
     booths = services.booths_of_fair(fair)
     db.session.commit()
-    return render_template("booths/fair.html", fair=fair, booths=booths, invite_form=invite_form,
-                           limit_form=limit_form, confirm_form=forms.ConfirmForm(), cancel_form=forms.CancelForm(),
-                           confirmed=sum(b.status == BoothStatus.CONFIRMED for b in booths),
-                           limit=services.booth_limit(fair))
+    return render_template(
+        "booths/fair.html",
+        fair=fair,
+        booths=booths,
+        invite_form=invite_form,
+        limit_form=limit_form,
+        confirm_form=forms.ConfirmForm(),
+        cancel_form=forms.CancelForm(),
+        confirmed=sum(b.status == BoothStatus.CONFIRMED for b in booths),
+        limit=services.booth_limit(fair),
+    )
 
 
 @bp.route("/manage/fairs/<int:fair_id>/booths/limit", methods=["POST"])
@@ -139,8 +173,11 @@ def set_limit(fair_id):
         for errors in form.errors.values():
             flash(str(errors[0]), "danger")
         return back
-    return _run(lambda: services.set_booth_limit(fair, form.booth_limit.data, by=_user(), origin=request_origin()),
-                _("Đã lưu số gian hàng tối đa."), back)
+    return _run(
+        lambda: services.set_booth_limit(fair, form.booth_limit.data, by=_user(), origin=request_origin()),
+        _("Đã lưu số gian hàng tối đa."),
+        back,
+    )
 
 
 @bp.route("/manage/fairs/<int:fair_id>/booths/invite", methods=["POST"])
@@ -158,9 +195,18 @@ def invite(fair_id):
         flash(_("Đơn vị: vui lòng chọn doanh nghiệp hoặc cơ sở đào tạo."), "danger")
         return back
     kind = {"employer": partner} if model is Employer else {"school": partner}
-    return _run(lambda: services.invite(fair, by=_user(), label=form.label.data, confirm=form.confirm.data,
-                                        origin=request_origin(), **kind),
-                _("Đã xếp gian hàng.") if form.confirm.data else _("Đã gửi lời mời."), back)
+    return _run(
+        lambda: services.invite(
+            fair,
+            by=_user(),
+            label=form.label.data,
+            confirm=form.confirm.data,
+            origin=request_origin(),
+            **kind,
+        ),
+        _("Đã xếp gian hàng.") if form.confirm.data else _("Đã gửi lời mời."),
+        back,
+    )
 
 
 @bp.route("/manage/booths/<int:booth_id>/<any(confirm, cancel):action>", methods=["POST"])
@@ -172,10 +218,16 @@ def decide(booth_id, action):
         form = forms.ConfirmForm()
         if not form.validate_on_submit():
             return back
-        return _run(lambda: services.confirm(booth, by=_user(), label=form.label.data, origin=request_origin()),
-                    _("Đã xác nhận gian hàng."), back)
+        return _run(
+            lambda: services.confirm(booth, by=_user(), label=form.label.data, origin=request_origin()),
+            _("Đã xác nhận gian hàng."),
+            back,
+        )
     form = forms.CancelForm()
     if not form.validate_on_submit():
         return back
-    return _run(lambda: services.cancel(booth, by=_user(), reason=form.reason.data, origin=request_origin()),
-                _("Đã huỷ gian hàng."), back)
+    return _run(
+        lambda: services.cancel(booth, by=_user(), reason=form.reason.data, origin=request_origin()),
+        _("Đã huỷ gian hàng."),
+        back,
+    )

@@ -71,8 +71,12 @@ class VacancyIn(Loose):
     salary_max = _any("VND a month")
     occupation = fields.Str(allow_none=True)
     work_place = fields.Str(allow_none=True)
-    education = fields.Str(allow_none=True, metadata={"description": "none, primary, lower_secondary, "
-                                                      "upper_secondary, vocational, college, university"})
+    education = fields.Str(
+        allow_none=True,
+        metadata={
+            "description": "none, primary, lower_secondary, upper_secondary, vocational, college, university"
+        },
+    )
     experience_years = _any("Years")
     age_min = _any("15–70")
     age_max = _any("15–70")
@@ -81,7 +85,9 @@ class VacancyIn(Loose):
     requirements = fields.Str(allow_none=True)
     deadline = _any("YYYY-MM-DD or dd/mm/yyyy, not in the past")
     status = fields.Str(allow_none=True, metadata={"description": "open, filled, closed"})
-    fair_ids = fields.List(fields.Int(), allow_none=True, metadata={"description": "Published fairs to offer it at"})
+    fair_ids = fields.List(
+        fields.Int(), allow_none=True, metadata={"description": "Published fairs to offer it at"}
+    )
 
 
 class VacancyOut(Schema):
@@ -141,20 +147,49 @@ def _run(action):
 
 
 def _employer(e: Employer) -> dict:
-    return {**{k: getattr(e, k) for k in ("id", "name", "tax_code", "industry", "phone", "email", "address",
-                                          "ward_code", "contact_name", "reject_reason")},
-            "status": e.status.value}
+    return {
+        **{
+            k: getattr(e, k)
+            for k in (
+                "id",
+                "name",
+                "tax_code",
+                "industry",
+                "phone",
+                "email",
+                "address",
+                "ward_code",
+                "contact_name",
+                "reject_reason",
+            )
+        },
+        "status": e.status.value,
+    }
 
 
 def _vacancy(v) -> dict:
-    return {"id": v.id, "employer_id": v.employer_id, "title": v.title, "quantity": v.quantity,
-            "salary_min": v.salary_min, "salary_max": v.salary_max, "status": v.status.value,
-            "deadline": v.deadline, "fair_ids": services.offered_fair_ids(v)}
+    return {
+        "id": v.id,
+        "employer_id": v.employer_id,
+        "title": v.title,
+        "quantity": v.quantity,
+        "salary_min": v.salary_min,
+        "salary_max": v.salary_max,
+        "status": v.status.value,
+        "deadline": v.deadline,
+        "fair_ids": services.offered_fair_ids(v),
+    }
 
 
 def _booth(b) -> dict:
-    return {"id": b.id, "fair_id": b.fair_id, "employer_id": b.employer_id, "school_id": b.school_id,
-            "label": b.label, "status": b.status.value}
+    return {
+        "id": b.id,
+        "fair_id": b.fair_id,
+        "employer_id": b.employer_id,
+        "school_id": b.school_id,
+        "label": b.label,
+        "status": b.status.value,
+    }
 
 
 @blp.route("/employers")
@@ -179,8 +214,13 @@ class Employers(MethodView):
     def post(self, args):
         """Create an employer, approved at once. Errors: invalid_tax_code, validation_error (422),
         employer_exists (409)."""
-        return _employer(_run(lambda: services.create_employer(args, by=current_user._get_current_object(),
-                                                               origin=request_origin())))
+        return _employer(
+            _run(
+                lambda: services.create_employer(
+                    args, by=current_user._get_current_object(), origin=request_origin()
+                )
+            )
+        )
 
 
 @blp.route("/employers/<int:employer_id>")
@@ -209,7 +249,9 @@ class Vacancies(MethodView):
         validation_error (422), not_approved (403), not_found (404), fair_not_open (409)."""
         user = current_user._get_current_object()
         employer = services.get_employer_for(user, employer_id)
-        return _vacancy(_run(lambda: services.create_vacancy(employer, args, by=user, origin=request_origin())))
+        return _vacancy(
+            _run(lambda: services.create_vacancy(employer, args, by=user, origin=request_origin()))
+        )
 
 
 @blp.route("/schools")
@@ -219,8 +261,11 @@ class Schools(MethodView):
     @roles(*STAFF)
     def post(self, args):
         """Create a school, approved at once. Errors: validation_error (422)."""
-        school = _run(lambda: services.create_school(args, by=current_user._get_current_object(),
-                                                     origin=request_origin()))
+        school = _run(
+            lambda: services.create_school(
+                args, by=current_user._get_current_object(), origin=request_origin()
+            )
+        )
         return {"id": school.id, "status": school.status.value, "name": school.name}
 
 
@@ -261,6 +306,15 @@ class Booths(MethodView):
         label_taken (409), not_approved (403), not_found (404)."""
         user = current_user._get_current_object()
         fair = _fair_for(user, fair_id)
-        return _booth(_run(lambda: booth_services.create_booth(
-            fair, by=user, employer_id=args.get("employer_id"), school_id=args.get("school_id"),
-            label=args.get("label"), origin=request_origin())))
+        return _booth(
+            _run(
+                lambda: booth_services.create_booth(
+                    fair,
+                    by=user,
+                    employer_id=args.get("employer_id"),
+                    school_id=args.get("school_id"),
+                    label=args.get("label"),
+                    origin=request_origin(),
+                )
+            )
+        )

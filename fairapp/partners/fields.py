@@ -54,8 +54,16 @@ class Reader:
         self.values[name] = text
         return text
 
-    def integer(self, name: str, label, *, minimum: int | None = None, maximum: int | None = None,
-                required: bool = False, code: str | None = None):
+    def integer(
+        self,
+        name: str,
+        label,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        required: bool = False,
+        code: str | None = None,
+    ):
         raw = self._raw(name)
         self.values[name] = None
         if raw is None:
@@ -75,8 +83,11 @@ class Reader:
             self.fail(name, _l("%(field)s: phải là số nguyên.", field=label))
             return None
         if minimum is not None and number < minimum:
-            message = (_l("%(field)s: phải lớn hơn 0.", field=label) if minimum == 1 else
-                       _l("%(field)s: không được nhỏ hơn %(n)s.", field=label, n=minimum))
+            message = (
+                _l("%(field)s: phải lớn hơn 0.", field=label)
+                if minimum == 1
+                else _l("%(field)s: không được nhỏ hơn %(n)s.", field=label, n=minimum)
+            )
             self.fail(name, message, code)
             return None
         if maximum is not None and number > maximum:
@@ -153,8 +164,9 @@ class Reader:
         except phonenumbers.NumberParseException:
             valid = False
         if not valid:
-            self.fail(name, _l("%(field)s: số điện thoại Việt Nam không hợp lệ, ví dụ 0912345678.",
-                               field=label))
+            self.fail(
+                name, _l("%(field)s: số điện thoại Việt Nam không hợp lệ, ví dụ 0912345678.", field=label)
+            )
             return None
         self.values[name] = "0" + str(number.national_number)
         return self.values[name]

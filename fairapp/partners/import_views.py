@@ -52,8 +52,9 @@ def _status_choices(labels: dict) -> list[tuple[str, str]]:
 
 def _status_field(labels: dict, field_id: str) -> SelectField:
     values = ["", *(status.value for status in labels)]
+    refusal = AnyOf(values, message=_l("Trạng thái: giá trị không hợp lệ."))
     return SelectField(_l("Trạng thái"), choices=_status_choices(labels), validate_choice=False, id=field_id,
-                       validators=[AnyOf(values, message=_l("Trạng thái: giá trị không hợp lệ."))])
+                       default="", validators=[refusal])
 
 
 class EmployerExportForm(FlaskForm):
@@ -188,7 +189,8 @@ def export(kind: str, fmt: str):
             for error in field.errors:  # each message names its field
                 flash(error, "danger")
         return redirect(url_for(".index"))
-    filters = spreadsheets.ExportFilter(status=form.status.data or None, ward_code=form.ward_code.data or None)
+    filters = spreadsheets.ExportFilter(status=form.status.data or None,
+                                        ward_code=form.ward_code.data or None)
     data = spreadsheets.export(kind, fmt, filters, by=_user(), origin=request_origin())
     db.session.commit()  # the audit entry
     stamp = utcnow().strftime("%Y%m%d")

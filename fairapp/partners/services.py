@@ -55,10 +55,12 @@ def is_staff(user) -> bool:
 def partners_contact() -> str:
     """Whom a company or school should call: PARTNERS_CONTACT when configured, else the ward's officials."""
     return current_app.config.get("PARTNERS_CONTACT") or str(
-        _l("cán bộ phụ trách lao động – xã hội của phường, xã nơi tổ chức phiên"))
+        _l("cán bộ phụ trách lao động – xã hội của phường, xã nơi tổ chức phiên")
+    )
 
 
 # --- Who may act on what ---------------------------------------------------------------------------
+
 
 def ensure_employer_actor(by, employer: Employer, *, need_approved: bool = True) -> None:
     """Staff act on any employer; an employer account only on its own (another's: NotFound, so its
@@ -118,6 +120,7 @@ def get_programme_for(by, programme_id: int) -> TrainingProgramme:
 
 # --- Lists for organisers --------------------------------------------------------------------------
 
+
 def list_employers(*, status: str | None = None, q: str | None = None, ward_code: str | None = None):
     query = sa.select(Employer)
     if status:
@@ -148,9 +151,15 @@ def status_counts(model) -> dict[str, int]:
 
 # --- Employers -------------------------------------------------------------------------------------
 
-EMPLOYER_LABELS = {"name": _l("Tên doanh nghiệp"), "industry": _l("Ngành nghề kinh doanh"),
-                   "address": _l("Địa chỉ"), "ward_code": _l("Phường/xã"),
-                   "contact_name": _l("Người liên hệ"), "phone": _l("Số điện thoại"), "email": _l("Email")}
+EMPLOYER_LABELS = {
+    "name": _l("Tên doanh nghiệp"),
+    "industry": _l("Ngành nghề kinh doanh"),
+    "address": _l("Địa chỉ"),
+    "ward_code": _l("Phường/xã"),
+    "contact_name": _l("Người liên hệ"),
+    "phone": _l("Số điện thoại"),
+    "email": _l("Email"),
+}
 
 
 def _read_employer(data: dict) -> Reader:
@@ -167,8 +176,11 @@ def _read_employer(data: dict) -> Reader:
 
 
 def _employer_exists() -> Conflict:
-    message = _l("Doanh nghiệp có mã số thuế này đã được đăng ký trên hệ thống. Nếu bạn cần tài khoản "
-                 "cho doanh nghiệp, vui lòng liên hệ %(contact)s.", contact=partners_contact())
+    message = _l(
+        "Doanh nghiệp có mã số thuế này đã được đăng ký trên hệ thống. Nếu bạn cần tài khoản "
+        "cho doanh nghiệp, vui lòng liên hệ %(contact)s.",
+        contact=partners_contact(),
+    )
     return Conflict(message, code="employer_exists", fields={"tax_code": message})
 
 
@@ -208,8 +220,13 @@ def create_employer(data: dict, *, by=None, origin: Origin = SYSTEM, now: dateti
         employer.status = PartnerStatus.PENDING
     db.session.add(employer)
     _flush_employer()
-    record("employer.create", actor=by, target=employer, origin=origin,
-           details={"tax_code": employer.tax_code, "status": employer.status.value})
+    record(
+        "employer.create",
+        actor=by,
+        target=employer,
+        origin=origin,
+        details={"tax_code": employer.tax_code, "status": employer.status.value},
+    )
     db.session.flush()
     return employer
 
@@ -231,15 +248,22 @@ def update_employer(employer: Employer, data: dict, *, by, origin: Origin = SYST
 
 def _account_errors(account: dict, role: Role) -> dict:
     try:
-        auth_services._clean_fields(account.get("email"), account.get("phone"), account.get("full_name"),
-                                    role.value, account.get("password"), require_password=True)
+        auth_services._clean_fields(
+            account.get("email"),
+            account.get("phone"),
+            account.get("full_name"),
+            role.value,
+            account.get("password"),
+            require_password=True,
+        )
     except ValidationError as error:
         return {f"account_{k}" if k != "password" else "password": v for k, v in error.fields.items()}
     return {}
 
 
-def register_employer(data: dict, account: dict, *, origin: Origin = SYSTEM,
-                      now: datetime | None = None) -> tuple[Employer, User]:
+def register_employer(
+    data: dict, account: dict, *, origin: Origin = SYSTEM, now: datetime | None = None
+) -> tuple[Employer, User]:
     """Self-registration: a pending employer and its first account (role employer, linked) in the
     caller's transaction. `account` holds full_name, email, phone, password. Every bad field of
     both is reported at once (account fields are prefixed `account_`, except `password`)."""
@@ -258,9 +282,15 @@ def register_employer(data: dict, account: dict, *, origin: Origin = SYSTEM,
 
 def _first_account(account: dict, role: Role, *, origin: Origin, **link) -> User:
     try:
-        return auth_services.create_user(email=account.get("email") or None, phone=account.get("phone") or None,
-                                          full_name=account.get("full_name") or "", role=role.value,
-                                          password=account.get("password") or "", origin=origin, **link)
+        return auth_services.create_user(
+            email=account.get("email") or None,
+            phone=account.get("phone") or None,
+            full_name=account.get("full_name") or "",
+            role=role.value,
+            password=account.get("password") or "",
+            origin=origin,
+            **link,
+        )
     except Conflict as error:
         error.fields = {f"account_{k}": v for k, v in error.fields.items()}
         raise
@@ -280,14 +310,20 @@ def _decide(partner, *, approve: bool, reason: str | None, by, origin: Origin, n
         if partner.status == PartnerStatus.REJECTED:
             raise InvalidTransition()
         if not reason:
-            raise ValidationError(code="reason_required",
-                                  fields={"reason": _l("Lý do từ chối: vui lòng nhập lý do.")})
+            raise ValidationError(
+                code="reason_required", fields={"reason": _l("Lý do từ chối: vui lòng nhập lý do.")}
+            )
         if len(reason) > 1000:
             raise ValidationError(fields={"reason": _l("Lý do từ chối: dài tối đa 1000 ký tự.")})
         partner.status, partner.reject_reason, partner.approved_at = PartnerStatus.REJECTED, reason, None
     partner.decided_at = now
-    record(f"{kind}.{'approve' if approve else 'reject'}", actor=by, target=partner, origin=origin,
-           details={"reason": reason} if not approve else {})
+    record(
+        f"{kind}.{'approve' if approve else 'reject'}",
+        actor=by,
+        target=partner,
+        origin=origin,
+        details={"reason": reason} if not approve else {},
+    )
     db.session.flush()
 
 
@@ -298,7 +334,8 @@ def approve_employer(employer: Employer, *, by, origin: Origin = SYSTEM, now=Non
 
 
 def reject_employer(employer: Employer, reason: str, *, by, origin: Origin = SYSTEM, now=None) -> Employer:
-    """pending or approved → rejected with a reason (staff only). Raises reason_required, invalid_transition."""
+    """pending or approved → rejected with a reason (staff only).
+    Raises reason_required, invalid_transition."""
     _decide(employer, approve=False, reason=reason, by=by, origin=origin, now=now)
     return employer
 
@@ -308,22 +345,35 @@ def add_colleague(by, account: dict, *, origin: Origin = SYSTEM) -> User:
     school. Raises not_approved, forbidden, validation_error, account_exists."""
     if by is None or by.role not in (Role.EMPLOYER, Role.SCHOOL):
         raise Forbidden()
-    partner = db.session.get(Employer, by.employer_id) if by.role == Role.EMPLOYER else \
-        db.session.get(School, by.school_id)
+    partner = (
+        db.session.get(Employer, by.employer_id)
+        if by.role == Role.EMPLOYER
+        else db.session.get(School, by.school_id)
+    )
     if partner is None:
         raise Forbidden()
     if partner.status != PartnerStatus.APPROVED:
         raise NotApproved()
     link = {"employer_id": partner.id} if by.role == Role.EMPLOYER else {"school_id": partner.id}
-    user = auth_services.create_user(email=account.get("email") or None, phone=account.get("phone") or None,
-                                     full_name=account.get("full_name") or "", role=by.role.value,
-                                     password=account.get("password") or "", by=by, origin=origin, **link)
+    user = auth_services.create_user(
+        email=account.get("email") or None,
+        phone=account.get("phone") or None,
+        full_name=account.get("full_name") or "",
+        role=by.role.value,
+        password=account.get("password") or "",
+        by=by,
+        origin=origin,
+        **link,
+    )
     return user
 
 
 def colleagues_of(user) -> list[User]:
-    column, value = ((User.employer_id, user.employer_id) if user.role == Role.EMPLOYER
-                     else (User.school_id, user.school_id))
+    column, value = (
+        (User.employer_id, user.employer_id)
+        if user.role == Role.EMPLOYER
+        else (User.school_id, user.school_id)
+    )
     if value is None:
         return []
     return db.session.scalars(sa.select(User).where(column == value).order_by(User.id)).all()
@@ -331,13 +381,23 @@ def colleagues_of(user) -> list[User]:
 
 # --- Vacancies -------------------------------------------------------------------------------------
 
-VACANCY_LABELS = {"title": _l("Vị trí tuyển dụng"), "occupation": _l("Nghề nghiệp"),
-                  "quantity": _l("Số lượng cần tuyển"), "work_place": _l("Nơi làm việc"),
-                  "salary_min": _l("Lương từ"), "salary_max": _l("Lương đến"),
-                  "education": _l("Trình độ học vấn"), "experience_years": _l("Kinh nghiệm (năm)"),
-                  "age_min": _l("Tuổi từ"), "age_max": _l("Tuổi đến"), "working_hours": _l("Thời gian làm việc"),
-                  "benefits": _l("Quyền lợi"), "requirements": _l("Yêu cầu khác"), "deadline": _l("Hạn nộp hồ sơ"),
-                  "status": _l("Trạng thái")}
+VACANCY_LABELS = {
+    "title": _l("Vị trí tuyển dụng"),
+    "occupation": _l("Nghề nghiệp"),
+    "quantity": _l("Số lượng cần tuyển"),
+    "work_place": _l("Nơi làm việc"),
+    "salary_min": _l("Lương từ"),
+    "salary_max": _l("Lương đến"),
+    "education": _l("Trình độ học vấn"),
+    "experience_years": _l("Kinh nghiệm (năm)"),
+    "age_min": _l("Tuổi từ"),
+    "age_max": _l("Tuổi đến"),
+    "working_hours": _l("Thời gian làm việc"),
+    "benefits": _l("Quyền lợi"),
+    "requirements": _l("Yêu cầu khác"),
+    "deadline": _l("Hạn nộp hồ sơ"),
+    "status": _l("Trạng thái"),
+}
 
 
 def _read_vacancy(data: dict, *, now: datetime, old_deadline=None) -> dict:
@@ -345,8 +405,14 @@ def _read_vacancy(data: dict, *, now: datetime, old_deadline=None) -> dict:
     reader = Reader(data)
     reader.text("title", labels["title"], 200, required=True)
     reader.text("occupation", labels["occupation"], 200)
-    reader.integer("quantity", labels["quantity"], minimum=1, maximum=100_000, required=True,
-                   code="quantity_not_positive")
+    reader.integer(
+        "quantity",
+        labels["quantity"],
+        minimum=1,
+        maximum=100_000,
+        required=True,
+        code="quantity_not_positive",
+    )
     reader.text("work_place", labels["work_place"], 300)
     low = reader.integer("salary_min", labels["salary_min"], minimum=0, maximum=10**12)
     high = reader.integer("salary_max", labels["salary_max"], minimum=0, maximum=10**12)
@@ -371,8 +437,11 @@ def _read_vacancy(data: dict, *, now: datetime, old_deadline=None) -> dict:
 def offerable_fairs(*, now: datetime | None = None) -> list[Fair]:
     """Fairs a vacancy can be offered at: published or open, not yet ended."""
     now = now or utcnow()
-    return db.session.scalars(sa.select(Fair).where(Fair.status.in_(OFFERABLE), Fair.ends_at > now)
-                              .order_by(Fair.starts_at, Fair.id)).all()
+    return db.session.scalars(
+        sa.select(Fair)
+        .where(Fair.status.in_(OFFERABLE), Fair.ends_at > now)
+        .order_by(Fair.starts_at, Fair.id)
+    ).all()
 
 
 def _fair_ids(data: dict) -> list[int] | None:
@@ -395,12 +464,21 @@ def set_offers(vacancy: Vacancy, fair_ids: list[int], *, by, origin: Origin = SY
     fairs = {fair.id: fair for fair in offerable_fairs(now=now)}
     wanted = set(fair_ids)
     if unknown := wanted - fairs.keys():
-        raise Conflict(code="fair_not_open", fields={"fair_ids": _l(
-            "Phiên giao dịch: chỉ chọn được các phiên đã công bố và chưa kết thúc (mã %(ids)s không hợp lệ).",
-            ids=", ".join(map(str, sorted(unknown))))},
-            message=_l("Chỉ chọn được các phiên đã công bố và chưa kết thúc."))
-    current = {offer.fair_id: offer for offer in db.session.scalars(
-        sa.select(VacancyOffer).where(VacancyOffer.vacancy_id == vacancy.id))}
+        raise Conflict(
+            code="fair_not_open",
+            fields={
+                "fair_ids": _l(
+                    "Phiên giao dịch: chỉ chọn được các phiên đã công bố và chưa kết thúc "
+                    "(mã %(ids)s không hợp lệ).",
+                    ids=", ".join(map(str, sorted(unknown))),
+                )
+            },
+            message=_l("Chỉ chọn được các phiên đã công bố và chưa kết thúc."),
+        )
+    current = {
+        offer.fair_id: offer
+        for offer in db.session.scalars(sa.select(VacancyOffer).where(VacancyOffer.vacancy_id == vacancy.id))
+    }
     for fair_id, offer in current.items():
         if fair_id in fairs and fair_id not in wanted:
             db.session.delete(offer)
@@ -413,11 +491,14 @@ def set_offers(vacancy: Vacancy, fair_ids: list[int], *, by, origin: Origin = SY
 def offered_fair_ids(vacancy: Vacancy) -> list[int]:
     from fairapp.booths.models import VacancyOffer
 
-    return list(db.session.scalars(sa.select(VacancyOffer.fair_id).where(VacancyOffer.vacancy_id == vacancy.id)))
+    return list(
+        db.session.scalars(sa.select(VacancyOffer.fair_id).where(VacancyOffer.vacancy_id == vacancy.id))
+    )
 
 
-def create_vacancy(employer: Employer, data: dict, *, by, origin: Origin = SYSTEM,
-                   now: datetime | None = None) -> Vacancy:
+def create_vacancy(
+    employer: Employer, data: dict, *, by, origin: Origin = SYSTEM, now: datetime | None = None
+) -> Vacancy:
     """A vacancy of this employer, offered at data["fair_ids"] if given. Raises validation_error,
     quantity_not_positive, salary_range, deadline_in_past, age_range (422), not_approved, forbidden
     (403), not_found (404: another employer's account), fair_not_open (409)."""
@@ -430,8 +511,13 @@ def create_vacancy(employer: Employer, data: dict, *, by, origin: Origin = SYSTE
     db.session.flush()
     if fair_ids:
         set_offers(vacancy, fair_ids, by=by, origin=origin, now=now)
-    record("vacancy.create", actor=by, target=vacancy, origin=origin,
-           details={"employer_id": employer.id, "fair_ids": fair_ids or []})
+    record(
+        "vacancy.create",
+        actor=by,
+        target=vacancy,
+        origin=origin,
+        details={"employer_id": employer.id, "fair_ids": fair_ids or []},
+    )
     db.session.flush()
     return vacancy
 
@@ -465,14 +551,25 @@ def delete_vacancy(vacancy: Vacancy, *, by, origin: Origin = SYSTEM) -> None:
             db.session.delete(vacancy)
             db.session.flush()
     except sa.exc.IntegrityError:
-        raise Conflict(_l("Vị trí này đã có phỏng vấn hoặc tuyển dụng gắn với nó; hãy chuyển sang "
-                          "trạng thái Đã đóng thay vì xoá."), code="vacancy_in_use") from None
+        raise Conflict(
+            _l(
+                "Vị trí này đã có phỏng vấn hoặc tuyển dụng gắn với nó; hãy chuyển sang "
+                "trạng thái Đã đóng thay vì xoá."
+            ),
+            code="vacancy_in_use",
+        ) from None
 
 
 # --- Schools and programmes ------------------------------------------------------------------------
 
-SCHOOL_LABELS = {"name": _l("Tên cơ sở đào tạo"), "address": _l("Địa chỉ"), "ward_code": _l("Phường/xã"),
-                 "contact_name": _l("Người liên hệ"), "phone": _l("Số điện thoại"), "email": _l("Email")}
+SCHOOL_LABELS = {
+    "name": _l("Tên cơ sở đào tạo"),
+    "address": _l("Địa chỉ"),
+    "ward_code": _l("Phường/xã"),
+    "contact_name": _l("Người liên hệ"),
+    "phone": _l("Số điện thoại"),
+    "email": _l("Email"),
+}
 
 
 def _read_school(data: dict) -> Reader:
@@ -513,8 +610,9 @@ def update_school(school: School, data: dict, *, by, origin: Origin = SYSTEM) ->
     return school
 
 
-def register_school(data: dict, account: dict, *, origin: Origin = SYSTEM,
-                    now: datetime | None = None) -> tuple[School, User]:
+def register_school(
+    data: dict, account: dict, *, origin: Origin = SYSTEM, now: datetime | None = None
+) -> tuple[School, User]:
     """Self-registration of a school with its first account, as register_employer."""
     reader = _read_school(data)
     errors = {**reader.errors, **_account_errors(account, Role.SCHOOL)}
@@ -537,9 +635,14 @@ def reject_school(school: School, reason: str, *, by, origin: Origin = SYSTEM, n
     return school
 
 
-PROGRAMME_LABELS = {"name": _l("Tên ngành/nghề"), "level": _l("Trình độ đào tạo"),
-                    "duration_months": _l("Thời gian đào tạo (tháng)"), "seats": _l("Chỉ tiêu tuyển sinh"),
-                    "tuition": _l("Học phí"), "priority_support": _l("Hỗ trợ cho người thuộc hộ nghèo, cận nghèo")}
+PROGRAMME_LABELS = {
+    "name": _l("Tên ngành/nghề"),
+    "level": _l("Trình độ đào tạo"),
+    "duration_months": _l("Thời gian đào tạo (tháng)"),
+    "seats": _l("Chỉ tiêu tuyển sinh"),
+    "tuition": _l("Học phí"),
+    "priority_support": _l("Hỗ trợ cho người thuộc hộ nghèo, cận nghèo"),
+}
 
 
 def _read_programme(data: dict) -> dict:
@@ -555,7 +658,9 @@ def _read_programme(data: dict) -> dict:
     return reader.finish()
 
 
-def create_programme(school: School, data: dict, *, by, origin: Origin = SYSTEM, now=None) -> TrainingProgramme:
+def create_programme(
+    school: School, data: dict, *, by, origin: Origin = SYSTEM, now=None
+) -> TrainingProgramme:
     """A training programme of this school. Raises validation_error, not_approved, forbidden, not_found."""
     ensure_school_actor(by, school)
     programme = TrainingProgramme(school_id=school.id, **_read_programme(data))
@@ -566,7 +671,9 @@ def create_programme(school: School, data: dict, *, by, origin: Origin = SYSTEM,
     return programme
 
 
-def update_programme(programme: TrainingProgramme, data: dict, *, by, origin: Origin = SYSTEM) -> TrainingProgramme:
+def update_programme(
+    programme: TrainingProgramme, data: dict, *, by, origin: Origin = SYSTEM
+) -> TrainingProgramme:
     ensure_school_actor(by, programme.school)
     values = _read_programme(data)
     for key, value in values.items():

@@ -220,7 +220,8 @@ class ImportReport:
     def fail(self, sheet, row: int | None, column: Column | str | None, message) -> None:
         label = str(column.header) if isinstance(column, Column) else column
         self.errors.append(RowError(str(sheet), row, label, str(message)))
-        self.failed_rows.add((str(sheet), row))
+        if row is not None:  # a sheet-level problem (a missing column) is no row of its own
+            self.failed_rows.add((str(sheet), row))
 
 
 @dataclass

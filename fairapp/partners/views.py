@@ -23,10 +23,12 @@ ACCOUNT_FIELDS = ("account_full_name", "account_email", "account_phone", "passwo
 
 @bp.app_context_processor
 def _helpers():
-    return {"partner_status": lambda s: forms.STATUS_LABELS[PartnerStatus(s)],
-            "vacancy_status": lambda s: forms.VACANCY_STATUS_LABELS[s],
-            "education_label": lambda s: forms.EDUCATION_LABELS.get(s, ""),
-            "level_label": lambda s: forms.LEVEL_LABELS.get(s, "")}
+    return {
+        "partner_status": lambda s: forms.STATUS_LABELS[PartnerStatus(s)],
+        "vacancy_status": lambda s: forms.VACANCY_STATUS_LABELS[s],
+        "education_label": lambda s: forms.EDUCATION_LABELS.get(s, ""),
+        "level_label": lambda s: forms.LEVEL_LABELS.get(s, ""),
+    }
 
 
 def _user():
@@ -67,15 +69,24 @@ def _save(form, action):
 
 # --- Public self-registration ----------------------------------------------------------------------
 
+
 def _register(form, register, template: str, done_message: str):
     if form.validate_on_submit():
         if form.password.data != form.password_again.data:
             form.password_again.errors = [_("Nhập lại mật khẩu: không khớp với mật khẩu.")]
         else:
-            partner_fields = [n for n in form.data if n not in ("csrf_token", "password_again", *ACCOUNT_FIELDS)]
-            account = {"full_name": form.account_full_name.data, "email": form.account_email.data,
-                       "phone": form.account_phone.data, "password": form.password.data}
-            result = _save(form, lambda: register(_data(form, partner_fields), account, origin=request_origin()))
+            partner_fields = [
+                n for n in form.data if n not in ("csrf_token", "password_again", *ACCOUNT_FIELDS)
+            ]
+            account = {
+                "full_name": form.account_full_name.data,
+                "email": form.account_email.data,
+                "phone": form.account_phone.data,
+                "password": form.password.data,
+            }
+            result = _save(
+                form, lambda: register(_data(form, partner_fields), account, origin=request_origin())
+            )
             if result is not None:
                 flash(done_message, "success")
                 return redirect(url_for("auth.login"))
@@ -85,42 +96,66 @@ def _register(form, register, template: str, done_message: str):
 @bp.route("/employers/register", methods=["GET", "POST"])
 @public
 def register_employer():
-    return _register(forms.EmployerRegisterForm(), services.register_employer, "partners/register_employer.html",
-                     _("Đã gửi đăng ký doanh nghiệp. Bạn có thể đăng nhập ngay; cán bộ phụ trách sẽ duyệt "
-                       "trước khi doanh nghiệp đăng vị trí tuyển dụng."))
+    return _register(
+        forms.EmployerRegisterForm(),
+        services.register_employer,
+        "partners/register_employer.html",
+        _(
+            "Đã gửi đăng ký doanh nghiệp. Bạn có thể đăng nhập ngay; cán bộ phụ trách sẽ duyệt "
+            "trước khi doanh nghiệp đăng vị trí tuyển dụng."
+        ),
+    )
 
 
 @bp.route("/schools/register", methods=["GET", "POST"])
 @public
 def register_school():
-    return _register(forms.SchoolRegisterForm(), services.register_school, "partners/register_school.html",
-                     _("Đã gửi đăng ký cơ sở đào tạo. Bạn có thể đăng nhập ngay; cán bộ phụ trách sẽ duyệt "
-                       "trước khi cơ sở đăng ngành nghề đào tạo."))
+    return _register(
+        forms.SchoolRegisterForm(),
+        services.register_school,
+        "partners/register_school.html",
+        _(
+            "Đã gửi đăng ký cơ sở đào tạo. Bạn có thể đăng nhập ngay; cán bộ phụ trách sẽ duyệt "
+            "trước khi cơ sở đăng ngành nghề đào tạo."
+        ),
+    )
 
 
 # --- Organiser lists and approval ------------------------------------------------------------------
 
+
 def _filters():
     form = forms.PartnerFilterForm(request.args)
     ok = form.validate()
-    return form, {"status": form.status.data or None if ok else None, "q": form.q.data or None if ok else None,
-                  "ward_code": form.ward_code.data or None if ok else None}
+    return form, {
+        "status": form.status.data or None if ok else None,
+        "q": form.q.data or None if ok else None,
+        "ward_code": form.ward_code.data or None if ok else None,
+    }
 
 
 @bp.route("/manage/employers")
 @roles(*STAFF)
 def employers():
     form, filters = _filters()
-    return render_template("partners/employers.html", form=form, employers=services.list_employers(**filters),
-                           counts=services.status_counts(Employer))
+    return render_template(
+        "partners/employers.html",
+        form=form,
+        employers=services.list_employers(**filters),
+        counts=services.status_counts(Employer),
+    )
 
 
 @bp.route("/manage/schools")
 @roles(*STAFF)
 def schools():
     form, filters = _filters()
-    return render_template("partners/schools.html", form=form, schools=services.list_schools(**filters),
-                           counts=services.status_counts(School))
+    return render_template(
+        "partners/schools.html",
+        form=form,
+        schools=services.list_schools(**filters),
+        counts=services.status_counts(School),
+    )
 
 
 @bp.route("/manage/employers/new", methods=["GET", "POST"])
@@ -128,7 +163,9 @@ def schools():
 def employer_new():
     form = forms.EmployerForm()
     if form.validate_on_submit():
-        employer = _save(form, lambda: services.create_employer(_data(form), by=_user(), origin=request_origin()))
+        employer = _save(
+            form, lambda: services.create_employer(_data(form), by=_user(), origin=request_origin())
+        )
         if employer is not None:
             flash(_("Đã thêm doanh nghiệp (đã duyệt)."), "success")
             return redirect(url_for("partners.employer_detail", employer_id=employer.id))
@@ -153,16 +190,25 @@ def employer_detail(employer_id):
     employer = db.session.get(Employer, employer_id) or abort(404)
     from fairapp.booths.services import booths_of_employer
 
-    return render_template("partners/employer_detail.html", employer=employer, reject_form=forms.RejectForm(),
-                           action_form=forms.ActionForm(), booths=booths_of_employer(employer))
+    return render_template(
+        "partners/employer_detail.html",
+        employer=employer,
+        reject_form=forms.RejectForm(),
+        action_form=forms.ActionForm(),
+        booths=booths_of_employer(employer),
+    )
 
 
 @bp.route("/manage/schools/<int:school_id>")
 @roles(*STAFF)
 def school_detail(school_id):
     school = db.session.get(School, school_id) or abort(404)
-    return render_template("partners/school_detail.html", school=school, reject_form=forms.RejectForm(),
-                           action_form=forms.ActionForm())
+    return render_template(
+        "partners/school_detail.html",
+        school=school,
+        reject_form=forms.RejectForm(),
+        action_form=forms.ActionForm(),
+    )
 
 
 @bp.route("/manage/employers/<int:employer_id>/edit", methods=["GET", "POST"])
@@ -170,8 +216,9 @@ def school_detail(school_id):
 def employer_edit(employer_id):
     employer = db.session.get(Employer, employer_id) or abort(404)
     form = forms.EmployerForm(obj=employer)
-    if form.validate_on_submit() and _save(form, lambda: services.update_employer(
-            employer, _data(form), by=_user(), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form, lambda: services.update_employer(employer, _data(form), by=_user(), origin=request_origin())
+    ):
         flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("partners.employer_detail", employer_id=employer.id))
     return render_template("partners/employer_form.html", form=form, employer=employer)
@@ -212,6 +259,7 @@ def school_decide(school_id, decision):
 
 # --- The employer's own pages ----------------------------------------------------------------------
 
+
 def _my_employer() -> Employer:
     employer = db.session.get(Employer, current_user.employer_id) if current_user.employer_id else None
     if employer is None:
@@ -239,8 +287,9 @@ def my_employer_edit():
     employer = _my_employer()
     form = forms.EmployerForm(obj=employer)
     del form.tax_code  # only staff change a tax code
-    if form.validate_on_submit() and _save(form, lambda: services.update_employer(
-            employer, _data(form), by=_user(), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form, lambda: services.update_employer(employer, _data(form), by=_user(), origin=request_origin())
+    ):
         flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("partners.my_employer"))
     return render_template("partners/employer_form.html", form=form, employer=employer, own=True)
@@ -268,8 +317,15 @@ def vacancy_new():
     if employer.status != PartnerStatus.APPROVED:
         raise services.NotApproved()
     form, fairs = _vacancy_form()
-    if form.validate_on_submit() and _save(form, lambda: services.create_vacancy(
-            employer, {**_data(form), "fair_ids": form.fair_ids.data or []}, by=_user(), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form,
+        lambda: services.create_vacancy(
+            employer,
+            {**_data(form), "fair_ids": form.fair_ids.data or []},
+            by=_user(),
+            origin=request_origin(),
+        ),
+    ):
         flash(_("Đã thêm vị trí tuyển dụng."), "success")
         return redirect(url_for("partners.my_employer"))
     return render_template("partners/vacancy_form.html", form=form, vacancy=None, fairs=fairs)
@@ -280,8 +336,15 @@ def vacancy_new():
 def vacancy_edit(vacancy_id):
     vacancy = services.get_vacancy_for(_user(), vacancy_id)
     form, fairs = _vacancy_form(vacancy)
-    if form.validate_on_submit() and _save(form, lambda: services.update_vacancy(
-            vacancy, {**_data(form), "fair_ids": form.fair_ids.data or []}, by=_user(), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form,
+        lambda: services.update_vacancy(
+            vacancy,
+            {**_data(form), "fair_ids": form.fair_ids.data or []},
+            by=_user(),
+            origin=request_origin(),
+        ),
+    ):
         flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("partners.my_employer"))
     return render_template("partners/vacancy_form.html", form=form, vacancy=vacancy, fairs=fairs)
@@ -308,6 +371,7 @@ def vacancy_delete(vacancy_id):
 
 # --- The school's own pages ------------------------------------------------------------------------
 
+
 @bp.route("/school")
 @roles(Role.SCHOOL)
 def my_school():
@@ -319,8 +383,9 @@ def my_school():
 def my_school_edit():
     school = _my_school()
     form = forms.SchoolForm(obj=school)
-    if form.validate_on_submit() and _save(form, lambda: services.update_school(
-            school, _data(form), by=_user(), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form, lambda: services.update_school(school, _data(form), by=_user(), origin=request_origin())
+    ):
         flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("partners.my_school"))
     return render_template("partners/school_form.html", form=form, school=school, own=True)
@@ -343,8 +408,9 @@ def programme_new():
     if school.status != PartnerStatus.APPROVED:
         raise services.NotApproved()
     form = _programme_form()
-    if form.validate_on_submit() and _save(form, lambda: services.create_programme(
-            school, _data(form), by=_user(), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form, lambda: services.create_programme(school, _data(form), by=_user(), origin=request_origin())
+    ):
         flash(_("Đã thêm ngành nghề đào tạo."), "success")
         return redirect(url_for("partners.my_school"))
     return render_template("partners/programme_form.html", form=form, programme=None)
@@ -355,8 +421,9 @@ def programme_new():
 def programme_edit(programme_id):
     programme = services.get_programme_for(_user(), programme_id)
     form = _programme_form(programme)
-    if form.validate_on_submit() and _save(form, lambda: services.update_programme(
-            programme, _data(form), by=_user(), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form, lambda: services.update_programme(programme, _data(form), by=_user(), origin=request_origin())
+    ):
         flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("partners.my_school"))
     return render_template("partners/programme_form.html", form=form, programme=programme)
@@ -375,12 +442,14 @@ def programme_delete(programme_id):
 
 # --- Colleagues (employer and school accounts) -----------------------------------------------------
 
+
 @bp.route("/team", methods=["GET", "POST"])
 @roles(Role.EMPLOYER, Role.SCHOOL)
 def colleagues():
     form = forms.ColleagueForm()
-    if form.validate_on_submit() and _save(form, lambda: services.add_colleague(
-            _user(), _data(form), origin=request_origin())):
+    if form.validate_on_submit() and _save(
+        form, lambda: services.add_colleague(_user(), _data(form), origin=request_origin())
+    ):
         flash(_("Đã tạo tài khoản cho đồng nghiệp."), "success")
         return redirect(url_for("partners.colleagues"))
     return render_template("partners/colleagues.html", form=form, people=services.colleagues_of(_user()))

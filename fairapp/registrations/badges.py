@@ -115,6 +115,17 @@ def render_chunk(html: str) -> bytes:
     return HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
+def _render_in_worker(html: str) -> tuple[bytes, int, float]:
+    """render_chunk, with this process's peak resident memory so far (KiB) and the CPU seconds
+    the chunk took, for the benchmark."""
+    import resource
+    import time
+
+    started = time.process_time()
+    pdf = render_chunk(html)
+    return pdf, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.process_time() - started
+
+
 def join_pdfs(parts: Sequence[bytes]) -> bytes:
     if len(parts) == 1:
         return parts[0]
@@ -135,9 +146,11 @@ def _pool_context():
 
 
 def build_pdf(sheet: Sheet, badges: Sequence[Badge], *, workers: int = WORKERS,
-              chunk_pages: int = CHUNK_PAGES, progress: Callable[[int], None] | None = None) -> bytes:
+              chunk_pages: int = CHUNK_PAGES, progress: Callable[[int], None] | None = None,
+              stats: dict | None = None) -> bytes:
     """The badge PDF. `progress(pages_done)` is called as chunks finish (in the caller's thread).
-    With one chunk, or `workers` ≤ 1, everything renders in this process."""
+    With one chunk, or `workers` ≤ 1, everything renders in this process. `stats`, if given,
+    receives the chunk sizes, the worker processes' peak memory (MB) and their CPU seconds."""
     sizes = plan_chunks(page_count(len(badges)), workers=workers, chunk_pages=chunk_pages)
     if not sizes:
         raise ValueError("no badges to print")
@@ -146,6 +159,8 @@ def build_pdf(sheet: Sheet, badges: Sequence[Badge], *, workers: int = WORKERS,
         chunks.append((pages, badges[start:start + pages * BADGES_PER_PAGE]))
         start += pages * BADGES_PER_PAGE
     done = 0
+    if stats is not None:
+        stats.update(chunks=sizes, worker_peak_rss_mb=0.0, worker_cpu_seconds=0.0)
     if workers <= 1 or len(chunks) == 1:
         parts = []
         for pages, chunk in chunks:
@@ -156,11 +171,14 @@ def build_pdf(sheet: Sheet, badges: Sequence[Badge], *, workers: int = WORKERS,
         return join_pdfs(parts)
     parts: list[bytes | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_pool_context()) as pool:
-        futures = {pool.submit(render_chunk, chunk_html(sheet, chunk)): (index, pages)
+        futures = {pool.submit(_render_in_worker, chunk_html(sheet, chunk)): (index, pages)
                    for index, (pages, chunk) in enumerate(chunks)}
         for future in as_completed(futures):
             index, pages = futures[future]
-            parts[index] = future.result()
+            parts[index], peak_kib, cpu_seconds = future.result()
+            if stats is not None:
+                stats["worker_peak_rss_mb"] = max(stats["worker_peak_rss_mb"], round(peak_kib / 1024, 1))
+                stats["worker_cpu_seconds"] += cpu_seconds
             done += pages
             if progress:
                 progress(done)

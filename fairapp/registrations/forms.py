@@ -23,8 +23,9 @@ class RegistrationFilterForm(FlaskForm):
     q = StringField(_l("Tìm theo họ tên, số điện thoại hoặc số CCCD"), validators=[
         Length(max=MAX_QUERY_LENGTH, message=_l("Từ khoá tìm kiếm dài tối đa %(max)d ký tự.",
                                                 max=MAX_QUERY_LENGTH))])
-    ward_code = SelectField(_l("Phường/xã cư trú"), validate_choice=False,
-                            validators=[_known_choice(_l("Phường/xã cư trú: chọn một phường/xã trong danh sách."))])
+    ward_code = SelectField(
+        _l("Phường/xã cư trú"), validate_choice=False,
+        validators=[_known_choice(_l("Phường/xã cư trú: chọn một phường/xã trong danh sách."))])
     priority_group = SelectField(
         _l("Diện ưu tiên"), validate_choice=False,
         choices=[("", _l("Tất cả"))] + [(group.value, label) for group, label in PRIORITY_LABELS.items()],

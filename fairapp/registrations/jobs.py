@@ -134,11 +134,12 @@ def launch(app: Flask, job_id: int) -> threading.Thread:
     return thread
 
 
-def run_job(app: Flask, job_id: int) -> None:
-    """Render the job's PDF, committing progress as chunks finish; never raises."""
+def run_job(app: Flask, job_id: int, stats: dict | None = None) -> None:
+    """Render the job's PDF, committing progress as chunks finish; never raises. `stats`: see
+    badges.build_pdf (the benchmark reads it)."""
     with app.app_context(), app.test_request_context():  # render_template needs a request for url_for
         try:
-            _run(app, job_id)
+            _run(app, job_id, stats)
         except Exception as error:  # the job must end as failed, whatever went wrong
             log.exception("badge job %s failed", job_id)
             db.session.rollback()
@@ -150,7 +151,7 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.remove()
 
 
-def _run(app: Flask, job_id: int) -> None:
+def _run(app: Flask, job_id: int, stats: dict | None) -> None:
     job = db.session.get(BadgeJob, job_id)
     if job is None or job.status != BadgeJobStatus.QUEUED:
         return
@@ -167,7 +168,7 @@ def _run(app: Flask, job_id: int) -> None:
 
     pdf = badges.build_pdf(sheet, items, workers=app.config.get("BADGE_WORKERS", badges.WORKERS),
                            chunk_pages=app.config.get("BADGE_CHUNK_PAGES", badges.CHUNK_PAGES),
-                           progress=progress)
+                           progress=progress, stats=stats)
     name = f"fair-{job.fair_id}-job-{job.id}-{secrets.token_hex(8)}.pdf"
     path = badge_folder(app) / name
     temporary = path.with_suffix(".part")

@@ -4,8 +4,18 @@ Admins everywhere; organisers only for fairs in their wards (403 otherwise)."""
 
 import io
 
-from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -134,7 +144,8 @@ def badge_job_status(fair_id: int, job_id: int):
         status["download_url"] = url_for("registrations.download_badges", fair_id=fair.id, job_id=job.id)
     if job.error:
         status["error"] = (_("Công việc bị gián đoạn (máy chủ khởi động lại). Vui lòng tạo lại.")
-                           if job.error == jobs.INTERRUPTED else _("Không tạo được tệp thẻ. Vui lòng thử lại."))
+                           if job.error == jobs.INTERRUPTED
+                           else _("Không tạo được tệp thẻ. Vui lòng thử lại."))
     response = jsonify(status)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from fairapp.api import PREFIX, api
-from fairapp.auth.access import public, signed_in
+from fairapp.auth.access import public, roles, signed_in
+from fairapp.auth.models import Role
 from fairapp.extensions import csrf
 
 
@@ -42,12 +43,26 @@ def _echo_blueprint() -> Blueprint:
         def post(self, data):
             return data
 
+    @blp.route("/admin-only")
+    class AdminOnly(MethodView):
+        @blp.arguments(EchoSchema)
+        @blp.response(200, EchoSchema)
+        @roles(Role.ADMIN)
+        def post(self, data):
+            return data
+
+    @blp.route("/undeclared")
+    class Undeclared(MethodView):
+        @blp.response(200)
+        def get(self):  # no access decorator: a mistake the API must not turn into an open door
+            return {"secret": "leaked"}
+
     return blp
 
 
 @pytest.fixture()
 def echo_api(app):
-    """Mounts /api/v1/_test/echo (public) and /api/v1/_test/echo-signed-in on this test's app,
+    """Mounts /api/v1/_test/echo (public), .../echo-signed-in and .../admin-only on this test's app,
     the way fairapp.api.init_api mounts the real blueprints."""
     blp = _echo_blueprint()
     csrf.exempt(blp)

@@ -24,6 +24,7 @@ def test_unknown_api_path_is_json_404(client):
     error = _error(client.get("/api/v1/no-such-thing"), 404, "not_found")
     assert error["message"] == "Không tìm thấy."
     _error(client.get("/api/no-version/x"), 404, "not_found")
+    _error(client.get("/api"), 404, "not_found")
 
 
 def test_unknown_page_is_html_404(client):
@@ -120,3 +121,21 @@ def test_unexpected_error_is_json_500_without_traceback(app, client, make_user, 
     assert "boom" not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
     assert error["message"] == "Đã có lỗi xảy ra. Vui lòng thử lại sau."
+
+
+def test_wrong_role_is_403_json_before_the_body_is_read(client, echo_api, make_user, token_for):
+    gate, admin = token_for(make_user("gate")), token_for(make_user("admin"))
+    _error(client.post(f"{echo_api}/admin-only", json={}, headers=bearer(gate)), 403, "forbidden")
+    _error(client.post(f"{echo_api}/admin-only", json={}), 401, "unauthorized")
+    _error(client.post(f"{echo_api}/admin-only", json={}, headers=bearer(admin)),
+           422, "validation_error")
+    body = {"name": "An Bình", "address": {"ward_code": "05533"}}
+    assert client.post(f"{echo_api}/admin-only", json=body, headers=bearer(admin)).status_code == 200
+
+
+def test_api_route_without_access_rule_is_refused(client, echo_api, make_user, token_for):
+    admin = token_for(make_user("admin"))
+    for headers in ({}, bearer(admin)):
+        response = client.get(f"{echo_api}/undeclared", headers=headers)
+        _error(response, 403, "forbidden")
+        assert "leaked" not in response.get_data(as_text=True)

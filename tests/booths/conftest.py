@@ -51,10 +51,18 @@ def published_fair(db):
 
     def make(**overrides):
         starts_at = utcnow().replace(microsecond=0) + timedelta(days=7)
-        fair = Fair(**{"title": f"Phiên giao dịch việc làm lưu động số {next(counter)}", "ward_code": BACH_QUANG,
-                       "venue_name": "Nhà văn hoá tổ dân phố Mỏ Chè 2", "starts_at": starts_at,
-                       "ends_at": starts_at + timedelta(hours=4), "status": FairStatus.PUBLISHED,
-                       "published_at": utcnow(), **overrides})
+        fair = Fair(
+            **{
+                "title": f"Phiên giao dịch việc làm lưu động số {next(counter)}",
+                "ward_code": BACH_QUANG,
+                "venue_name": "Nhà văn hoá tổ dân phố Mỏ Chè 2",
+                "starts_at": starts_at,
+                "ends_at": starts_at + timedelta(hours=4),
+                "status": FairStatus.PUBLISHED,
+                "published_at": utcnow(),
+                **overrides,
+            }
+        )
         db.session.add(fair)
         db.session.commit()
         return fair

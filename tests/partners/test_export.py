@@ -76,7 +76,7 @@ def test_vacancies_export_both_formats_filtered_by_ward(client, auth, listed):
     sheet = load_workbook(io.BytesIO(_download(
         client, "/manage/import/export/vacancies.xlsx", ward_code="05528").data)).active
     header = [c.value for c in sheet[1]]
-    row = [c for c in sheet[2]]
+    row = list(sheet[2])
     assert row[0].value == NAMES[0] and row[header.index("Vị trí tuyển dụng")].value == "=1+2 Thợ may"
     assert row[header.index("Vị trí tuyển dụng")].data_type == "s"
     salary = row[header.index("Lương từ (đồng/tháng)")]

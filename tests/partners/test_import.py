@@ -188,8 +188,8 @@ def test_confirming_imports_only_the_valid_rows_once(client, db, app, staff, exi
 @pytest.mark.parametrize("token", ["../../../etc/passwd", "x" * 32 + "/..", "", "a" * 31])
 def test_confirm_never_uses_a_path_from_the_browser(client, db, staff, token):
     page = client.get("/manage/import/").get_data(as_text=True)
-    response = client.post("/manage/import/confirm", data={"csrf_token": csrf_token_from(page), "token": token},
-                           follow_redirects=True)
+    response = client.post("/manage/import/confirm", follow_redirects=True,
+                           data={"csrf_token": csrf_token_from(page), "token": token})
     assert response.status_code == 200 and "không còn" in response.get_data(as_text=True)
 
 
@@ -200,8 +200,8 @@ def test_another_account_cannot_confirm_an_upload(client, db, auth, existing):
     auth.logout()
     auth.login("admin")
     page = client.get("/manage/import/").get_data(as_text=True)
-    response = client.post("/manage/import/confirm", data={"csrf_token": csrf_token_from(page), "token": token},
-                           follow_redirects=True)
+    response = client.post("/manage/import/confirm", follow_redirects=True,
+                           data={"csrf_token": csrf_token_from(page), "token": token})
     assert "không còn" in response.get_data(as_text=True)
     assert _count(db, Vacancy) == 0
 

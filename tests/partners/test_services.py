@@ -14,8 +14,14 @@ from fairapp.partners import services
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from tests.partners.conftest import TAX_A, TAX_B
 
-GOOD = {"name": "Công ty TNHH May Sông Công", "tax_code": TAX_A, "industry": "May mặc",
-        "ward_code": "05518", "phone": "0912 345 678", "email": "TuyenDung@maysongcong.vn"}
+GOOD = {
+    "name": "Công ty TNHH May Sông Công",
+    "tax_code": TAX_A,
+    "industry": "May mặc",
+    "ward_code": "05518",
+    "phone": "0912 345 678",
+    "email": "TuyenDung@maysongcong.vn",
+}
 ACCOUNT = {"full_name": "Nguyễn Thị Lan", "email": "lan@maysongcong.vn", "password": "mat-khau-1"}
 
 
@@ -30,8 +36,15 @@ def test_created_by_staff_is_approved_at_once(db, make_user):
 
 def test_every_bad_field_is_named_and_nothing_saved(db):
     with pytest.raises(ValidationError) as caught:
-        services.create_employer({"name": " ", "tax_code": "0101234566", "ward_code": "99999",
-                                  "phone": "12345", "email": "khong-phai-email"})
+        services.create_employer(
+            {
+                "name": " ",
+                "tax_code": "0101234566",
+                "ward_code": "99999",
+                "phone": "12345",
+                "email": "khong-phai-email",
+            }
+        )
     fields = caught.value.fields
     assert set(fields) == {"name", "tax_code", "ward_code", "phone", "email"}
     assert caught.value.code == "invalid_tax_code"
@@ -88,8 +101,9 @@ def test_approval_and_rejection_are_audited(db, make_user, make_employer):
     services.approve_employer(employer, by=organiser)
     db.session.commit()
     assert employer.status == PartnerStatus.APPROVED and employer.reject_reason is None
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_type == "employers")
-                                 .order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "employers").order_by(AuditEntry.id)
+    ).all()
     assert [e.action for e in entries][-2:] == ["employer.reject", "employer.approve"]
     assert entries[-2].details["reason"] == "Mã số thuế không khớp giấy phép"
     with pytest.raises(services.InvalidTransition):
@@ -100,22 +114,34 @@ def test_approval_and_rejection_are_audited(db, make_user, make_employer):
 
 
 def vacancy(**overrides):
-    return {"title": "Công nhân may", "quantity": "20", "salary_min": "6.500.000", "salary_max": "8.000.000",
-            "education": "lower_secondary", "age_min": 18, "age_max": 40, "deadline": None, **overrides}
+    return {
+        "title": "Công nhân may",
+        "quantity": "20",
+        "salary_min": "6.500.000",
+        "salary_max": "8.000.000",
+        "education": "lower_secondary",
+        "age_min": 18,
+        "age_max": 40,
+        "deadline": None,
+        **overrides,
+    }
 
 
-@pytest.mark.parametrize(("data", "field", "code"), [
-    ({"quantity": 0}, "quantity", "quantity_not_positive"),
-    ({"quantity": "-3"}, "quantity", "quantity_not_positive"),
-    ({"quantity": "hai mươi"}, "quantity", "validation_error"),
-    ({"salary_min": 9_000_000, "salary_max": 7_000_000}, "salary_max", "salary_range"),
-    ({"deadline": "01/01/2020"}, "deadline", "deadline_in_past"),
-    ({"deadline": "31/02/2030"}, "deadline", "validation_error"),
-    ({"age_min": 45, "age_max": 30}, "age_max", "age_range"),
-    ({"age_min": 12}, "age_min", "validation_error"),
-    ({"title": ""}, "title", "validation_error"),
-    ({"education": "tiến sĩ"}, "education", "validation_error"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "code"),
+    [
+        ({"quantity": 0}, "quantity", "quantity_not_positive"),
+        ({"quantity": "-3"}, "quantity", "quantity_not_positive"),
+        ({"quantity": "hai mươi"}, "quantity", "validation_error"),
+        ({"salary_min": 9_000_000, "salary_max": 7_000_000}, "salary_max", "salary_range"),
+        ({"deadline": "01/01/2020"}, "deadline", "deadline_in_past"),
+        ({"deadline": "31/02/2030"}, "deadline", "validation_error"),
+        ({"age_min": 45, "age_max": 30}, "age_max", "age_range"),
+        ({"age_min": 12}, "age_min", "validation_error"),
+        ({"title": ""}, "title", "validation_error"),
+        ({"education": "tiến sĩ"}, "education", "validation_error"),
+    ],
+)
 def test_bad_vacancies_are_refused_per_field(db, make_user, make_employer, data, field, code):
     employer = make_employer()
     user = make_user("employer", employer_id=employer.id)
@@ -127,14 +153,22 @@ def test_bad_vacancies_are_refused_per_field(db, make_user, make_employer, data,
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Vacancy)) == 0
 
 
-def test_vacancy_with_negotiable_salary_and_offers_applies_for_a_booth(db, make_user, make_employer,
-                                                                      published_fair):
+def test_vacancy_with_negotiable_salary_and_offers_applies_for_a_booth(
+    db, make_user, make_employer, published_fair
+):
     employer = make_employer()
     fair = published_fair()
     user = make_user("employer", employer_id=employer.id)
-    created = services.create_vacancy(employer, vacancy(salary_min="", salary_max=None, fair_ids=[fair.id],
-                                                        deadline=(utcnow() + timedelta(days=30)).date()),
-                                      by=user)
+    created = services.create_vacancy(
+        employer,
+        vacancy(
+            salary_min="",
+            salary_max=None,
+            fair_ids=[fair.id],
+            deadline=(utcnow() + timedelta(days=30)).date(),
+        ),
+        by=user,
+    )
     db.session.commit()
     assert created.salary_min is None and created.salary_max is None and created.quantity == 20
     assert db.session.scalar(sa.select(VacancyOffer.fair_id)) == fair.id
@@ -148,7 +182,9 @@ def test_offering_at_a_draft_fair_is_refused(db, make_user, make_employer, publi
     employer = make_employer()
     draft = published_fair(status=FairStatus.DRAFT)
     with pytest.raises(Conflict) as caught:
-        services.create_vacancy(employer, vacancy(fair_ids=[draft.id]), by=make_user("employer", employer_id=employer.id))
+        services.create_vacancy(
+            employer, vacancy(fair_ids=[draft.id]), by=make_user("employer", employer_id=employer.id)
+        )
     assert caught.value.code == "fair_not_open"
 
 
@@ -170,11 +206,13 @@ def test_colleagues_only_for_approved_partners(db, make_user, make_employer):
     employer = make_employer(status="pending")
     first = make_user("employer", employer_id=employer.id)
     with pytest.raises(Forbidden):
-        services.add_colleague(first, {"full_name": "Trần Văn Minh", "email": "minh@example.vn",
-                                       "password": "mat-khau-2"})
+        services.add_colleague(
+            first, {"full_name": "Trần Văn Minh", "email": "minh@example.vn", "password": "mat-khau-2"}
+        )
     employer.status = PartnerStatus.APPROVED
-    colleague = services.add_colleague(first, {"full_name": "Trần Văn Minh", "email": "minh@example.vn",
-                                               "password": "mat-khau-2"})
+    colleague = services.add_colleague(
+        first, {"full_name": "Trần Văn Minh", "email": "minh@example.vn", "password": "mat-khau-2"}
+    )
     assert colleague.role == Role.EMPLOYER and colleague.employer_id == employer.id
 
 
@@ -184,7 +222,15 @@ def test_programme_rules(db, make_user, make_school):
     with pytest.raises(ValidationError) as caught:
         services.create_programme(school, {"name": "", "level": "", "seats": 0, "tuition": -1}, by=user)
     assert {"name", "level", "seats", "tuition"} <= set(caught.value.fields)
-    programme = services.create_programme(school, {"name": "May công nghiệp", "level": "so_cap",
-                                                   "duration_months": "3", "tuition": "0",
-                                                   "priority_support": "Miễn học phí cho hộ nghèo"}, by=user)
+    programme = services.create_programme(
+        school,
+        {
+            "name": "May công nghiệp",
+            "level": "so_cap",
+            "duration_months": "3",
+            "tuition": "0",
+            "priority_support": "Miễn học phí cho hộ nghèo",
+        },
+        by=user,
+    )
     assert programme.tuition == 0 and programme.duration_months == 3

@@ -7,10 +7,21 @@ from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from tests.conftest import csrf_token_from
 from tests.partners.conftest import TAX_A
 
-FORM = {"name": "Công ty CP Cơ khí Sông Công", "tax_code": TAX_A, "industry": "Cơ khí",
-        "address": "Tổ 5", "ward_code": "05518", "contact_name": "Lê Văn Hùng", "phone": "0912345678",
-        "email": "hr@cokhi.vn", "account_full_name": "Lê Văn Hùng", "account_email": "hung@cokhi.vn",
-        "account_phone": "", "password": "mat-khau-1", "password_again": "mat-khau-1"}
+FORM = {
+    "name": "Công ty CP Cơ khí Sông Công",
+    "tax_code": TAX_A,
+    "industry": "Cơ khí",
+    "address": "Tổ 5",
+    "ward_code": "05518",
+    "contact_name": "Lê Văn Hùng",
+    "phone": "0912345678",
+    "email": "hr@cokhi.vn",
+    "account_full_name": "Lê Văn Hùng",
+    "account_email": "hung@cokhi.vn",
+    "account_phone": "",
+    "password": "mat-khau-1",
+    "password_again": "mat-khau-1",
+}
 
 
 def post_form(client, url, data):
@@ -30,7 +41,9 @@ def test_public_registration_creates_pending_employer_and_account(client, db):
 
 
 def test_registration_errors_are_shown_per_field_and_nothing_saved(client, db):
-    response = post_form(client, "/employers/register", {**FORM, "tax_code": "0101234566", "password_again": "x"})
+    response = post_form(
+        client, "/employers/register", {**FORM, "tax_code": "0101234566", "password_again": "x"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Nhập lại mật khẩu: không khớp" in html
     response = post_form(client, "/employers/register", {**FORM, "tax_code": "0101234566", "phone": "123"})
@@ -80,16 +93,32 @@ def test_employer_adds_vacancy_and_bad_input_is_refused(client, auth, db, make_e
     employer = make_employer()
     fair = published_fair()
     auth.login("employer", employer_id=employer.id)
-    data = {"title": "Thợ hàn", "quantity": "0", "salary_min": "9000000", "salary_max": "7000000",
-            "deadline": "01/01/2020", "status": "open", "education": ""}
+    data = {
+        "title": "Thợ hàn",
+        "quantity": "0",
+        "salary_min": "9000000",
+        "salary_max": "7000000",
+        "deadline": "01/01/2020",
+        "status": "open",
+        "education": "",
+    }
     html = post_form(client, "/employer/vacancies/new", data).get_data(as_text=True)
     assert "Số lượng cần tuyển: phải lớn hơn 0." in html
     assert "Lương đến: phải lớn hơn hoặc bằng Lương từ." in html
     assert "Hạn nộp hồ sơ: không được ở trong quá khứ." in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Vacancy)) == 0
-    response = post_form(client, "/employer/vacancies/new",
-                         {**data, "quantity": "5", "salary_min": "", "salary_max": "", "deadline": "",
-                          "fair_ids": str(fair.id)})
+    response = post_form(
+        client,
+        "/employer/vacancies/new",
+        {
+            **data,
+            "quantity": "5",
+            "salary_min": "",
+            "salary_max": "",
+            "deadline": "",
+            "fair_ids": str(fair.id),
+        },
+    )
     assert response.status_code == 302
     page = client.get("/employer").get_data(as_text=True)
     assert "Thợ hàn" in page and "Thoả thuận" in page
@@ -105,9 +134,16 @@ def test_tenancy_employer_a_never_sees_employer_b(client, auth, db, make_user, m
     assert "Kế toán bí mật" not in client.get("/employer").get_data(as_text=True)
     assert client.get(f"/employer/vacancies/{theirs.id}/edit").status_code == 404
     token = csrf_token_from(client.get("/employer").get_data(as_text=True))
-    assert client.post(f"/employer/vacancies/{theirs.id}/delete", data={"csrf_token": token}).status_code == 404
-    assert client.post(f"/employer/vacancies/{theirs.id}/edit",
-                       data={"csrf_token": token, "title": "Đổi", "quantity": "3"}).status_code == 404
+    assert (
+        client.post(f"/employer/vacancies/{theirs.id}/delete", data={"csrf_token": token}).status_code == 404
+    )
+    assert (
+        client.post(
+            f"/employer/vacancies/{theirs.id}/edit",
+            data={"csrf_token": token, "title": "Đổi", "quantity": "3"},
+        ).status_code
+        == 404
+    )
     db.session.refresh(theirs)
     assert theirs.title == "Kế toán bí mật"
     assert client.get(f"/manage/employers/{b.id}").status_code == 403
@@ -124,9 +160,17 @@ def test_school_acting_as_employer_gets_403(client, auth, make_school):
 def test_school_adds_programme(client, auth, db, make_school):
     school = make_school()
     auth.login("school", school_id=school.id)
-    response = post_form(client, "/school/programmes/new", {"name": "Điện dân dụng", "level": "so_cap",
-                                                            "duration_months": "3", "seats": "30",
-                                                            "tuition": "2.400.000"})
+    response = post_form(
+        client,
+        "/school/programmes/new",
+        {
+            "name": "Điện dân dụng",
+            "level": "so_cap",
+            "duration_months": "3",
+            "seats": "30",
+            "tuition": "2.400.000",
+        },
+    )
     assert response.status_code == 302
     html = client.get("/school").get_data(as_text=True)
     assert "Điện dân dụng" in html and "2.400.000" in html

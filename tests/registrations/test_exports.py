@@ -57,7 +57,8 @@ def test_xlsx_keeps_formulas_as_quoted_text(db, exported, client, auth):
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
-    cells = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=2) for r in range(2, sheet.max_row + 1)}
+    cells = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=2)
+             for r in range(2, sheet.max_row + 1)}
     evil = cells[EVIL]
     assert evil.data_type == "s" and evil.quotePrefix  # shown as typed, never run as a formula
     names = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=4).value
@@ -68,7 +69,8 @@ def test_xlsx_keeps_formulas_as_quoted_text(db, exported, client, auth):
 
 def test_export_uses_the_list_filters(db, exported, client, auth):
     auth.login("admin")
-    response = client.get(f"/manage/fairs/{exported.id}/registrations/export.csv?ward_code={SONG_CONG}&q=tung")
+    url = f"/manage/fairs/{exported.id}/registrations/export.csv?ward_code={SONG_CONG}&q=tung"
+    response = client.get(url)
     rows = _csv_rows(response)
     assert [row[1] for row in rows[1:]] == ["Vi Văn Tùng"]
     [entry] = _audits(db)
@@ -93,11 +95,12 @@ def test_organiser_may_not_export_full_citizen_ids(db, exported, client, auth):
 
 
 def test_the_admin_sees_the_full_id_box_and_organisers_do_not(exported, client, auth):
+    url = f"/manage/fairs/{exported.id}/registrations"
     auth.login("organiser", ward_codes=[BACH_QUANG])
-    assert 'name="full_ids"' not in client.get(f"/manage/fairs/{exported.id}/registrations").get_data(as_text=True)
+    assert 'name="full_ids"' not in client.get(url).get_data(as_text=True)
     auth.logout()
     auth.login("admin")
-    assert 'name="full_ids"' in client.get(f"/manage/fairs/{exported.id}/registrations").get_data(as_text=True)
+    assert 'name="full_ids"' in client.get(url).get_data(as_text=True)
 
 
 def test_unknown_format_is_404(exported, client, auth):

@@ -133,7 +133,8 @@ def test_mask_citizen_id():
 def crowd(make_fair, register):
     fair = make_fair()
     register(fair, "Nguyễn Văn Đức", phone="0912345678", citizen_id="019090005678")
-    register(fair, "Trần Thị Ánh", phone="0987000111", ward_code=SONG_CONG, priority_group=PriorityGroup.NEAR_POOR)
+    register(fair, "Trần Thị Ánh", phone="0987000111", ward_code=SONG_CONG,
+             priority_group=PriorityGroup.NEAR_POOR)
     register(fair, "Đỗ Đức Anh", phone="0977000222", ward_code=BA_XUYEN, priority_group=PriorityGroup.POOR)
     other = make_fair()
     register(other, "Nguyễn Văn Đức Hai", phone="0966000333")
@@ -168,7 +169,8 @@ def test_filters_by_ward_and_priority_group(crowd):
 
 def test_filters_through_the_page(crowd, client, auth):
     auth.login("admin")
-    html = client.get(f"/manage/fairs/{crowd.id}/registrations?q=duc&ward_code={BA_XUYEN}").get_data(as_text=True)
+    url = f"/manage/fairs/{crowd.id}/registrations?q=duc&ward_code={BA_XUYEN}"
+    html = client.get(url).get_data(as_text=True)
     assert "Đỗ Đức Anh" in html and "Nguyễn Văn Đức" not in html
     assert "1 người đăng ký khớp bộ lọc" in html
 
