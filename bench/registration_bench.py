@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 CONNECTIONS = 16
 THREADS = 2
 DURATION_S = 10
-SERVER = ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
+SERVER = os.environ.get("FAIRAPP_BENCH_SERVER", "--workers 2 --worker-class gthread --threads 4").split()
 TARGET_RPS = 300
 TARGET_P99_MS = 60
 
@@ -129,7 +129,7 @@ def _milliseconds(text: str) -> float:
 
 
 def _parse(output: str) -> dict:
-    percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.M))
+    percentiles = dict(re.findall(r"^\s+(50|75|90|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
@@ -179,7 +179,11 @@ def run() -> dict:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        figures = _parse(completed.stdout)
+        try:
+            figures = _parse(completed.stdout)
+        except (AttributeError, KeyError):
+            print(completed.stdout, completed.stderr)
+            raise
         import sqlite3
 
         with sqlite3.connect(database) as connection:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from fairapp.db import intpk, utc_created, utcnow, value_enum
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.text import fold
 
 # No look-alike characters (0/o, 1/l/i), so a secret can be read out over the phone.
 TICKET_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -27,6 +28,11 @@ def new_ticket_secret() -> str:
 
 def new_ticket_nonce() -> str:
     return "".join(secrets.choice(NONCE_ALPHABET) for _ in range(NONCE_LENGTH))
+
+
+def _name_key(context) -> str:
+    """Insert default for Attendee.name_key: the folded full name (services set it themselves)."""
+    return fold(context.get_current_parameters().get("full_name"))
 
 
 class Gender(enum.StrEnum):
@@ -91,7 +97,7 @@ class Attendee(db.Model):
 
     # Who: identified by citizen ID when given, else by phone
     full_name: Mapped[str] = mapped_column(sa.String(200))  # NFC, trimmed, as typed otherwise
-    name_key: Mapped[str] = mapped_column(sa.String(200))  # fairapp.text.fold(full_name)
+    name_key: Mapped[str] = mapped_column(sa.String(200), default=_name_key)  # fold(full_name)
     phone: Mapped[str] = mapped_column(sa.String(20), index=True)  # "0912345678"
     citizen_id: Mapped[str | None] = mapped_column(sa.String(12), unique=True)
     birth_year: Mapped[int]

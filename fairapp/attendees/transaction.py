@@ -57,7 +57,8 @@ def _record(outcome: services.Outcome) -> Outcome:
 
 def commit_registration(fair_id: int, raw: dict, **kwargs) -> Outcome:
     """services.register, committed. DomainErrors (and anything else) roll back and propagate."""
-    if kwargs.get("by") is None and db.session.get_bind().dialect.name == "sqlite":
+    if kwargs.get("by") is None and current_app.config.get("REGISTRATION_GROUP_COMMIT") \
+            and db.session.get_bind().dialect.name == "sqlite":
         db.session.commit()  # no snapshot of this request's may outlive the committer's commit
         return _committer(current_app._get_current_object()).submit(fair_id, raw, kwargs)
     for attempt in range(1, ATTEMPTS + 1):

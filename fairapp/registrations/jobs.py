@@ -129,7 +129,10 @@ def purge_expired(*, now: datetime | None = None) -> int:
 def launch(app: Flask, job_id: int) -> threading.Thread:
     """Run the (committed) job in a background thread of this process."""
     thread = threading.Thread(target=run_job, args=(app, job_id), name=f"badge-job-{job_id}", daemon=True)
-    app.extensions.setdefault("badge_threads", {})[job_id] = thread
+    threads = app.extensions.setdefault("badge_threads", {})  # tests join them
+    for finished in [key for key, running in threads.items() if not running.is_alive()]:
+        del threads[finished]
+    threads[job_id] = thread
     thread.start()
     return thread
 
@@ -137,7 +140,7 @@ def launch(app: Flask, job_id: int) -> threading.Thread:
 def run_job(app: Flask, job_id: int, stats: dict | None = None) -> None:
     """Render the job's PDF, committing progress as chunks finish; never raises. `stats`: see
     badges.build_pdf (the benchmark reads it)."""
-    with app.app_context(), app.test_request_context():  # render_template needs a request for url_for
+    with app.app_context():
         try:
             _run(app, job_id, stats)
         except Exception as error:  # the job must end as failed, whatever went wrong

@@ -51,8 +51,9 @@ def camera_page(browser, live_url, tmp_path, app):
     camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=[
         *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}"])
-    context = camera_browser.new_context(base_url=live_url, viewport={"width": MOBILE[0], "height": MOBILE[1]},
-                                         locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    context = camera_browser.new_context(
+        base_url=live_url, viewport={"width": MOBILE[0], "height": MOBILE[1]}, locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = ConsoleErrors()

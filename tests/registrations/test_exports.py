@@ -103,6 +103,14 @@ def test_the_admin_sees_the_full_id_box_and_organisers_do_not(exported, client, 
     assert 'name="full_ids"' in client.get(url).get_data(as_text=True)
 
 
+def test_bad_filters_refuse_the_export(db, exported, client, auth):
+    auth.login("admin")
+    response = client.get(f"/manage/fairs/{exported.id}/registrations/export.csv?priority_group=rich")
+    assert response.status_code == 422
+    assert "Diện ưu tiên: chọn một diện trong danh sách." in response.get_data(as_text=True)
+    assert _audits(db) == []
+
+
 def test_unknown_format_is_404(exported, client, auth):
     auth.login("admin")
     assert client.get(f"/manage/fairs/{exported.id}/registrations/export.pdf").status_code == 404
