@@ -39,12 +39,12 @@ def test_totals_and_search_by_job_title(client, db, make_user, make_employer, pu
     html = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
     assert "Công nhân may" in html and "Thợ hàn" in html and "Thợ may mẫu" not in html
     assert "8.000.000 đ" in html and "12.000.000 đ" in html
-    assert '<li data-total="vacancies"><strong>2</strong>' in html
-    assert '<li data-total="quota"><strong>35</strong>' in html
+    assert "2 vị trí tuyển dụng, tổng chỉ tiêu 35 người." in html
+    assert "<li><strong>35</strong> chỉ tiêu tuyển dụng</li>" in html
 
     found = client.get(f"/fairs/{fair.id}?q=MAY").get_data(as_text=True)
     assert "Công nhân may" in found and "Thợ hàn" not in found and "Cơ khí Bá Xuyên" not in found
     assert "1 vị trí phù hợp" in found
-    assert '<li data-total="quota"><strong>35</strong>' in found  # totals stay the fair's
+    assert "2 vị trí tuyển dụng, tổng chỉ tiêu 35 người." in found  # totals stay the fair's
     unaccented = client.get(f"/fairs/{fair.id}?q=tho han").get_data(as_text=True)
     assert "Thợ hàn" in unaccented and "Công nhân may" not in unaccented
