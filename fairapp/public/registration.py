@@ -32,11 +32,10 @@ def ticket_url(registration: Registration, *, absolute: bool = False) -> str:
 
 
 def _load_fair(fair_id: int) -> Fair:
-    """Any fair by id with its status brought up to date (drafts too: they get a clear refusal)."""
-    fair = db.session.get(Fair, fair_id)
-    if fair is None:
-        raise NotFound()
-    fair_services.refresh_status(fair)
+    """A public fair with its status brought up to date. Drafts are not public: 404 here, as on the
+    fair's own page (the API answers 409 fair_not_published); closed and cancelled fairs get a clear
+    refusal on the page."""
+    fair = fair_services.get_public_fair(fair_id)
     db.session.commit()
     return fair
 

@@ -104,9 +104,12 @@ def test_names_shown_escaped_on_the_ticket(client, db, make_fair):
     assert db.session.scalar(sa.select(Attendee.full_name)) == "<script>alert(1)</script>"
 
 
+def test_draft_fair_has_no_public_form(client, db, make_fair):
+    assert client.get(f"/fairs/{make_fair(status=FairStatus.DRAFT).id}/register").status_code == 404
+
+
 @pytest.mark.parametrize(("status", "code", "http"), [
-    (FairStatus.DRAFT, "fair_not_published", 409), (FairStatus.CLOSED, "fair_closed", 409),
-    (FairStatus.CANCELLED, "fair_cancelled", 409)])
+    (FairStatus.CLOSED, "fair_closed", 409), (FairStatus.CANCELLED, "fair_cancelled", 409)])
 def test_fair_status_refused_with_a_clear_message(client, db, make_fair, status, code, http):
     fair = make_fair(status=status)
     response = client.get(f"/fairs/{fair.id}/register")
