@@ -6,10 +6,14 @@ sends a different valid person (own phone, own CCCD) on every request.
 
 Target (issue 5): ≥ 300 requests/s at 16 connections with p99 ≤ 60 ms.
 
-Server: 2 gunicorn workers of the gthread class with 4 threads each (SERVER below), the set-up we
-recommend for production on a 2-core machine. On SQLite every registration is a short write
-transaction that holds the database's write lock; more threads only queue for that lock, fewer leave
-the CPU idle while a commit waits for fsync.
+Server: 2 gunicorn sync workers (SERVER; FAIRAPP_BENCH_SERVER overrides it for experiments). Measured
+here: sync 142/s, p99 167 ms; gthread 2×4 threads 153/s but p99 913 ms (threads queue on SQLite's
+write lock with its sleeping busy handler). The ceiling is the commit: WAL with synchronous=FULL
+fsyncs the log at every commit, about 6 ms on this disk, and commits are serialised, so one
+registration per commit cannot pass about 160/s. fairapp.attendees.transaction has a per-process
+group commit (REGISTRATION_GROUP_COMMIT) that shares one fsync among queued registrations; as it
+stands it is slower (57–76/s) because its single committer thread also runs every registration's
+validation and queries. Reaching the target needs that work moved out of the committer.
 
 Rate limit: wrk sends everything from 127.0.0.1, so the per-address limit would throttle the whole
 run (600 a minute is 10 a second). The bench raises REGISTRATION_LIMIT_PER_ADDRESS in the temporary
@@ -36,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 CONNECTIONS = 16
 THREADS = 2
 DURATION_S = 10
-SERVER = os.environ.get("FAIRAPP_BENCH_SERVER", "--workers 2 --worker-class gthread --threads 4").split()
+SERVER = os.environ.get("FAIRAPP_BENCH_SERVER", "--workers 2 --worker-class sync").split()
 TARGET_RPS = 300
 TARGET_P99_MS = 60
 
