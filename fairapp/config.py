@@ -36,6 +36,10 @@ class Defaults:
     # Rate limits (Flask-Limiter); memory unless a shared store is configured
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A shared store (Redis) that goes away must not take sign-in down with it: count in memory
+    # until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
     # Registration: a whole commune may register through one shared address (DESIGN §7), so the
