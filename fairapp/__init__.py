@@ -70,8 +70,12 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.auth import account_views, admin_views
     from fairapp.auth.views import bp as auth_bp
     from fairapp.booths.views import bp as booths_bp
+    from fairapp.checkins.admin_views import bp as checkin_admin_bp
+    from fairapp.checkins.views import bp as checkins_bp
     from fairapp.fairs.views import bp as fairs_bp
     from fairapp.geo.views import bp as geo_bp
+    from fairapp.kiosk.views import bp as kiosk_bp
+    from fairapp.live.views import bp as live_bp
     from fairapp.main.views import bp as main_bp
     from fairapp.partners.import_views import bp as partner_import_bp
     from fairapp.partners.views import bp as partners_bp
@@ -89,6 +93,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(partner_import_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(checkins_bp)
+    app.register_blueprint(checkin_admin_bp)
+    app.register_blueprint(kiosk_bp)
+    app.register_blueprint(live_bp)
     init_api(app)
 
 

@@ -28,8 +28,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         # BEGIN IMMEDIATE would serialise readers too; plain BEGIN plus busy_timeout is enough
-        # because writes are short and conditional.
-        connection.exec_driver_sql("BEGIN")
+        # because writes are short and conditional. A transaction that will write whatever it reads
+        # (a check-in) asks for the write lock first, so it waits its turn instead of failing with
+        # "database is locked" when another writer committed after its first read.
+        immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def safe_url(url) -> str:

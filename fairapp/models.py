@@ -4,6 +4,7 @@ from fairapp.attendees.models import Attendee, Registration
 from fairapp.audit.models import AuditEntry
 from fairapp.auth.models import ApiToken, User
 from fairapp.booths.models import Booth, VacancyOffer
+from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
@@ -11,7 +12,7 @@ from fairapp.registrations.models import BadgeJob
 from fairapp.tickets.models import RevokedTicket
 
 __all__ = [
-    "ApiToken", "Attendee", "AuditEntry", "BadgeJob", "Booth", "Employer", "Fair", "LegacyWard", "Province",
-    "Registration", "RevokedTicket", "School", "TrainingProgramme", "User", "Vacancy", "VacancyOffer",
-    "Ward",
+    "ApiToken", "Attendee", "AuditEntry", "BadgeJob", "Booth", "CheckIn", "Device", "Employer", "Fair",
+    "LegacyWard", "Province", "Registration", "RevokedTicket", "Scan", "School", "TrainingProgramme",
+    "User", "Vacancy", "VacancyOffer", "Ward",
 ]

@@ -28,12 +28,13 @@ api = FairApi()
 def _api_blueprints():
     from fairapp.api.meta import blp as meta_blp
     from fairapp.attendees.api import blp as registrations_blp
+    from fairapp.checkins.api import blp as checkins_blp
     from fairapp.fairs.api import blp as fairs_blp
     from fairapp.geo.api import blp as geo_blp
     from fairapp.partners.api import blp as partners_blp
     from fairapp.tickets.api import blp as tickets_blp
 
-    return [meta_blp, geo_blp, fairs_blp, tickets_blp, registrations_blp, partners_blp]
+    return [meta_blp, geo_blp, fairs_blp, tickets_blp, registrations_blp, partners_blp, checkins_blp]
 
 
 def init_api(app: Flask) -> None:

@@ -47,6 +47,10 @@ def walk_in(fair_id: int):
                     raise
                 refusal, status = error, error.status
             else:
+                if request.args.get("from") == "scanner":  # check in at once, back to the scanner
+                    from fairapp.checkins.views import after_walk_in
+
+                    return after_walk_in(fair, outcome.registration.id, user)
                 return redirect(url_for("attendees.walk_in", fair_id=fair.id,
                                         done=outcome.registration.id,
                                         again="0" if outcome.created else "1"), code=303)

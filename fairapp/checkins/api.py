@@ -1,0 +1,340 @@
+"""Check-in endpoints of the API (DESIGN §7), for admins, organisers (fairs of their wards) and gate staff.
+
+    POST /api/v1/checkins                 one scan → {result, checked_in_at?, attendee?, scan_id}
+    POST /api/v1/checkins/sync            an offline device's queue → {results: [{scan_id, result}]}
+    GET  /api/v1/fairs/{id}/stats         registered, checked in, … by priority group
+    GET  /api/v1/fairs/{id}/scanner-data  what a scanner needs to verify offline
+    POST /api/v1/devices                  register this browser as a scanner → 201 {device_id}
+    POST /api/v1/devices/{id}/revoke      an organiser or admin revokes a device
+
+A check-in's `result` is a fact about the scan, so every result answers 200; 400 only for a request that
+is not the documented shape. Requests carrying `X-Device-Id` of a revoked device are refused with 401
+`device_revoked` anywhere in the application (checked against the database on every such request)."""
+
+from datetime import datetime
+
+from flask import g, request
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from fairapp.auth.access import roles
+from fairapp.auth.models import Role
+from fairapp.auth.session import request_origin
+from fairapp.checkins import devices, services
+from fairapp.checkins.models import Device
+from fairapp.checkins.scanner_data import scanner_data
+from fairapp.checkins.transaction import run_committed
+from fairapp.db import utcnow
+from fairapp.errors import DomainError
+from fairapp.extensions import db
+from fairapp.fairs import services as fair_services
+from fairapp.fairs.models import Fair
+
+blp = Blueprint("api_checkins", __name__, url_prefix="", description="Check-in at the entrance, devices")
+
+SCANNERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)
+MAX_SYNC_SCANS = 500
+MAX_GATE_LENGTH = 50
+
+
+class BadRequest(DomainError):
+    code = "bad_request"
+    status = 400
+    message = _l("Yêu cầu không đúng định dạng.")
+
+
+# --- Documentation schemas (the bodies are read by hand: a malformed request is 400, never 422) ---------
+
+class CheckInRequestSchema(Schema):
+    fair_id = fields.Int(required=True)
+    qr_payload = fields.Str(required=True, metadata={"description": "The scanned text, as read"})
+    scan_id = fields.Str(metadata={"description": "Client id of this scan (≤ 64 characters); a repeat "
+                                                  "gets the first answer"})
+    gate = fields.Str(metadata={"description": "Which entrance (≤ 50 characters)"})
+    scanned_at = fields.Str(metadata={"description": "Device time, ISO 8601 with offset"})
+
+
+class AttendeeOutSchema(Schema):
+    registration_id = fields.Int()
+    name = fields.Str()
+    priority = fields.Bool(metadata={"description": "A priority household (poor, near-poor, escaped)"})
+
+
+class CheckInResponseSchema(Schema):
+    result = fields.Str(required=True, metadata={
+        "description": "ok, already_checked_in, invalid, wrong_fair, revoked or fair_not_open"})
+    scan_id = fields.Str()
+    checked_in_at = fields.Str(metadata={"description": "ISO 8601, when admitted or first admitted"})
+    attendee = fields.Nested(AttendeeOutSchema)
+    flagged = fields.Bool()
+
+
+class SyncScanSchema(Schema):
+    scan_id = fields.Str(required=True)
+    fair_id = fields.Int(required=True)
+    qr_payload = fields.Str(required=True)
+    scanned_at = fields.Str(required=True)
+
+
+class SyncRequestSchema(Schema):
+    device_id = fields.Str(required=True, metadata={"description": "From POST /api/v1/devices"})
+    sent_at = fields.Str(metadata={"description": "The device's clock at upload: measures its skew"})
+    scans = fields.List(fields.Nested(SyncScanSchema), required=True)
+
+
+class SyncResultSchema(Schema):
+    scan_id = fields.Str()
+    result = fields.Str()
+
+
+class SyncResponseSchema(Schema):
+    results = fields.List(fields.Nested(SyncResultSchema))
+
+
+class DeviceRequestSchema(Schema):
+    name = fields.Str(metadata={"description": "e.g. the phone's owner or model"})
+    gate = fields.Str()
+
+
+class DeviceResponseSchema(Schema):
+    device_id = fields.Str(required=True)
+    name = fields.Str(allow_none=True)
+    gate = fields.Str(allow_none=True)
+
+
+# --- The device rule, for every request -----------------------------------------------------------------
+
+@blp.before_app_request
+def _refuse_revoked_devices():
+    """One indexed lookup when the header is there; the device is kept for the view."""
+    public_id = request.headers.get(devices.HEADER)
+    g.checkin_device = None
+    if not public_id:
+        return
+    device = devices.find_device(public_id)
+    if device is not None and device.revoked_at is not None:
+        raise devices.DeviceRevoked()
+    g.checkin_device = device
+
+
+def _request_device() -> Device | None:
+    """The device named by X-Device-Id (None without the header); unknown or not the user's: refused."""
+    if not request.headers.get(devices.HEADER):
+        return None
+    device = g.get("checkin_device")
+    if device is None:
+        raise devices.DeviceUnknown()
+    if device.user_id != current_user.id:
+        raise devices.DeviceNotYours()
+    return device
+
+
+# --- Reading bodies ------------------------------------------------------------------------------------
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest(_l("Nội dung gửi lên phải là một đối tượng JSON."))
+    return body
+
+
+def _bad(field: str, rule) -> BadRequest:
+    return BadRequest(fields={field: rule})
+
+
+def _int(body: dict, name: str, field: str | None = None) -> int:
+    value = body.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise _bad(field or name, _l("%(field)s: bắt buộc, là số nguyên dương.", field=name))
+    return value
+
+
+def _text(body: dict, name: str, limit: int, *, required=False, field: str | None = None) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value) or len(value) > limit:
+        raise _bad(field or name, _l("%(field)s: chuỗi ký tự, tối đa %(limit)s ký tự.", field=name,
+                                     limit=limit))
+    return value
+
+
+def _time(body: dict, name: str, *, required=False, field: str | None = None) -> datetime | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    moment = None
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+    if moment is None or moment.tzinfo is None:
+        raise _bad(field or name, _l("%(field)s: thời điểm ISO 8601 có múi giờ, ví dụ "
+                                     "2026-11-28T07:45:00+07:00.", field=name))
+    return moment
+
+
+def _fair(fair_id: int) -> Fair:
+    """The fair, if the user may scan for it: NotFound, or WardNotAllowed for an organiser elsewhere."""
+    return fair_services.get_fair_for(current_user, fair_id)
+
+
+# --- Answers -------------------------------------------------------------------------------------------
+
+def answer(outcome: services.ScanOutcome) -> dict:
+    """The JSON for one scan (plain data: built before the commit expires the objects)."""
+    body = {"result": outcome.result}
+    if outcome.scan is not None:
+        body["scan_id"] = outcome.scan.scan_id
+        body["flagged"] = outcome.scan.flagged
+    if outcome.check_in is not None:
+        body["checked_in_at"] = outcome.check_in.checked_in_at.isoformat()
+    if outcome.registration is not None and outcome.attendee is not None:
+        body["attendee"] = {"registration_id": outcome.registration.id,
+                            "name": outcome.attendee.full_name,
+                            "priority": outcome.attendee.priority_group.value != "none"}
+    return body
+
+
+# --- Routes --------------------------------------------------------------------------------------------
+
+@blp.route("/checkins")
+class CheckIns(MethodView):
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": CheckInRequestSchema}}},
+             responses={"200": {"description": "The scan's result",
+                                "content": {"application/json": {"schema": CheckInResponseSchema}}}})
+    @roles(*SCANNERS)
+    def post(self):
+        """Check in one scanned ticket. Every result answers 200; a repeated scan_id the first answer."""
+        body = _body()
+        fair_id = _int(body, "fair_id")
+        payload = body.get("qr_payload")
+        if not isinstance(payload, str):
+            raise _bad("qr_payload", _l("%(field)s: bắt buộc, là chuỗi ký tự.", field="qr_payload"))
+        scan_id = _text(body, "scan_id", services.MAX_SCAN_ID_LENGTH)
+        gate = _text(body, "gate", MAX_GATE_LENGTH)
+        scanned_at = _time(body, "scanned_at")
+        fair = _fair(fair_id)
+        device = _request_device()
+        user, origin = current_user._get_current_object(), request_origin()
+
+        def work():
+            if device is not None:
+                devices.touch(device)
+            return answer(services.check_in(fair, payload, by=user, device=device, scan_id=scan_id or None,
+                                            gate=gate or getattr(device, "gate", None), scanned_at=scanned_at,
+                                            origin=origin))
+
+        return run_committed(work)
+
+
+@blp.route("/checkins/sync")
+class CheckInSync(MethodView):
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": SyncRequestSchema}}},
+             responses={"200": {"description": "One result per scan, in order",
+                                "content": {"application/json": {"schema": SyncResponseSchema}}}})
+    @roles(*SCANNERS)
+    def post(self):
+        """Upload scans made offline. Replaying a batch changes nothing (scan ids are kept)."""
+        body = _body()
+        public_id = _text(body, "device_id", devices.MAX_PUBLIC_ID_LENGTH, required=True)
+        sent_at = _time(body, "sent_at")
+        items = body.get("scans")
+        if not isinstance(items, list) or len(items) > MAX_SYNC_SCANS:
+            raise _bad("scans", _l("%(field)s: danh sách, tối đa %(limit)s lượt quét.", field="scans",
+                                   limit=MAX_SYNC_SCANS))
+        scans = [_sync_item(item, index) for index, item in enumerate(items)]
+        device = devices.find_device(public_id)
+        if device is None:
+            raise devices.DeviceUnknown()
+        if device.revoked_at is not None:
+            raise devices.DeviceRevoked()
+        if device.user_id != current_user.id:
+            raise devices.DeviceNotYours()
+        fairs = {fair_id: _fair(fair_id) for fair_id in {s["fair_id"] for s in scans}}
+        user, origin = current_user._get_current_object(), request_origin()
+
+        def work():
+            now = utcnow()
+            skew = (sent_at - now) if sent_at is not None else None
+            devices.touch(device)
+            return {"results": [
+                {"scan_id": s["scan_id"], "result": services.check_in(
+                    fairs[s["fair_id"]], s["qr_payload"], by=user, device=device, scan_id=s["scan_id"],
+                    gate=device.gate, scanned_at=s["scanned_at"], source=services.OFFLINE, now=now,
+                    device_skew=skew, origin=origin).result}
+                for s in scans]}
+
+        return run_committed(work)
+
+
+def _sync_item(item, index: int) -> dict:
+    field = f"scans.{index}"
+    if not isinstance(item, dict):
+        raise _bad(field, _l("%(field)s: phải là một đối tượng JSON.", field=field))
+    payload = item.get("qr_payload")
+    if not isinstance(payload, str):
+        raise _bad(f"{field}.qr_payload", _l("%(field)s: bắt buộc, là chuỗi ký tự.", field="qr_payload"))
+    return {"scan_id": _text(item, "scan_id", services.MAX_SCAN_ID_LENGTH, required=True,
+                             field=f"{field}.scan_id"),
+            "fair_id": _int(item, "fair_id", field=f"{field}.fair_id"),
+            "qr_payload": payload,
+            "scanned_at": _time(item, "scanned_at", required=True, field=f"{field}.scanned_at")}
+
+
+@blp.route("/fairs/<int:fair_id>/stats")
+class FairStats(MethodView):
+    @roles(*SCANNERS)
+    def get(self, fair_id: int):
+        """Registered, checked in, interviewed, hired; the same by priority group."""
+        fair = _fair(fair_id)
+        counts = services.fair_counts(fair)
+        db.session.commit()
+        return {"fair_id": fair.id, "status": fair.status.value, **counts}
+
+
+@blp.route("/fairs/<int:fair_id>/scanner-data")
+class ScannerData(MethodView):
+    @roles(*SCANNERS)
+    def get(self, fair_id: int):
+        """Everything a scanner needs to verify this fair's tickets offline: the public key, the
+        revocation list, the registrations (display name and a priority marker only) and who is in."""
+        fair = _fair(fair_id)
+        data = scanner_data(fair)
+        db.session.commit()
+        return data
+
+
+@blp.route("/devices")
+class Devices(MethodView):
+    @blp.doc(requestBody={"content": {"application/json": {"schema": DeviceRequestSchema}}},
+             responses={"201": {"description": "The new device",
+                                "content": {"application/json": {"schema": DeviceResponseSchema}}}})
+    @roles(*SCANNERS)
+    def post(self):
+        """Register this browser as a scanner of the signed-in user; keep device_id and send it as
+        X-Device-Id (and in sync uploads)."""
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        name = _text(body, "name", 100)
+        gate = _text(body, "gate", MAX_GATE_LENGTH)
+        device = devices.register_device(current_user, name=name, gate=gate, origin=request_origin())
+        data = {"device_id": device.public_id, "name": device.name, "gate": device.gate}
+        db.session.commit()
+        return data, 201
+
+
+@blp.route("/devices/<int:device_id>/revoke")
+class DeviceRevoke(MethodView):
+    @roles(Role.ADMIN, Role.ORGANISER)
+    def post(self, device_id: int):
+        """Revoke a device: its next request is refused with 401 device_revoked."""
+        device = devices.revoke_device(device_id, by=current_user, origin=request_origin())
+        data = {"id": device.id, "device_id": device.public_id, "revoked_at": device.revoked_at.isoformat()}
+        db.session.commit()
+        return data
+

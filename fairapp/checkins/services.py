@@ -1,0 +1,301 @@
+"""Check-in rules (after pretix's check-in service): guard clauses, results as codes, the audit entry in
+the same transaction, the database deciding races.
+
+    check_in(fair, payload, ...)             a scanned ticket (scanner online, offline sync)
+    check_in_registration(registration, ...) kiosk, walk-in, manual: no payload scanned
+    fair_counts(fair)                        the numbers of GET /api/v1/fairs/{id}/stats
+
+Results (never exceptions, for any input): ok, already_checked_in, invalid, wrong_fair, revoked,
+fair_not_open. Guards run in that order of cost: the payload (invalid), its fair (wrong_fair), the fair's
+status (fair_not_open), the registration (invalid if gone), its nonce (revoked), then the insert.
+
+Races: one check-in per registration is the UNIQUE registration_id of check_ins; the insert runs in a
+SAVEPOINT and an IntegrityError means someone else admitted the ticket first (already_checked_in).
+A client scan id is UNIQUE on scans: a repeated scan id gets the first scan's answer, also when the two
+requests race (the loser's savepoint is rolled back and the winner's row is read).
+
+Clocks: online, the server's time is the check-in time; the device's time is stored with its skew and a
+skew over CLOCK_SKEW_LIMIT is flagged "clock_skew". Offline scans (source "offline") are facts that
+already happened: their device time is kept as the check-in time (never later than the server's time),
+and a scan whose device time lies in the future beyond the limit, or whose batch reported a device
+clock off by more than the limit, is flagged.
+
+Offline conflicts: a ticket admitted by two devices while both were offline reaches the server twice.
+The first upload creates the check-in (whatever the device times say); the later one is kept as a scan
+with result already_checked_in, flagged "offline_duplicate". Nothing is lost or silently dropped.
+
+Services flush, never commit."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from fairapp.attendees.models import Attendee, PriorityGroup, Registration
+from fairapp.audit import services as audit
+from fairapp.audit.services import SYSTEM, Origin
+from fairapp.checkins.models import CheckIn, Device, Scan
+from fairapp.db import utcnow
+from fairapp.extensions import db
+from fairapp.fairs.models import Fair, FairStatus
+from fairapp.fairs.services import refresh_status
+from fairapp.tickets import signing
+from fairapp.tickets.models import RevokedTicket
+
+OK = "ok"
+ALREADY_CHECKED_IN = "already_checked_in"
+INVALID = "invalid"
+WRONG_FAIR = "wrong_fair"
+REVOKED = "revoked"
+FAIR_NOT_OPEN = "fair_not_open"
+RESULTS = (OK, ALREADY_CHECKED_IN, INVALID, WRONG_FAIR, REVOKED, FAIR_NOT_OPEN)
+
+MAX_PAYLOAD_LENGTH = 512  # anything longer is refused before any parsing
+MAX_SCAN_ID_LENGTH = 64
+CLOCK_SKEW_LIMIT = timedelta(minutes=5)
+FLAG_CLOCK_SKEW = "clock_skew"
+FLAG_OFFLINE_DUPLICATE = "offline_duplicate"
+OFFLINE = "offline"
+
+
+@dataclass
+class ScanOutcome:
+    result: str
+    check_in: CheckIn | None = None
+    registration: Registration | None = None
+    attendee: Attendee | None = None
+    first_scan: bool = True  # False: the answer stored for an earlier scan with the same scan id
+    scan: Scan | None = None
+
+    @property
+    def admitted(self) -> bool:
+        return self.result == OK
+
+
+@dataclass
+class _Scan:
+    """What is known about one scan while the guards run."""
+
+    fair_id: int | None
+    by: object
+    device: Device | None
+    scan_id: str
+    gate: str | None
+    scanned_at: datetime | None
+    source: str
+    now: datetime
+    digest: str | None
+    flags: list[str]
+    skew: int | None = None
+
+
+# --- Scanned tickets -----------------------------------------------------------------------------------
+
+def check_in(fair: Fair, payload: str, *, by, device: Device | None = None, scan_id: str | None = None,
+             gate: str | None = None, scanned_at: datetime | None = None, source: str = "scanner",
+             now: datetime | None = None, device_skew: timedelta | None = None,
+             origin: Origin = SYSTEM) -> ScanOutcome:
+    """Admit the ticket `payload` to `fair`, or say why not. Never raises for any payload.
+    `device_skew`: for an offline batch, how far the device's clock was from ours when it uploaded."""
+    now = now or utcnow()
+    if scan_id is not None and (stored := stored_outcome(scan_id)) is not None:
+        return stored
+    scan = _new_scan(fair.id, by=by, device=device, scan_id=scan_id, gate=gate, scanned_at=scanned_at,
+                     source=source, now=now, payload=payload, device_skew=device_skew)
+
+    # Guard: the payload itself
+    if not isinstance(payload, str) or not payload or len(payload) > MAX_PAYLOAD_LENGTH:
+        return _refuse(scan, INVALID)
+    try:
+        claims = signing.verify(payload)
+    except signing.InvalidTicket:
+        return _refuse(scan, INVALID)
+
+    # Guard: the fair
+    if claims.fair_id != fair.id:
+        return _refuse(scan, WRONG_FAIR)
+    if not _fair_admits(fair, scan):
+        return _refuse(scan, FAIR_NOT_OPEN)
+
+    # Guard: the registration and its ticket (one query: registration, attendee, check-in, revocation)
+    row = db.session.execute(
+        sa.select(Registration, Attendee, CheckIn, _revoked(claims.nonce))
+        .join(Attendee, Registration.attendee_id == Attendee.id)
+        .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(Registration.id == claims.registration_id)).first()
+    if row is None or row[0].fair_id != fair.id:
+        return _refuse(scan, INVALID)
+    registration, attendee, existing, revoked = row
+    if revoked or claims.nonce != registration.ticket_nonce:
+        return _refuse(scan, REVOKED, registration, attendee)
+    return _admit(scan, registration, attendee, existing, origin=origin)
+
+
+def check_in_registration(registration: Registration, *, by, source: str, device: Device | None = None,
+                          scan_id: str | None = None, now: datetime | None = None,
+                          origin: Origin = SYSTEM) -> ScanOutcome:
+    """Admit a registration where no ticket is scanned (kiosk, walk-in, manual). Results: ok,
+    already_checked_in, fair_not_open; a repeated scan id gets the first answer."""
+    now = now or utcnow()
+    if scan_id is not None and (stored := stored_outcome(scan_id)) is not None:
+        return stored
+    scan = _new_scan(registration.fair_id, by=by, device=device, scan_id=scan_id, gate=None,
+                     scanned_at=None, source=source, now=now, payload=None)
+    attendee = registration.attendee
+    if not _fair_admits(registration.fair, scan):
+        return _refuse(scan, FAIR_NOT_OPEN, registration, attendee)
+    existing = db.session.scalar(sa.select(CheckIn).where(CheckIn.registration_id == registration.id))
+    return _admit(scan, registration, attendee, existing, origin=origin)
+
+
+def stored_outcome(scan_id: str) -> ScanOutcome | None:
+    """The answer an earlier scan with this client scan id got, or None."""
+    if not isinstance(scan_id, str) or not scan_id or len(scan_id) > MAX_SCAN_ID_LENGTH:
+        return None
+    first = db.session.scalar(sa.select(Scan).where(Scan.scan_id == scan_id))
+    if first is None:
+        return None
+    registration = attendee = check_in_row = None
+    if first.registration_id is not None:
+        row = db.session.execute(
+            sa.select(Registration, Attendee, CheckIn)
+            .join(Attendee, Registration.attendee_id == Attendee.id)
+            .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+            .where(Registration.id == first.registration_id)).first()
+        if row is not None:
+            registration, attendee, check_in_row = row
+    return ScanOutcome(first.result, check_in_row, registration, attendee, first_scan=False, scan=first)
+
+
+def _revoked(nonce: str):
+    return sa.exists().where(RevokedTicket.registration_id == Registration.id,
+                             RevokedTicket.nonce == nonce).label("revoked")
+
+
+def _new_scan(fair_id, *, by, device, scan_id, gate, scanned_at, source, now, payload,
+              device_skew: timedelta | None = None) -> _Scan:
+    flags: list[str] = []
+    skew = None
+    if scanned_at is not None:
+        if source == OFFLINE:
+            # An offline scan happened earlier; only a device time in the future, or a clock the
+            # device reported as off when it uploaded, says the clock is wrong.
+            off = device_skew if device_skew is not None else max(scanned_at - now, timedelta(0))
+        else:
+            off = scanned_at - now
+        skew = round(off.total_seconds())
+        if abs(off) > CLOCK_SKEW_LIMIT:
+            flags.append(FLAG_CLOCK_SKEW)
+    digest = None
+    if isinstance(payload, str):
+        digest = hashlib.sha256(payload[:MAX_PAYLOAD_LENGTH * 4].encode("utf-8", "replace")).hexdigest()
+    return _Scan(fair_id=fair_id, by=by, device=device, scan_id=scan_id or uuid.uuid4().hex, gate=gate,
+                 scanned_at=scanned_at, source=source, now=now, digest=digest, flags=flags, skew=skew)
+
+
+def _fair_admits(fair: Fair, scan: _Scan) -> bool:
+    """Open now (its status brought up to date first; that writes only when a transition is due), or,
+    for an offline scan, its device time lay within the fair's hours of a fair that did open."""
+    refresh_status(fair, now=scan.now)
+    if fair.status == FairStatus.OPEN:
+        return True
+    return (scan.source == OFFLINE and scan.scanned_at is not None
+            and fair.status == FairStatus.CLOSED and fair.opened_at is not None
+            and fair.starts_at <= scan.scanned_at < fair.ends_at)
+
+
+def _checked_in_at(scan: _Scan) -> datetime:
+    if scan.source == OFFLINE and scan.scanned_at is not None and FLAG_CLOCK_SKEW not in scan.flags:
+        return min(scan.scanned_at, scan.now)
+    return scan.now
+
+
+def _admit(scan: _Scan, registration: Registration, attendee: Attendee, existing: CheckIn | None, *,
+           origin: Origin) -> ScanOutcome:
+    if existing is None:
+        check_in_row = CheckIn(fair_id=registration.fair_id, registration_id=registration.id,
+                               checked_in_at=_checked_in_at(scan), scan_id=scan.scan_id,
+                               device_id=getattr(scan.device, "id", None), source=scan.source,
+                               by_user_id=getattr(scan.by, "id", None))
+        savepoint = db.session.begin_nested()
+        try:
+            db.session.add(check_in_row)
+            db.session.flush()
+            row = _scan_row(scan, OK, registration.id)
+            db.session.add(row)
+            db.session.flush()
+            audit.record("checkin.create", actor=scan.by, target=check_in_row, origin=origin,
+                         details={"fair_id": registration.fair_id, "registration_id": registration.id,
+                                  "source": scan.source, "scan_id": scan.scan_id,
+                                  "device_id": getattr(scan.device, "id", None)})
+            db.session.flush()
+            savepoint.commit()
+            return ScanOutcome(OK, check_in_row, registration, attendee, scan=row)
+        except IntegrityError:
+            savepoint.rollback()
+        # Someone was faster: the same scan id (answer as it was answered) or the same ticket.
+        if (stored := stored_outcome(scan.scan_id)) is not None:
+            return stored
+        existing = db.session.scalar(sa.select(CheckIn).where(CheckIn.registration_id == registration.id))
+    if scan.source == OFFLINE and existing is not None and (
+            scan.device is None or existing.device_id != scan.device.id):
+        scan.flags.append(FLAG_OFFLINE_DUPLICATE)
+    return _refuse(scan, ALREADY_CHECKED_IN, registration, attendee, existing)
+
+
+def _refuse(scan: _Scan, result: str, registration: Registration | None = None,
+            attendee: Attendee | None = None, existing: CheckIn | None = None) -> ScanOutcome:
+    """Keep the refused scan; a racing scan with the same client id wins and its answer is returned."""
+    savepoint = db.session.begin_nested()
+    try:
+        row = _scan_row(scan, result, registration.id if registration is not None else None)
+        db.session.add(row)
+        db.session.flush()
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        stored = stored_outcome(scan.scan_id)
+        if stored is None:
+            raise
+        return stored
+    return ScanOutcome(result, existing, registration, attendee, scan=row)
+
+
+def _scan_row(scan: _Scan, result: str, registration_id: int | None) -> Scan:
+    return Scan(scan_id=scan.scan_id, fair_id=scan.fair_id, registration_id=registration_id, result=result,
+                payload_digest=scan.digest, device_id=getattr(scan.device, "id", None), gate=scan.gate,
+                by_user_id=getattr(scan.by, "id", None), source=scan.source, device_time=scan.scanned_at,
+                server_time=scan.now, skew_seconds=scan.skew, flagged=bool(scan.flags),
+                flag_reason=",".join(scan.flags) or None)
+
+
+# --- Numbers -------------------------------------------------------------------------------------------
+
+def fair_counts(fair: Fair) -> dict:
+    """{registered, checked_in, interviewed, hired, by_priority_group: {group: {the same four}}}.
+    Interviews and hires are counted once their module exists (0 until then)."""
+    rows = db.session.execute(
+        sa.select(Attendee.priority_group, sa.func.count(Registration.id), sa.func.count(CheckIn.id))
+        .select_from(Registration)
+        .join(Attendee, Registration.attendee_id == Attendee.id)
+        .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(Registration.fair_id == fair.id)
+        .group_by(Attendee.priority_group))
+    groups = {group.value: {"registered": 0, "checked_in": 0, "interviewed": 0, "hired": 0}
+              for group in PriorityGroup}
+    for group, registered, checked_in in rows:
+        key = group.value if isinstance(group, PriorityGroup) else str(group)
+        groups.setdefault(key, {"registered": 0, "checked_in": 0, "interviewed": 0, "hired": 0})
+        groups[key]["registered"] += registered
+        groups[key]["checked_in"] += checked_in
+    totals = {name: sum(g[name] for g in groups.values())
+              for name in ("registered", "checked_in", "interviewed", "hired")}
+    return {**totals, "by_priority_group": groups}
+
+
+def checked_in_registration_ids(fair_id: int) -> list[int]:
+    return list(db.session.scalars(
+        sa.select(CheckIn.registration_id).where(CheckIn.fair_id == fair_id).order_by(CheckIn.registration_id)))

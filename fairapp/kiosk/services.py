@@ -1,0 +1,191 @@
+"""The kiosk's rotating token, and self check-in with it.
+
+Token: HMAC-SHA256 under a key derived from SECRET_KEY for the purpose "kiosk", over
+"<fair id>:<window>", where window = floor(unix time / 30). The first 15 bytes in base64url make a
+20-character token; the QR on the kiosk screen encodes <base>/k/<fair id>/<token>. A token is
+accepted in its own window and the next one only, so a photo of the screen stops working within
+a minute, and it names one fair. No state is kept: any app server can check any token.
+
+Filling in a phone number takes longer than a window, so the landing page opened with a valid
+token carries a visit pass (the same construction over "<fair id>:<issued at>", purpose
+"kiosk-visit") that the form sends back; it is good for VISIT_SECONDS after it was issued.
+
+Services flush, never commit; the caller's view commits."""
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from fairapp.attendees.models import Attendee, Registration
+from fairapp.attendees.services import mask_phone
+from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.checkins import services as checkins
+from fairapp.db import utcnow
+from fairapp.errors import DomainError
+from fairapp.extensions import db
+from fairapp.fairs.models import Fair, FairStatus
+from fairapp.fairs.services import refresh_status
+
+WINDOW_SECONDS = 30
+VISIT_SECONDS = 5 * 60
+TOKEN_BYTES = 15  # 20 characters of base64url, 120 bits
+MAX_TOKEN_LENGTH = 40
+MAX_SECRET_LENGTH = 64
+
+
+class KioskTokenExpired(DomainError):
+    code = "kiosk_token_expired"
+    status = 410
+    message = _l("Mã QR đã hết hạn. Vui lòng quét lại mã trên màn hình điểm danh.")
+
+
+class KioskClosed(DomainError):
+    code = "fair_not_open"
+    status = 409
+    message = _l("Phiên giao dịch hiện không mở điểm danh.")
+
+
+class NotRegistered(DomainError):
+    code = "not_registered"
+    status = 404
+    message = _l("Không tìm thấy đăng ký của bạn cho phiên này.")
+
+
+class Ambiguous(DomainError):
+    code = "ambiguous"
+    status = 409
+    message = _l("Có nhiều đăng ký trùng số điện thoại và năm sinh này. Vui lòng đến bàn đón tiếp.")
+
+
+# --- Tokens ----------------------------------------------------------------------------------------
+
+def _key(purpose: str) -> bytes:
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, f"fairapp.{purpose}".encode(), hashlib.sha256).digest()
+
+
+def _mac(purpose: str, message: str) -> str:
+    digest = hmac.new(_key(purpose), message.encode(), hashlib.sha256).digest()[:TOKEN_BYTES]
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def window_of(now: datetime) -> int:
+    return int(now.timestamp()) // WINDOW_SECONDS
+
+
+def token_for(fair_id: int, window: int) -> str:
+    return _mac("kiosk", f"{fair_id}:{window}")
+
+
+def token_matches(fair_id: int, token, *, now: datetime | None = None) -> bool:
+    """True if `token` is this fair's token of the current or the previous window."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        return False
+    window = window_of(now or utcnow())
+    return any(hmac.compare_digest(token, token_for(fair_id, w)) for w in (window, window - 1))
+
+
+def seconds_left(now: datetime) -> int:
+    """Seconds until the current window ends (when the kiosk shows the next token)."""
+    return WINDOW_SECONDS - int(now.timestamp()) % WINDOW_SECONDS
+
+
+def ensure_open(fair: Fair, *, now: datetime | None = None) -> None:
+    """Raises KioskClosed unless the fair, its status brought up to date, is open."""
+    refresh_status(fair, now=now)
+    if fair.status != FairStatus.OPEN:
+        raise KioskClosed()
+
+
+def current_token(fair: Fair, *, now: datetime | None = None) -> str:
+    """The token the kiosk shows now. Raises KioskClosed when the fair is not open."""
+    now = now or utcnow()
+    ensure_open(fair, now=now)
+    return token_for(fair.id, window_of(now))
+
+
+def visit_pass(fair_id: int, *, now: datetime | None = None) -> str:
+    issued = int((now or utcnow()).timestamp())
+    return f"{issued}.{_mac('kiosk-visit', f'{fair_id}:{issued}')}"
+
+
+def visit_matches(fair_id: int, visit, *, now: datetime | None = None) -> bool:
+    if not isinstance(visit, str) or len(visit) > MAX_TOKEN_LENGTH:
+        return False
+    issued, _, mac = visit.partition(".")
+    if not issued.isdigit() or not mac:
+        return False
+    age = int((now or utcnow()).timestamp()) - int(issued)
+    # A few seconds back: several app servers' clocks are never exactly alike.
+    if not -5 <= age <= VISIT_SECONDS:
+        return False
+    return hmac.compare_digest(mac, _mac("kiosk-visit", f"{fair_id}:{issued}"))
+
+
+def check_entry(fair: Fair, token, *, visit=None, now: datetime | None = None) -> None:
+    """The request came through the kiosk's QR in time: the token of the current or previous window,
+    or a visit pass from a landing page opened with one. Then the fair must be open.
+    Raises KioskTokenExpired or KioskClosed."""
+    now = now or utcnow()
+    if not (token_matches(fair.id, token, now=now) or visit_matches(fair.id, visit, now=now)):
+        raise KioskTokenExpired()
+    ensure_open(fair, now=now)
+
+
+# --- Finding the job seeker ------------------------------------------------------------------------
+
+def find_by_ticket(fair: Fair, secret) -> Registration:
+    """The registration for this fair whose personal ticket link carries `secret`. NotRegistered
+    otherwise (also for a ticket of another fair)."""
+    if not isinstance(secret, str) or not secret or len(secret) > MAX_SECRET_LENGTH:
+        raise NotRegistered()
+    registration = db.session.scalar(sa.select(Registration).where(
+        Registration.ticket_secret == secret, Registration.fair_id == fair.id))
+    if registration is None:
+        raise NotRegistered()
+    return registration
+
+
+def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = SYSTEM) -> Registration:
+    """The one registration for this fair of a person with this phone and birth year. Every lookup
+    is audited (the phone masked). Raises NotRegistered, or Ambiguous when several people match."""
+    found = db.session.scalars(
+        sa.select(Registration).join(Attendee, Attendee.id == Registration.attendee_id)
+        .where(Registration.fair_id == fair.id, Attendee.phone == phone,
+               Attendee.birth_year == birth_year).order_by(Registration.id).limit(2)).all()
+    record("kiosk.lookup", actor_label="kiosk", origin=origin,
+           details={"fair_id": fair.id, "phone": mask_phone(phone), "birth_year": birth_year,
+                    "found": len(found)})
+    db.session.flush()
+    if not found:
+        raise NotRegistered()
+    if len(found) > 1:
+        raise Ambiguous()
+    return found[0]
+
+
+# --- Checking in -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KioskOutcome:
+    result: str  # "ok", "already_checked_in", or a refusal code of the check-in service
+    name: str
+    checked_in_at: datetime | None
+
+
+def check_in(registration: Registration, *, origin: Origin = SYSTEM,
+             now: datetime | None = None) -> KioskOutcome:
+    """Check the registration in with source "kiosk" (the check-in service writes the scan, the
+    check-in and the audit entry). Results: ok, already_checked_in, fair_not_open."""
+    outcome = checkins.check_in_registration(registration, by=None, source="kiosk", now=now,
+                                             origin=origin)
+    check_in_row = outcome.check_in
+    return KioskOutcome(result=outcome.result, name=registration.attendee.full_name,
+                        checked_in_at=getattr(check_in_row, "checked_in_at", None))

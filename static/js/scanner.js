@@ -1,0 +1,599 @@
+/*
+ * The gate scanner page (templates/checkins/scanner.html): camera and keyboard-scanner box through
+ * QrCamera, a full-screen green / amber / red answer with sound and vibration, and an offline mode.
+ *
+ * Online, every scan goes to POST /api/v1/checkins (session cookie, X-CSRFToken from the page's
+ * <meta>, X-Device-Id of this browser, a client scan_id so a retry is the same scan).
+ * Offline (navigator.onLine false, or the request fails), the page checks the ticket itself with the
+ * fair's scanner data kept in IndexedDB (ScannerStore): the Ed25519 signature (WebCrypto), the fair,
+ * the fair's hours, the revocation list and the tickets already admitted; it answers at once, queues
+ * the scan and uploads the queue to POST /api/v1/checkins/sync when the network returns (the `online`
+ * event, and every SYNC_EVERY_MS). The server decides again; its answer is what counts.
+ */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-scanner]");
+  if (!root || !window.ScannerStore) { return; }
+  var store = window.ScannerStore;
+
+  var fairId = Number(root.dataset.fairId);
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
+  var SYNC_EVERY_MS = 15000;
+  var REFRESH_EVERY_MS = 60000;
+  var SHOW_MS = { ok: 1200, already_checked_in: 2000 };
+  var SHOW_DEFAULT_MS = 2500;
+  var COLOUR = { ok: "green", already_checked_in: "amber", unchecked: "amber" };
+  var PAYLOAD = /^F1\.([1-9A-Z][0-9A-Z]{0,12})\.([1-9A-Z][0-9A-Z]{0,12})\.([A-Z2-7]{8})\.([A-Z2-7]{103})$/;
+  var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  var MAX_PAYLOAD = 512;
+
+  var el = {
+    answer: root.querySelector("[data-answer]"),
+    title: root.querySelector("[data-answer-title]"),
+    name: root.querySelector("[data-answer-name]"),
+    priority: root.querySelector("[data-answer-priority]"),
+    detail: root.querySelector("[data-answer-detail]"),
+    network: root.querySelector("[data-network]"),
+    dataStatus: root.querySelector("[data-data-status]"),
+    checked: root.querySelector("[data-count-checked]"),
+    registered: root.querySelector("[data-count-registered]"),
+    history: root.querySelector("[data-history]"),
+    searchForm: root.querySelector("[data-search-form]"),
+    searchStatus: root.querySelector("[data-search-status]"),
+    searchResults: root.querySelector("[data-search-results]"),
+    camera: root.querySelector("[data-qr-camera]"),
+    manual: root.querySelector("[data-qr-manual]")
+  };
+
+  var local = {
+    data: null,           // the fair's scanner data, as downloaded
+    key: null,            // its public key, imported for WebCrypto
+    people: new Map(),    // registration id -> {name, priority}
+    revoked: new Set(),   // "registrationId:nonce"
+    admitted: new Set(),  // registration ids known to be in (server's list and this device's)
+    queued: 0,
+    reachable: true,      // the last request reached the server
+    syncing: null,
+    hideTimer: null
+  };
+
+  function msg(name) { return root.getAttribute("data-msg-" + name) || ""; }
+  function fill(text, name, value) { return text.replace("{" + name + "}", String(value)); }
+
+  // --- Talking to the server ----------------------------------------------------------------------
+
+  function headers(withBody) {
+    var result = { "Accept": "application/json", "X-CSRFToken": csrfToken };
+    if (withBody) { result["Content-Type"] = "application/json"; }
+    var device = store.deviceId();
+    if (device) { result["X-Device-Id"] = device; }
+    return result;
+  }
+
+  /* {status, json} for any answer; rejects only when the server could not be reached. */
+  function call(method, url, body) {
+    return fetch(url, {
+      method: method, headers: headers(body !== undefined), credentials: "same-origin", cache: "no-store",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      local.reachable = true;
+      var type = response.headers.get("Content-Type") || "";
+      var parsed = type.indexOf("json") >= 0 ? response.json().catch(function () { return null; })
+        : Promise.resolve(null);
+      return parsed.then(function (json) {
+        // A page instead of JSON: the session ended and we were sent to the sign-in page.
+        return { status: response.redirected && !json ? 401 : response.status, json: json };
+      });
+    }, function (error) {
+      local.reachable = false;
+      throw error;
+    });
+  }
+
+  function errorCode(answer) {
+    return answer && answer.json && answer.json.error ? answer.json.error.code : null;
+  }
+
+  var registering = null;
+  function ensureDevice() {
+    if (store.deviceId()) { return Promise.resolve(store.deviceId()); }
+    if (registering) { return registering; }
+    var name = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "";
+    registering = call("POST", root.dataset.devicesUrl, { name: ("Scanner " + name).trim() })
+      .then(function (answer) {
+        var id = answer.json && (answer.json.device_id || answer.json.public_id);
+        if (answer.status < 300 && id) { store.setDeviceId(id); return id; }
+        return null;
+      }).catch(function () { return null; })
+      .then(function (id) { registering = null; return id; });
+    return registering;
+  }
+
+  /* A device refused by the server: revoked → stop and wipe; unknown/another account's → register anew. */
+  function deviceRefused(answer) {
+    var code = errorCode(answer);
+    if (code === "device_revoked") {
+      show("device_revoked", { detail: msg("device-revoked-detail") });
+      store.wipe();
+      root.setAttribute("data-device-revoked", "true");
+      return true;
+    }
+    if (code === "device_unknown" || code === "device_not_yours") {
+      store.setDeviceId(null);
+      return true;
+    }
+    return false;
+  }
+
+  // --- The fair's scanner data ------------------------------------------------------------------
+
+  function base64url(text) {
+    var padded = text.replace(/-/g, "+").replace(/_/g, "/");
+    while (padded.length % 4) { padded += "="; }
+    var raw = atob(padded);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+    return bytes;
+  }
+
+  function listOf(data, names) {
+    for (var i = 0; i < names.length; i++) {
+      if (Array.isArray(data[names[i]])) { return data[names[i]]; }
+    }
+    return [];
+  }
+
+  function closed(data) {
+    return data.status === "closed" || data.status === "cancelled" ||
+      (data.ends_at && Date.now() >= Date.parse(data.ends_at));
+  }
+
+  function prepare(data, ownAdmitted) {
+    local.data = data;
+    local.people = new Map();
+    listOf(data, ["registrations"]).forEach(function (person) {
+      local.people.set(Number(person.registration_id), {
+        name: person.display_name || person.name || "", priority: !!person.priority
+      });
+    });
+    local.revoked = new Set(listOf(data, ["revocations", "revoked"]).map(function (entry) {
+      return Number(entry.registration_id) + ":" + entry.nonce;
+    }));
+    local.admitted = new Set(listOf(data, ["checked_in", "checked_in_ids", "checked_in_registration_ids"])
+      .map(Number).concat(ownAdmitted || []));
+    counts();
+    var keyText = data.public_key && (data.public_key.public_key || data.public_key);
+    if (!keyText || !(window.crypto && crypto.subtle)) { local.key = null; return Promise.resolve(); }
+    return crypto.subtle.importKey("raw", base64url(String(keyText)), { name: "Ed25519" }, false, ["verify"])
+      .then(function (key) { local.key = key; }, function () { local.key = null; });
+  }
+
+  function counts() {
+    if (el.checked) { el.checked.textContent = String(local.admitted.size); }
+    if (el.registered) { el.registered.textContent = String(local.people.size); }
+  }
+
+  function loadStored() {
+    return Promise.all([store.getFair(fairId), store.admittedIds(fairId)]).then(function (found) {
+      var entry = found[0];
+      if (!entry) { return; }
+      if (closed(entry.data)) { return dropClosed(); }
+      return prepare(entry.data, found[1]).then(function () {
+        root.setAttribute("data-ready", "stored");
+      });
+    }).catch(function () { /* no IndexedDB: online only */ });
+  }
+
+  function refreshData() {
+    return call("GET", root.dataset.scannerDataUrl).then(function (answer) {
+      if (deviceRefused(answer) || answer.status !== 200 || !answer.json) { return; }
+      var data = answer.json;
+      if (closed(data)) { return dropClosed(); }
+      return store.admittedIds(fairId).catch(function () { return []; }).then(function (own) {
+        return prepare(data, own);
+      }).then(function () {
+        return store.putFair(fairId, data);
+      }).then(function () {
+        root.setAttribute("data-ready", "true");
+        if (el.dataStatus) { el.dataStatus.textContent = ""; }
+      });
+    }, function () { network(); });
+  }
+
+  function dropClosed() {
+    local.data = null;
+    local.key = null;
+    local.people = new Map();
+    local.admitted = new Set();
+    counts();
+    root.setAttribute("data-ready", "closed");
+    if (el.dataStatus) { el.dataStatus.textContent = msg("closed"); }
+    return store.dropFair(fairId).catch(function () {});
+  }
+
+  // --- Checking a ticket without the server -----------------------------------------------------
+
+  function base32(text) {
+    var bits = 0, value = 0, out = [];
+    for (var i = 0; i < text.length; i++) {
+      value = (value << 5) | BASE32.indexOf(text[i]);
+      bits += 5;
+      if (bits >= 8) {
+        out.push((value >>> (bits - 8)) & 255);
+        bits -= 8;
+      }
+      value &= (1 << bits) - 1;
+    }
+    if (value !== 0) { return null; }  // the spare low bits must be zero (canonical form)
+    return new Uint8Array(out);
+  }
+
+  function openAt(moment) {
+    var data = local.data;
+    if (data.status === "open") { return !data.ends_at || moment < Date.parse(data.ends_at); }
+    return data.status === "published" && data.starts_at && moment >= Date.parse(data.starts_at) &&
+      (!data.ends_at || moment < Date.parse(data.ends_at));
+  }
+
+  /* {result, registrationId?} as the server would answer, from what this device knows. */
+  function verifyLocally(text, scannedAt) {
+    var match = PAYLOAD.exec(text);
+    if (!match) { return Promise.resolve({ result: "invalid" }); }
+    if (!local.data || !local.key) { return Promise.resolve({ result: "unchecked" }); }
+    var signature = base32(match[4]);
+    var registrationId = parseInt(match[2], 36);
+    if (!signature || signature.length !== 64 || registrationId > Number.MAX_SAFE_INTEGER) {
+      return Promise.resolve({ result: "invalid" });
+    }
+    var body = new TextEncoder().encode(text.slice(0, text.length - match[4].length - 1));
+    return crypto.subtle.verify({ name: "Ed25519" }, local.key, signature, body).then(function (genuine) {
+      if (!genuine) { return { result: "invalid" }; }
+      if (parseInt(match[1], 36) !== fairId) { return { result: "wrong_fair" }; }
+      if (!openAt(scannedAt)) { return { result: "fair_not_open", registrationId: registrationId }; }
+      if (local.revoked.has(registrationId + ":" + match[3])) {
+        return { result: "revoked", registrationId: registrationId };
+      }
+      if (local.admitted.has(registrationId)) {
+        return { result: "already_checked_in", registrationId: registrationId };
+      }
+      local.admitted.add(registrationId);
+      counts();
+      return store.admit(fairId, registrationId).catch(function () {}).then(function () {
+        return { result: "ok", registrationId: registrationId };
+      });
+    }, function () { return { result: "unchecked" }; });
+  }
+
+  // --- Scans ------------------------------------------------------------------------------------
+
+  function newScanId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function registrationOf(text) {
+    var match = PAYLOAD.exec(text);
+    return match ? parseInt(match[2], 36) : null;
+  }
+
+  function person(registrationId, attendee) {
+    var known = registrationId != null ? local.people.get(registrationId) : null;
+    var name = attendee && (attendee.display_name || attendee.full_name || attendee.name);
+    var priority = attendee && (attendee.priority !== undefined ? attendee.priority : attendee.priority_marker);
+    return {
+      name: name || (known ? known.name : ""),
+      priority: priority !== undefined && priority !== null ? !!priority : !!(known && known.priority)
+    };
+  }
+
+  function handleScan(text, source) {
+    text = String(text).trim();
+    if (!text || text.length > MAX_PAYLOAD) { show("invalid", {}); return Promise.resolve(); }
+    var scan = { scan_id: newScanId(), fair_id: fairId, qr_payload: text,
+                 scanned_at: new Date().toISOString() };
+    root.setAttribute("data-last-source", source || "");
+    if (!navigator.onLine) { return offlineScan(scan); }
+    return ensureDevice().then(function () {
+      return call("POST", root.dataset.checkinsUrl, scan);
+    }).then(function (answer) {
+      if (deviceRefused(answer)) { return; }
+      if (answer.status === 401) { show("error", { detail: msg("signed-out") }); return; }
+      if (answer.status >= 500 || !answer.json || !answer.json.result) { return offlineScan(scan); }
+      var result = answer.json.result;
+      var registrationId = answer.json.registration_id || registrationOf(text);
+      if ((result === "ok" || result === "already_checked_in") && registrationId) {
+        local.admitted.add(registrationId);
+        counts();
+      }
+      show(result, { person: person(registrationId, answer.json.attendee), at: answer.json.checked_in_at });
+    }, function () {
+      network();
+      return offlineScan(scan);
+    });
+  }
+
+  function offlineScan(scan) {
+    return verifyLocally(scan.qr_payload, Date.parse(scan.scanned_at)).then(function (verdict) {
+      return store.enqueue(scan).catch(function () {}).then(function () {
+        local.queued += 1;
+        network();
+        var detail = verdict.result === "unchecked" ? msg("unchecked-detail") : msg("offline-detail");
+        show(verdict.result, { person: person(verdict.registrationId, null), detail: detail, offline: true });
+      });
+    });
+  }
+
+  // --- Upload of the offline queue --------------------------------------------------------------
+
+  function sync() {
+    if (local.syncing) { return local.syncing; }
+    local.syncing = store.queued().catch(function () { return []; }).then(function (scans) {
+      local.queued = scans.length;
+      network();
+      if (!scans.length || !navigator.onLine) { return; }
+      return ensureDevice().then(function (deviceId) {
+        if (!deviceId) { return; }
+        var batch = scans.map(function (scan) {
+          return { scan_id: scan.scan_id, fair_id: scan.fair_id, qr_payload: scan.qr_payload,
+                   scanned_at: scan.scanned_at };
+        });
+        return call("POST", root.dataset.syncUrl, { device_id: deviceId, scans: batch }).then(function (answer) {
+          if (deviceRefused(answer) || answer.status !== 200 || !answer.json) { return; }
+          var done = (answer.json.results || []).map(function (item) { return item.scan_id; });
+          return store.dequeue(done).then(function () {
+            local.queued = Math.max(0, scans.length - done.length);
+            root.setAttribute("data-synced", String(Number(root.getAttribute("data-synced") || 0) + done.length));
+            return refreshData();
+          });
+        }, function () { /* still unreachable: the next attempt will tell */ });
+      });
+    }).then(function () {
+      local.syncing = null;
+      network();
+    }, function () {
+      local.syncing = null;
+    });
+    return local.syncing;
+  }
+
+  function network() {
+    if (!el.network) { return; }
+    var offline = !navigator.onLine || !local.reachable;
+    var text = "";
+    if (offline) {
+      text = local.queued ? fill(msg("offline-queue"), "n", local.queued) : msg("offline");
+    } else if (local.queued) {
+      text = fill(msg("sending-queue"), "n", local.queued);
+    }
+    el.network.textContent = text;
+    el.network.hidden = !text;
+    el.network.classList.toggle("alert-warning", offline);
+    root.setAttribute("data-online", offline ? "false" : "true");
+    root.setAttribute("data-queued", String(local.queued));
+  }
+
+  // --- The answer: colour, words, sound, vibration -------------------------------------------------
+
+  var audio = null;
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) {
+      try { audio = new Context(); } catch (error) { audio = null; }
+    }
+    if (audio && audio.state === "suspended") { audio.resume().catch(function () {}); }
+  }
+  document.addEventListener("pointerdown", unlockAudio, true);
+  document.addEventListener("keydown", unlockAudio, true);
+
+  function beep(colour) {
+    if (!audio || audio.state !== "running") { return; }
+    var tones = colour === "green" ? [[880, 0, 0.12]]
+      : colour === "amber" ? [[520, 0, 0.1], [520, 0.16, 0.1]] : [[200, 0, 0.45]];
+    tones.forEach(function (tone) {
+      var oscillator = audio.createOscillator();
+      var gain = audio.createGain();
+      oscillator.type = colour === "red" ? "square" : "sine";
+      oscillator.frequency.value = tone[0];
+      gain.gain.value = 0.25;
+      oscillator.connect(gain);
+      gain.connect(audio.destination);
+      var start = audio.currentTime + tone[1];
+      oscillator.start(start);
+      oscillator.stop(start + tone[2]);
+    });
+  }
+
+  function vibrate(colour) {
+    var active = navigator.userActivation ? navigator.userActivation.hasBeenActive : false;
+    if (!navigator.vibrate || !active) { return; }
+    navigator.vibrate(colour === "green" ? 80 : colour === "amber" ? [80, 60, 80] : [300]);
+  }
+
+  function timeOf(iso) {
+    if (!iso) { return ""; }
+    var moment = new Date(iso);
+    if (isNaN(moment.getTime())) { return ""; }
+    return moment.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false });
+  }
+
+  function show(result, info) {
+    info = info || {};
+    var colour = COLOUR[result] || "red";
+    var who = info.person || { name: "", priority: false };
+    var detail = info.detail || "";
+    if (result === "already_checked_in" && info.at) {
+      detail = fill(msg("already-at"), "time", timeOf(info.at)) + (detail ? " · " + detail : "");
+    }
+    if (!who.name && result === "ok" && info.offline) { who.name = msg("unknown-person"); }
+    el.answer.className = "scan-answer scan-answer--" + colour;
+    el.answer.setAttribute("data-result", result);
+    el.answer.setAttribute("data-colour", colour);
+    el.title.textContent = msg(result) || msg("error");
+    el.name.textContent = who.name || "";
+    el.priority.hidden = !who.priority;
+    el.detail.textContent = detail;
+    el.answer.hidden = false;
+    beep(colour);
+    vibrate(colour);
+    remember(result, colour, who);
+    window.clearTimeout(local.hideTimer);
+    local.hideTimer = window.setTimeout(hide, SHOW_MS[result] || SHOW_DEFAULT_MS);
+  }
+
+  function hide() {
+    el.answer.hidden = true;
+  }
+  el.answer.addEventListener("click", hide);
+
+  function remember(result, colour, who) {
+    if (!el.history) { return; }
+    var item = document.createElement("li");
+    item.className = "scanner-history__item scanner-history__item--" + colour;
+    item.setAttribute("data-result", result);
+    var time = document.createElement("span");
+    time.className = "scanner-history__time";
+    time.textContent = timeOf(new Date().toISOString());
+    var text = document.createElement("span");
+    text.textContent = " " + (msg(result) || msg("error")) + (who.name ? " — " + who.name : "");
+    item.appendChild(time);
+    item.appendChild(text);
+    if (who.priority) {
+      var badge = document.createElement("span");
+      badge.className = "badge scanner-priority ms-1";
+      badge.textContent = msg("priority");
+      item.appendChild(badge);
+    }
+    el.history.insertBefore(item, el.history.firstChild);
+    while (el.history.children.length > 20) { el.history.removeChild(el.history.lastChild); }
+  }
+
+  // --- Search and manual check-in (online only) ---------------------------------------------------
+
+  function searchStatus(text) { if (el.searchStatus) { el.searchStatus.textContent = text; } }
+
+  function admitManually(registrationId, button) {
+    button.disabled = true;
+    return call("POST", root.dataset.manualUrl, { registration_id: registrationId }).then(function (answer) {
+      if (!answer.json || !answer.json.result) {
+        searchStatus(answer.json && answer.json.error ? answer.json.error.message : msg("signed-out"));
+        button.disabled = false;
+        return;
+      }
+      var json = answer.json;
+      if (json.result === "ok" || json.result === "already_checked_in") {
+        local.admitted.add(registrationId);
+        counts();
+        button.textContent = msg("arrived");
+      } else {
+        button.disabled = false;
+      }
+      show(json.result, { person: { name: json.name, priority: json.priority }, at: json.checked_in_at });
+    }, function () {
+      network();
+      searchStatus(msg("search-offline"));
+      button.disabled = false;
+    });
+  }
+
+  function renderResults(items) {
+    el.searchResults.textContent = "";
+    items.forEach(function (item) {
+      var row = document.createElement("li");
+      row.className = "list-group-item d-flex align-items-center gap-2";
+      row.setAttribute("data-registration-id", String(item.registration_id));
+      var name = document.createElement("span");
+      name.className = "flex-grow-1";
+      name.textContent = item.name;
+      row.appendChild(name);
+      if (item.priority) {
+        var badge = document.createElement("span");
+        badge.className = "badge scanner-priority";
+        badge.textContent = msg("priority");
+        row.appendChild(badge);
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm " + (item.checked_in ? "btn-outline-secondary" : "btn-success");
+      button.textContent = item.checked_in ? msg("arrived") : msg("admit");
+      button.addEventListener("click", function () { admitManually(item.registration_id, button); });
+      row.appendChild(button);
+      el.searchResults.appendChild(row);
+    });
+  }
+
+  if (el.searchForm) {
+    el.searchForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var query = el.searchForm.elements.namedItem("q").value.trim();
+      el.searchResults.textContent = "";
+      if (query.length < 2) { searchStatus(msg("search-short")); return; }
+      if (!navigator.onLine) { searchStatus(msg("search-offline")); return; }
+      searchStatus("");
+      var url = root.dataset.searchUrl + "?q=" + encodeURIComponent(query);
+      call("GET", url).then(function (answer) {
+        if (answer.status !== 200 || !answer.json) {
+          searchStatus(answer.json && answer.json.error ? answer.json.error.message : msg("signed-out"));
+          return;
+        }
+        var items = answer.json.items || [];
+        searchStatus(items.length ? "" : msg("search-none"));
+        renderResults(items);
+      }, function () { network(); searchStatus(msg("search-offline")); });
+    });
+  }
+
+  // --- Installable, offline page -----------------------------------------------------------------
+
+  function assetUrls() {
+    var urls = new Set([location.href.split("#")[0]]);
+    performance.getEntriesByType("resource").forEach(function (entry) {
+      var url = new URL(entry.name);
+      if (url.origin === location.origin && url.pathname.indexOf("/static/") === 0) { urls.add(url.href); }
+    });
+    document.querySelectorAll("link[rel=stylesheet][href], link[rel=manifest][href], script[src]")
+      .forEach(function (node) {
+        urls.add(new URL(node.getAttribute("href") || node.getAttribute("src"), location.href).href);
+      });
+    return Array.from(urls);
+  }
+
+  function installWorker() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "stored") { root.setAttribute("data-offline-ready", "true"); }
+    });
+    navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: root.dataset.scope })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        if (registration.active) { registration.active.postMessage({ type: "store", urls: assetUrls() }); }
+      })
+      .catch(function () { /* no offline page; online scanning still works */ });
+  }
+
+  // --- Start ---------------------------------------------------------------------------------------
+
+  store.beforeWipe = function () {
+    return sync().then(function () { return store.queued(); }).then(function (left) {
+      return left.length ? left.length : 0;
+    });
+  };
+
+  var camera = window.QrCamera ? window.QrCamera.attach(el.camera, { onDecode: handleScan }) : null;
+  root.scanner = { camera: camera, scan: handleScan, sync: sync };
+  if (el.manual && window.matchMedia && window.matchMedia("(pointer: fine)").matches) { el.manual.focus(); }
+
+  window.addEventListener("online", function () { local.reachable = true; network(); sync(); });
+  window.addEventListener("offline", network);
+  window.setInterval(function () { if (navigator.onLine) { sync(); } }, SYNC_EVERY_MS);
+  window.setInterval(function () { if (navigator.onLine && !local.queued) { refreshData(); } }, REFRESH_EVERY_MS);
+
+  installWorker();
+  loadStored().then(function () {
+    network();
+    if (!navigator.onLine) { return; }
+    return ensureDevice().then(refreshData).then(sync);
+  });
+}());
