@@ -73,7 +73,7 @@ test: lint translations
 	$(BIN)/python scripts/run_tests.py
 
 bench: $(STAMP) translations
-	$(BIN)/python bench/run.py
+	ONLY=$(ONLY) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

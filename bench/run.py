@@ -1,17 +1,33 @@
-"""`make bench`: run every benchmark and print its figures."""
+"""`make bench`: run every benchmark and print its figures. `make bench ONLY=badges` runs one."""
 
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import badge_bench, geo_bench  # noqa: E402
+from bench import badge_bench, geo_bench, registration_bench, ticket_bench  # noqa: E402
 
-BENCHMARKS = [("administrative units", geo_bench.run), ("badges for a whole fair", badge_bench.run)]
+BENCHMARKS = {
+    "units": ("administrative units: search and API", geo_bench.run),
+    "tickets": ("ticket QR images, signing and verifying", ticket_bench.run),
+    "registrations": ("POST registrations under gunicorn and wrk", registration_bench.run),
+    "badges": ("badges for a whole fair (1,000 badges)", badge_bench.run),
+}
+try:  # the check-in benchmark arrives with the check-in work
+    from bench import checkin_bench  # noqa: E402
+
+    BENCHMARKS["checkins"] = ("check-in API under gunicorn and wrk", checkin_bench.run)
+except ImportError:
+    pass
 
 
 def main() -> int:
-    for title, run in BENCHMARKS:
+    only = {name for name in os.environ.get("ONLY", "").split(",") if name}
+    print(f"load average before: {os.getloadavg()[0]:.2f} (figures are for this 2-core machine)")
+    for name, (title, run) in BENCHMARKS.items():
+        if only and name not in only:
+            continue
         print(f"== {title}", flush=True)
         run()
     return 0

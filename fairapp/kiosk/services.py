@@ -86,7 +86,7 @@ def token_for(fair_id: int, window: int) -> str:
 
 def token_matches(fair_id: int, token, *, now: datetime | None = None) -> bool:
     """True if `token` is this fair's token of the current or the previous window."""
-    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
         return False
     window = window_of(now or utcnow())
     return any(hmac.compare_digest(token, token_for(fair_id, w)) for w in (window, window - 1))
@@ -117,7 +117,7 @@ def visit_pass(fair_id: int, *, now: datetime | None = None) -> str:
 
 
 def visit_matches(fair_id: int, visit, *, now: datetime | None = None) -> bool:
-    if not isinstance(visit, str) or len(visit) > MAX_TOKEN_LENGTH:
+    if not isinstance(visit, str) or len(visit) > MAX_TOKEN_LENGTH or not visit.isascii():
         return False
     issued, _, mac = visit.partition(".")
     if not issued.isdigit() or not mac:

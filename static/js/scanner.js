@@ -145,9 +145,12 @@
     return [];
   }
 
+  function fairOf(data) { return data.fair || data; }
+
   function closed(data) {
-    return data.status === "closed" || data.status === "cancelled" ||
-      (data.ends_at && Date.now() >= Date.parse(data.ends_at));
+    var fair = fairOf(data);
+    return fair.status === "closed" || fair.status === "cancelled" ||
+      (!!fair.ends_at && Date.now() >= Date.parse(fair.ends_at));
   }
 
   function prepare(data, ownAdmitted) {
@@ -231,7 +234,7 @@
   }
 
   function openAt(moment) {
-    var data = local.data;
+    var data = fairOf(local.data);
     if (data.status === "open") { return !data.ends_at || moment < Date.parse(data.ends_at); }
     return data.status === "published" && data.starts_at && moment >= Date.parse(data.starts_at) &&
       (!data.ends_at || moment < Date.parse(data.ends_at));
@@ -299,16 +302,20 @@
     return ensureDevice().then(function () {
       return call("POST", root.dataset.checkinsUrl, scan);
     }).then(function (answer) {
-      if (deviceRefused(answer)) { return; }
+      if (deviceRefused(answer)) {
+        // Revoked: stop. Unknown or another account's: a new device is registered; the scan waits.
+        return root.hasAttribute("data-device-revoked") ? null : offlineScan(scan);
+      }
       if (answer.status === 401) { show("error", { detail: msg("signed-out") }); return; }
       if (answer.status >= 500 || !answer.json || !answer.json.result) { return offlineScan(scan); }
       var result = answer.json.result;
-      var registrationId = answer.json.registration_id || registrationOf(text);
+      var attendee = answer.json.attendee || null;
+      var registrationId = (attendee && attendee.registration_id) || registrationOf(text);
       if ((result === "ok" || result === "already_checked_in") && registrationId) {
         local.admitted.add(registrationId);
         counts();
       }
-      show(result, { person: person(registrationId, answer.json.attendee), at: answer.json.checked_in_at });
+      show(result, { person: person(registrationId, attendee), at: answer.json.checked_in_at });
     }, function () {
       network();
       return offlineScan(scan);
@@ -340,7 +347,9 @@
           return { scan_id: scan.scan_id, fair_id: scan.fair_id, qr_payload: scan.qr_payload,
                    scanned_at: scan.scanned_at };
         });
-        return call("POST", root.dataset.syncUrl, { device_id: deviceId, scans: batch }).then(function (answer) {
+        return call("POST", root.dataset.syncUrl, {
+          device_id: deviceId, sent_at: new Date().toISOString(), scans: batch
+        }).then(function (answer) {
           if (deviceRefused(answer) || answer.status !== 200 || !answer.json) { return; }
           var done = (answer.json.results || []).map(function (item) { return item.scan_id; });
           return store.dequeue(done).then(function () {
