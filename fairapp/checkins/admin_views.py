@@ -9,12 +9,17 @@ from flask_wtf import FlaskForm
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
-from fairapp.checkins import devices
+from fairapp.checkins import devices, services
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 
 bp = Blueprint("checkin_admin", __name__, url_prefix="/manage/devices")
 STAFF = (Role.ADMIN, Role.ORGANISER)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"checked_in_count": services.checked_in_count}
 
 
 class RevokeForm(FlaskForm):

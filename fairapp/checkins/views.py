@@ -6,6 +6,7 @@ and a manual check-in of the registration found.
 The scanner talks to the check-in API (/api/v1/checkins, /checkins/sync, /devices, /fairs/<id>/
 scanner-data) with the session cookie and the CSRF token from the page's <meta>."""
 
+import contextlib
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -207,9 +208,8 @@ def _answer(outcome) -> dict:
 def after_walk_in(fair, registration_id: int, user):
     """Called by the walk-in view (attendees.walk_in?from=scanner) once the registration is committed:
     check the person in at once and go back to the scanner, which shows the outcome."""
-    try:
+    # A refusal leaves the person registered all the same; the scanner page says "not checked in".
+    with contextlib.suppress(DomainError):
         run_committed(lambda: services.check_in_registration(
             db.session.get(Registration, registration_id), by=user, source="walk_in"))
-    except DomainError:
-        pass  # registered all the same; the scanner page says it is not checked in
     return redirect(url_for("checkins.fair_scanner", fair_id=fair.id, walk_in=registration_id), code=303)

@@ -30,10 +30,17 @@ class RegistrationFilterForm(FlaskForm):
         _l("Diện ưu tiên"), validate_choice=False,
         choices=[("", _l("Tất cả"))] + [(group.value, label) for group, label in PRIORITY_LABELS.items()],
         validators=[_known_choice(_l("Diện ưu tiên: chọn một diện trong danh sách."))])
+    checked_in = SelectField(
+        _l("Điểm danh"), validate_choice=False,
+        choices=[("", _l("Tất cả")), ("yes", _l("Đã điểm danh")), ("no", _l("Chưa điểm danh"))],
+        validators=[_known_choice(_l("Điểm danh: chọn một lựa chọn trong danh sách."))])
     full_ids = BooleanField(_l("Xuất kèm số CCCD đầy đủ (chỉ quản trị viên; được ghi nhật ký)"))
 
     def priority(self) -> PriorityGroup | None:
         return PriorityGroup(self.priority_group.data) if self.priority_group.data else None
+
+    def arrived(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.checked_in.data or "")
 
 
 class BadgeJobForm(FlaskForm):

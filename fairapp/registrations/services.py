@@ -18,6 +18,7 @@ from fairapp.attendees.models import Attendee, Gender, PriorityGroup, Registrati
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.auth.models import Role
+from fairapp.checkins.models import CheckIn
 from fairapp.errors import Forbidden, NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
@@ -70,15 +71,18 @@ def mask_citizen_id(citizen_id: str | None) -> str:
 @dataclass
 class RegistrationFilter:
     """What the organiser asked for. `query` matches a name (without diacritics), a phone number or
-    a citizen ID; the others are exact. No "checked in" filter until check-ins exist."""
+    a citizen ID; the others are exact. `checked_in`: True only those checked in, False only those
+    not yet, None everyone."""
 
     query: str = ""
     ward_code: str | None = None
     priority_group: PriorityGroup | None = None
+    checked_in: bool | None = None
 
     def as_dict(self) -> dict:
         values = asdict(self)
         values["priority_group"] = self.priority_group.value if self.priority_group else None
+        values["checked_in"] = {True: "yes", False: "no"}.get(self.checked_in)
         return {key: value for key, value in values.items() if value}
 
 
@@ -121,6 +125,9 @@ def _matching_ids(fair: Fair, filters: RegistrationFilter) -> list[int]:
         statement = statement.where(Attendee.ward_code == filters.ward_code)
     if filters.priority_group:
         statement = statement.where(Attendee.priority_group == filters.priority_group)
+    if filters.checked_in is not None:
+        arrived = sa.exists().where(CheckIn.registration_id == Registration.id)
+        statement = statement.where(arrived if filters.checked_in else ~arrived)
     query = (filters.query or "").strip()[:MAX_QUERY_LENGTH]
     digits = _digits(query) if query else None
     if digits:
@@ -158,8 +165,11 @@ def list_registrations(fair: Fair, filters: RegistrationFilter, *, page: int = 1
     page = min(max(page, 1), pages)
     registrations = _load(ids[(page - 1) * per_page: page * per_page])
     wards = ward_names(registrations)
-    return Page(items=[list_row(r, wards) for r in registrations], page=page, per_page=per_page,
-                total=len(ids))
+    arrivals = dict(db.session.execute(
+        sa.select(CheckIn.registration_id, CheckIn.checked_in_at)
+        .where(CheckIn.registration_id.in_([r.id for r in registrations]))).all()) if registrations else {}
+    return Page(items=[{**list_row(r, wards), "checked_in_at": arrivals.get(r.id)} for r in registrations],
+                page=page, per_page=per_page, total=len(ids))
 
 
 def list_row(registration: Registration, wards: dict[str, str]) -> dict:

@@ -30,7 +30,7 @@ from fairapp.registrations.models import BadgeJobStatus
 
 bp = Blueprint("registrations", __name__, url_prefix="/manage/fairs")
 STAFF = (Role.ADMIN, Role.ORGANISER)
-KEPT_ARGS = ("q", "ward_code", "priority_group")
+KEPT_ARGS = ("q", "ward_code", "priority_group", "checked_in")
 
 
 def _user():
@@ -44,7 +44,7 @@ def _filter_form(fair) -> tuple[RegistrationFilterForm, services.RegistrationFil
         return form, services.RegistrationFilter()
     return form, services.RegistrationFilter(query=(form.q.data or "").strip(),
                                              ward_code=form.ward_code.data or None,
-                                             priority_group=form.priority())
+                                             priority_group=form.priority(), checked_in=form.arrived())
 
 
 def _kept_args() -> dict:

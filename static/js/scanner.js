@@ -562,9 +562,11 @@
       var url = new URL(entry.name);
       if (url.origin === location.origin && url.pathname.indexOf("/static/") === 0) { urls.add(url.href); }
     });
-    document.querySelectorAll("link[rel=stylesheet][href], link[rel=manifest][href], script[src]")
+    document.querySelectorAll("link[rel=stylesheet][href], link[rel=manifest][href], link[rel~=icon][href], " +
+                             "script[src], img[src]")
       .forEach(function (node) {
-        urls.add(new URL(node.getAttribute("href") || node.getAttribute("src"), location.href).href);
+        var url = new URL(node.getAttribute("href") || node.getAttribute("src"), location.href);
+        if (url.origin === location.origin) { urls.add(url.href); }
       });
     return Array.from(urls);
   }

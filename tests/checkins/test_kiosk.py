@@ -227,7 +227,8 @@ def test_bad_phone_or_year_names_the_field(client, db, make_fair):
     fair = make_fair()
     token, html = open_landing(client, fair)
     response = client.post(f"/k/{fair.id}/{token}", data={
-        "csrf_token": csrf_token_from(html), "visit": visit_from(html), "phone": "12ab", "birth_year": "19x0"})
+        "csrf_token": csrf_token_from(html), "visit": visit_from(html),
+        "phone": "12ab", "birth_year": "19x0"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Số điện thoại đã đăng ký: cần số di động Việt Nam" in page

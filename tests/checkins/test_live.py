@@ -92,8 +92,9 @@ def test_page_shows_phones_and_audits_each_load_once(client, auth, db, make_fair
     assert "Nông Văn Phúc" not in html  # not a priority household, and nobody is listed by name otherwise
     entries = audits(db, "live.view_priority_contacts")
     assert len(entries) == 1
-    assert (entries[0].actor_id, entries[0].object_type, entries[0].object_id) == (user.id, "fairs", str(fair.id))
-    assert entries[0].details == {"fair_id": fair.id, "shown": 1}
+    entry = entries[0]
+    assert (entry.actor_id, entry.object_type, entry.object_id) == (user.id, "fairs", str(fair.id))
+    assert entry.details == {"fair_id": fair.id, "shown": 1}
 
     # Polling with the page's pass brings the phones without a new entry per poll.
     url = f"/manage/fairs/{fair.id}/live.json?view={view_pass(html)}"
@@ -142,8 +143,9 @@ def test_scan_problems_newest_first(db, make_fair, ticket, make_user, make_devic
     assert checkins.check_in(fair, old_payload, by=gate, now=next(at)).result == "revoked"
     assert checkins.check_in(fair, duplicate, by=gate, device=phone_b, source="offline",
                              scanned_at=now - timedelta(minutes=20), now=next(at)).result == "ok"
-    assert checkins.check_in(fair, duplicate, by=gate, device=phone_a, source="offline",
-                             scanned_at=now - timedelta(minutes=21), now=next(at)).result == "already_checked_in"
+    late = checkins.check_in(fair, duplicate, by=gate, device=phone_a, source="offline",
+                             scanned_at=now - timedelta(minutes=21), now=next(at))
+    assert late.result == "already_checked_in"
     when = next(at)
     assert checkins.check_in(fair, skewed, by=gate, device=phone_a, scanned_at=when + timedelta(hours=2),
                              now=when).result == "ok"

@@ -222,12 +222,14 @@ def _walk_in_form(client, fair_id: int) -> dict:
 def test_walk_in_from_the_scanner_is_checked_in_at_once(client, auth, make_fair):
     fair = make_fair()
     gate = auth.login("gate")
-    response = client.post(f"/manage/fairs/{fair.id}/walk-in?from=scanner", data=_walk_in_form(client, fair.id))
+    url = f"/manage/fairs/{fair.id}/walk-in?from=scanner"
+    response = client.post(url, data=_walk_in_form(client, fair.id))
     registration = db.session.scalar(sa.select(Registration).where(Registration.fair_id == fair.id))
     assert response.status_code == 303
     assert response.headers["Location"] == f"/scan/{fair.id}?walk_in={registration.id}"
     check_in = db.session.scalar(sa.select(CheckIn))
-    assert (check_in.registration_id, check_in.source, check_in.by_user_id) == (registration.id, "walk_in", gate.id)
+    assert (check_in.registration_id, check_in.source, check_in.by_user_id) == (
+        registration.id, "walk_in", gate.id)
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã đăng ký và cho vào:" in html and "Hoàng Văn Nam" in html and "ƯU TIÊN" in html
 
@@ -243,7 +245,8 @@ def test_walk_in_without_the_scanner_parameter_is_not_checked_in(client, auth, m
 def test_walk_in_from_the_scanner_before_the_fair_opens_registers_without_check_in(client, auth, make_fair):
     fair = make_fair(status=FairStatus.PUBLISHED, opened_at=None, starts_at=utcnow() + timedelta(hours=2))
     auth.login("gate")
-    response = client.post(f"/manage/fairs/{fair.id}/walk-in?from=scanner", data=_walk_in_form(client, fair.id))
+    url = f"/manage/fairs/{fair.id}/walk-in?from=scanner"
+    response = client.post(url, data=_walk_in_form(client, fair.id))
     assert response.status_code == 303
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 0

@@ -1,0 +1,202 @@
+"""The gate scanner page in Chromium: the fake camera plays a video of a real ticket's QR (written here
+with Pillow as .y4m from ticket_payload), the page admits it (green, with the name and the priority
+marker), and the same ticket again is amber. Offline (context.set_offline), a scan typed by a
+keyboard scanner is checked in the browser, queued, and uploaded once the network is back: one
+check-in in the database, not two."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from fairapp.attendees.models import Attendee, Channel, Gender, PriorityGroup, Registration
+from fairapp.checkins.models import CheckIn, Device, Scan
+from fairapp.db import utcnow
+from fairapp.fairs.models import Fair, FairStatus
+from fairapp.text import fold
+from fairapp.tickets.signing import ticket_payload
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MOBILE, ConsoleErrors, screenshot, sign_in
+from tests.browser.test_walk_in_camera import write_y4m
+
+pytestmark = pytest.mark.browser
+
+
+def open_fair(db) -> Fair:
+    starts_at = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
+    fair = Fair(title="Phiên giao dịch việc làm Bách Quang", ward_code="05528", venue_name="Nhà văn hoá",
+                starts_at=starts_at, ends_at=starts_at + timedelta(hours=5), status=FairStatus.OPEN,
+                opened_at=starts_at)
+    db.session.add(fair)
+    db.session.commit()
+    return fair
+
+
+def register(db, fair: Fair, full_name: str, phone: str, priority=PriorityGroup.NONE) -> Registration:
+    attendee = Attendee(full_name=full_name, name_key=fold(full_name), phone=phone, birth_year=1992,
+                        gender=Gender.FEMALE, ward_code=fair.ward_code, priority_group=priority)
+    db.session.add(attendee)
+    db.session.flush()
+    registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
+                                consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+def check_ins(db, registration_id: int) -> list[CheckIn]:
+    db.session.rollback()  # see what the live server committed
+    return list(db.session.scalars(sa.select(CheckIn).where(CheckIn.registration_id == registration_id)))
+
+
+@pytest.fixture()
+def ticket(db, live_url):
+    """An open fair and a priority-household job seeker's registration with its signed QR payload.
+    The key is the live server's (the same instance folder), so signing here is signing there."""
+    fair = open_fair(db)
+    registration = register(db, fair, "Đặng Thị Thu Hà", "0912000111", PriorityGroup.POOR)
+    return fair, registration, ticket_payload(registration)
+
+
+@pytest.fixture()
+def camera_page(browser, live_url, tmp_path, app, ticket):
+    """A page in a Chromium whose camera plays the ticket's QR (its own browser: the flags are global)."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("chromium missing")
+    _fair, _registration, payload = ticket
+    video = tmp_path / "ticket.y4m"
+    write_y4m(video, payload)
+    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    context = camera_browser.new_context(
+        base_url=live_url, viewport={"width": MOBILE[0], "height": MOBILE[1]}, locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = ConsoleErrors()
+    errors.watch(page)
+    page.console_errors = errors
+    yield page
+    context.close()
+    camera_browser.close()
+
+
+def test_camera_admits_the_ticket_then_says_already_checked_in(db, make_user, camera_page, ticket):
+    fair, registration, _payload = ticket
+    page = camera_page
+    sign_in(page, make_user("gate").email)
+    page.goto("/scan/")
+    page.get_by_role("link", name=fair.title).click()
+    scanner = page.locator("[data-scanner]")
+    expect(scanner).to_have_attribute("data-ready", "true")
+
+    page.get_by_role("button", name="Bật camera").click()
+    answer = page.locator("[data-answer]")
+    expect(answer).to_have_attribute("data-result", "ok")
+    expect(answer).to_have_attribute("data-colour", "green")
+    expect(answer.locator("[data-answer-name]")).to_have_text("Đặng Thị Thu Hà")
+    expect(answer.locator("[data-answer-priority]")).to_be_visible()
+    expect(answer.locator("[data-answer-title]")).to_have_text("MỜI VÀO")
+    screenshot(page, "scanner", "green-360")
+
+    # The video keeps showing the same ticket: after the repeat pause it is read again → amber.
+    expect(answer).to_have_attribute("data-result", "already_checked_in", timeout=10_000)
+    expect(answer).to_have_attribute("data-colour", "amber")
+    expect(answer.locator("[data-answer-name]")).to_have_text("Đặng Thị Thu Hà")
+    expect(page.locator("[data-history] [data-result=ok]")).to_have_count(1)
+    screenshot(page, "scanner", "amber-360")
+
+    rows = check_ins(db, registration.id)
+    assert [(row.source, row.device_id is not None) for row in rows] == [("scanner", True)]
+    assert db.session.scalar(sa.select(sa.func.count(Device.id))) == 1
+    results = db.session.scalars(sa.select(Scan.result).where(Scan.registration_id == registration.id)).all()
+    assert results[0] == "ok" and set(results[1:]) == {"already_checked_in"}
+    assert page.console_errors == []
+
+
+def test_offline_scan_is_checked_locally_queued_and_synced_once(db, make_user, page_at, console_errors,
+                                                                ticket):
+    fair, registration, payload = ticket
+    other = register(db, fair, "Phạm Văn Long", "0912000222")
+    page = page_at(MOBILE[0])
+    sign_in(page, make_user("gate").email)
+    page.goto(f"/scan/{fair.id}")
+    scanner = page.locator("[data-scanner]")
+    expect(scanner).to_have_attribute("data-ready", "true")  # scanner data stored in IndexedDB
+    expect(scanner).to_have_attribute("data-offline-ready", "true")  # page shell cached
+    expect(page.locator("[data-count-registered]")).to_have_text("2")
+    expect(page.locator("[data-count-checked]")).to_have_text("0")
+
+    page.context.set_offline(True)
+    page.reload()  # served by the service worker; the data comes from IndexedDB
+    expect(scanner).to_have_attribute("data-ready", "stored")
+    box = page.locator("[data-qr-manual]")
+    box.fill(payload)
+    box.press("Enter")
+    answer = page.locator("[data-answer]")
+    expect(answer).to_have_attribute("data-result", "ok")
+    expect(answer.locator("[data-answer-name]")).to_have_text("Đặng Thị Thu Hà")
+    expect(page.locator("[data-network]")).to_contain_text("Ngoại tuyến — 1 lượt quét đang chờ gửi")
+
+    # Offline the page still knows what it admitted, refuses a forged ticket and another fair's.
+    box.fill(payload)
+    box.press("Enter")
+    expect(answer).to_have_attribute("data-result", "already_checked_in")
+    forged = payload[:-6] + ("AAAAAA" if not payload.endswith("AAAAAA") else "BBBBBA")
+    box.fill(forged)
+    box.press("Enter")
+    expect(answer).to_have_attribute("data-result", "invalid")
+    expect(answer).to_have_attribute("data-colour", "red")
+    expect(page.locator("[data-network]")).to_contain_text("3 lượt quét đang chờ gửi")
+    expect(page.locator("[data-count-checked]")).to_have_text("1")
+    screenshot(page, "scanner", "offline-queued-360")
+    assert check_ins(db, registration.id) == []
+
+    page.context.set_offline(False)  # the `online` event uploads the queue
+    expect(scanner).to_have_attribute("data-queued", "0", timeout=15_000)
+    expect(page.locator("[data-network]")).to_be_hidden()
+    expect(scanner).to_have_attribute("data-synced", "3")
+    rows = check_ins(db, registration.id)
+    assert [(row.source, row.device_id is not None) for row in rows] == [("offline", True)]
+    assert check_ins(db, other.id) == []
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
+    results = sorted(db.session.scalars(sa.select(Scan.result).where(Scan.fair_id == fair.id)))
+    assert results == ["already_checked_in", "invalid", "ok"]
+    expect(page.locator("[data-count-checked]")).to_have_text("1")
+    assert console_errors == []
+
+
+def test_search_and_manual_check_in_then_sign_out_wipes_local_data(db, make_user, page_at, console_errors,
+                                                                   ticket):
+    fair, registration, _payload = ticket
+    page = page_at(MOBILE[0])
+    sign_in(page, make_user("gate").email)
+    page.goto(f"/scan/{fair.id}")
+    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
+    page.get_by_placeholder("Tên hoặc số điện thoại").fill("thu ha")
+    page.get_by_role("button", name="Tìm").click()
+    row = page.locator(f"[data-registration-id='{registration.id}']")
+    expect(row).to_contain_text("Đặng Thị Thu Hà")
+    expect(row).not_to_contain_text("0912000111")
+    row.get_by_role("button", name="Cho vào").click()
+    expect(page.locator("[data-answer]")).to_have_attribute("data-result", "ok")
+    assert [r.source for r in check_ins(db, registration.id)] == ["manual"]
+
+    stored = "() => new Promise((ok) => { const r = indexedDB.open('fairapp-scanner'); " \
+             "r.onsuccess = () => { const tx = r.result.transaction('fairs'); " \
+             "const q = tx.objectStore('fairs').count(); " \
+             "q.onsuccess = () => { r.result.close(); ok(q.result); }; }; })"
+    assert page.evaluate(stored) == 1
+    assert page.evaluate("() => localStorage.getItem('fairapp.scanner.device')")
+    with page.expect_navigation():  # the navbar's sign-out form (folded away at this width)
+        page.evaluate("() => document.querySelector('form.navbar-logout').requestSubmit()")
+    page.wait_for_url("**/login")
+    expect(page.locator("html")).to_have_attribute("data-scanner-wiped", "true")
+    names = page.evaluate("() => indexedDB.databases().then((list) => list.map((d) => d.name))")
+    assert "fairapp-scanner" not in names
+    assert page.evaluate("() => localStorage.getItem('fairapp.scanner.device')") is None
+    assert page.evaluate("() => caches.keys()") == [] or all(
+        not name.startswith("fairapp-scanner-") for name in page.evaluate("() => caches.keys()"))
+    assert console_errors == []
