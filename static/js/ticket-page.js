@@ -4,7 +4,21 @@
 (function () {
   "use strict";
   const ticket = document.querySelector("[data-ticket]");
-  if (!ticket || !("serviceWorker" in navigator)) return;
+  if (!ticket) return;
+
+  // Remember this ticket on the phone, so the self check-in kiosk page can offer "check in with the
+  // saved ticket" ({fair_id, secret} under "fairapp.tickets", one entry per fair).
+  try {
+    const fairId = Number(ticket.dataset.fairId);
+    const secret = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
+    if (fairId && secret) {
+      const stored = JSON.parse(localStorage.getItem("fairapp.tickets") || "[]");
+      const others = (Array.isArray(stored) ? stored : []).filter((item) => item && item.fair_id !== fairId);
+      localStorage.setItem("fairapp.tickets", JSON.stringify(others.concat([{fair_id: fairId, secret: secret}])));
+    }
+  } catch (error) { /* storage unavailable (private mode): the kiosk asks for the phone number */ }
+
+  if (!("serviceWorker" in navigator)) return;
 
   function assetUrls() {
     const urls = new Set([location.href.split("#")[0]]);
