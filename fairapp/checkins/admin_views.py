@@ -52,5 +52,6 @@ def revoke(device_id: int):
         flash(str(error.message), "danger")
         return redirect(url_for("checkin_admin.index"))
     db.session.commit()
-    flash(_("Đã thu hồi thiết bị %(name)s. Thiết bị sẽ bị từ chối ở lần gửi tiếp theo.", name=name), "success")
+    flash(_("Đã thu hồi thiết bị %(name)s. Thiết bị sẽ bị từ chối ở lần gửi tiếp theo.", name=name),
+          "success")
     return redirect(url_for("checkin_admin.index"))

@@ -204,7 +204,8 @@ def answer(outcome: services.ScanOutcome) -> dict:
 
 @blp.route("/checkins")
 class CheckIns(MethodView):
-    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": CheckInRequestSchema}}},
+    @blp.doc(requestBody={"required": True,
+                          "content": {"application/json": {"schema": CheckInRequestSchema}}},
              responses={"200": {"description": "The scan's result",
                                 "content": {"application/json": {"schema": CheckInResponseSchema}}}})
     @roles(*SCANNERS)

@@ -112,7 +112,8 @@ def may_manage(user: User, device: Device) -> bool:
     return owner is not None and owner.role in (Role.GATE, Role.ORGANISER)
 
 
-def revoke_device(device_id: int, *, by: User, origin: Origin = SYSTEM, now: datetime | None = None) -> Device:
+def revoke_device(device_id: int, *, by: User, origin: Origin = SYSTEM,
+                  now: datetime | None = None) -> Device:
     """Revoke a device: its next request is refused with device_revoked. Audited. Flushes.
     Raises NotFound, or DeviceNotYours for a device the user may not manage."""
     device = db.session.get(Device, device_id)

@@ -297,9 +297,11 @@ def fair_counts(fair: Fair) -> dict:
 
 
 def checked_in_count(fair_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.fair_id == fair_id)) or 0
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.fair_id == fair_id)) or 0
 
 
 def checked_in_registration_ids(fair_id: int) -> list[int]:
     return list(db.session.scalars(
-        sa.select(CheckIn.registration_id).where(CheckIn.fair_id == fair_id).order_by(CheckIn.registration_id)))
+        sa.select(CheckIn.registration_id).where(CheckIn.fair_id == fair_id)
+        .order_by(CheckIn.registration_id)))

@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TypeVar
 
 from sqlalchemy.exc import OperationalError
 
@@ -21,7 +20,6 @@ from fairapp.extensions import db
 
 ATTEMPTS = 4
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 _process_lock = threading.Lock()
 
 
@@ -40,7 +38,7 @@ def end_reads() -> None:
         session.expire_on_commit = True
 
 
-def run_committed(work: Callable[[], T]) -> T:
+def run_committed[T](work: Callable[[], T]) -> T:
     """Run `work` in its own write transaction and commit it; retry when SQLite was locked (a retry
     reloads whatever `work` touches, since the rollback expired it). Anything raised rolls back and
     propagates."""

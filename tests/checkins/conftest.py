@@ -49,7 +49,8 @@ def register(db):
         db.session.add(attendee)
         db.session.flush()
         registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                    consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+                                    consent_personal_data_version="2025-01",
+                                    consent_personal_data_at=utcnow())
         db.session.add(registration)
         if commit:
             db.session.commit()

@@ -65,7 +65,8 @@ def test_every_refusal_code_over_http(case, client, db, make_fair, ticket, token
 
 
 @pytest.mark.parametrize("body", [
-    None, [], "text", {"qr_payload": "x"}, {"fair_id": "1", "qr_payload": "x"}, {"fair_id": True, "qr_payload": "x"},
+    None, [], "text", {"qr_payload": "x"}, {"fair_id": "1", "qr_payload": "x"},
+    {"fair_id": True, "qr_payload": "x"},
     {"fair_id": 1}, {"fair_id": 1, "qr_payload": 5}, {"fair_id": 1, "qr_payload": "x", "scan_id": "s" * 65},
     {"fair_id": 1, "qr_payload": "x", "scanned_at": "yesterday"},
     {"fair_id": 1, "qr_payload": "x", "scanned_at": "2026-11-28T07:45:00"},  # no offset
@@ -115,7 +116,8 @@ def test_sync_batch_replayed_three_times_adds_nothing(client, db, make_fair, tic
         _registration, payload = ticket(fair)
         scans.append({"scan_id": f"d1-{n}", "fair_id": fair.id, "qr_payload": payload,
                       "scanned_at": (now - timedelta(minutes=10 - n)).isoformat()})
-    scans.append({"scan_id": "d1-bad", "fair_id": fair.id, "qr_payload": "rác", "scanned_at": now.isoformat()})
+    scans.append({"scan_id": "d1-bad", "fair_id": fair.id, "qr_payload": "rác",
+                  "scanned_at": now.isoformat()})
     answers = []
     for _ in range(3):
         response = _sync(client, headers, device.public_id, scans)
@@ -160,7 +162,8 @@ def test_sync_device_clock_two_hours_off_is_flagged(client, db, make_fair, ticke
     now = utcnow()
     response = _sync(client, headers, device.public_id, [
         {"scan_id": "c-1", "fair_id": fair.id, "qr_payload": payload,
-         "scanned_at": (now + timedelta(hours=2)).isoformat()}], sent_at=(now + timedelta(hours=2)).isoformat())
+         "scanned_at": (now + timedelta(hours=2)).isoformat()}],
+        sent_at=(now + timedelta(hours=2)).isoformat())
     assert response.get_json()["results"][0]["result"] == "ok"
     scan = db.session.scalar(sa.select(Scan))
     assert scan.flagged and "clock_skew" in scan.flag_reason and abs(scan.skew_seconds - 7200) < 5
@@ -214,7 +217,8 @@ def test_device_registration_and_revocation(app, client, db, auth, make_fair, ti
     assert revoked.status_code == 200
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "device.revoke")) is not None
 
-    refused = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers)
+    refused = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
+                          headers=headers)
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "device_revoked"
     data = client.get(f"/api/v1/fairs/{fair.id}/scanner-data", headers=headers)
     assert data.status_code == 401 and data.get_json()["error"]["code"] == "device_revoked"
