@@ -26,7 +26,7 @@
       const url = new URL(entry.name);
       if (url.origin === location.origin) urls.add(url.href);
     }
-    for (const node of document.querySelectorAll("link[rel=stylesheet][href], link[rel=manifest][href], script[src]")) {
+    for (const node of document.querySelectorAll("link[rel=stylesheet][href], link[rel=manifest][href], link[rel~=icon][href], script[src]")) {
       urls.add(new URL(node.getAttribute("href") || node.getAttribute("src"), location.href).href);
     }
     return Array.from(urls);
@@ -38,6 +38,9 @@
 
   navigator.serviceWorker.register(ticket.dataset.serviceWorker, {scope: ticket.dataset.scope})
     .then(() => navigator.serviceWorker.ready)
+    // Fonts load lazily, after first paint: wait for them so every file the page used is stored.
+    .then((registration) => (document.fonts ? document.fonts.ready : Promise.resolve())
+      .then(() => registration))
     .then((registration) => {
       const worker = registration.active;
       if (worker) worker.postMessage({type: "store", urls: assetUrls()});
