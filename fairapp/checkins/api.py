@@ -13,10 +13,10 @@ is not the documented shape. Requests carrying `X-Device-Id` of a revoked device
 
 from datetime import datetime
 
-from flask import g, request
+from flask import g, request, session
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -116,6 +116,10 @@ def _refuse_revoked_devices():
         return
     device = devices.find_device(public_id)
     if device is not None and device.revoked_at is not None:
+        # Revoking a device signs it out: the session goes with the refusal, so the browser cannot
+        # simply register itself again without someone signing in anew.
+        logout_user()
+        session.clear()
         raise devices.DeviceRevoked()
     g.checkin_device = device
 

@@ -12,7 +12,7 @@ from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.db import utcnow
 from fairapp.geo.models import Ward
 from fairapp.tickets.services import reissue_ticket
-from tests.conftest import csrf_token_from
+from tests.conftest import PASSWORD, csrf_token_from
 
 SONG_CONG = "05518"
 
@@ -222,7 +222,14 @@ def test_device_registration_and_revocation(app, client, db, auth, make_fair, ti
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "device_revoked"
     data = client.get(f"/api/v1/fairs/{fair.id}/scanner-data", headers=headers)
     assert data.status_code == 401 and data.get_json()["error"]["code"] == "device_revoked"
-    # the same user without the revoked device's header is still served
+    # revoking signed the device out: its session is gone, so it cannot quietly register again
+    assert client.get(f"/api/v1/fairs/{fair.id}/stats").status_code == 401
+    assert client.post("/api/v1/devices", json={}, headers={"X-CSRFToken": token}).status_code in (400, 401)
+    # the person may sign in again (a deliberate act), and is then served
+    page = client.get("/login")
+    assert client.post("/login", data={"login": gate.email, "password": PASSWORD,
+                                       "csrf_token": csrf_token_from(page.get_data(as_text=True))}
+                       ).status_code == 302
     assert client.get(f"/api/v1/fairs/{fair.id}/stats").status_code == 200
 
 
