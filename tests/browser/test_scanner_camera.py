@@ -5,7 +5,6 @@ keyboard scanner is checked in the browser, queued, and uploaded once the networ
 check-in in the database, not two."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,8 +16,8 @@ from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.text import fold
 from fairapp.tickets.signing import ticket_payload
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MOBILE, ConsoleErrors, screenshot, sign_in
-from tests.browser.test_walk_in_camera import write_y4m
+from tests.browser.camera import camera_page_playing, write_y4m
+from tests.browser.conftest import MOBILE, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -61,26 +60,11 @@ def ticket(db, live_url):
 
 @pytest.fixture()
 def camera_page(browser, live_url, tmp_path, app, ticket):
-    """A page in a Chromium whose camera plays the ticket's QR (its own browser: the flags are global)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("chromium missing")
+    """A page whose camera plays the ticket's QR."""
     _fair, _registration, payload = ticket
     video = tmp_path / "ticket.y4m"
     write_y4m(video, payload)
-    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=[
-        *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
-    context = camera_browser.new_context(
-        base_url=live_url, viewport={"width": MOBILE[0], "height": MOBILE[1]}, locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = ConsoleErrors()
-    errors.watch(page)
-    page.console_errors = errors
-    yield page
-    context.close()
-    camera_browser.close()
+    yield from camera_page_playing(browser, live_url, video)
 
 
 def test_camera_admits_the_ticket_then_says_already_checked_in(db, make_user, camera_page, ticket):

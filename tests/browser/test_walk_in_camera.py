@@ -3,65 +3,26 @@ plays a video of that QR (written here with Pillow as .y4m), the page fills the 
 member adds the phone and ward, submits, and the walk-in registration exists."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import qrcode
 import sqlalchemy as sa
-from PIL import Image
 from playwright.sync_api import expect
 
 from fairapp.attendees.models import Channel, Registration
 from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MOBILE, ConsoleErrors, screenshot, sign_in
+from tests.browser.camera import camera_page_playing, write_y4m
+from tests.browser.conftest import MOBILE, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 CARD_TEXT = "019095004321|091234567|Hoàng Văn Nam|02041995|Nam|Tổ 5, phường Bách Quang, Thái Nguyên|15082021"
-WIDTH, HEIGHT = 640, 480
-
-
-def write_y4m(path: Path, text: str, frames: int = 20) -> None:
-    """A few seconds of the QR on a grey background, as uncompressed I420 YUV4MPEG2."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=6, border=4)
-    code.add_data(text.encode("utf-8"))
-    code.make(fit=True)
-    image = code.make_image(fill_color="black", back_color="white").convert("RGB")
-    side = min(HEIGHT - 40, image.width)
-    image = image.resize((side, side), Image.NEAREST)
-    frame = Image.new("RGB", (WIDTH, HEIGHT), (128, 128, 128))
-    frame.paste(image, ((WIDTH - side) // 2, (HEIGHT - side) // 2))
-    y, cb, cr = frame.convert("YCbCr").split()
-    planes = y.tobytes() + cb.resize((WIDTH // 2, HEIGHT // 2)).tobytes() + \
-        cr.resize((WIDTH // 2, HEIGHT // 2)).tobytes()
-    with path.open("wb") as file:
-        file.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F30:1 Ip A1:1 C420jpeg\n".encode("ascii"))
-        for _ in range(frames):
-            file.write(b"FRAME\n" + planes)
-
-
 @pytest.fixture()
 def camera_page(browser, live_url, tmp_path, app):
-    """A page in a Chromium whose camera plays the card's QR (its own browser: the flags are global)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("chromium missing")
+    """A page whose camera plays the card's QR."""
     video = tmp_path / "citizen-card.y4m"
     write_y4m(video, CARD_TEXT)
-    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=[
-        *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
-    context = camera_browser.new_context(
-        base_url=live_url, viewport={"width": MOBILE[0], "height": MOBILE[1]}, locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = ConsoleErrors()
-    errors.watch(page)
-    page.console_errors = errors
-    yield page
-    context.close()
-    camera_browser.close()
+    yield from camera_page_playing(browser, live_url, video)
 
 
 def test_scan_citizen_card_fills_the_form_and_registers(db, make_user, camera_page):
