@@ -96,7 +96,7 @@ def _staff():
 @limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"], exempt_when=lambda: _staff())
 @limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT_PER_PHONE"],
                key_func=lambda: phone_key("api-register-phone"), exempt_when=lambda: _staff())
-@blp.arguments(RegistrationSchema)
+@blp.arguments(RegistrationSchema())  # an instance: not built again for every request
 @blp.response(201, RegistrationOutSchema)
 @blp.alt_response(200, schema=RegistrationOutSchema, description="Already registered: the same registration")
 @public

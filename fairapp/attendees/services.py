@@ -63,8 +63,29 @@ class FairFull(DomainError):
 
 
 @dataclass(frozen=True)
+class RegistrationRecord:
+    """What callers need of a registration (plain data, usable after the session ends or in another
+    thread): the attribute names of Registration, so fairapp.tickets.signing.ticket_payload and
+    fairapp.audit.services.record accept it."""
+
+    __tablename__ = "registrations"
+
+    id: int
+    fair_id: int
+    attendee_id: int
+    channel: Channel
+    ticket_secret: str
+    ticket_nonce: str
+
+    @classmethod
+    def of(cls, registration: Registration) -> "RegistrationRecord":
+        r = registration
+        return cls(r.id, r.fair_id, r.attendee_id, r.channel, r.ticket_secret, r.ticket_nonce)
+
+
+@dataclass(frozen=True)
 class Outcome:
-    registration: Registration
+    registration: RegistrationRecord
     created: bool  # False: the person was already registered for this fair
 
 
@@ -117,14 +138,16 @@ def refusal(fair: Fair) -> DomainError | None:
 
 
 def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
-    """(the person's record or None, whether it was found by citizen ID)."""
+    """(the person's record or None, whether it was found by citizen ID). One query for both ways of
+    finding the person (by citizen ID, by phone plus name)."""
+    by_phone = sa.and_(Attendee.phone == person.phone, Attendee.name_key == person.name_key)
+    condition = sa.or_(Attendee.citizen_id == person.citizen_id, by_phone) if person.citizen_id else by_phone
+    rows = db.session.scalars(sa.select(Attendee).where(condition).order_by(Attendee.id)).all()
     if person.citizen_id:
-        found = db.session.scalar(sa.select(Attendee).where(Attendee.citizen_id == person.citizen_id))
-        if found is not None:
-            return found, True
-    candidates = db.session.scalars(
-        sa.select(Attendee).where(Attendee.phone == person.phone, Attendee.name_key == person.name_key)
-        .order_by(Attendee.id)).all()
+        for found in rows:
+            if found.citizen_id == person.citizen_id:
+                return found, True
+    candidates = [a for a in rows if a.phone == person.phone and a.name_key == person.name_key]
     # Someone with another citizen ID is another person, whatever the phone and name.
     same = [a for a in candidates if None in (a.citizen_id, person.citizen_id)]
     same.sort(key=lambda a: a.citizen_id is not None)  # prefer the record still without an ID
@@ -144,8 +167,9 @@ def lock_fair(fair_id: int) -> Fair:
     may overtake, and upgrading such a transaction to a writer fails at once ("database is locked")
     instead of waiting."""
     if db.session.get_bind().dialect.name == "sqlite":
-        # Takes SQLite's write lock (waiting up to busy_timeout), as BEGIN IMMEDIATE would.
-        db.session.execute(sa.text("UPDATE fairs SET id = id WHERE 0"))
+        if not db.session.connection().get_execution_options().get("sqlite_begin_immediate"):
+            # Takes SQLite's write lock (waiting up to busy_timeout), as BEGIN IMMEDIATE would.
+            db.session.execute(sa.text("UPDATE fairs SET id = id WHERE 0"))
         fair = db.session.get(Fair, fair_id)
     else:
         fair = db.session.scalar(sa.select(Fair).where(Fair.id == fair_id).with_for_update())
@@ -154,19 +178,40 @@ def lock_fair(fair_id: int) -> Fair:
     return fair
 
 
+def check_person(raw: dict, *, now: datetime, require_consent: bool = True) \
+        -> CleanPerson | RegistrationInvalid | None:
+    """The field checks of `register` that need no lock, so that callers can run them before taking
+    it: the clean person, or the refusal to raise once the fair's status has been checked; None when
+    the person ticked vacancies (those are checked against the fair inside the transaction)."""
+    if raw.get("desired_vacancy_ids"):
+        return None
+    try:
+        return validation.clean(raw, today=fair_services.local_day(now), vacancy_ids=set(),
+                                require_consent=require_consent)
+    except RegistrationInvalid as error:
+        return error
+
+
 def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Origin = SYSTEM,
-             now: datetime | None = None, require_consent: bool = True) -> Outcome:
+             now: datetime | None = None, require_consent: bool = True,
+             checked: CleanPerson | RegistrationInvalid | None = None) -> Outcome:
     """Register the person described by `raw` (API field names) for the fair. Online registration
     needs a published or open fair with room; walk-in and staff registration only the status.
-    Flushes; the caller commits."""
+    `checked`: what check_person(raw, now=now) returned, if the caller ran it. Flushes; the caller
+    commits."""
     fair = lock_fair(fair_id)
     now = now or utcnow()
     fair_services.refresh_status(fair, now=now)
     if fair.status not in REGISTRABLE:
         raise RegistrationClosed(fair.status)
-    offered = {choice.id for choice in fair_vacancies(fair.id)}
-    person = validation.clean(raw, today=fair_services.local_day(now), vacancy_ids=offered,
-                              require_consent=require_consent)
+    if isinstance(checked, RegistrationInvalid):
+        raise checked
+    person = checked
+    if person is None:  # the fair's vacancies are read only when the person ticked some
+        ticked = raw.get("desired_vacancy_ids")
+        offered = {choice.id for choice in fair_vacancies(fair.id)} if ticked else set()
+        person = validation.clean(raw, today=fair_services.local_day(now), vacancy_ids=offered,
+                                  require_consent=require_consent)
 
     attendee, by_citizen_id = find_attendee(person)
     if attendee is not None and by_citizen_id and channel == Channel.ONLINE \
@@ -177,46 +222,77 @@ def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Orig
     if attendee is not None and (existing := registration_of(fair.id, attendee.id)) is not None:
         _update(attendee, person)
         _flush_or(lambda: None)
-        return Outcome(existing, created=False)
+        return Outcome(RegistrationRecord.of(existing), created=False)
     if channel == Channel.ONLINE and is_full(fair):
         raise FairFull()
 
     if attendee is None:
-        attendee = _create_attendee(person)
+        attendee_id = _create_attendee(person, now)
     else:
         _update(attendee, person)
         if not _flush_or(lambda: None):
             attendee, _found_by_id = find_attendee(person)
-    registration = Registration(
-        fair_id=fair.id, attendee_id=attendee.id, channel=channel,
-        consent_personal_data_version=consent.PERSONAL_DATA_VERSION, consent_personal_data_at=now,
-        consent_share_version=consent.SHARE_VERSION if person.consent_share_with_employers else None,
-        consent_share_at=now if person.consent_share_with_employers else None,
-        desired_jobs=person.desired_jobs, desired_vacancy_ids=person.desired_vacancy_ids or None,
-        wants_training=person.wants_training, training_wish=person.training_wish,
-        created_by=getattr(by, "id", None), created_at=now)
-    if not _insert(registration):
-        existing = registration_of(fair.id, attendee.id)
+        attendee_id = attendee.id
+    share = person.consent_share_with_employers
+    row = _insert_unless_clash(Registration, {
+        "fair_id": fair.id, "attendee_id": attendee_id, "channel": channel,
+        "consent_personal_data_version": consent.PERSONAL_DATA_VERSION, "consent_personal_data_at": now,
+        "consent_share_version": consent.SHARE_VERSION if share else None,
+        "consent_share_at": now if share else None, "desired_jobs": person.desired_jobs,
+        "desired_vacancy_ids": person.desired_vacancy_ids or None, "wants_training": person.wants_training,
+        "training_wish": person.training_wish, "created_by": getattr(by, "id", None), "created_at": now},
+        Registration.id, Registration.ticket_secret, Registration.ticket_nonce)
+    if row is None:
+        existing = registration_of(fair.id, attendee_id)
         if existing is None:  # the clash was not ours to resolve
             raise DomainError(code="conflict")
-        return Outcome(existing, created=False)
+        return Outcome(RegistrationRecord.of(existing), created=False)
+    registration = RegistrationRecord(row.id, fair.id, attendee_id, channel, row.ticket_secret,
+                                      row.ticket_nonce)
     record("registration.create", actor=by, actor_label=None if by else channel.value,
            target=registration, origin=origin,
-           details={"fair_id": fair.id, "attendee_id": attendee.id, "channel": channel.value})
+           details={"fair_id": fair.id, "attendee_id": attendee_id, "channel": channel.value})
     db.session.flush()
     return Outcome(registration, created=True)
 
 
-def _create_attendee(person: CleanPerson) -> Attendee:
-    attendee = Attendee(**{name: getattr(person, name) for name in REQUIRED_FIELDS + OPTIONAL_FIELDS},
-                        citizen_id=person.citizen_id)
-    if _insert(attendee):
-        return attendee
+def _create_attendee(person: CleanPerson, now: datetime) -> int:
+    """The new person's id; if a concurrent request created them first, that record, updated."""
+    values = {name: getattr(person, name) for name in REQUIRED_FIELDS + OPTIONAL_FIELDS}
+    row = _insert_unless_clash(Attendee, dict(values, citizen_id=person.citizen_id, created_at=now,
+                                              updated_at=now), Attendee.id)
+    if row is not None:
+        return row.id
     found, _by_id = find_attendee(person)  # created meanwhile by a concurrent request
     if found is None:
         raise DomainError(code="conflict")
     _update(found, person)
-    return found
+    if not _flush_or(lambda: None):
+        raise DomainError(code="conflict")
+    return found.id
+
+
+def _insert_unless_clash(model, values: dict, *returning):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the new row, or None when a unique key clashed
+    (nothing inserted, the transaction intact). A Core statement on the table, built once: no ORM
+    object, no SAVEPOINT."""
+    dialect = db.session.get_bind().dialect.name
+    key = (dialect, model, returning)
+    statement = _INSERTS.get(key)
+    if statement is None:
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        elif dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:  # pragma: no cover - the two databases fairapp runs on
+            raise NotImplementedError(dialect)
+        table = model.__table__
+        statement = _INSERTS[key] = insert(table).on_conflict_do_nothing().returning(
+            *(table.c[column.key] for column in returning))
+    return db.session.execute(statement, values).first()
+
+
+_INSERTS: dict = {}
 
 
 def _update(attendee: Attendee, person: CleanPerson) -> None:
@@ -229,11 +305,6 @@ def _update(attendee: Attendee, person: CleanPerson) -> None:
             setattr(attendee, name, value)
     if person.citizen_id and attendee.citizen_id is None:
         attendee.citizen_id = person.citizen_id
-
-
-def _insert(instance) -> bool:
-    """Add and flush in a SAVEPOINT; False (and the savepoint rolled back) on a unique clash."""
-    return _flush_or(lambda: db.session.add(instance), discard=instance)
 
 
 def _flush_or(change: Callable[[], None], *, discard=None) -> bool:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from fairapp.attendees.models import EducationLevel, Gender, PriorityGroup, Qualification, Situation
@@ -247,9 +248,21 @@ def _ward(value) -> str:
     code = value.strip() if isinstance(value, str) else ""
     if not code:
         raise ValueError(_l("bắt buộc."))
-    if len(code) > 10 or geo_services.get_ward(code) is None:
+    if len(code) > 10 or not _known_ward(code):
         raise ValueError(_l("phường/xã không hợp lệ."))
     return code
+
+
+def _known_ward(code: str) -> bool:
+    """Whether the ward exists. Wards are reference data that is loaded, never deleted: a code once
+    found is remembered for the application (not one that was not found: units may be loaded later)."""
+    known = current_app.extensions.setdefault("attendees_known_wards", set())
+    if code in known:
+        return True
+    if geo_services.get_ward(code) is None:
+        return False
+    known.add(code)
+    return True
 
 
 def _birth_date(value, today: date) -> date | None:

@@ -326,17 +326,51 @@ def token_of(user: User, token_id: int) -> ApiToken | None:
 
 def user_for_token(secret: str, *, origin: Origin = SYSTEM,
                    now: datetime | None = None) -> User | None:
-    """The active user behind a bearer token, or None. Records the token's use (throttled)."""
-    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+    """The active user behind a bearer token, or None. Records the token's use (throttled), as
+    touch_token does; the request edge (fairapp.auth.session) uses the two halves separately so that
+    the write gets its own short transaction."""
+    found = token_user(secret)
+    if found is None:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
-    if token is None or token.revoked_at is not None or not token.user.active:
-        return None
+    user, token_id, last_used_at = found
     now = now or utcnow()
-    last = token.last_used_at
-    if last is None or now - last >= TOKEN_TOUCH_INTERVAL:
-        token.last_used_at = now
-        if last is None or now - last >= TOKEN_AUDIT_INTERVAL:
-            record("token.use", actor=token.user, target=token, origin=origin)
+    if token_touch_due(last_used_at, now):
+        touch_token(user, token_id, last_used_at, now=now, origin=origin)
+    return user
+
+
+def token_user(secret: str) -> tuple[User, int, datetime | None] | None:
+    """(the active user, the token's id, its last use) for a live bearer token, or None. One
+    query, reads only."""
+    if not secret or not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    row = db.session.execute(
+        sa.select(User, ApiToken.id, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None),
+               User.active.is_(True))).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
+def token_touch_due(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL
+
+
+def touch_token(user: User, token_id: int, last_used_at: datetime | None, *, now: datetime,
+                origin: Origin = SYSTEM) -> bool:
+    """Record the token's use: one conditional UPDATE (only if nobody recorded it within the interval,
+    so concurrent requests write once), plus the token.use audit entry after an idle hour. True if
+    this call wrote. Flushes; the caller commits, in a transaction of its own (on SQLite a read
+    followed by a write in one transaction fails with "database is locked" under concurrency)."""
+    result = db.session.execute(
+        sa.update(ApiToken).where(
+            ApiToken.id == token_id,
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_INTERVAL))
+        .values(last_used_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    if last_used_at is None or now - last_used_at >= TOKEN_AUDIT_INTERVAL:
+        token = db.session.get(ApiToken, token_id)
+        record("token.use", actor=user, target=token, origin=origin)
         db.session.flush()
-    return token.user
+    return True

@@ -1,12 +1,18 @@
 """Flask-Login wiring: session users, bearer-token users for the API, and the CSRF rule for both."""
 
+import logging
+
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy.exc import OperationalError
 
 from fairapp.audit.services import Origin
 from fairapp.auth import services
+from fairapp.db import utcnow
 from fairapp.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def request_origin() -> Origin:
@@ -35,8 +41,29 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         secret = bearer_secret()
         if secret is None:
             return None
-        user = services.user_for_token(secret, origin=request_origin())
-        g.authenticated_by_token = user is not None
-        if db.session.dirty or db.session.new:
-            db.session.commit()  # the token's last use, at the request's edge
+        found = services.token_user(secret)
+        g.authenticated_by_token = found is not None
+        if found is None:
+            return None
+        user, token_id, last_used_at = found
+        now = utcnow()
+        if services.token_touch_due(last_used_at, now):
+            _touch(user, token_id, last_used_at, now)
         return user
+
+
+def _touch(user, token_id: int, last_used_at, now) -> None:
+    """The token's last use, at the request's edge, in a short transaction of its own: the read above
+    is ended first (without expiring the user), so on SQLite the UPDATE takes the write lock with the
+    busy timeout instead of failing on an old snapshot. Best effort: never a 500 for a timestamp."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        services.touch_token(user, token_id, last_used_at, now=now, origin=request_origin())
+        session.commit()
+    except OperationalError as error:
+        session.rollback()
+        log.warning("token use not recorded: %s", error.orig)
+    finally:
+        session.expire_on_commit = True

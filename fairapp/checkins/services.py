@@ -9,10 +9,12 @@ Results (never exceptions, for any input): ok, already_checked_in, invalid, wron
 fair_not_open. Guards run in that order of cost: the payload (invalid), its fair (wrong_fair), the fair's
 status (fair_not_open), the registration (invalid if gone), its nonce (revoked), then the insert.
 
-Races: one check-in per registration is the UNIQUE registration_id of check_ins; the insert runs in a
-SAVEPOINT and an IntegrityError means someone else admitted the ticket first (already_checked_in).
-A client scan id is UNIQUE on scans: a repeated scan id gets the first scan's answer, also when the two
-requests race (the loser's savepoint is rolled back and the winner's row is read).
+Races: one check-in per registration is the UNIQUE registration_id of check_ins; the insert is
+INSERT … ON CONFLICT DO NOTHING RETURNING id, and no id back means someone else admitted the ticket first
+(already_checked_in). A client scan id is UNIQUE on scans (inserted the same way): a repeated scan id
+gets the first scan's answer, also when the two requests race (the loser deletes the check-in it had just
+inserted, in its own uncommitted transaction, and reads the winner's row). The hot path uses Core INSERTs
+on the tables (no ORM unit of work, no SAVEPOINT); the outcome carries detached CheckIn/Scan objects.
 
 Clocks: online, the server's time is the check-in time; the device's time is stored with its skew and a
 skew over CLOCK_SKEW_LIMIT is flagged "clock_skew". Offline scans (source "offline") are facts that
@@ -32,10 +34,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
-from fairapp.audit import services as audit
+from fairapp.audit.models import AuditEntry
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.db import utcnow
@@ -216,26 +217,34 @@ def _checked_in_at(scan: _Scan) -> datetime:
 def _admit(scan: _Scan, registration: Registration, attendee: Attendee, existing: CheckIn | None, *,
            origin: Origin) -> ScanOutcome:
     if existing is None:
-        check_in_row = CheckIn(fair_id=registration.fair_id, registration_id=registration.id,
-                               checked_in_at=_checked_in_at(scan), scan_id=scan.scan_id,
-                               device_id=getattr(scan.device, "id", None), source=scan.source,
-                               by_user_id=getattr(scan.by, "id", None))
-        savepoint = db.session.begin_nested()
-        try:
-            db.session.add(check_in_row)
-            db.session.flush()
-            row = _scan_row(scan, OK, registration.id)
-            db.session.add(row)
-            db.session.flush()
-            audit.record("checkin.create", actor=scan.by, target=check_in_row, origin=origin,
-                         details={"fair_id": registration.fair_id, "registration_id": registration.id,
-                                  "source": scan.source, "scan_id": scan.scan_id,
-                                  "device_id": getattr(scan.device, "id", None)})
-            db.session.flush()
-            savepoint.commit()
+        # Core INSERTs (no unit of work): the check-in, ON CONFLICT DO NOTHING on its UNIQUE
+        # registration_id, so a lost race is an empty RETURNING instead of an error; then the scan
+        # and the audit entry. A scan id taken by a racing request undoes the check-in (a DELETE in
+        # this same, uncommitted transaction) and answers as that request was answered.
+        values = {"fair_id": registration.fair_id, "registration_id": registration.id,
+                  "checked_in_at": _checked_in_at(scan), "scan_id": scan.scan_id,
+                  "device_id": getattr(scan.device, "id", None), "source": scan.source,
+                  "by_user_id": getattr(scan.by, "id", None)}
+        check_in_id = db.session.execute(_statement("check_in"), values).scalar()
+        if check_in_id is not None:
+            row = _insert_scan(scan, OK, registration.id)
+            if row is None:
+                db.session.execute(sa.delete(CheckIn).where(CheckIn.id == check_in_id)
+                                   .execution_options(synchronize_session=False))
+                if (stored := stored_outcome(scan.scan_id)) is not None:
+                    return stored
+                raise RuntimeError("scan id conflict without a stored scan")
+            check_in_row = CheckIn(id=check_in_id, **values)
+            by = scan.by
+            db.session.execute(_statement("audit"), {
+                "at": scan.now, "actor_id": getattr(by, "id", None),
+                "actor_label": by.login_name if by is not None else "system",
+                "object_type": CheckIn.__tablename__, "object_id": str(check_in_id), "ip": origin.ip,
+                "user_agent": (origin.user_agent or "")[:300] or None, "action": "checkin.create",
+                "details": {"fair_id": registration.fair_id, "registration_id": registration.id,
+                            "source": scan.source, "scan_id": scan.scan_id,
+                            "device_id": getattr(scan.device, "id", None)}})
             return ScanOutcome(OK, check_in_row, registration, attendee, scan=row)
-        except IntegrityError:
-            savepoint.rollback()
         # Someone was faster: the same scan id (answer as it was answered) or the same ticket.
         if (stored := stored_outcome(scan.scan_id)) is not None:
             return stored
@@ -249,27 +258,54 @@ def _admit(scan: _Scan, registration: Registration, attendee: Attendee, existing
 def _refuse(scan: _Scan, result: str, registration: Registration | None = None,
             attendee: Attendee | None = None, existing: CheckIn | None = None) -> ScanOutcome:
     """Keep the refused scan; a racing scan with the same client id wins and its answer is returned."""
-    savepoint = db.session.begin_nested()
-    try:
-        row = _scan_row(scan, result, registration.id if registration is not None else None)
-        db.session.add(row)
-        db.session.flush()
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        stored = stored_outcome(scan.scan_id)
-        if stored is None:
-            raise
+    row = _insert_scan(scan, result, registration.id if registration is not None else None)
+    if row is None:
+        if (stored := stored_outcome(scan.scan_id)) is None:
+            raise RuntimeError("scan id conflict without a stored scan")
         return stored
     return ScanOutcome(result, existing, registration, attendee, scan=row)
 
 
-def _scan_row(scan: _Scan, result: str, registration_id: int | None) -> Scan:
-    return Scan(scan_id=scan.scan_id, fair_id=scan.fair_id, registration_id=registration_id, result=result,
-                payload_digest=scan.digest, device_id=getattr(scan.device, "id", None), gate=scan.gate,
-                by_user_id=getattr(scan.by, "id", None), source=scan.source, device_time=scan.scanned_at,
-                server_time=scan.now, skew_seconds=scan.skew, flagged=bool(scan.flags),
-                flag_reason=",".join(scan.flags) or None)
+_STATEMENTS: dict[tuple[str, str], sa.Executable] = {}
+
+
+def _statement(name: str) -> sa.Executable:
+    """The hot path's INSERTs, built once per dialect (Core on the tables, no unit of work):
+    check_in and scan are INSERT … ON CONFLICT (the UNIQUE column) DO NOTHING RETURNING id, so a lost
+    race is an empty result instead of an error and needs no SAVEPOINT; audit a plain INSERT."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _STATEMENTS.get((dialect, name))
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        if name == "audit":
+            statement = sa.insert(AuditEntry.__table__)
+        else:
+            table, unique = (CheckIn.__table__, "registration_id") if name == "check_in" \
+                else (Scan.__table__, "scan_id")
+            statement = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
+        _STATEMENTS[(dialect, name)] = statement
+    return statement
+
+
+def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> Scan | None:
+    """The scan row (one INSERT … ON CONFLICT (scan_id) DO NOTHING RETURNING id), returned as a
+    detached Scan; None if a scan with this scan id is already there."""
+    values = _scan_values(scan, result, registration_id)
+    scan_pk = db.session.execute(_statement("scan"), values).scalar()
+    if scan_pk is None:
+        return None
+    return Scan(id=scan_pk, **values)
+
+
+def _scan_values(scan: _Scan, result: str, registration_id: int | None) -> dict:
+    return {"scan_id": scan.scan_id, "fair_id": scan.fair_id, "registration_id": registration_id,
+            "result": result, "payload_digest": scan.digest, "device_id": getattr(scan.device, "id", None),
+            "gate": scan.gate, "by_user_id": getattr(scan.by, "id", None), "source": scan.source,
+            "device_time": scan.scanned_at, "server_time": scan.now, "skew_seconds": scan.skew,
+            "flagged": bool(scan.flags), "flag_reason": ",".join(scan.flags) or None}
 
 
 # --- Numbers -------------------------------------------------------------------------------------------
