@@ -228,11 +228,12 @@ class CheckIns(MethodView):
         user, origin = current_user._get_current_object(), request_origin()
 
         def work():
-            if device is not None:
-                devices.touch(device)
-            return answer(services.check_in(fair, payload, by=user, device=device, scan_id=scan_id or None,
+            body = answer(services.check_in(fair, payload, by=user, device=device, scan_id=scan_id or None,
                                             gate=gate or getattr(device, "gate", None), scanned_at=scanned_at,
                                             origin=origin))
+            if device is not None:
+                devices.touch(device)  # after the scan: written in its write transaction
+            return body
 
         return run_committed(work)
 
@@ -266,13 +267,14 @@ class CheckInSync(MethodView):
         def work():
             now = utcnow()
             skew = (sent_at - now) if sent_at is not None else None
-            devices.touch(device)
-            return {"results": [
+            results = [
                 {"scan_id": s["scan_id"], "result": services.check_in(
                     fairs[s["fair_id"]], s["qr_payload"], by=user, device=device, scan_id=s["scan_id"],
                     gate=device.gate, scanned_at=s["scanned_at"], source=services.OFFLINE, now=now,
                     device_skew=skew, origin=origin).result}
-                for s in scans]}
+                for s in scans]
+            devices.touch(device)  # after the scans: written in their write transaction
+            return {"results": results}
 
         return run_committed(work)
 

@@ -39,6 +39,7 @@ from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.audit.models import AuditEntry
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.checkins.models import CheckIn, Device, Scan
+from fairapp.checkins.transaction import write_point
 from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
@@ -225,6 +226,7 @@ def _admit(scan: _Scan, registration: Registration, attendee: Attendee, existing
                   "checked_in_at": _checked_in_at(scan), "scan_id": scan.scan_id,
                   "device_id": getattr(scan.device, "id", None), "source": scan.source,
                   "by_user_id": getattr(scan.by, "id", None)}
+        write_point()
         check_in_id = db.session.execute(_statement("check_in"), values).scalar()
         if check_in_id is not None:
             row = _insert_scan(scan, OK, registration.id)
@@ -258,6 +260,7 @@ def _admit(scan: _Scan, registration: Registration, attendee: Attendee, existing
 def _refuse(scan: _Scan, result: str, registration: Registration | None = None,
             attendee: Attendee | None = None, existing: CheckIn | None = None) -> ScanOutcome:
     """Keep the refused scan; a racing scan with the same client id wins and its answer is returned."""
+    write_point()
     row = _insert_scan(scan, result, registration.id if registration is not None else None)
     if row is None:
         if (stored := stored_outcome(scan.scan_id)) is None:

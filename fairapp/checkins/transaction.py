@@ -1,15 +1,29 @@
 """The request side of a check-in: one short write transaction, committed here (views commit; the
 service only flushes).
 
-Every scan writes (at least its Scan row), so the transaction asks for the write lock first. On SQLite
-that is BEGIN IMMEDIATE (fairapp.database honours the `sqlite_begin_immediate` option): a plain BEGIN
-would take a read snapshot at the first SELECT and then fail at once with "database is locked" when
-another process committed in between. Within one process a lock keeps the request threads from
-queueing on SQLite's sleeping busy handler; between processes the busy timeout does. Whatever the
-request read before (the token, the device) is committed first, so no old snapshot is held.
-On PostgreSQL the transaction is an ordinary one: the UNIQUE constraints decide races."""
+    run_committed(work)   run `work`, commit, retry when SQLite was locked
+    write_point()         called by the service right before its first write
 
+Reads first, then a short write. `work` starts in an ordinary (deferred) transaction and does its reads
+there: the token, the device, the fair, the payload's signature, the registration. When the service is
+about to write it calls write_point(), which commits those reads (without expiring the loaded objects)
+and opens the write transaction. On SQLite that is BEGIN IMMEDIATE (fairapp.database honours the
+`sqlite_begin_immediate` option) taken under two locks: a thread lock within the process and an
+exclusive flock on a file next to the database between processes. Waiting writers sleep in the kernel
+and wake the moment the lock is released, instead of polling in SQLite's busy handler (which sleeps
+for growing intervals and makes the tail latency explode); and the write lock is held only for the
+INSERTs and the commit. A plain BEGIN would take a read snapshot and then fail at once with "database
+is locked" when another process committed in between.
+
+Whatever the reads decided is re-checked by the database: the INSERTs are ON CONFLICT DO NOTHING on the
+UNIQUE registration_id (one check-in) and scan_id (one scan), so a ticket admitted between the read and
+the write is answered already_checked_in. On PostgreSQL the transaction is an ordinary one and
+write_point() does nothing: the UNIQUE constraints decide races."""
+
+import contextvars
+import fcntl
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +35,8 @@ from fairapp.extensions import db
 ATTEMPTS = 4
 log = logging.getLogger(__name__)
 _process_lock = threading.Lock()
+_lock_files: dict[tuple[int, str], int] = {}  # (pid, path) → file descriptor, reopened after a fork
+_writer: contextvars.ContextVar["_Writer | None"] = contextvars.ContextVar("checkin_writer", default=None)
 
 
 def _sqlite() -> bool:
@@ -38,18 +54,68 @@ def end_reads() -> None:
         session.expire_on_commit = True
 
 
+def _lock_file() -> int | None:
+    """This process's descriptor of `<database>.writelock`, or None for an in-memory database."""
+    database = db.session.get_bind().url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    key = (os.getpid(), database)
+    descriptor = _lock_files.get(key)
+    if descriptor is None:
+        descriptor = _lock_files[key] = os.open(database + ".writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    return descriptor
+
+
+class _Writer:
+    """The write phase of one attempt: on SQLite the locks and BEGIN IMMEDIATE, taken at most once."""
+
+    def __init__(self, sqlite: bool):
+        self.sqlite = sqlite
+        self.begun = False
+        self.descriptor: int | None = None
+        self.locked = False
+
+    def begin(self) -> None:
+        if self.begun:
+            return
+        self.begun = True
+        if not self.sqlite:
+            return
+        end_reads()
+        _process_lock.acquire()
+        self.locked = True
+        self.descriptor = _lock_file()
+        if self.descriptor is not None:
+            fcntl.flock(self.descriptor, fcntl.LOCK_EX)
+        db.session.connection(execution_options={"sqlite_begin_immediate": True})
+
+    def release(self) -> None:
+        if self.locked:
+            if self.descriptor is not None:
+                fcntl.flock(self.descriptor, fcntl.LOCK_UN)
+            _process_lock.release()
+            self.locked = False
+
+
+def write_point() -> None:
+    """Called by the check-in service right before it writes: inside run_committed, ends the reads
+    and takes the write transaction (see the module's documentation); elsewhere (a test calling the
+    service directly, a caller with its own transaction) it does nothing."""
+    writer = _writer.get()
+    if writer is not None:
+        writer.begin()
+
+
 def run_committed[T](work: Callable[[], T]) -> T:
-    """Run `work` in its own write transaction and commit it; retry when SQLite was locked (a retry
-    reloads whatever `work` touches, since the rollback expired it). Anything raised rolls back and
-    propagates."""
+    """Run `work` (reads, then write_point(), then writes) and commit; retry when SQLite was locked
+    (a retry reloads whatever `work` touches, since the rollback expired it). Anything raised rolls
+    back and propagates. Without a write_point() call, `work` runs in one ordinary transaction."""
     sqlite = _sqlite()
     for attempt in range(1, ATTEMPTS + 1):
         end_reads()
-        lock = _process_lock if sqlite else None
-        if lock:
-            lock.acquire()
+        writer = _Writer(sqlite)
+        token = _writer.set(writer)
         try:
-            db.session.connection(execution_options={"sqlite_begin_immediate": True} if sqlite else None)
             result = work()
             db.session.commit()
             return result
@@ -62,7 +128,7 @@ def run_committed[T](work: Callable[[], T]) -> T:
             db.session.rollback()
             raise
         finally:
-            if lock:
-                lock.release()
+            _writer.reset(token)
+            writer.release()
         time.sleep(0.005 * attempt)
     raise AssertionError("unreachable")
