@@ -6,14 +6,15 @@ sends a different valid person (own phone, own CCCD) on every request.
 
 Target (issue 5): ≥ 300 requests/s at 16 connections with p99 ≤ 60 ms.
 
-Server: 2 gunicorn sync workers (SERVER; FAIRAPP_BENCH_SERVER overrides it for experiments). Measured
-here: sync 142/s, p99 167 ms; gthread 2×4 threads 153/s but p99 913 ms (threads queue on SQLite's
-write lock with its sleeping busy handler). The ceiling is the commit: WAL with synchronous=FULL
-fsyncs the log at every commit, about 6 ms on this disk, and commits are serialised, so one
-registration per commit cannot pass about 160/s. fairapp.attendees.transaction has a per-process
-group commit (REGISTRATION_GROUP_COMMIT) that shares one fsync among queued registrations; as it
-stands it is slower (57–76/s) because its single committer thread also runs every registration's
-validation and queries. Reaching the target needs that work moved out of the committer.
+Server (SERVER; FAIRAPP_BENCH_SERVER overrides it for experiments): 2 gunicorn gthread workers × 8
+threads with --reuse-port. wrk keeps its 16 connections alive; gthread serves them without a new
+connection per request, and --reuse-port gives each worker its own listening socket so the kernel
+spreads the connections over both processes (without it one worker accepted nearly all of them and
+the other idled: one GIL for the whole load). A plain SQLite commit (WAL, synchronous=FULL) takes
+about 0.25 ms on this disk, so fsync is not the limit: CPU is, and the writers' turns. Registering
+writers queue on a thread lock and an flock beside the database (fairapp.attendees.transaction), not on
+SQLite's sleeping busy handler. Besides the figures from wrk the bench prints the gunicorn processes'
+CPU time per request, which says more than requests per second when other work shares the machine.
 
 Rate limit: wrk sends everything from 127.0.0.1, so the per-address limit would throttle the whole
 run (600 a minute is 10 a second). The bench raises REGISTRATION_LIMIT_PER_ADDRESS in the temporary
@@ -40,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 CONNECTIONS = 16
 THREADS = 2
 DURATION_S = 10
-SERVER = os.environ.get("FAIRAPP_BENCH_SERVER", "--workers 2 --worker-class sync").split()
+SERVER = os.environ.get("FAIRAPP_BENCH_SERVER",
+                        "--workers 2 --worker-class gthread --threads 8 --reuse-port").split()
 TARGET_RPS = 300
 TARGET_P99_MS = 60
 
@@ -127,6 +129,22 @@ def _post(base: str, path: str, body: dict) -> int:
         return answer.status
 
 
+def _cpu_seconds(root_pid: int) -> float:
+    """User + system CPU time so far of a process and its children (the gunicorn workers)."""
+    total, pending = 0.0, [root_pid]
+    ticks = os.sysconf("SC_CLK_TCK")
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def _milliseconds(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -177,9 +195,11 @@ def run() -> dict:
                 assert _post(base, path, warm) in (200, 201)
             script = folder / "register.lua"
             script.write_text(LUA.replace("%(path)s", path))
+            server_cpu = _cpu_seconds(server.pid)
             completed = subprocess.run(
                 [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", "-s", str(script),
                  base], capture_output=True, text=True, timeout=DURATION_S + 60, check=True)
+            server_cpu = _cpu_seconds(server.pid) - server_cpu
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -188,6 +208,7 @@ def run() -> dict:
         except (AttributeError, KeyError):
             print(completed.stdout, completed.stderr)
             raise
+        figures["server_cpu_ms_per_request"] = server_cpu * 1000 / max(figures["requests"], 1)
         import sqlite3
 
         with sqlite3.connect(database) as connection:
@@ -197,7 +218,9 @@ def run() -> dict:
     print(f"POST /api/v1/fairs/{{id}}/registrations, {CONNECTIONS} connections, {DURATION_S} s, "
           f"gunicorn {' '.join(SERVER)}: {figures['requests_per_s']:.0f} requests/s, "
           f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors, "
-          f"{figures['registrations']} registrations stored "
+          f"{figures['registrations']} registrations stored, "
+          f"server CPU {figures['server_cpu_ms_per_request']:.2f} ms per request, load average "
+          f"{os.getloadavg()[0]:.2f} "
           f"({verdict} the target ≥ {TARGET_RPS}/s, p99 ≤ {TARGET_P99_MS} ms)")
     return figures
 

@@ -140,9 +140,14 @@ def refusal(fair: Fair) -> DomainError | None:
 def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
     """(the person's record or None, whether it was found by citizen ID). One query for both ways of
     finding the person (by citizen ID, by phone plus name)."""
-    by_phone = sa.and_(Attendee.phone == person.phone, Attendee.name_key == person.name_key)
-    condition = sa.or_(Attendee.citizen_id == person.citizen_id, by_phone) if person.citizen_id else by_phone
-    rows = db.session.scalars(sa.select(Attendee).where(condition).order_by(Attendee.id)).all()
+    columns = Attendee.__table__.c
+    by_phone = sa.and_(columns.phone == person.phone, columns.name_key == person.name_key)
+    condition = sa.or_(columns.citizen_id == person.citizen_id, by_phone) if person.citizen_id else by_phone
+    # A plain Core query first: most people are new, and then no ORM object is built at all.
+    ids = db.session.execute(sa.select(columns.id).where(condition)).scalars().all()
+    if not ids:
+        return None, False
+    rows = db.session.scalars(sa.select(Attendee).where(Attendee.id.in_(ids)).order_by(Attendee.id)).all()
     if person.citizen_id:
         for found in rows:
             if found.citizen_id == person.citizen_id:

@@ -5,6 +5,7 @@ API: names, mobile numbers, birth year or date, citizen ID (CCCD), ward, priorit
 translated message per bad field (keys are the API's field names). Text is stored as typed (after NFC
 and trimming): HTML in a name is not an error, templates escape it."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -94,6 +95,10 @@ class CleanPerson:
     consent_share_with_employers: bool = False
 
 
+# The same number is read twice a request (the rate-limit key, then here): phonenumbers parses it once.
+mobile = functools.lru_cache(maxsize=256)(normalise_mobile)
+
+
 # --- Single fields (each returns the clean value or raises ValueError with the broken rule) -------
 
 def clean_full_name(value) -> str:
@@ -111,7 +116,7 @@ def clean_phone(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(_l("bắt buộc."))
     # phonenumbers reads letters as keypad digits ("0912345abc"); on a form they are a typo.
-    phone = normalise_mobile(value) if _PHONE_CHARACTERS.fullmatch(value.strip()) else None
+    phone = mobile(value) if _PHONE_CHARACTERS.fullmatch(value.strip()) else None
     if phone is None:
         raise ValueError(_l("cần số di động Việt Nam 10 chữ số, ví dụ 0912 345 678."))
     return phone

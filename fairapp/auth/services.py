@@ -339,16 +339,19 @@ def user_for_token(secret: str, *, origin: Origin = SYSTEM,
     return user
 
 
+# Built once (only the hash changes): the user, the token's id and last use, for a live token.
+_TOKEN_USER = (sa.select(User, ApiToken.id, ApiToken.last_used_at)
+               .join(ApiToken, ApiToken.user_id == User.id)
+               .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+                      User.active.is_(True)))
+
+
 def token_user(secret: str) -> tuple[User, int, datetime | None] | None:
     """(the active user, the token's id, its last use) for a live bearer token, or None. One
     query, reads only."""
     if not secret or not isinstance(secret, str) or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    row = db.session.execute(
-        sa.select(User, ApiToken.id, ApiToken.last_used_at)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None),
-               User.active.is_(True))).first()
+    row = db.session.execute(_TOKEN_USER, {"token_hash": _digest(secret)}).first()
     return (row[0], row[1], row[2]) if row is not None else None
 
 

@@ -112,7 +112,7 @@ def check_in(fair: Fair, payload: str, *, by, device: Device | None = None, scan
     if not isinstance(payload, str) or not payload or len(payload) > MAX_PAYLOAD_LENGTH:
         return _refuse(scan, INVALID)
     try:
-        claims = signing.verify(payload)
+        claims = signing.verify(payload, public_key=_verification_key())
     except signing.InvalidTicket:
         return _refuse(scan, INVALID)
 
@@ -123,11 +123,8 @@ def check_in(fair: Fair, payload: str, *, by, device: Device | None = None, scan
         return _refuse(scan, FAIR_NOT_OPEN)
 
     # Guard: the registration and its ticket (one query: registration, attendee, check-in, revocation)
-    row = db.session.execute(
-        sa.select(Registration, Attendee, CheckIn, _revoked(claims.nonce))
-        .join(Attendee, Registration.attendee_id == Attendee.id)
-        .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
-        .where(Registration.id == claims.registration_id)).first()
+    row = db.session.execute(_TICKET_QUERY, {"registration_id": claims.registration_id,
+                                             "nonce": claims.nonce}).first()
     if row is None or row[0].fair_id != fair.id:
         return _refuse(scan, INVALID)
     registration, attendee, existing, revoked = row
@@ -172,9 +169,27 @@ def stored_outcome(scan_id: str) -> ScanOutcome | None:
     return ScanOutcome(first.result, check_in_row, registration, attendee, first_scan=False, scan=first)
 
 
-def _revoked(nonce: str):
-    return sa.exists().where(RevokedTicket.registration_id == Registration.id,
-                             RevokedTicket.nonce == nonce).label("revoked")
+_public_keys: dict[int, object] = {}
+
+
+def _verification_key():
+    """The deployment's public key object, derived once per private key (signing.verification_key
+    derives it again on every call)."""
+    private = signing.signing_key()
+    key = _public_keys.get(id(private))
+    if key is None:
+        key = _public_keys[id(private)] = private.public_key()
+    return key
+
+
+# Built once (only the parameters change): registration, attendee, check-in and revocation by id.
+_TICKET_QUERY = (
+    sa.select(Registration, Attendee, CheckIn,
+              sa.exists().where(RevokedTicket.registration_id == Registration.id,
+                                RevokedTicket.nonce == sa.bindparam("nonce")).label("revoked"))
+    .join(Attendee, Registration.attendee_id == Attendee.id)
+    .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+    .where(Registration.id == sa.bindparam("registration_id")))
 
 
 def _new_scan(fair_id, *, by, device, scan_id, gate, scanned_at, source, now, payload,
@@ -227,7 +242,7 @@ def _admit(scan: _Scan, registration: Registration, attendee: Attendee, existing
                   "device_id": getattr(scan.device, "id", None), "source": scan.source,
                   "by_user_id": getattr(scan.by, "id", None)}
         write_point()
-        check_in_id = db.session.execute(_statement("check_in"), values).scalar()
+        check_in_id = db.session.connection().execute(_statement("check_in"), values).scalar()
         if check_in_id is not None:
             row = _insert_scan(scan, OK, registration.id)
             if row is None:
@@ -238,7 +253,7 @@ def _admit(scan: _Scan, registration: Registration, attendee: Attendee, existing
                 raise RuntimeError("scan id conflict without a stored scan")
             check_in_row = CheckIn(id=check_in_id, **values)
             by = scan.by
-            db.session.execute(_statement("audit"), {
+            db.session.connection().execute(_statement("audit"), {
                 "at": scan.now, "actor_id": getattr(by, "id", None),
                 "actor_label": by.login_name if by is not None else "system",
                 "object_type": CheckIn.__tablename__, "object_id": str(check_in_id), "ip": origin.ip,
@@ -297,7 +312,7 @@ def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> Scan 
     """The scan row (one INSERT … ON CONFLICT (scan_id) DO NOTHING RETURNING id), returned as a
     detached Scan; None if a scan with this scan id is already there."""
     values = _scan_values(scan, result, registration_id)
-    scan_pk = db.session.execute(_statement("scan"), values).scalar()
+    scan_pk = db.session.connection().execute(_statement("scan"), values).scalar()
     if scan_pk is None:
         return None
     return Scan(id=scan_pk, **values)

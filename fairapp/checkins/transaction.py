@@ -112,7 +112,6 @@ def run_committed[T](work: Callable[[], T]) -> T:
     back and propagates. Without a write_point() call, `work` runs in one ordinary transaction."""
     sqlite = _sqlite()
     for attempt in range(1, ATTEMPTS + 1):
-        end_reads()
         writer = _Writer(sqlite)
         token = _writer.set(writer)
         try:
