@@ -53,6 +53,12 @@ def _sqlite_writer_turn(database: str | None):
         key = (os.getpid(), database)  # a descriptor inherited over fork would share its lock
         descriptor = _lock_files.get(key)
         if descriptor is None:
+            if len(_lock_files) >= 8:  # databases come and go in tests: keep a few descriptors open
+                for old_key in list(_lock_files):
+                    if old_key[0] == key[0]:  # only this process's (no other thread holds a lock now)
+                        os.close(_lock_files.pop(old_key))
+                    else:
+                        _lock_files.pop(old_key)  # inherited over fork: the parent's to close
             descriptor = _lock_files[key] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         try:
