@@ -6,20 +6,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import badge_bench, geo_bench, registration_bench, ticket_bench  # noqa: E402
+from bench import badge_bench, checkin_bench, geo_bench, registration_bench, ticket_bench  # noqa: E402
 
 BENCHMARKS = {
     "units": ("administrative units: search and API", geo_bench.run),
     "tickets": ("ticket QR images, signing and verifying", ticket_bench.run),
     "registrations": ("POST registrations under gunicorn and wrk", registration_bench.run),
     "badges": ("badges for a whole fair (1,000 badges)", badge_bench.run),
+    "checkins": ("check-in API under gunicorn and wrk", checkin_bench.run),
 }
-try:  # the check-in benchmark arrives with the check-in work
-    from bench import checkin_bench  # noqa: E402
-
-    BENCHMARKS["checkins"] = ("check-in API under gunicorn and wrk", checkin_bench.run)
-except ImportError:
-    pass
 
 
 def main() -> int:
