@@ -25,6 +25,7 @@ from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.booths.models import VacancyOffer
+from fairapp.database import WRITE_TURN
 from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
@@ -172,7 +173,7 @@ def lock_fair(fair_id: int) -> Fair:
     may overtake, and upgrading such a transaction to a writer fails at once ("database is locked")
     instead of waiting."""
     if db.session.get_bind().dialect.name == "sqlite":
-        if not db.session.connection().get_execution_options().get("sqlite_begin_immediate"):
+        if not db.session.info.get(WRITE_TURN):
             # Takes SQLite's write lock (waiting up to busy_timeout), as BEGIN IMMEDIATE would.
             db.session.execute(sa.text("UPDATE fairs SET id = id WHERE 0"))
         fair = db.session.get(Fair, fair_id)

@@ -32,12 +32,16 @@ def access_rule(app, endpoint: str, method: str | None = None) -> str | None:
     """The rule a route declared, or None. For class-based views, the method's own rule."""
     if rule := app.extensions.get("fairapp_access", {}).get(endpoint):
         return rule
+    return getattr(view_handler(app, endpoint, method), ACCESS_ATTRIBUTE, None)
+
+
+def view_handler(app, endpoint: str, method: str | None = None) -> Callable | None:
+    """The function that answers: the view, or for class-based views the method's handler."""
     view = app.view_functions[endpoint]
     view_class = getattr(view, "view_class", None)
     if view_class is not None and method:
-        handler = getattr(view_class, method.lower(), None)
-        return getattr(handler, ACCESS_ATTRIBUTE, None)
-    return getattr(view, ACCESS_ATTRIBUTE, None)
+        return getattr(view_class, method.lower(), None)
+    return view
 
 
 def public(view: Callable) -> Callable:

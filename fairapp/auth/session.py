@@ -48,11 +48,11 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         user, token_id, last_used_at = found
         now = utcnow()
         if services.token_touch_due(last_used_at, now):
-            _touch(user, token_id, last_used_at, now)
+            touch_token_use(user, token_id, last_used_at, now)
         return user
 
 
-def _touch(user, token_id: int, last_used_at, now) -> None:
+def touch_token_use(user, token_id: int, last_used_at, now) -> None:
     """The token's last use, at the request's edge, in a short transaction of its own: the read above
     is ended first (without expiring the user), so on SQLite the UPDATE takes the write lock with the
     busy timeout instead of failing on an old snapshot. Best effort: never a 500 for a timestamp."""

@@ -13,15 +13,16 @@ is not the documented shape. Requests carrying `X-Device-Id` of a revoked device
 
 from datetime import datetime
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import roles, view_handler
 from fairapp.auth.models import Role
+from fairapp.auth.principal import principal_roles, self_checked
 from fairapp.auth.session import request_origin
 from fairapp.checkins import devices, services
 from fairapp.checkins.models import Device
@@ -112,16 +113,37 @@ def _refuse_revoked_devices():
     """One indexed lookup when the header is there; the device is kept for the view."""
     public_id = request.headers.get(devices.HEADER)
     g.checkin_device = None
-    if not public_id:
-        return
+    if not public_id or (request.url_rule is not None and self_checked(
+            view_handler(current_app, request.endpoint, request.method))):
+        return  # no device named; or a hot view that applies this rule itself (_principal_device)
     device = devices.find_device(public_id)
     if device is not None and device.revoked_at is not None:
-        # Revoking a device signs it out: the session goes with the refusal, so the browser cannot
-        # simply register itself again without someone signing in anew.
-        logout_user()
-        session.clear()
-        raise devices.DeviceRevoked()
+        _refuse_revoked()
     g.checkin_device = device
+
+
+def _refuse_revoked():
+    """Revoking a device signs it out: the session goes with the refusal, so the browser cannot simply
+    register itself again without someone signing in anew."""
+    logout_user()
+    session.clear()
+    raise devices.DeviceRevoked()
+
+
+def _principal_device(principal) -> devices.DeviceRef | None:
+    """For a hot view (no Flask-Login): the device named by X-Device-Id, with the rules of
+    _refuse_revoked_devices and _request_device; None without the header."""
+    public_id = request.headers.get(devices.HEADER)
+    if not public_id:
+        return None
+    device = devices.device_ref(public_id)
+    if device is not None and device.revoked_at is not None:
+        _refuse_revoked()
+    if device is None:
+        raise devices.DeviceUnknown()
+    if device.user_id != principal.id:
+        raise devices.DeviceNotYours()
+    return device
 
 
 def _request_device() -> Device | None:
@@ -187,20 +209,21 @@ def _fair(fair_id: int) -> Fair:
     return fair_services.get_fair_for(current_user, fair_id)
 
 
+def _fair_gate(fair_id: int) -> services.FairGate:
+    """_fair's rules, reading only the fair's status columns."""
+    return services.fair_gate(current_user, fair_id)
+
+
 # --- Answers -------------------------------------------------------------------------------------------
 
 def answer(outcome: services.ScanOutcome) -> dict:
-    """The JSON for one scan (plain data: built before the commit expires the objects)."""
-    body = {"result": outcome.result}
-    if outcome.scan is not None:
-        body["scan_id"] = outcome.scan.scan_id
-        body["flagged"] = outcome.scan.flagged
-    if outcome.check_in is not None:
-        body["checked_in_at"] = outcome.check_in.checked_in_at.isoformat()
-    if outcome.registration is not None and outcome.attendee is not None:
-        body["attendee"] = {"registration_id": outcome.registration.id,
-                            "name": outcome.attendee.full_name,
-                            "priority": outcome.attendee.priority_group.value != "none"}
+    """The JSON for one scan."""
+    body = {"result": outcome.result, "scan_id": outcome.scan_id, "flagged": outcome.flagged}
+    if outcome.checked_in_at is not None:
+        body["checked_in_at"] = outcome.checked_in_at.isoformat()
+    if outcome.registration_id is not None and outcome.name is not None:
+        body["attendee"] = {"registration_id": outcome.registration_id, "name": outcome.name,
+                            "priority": outcome.priority}
     return body
 
 
@@ -212,9 +235,11 @@ class CheckIns(MethodView):
                           "content": {"application/json": {"schema": CheckInRequestSchema}}},
              responses={"200": {"description": "The scan's result",
                                 "content": {"application/json": {"schema": CheckInResponseSchema}}}})
-    @roles(*SCANNERS)
+    @principal_roles(*SCANNERS)
     def post(self):
         """Check in one scanned ticket. Every result answers 200; a repeated scan_id the first answer."""
+        # The entrance's hot path: the account, its device and the fair are read as plain rows
+        # (fairapp.auth.principal, DeviceRef, FairGate), not as ORM objects.
         body = _body()
         fair_id = _int(body, "fair_id")
         payload = body.get("qr_payload")
@@ -223,16 +248,17 @@ class CheckIns(MethodView):
         scan_id = _text(body, "scan_id", services.MAX_SCAN_ID_LENGTH)
         gate = _text(body, "gate", MAX_GATE_LENGTH)
         scanned_at = _time(body, "scanned_at")
-        fair = _fair(fair_id)
-        device = _request_device()
-        user, origin = current_user._get_current_object(), request_origin()
+        principal = g.principal
+        fair = services.fair_gate(principal, fair_id)
+        device = _principal_device(principal)
+        origin = request_origin()
 
         def work():
-            body = answer(services.check_in(fair, payload, by=user, device=device, scan_id=scan_id or None,
-                                            gate=gate or getattr(device, "gate", None), scanned_at=scanned_at,
-                                            origin=origin))
+            body = answer(services.check_in(
+                fair, payload, by=principal, device=device, scan_id=scan_id or None,
+                gate=gate or getattr(device, "gate", None), scanned_at=scanned_at, origin=origin))
             if device is not None:
-                devices.touch(device)  # after the scan: written in its write transaction
+                devices.touch_ref(device)  # after the scan: written in its write transaction
             return body
 
         return run_committed(work)
@@ -261,7 +287,7 @@ class CheckInSync(MethodView):
             raise devices.DeviceRevoked()
         if device.user_id != current_user.id:
             raise devices.DeviceNotYours()
-        fairs = {fair_id: _fair(fair_id) for fair_id in {s["fair_id"] for s in scans}}
+        fairs = {fair_id: _fair_gate(fair_id) for fair_id in {s["fair_id"] for s in scans}}
         user, origin = current_user._get_current_object(), request_origin()
 
         def work():

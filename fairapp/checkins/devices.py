@@ -4,6 +4,7 @@ A request that carries `X-Device-Id` names its device; a revoked (or unknown) de
 app server, because the check reads the database each time (one indexed lookup by public id).
 Services flush, never commit."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -92,6 +93,37 @@ def device_for_request(public_id: str | None, user=None, *, now: datetime | None
     if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= LAST_SEEN_INTERVAL_S:
         device.last_seen_at = now
     return device
+
+
+@dataclass(frozen=True)
+class DeviceRef:
+    """A device as the check-in's hot path reads it (one Core query, no ORM object)."""
+
+    id: int
+    user_id: int
+    gate: str | None
+    last_seen_at: datetime | None
+    revoked_at: datetime | None
+
+
+_DEVICES = Device.__table__
+_DEVICE_REF = sa.select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.gate, _DEVICES.c.last_seen_at,
+                        _DEVICES.c.revoked_at).where(_DEVICES.c.public_id == sa.bindparam("public_id"))
+
+
+def device_ref(public_id: str | None) -> DeviceRef | None:
+    """find_device, as a DeviceRef."""
+    if not isinstance(public_id, str) or not public_id or len(public_id) > MAX_PUBLIC_ID_LENGTH:
+        return None
+    row = db.session.execute(_DEVICE_REF, {"public_id": public_id}).first()
+    return DeviceRef(*row) if row is not None else None
+
+
+def touch_ref(device: DeviceRef, *, now: datetime | None = None) -> None:
+    """touch() for a DeviceRef: one conditional UPDATE, at most once a minute."""
+    now = now or utcnow()
+    if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= LAST_SEEN_INTERVAL_S:
+        db.session.execute(sa.update(_DEVICES).where(_DEVICES.c.id == device.id).values(last_seen_at=now))
 
 
 def device_is_revoked(public_id: str) -> bool:

@@ -195,12 +195,9 @@ def manual(fair_id: int):
 
 
 def _answer(outcome) -> dict:
-    """Plain data, read before the commit."""
-    check_in = outcome.check_in
-    attendee = outcome.attendee or outcome.registration.attendee
-    return {"result": outcome.result, "registration_id": outcome.registration.id, "name": attendee.full_name,
-            "priority": attendee.priority_group != PriorityGroup.NONE,
-            "checked_in_at": check_in.checked_in_at.isoformat() if check_in is not None else None}
+    return {"result": outcome.result, "registration_id": outcome.registration_id, "name": outcome.name,
+            "priority": outcome.priority,
+            "checked_in_at": outcome.checked_in_at.isoformat() if outcome.checked_in_at else None}
 
 
 # --- Walk-in registered from the scanner ------------------------------------------------------------

@@ -186,6 +186,5 @@ def check_in(registration: Registration, *, origin: Origin = SYSTEM,
     check-in and the audit entry). Results: ok, already_checked_in, fair_not_open."""
     outcome = checkins.check_in_registration(registration, by=None, source="kiosk", now=now,
                                              origin=origin)
-    check_in_row = outcome.check_in
     return KioskOutcome(result=outcome.result, name=registration.attendee.full_name,
-                        checked_in_at=getattr(check_in_row, "checked_in_at", None))
+                        checked_in_at=outcome.checked_in_at)

@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,17 +97,38 @@ def ticket_payload(registration) -> str:
 
 # -- verification -----------------------------------------------------------------------------
 
+VERIFIED_CACHE_SIZE = 65_536  # genuine payloads remembered per process and key (~20 MB at most)
+_verified: dict[bytes, OrderedDict[str, TicketClaims]] = {}  # raw public key → payload → claims
+_verified_lock = threading.Lock()
+
+
 def verify(text, *, public_key: Ed25519PublicKey | None = None) -> TicketClaims:
     """The claims of a genuine payload. Raises InvalidTicket, and nothing else, for any input that
     is not exactly a payload this deployment's key signed, in canonical form. (A missing app
-    context or an unreadable key file is no property of the input and still raises.)"""
+    context or an unreadable key file is no property of the input and still raises.)
+
+    A payload that verified once is remembered (per process and public key, the least recently
+    remembered forgotten first), so a ticket scanned again costs a dictionary lookup instead of an Ed25519
+    verification (~0.1 ms). Only genuine payloads are remembered: forgeries cannot fill the cache."""
     public_key = public_key or verification_key()
+    key = public_key.public_bytes_raw()
+    known = _verified.get(key)
+    if known is not None and isinstance(text, str) and (claims := known.get(text)) is not None:
+        return claims
     try:
-        return _verify(text, public_key)
+        claims = _verify(text, public_key)
     except InvalidTicket:
         raise
     except Exception:  # whatever the input, the caller sees only "invalid"
         raise InvalidTicket() from None
+    with _verified_lock:
+        if known is None:
+            known = _verified.setdefault(key, OrderedDict())
+        known[text] = claims
+        if len(known) > VERIFIED_CACHE_SIZE:
+            known.popitem(last=False)
+    return claims
+
 
 
 def _verify(text, public_key: Ed25519PublicKey) -> TicketClaims:

@@ -184,10 +184,8 @@ def test_html_is_stored_as_typed(db, make_fair):
     assert registration.desired_jobs == "<b>bảo vệ</b>"
 
 
-@pytest.mark.parametrize("group_commit", [False, True])
 @pytest.mark.parametrize("with_citizen_id", [True, False])
-def test_eight_simultaneous_registrations_of_one_person(app, db, make_fair, with_citizen_id, group_commit):
-    app.config["REGISTRATION_GROUP_COMMIT"] = group_commit
+def test_eight_simultaneous_registrations_of_one_person(app, db, make_fair, with_citizen_id):
     fair = make_fair()
     fair_id = fair.id
     raw = person() if with_citizen_id else person(citizen_id=None)
