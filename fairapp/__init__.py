@@ -29,9 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_cli(app)
 
     from fairapp import errors, i18n, security
+    from fairapp.checkins import lane
 
     errors.register(app)
     i18n.register(app)
+    lane.install(app)  # inside ProxyFix (security.register), which fixes the client's address first
     security.register(app)
     return app
 

@@ -58,6 +58,9 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
+    # POST /api/v1/checkins with a bearer token answered before Flask's machinery (fairapp.checkins.lane)
+    CHECKIN_LANE = True
+
     # Behind a load balancer: how many proxies in front of the app set X-Forwarded-For/-Proto.
     # 0 (the default) trusts no such header, so nobody can forge an address past the limits.
     TRUSTED_PROXY_COUNT = 0

@@ -23,18 +23,19 @@ from fairapp.auth.models import ApiToken, Role, User, user_wards
 from fairapp.auth.session import bearer_secret, touch_token_use
 from fairapp.db import utcnow
 from fairapp.extensions import db
+from fairapp.fastsql import Prepared
 
 SELF_CHECKED_ATTRIBUTE = "_fairapp_principal"  # the view checks its rule itself (no Flask-Login)
 
 _USERS, _TOKENS = User.__table__, ApiToken.__table__
-_BY_TOKEN = (sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone, _TOKENS.c.id,
+_BY_TOKEN = Prepared(sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone, _TOKENS.c.id,
                        _TOKENS.c.last_used_at)
-             .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
-             .where(_TOKENS.c.token_hash == sa.bindparam("token_hash"), _TOKENS.c.revoked_at.is_(None),
-                    _USERS.c.active.is_(True)))
-_BY_SESSION = (sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone)
-               .where(_USERS.c.id == sa.bindparam("user_id"), _USERS.c.active.is_(True),
-                      _USERS.c.session_version == sa.bindparam("version")))
+                     .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
+                     .where(_TOKENS.c.token_hash == sa.bindparam("token_hash"),
+                            _TOKENS.c.revoked_at.is_(None), _USERS.c.active.is_(True)))
+_BY_SESSION = Prepared(sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone)
+                       .where(_USERS.c.id == sa.bindparam("user_id"), _USERS.c.active.is_(True),
+                              _USERS.c.session_version == sa.bindparam("version")))
 _WARDS = sa.select(user_wards.c.ward_code).where(user_wards.c.user_id == sa.bindparam("user_id"))
 
 
@@ -66,21 +67,29 @@ def request_principal() -> Principal | None:
     """The account this request is signed in as, or None (no credentials, or stale ones)."""
     secret = bearer_secret()
     if secret is not None:
-        if not secret.startswith(services.TOKEN_PREFIX) or len(secret) > 100:
-            return None
-        row = db.session.execute(_BY_TOKEN, {"token_hash": services._digest(secret)}).first()
-        if row is None:
-            return None
-        principal = Principal(row[0], Role(row[1]), row[2], row[3], row[4], row[5])
+        principal = token_principal(secret)
         now = utcnow()
-        if services.token_touch_due(principal.token_last_used_at, now):
+        if principal is not None and token_use_due(principal, now):
             touch_token_use(principal, principal.token_id, principal.token_last_used_at, now)
         return principal
     user_id, _, version = str(session.get("_user_id") or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    row = db.session.execute(_BY_SESSION, {"user_id": int(user_id), "version": int(version)}).first()
+    row = _BY_SESSION.first(db.session.connection(), {"user_id": int(user_id), "version": int(version)})
     return Principal(row[0], Role(row[1]), row[2], row[3]) if row is not None else None
+
+
+def token_principal(secret: str) -> Principal | None:
+    """The account of a live bearer token, or None. One query, reads only."""
+    if not secret.startswith(services.TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    row = _BY_TOKEN.first(db.session.connection(), {"token_hash": services._digest(secret)})
+    return Principal(row[0], Role(row[1]), row[2], row[3], row[4], row[5]) if row is not None else None
+
+
+def token_use_due(principal: Principal, now: datetime) -> bool:
+    """True when the token's last use is to be written (at most once a minute)."""
+    return services.token_touch_due(principal.token_last_used_at, now)
 
 
 def principal_roles(*allowed: Role) -> Callable[[Callable], Callable]:

@@ -11,6 +11,7 @@ A check-in's `result` is a fact about the scan, so every result answers 200; 400
 is not the documented shape. Requests carrying `X-Device-Id` of a revoked device are refused with 401
 `device_revoked` anywhere in the application (checked against the database on every such request)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, g, request, session
@@ -130,10 +131,9 @@ def _refuse_revoked():
     raise devices.DeviceRevoked()
 
 
-def _principal_device(principal) -> devices.DeviceRef | None:
+def _principal_device(principal, public_id: str | None) -> devices.DeviceRef | None:
     """For a hot view (no Flask-Login): the device named by X-Device-Id, with the rules of
     _refuse_revoked_devices and _request_device; None without the header."""
-    public_id = request.headers.get(devices.HEADER)
     if not public_id:
         return None
     device = devices.device_ref(public_id)
@@ -239,29 +239,47 @@ class CheckIns(MethodView):
     def post(self):
         """Check in one scanned ticket. Every result answers 200; a repeated scan_id the first answer."""
         # The entrance's hot path: the account, its device and the fair are read as plain rows
-        # (fairapp.auth.principal, DeviceRef, FairGate), not as ORM objects.
-        body = _body()
-        fair_id = _int(body, "fair_id")
-        payload = body.get("qr_payload")
-        if not isinstance(payload, str):
-            raise _bad("qr_payload", _l("%(field)s: bắt buộc, là chuỗi ký tự.", field="qr_payload"))
-        scan_id = _text(body, "scan_id", services.MAX_SCAN_ID_LENGTH)
-        gate = _text(body, "gate", MAX_GATE_LENGTH)
-        scanned_at = _time(body, "scanned_at")
+        # (fairapp.auth.principal, DeviceRef, FairGate), not as ORM objects. fairapp.checkins.lane
+        # answers the same requests made with a bearer token before Flask's machinery.
+        scan = read_scan(_body())
         principal = g.principal
-        fair = services.fair_gate(principal, fair_id)
-        device = _principal_device(principal)
-        origin = request_origin()
+        fair = services.fair_gate(principal, scan.fair_id)
+        device = _principal_device(principal, request.headers.get(devices.HEADER))
+        return run_committed(lambda: check_in_answer(scan, fair, principal, device, request_origin()))
 
-        def work():
-            body = answer(services.check_in(
-                fair, payload, by=principal, device=device, scan_id=scan_id or None,
-                gate=gate or getattr(device, "gate", None), scanned_at=scanned_at, origin=origin))
-            if device is not None:
-                devices.touch_ref(device)  # after the scan: written in its write transaction
-            return body
 
-        return run_committed(work)
+@dataclass(frozen=True)
+class ScanRequest:
+    """A POST /api/v1/checkins body, checked."""
+
+    fair_id: int
+    payload: str
+    scan_id: str | None
+    gate: str | None
+    scanned_at: datetime | None
+
+
+def read_scan(body: dict) -> ScanRequest:
+    """The body's fields, or BadRequest naming the first one that is not as documented."""
+    fair_id = _int(body, "fair_id")
+    payload = body.get("qr_payload")
+    if not isinstance(payload, str):
+        raise _bad("qr_payload", _l("%(field)s: bắt buộc, là chuỗi ký tự.", field="qr_payload"))
+    scan_id = _text(body, "scan_id", services.MAX_SCAN_ID_LENGTH)
+    gate = _text(body, "gate", MAX_GATE_LENGTH)
+    return ScanRequest(fair_id, payload, scan_id or None, gate or None, _time(body, "scanned_at"))
+
+
+def check_in_answer(scan: ScanRequest, fair: services.FairGate, principal,
+                    device: devices.DeviceRef | None, origin) -> dict:
+    """The work of one check-in request (inside run_committed): the scan, then the device's last
+    use, both in the write transaction."""
+    body = answer(services.check_in(
+        fair, scan.payload, by=principal, device=device, scan_id=scan.scan_id,
+        gate=scan.gate or getattr(device, "gate", None), scanned_at=scan.scanned_at, origin=origin))
+    if device is not None:
+        devices.touch_ref(device)
+    return body
 
 
 @blp.route("/checkins/sync")

@@ -17,6 +17,7 @@ from fairapp.checkins.models import Device
 from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
+from fairapp.fastsql import Prepared
 
 HEADER = "X-Device-Id"
 MAX_PUBLIC_ID_LENGTH = 40
@@ -107,15 +108,16 @@ class DeviceRef:
 
 
 _DEVICES = Device.__table__
-_DEVICE_REF = sa.select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.gate, _DEVICES.c.last_seen_at,
-                        _DEVICES.c.revoked_at).where(_DEVICES.c.public_id == sa.bindparam("public_id"))
+_DEVICE_REF = Prepared(sa.select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.gate, _DEVICES.c.last_seen_at,
+                                 _DEVICES.c.revoked_at)
+                       .where(_DEVICES.c.public_id == sa.bindparam("public_id")))
 
 
 def device_ref(public_id: str | None) -> DeviceRef | None:
     """find_device, as a DeviceRef."""
     if not isinstance(public_id, str) or not public_id or len(public_id) > MAX_PUBLIC_ID_LENGTH:
         return None
-    row = db.session.execute(_DEVICE_REF, {"public_id": public_id}).first()
+    row = _DEVICE_REF.first(db.session.connection(), {"public_id": public_id})
     return DeviceRef(*row) if row is not None else None
 
 
@@ -123,7 +125,8 @@ def touch_ref(device: DeviceRef, *, now: datetime | None = None) -> None:
     """touch() for a DeviceRef: one conditional UPDATE, at most once a minute."""
     now = now or utcnow()
     if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= LAST_SEEN_INTERVAL_S:
-        db.session.execute(sa.update(_DEVICES).where(_DEVICES.c.id == device.id).values(last_seen_at=now))
+        db.session.connection().execute(
+            sa.update(_DEVICES).where(_DEVICES.c.id == device.id).values(last_seen_at=now))
 
 
 def device_is_revoked(public_id: str) -> bool:

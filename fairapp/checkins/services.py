@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.audit.models import AuditEntry
@@ -49,6 +50,7 @@ from fairapp.errors import NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import WardNotAllowed, due_status, may_see, refresh_status
+from fairapp.fastsql import Prepared
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 
@@ -103,14 +105,15 @@ class FairGate:
 
 
 _FAIRS = Fair.__table__
-_FAIR_GATE = sa.select(_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at, _FAIRS.c.ends_at,
-                       _FAIRS.c.opened_at, _FAIRS.c.ward_code).where(_FAIRS.c.id == sa.bindparam("fair_id"))
+_FAIR_GATE = Prepared(sa.select(_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at, _FAIRS.c.ends_at,
+                                _FAIRS.c.opened_at, _FAIRS.c.ward_code)
+                      .where(_FAIRS.c.id == sa.bindparam("fair_id")))
 
 
 def fair_gate(user, fair_id: int, *, now: datetime | None = None) -> FairGate:
     """The fair `user` scans for, its status brought up to date: NotFound, or WardNotAllowed for an
     organiser of other wards (fairs.services.get_fair_for's rules, in one Core query)."""
-    row = db.session.execute(_FAIR_GATE, {"fair_id": fair_id}).first()
+    row = _FAIR_GATE.first(db.session.connection(), {"fair_id": fair_id})
     if row is None:
         raise NotFound()
     gate = FairGate(*row)
@@ -173,14 +176,17 @@ def check_in(fair: Fair | FairGate, payload: str, *, by, device: Device | None =
         return _refuse(scan, FAIR_NOT_OPEN)
 
     # Guard: the registration and its ticket (one query: registration, attendee, check-in, revocation)
-    row = db.session.execute(_TICKET_QUERY, {"registration_id": claims.registration_id,
-                                             "nonce": claims.nonce}).first()
-    if row is None or row.fair_id != fair.id:
+    row = _TICKET_QUERY.first(db.session.connection(), {"registration_id": claims.registration_id,
+                                                        "nonce": claims.nonce})
+    if row is None:
         return _refuse(scan, INVALID)
-    ticket = _Ticket(row.id, row.full_name, row.priority_group != PriorityGroup.NONE)
-    existing = _Existing(row.check_in_id, row.checked_in_at, row.check_in_device_id) \
-        if row.check_in_id is not None else None
-    if row.revoked or claims.nonce != row.ticket_nonce:
+    (registration_id, fair_id, ticket_nonce, full_name, priority_group, check_in_id, checked_in_at,
+     check_in_device_id, revoked) = row
+    if fair_id != fair.id:
+        return _refuse(scan, INVALID)
+    ticket = _Ticket(registration_id, full_name, priority_group != PriorityGroup.NONE)
+    existing = _Existing(check_in_id, checked_in_at, check_in_device_id) if check_in_id is not None else None
+    if revoked or claims.nonce != ticket_nonce:
         return _refuse(scan, REVOKED, ticket)
     return _admit(scan, ticket, existing, origin=origin)
 
@@ -206,26 +212,22 @@ def stored_outcome(scan_id: str) -> ScanOutcome | None:
     """The answer an earlier scan with this client scan id got, or None."""
     if not isinstance(scan_id, str) or not scan_id or len(scan_id) > MAX_SCAN_ID_LENGTH:
         return None
-    row = db.session.execute(_STORED_QUERY, {"scan_id": scan_id}).first()
+    row = _STORED_QUERY.first(db.session.connection(), {"scan_id": scan_id})
     if row is None:
         return None
-    return ScanOutcome(row.result, scan_id=scan_id, flagged=row.flagged,
-                       registration_id=row.registration_id if row.full_name is not None else None,
-                       name=row.full_name,
-                       priority=row.priority_group not in (None, PriorityGroup.NONE),
-                       checked_in_at=row.checked_in_at, first_scan=False)
-
-
-_public_keys: dict[int, object] = {}
+    result, flagged, registration_id, full_name, priority_group, checked_in_at = row
+    return ScanOutcome(result, scan_id=scan_id, flagged=bool(flagged),
+                       registration_id=registration_id if full_name is not None else None,
+                       name=full_name, priority=priority_group not in (None, PriorityGroup.NONE),
+                       checked_in_at=checked_in_at, first_scan=False)
 
 
 def _verification_key():
-    """The deployment's public key object, derived once per private key (signing.verification_key
-    derives it again on every call)."""
-    private = signing.signing_key()
-    key = _public_keys.get(id(private))
+    """The deployment's public key object, derived once per application (signing.verification_key
+    finds the key file and derives the public key again on every call)."""
+    key = current_app.extensions.get("ticket_verification_key")
     if key is None:
-        key = _public_keys[id(private)] = private.public_key()
+        key = current_app.extensions["ticket_verification_key"] = signing.signing_key().public_key()
     return key
 
 
@@ -251,7 +253,7 @@ _REGISTRATIONS, _ATTENDEES = Registration.__table__, Attendee.__table__
 _CHECK_INS, _SCANS, _REVOKED = CheckIn.__table__, Scan.__table__, RevokedTicket.__table__
 
 # Built once (only the parameters change): registration, attendee, check-in and revocation by id.
-_TICKET_QUERY = (
+_TICKET_QUERY = Prepared(
     sa.select(_REGISTRATIONS.c.id, _REGISTRATIONS.c.fair_id, _REGISTRATIONS.c.ticket_nonce,
               _ATTENDEES.c.full_name, _ATTENDEES.c.priority_group,
               _CHECK_INS.c.id.label("check_in_id"), _CHECK_INS.c.checked_in_at,
@@ -263,7 +265,7 @@ _TICKET_QUERY = (
     .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id")))
 
 # The first scan with a client scan id, with what its answer showed.
-_STORED_QUERY = (
+_STORED_QUERY = Prepared(
     sa.select(_SCANS.c.result, _SCANS.c.flagged, _SCANS.c.registration_id, _ATTENDEES.c.full_name,
               _ATTENDEES.c.priority_group, _CHECK_INS.c.checked_in_at)
     .select_from(_SCANS)
@@ -272,12 +274,12 @@ _STORED_QUERY = (
     .outerjoin(_CHECK_INS, _CHECK_INS.c.registration_id == _SCANS.c.registration_id)
     .where(_SCANS.c.scan_id == sa.bindparam("scan_id")))
 
-_EXISTING_QUERY = (sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at, _CHECK_INS.c.device_id)
-                   .where(_CHECK_INS.c.registration_id == sa.bindparam("registration_id")))
+_EXISTING_QUERY = Prepared(sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at, _CHECK_INS.c.device_id)
+                           .where(_CHECK_INS.c.registration_id == sa.bindparam("registration_id")))
 
 
 def _existing(registration_id: int) -> _Existing | None:
-    row = db.session.execute(_EXISTING_QUERY, {"registration_id": registration_id}).first()
+    row = _EXISTING_QUERY.first(db.session.connection(), {"registration_id": registration_id})
     return _Existing(*row) if row is not None else None
 
 
@@ -329,10 +331,10 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
         device_id = getattr(scan.device, "id", None)
         write_point()
         connection = db.session.connection()
-        check_in_id = connection.execute(_statement("check_in"), {
+        check_in_id = _statement("check_in").scalar(connection, {
             "fair_id": scan.fair_id, "registration_id": ticket.registration_id,
             "checked_in_at": checked_in_at, "scan_id": scan.scan_id, "device_id": device_id,
-            "source": scan.source, "by_user_id": getattr(scan.by, "id", None)}).scalar()
+            "source": scan.source, "by_user_id": getattr(scan.by, "id", None)})
         if check_in_id is not None:
             if not _insert_scan(scan, OK, ticket.registration_id):
                 connection.execute(sa.delete(_CHECK_INS).where(_CHECK_INS.c.id == check_in_id))
@@ -340,7 +342,7 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
                     return stored
                 raise RuntimeError("scan id conflict without a stored scan")
             by = scan.by
-            connection.execute(_statement("audit"), {
+            _statement("audit").execute(connection, {
                 "at": scan.now, "actor_id": getattr(by, "id", None),
                 "actor_label": by.login_name if by is not None else "system",
                 "object_type": CheckIn.__tablename__, "object_id": str(check_in_id), "ip": origin.ip,
@@ -378,10 +380,17 @@ def _outcome(scan: _Scan, result: str, ticket: _Ticket | None, checked_in_at: da
                        checked_in_at=checked_in_at)
 
 
-_STATEMENTS: dict[tuple[str, str], sa.Executable] = {}
+_STATEMENTS: dict[tuple[str, str], Prepared] = {}
+_COLUMNS = {"check_in": ("fair_id", "registration_id", "checked_in_at", "scan_id", "device_id", "source",
+                         "by_user_id"),
+            "scan": ("scan_id", "fair_id", "registration_id", "result", "payload_digest", "device_id", "gate",
+                     "by_user_id", "source", "device_time", "server_time", "skew_seconds", "flagged",
+                     "flag_reason"),
+            "audit": ("at", "actor_id", "actor_label", "object_type", "object_id", "ip", "user_agent",
+                      "action", "details")}
 
 
-def _statement(name: str) -> sa.Executable:
+def _statement(name: str) -> Prepared:
     """The hot path's INSERTs, built once per dialect (Core on the tables, no unit of work):
     check_in and scan are INSERT … ON CONFLICT (the UNIQUE column) DO NOTHING RETURNING id, so a lost
     race is an empty result instead of an error and needs no SAVEPOINT; audit a plain INSERT."""
@@ -393,12 +402,12 @@ def _statement(name: str) -> sa.Executable:
         else:
             from sqlalchemy.dialects.sqlite import insert
         if name == "audit":
-            statement = sa.insert(AuditEntry.__table__)
+            core = sa.insert(AuditEntry.__table__)
         else:
             table, unique = (CheckIn.__table__, "registration_id") if name == "check_in" \
                 else (Scan.__table__, "scan_id")
-            statement = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
-        _STATEMENTS[(dialect, name)] = statement
+            core = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
+        statement = _STATEMENTS[(dialect, name)] = Prepared(core, columns=_COLUMNS[name])
     return statement
 
 
@@ -406,7 +415,7 @@ def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> bool:
     """The scan row (one INSERT … ON CONFLICT (scan_id) DO NOTHING RETURNING id); False if a scan
     with this scan id is already there."""
     values = _scan_values(scan, result, registration_id)
-    return db.session.connection().execute(_statement("scan"), values).scalar() is not None
+    return _statement("scan").scalar(db.session.connection(), values) is not None
 
 
 def _scan_values(scan: _Scan, result: str, registration_id: int | None) -> dict:
