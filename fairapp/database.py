@@ -31,6 +31,13 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
+    @sa.event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, record):
+        # A write turn may have lowered the durability of its own commit (sqlite_write_turn); every
+        # other use of the connection gets synchronous=FULL again.
+        if record is not None and record.info.pop(LOWERED_SYNC, False):
+            dbapi_connection.execute("PRAGMA synchronous=FULL")
+
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         # BEGIN IMMEDIATE would serialise readers too; plain BEGIN plus busy_timeout is enough
@@ -50,6 +57,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 # timeout, as before.
 
 WRITE_TURN = "sqlite_write_turn"  # in session.info while the session holds its turn
+LOWERED_SYNC = "sqlite_synchronous_normal"  # in a pooled connection's info: restore FULL at check-in
 _turn_lock = threading.Lock()
 _lock_files: dict[tuple[int, str], int] = {}  # (pid, database) → descriptor; a forked child opens its own
 
@@ -71,29 +79,39 @@ def _lock_descriptor(database: str | None) -> int | None:
 
 
 @contextmanager
-def sqlite_write_turn(session) -> Iterator[None]:
-    """Wait for this writer's turn, then hold SQLite's write lock (BEGIN IMMEDIATE) on the session's
-    connection until the block ends; the caller commits or rolls back inside the block. What the
-    session read before is kept as loaded (its read snapshot ends in place: COMMIT, then BEGIN
-    IMMEDIATE on the same connection, without a trip through the pool), so the session must not have
-    written anything yet. Other databases: nothing to do, their row locks and unique keys settle
-    races."""
-    bind = session.get_bind()
-    if bind.dialect.name != "sqlite":
+def sqlite_write_turn(owner, *, durable: bool = True) -> Iterator[None]:
+    """Wait for this writer's turn, then hold SQLite's write lock (BEGIN IMMEDIATE) on the owner's
+    connection until the block ends; the caller commits or rolls back inside the block. `owner` is an
+    ORM Session or a fairapp.fastsql.RawUnit. What it read before is kept as loaded (its read snapshot
+    ends in place: COMMIT, then BEGIN IMMEDIATE on the same connection, without a trip through the
+    pool), so it must not have written anything yet. Other databases: nothing to do, their row locks
+    and unique keys settle races.
+
+    `durable=False` commits this turn with synchronous=NORMAL: still safe when a worker is killed (the
+    commit is in the WAL file), lost only if the machine loses power before the next FULL commit or
+    checkpoint syncs the WAL. The check-in service asks for it for records of refused scans only
+    (a ticket scanned again, a forged one), never for a check-in."""
+    raw = hasattr(owner, "driver")  # a RawUnit
+    engine = owner.engine if raw else owner.get_bind()
+    if engine.dialect.name != "sqlite":
         yield
         return
     with _turn_lock:
-        descriptor = _lock_descriptor(bind.url.database)
+        descriptor = _lock_descriptor(engine.url.database)
         if descriptor is not None:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         try:
-            driver = session.connection().connection.driver_connection
+            pooled = owner.pooled if raw else owner.connection().connection
+            driver = pooled.driver_connection
             driver.execute("COMMIT")
+            if not durable:
+                driver.execute("PRAGMA synchronous=NORMAL")  # FULL again when the pool takes it back
+                pooled.info[LOWERED_SYNC] = True
             driver.execute("BEGIN IMMEDIATE")
-            session.info[WRITE_TURN] = True
+            owner.info[WRITE_TURN] = True
             yield
         finally:
-            session.info.pop(WRITE_TURN, None)
+            owner.info.pop(WRITE_TURN, None)
             if descriptor is not None:
                 fcntl.flock(descriptor, fcntl.LOCK_UN)
 

@@ -17,12 +17,12 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import abort, g, session
 
+from fairapp import fastsql
 from fairapp.auth import services
 from fairapp.auth.access import ACCESS_ATTRIBUTE
 from fairapp.auth.models import ApiToken, Role, User, user_wards
 from fairapp.auth.session import bearer_secret, touch_token_use
 from fairapp.db import utcnow
-from fairapp.extensions import db
 from fairapp.fastsql import Prepared
 
 SELF_CHECKED_ATTRIBUTE = "_fairapp_principal"  # the view checks its rule itself (no Flask-Login)
@@ -36,7 +36,7 @@ _BY_TOKEN = Prepared(sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USER
 _BY_SESSION = Prepared(sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone)
                        .where(_USERS.c.id == sa.bindparam("user_id"), _USERS.c.active.is_(True),
                               _USERS.c.session_version == sa.bindparam("version")))
-_WARDS = sa.select(user_wards.c.ward_code).where(user_wards.c.user_id == sa.bindparam("user_id"))
+_WARDS = Prepared(sa.select(user_wards.c.ward_code).where(user_wards.c.user_id == sa.bindparam("user_id")))
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Principal:
             return True
         if self.role != Role.ORGANISER:
             return False
-        codes = set(db.session.scalars(_WARDS, {"user_id": self.id}))
+        codes = {row[0] for row in _WARDS.execute(fastsql.connection(), {"user_id": self.id})}
         return not codes or ward_code in codes
 
 
@@ -75,7 +75,7 @@ def request_principal() -> Principal | None:
     user_id, _, version = str(session.get("_user_id") or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    row = _BY_SESSION.first(db.session.connection(), {"user_id": int(user_id), "version": int(version)})
+    row = _BY_SESSION.first(fastsql.connection(), {"user_id": int(user_id), "version": int(version)})
     return Principal(row[0], Role(row[1]), row[2], row[3]) if row is not None else None
 
 
@@ -83,7 +83,7 @@ def token_principal(secret: str) -> Principal | None:
     """The account of a live bearer token, or None. One query, reads only."""
     if not secret.startswith(services.TOKEN_PREFIX) or len(secret) > 100:
         return None
-    row = _BY_TOKEN.first(db.session.connection(), {"token_hash": services._digest(secret)})
+    row = _BY_TOKEN.first(fastsql.connection(), {"token_hash": services._digest(secret)})
     return Principal(row[0], Role(row[1]), row[2], row[3], row[4], row[5]) if row is not None else None
 
 

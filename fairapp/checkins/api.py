@@ -245,7 +245,8 @@ class CheckIns(MethodView):
         principal = g.principal
         fair = services.fair_gate(principal, scan.fair_id)
         device = _principal_device(principal, request.headers.get(devices.HEADER))
-        return run_committed(lambda: check_in_answer(scan, fair, principal, device, request_origin()))
+        return run_committed(lambda: check_in_answer(scan, fair, principal, device, request_origin()),
+                             relax_refusals=True)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fairapp import fastsql
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.auth.models import Role, User
@@ -113,11 +114,15 @@ _DEVICE_REF = Prepared(sa.select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.g
                        .where(_DEVICES.c.public_id == sa.bindparam("public_id")))
 
 
+_TOUCH = Prepared(sa.update(_DEVICES).where(_DEVICES.c.id == sa.bindparam("device_id")),
+                  columns=["last_seen_at"])
+
+
 def device_ref(public_id: str | None) -> DeviceRef | None:
     """find_device, as a DeviceRef."""
     if not isinstance(public_id, str) or not public_id or len(public_id) > MAX_PUBLIC_ID_LENGTH:
         return None
-    row = _DEVICE_REF.first(db.session.connection(), {"public_id": public_id})
+    row = _DEVICE_REF.first(fastsql.connection(), {"public_id": public_id})
     return DeviceRef(*row) if row is not None else None
 
 
@@ -125,8 +130,7 @@ def touch_ref(device: DeviceRef, *, now: datetime | None = None) -> None:
     """touch() for a DeviceRef: one conditional UPDATE, at most once a minute."""
     now = now or utcnow()
     if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= LAST_SEEN_INTERVAL_S:
-        db.session.connection().execute(
-            sa.update(_DEVICES).where(_DEVICES.c.id == device.id).values(last_seen_at=now))
+        _TOUCH.execute(fastsql.connection(), {"device_id": device.id, "last_seen_at": now})
 
 
 def device_is_revoked(public_id: str) -> bool:

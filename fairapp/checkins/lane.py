@@ -4,15 +4,17 @@ per-request machinery.
 At 7:30 a gate admits people as fast as phones can scan, and a server holds many gates. Flask's request
 cycle (context, session, URL matching, every before/after hook, the rate limiter) costs more than the
 check-in itself, so this WSGI middleware answers the common case directly, with the very same code as
-the view: the body is read by `read_scan`, the account by `token_principal`, the device by
-`devices.device_ref`, the fair by `fair_gate`, and the scan is `check_in_answer` inside `run_committed`
-(fairapp.checkins.api). The answer carries the security headers every response carries.
+the view, on a fairapp.fastsql.RawUnit instead of the ORM Session: the body is read by `read_scan`, the
+account by `token_principal`, the device by `devices.device_ref`, the fair by `fair_gate`, and the scan
+is `check_in_answer` inside `run_committed` (fairapp.checkins.api). The answer carries the security
+headers every response carries.
 
 Anything else goes on to Flask, untouched: another path or method, a session cookie (the scanner page:
 CSRF and sign-out rules), a body that is not the documented shape, a token that is unknown or whose last
 use is due to be written, a role or device refused, a fair not found or not the account's: the view
-then answers it in full (translated errors, 401/403/404, the device sign-out). Nothing is written before
-such a hand-over: every refusal happens in the read phase, and the read transaction is rolled back.
+then answers it in full (translated errors, 401/403/404, the device sign-out), as it does when a fair's
+status change is due (written through the ORM Session). Nothing is written before a hand-over: every
+refusal happens in the read phase, and the unit's transaction is rolled back.
 
     app.wsgi_app = CheckInLane(app, app.wsgi_app)    (fairapp.create_app, inside ProxyFix)"""
 
@@ -24,6 +26,7 @@ from contextlib import nullcontext
 from flask import Flask
 from flask.globals import _cv_app
 
+from fairapp import fastsql
 from fairapp.audit.services import Origin
 from fairapp.auth.principal import token_principal, token_use_due
 from fairapp.checkins import api, devices, services
@@ -76,7 +79,7 @@ class CheckInLane:
             raise _HandOver() from None
         if not isinstance(data, dict):
             raise _HandOver()
-        with self._app_context():
+        with self._app_context(), fastsql.raw_unit(db.engine):
             try:
                 scan = api.read_scan(data)
                 principal = token_principal(secret)
@@ -89,22 +92,26 @@ class CheckInLane:
                     device = devices.device_ref(public_id)
                     if device is None or device.revoked_at is not None or device.user_id != principal.id:
                         raise _HandOver()  # the view refuses it (and signs a revoked device out)
-            except (DomainError, _HandOver):
-                db.session.rollback()
-                raise _HandOver() from None
+            except (DomainError, _HandOver, fastsql.NeedsSession):
+                raise _HandOver() from None  # nothing written; the unit rolls back as it closes
             origin = Origin(ip=environ.get("REMOTE_ADDR"), user_agent=environ.get("HTTP_USER_AGENT"))
             try:
-                return run_committed(lambda: api.check_in_answer(scan, fair, principal, device, origin))
+                return run_committed(lambda: api.check_in_answer(scan, fair, principal, device, origin),
+                                     relax_refusals=True)
             except Exception:  # rolled back, nothing written: the view answers (its error pages)
                 log.exception("check-in lane: handed over after an error")
                 raise _HandOver() from None
 
-
     def _app_context(self):
-        """A new application context, unless one of this app is current (as Flask's request context
-        does: a test's, whose database session the requests then share)."""
+        """A new application context, unless one of this app is current, as Flask's request context
+        does (a test's). The unit then works on its own connection beside that context's Session, so
+        the Session's transaction is ended first: what it holds is committed for the unit to see, and
+        its next read sees what the unit committed, as with a request served by Flask."""
         current = _cv_app.get(None)
-        return self.app.app_context() if current is None or current.app is not self.app else nullcontext()
+        if current is None or current.app is not self.app:
+            return self.app.app_context()
+        db.session.commit()
+        return nullcontext()
 
 
 def _read_body(environ) -> bytes | None:

@@ -40,6 +40,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from fairapp import fastsql
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.audit.models import AuditEntry
 from fairapp.audit.services import SYSTEM, Origin
@@ -113,7 +114,7 @@ _FAIR_GATE = Prepared(sa.select(_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at
 def fair_gate(user, fair_id: int, *, now: datetime | None = None) -> FairGate:
     """The fair `user` scans for, its status brought up to date: NotFound, or WardNotAllowed for an
     organiser of other wards (fairs.services.get_fair_for's rules, in one Core query)."""
-    row = _FAIR_GATE.first(db.session.connection(), {"fair_id": fair_id})
+    row = _FAIR_GATE.first(fastsql.connection(), {"fair_id": fair_id})
     if row is None:
         raise NotFound()
     gate = FairGate(*row)
@@ -126,6 +127,8 @@ def _up_to_date(gate: FairGate, now: datetime) -> FairGate:
     """The gate, after the status transition that is due (rare: twice in a fair's life), if any."""
     if due_status(gate, now) == gate.status:
         return gate
+    if fastsql.current_unit() is not None:
+        raise fastsql.NeedsSession()  # the status is written through the ORM Session
     return FairGate.of(refresh_status(db.session.get(Fair, gate.id), now=now))
 
 
@@ -176,7 +179,7 @@ def check_in(fair: Fair | FairGate, payload: str, *, by, device: Device | None =
         return _refuse(scan, FAIR_NOT_OPEN)
 
     # Guard: the registration and its ticket (one query: registration, attendee, check-in, revocation)
-    row = _TICKET_QUERY.first(db.session.connection(), {"registration_id": claims.registration_id,
+    row = _TICKET_QUERY.first(fastsql.connection(), {"registration_id": claims.registration_id,
                                                         "nonce": claims.nonce})
     if row is None:
         return _refuse(scan, INVALID)
@@ -212,7 +215,7 @@ def stored_outcome(scan_id: str) -> ScanOutcome | None:
     """The answer an earlier scan with this client scan id got, or None."""
     if not isinstance(scan_id, str) or not scan_id or len(scan_id) > MAX_SCAN_ID_LENGTH:
         return None
-    row = _STORED_QUERY.first(db.session.connection(), {"scan_id": scan_id})
+    row = _STORED_QUERY.first(fastsql.connection(), {"scan_id": scan_id})
     if row is None:
         return None
     result, flagged, registration_id, full_name, priority_group, checked_in_at = row
@@ -279,7 +282,7 @@ _EXISTING_QUERY = Prepared(sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at
 
 
 def _existing(registration_id: int) -> _Existing | None:
-    row = _EXISTING_QUERY.first(db.session.connection(), {"registration_id": registration_id})
+    row = _EXISTING_QUERY.first(fastsql.connection(), {"registration_id": registration_id})
     return _Existing(*row) if row is not None else None
 
 
@@ -330,7 +333,7 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
         checked_in_at = _checked_in_at(scan)
         device_id = getattr(scan.device, "id", None)
         write_point()
-        connection = db.session.connection()
+        connection = fastsql.connection()
         check_in_id = _statement("check_in").scalar(connection, {
             "fair_id": scan.fair_id, "registration_id": ticket.registration_id,
             "checked_in_at": checked_in_at, "scan_id": scan.scan_id, "device_id": device_id,
@@ -363,7 +366,7 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
 def _refuse(scan: _Scan, result: str, ticket: _Ticket | None = None,
             existing: _Existing | None = None) -> ScanOutcome:
     """Keep the refused scan; a racing scan with the same client id wins and its answer is returned."""
-    write_point()
+    write_point(durable=False)
     if not _insert_scan(scan, result, ticket.registration_id if ticket is not None else None):
         if (stored := stored_outcome(scan.scan_id)) is None:
             raise RuntimeError("scan id conflict without a stored scan")
@@ -394,7 +397,7 @@ def _statement(name: str) -> Prepared:
     """The hot path's INSERTs, built once per dialect (Core on the tables, no unit of work):
     check_in and scan are INSERT … ON CONFLICT (the UNIQUE column) DO NOTHING RETURNING id, so a lost
     race is an empty result instead of an error and needs no SAVEPOINT; audit a plain INSERT."""
-    dialect = db.session.get_bind().dialect.name
+    dialect = fastsql.connection().dialect.name
     statement = _STATEMENTS.get((dialect, name))
     if statement is None:
         if dialect == "postgresql":
@@ -415,7 +418,7 @@ def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> bool:
     """The scan row (one INSERT … ON CONFLICT (scan_id) DO NOTHING RETURNING id); False if a scan
     with this scan id is already there."""
     values = _scan_values(scan, result, registration_id)
-    return _statement("scan").scalar(db.session.connection(), values) is not None
+    return _statement("scan").scalar(fastsql.connection(), values) is not None
 
 
 def _scan_values(scan: _Scan, result: str, registration_id: int | None) -> dict:

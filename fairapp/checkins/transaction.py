@@ -24,41 +24,61 @@ from contextlib import ExitStack
 
 from sqlalchemy.exc import OperationalError
 
+from fairapp import fastsql
 from fairapp.database import WRITE_TURN, sqlite_write_turn
 from fairapp.extensions import db
 
 ATTEMPTS = 4
 log = logging.getLogger(__name__)
-_turn: contextvars.ContextVar[ExitStack | None] = contextvars.ContextVar("checkin_turn", default=None)
+
+class _Turn:
+    def __init__(self, stack: ExitStack, relax_refusals: bool):
+        self.stack = stack
+        self.relax_refusals = relax_refusals
+        self.durable: bool | None = None  # None until the turn is taken
 
 
-def write_point() -> None:
+_turn: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("checkin_turn", default=None)
+
+
+def write_point(*, durable: bool = True) -> None:
     """Called by the check-in service right before it writes: inside run_committed, takes the write
     turn once (see the module's documentation); elsewhere (a test calling the service directly, a
-    caller with its own transaction) it does nothing."""
-    stack = _turn.get()
-    if stack is not None and not db.session.info.get(WRITE_TURN):
-        stack.enter_context(sqlite_write_turn(db.session))
+    caller with its own transaction) it does nothing. `durable=False`: this write is only the record
+    of a refused scan, which run_committed(relax_refusals=True) may commit with synchronous=NORMAL
+    (fairapp.database.sqlite_write_turn says what that risks)."""
+    turn = _turn.get()
+    if turn is None:
+        return
+    durable = durable or not turn.relax_refusals
+    if turn.durable is None:
+        if not fastsql.info().get(WRITE_TURN):
+            owner = fastsql.current_unit() or db.session()
+            turn.stack.enter_context(sqlite_write_turn(owner, durable=durable))
+        turn.durable = durable
+    elif durable and not turn.durable:
+        raise RuntimeError("a durable write after a relaxed one in the same transaction")
 
 
-def run_committed[T](work: Callable[[], T]) -> T:
+def run_committed[T](work: Callable[[], T], *, relax_refusals: bool = False) -> T:
     """Run `work` (reads, then write_point(), then writes) and commit; retry when SQLite was locked
     (a retry reloads whatever `work` touches, since the rollback expired it). Anything raised rolls
-    back and propagates. Without a write_point() call, `work` runs in one ordinary transaction."""
+    back and propagates. Without a write_point() call, `work` runs in one ordinary transaction.
+    `relax_refusals`: for one scan, whose first write decides (a check-in, or a refusal's record)."""
     for attempt in range(1, ATTEMPTS + 1):
         with ExitStack() as stack:  # leaving it ends the write turn, after the commit or rollback
-            token = _turn.set(stack)
+            token = _turn.set(_Turn(stack, relax_refusals))
             try:
                 result = work()
-                db.session.commit()
+                fastsql.commit()
                 return result
             except OperationalError as error:
-                db.session.rollback()
+                fastsql.rollback()
                 if attempt == ATTEMPTS or "locked" not in str(error.orig).lower():
                     raise
                 log.warning("check-in: database locked, attempt %s", attempt)
             except BaseException:
-                db.session.rollback()
+                fastsql.rollback()
                 raise
             finally:
                 _turn.reset(token)
