@@ -1,5 +1,5 @@
 """Engine set-up: SQLite pragmas for the embedded default, one clear line (never a traceback) when the
-database cannot be reached, and SQLite's one writer taking turns (`sqlite_write_turn`)."""
+database cannot be reached, and SQLite's one writer taking turns (`write_turn`)."""
 
 import fcntl
 import os
@@ -33,7 +33,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @sa.event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, record):
-        # A write turn may have lowered the durability of its own commit (sqlite_write_turn); every
+        # A write turn may have lowered the durability of its own commit (write_turn); every
         # other use of the connection gets synchronous=FULL again.
         if record is not None and record.info.pop(LOWERED_SYNC, False):
             dbapi_connection.execute("PRAGMA synchronous=FULL")
@@ -42,7 +42,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection):
         # BEGIN IMMEDIATE would serialise readers too; plain BEGIN plus busy_timeout is enough
         # because writes are short and conditional. The hot writers (check-ins, registrations) take
-        # the write lock first with sqlite_write_turn() below.
+        # the write lock first with write_turn() below.
         connection.exec_driver_sql("BEGIN")
 
 
@@ -56,7 +56,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 # "database is locked". Writers that do not take turns (admin pages, the CLI) still meet the busy
 # timeout, as before.
 
-WRITE_TURN = "sqlite_write_turn"  # in session.info while the session holds its turn
+WRITE_TURN = "write_turn"  # in the owner's info while it holds its turn
 LOWERED_SYNC = "sqlite_synchronous_normal"  # in a pooled connection's info: restore FULL at check-in
 _turn_lock = threading.Lock()
 _lock_files: dict[tuple[int, str], int] = {}  # (pid, database) → descriptor; a forked child opens its own
@@ -79,7 +79,7 @@ def _lock_descriptor(database: str | None) -> int | None:
 
 
 @contextmanager
-def sqlite_write_turn(owner, *, durable: bool = True) -> Iterator[None]:
+def write_turn(owner, *, durable: bool = True) -> Iterator[None]:
     """Wait for this writer's turn, then hold SQLite's write lock (BEGIN IMMEDIATE) on the owner's
     connection until the block ends; the caller commits or rolls back inside the block. `owner` is an
     ORM Session or a fairapp.fastsql.RawUnit. What it read before is kept as loaded (its read snapshot
@@ -89,11 +89,17 @@ def sqlite_write_turn(owner, *, durable: bool = True) -> Iterator[None]:
 
     `durable=False` commits this turn with synchronous=NORMAL: still safe when a worker is killed (the
     commit is in the WAL file), lost only if the machine loses power before the next FULL commit or
-    checkpoint syncs the WAL. The check-in service asks for it for records of refused scans only
-    (a ticket scanned again, a forged one), never for a check-in."""
+    checkpoint syncs the WAL (on PostgreSQL: synchronous_commit off for the transaction). The check-in
+    service asks for it for records of refused scans only (a ticket scanned again, a forged one),
+    never for a check-in."""
     raw = hasattr(owner, "driver")  # a RawUnit
     engine = owner.engine if raw else owner.get_bind()
     if engine.dialect.name != "sqlite":
+        if not durable and engine.dialect.name == "postgresql":
+            # PostgreSQL's counterpart of synchronous=NORMAL, for this transaction only: the commit
+            # does not wait for the WAL flush (lost only if the server itself crashes within ~0.6 s).
+            driver = owner.driver if raw else owner.connection().connection.driver_connection
+            driver.execute("SET LOCAL synchronous_commit TO OFF")
         yield
         return
     with _turn_lock:

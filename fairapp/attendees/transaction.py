@@ -2,7 +2,7 @@
 committed here (views commit; fairapp.attendees.services only flushes).
 
 The field checks that need no lock run first (services.check_person). On SQLite the transaction then
-takes its writer's turn (fairapp.database.sqlite_write_turn: BEGIN IMMEDIATE, the waiting writers woken
+takes its writer's turn (fairapp.database.write_turn: BEGIN IMMEDIATE, the waiting writers woken
 at once instead of sleeping in SQLite's busy handler). A commit (WAL, synchronous=FULL) costs about
 0.2 ms here, so one commit per registration is not the limit. PostgreSQL takes the plain path: the
 fair's row lock and the unique keys settle races."""
@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from fairapp.attendees import services
 from fairapp.attendees.validation import mobile
-from fairapp.database import sqlite_write_turn
+from fairapp.database import write_turn
 from fairapp.db import utcnow
 from fairapp.extensions import db
 
@@ -36,7 +36,7 @@ def commit_registration(fair_id: int, raw: dict, **kwargs) -> Outcome:
                                               require_consent=kwargs.get("require_consent", True))
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with sqlite_write_turn(db.session):
+            with write_turn(db.session):
                 try:
                     outcome = services.register(fair_id, raw, **kwargs)
                     db.session.commit()

@@ -7,7 +7,7 @@ service only flushes).
 Reads first, then a short write. `work` starts in an ordinary (deferred) transaction and does its reads
 there: the token, the device, the fair, the payload's signature, the registration. When the service is
 about to write it calls write_point(), which on SQLite takes this writer's turn
-(fairapp.database.sqlite_write_turn: the read snapshot ends in place and BEGIN IMMEDIATE follows on the
+(fairapp.database.write_turn: the read snapshot ends in place and BEGIN IMMEDIATE follows on the
 same connection), so the write lock is held only for the INSERTs and the commit, and waiting writers
 wake at once instead of polling in SQLite's busy handler.
 
@@ -25,7 +25,7 @@ from contextlib import ExitStack
 from sqlalchemy.exc import OperationalError
 
 from fairapp import fastsql
-from fairapp.database import WRITE_TURN, sqlite_write_turn
+from fairapp.database import WRITE_TURN, write_turn
 from fairapp.extensions import db
 
 ATTEMPTS = 4
@@ -46,7 +46,7 @@ def write_point(*, durable: bool = True) -> None:
     turn once (see the module's documentation); elsewhere (a test calling the service directly, a
     caller with its own transaction) it does nothing. `durable=False`: this write is only the record
     of a refused scan, which run_committed(relax_refusals=True) may commit with synchronous=NORMAL
-    (fairapp.database.sqlite_write_turn says what that risks)."""
+    (fairapp.database.write_turn says what that risks)."""
     turn = _turn.get()
     if turn is None:
         return
@@ -54,7 +54,7 @@ def write_point(*, durable: bool = True) -> None:
     if turn.durable is None:
         if not fastsql.info().get(WRITE_TURN):
             owner = fastsql.current_unit() or db.session()
-            turn.stack.enter_context(sqlite_write_turn(owner, durable=durable))
+            turn.stack.enter_context(write_turn(owner, durable=durable))
         turn.durable = durable
     elif durable and not turn.durable:
         raise RuntimeError("a durable write after a relaxed one in the same transaction")
