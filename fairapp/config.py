@@ -33,8 +33,8 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    # Rate limits (Flask-Limiter); memory unless a shared store is configured
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Rate limits (Flask-Limiter); in the process (fairapp.ratelimits) unless a shared store is configured
+    RATELIMIT_STORAGE_URI = "fairapp-memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # A shared store (Redis) that goes away must not take sign-in down with it: count in memory
     # until it is back.

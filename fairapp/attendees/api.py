@@ -99,6 +99,7 @@ def _staff():
 @blp.arguments(RegistrationSchema())  # an instance: not built again for every request
 @blp.response(201, RegistrationOutSchema)
 @blp.alt_response(200, schema=RegistrationOutSchema, description="Already registered: the same registration")
+@blp.doc(security=[{}, {"bearer": []}])  # anyone; a staff token registers as staff
 @public
 def create_registration(payload: dict, fair_id: int):
     from fairapp.extensions import db

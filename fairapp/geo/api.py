@@ -43,6 +43,7 @@ class AdminUnits(MethodView):
     @blp.arguments(AdminUnitQuerySchema, location="query")
     @blp.response(200, AdminUnitListSchema)
     @blp.alt_response(404, description="No province with this code (error code `not_found`)")
+    @blp.doc(security=[])
     @public
     def get(self, args):
         """All current wards and communes of a province, not paginated.

@@ -38,6 +38,7 @@ class RevocationListSchema(Schema):
 @blp.route("/tickets/public-key")
 class PublicKey(MethodView):
     @blp.response(200, PublicKeySchema)
+    @blp.doc(security=[])
     @public
     def get(self):
         """The Ed25519 key that signs ticket payloads."""

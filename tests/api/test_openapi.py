@@ -38,3 +38,12 @@ def test_every_api_route_is_in_the_spec(app, client):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, f"{method} {rule.rule} is not in openapi.json"
             assert access_rule(app, rule.endpoint, method)
+
+
+def test_public_operations_need_no_token(client):
+    """Public operations say so (security: []); the registration takes a staff token optionally."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert paths["/api/v1/admin-units"]["get"]["security"] == []
+    assert paths["/api/v1/tickets/public-key"]["get"]["security"] == []
+    assert {} in paths["/api/v1/fairs/{fair_id}/registrations"]["post"]["security"]
+    assert "security" not in paths["/api/v1/checkins"]["post"]  # the document's default: bearer
