@@ -1,9 +1,12 @@
 """Vietnamese phone numbers, validated with phonenumbers and stored in the 10-digit national form."""
 
+from functools import lru_cache
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
 
+@lru_cache(maxsize=4096)  # a registration reads the same number twice (rate limit, then the form)
 def normalise_mobile(raw: str | None) -> str | None:
     """Return "0912345678" for a valid Vietnamese mobile number in any common spelling, else None."""
     if not raw:

@@ -20,10 +20,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from fairapp import fastsql
 from fairapp.attendees import consent, validation
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
-from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.audit.services import SYSTEM, Origin, append, record
 from fairapp.booths.models import VacancyOffer
 from fairapp.database import WRITE_TURN
 from fairapp.db import utcnow
@@ -31,6 +32,7 @@ from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.fastsql import Prepared
 from fairapp.partners.models import Employer, Vacancy
 
 REGISTRABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
@@ -125,7 +127,7 @@ def registered_count(fair_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count(Registration.id)).where(Registration.fair_id == fair_id))
 
 
-def is_full(fair: Fair) -> bool:
+def is_full(fair: "Fair | FairLock") -> bool:
     return fair.capacity is not None and registered_count(fair.id) >= fair.capacity
 
 
@@ -138,14 +140,24 @@ def refusal(fair: Fair) -> DomainError | None:
     return None
 
 
+_ATTENDEE_COLUMNS = Attendee.__table__.c
+_BY_PHONE = sa.and_(_ATTENDEE_COLUMNS.phone == sa.bindparam("phone"),
+                    _ATTENDEE_COLUMNS.name_key == sa.bindparam("name_key"))
+_ATTENDEE_IDS_BY_PHONE = Prepared(sa.select(_ATTENDEE_COLUMNS.id).where(_BY_PHONE))
+_ATTENDEE_IDS_BY_ID_OR_PHONE = Prepared(sa.select(_ATTENDEE_COLUMNS.id).where(
+    sa.or_(_ATTENDEE_COLUMNS.citizen_id == sa.bindparam("citizen_id"), _BY_PHONE)))
+
+
 def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
     """(the person's record or None, whether it was found by citizen ID). One query for both ways of
     finding the person (by citizen ID, by phone plus name)."""
-    columns = Attendee.__table__.c
-    by_phone = sa.and_(columns.phone == person.phone, columns.name_key == person.name_key)
-    condition = sa.or_(columns.citizen_id == person.citizen_id, by_phone) if person.citizen_id else by_phone
     # A plain Core query first: most people are new, and then no ORM object is built at all.
-    ids = db.session.execute(sa.select(columns.id).where(condition)).scalars().all()
+    if person.citizen_id:
+        ids = [row[0] for row in _ATTENDEE_IDS_BY_ID_OR_PHONE.execute(fastsql.connection(), {
+            "citizen_id": person.citizen_id, "phone": person.phone, "name_key": person.name_key})]
+    else:
+        ids = [row[0] for row in _ATTENDEE_IDS_BY_PHONE.execute(fastsql.connection(), {
+            "phone": person.phone, "name_key": person.name_key})]
     if not ids:
         return None, False
     rows = db.session.scalars(sa.select(Attendee).where(Attendee.id.in_(ids)).order_by(Attendee.id)).all()
@@ -167,20 +179,45 @@ def registration_of(fair_id: int, attendee_id: int) -> Registration | None:
 
 # --- Registering -----------------------------------------------------------------------------------
 
-def lock_fair(fair_id: int) -> Fair:
-    """Load the fair holding the lock that serialises registrations for it. Must be the first
-    statement of the transaction on SQLite: a read first would pin a snapshot that another writer
-    may overtake, and upgrading such a transaction to a writer fails at once ("database is locked")
-    instead of waiting."""
+@dataclass(frozen=True)
+class FairLock:
+    """What registering needs of the fair it has locked: its id, status and capacity."""
+
+    id: int
+    status: FairStatus
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+
+    @classmethod
+    def of(cls, fair: Fair) -> "FairLock":
+        return cls(fair.id, fair.status, fair.starts_at, fair.ends_at, fair.capacity)
+
+
+_FAIRS = Fair.__table__
+_FAIR_LOCK_COLUMNS = (_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at, _FAIRS.c.ends_at, _FAIRS.c.capacity)
+_FAIR_LOCK = Prepared(sa.select(*_FAIR_LOCK_COLUMNS).where(_FAIRS.c.id == sa.bindparam("fair_id")))
+_FAIR_LOCK_FOR_UPDATE = Prepared(sa.select(*_FAIR_LOCK_COLUMNS).where(_FAIRS.c.id == sa.bindparam("fair_id"))
+                                 .with_for_update())
+
+
+def lock_fair(fair_id: int, *, now: datetime) -> FairLock:
+    """Read the fair holding the lock that serialises registrations for it, its status brought up to
+    date. Must be the first statement of the transaction on SQLite: a read first would pin a snapshot
+    that another writer may overtake, and upgrading such a transaction to a writer fails at once
+    ("database is locked") instead of waiting. PostgreSQL: the fair's row lock (FOR UPDATE)."""
     if db.session.get_bind().dialect.name == "sqlite":
         if not db.session.info.get(WRITE_TURN):
             # Takes SQLite's write lock (waiting up to busy_timeout), as BEGIN IMMEDIATE would.
             db.session.execute(sa.text("UPDATE fairs SET id = id WHERE 0"))
-        fair = db.session.get(Fair, fair_id)
+        row = _FAIR_LOCK.first(fastsql.connection(), {"fair_id": fair_id})
     else:
-        fair = db.session.scalar(sa.select(Fair).where(Fair.id == fair_id).with_for_update())
-    if fair is None:
+        row = _FAIR_LOCK_FOR_UPDATE.first(fastsql.connection(), {"fair_id": fair_id})
+    if row is None:
         raise NotFound()
+    fair = FairLock(*row)
+    if fair_services.due_status(fair, now) != fair.status:  # rare: opens or closes now
+        fair = FairLock.of(fair_services.refresh_status(db.session.get(Fair, fair_id), now=now))
     return fair
 
 
@@ -205,9 +242,8 @@ def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Orig
     needs a published or open fair with room; walk-in and staff registration only the status.
     `checked`: what check_person(raw, now=now) returned, if the caller ran it. Flushes; the caller
     commits."""
-    fair = lock_fair(fair_id)
     now = now or utcnow()
-    fair_services.refresh_status(fair, now=now)
+    fair = lock_fair(fair_id, now=now)
     if fair.status not in REGISTRABLE:
         raise RegistrationClosed(fair.status)
     if isinstance(checked, RegistrationInvalid):
@@ -255,10 +291,9 @@ def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Orig
         return Outcome(RegistrationRecord.of(existing), created=False)
     registration = RegistrationRecord(row.id, fair.id, attendee_id, channel, row.ticket_secret,
                                       row.ticket_nonce)
-    record("registration.create", actor=by, actor_label=None if by else channel.value,
-           target=registration, origin=origin,
+    append("registration.create", actor=by, actor_label=None if by else channel.value,
+           target=registration, origin=origin, at=now,
            details={"fair_id": fair.id, "attendee_id": attendee_id, "channel": channel.value})
-    db.session.flush()
     return Outcome(registration, created=True)
 
 

@@ -1,10 +1,16 @@
 """Writing the audit log. Every entry is added to the caller's transaction; nothing is committed here."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
+from fairapp import fastsql
 from fairapp.audit.models import AuditEntry
+from fairapp.db import utcnow
 from fairapp.extensions import db
+from fairapp.fastsql import Prepared
 
 
 @dataclass(frozen=True)
@@ -33,3 +39,21 @@ def record(action: str, *, actor=None, target=None, origin: Origin = SYSTEM,
     )
     db.session.add(entry)
     return entry
+
+
+_COLUMNS = ("at", "actor_id", "actor_label", "object_type", "object_id", "ip", "user_agent", "action",
+            "details")
+_INSERT = Prepared(sa.insert(AuditEntry.__table__), columns=_COLUMNS)
+
+
+def append(action: str, *, actor=None, target=None, origin: Origin = SYSTEM, actor_label: str | None = None,
+           details: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+    """record(), as one INSERT on the connection in use (fairapp.fastsql.connection()): no ORM object
+    and no flush, for the hot paths (registering, checking in). The same entry, in the same
+    transaction."""
+    _INSERT.execute(fastsql.connection(), {
+        "at": at or utcnow(), "actor_id": getattr(actor, "id", None),
+        "actor_label": actor_label or (actor.login_name if actor is not None else "system"),
+        "object_type": getattr(target, "__tablename__", None),
+        "object_id": str(target.id) if target is not None else None, "ip": origin.ip,
+        "user_agent": (origin.user_agent or "")[:300] or None, "action": action, "details": details or {}})

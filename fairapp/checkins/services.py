@@ -42,7 +42,7 @@ from flask import current_app
 
 from fairapp import fastsql
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
-from fairapp.audit.models import AuditEntry
+from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.checkins.transaction import write_point
@@ -344,14 +344,10 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
                 if (stored := stored_outcome(scan.scan_id)) is not None:
                     return stored
                 raise RuntimeError("scan id conflict without a stored scan")
-            by = scan.by
-            _statement("audit").execute(connection, {
-                "at": scan.now, "actor_id": getattr(by, "id", None),
-                "actor_label": by.login_name if by is not None else "system",
-                "object_type": CheckIn.__tablename__, "object_id": str(check_in_id), "ip": origin.ip,
-                "user_agent": (origin.user_agent or "")[:300] or None, "action": "checkin.create",
-                "details": {"fair_id": scan.fair_id, "registration_id": ticket.registration_id,
-                            "source": scan.source, "scan_id": scan.scan_id, "device_id": device_id}})
+            audit.append("checkin.create", actor=scan.by, target=_CheckInRef(check_in_id), origin=origin,
+                         at=scan.now, details={
+                             "fair_id": scan.fair_id, "registration_id": ticket.registration_id,
+                             "source": scan.source, "scan_id": scan.scan_id, "device_id": device_id})
             return _outcome(scan, OK, ticket, checked_in_at)
         # Someone was faster: the same scan id (answer as it was answered) or the same ticket.
         if (stored := stored_outcome(scan.scan_id)) is not None:
@@ -383,20 +379,26 @@ def _outcome(scan: _Scan, result: str, ticket: _Ticket | None, checked_in_at: da
                        checked_in_at=checked_in_at)
 
 
+@dataclass(frozen=True)
+class _CheckInRef:
+    """A check-in as the audit log names it."""
+
+    id: int
+    __tablename__ = CheckIn.__tablename__
+
+
 _STATEMENTS: dict[tuple[str, str], Prepared] = {}
 _COLUMNS = {"check_in": ("fair_id", "registration_id", "checked_in_at", "scan_id", "device_id", "source",
                          "by_user_id"),
             "scan": ("scan_id", "fair_id", "registration_id", "result", "payload_digest", "device_id", "gate",
                      "by_user_id", "source", "device_time", "server_time", "skew_seconds", "flagged",
-                     "flag_reason"),
-            "audit": ("at", "actor_id", "actor_label", "object_type", "object_id", "ip", "user_agent",
-                      "action", "details")}
+                     "flag_reason")}
 
 
 def _statement(name: str) -> Prepared:
     """The hot path's INSERTs, built once per dialect (Core on the tables, no unit of work):
     check_in and scan are INSERT … ON CONFLICT (the UNIQUE column) DO NOTHING RETURNING id, so a lost
-    race is an empty result instead of an error and needs no SAVEPOINT; audit a plain INSERT."""
+    race is an empty result instead of an error and needs no SAVEPOINT."""
     dialect = fastsql.connection().dialect.name
     statement = _STATEMENTS.get((dialect, name))
     if statement is None:
@@ -404,12 +406,9 @@ def _statement(name: str) -> Prepared:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        if name == "audit":
-            core = sa.insert(AuditEntry.__table__)
-        else:
-            table, unique = (CheckIn.__table__, "registration_id") if name == "check_in" \
-                else (Scan.__table__, "scan_id")
-            core = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
+        table, unique = (CheckIn.__table__, "registration_id") if name == "check_in" \
+            else (Scan.__table__, "scan_id")
+        core = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
         statement = _STATEMENTS[(dialect, name)] = Prepared(core, columns=_COLUMNS[name])
     return statement
 
