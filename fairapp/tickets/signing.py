@@ -160,8 +160,15 @@ def key_path() -> Path:
 
 
 def signing_key() -> Ed25519PrivateKey:
-    """The deployment's private key, created on first use, cached per process and key file."""
-    path = str(key_path())
+    """The deployment's private key, created on first use, cached per process and key file (and per
+    application, which spares finding the file's path on every call)."""
+    key = current_app.extensions.get("ticket_signing_key")
+    if key is None:
+        key = current_app.extensions["ticket_signing_key"] = _signing_key_of(str(key_path()))
+    return key
+
+
+def _signing_key_of(path: str) -> Ed25519PrivateKey:
     key = _keys.get(path)
     if key is None:
         with _keys_lock:
