@@ -6,15 +6,14 @@ sends a different valid person (own phone, own CCCD) on every request.
 
 Target (issue 5): ≥ 300 requests/s at 16 connections with p99 ≤ 60 ms.
 
-Server (SERVER; FAIRAPP_BENCH_SERVER overrides it for experiments): 2 gunicorn gthread workers × 8
-threads with --reuse-port. wrk keeps its 16 connections alive; gthread serves them without a new
-connection per request, and --reuse-port gives each worker its own listening socket so the kernel
-spreads the connections over both processes (without it one worker accepted nearly all of them and
-the other idled: one GIL for the whole load). A plain SQLite commit (WAL, synchronous=FULL) takes
-about 0.25 ms on this disk, so fsync is not the limit: CPU is, and the writers' turns. Registering
-writers queue on a thread lock and an flock beside the database (fairapp.attendees.transaction), not on
-SQLite's sleeping busy handler. Besides the figures from wrk the bench prints the gunicorn processes'
-CPU time per request, which says more than requests per second when other work shares the machine.
+Server (SERVER; FAIRAPP_BENCH_SERVER overrides it for experiments): 2 gunicorn sync workers, the same
+as the check-in bench. Measured here, they beat 2 gthread workers × 8 threads (with --reuse-port) by a
+quarter in throughput and halve p99: threads in one process contend for its GIL, and a sync worker
+spends its CPU on one request at a time. A plain SQLite commit (WAL, synchronous=FULL) takes about
+0.2 ms on this disk, so fsync is not the limit: CPU is, and the writers' turns. Registering writers
+queue on a thread lock and an flock beside the database (fairapp.database.write_turn), not on SQLite's
+sleeping busy handler. Besides the figures from wrk the bench prints the gunicorn processes' CPU time
+per request, which says more than requests per second when other work shares the machine.
 
 Rate limit: wrk sends everything from 127.0.0.1, so the per-address limit would throttle the whole
 run (600 a minute is 10 a second). The bench raises REGISTRATION_LIMIT_PER_ADDRESS in the temporary
@@ -41,8 +40,7 @@ sys.path.insert(0, str(ROOT))
 CONNECTIONS = 16
 THREADS = 2
 DURATION_S = 10
-SERVER = os.environ.get("FAIRAPP_BENCH_SERVER",
-                        "--workers 2 --worker-class gthread --threads 8 --reuse-port").split()
+SERVER = os.environ.get("FAIRAPP_BENCH_SERVER", "--workers 2 --worker-class sync").split()
 TARGET_RPS = 300
 TARGET_P99_MS = 60
 
