@@ -36,9 +36,9 @@ from fairapp.extensions import db
 @dataclass(frozen=True)
 class _Plan:
     sql: str
-    positional: tuple[str, ...] | None  # bind names in order (qmark), or None (named: pyformat)
-    binds: dict[str, Callable[[Any], Any]]
-    results: tuple[Callable[[Any], Any] | None, ...] | None  # None: every column as the driver gives it
+    positional: tuple[tuple[str, Callable[[Any], Any] | None], ...] | None  # (bind, processor) in order
+    binds: dict[str, Callable[[Any], Any]]  # named parameters (pyformat): the processors by bind name
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column index, processor), where one is needed
 
 
 class Prepared:
@@ -53,35 +53,41 @@ class Prepared:
             compiled = self.statement.compile(dialect=dialect, column_keys=self.columns)
             if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
                 raise ValueError("a Prepared INSERT or UPDATE must be given every column it writes")
-            results = tuple(column.type._cached_result_processor(dialect, None)
-                            for column in compiled._result_columns)
+            binds = dict(compiled._bind_processors)
+            results = tuple((index, process) for index, column in enumerate(compiled._result_columns)
+                            if (process := column.type._cached_result_processor(dialect, None)) is not None)
             plan = self._plans[dialect.name] = _Plan(
                 sql=compiled.string,
-                positional=tuple(compiled.positiontup) if compiled.positional else None,
-                binds=dict(compiled._bind_processors),
-                results=results if any(results) else None)
+                positional=tuple((name, binds.get(name)) for name in compiled.positiontup)
+                if compiled.positional else None,
+                binds=binds, results=results)
         return plan
 
     def execute(self, connection, parameters: dict | None = None) -> list[tuple]:
         """Every row the statement returns (an empty list for one that returns none)."""
         driver, dialect = _driver(connection)
         plan = self._plan(dialect)
-        values = dict(parameters or {})
-        for name, process in plan.binds.items():
-            if name in values:
-                values[name] = process(values[name])
-        arguments = tuple(values[name] for name in plan.positional) if plan.positional is not None \
-            else values
+        parameters = parameters or {}
+        if plan.positional is not None:
+            arguments = tuple(parameters[name] if process is None else process(parameters[name])
+                              for name, process in plan.positional)
+        else:
+            arguments = {name: process(value) if (process := plan.binds.get(name)) else value
+                         for name, value in parameters.items()}
         cursor = driver.execute(plan.sql, arguments)
         try:
             rows = cursor.fetchall() if cursor.description is not None else []
         finally:
             cursor.close()
-        if plan.results is None or not rows:
+        if not plan.results or not rows:
             return [tuple(row) for row in rows]
-        processors = plan.results
-        return [tuple(value if process is None else process(value)
-                      for value, process in zip(row, processors, strict=True)) for row in rows]
+        processed = []
+        for row in rows:
+            row = list(row)
+            for index, process in plan.results:
+                row[index] = process(row[index])
+            processed.append(tuple(row))
+        return processed
 
     def first(self, connection, parameters: dict | None = None) -> tuple | None:
         rows = self.execute(connection, parameters)

@@ -30,9 +30,12 @@ HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
 
 
-def response_headers(secure: bool) -> list[tuple[str, str]]:
+_WITH_HSTS = (*HEADERS, HSTS)
+
+
+def response_headers(secure: bool) -> tuple[tuple[str, str], ...]:
     """The headers every response carries (HSTS over HTTPS only)."""
-    return [*HEADERS, HSTS] if secure else list(HEADERS)
+    return _WITH_HSTS if secure else HEADERS
 
 
 def _headers(response):
