@@ -13,7 +13,9 @@ with p99 ≤ 15 ms. Printed: requests/s, p50/p99, errors (non-2xx and socket err
 result was not the one expected), the check-ins stored, RSS per gunicorn worker, the load average.
 
 FAIRAPP_BENCH_SERVER overrides the gunicorn options; FAIRAPP_BENCH_PG the PostgreSQL server URL
-(default postgresql+psycopg://postgres@127.0.0.1:5432/postgres; "off" skips it)."""
+(default postgresql+psycopg://postgres@127.0.0.1:5432/postgres; "off" skips it). FAIRAPP_BENCH_LANE=off
+turns the check-in lane off (CHECKIN_LANE = False), to measure the Flask view that session-cookie
+requests (the scanner page) take."""
 
 import os
 import re
@@ -198,6 +200,8 @@ def run_one(backend: str, url: str, folder: Path) -> dict:
     """Both runs against one database; returns {"first": figures, "repeat": figures, "rss_mb": [...]}."""
     wrk = shutil.which("wrk")
     fair_id, token, payloads = _prepare(folder, url)
+    if os.environ.get("FAIRAPP_BENCH_LANE") == "off":
+        (folder / "config.py").write_text("CHECKIN_LANE = False\n")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "FAIRAPP_INSTANCE_PATH": str(folder), "FAIRAPP_SECRET_KEY": "bench",
