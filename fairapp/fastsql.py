@@ -45,10 +45,10 @@ class Prepared:
     def __init__(self, statement: sa.Executable, *, columns: Sequence[str] | None = None):
         self.statement = statement
         self.columns = list(columns) if columns is not None else None
-        self._plans: dict[str, _Plan] = {}
+        self._plans: dict[tuple[str, str], _Plan] = {}
 
     def _plan(self, dialect) -> _Plan:
-        plan = self._plans.get(dialect.name)
+        plan = self._plans.get((dialect.name, dialect.driver))
         if plan is None:
             compiled = self.statement.compile(dialect=dialect, column_keys=self.columns)
             if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
@@ -56,7 +56,7 @@ class Prepared:
             binds = dict(compiled._bind_processors)
             results = tuple((index, process) for index, column in enumerate(compiled._result_columns)
                             if (process := column.type._cached_result_processor(dialect, None)) is not None)
-            plan = self._plans[dialect.name] = _Plan(
+            plan = self._plans[(dialect.name, dialect.driver)] = _Plan(
                 sql=compiled.string,
                 positional=tuple((name, binds.get(name)) for name in compiled.positiontup)
                 if compiled.positional else None,
