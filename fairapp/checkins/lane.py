@@ -75,7 +75,7 @@ class CheckInLane:
     def _answer(self, environ, secret: str, body: bytes) -> dict:
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             raise _HandOver() from None
         if not isinstance(data, dict):
             raise _HandOver()

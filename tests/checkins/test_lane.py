@@ -136,9 +136,10 @@ def test_lane_hands_everything_else_to_the_view(db, client, make_fair, ticket, u
         response = client.post("/api/v1/checkins", json=body, headers=request_headers)
         assert (response.status_code, response.get_json()["error"]["code"]) == (status, code), body
         assert served_by_flask == [1]
-    response = client.post("/api/v1/checkins", data="{not json", headers={**headers, "Content-Type":
-                                                                           "application/json"})
-    assert response.status_code == 400
+    for body in ("{not json", "[" * 2000 + "]" * 2000, '{"a":' * 1500 + "1" + "}" * 1500, b"\xff\xfe"):
+        response = client.post("/api/v1/checkins", data=body, headers={**headers, "Content-Type":
+                                                                       "application/json"})
+        assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0  # nothing written
 
 
