@@ -187,7 +187,7 @@ def check_in(fair: Fair | FairGate, payload: str, *, by, device: Device | None =
      check_in_device_id, revoked) = row
     if fair_id != fair.id:
         return _refuse(scan, INVALID)
-    ticket = _Ticket(registration_id, full_name, priority_group != PriorityGroup.NONE)
+    ticket = _Ticket(registration_id, full_name, priority_group != PriorityGroup.NONE, claims.nonce)
     existing = _Existing(check_in_id, checked_in_at, check_in_device_id) if check_in_id is not None else None
     if revoked or claims.nonce != ticket_nonce:
         return _refuse(scan, REVOKED, ticket)
@@ -236,11 +236,13 @@ def _verification_key():
 
 @dataclass(frozen=True)
 class _Ticket:
-    """The registration a scan concerns, as the answer shows it."""
+    """The registration a scan concerns, as the answer shows it, and the nonce its QR carried (None
+    where no ticket was scanned)."""
 
     registration_id: int
     name: str
     priority: bool
+    nonce: str | None = None
 
 
 @dataclass(frozen=True)
@@ -334,13 +336,16 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
         device_id = getattr(scan.device, "id", None)
         write_point()
         connection = fastsql.connection()
-        check_in_id = _statement("check_in").scalar(connection, {
-            "fair_id": scan.fair_id, "registration_id": ticket.registration_id,
-            "checked_in_at": checked_in_at, "scan_id": scan.scan_id, "device_id": device_id,
-            "source": scan.source, "by_user_id": getattr(scan.by, "id", None)})
+        values = {"fair_id": scan.fair_id, "registration_id": ticket.registration_id,
+                  "checked_in_at": checked_in_at, "scan_id": scan.scan_id, "device_id": device_id,
+                  "source": scan.source, "by_user_id": getattr(scan.by, "id", None)}
+        if ticket.nonce is None:
+            check_in_id = _statement("check_in").scalar(connection, values)
+        else:  # the ticket is checked again by the INSERT itself: still current, not revoked
+            check_in_id = _statement("check_in_ticket").scalar(connection, {**values, "nonce": ticket.nonce})
         if check_in_id is not None:
             if not _insert_scan(scan, OK, ticket.registration_id):
-                connection.execute(sa.delete(_CHECK_INS).where(_CHECK_INS.c.id == check_in_id))
+                _DELETE_CHECK_IN.execute(connection, {"check_in_id": check_in_id})
                 if (stored := stored_outcome(scan.scan_id)) is not None:
                     return stored
                 raise RuntimeError("scan id conflict without a stored scan")
@@ -349,10 +354,13 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
                              "fair_id": scan.fair_id, "registration_id": ticket.registration_id,
                              "source": scan.source, "scan_id": scan.scan_id, "device_id": device_id})
             return _outcome(scan, OK, ticket, checked_in_at)
-        # Someone was faster: the same scan id (answer as it was answered) or the same ticket.
+        # Someone was faster: the same scan id (answer as it was answered) or the same ticket; or,
+        # with no check-in there, the ticket was reissued or revoked since it was read.
         if (stored := stored_outcome(scan.scan_id)) is not None:
             return stored
         existing = _existing(ticket.registration_id)
+        if existing is None:
+            return _refuse(scan, REVOKED, ticket)
     if scan.source == OFFLINE and existing is not None and (
             scan.device is None or existing.device_id != scan.device.id):
         scan.flags.append(FLAG_OFFLINE_DUPLICATE)
@@ -397,8 +405,13 @@ _COLUMNS = {"check_in": ("fair_id", "registration_id", "checked_in_at", "scan_id
 
 def _statement(name: str) -> Prepared:
     """The hot path's INSERTs, built once per dialect (Core on the tables, no unit of work):
-    check_in and scan are INSERT … ON CONFLICT (the UNIQUE column) DO NOTHING RETURNING id, so a lost
-    race is an empty result instead of an error and needs no SAVEPOINT."""
+    INSERT … ON CONFLICT (the UNIQUE column) DO NOTHING RETURNING id, so a lost race is an empty
+    result instead of an error and needs no SAVEPOINT.
+
+    check_in_ticket is the check-in of a scanned ticket: INSERT … SELECT the values WHERE the
+    registration still carries the scanned nonce AND it is not on the revocation list, so a ticket
+    reissued or revoked after the guards read it is not admitted (the statement sees the latest
+    commit: on SQLite it runs inside the write lock)."""
     dialect = fastsql.connection().dialect.name
     statement = _STATEMENTS.get((dialect, name))
     if statement is None:
@@ -406,11 +419,29 @@ def _statement(name: str) -> Prepared:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        table, unique = (CheckIn.__table__, "registration_id") if name == "check_in" \
-            else (Scan.__table__, "scan_id")
-        core = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
-        statement = _STATEMENTS[(dialect, name)] = Prepared(core, columns=_COLUMNS[name])
+        if name == "check_in_ticket":
+            columns = _COLUMNS["check_in"]
+            registration_id = sa.bindparam("registration_id", type_=sa.Integer)
+            nonce = sa.bindparam("nonce", type_=sa.String)
+            # Typed parameters: their values are processed as the columns' (PostgreSQL casts them).
+            current = sa.select(*(sa.bindparam(column, type_=_CHECK_INS.c[column].type)
+                                  for column in columns)).where(
+                sa.exists().where(_REGISTRATIONS.c.id == registration_id,
+                                  _REGISTRATIONS.c.ticket_nonce == nonce),
+                ~sa.exists().where(_REVOKED.c.registration_id == registration_id, _REVOKED.c.nonce == nonce))
+            core = (insert(_CHECK_INS).from_select(columns, current)
+                    .on_conflict_do_nothing(index_elements=["registration_id"]).returning(_CHECK_INS.c.id))
+            statement = Prepared(core)
+        else:
+            table, unique = (CheckIn.__table__, "registration_id") if name == "check_in" \
+                else (Scan.__table__, "scan_id")
+            core = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
+            statement = Prepared(core, columns=_COLUMNS[name])
+        _STATEMENTS[(dialect, name)] = statement
     return statement
+
+
+_DELETE_CHECK_IN = Prepared(sa.delete(_CHECK_INS).where(_CHECK_INS.c.id == sa.bindparam("check_in_id")))
 
 
 def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> bool:

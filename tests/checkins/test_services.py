@@ -1,6 +1,7 @@
 """The check-in service: every result code, scan records, repeated scan ids, clocks, offline sync rules,
 the audit entry and the numbers."""
 
+import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -228,3 +229,36 @@ def test_fair_counts(db, make_fair, ticket, register, make_user):
     assert counts["by_priority_group"]["none"] == {"registered": 1, "checked_in": 0, "interviewed": 0,
                                                    "hired": 0}
     assert counts["by_priority_group"]["escaped_poverty"]["registered"] == 0
+
+
+def test_a_ticket_reissued_between_the_read_and_the_write_is_not_admitted(app, db, make_fair, ticket,
+                                                                          make_user, monkeypatch):
+    """The guards read the ticket as current; before the write it is reissued, by another request on
+    another connection. The INSERT checks the ticket again: revoked, no check-in."""
+    from fairapp.attendees.models import Registration
+    from fairapp.checkins.transaction import run_committed
+    from fairapp.extensions import db as _db
+
+    gate = make_user("gate")
+    fair = make_fair()
+    registration, payload = ticket(fair)
+    registration_id = registration.id
+    real_write_point = services.write_point
+
+    def reissued_meanwhile(**kwargs):
+        def other_request():
+            with app.app_context():  # a request of its own: its own session and connection
+                reissue_ticket(_db.session.get(Registration, registration_id))
+                _db.session.commit()
+
+        worker = threading.Thread(target=other_request)
+        worker.start()
+        worker.join()
+        real_write_point(**kwargs)
+
+    monkeypatch.setattr(services, "write_point", reissued_meanwhile)
+    outcome = run_committed(lambda: services.check_in(fair, payload, by=gate))
+    assert outcome.result == "revoked"
+    db.session.rollback()
+    assert count(db, CheckIn) == 0
+    assert db.session.scalar(sa.select(Scan.result)) == "revoked"
