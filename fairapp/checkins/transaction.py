@@ -13,8 +13,12 @@ wake at once instead of polling in SQLite's busy handler.
 
 Whatever the reads decided is re-checked by the database: the INSERTs are ON CONFLICT DO NOTHING on the
 UNIQUE registration_id (one check-in) and scan_id (one scan), so a ticket admitted between the read and
-the write is answered already_checked_in. On PostgreSQL write_point() changes nothing: the UNIQUE
-constraints decide races."""
+the write is answered already_checked_in, and a scanned ticket's check-in is inserted only if its nonce
+is still current and not revoked. On PostgreSQL write_point() takes no lock: the UNIQUE constraints
+decide races.
+
+`work` may run on the ORM Session or on a fairapp.fastsql.RawUnit (the check-in lane): commit and
+rollback go to whichever is open."""
 
 import contextvars
 import logging
