@@ -127,7 +127,7 @@ def registered_count(fair_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count(Registration.id)).where(Registration.fair_id == fair_id))
 
 
-def is_full(fair: "Fair | FairLock") -> bool:
+def is_full(fair: "Fair | fair_services.FairState") -> bool:
     return fair.capacity is not None and registered_count(fair.id) >= fair.capacity
 
 
@@ -179,45 +179,18 @@ def registration_of(fair_id: int, attendee_id: int) -> Registration | None:
 
 # --- Registering -----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class FairLock:
-    """What registering needs of the fair it has locked: its id, status and capacity."""
-
-    id: int
-    status: FairStatus
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int | None
-
-    @classmethod
-    def of(cls, fair: Fair) -> "FairLock":
-        return cls(fair.id, fair.status, fair.starts_at, fair.ends_at, fair.capacity)
-
-
-_FAIRS = Fair.__table__
-_FAIR_LOCK_COLUMNS = (_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at, _FAIRS.c.ends_at, _FAIRS.c.capacity)
-_FAIR_LOCK = Prepared(sa.select(*_FAIR_LOCK_COLUMNS).where(_FAIRS.c.id == sa.bindparam("fair_id")))
-_FAIR_LOCK_FOR_UPDATE = Prepared(sa.select(*_FAIR_LOCK_COLUMNS).where(_FAIRS.c.id == sa.bindparam("fair_id"))
-                                 .with_for_update())
-
-
-def lock_fair(fair_id: int, *, now: datetime) -> FairLock:
+def lock_fair(fair_id: int, *, now: datetime) -> fair_services.FairState:
     """Read the fair holding the lock that serialises registrations for it, its status brought up to
     date. Must be the first statement of the transaction on SQLite: a read first would pin a snapshot
     that another writer may overtake, and upgrading such a transaction to a writer fails at once
     ("database is locked") instead of waiting. PostgreSQL: the fair's row lock (FOR UPDATE)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        if not db.session.info.get(WRITE_TURN):
-            # Takes SQLite's write lock (waiting up to busy_timeout), as BEGIN IMMEDIATE would.
-            db.session.execute(sa.text("UPDATE fairs SET id = id WHERE 0"))
-        row = _FAIR_LOCK.first(fastsql.connection(), {"fair_id": fair_id})
-    else:
-        row = _FAIR_LOCK_FOR_UPDATE.first(fastsql.connection(), {"fair_id": fair_id})
-    if row is None:
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if sqlite and not db.session.info.get(WRITE_TURN):
+        # Takes SQLite's write lock (waiting up to busy_timeout), as BEGIN IMMEDIATE would.
+        db.session.execute(sa.text("UPDATE fairs SET id = id WHERE 0"))
+    fair = fair_services.fair_state(fair_id, now=now, for_update=not sqlite)
+    if fair is None:
         raise NotFound()
-    fair = FairLock(*row)
-    if fair_services.due_status(fair, now) != fair.status:  # rare: opens or closes now
-        fair = FairLock.of(fair_services.refresh_status(db.session.get(Fair, fair_id), now=now))
     return fair
 
 

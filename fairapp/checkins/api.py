@@ -34,6 +34,7 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
+from fairapp.fairs.services import FairState
 
 blp = Blueprint("api_checkins", __name__, url_prefix="", description="Check-in at the entrance, devices")
 
@@ -116,7 +117,7 @@ def _refuse_revoked_devices():
     g.checkin_device = None
     if not public_id or (request.url_rule is not None and self_checked(
             view_handler(current_app, request.endpoint, request.method))):
-        return  # no device named; or a hot view that applies this rule itself (_principal_device)
+        return  # no device named; or a hot view that applies this rule itself (principal_device)
     device = devices.find_device(public_id)
     if device is not None and device.revoked_at is not None:
         _refuse_revoked()
@@ -131,14 +132,15 @@ def _refuse_revoked():
     raise devices.DeviceRevoked()
 
 
-def _principal_device(principal, public_id: str | None) -> devices.DeviceRef | None:
-    """For a hot view (no Flask-Login): the device named by X-Device-Id, with the rules of
-    _refuse_revoked_devices and _request_device; None without the header."""
+def principal_device(principal, public_id: str | None) -> devices.DeviceRef | None:
+    """For a hot path (no Flask-Login): the device named by X-Device-Id, with the rules of
+    _refuse_revoked_devices and _request_device; None without the header. Raises DeviceRevoked,
+    DeviceUnknown or DeviceNotYours (the view signs a revoked device out)."""
     if not public_id:
         return None
     device = devices.device_ref(public_id)
     if device is not None and device.revoked_at is not None:
-        _refuse_revoked()
+        raise devices.DeviceRevoked()
     if device is None:
         raise devices.DeviceUnknown()
     if device.user_id != principal.id:
@@ -209,7 +211,7 @@ def _fair(fair_id: int) -> Fair:
     return fair_services.get_fair_for(current_user, fair_id)
 
 
-def _fair_gate(fair_id: int) -> services.FairGate:
+def _fair_gate(fair_id: int) -> FairState:
     """_fair's rules, reading only the fair's status columns."""
     return services.fair_gate(current_user, fair_id)
 
@@ -239,12 +241,15 @@ class CheckIns(MethodView):
     def post(self):
         """Check in one scanned ticket. Every result answers 200; a repeated scan_id the first answer."""
         # The entrance's hot path: the account, its device and the fair are read as plain rows
-        # (fairapp.auth.principal, DeviceRef, FairGate), not as ORM objects. fairapp.checkins.lane
+        # (fairapp.auth.principal, DeviceRef, FairState), not as ORM objects. fairapp.checkins.lane
         # answers the same requests made with a bearer token before Flask's machinery.
         scan = read_scan(_body())
         principal = g.principal
         fair = services.fair_gate(principal, scan.fair_id)
-        device = _principal_device(principal, request.headers.get(devices.HEADER))
+        try:
+            device = principal_device(principal, request.headers.get(devices.HEADER))
+        except devices.DeviceRevoked:
+            _refuse_revoked()
         return run_committed(lambda: check_in_answer(scan, fair, principal, device, request_origin()),
                              relax_refusals=True)
 
@@ -271,7 +276,7 @@ def read_scan(body: dict) -> ScanRequest:
     return ScanRequest(fair_id, payload, scan_id or None, gate or None, _time(body, "scanned_at"))
 
 
-def check_in_answer(scan: ScanRequest, fair: services.FairGate, principal,
+def check_in_answer(scan: ScanRequest, fair: FairState, principal,
                     device: devices.DeviceRef | None, origin) -> dict:
     """The work of one check-in request (inside run_committed): the scan, then the device's last
     use, both in the write transaction."""

@@ -5,7 +5,7 @@ At 7:30 a gate admits people as fast as phones can scan, and a server holds many
 cycle (context, session, URL matching, every before/after hook, the rate limiter) costs more than the
 check-in itself, so this WSGI middleware answers the common case directly, with the very same code as
 the view, on a fairapp.fastsql.RawUnit instead of the ORM Session: the body is read by `read_scan`, the
-account by `token_principal`, the device by `devices.device_ref`, the fair by `fair_gate`, and the scan
+account by `token_principal`, the device by `principal_device`, the fair by `fair_gate`, and the scan
 is `check_in_answer` inside `run_committed` (fairapp.checkins.api). The answer carries the security
 headers every response carries.
 
@@ -29,7 +29,7 @@ from flask.globals import _cv_app
 from fairapp import fastsql
 from fairapp.audit.services import Origin
 from fairapp.auth.principal import token_principal, token_use_due
-from fairapp.checkins import api, devices, services
+from fairapp.checkins import api, services
 from fairapp.checkins.transaction import run_committed
 from fairapp.db import utcnow
 from fairapp.errors import DomainError
@@ -87,11 +87,8 @@ class CheckInLane:
                         or token_use_due(principal, utcnow()):
                     raise _HandOver()
                 fair = services.fair_gate(principal, scan.fair_id)
-                device = None
-                if public_id := environ.get("HTTP_X_DEVICE_ID"):
-                    device = devices.device_ref(public_id)
-                    if device is None or device.revoked_at is not None or device.user_id != principal.id:
-                        raise _HandOver()  # the view refuses it (and signs a revoked device out)
+                # a refused device is the view's to answer (it signs a revoked one out)
+                device = api.principal_device(principal, environ.get("HTTP_X_DEVICE_ID"))
             except (DomainError, _HandOver, fastsql.NeedsSession):
                 raise _HandOver() from None  # nothing written; the unit rolls back as it closes
             origin = Origin(ip=environ.get("REMOTE_ADDR"), user_agent=environ.get("HTTP_USER_AGENT"))

@@ -16,7 +16,7 @@ gets the first scan's answer, also when the two requests race (the loser deletes
 inserted, in its own uncommitted transaction, and reads the winner's row).
 
 Cost: a gate admits a person in well under a millisecond of CPU. The hot path reads and writes the
-tables with Core statements built once (no ORM unit of work, no SAVEPOINT), the fair is a FairGate (its
+tables with Core statements built once (no ORM unit of work, no SAVEPOINT), the fair is a FairState (its
 status columns, not the whole object), a genuine payload's signature is checked once per process
 (fairapp.tickets.signing caches it), and the outcome is plain data.
 
@@ -50,7 +50,7 @@ from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.fairs.services import WardNotAllowed, due_status, may_see, refresh_status
+from fairapp.fairs.services import FairState, WardNotAllowed, fair_state, may_see, up_to_date
 from fairapp.fastsql import Prepared
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
@@ -89,47 +89,15 @@ class ScanOutcome:
         return self.result == OK
 
 
-@dataclass(frozen=True)
-class FairGate:
-    """What the guards need to know about a fair: its id and the columns of its status."""
-
-    id: int
-    status: FairStatus
-    starts_at: datetime
-    ends_at: datetime
-    opened_at: datetime | None
-    ward_code: str
-
-    @classmethod
-    def of(cls, fair: Fair) -> "FairGate":
-        return cls(fair.id, fair.status, fair.starts_at, fair.ends_at, fair.opened_at, fair.ward_code)
-
-
-_FAIRS = Fair.__table__
-_FAIR_GATE = Prepared(sa.select(_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at, _FAIRS.c.ends_at,
-                                _FAIRS.c.opened_at, _FAIRS.c.ward_code)
-                      .where(_FAIRS.c.id == sa.bindparam("fair_id")))
-
-
-def fair_gate(user, fair_id: int, *, now: datetime | None = None) -> FairGate:
+def fair_gate(user, fair_id: int, *, now: datetime | None = None) -> FairState:
     """The fair `user` scans for, its status brought up to date: NotFound, or WardNotAllowed for an
     organiser of other wards (fairs.services.get_fair_for's rules, in one Core query)."""
-    row = _FAIR_GATE.first(fastsql.connection(), {"fair_id": fair_id})
-    if row is None:
+    state = fair_state(fair_id, now=now)
+    if state is None:
         raise NotFound()
-    gate = FairGate(*row)
-    if not may_see(user, gate):
+    if not may_see(user, state):
         raise WardNotAllowed()
-    return _up_to_date(gate, now or utcnow())
-
-
-def _up_to_date(gate: FairGate, now: datetime) -> FairGate:
-    """The gate, after the status transition that is due (rare: twice in a fair's life), if any."""
-    if due_status(gate, now) == gate.status:
-        return gate
-    if fastsql.current_unit() is not None:
-        raise fastsql.NeedsSession()  # the status is written through the ORM Session
-    return FairGate.of(refresh_status(db.session.get(Fair, gate.id), now=now))
+    return state
 
 
 @dataclass
@@ -151,7 +119,7 @@ class _Scan:
 
 # --- Scanned tickets -----------------------------------------------------------------------------------
 
-def check_in(fair: Fair | FairGate, payload: str, *, by, device: Device | None = None,
+def check_in(fair: Fair | FairState, payload: str, *, by, device: Device | None = None,
              scan_id: str | None = None, gate: str | None = None, scanned_at: datetime | None = None,
              source: str = "scanner", now: datetime | None = None, device_skew: timedelta | None = None,
              origin: Origin = SYSTEM) -> ScanOutcome:
@@ -160,7 +128,7 @@ def check_in(fair: Fair | FairGate, payload: str, *, by, device: Device | None =
     now = now or utcnow()
     if scan_id is not None and (stored := stored_outcome(scan_id)) is not None:
         return stored
-    fair = fair if isinstance(fair, FairGate) else FairGate.of(fair)
+    fair = fair if isinstance(fair, FairState) else FairState.of(fair)
     scan = _new_scan(fair.id, by=by, device=device, scan_id=scan_id, gate=gate, scanned_at=scanned_at,
                      source=source, now=now, payload=payload, device_skew=device_skew)
 
@@ -206,7 +174,7 @@ def check_in_registration(registration: Registration, *, by, source: str, device
                      scanned_at=None, source=source, now=now, payload=None)
     attendee = registration.attendee
     ticket = _Ticket(registration.id, attendee.full_name, attendee.priority_group != PriorityGroup.NONE)
-    if not _fair_admits(FairGate.of(registration.fair), scan):
+    if not _fair_admits(FairState.of(registration.fair), scan):
         return _refuse(scan, FAIR_NOT_OPEN, ticket)
     return _admit(scan, ticket, _existing(registration.id), origin=origin)
 
@@ -309,10 +277,10 @@ def _new_scan(fair_id, *, by, device, scan_id, gate, scanned_at, source, now, pa
                  scanned_at=scanned_at, source=source, now=now, digest=digest, flags=flags, skew=skew)
 
 
-def _fair_admits(fair: FairGate, scan: _Scan) -> bool:
+def _fair_admits(fair: FairState, scan: _Scan) -> bool:
     """Open now (its status brought up to date first; that writes only when a transition is due), or,
     for an offline scan, its device time lay within the fair's hours of a fair that did open."""
-    fair = _up_to_date(fair, scan.now)
+    fair = up_to_date(fair, scan.now)
     if fair.status == FairStatus.OPEN:
         return True
     return (scan.source == OFFLINE and scan.scanned_at is not None

@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fairapp import fastsql
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairSeries, FairStatus
+from fairapp.fastsql import Prepared
 from fairapp.geo.services import get_ward
 from fairapp.text import clean_name, fold
 
@@ -66,6 +68,51 @@ def _apply(fair: Fair, values: dict) -> None:
 
     for key, value in values.items():
         set_committed_value(fair, key, value)
+
+
+@dataclass(frozen=True)
+class FairState:
+    """A fair's status columns, read in one Core query: what the hot paths (checking in, registering)
+    need instead of the whole ORM object."""
+
+    id: int
+    status: FairStatus
+    starts_at: datetime
+    ends_at: datetime
+    opened_at: datetime | None
+    ward_code: str
+    capacity: int | None
+
+    @classmethod
+    def of(cls, fair: Fair) -> "FairState":
+        return cls(fair.id, fair.status, fair.starts_at, fair.ends_at, fair.opened_at, fair.ward_code,
+                   fair.capacity)
+
+
+_FAIRS = Fair.__table__
+_STATE = sa.select(_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at, _FAIRS.c.ends_at, _FAIRS.c.opened_at,
+                   _FAIRS.c.ward_code, _FAIRS.c.capacity).where(_FAIRS.c.id == sa.bindparam("fair_id"))
+_FAIR_STATE = Prepared(_STATE)
+_FAIR_STATE_FOR_UPDATE = Prepared(_STATE.with_for_update())
+
+
+def fair_state(fair_id: int, *, now: datetime | None = None, for_update: bool = False) -> FairState | None:
+    """The fair's state, its status brought up to date (refresh_status's rules), or None. `for_update`:
+    hold the fair's row lock (PostgreSQL; SQLite locks the whole database)."""
+    statement = _FAIR_STATE_FOR_UPDATE if for_update else _FAIR_STATE
+    row = statement.first(fastsql.connection(), {"fair_id": fair_id})
+    return up_to_date(FairState(*row), now or utcnow()) if row is not None else None
+
+
+def up_to_date(state: FairState, now: datetime) -> FairState:
+    """The state after the status transition that is due, if any (rare: twice in a fair's life). The
+    transition is written through the ORM Session: inside a fairapp.fastsql.RawUnit it raises
+    NeedsSession instead, and the caller starts again on the Session."""
+    if due_status(state, now) == state.status:
+        return state
+    if fastsql.current_unit() is not None:
+        raise fastsql.NeedsSession()
+    return FairState.of(refresh_status(db.session.get(Fair, state.id), now=now))
 
 
 def refresh_statuses(fairs, *, now: datetime | None = None) -> list[Fair]:
