@@ -22,17 +22,17 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, parse_wrk, wait_until_up  # noqa: E402
 
 CONNECTIONS = 16
 THREADS = 2
@@ -47,12 +47,6 @@ PG_SERVER = os.environ.get("FAIRAPP_BENCH_PG", "postgresql+psycopg://postgres@12
 TARGETS = {"first": {"sqlite": (1000, 40), "postgresql": (600, 40)},
            "repeat": {"sqlite": (2000, 15), "postgresql": (2000, 15)}}
 LUA = ROOT / "bench" / "checkin.lua"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _prepare(folder: Path, url: str) -> tuple[int, str, list[str]]:
@@ -106,37 +100,6 @@ def _prepare(folder: Path, url: str) -> tuple[int, str, list[str]]:
     return fair_id, secret, payloads
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited during start-up")
-        try:
-            with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 30 s")
-
-
-def _milliseconds(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-
-
-def _parse(output: str) -> dict:
-    percentiles = dict(re.findall(r"^\s+(50|75|90|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(int(n) for n in socket_errors.groups()) if socket_errors else 0)
-    return {"requests": int(re.search(r"(\d+) requests in", output).group(1)),
-            "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50_ms": _milliseconds(percentiles["50"]), "p99_ms": _milliseconds(percentiles["99"]),
-            "errors": errors}
-
-
 def _worker_rss_mb(master_pid: int) -> list[float]:
     """VmRSS of each gunicorn worker (the master's children), in MB."""
     try:
@@ -182,7 +145,7 @@ def _wrk(wrk: str, script: Path, base: str) -> dict:
          "--", str(THREADS)], capture_output=True, text=True, timeout=DURATION_S + 60, check=True)
     time.sleep(1.5)  # requests still queued when wrk stopped are answered (and committed) before counting
     try:
-        return _parse(completed.stdout)
+        return parse_wrk(completed.stdout)
     except (AttributeError, KeyError):
         print(completed.stdout, completed.stderr)
         raise
@@ -203,7 +166,7 @@ def run_one(backend: str, url: str, folder: Path) -> dict:
     fair_id, token, payloads = _prepare(folder, url)
     if os.environ.get("FAIRAPP_BENCH_LANE") == "off":
         (folder / "config.py").write_text("CHECKIN_LANE = False\n")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "FAIRAPP_INSTANCE_PATH": str(folder), "FAIRAPP_SECRET_KEY": "bench",
                    "FAIRAPP_DATABASE_URL": url}
@@ -212,7 +175,7 @@ def run_one(backend: str, url: str, folder: Path) -> dict:
          "--log-level", "warning", "fairapp.wsgi:app"], cwd=ROOT, env=environment, start_new_session=True)
     figures: dict = {"backend": backend}
     try:
-        _wait_until_up(base, server)
+        wait_until_up(base, server)
         # Warm every worker and thread on tickets kept out of both runs (the key, the caches).
         warm = _script(folder, "warm", payloads[-200:], fair_id, token)
         subprocess.run([wrk, "-t1", "-c8", "-d1s", "-s", str(warm), base, "--", "1"], capture_output=True,

@@ -22,20 +22,19 @@ needs. The per-phone limit stays as it is: each request carries a different phon
 
 import json
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, parse_wrk, wait_until_up  # noqa: E402
 
 CONNECTIONS = 16
 THREADS = 2
@@ -74,12 +73,6 @@ end
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _prepare(folder: Path) -> int:
     """Migrate the database, load the units, create a published fair; return its id."""
     os.environ["FAIRAPP_INSTANCE_PATH"] = str(folder)
@@ -106,20 +99,6 @@ def _prepare(folder: Path) -> int:
     return fair_id
 
 
-def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited during start-up")
-        try:
-            with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 30 s")
-
-
 def _post(base: str, path: str, body: dict) -> int:
     request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
@@ -143,24 +122,6 @@ def _cpu_seconds(root_pid: int) -> float:
     return total
 
 
-def _milliseconds(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-
-
-def _parse(output: str) -> dict:
-    percentiles = dict(re.findall(r"^\s+(50|75|90|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(int(n) for n in socket_errors.groups()) if socket_errors else 0)
-    return {"requests": requests,
-            "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50_ms": _milliseconds(percentiles["50"]), "p99_ms": _milliseconds(percentiles["99"]),
-            "errors": errors}
-
-
 def run() -> dict:
     """Start gunicorn on a fresh database, load it with wrk for DURATION_S, stop it. Prints and returns
     {"requests", "requests_per_s", "p50_ms", "p99_ms", "errors", "registrations"}."""
@@ -175,7 +136,7 @@ def run() -> dict:
         (folder / "config.py").write_text(
             "# wrk sends every request from 127.0.0.1: see bench/registration_bench.py\n"
             'REGISTRATION_LIMIT_PER_ADDRESS = "10000000 per minute"\n')
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         environment = {**os.environ, "FAIRAPP_INSTANCE_PATH": str(folder), "FAIRAPP_SECRET_KEY": "bench",
                        "FAIRAPP_DATABASE_URL": f"sqlite:///{database}"}
@@ -184,7 +145,7 @@ def run() -> dict:
              "--log-level", "warning", "fairapp.wsgi:app"],
             cwd=ROOT, env=environment, start_new_session=True)
         try:
-            _wait_until_up(base, server)
+            wait_until_up(base, server)
             path = f"/api/v1/fairs/{fair_id}/registrations"
             warm = {"full_name": "Khởi động", "phone": "0988000000", "birth_year": 1990, "gender": "male",
                     "ward_code": "05528", "consent_personal_data": True}
@@ -202,7 +163,7 @@ def run() -> dict:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         try:
-            figures = _parse(completed.stdout)
+            figures = parse_wrk(completed.stdout)
         except (AttributeError, KeyError):
             print(completed.stdout, completed.stderr)
             raise

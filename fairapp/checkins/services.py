@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from fairapp import fastsql
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
@@ -136,7 +135,7 @@ def check_in(fair: Fair | FairState, payload: str, *, by, device: Device | None 
     if not isinstance(payload, str) or not payload or len(payload) > MAX_PAYLOAD_LENGTH:
         return _refuse(scan, INVALID)
     try:
-        claims = signing.verify(payload, public_key=_verification_key())
+        claims = signing.verify(payload)
     except signing.InvalidTicket:
         return _refuse(scan, INVALID)
 
@@ -191,15 +190,6 @@ def stored_outcome(scan_id: str) -> ScanOutcome | None:
                        registration_id=registration_id if full_name is not None else None,
                        name=full_name, priority=priority_group not in (None, PriorityGroup.NONE),
                        checked_in_at=checked_in_at, first_scan=False)
-
-
-def _verification_key():
-    """The deployment's public key object, derived once per application (signing.verification_key
-    finds the key file and derives the public key again on every call)."""
-    key = current_app.extensions.get("ticket_verification_key")
-    if key is None:
-        key = current_app.extensions["ticket_verification_key"] = signing.signing_key().public_key()
-    return key
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,11 @@ def _signing_key_of(path: str) -> Ed25519PrivateKey:
 
 
 def verification_key() -> Ed25519PublicKey:
-    return signing_key().public_key()
+    """The deployment's public key, derived once per application (verify's cache is keyed by it)."""
+    key = current_app.extensions.get("ticket_verification_key")
+    if key is None:
+        key = current_app.extensions["ticket_verification_key"] = signing_key().public_key()
+    return key
 
 
 def public_key_raw() -> bytes:
