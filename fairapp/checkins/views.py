@@ -7,6 +7,7 @@ The scanner talks to the check-in API (/api/v1/checkins, /checkins/sync, /device
 scanner-data) with the session cookie and the CSRF token from the page's <meta>."""
 
 import contextlib
+from datetime import time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -66,11 +67,16 @@ def _no_store(response: Response) -> Response:
 @bp.route("/")
 @roles(*SCANNER_ROLES)
 def scanner():
-    """Today's published or open fairs this user may scan for (Vietnamese day)."""
-    today = fair_services.local_day(utcnow())
-    fairs = fair_services.list_fairs(_user(), fair_services.FairFilter(date_from=today, date_to=today))
+    """Today's published or open fairs this user may scan for (Vietnamese day), and any fair begun
+    yesterday that is still running (an evening fair after midnight)."""
+    now = utcnow()
+    today = fair_services.local_day(now)
+    fairs = fair_services.list_fairs(_user(), fair_services.FairFilter(date_from=today - timedelta(days=1),
+                                                                       date_to=today))
     db.session.commit()
-    fairs = [fair for fair in fairs if fair.status in SCANNABLE]
+    start_of_today = fair_services.local_datetime(today, time(0))
+    fairs = [fair for fair in fairs if fair.status in SCANNABLE
+             and (fair.starts_at >= start_of_today or fair.ends_at > now)]
     return render_template("checkins/choose.html", fairs=fairs, today=today)
 
 

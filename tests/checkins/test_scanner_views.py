@@ -3,7 +3,7 @@
 installable parts (manifest, service worker)."""
 
 import json
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -109,6 +109,23 @@ def test_chooser_lists_todays_open_and_published_fairs_only(client, auth, make_f
         assert "Phiên chiều nay" in html
     assert "Phiên tuần sau" not in html and "Phiên nháp hôm nay" not in html
     assert 'rel="manifest" href="/scan/manifest.webmanifest"' in html
+
+
+def test_chooser_keeps_a_fair_begun_yesterday_while_it_runs(client, auth, make_fair):
+    """Whatever the hour: a fair that started before today's (Vietnamese) midnight and is still
+    running is listed; one that began yesterday and has ended is not."""
+    from fairapp.fairs.services import local_datetime, local_day
+
+    now = utcnow()
+    midnight = local_datetime(local_day(now), time(0))
+    make_fair(title="Phiên qua nửa đêm", starts_at=midnight - timedelta(hours=2),
+              ends_at=max(now, midnight) + timedelta(hours=1))
+    make_fair(title="Phiên hôm qua đã xong", starts_at=midnight - timedelta(hours=5),
+              ends_at=min(now, midnight) - timedelta(minutes=1))
+    auth.login("gate")
+    html = client.get("/scan/").get_data(as_text=True)
+    assert "Phiên qua nửa đêm" in html
+    assert "Phiên hôm qua đã xong" not in html
 
 
 def test_scanner_page_has_camera_keyboard_box_csrf_meta_and_no_inline_script(client, auth, make_fair):
