@@ -1,6 +1,7 @@
-"""Registration forms: the public one (every field of the issue) and the short walk-in one. Shape only:
-the rules live in fairapp.attendees.validation, whose per-field messages the views put next to the
-fields. Field names are the API's, so one dictionary feeds both."""
+"""Registration forms: the public one (only what a ticket needs), the walk-in one for staff, and the
+optional details a ticket holder adds afterwards. Shape only: the rules live in
+fairapp.attendees.validation, whose per-field messages the views put next to the fields. Field names
+are the API's, so one dictionary feeds both."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -64,28 +65,11 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class _PersonFields(FlaskForm):
-    full_name = StringField(_l("Họ và tên"), [required_marker()],
-                            render_kw={"autocomplete": "name", "maxlength": 200, "autocapitalize": "words"})
-    phone = TelField(_l("Số điện thoại di động"), [required_marker()],
-                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20,
-                                "placeholder": "09xx xxx xxx"})
-    birth_year = StringField(_l("Năm sinh"), [required_marker()],
-                             render_kw={"inputmode": "numeric", "maxlength": 4, "placeholder": "1995",
-                                        "autocomplete": "bday-year"})
-    gender = RadioField(_l("Giới tính"), [required_marker()], choices=GENDER_CHOICES, validate_choice=False)
-    ward_code = WardField(_l("Nơi ở hiện nay (phường/xã)"), [required_marker()])
-    citizen_id = StringField(_l("Số căn cước (CCCD)"), render_kw={"inputmode": "numeric", "maxlength": 14,
-                                                                  "autocomplete": "off"},
-                             description=_l("Không bắt buộc. 12 chữ số in trên thẻ căn cước."))
-    priority_group = RadioField(_l("Đối tượng ưu tiên"), choices=PRIORITY_CHOICES, default="none",
-                                validate_choice=False)
-    household_code = StringField(_l("Mã hộ (nếu biết)"), render_kw={"maxlength": 50, "autocomplete": "off"},
-                                 description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."))
+class _FieldsForm(FlaskForm):
+    """A form whose fields carry the API's names: `raw()` gives validation.clean its dictionary, and
+    `show_errors` puts its per-field messages back next to the fields."""
 
-    # Field names that validation.clean reads from this form
-    API_FIELDS = ("full_name", "phone", "birth_year", "gender", "ward_code", "citizen_id",
-                  "priority_group", "household_code")
+    API_FIELDS: tuple[str, ...] = ()
 
     def raw(self) -> dict:
         return {name: self[name].data for name in self.API_FIELDS if name in self}
@@ -99,12 +83,75 @@ class _PersonFields(FlaskForm):
                 self.form_errors = [*self.form_errors, message]
 
 
-class RegistrationForm(_PersonFields):
-    """The public form, for a job seeker on a phone."""
+class _PersonFields(_FieldsForm):
+    """What every registration asks: who the person is, where they live, their priority group."""
 
-    birth_date = StringField(_l("Ngày sinh (nếu muốn)"),
-                             render_kw={"type": "date", "autocomplete": "bday"},
-                             description=_l("Có thể bỏ trống; chỉ cần năm sinh."))
+    full_name = StringField(_l("Họ và tên"), [required_marker()],
+                            render_kw={"autocomplete": "name", "maxlength": 200, "autocapitalize": "words"})
+    phone = TelField(_l("Số điện thoại di động"), [required_marker()],
+                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20,
+                                "placeholder": "09xx xxx xxx"})
+    birth_year = StringField(_l("Năm sinh"), [required_marker()],
+                             render_kw={"inputmode": "numeric", "maxlength": 4, "placeholder": "1995",
+                                        "autocomplete": "bday-year"})
+    gender = RadioField(_l("Giới tính"), [required_marker()], choices=GENDER_CHOICES, validate_choice=False)
+    ward_code = WardField(_l("Nơi ở hiện nay (phường/xã)"), [required_marker()])
+    priority_group = RadioField(_l("Đối tượng ưu tiên"), choices=PRIORITY_CHOICES, default="none",
+                                validate_choice=False)
+
+    API_FIELDS = ("full_name", "phone", "birth_year", "gender", "ward_code", "priority_group")
+
+
+class RegistrationForm(_PersonFields):
+    """The public form, for a job seeker on a phone: only what is needed for a ticket. Everything else
+    is asked afterwards, optionally, through the ticket link (DetailsForm). Each consent is one short
+    sentence; the template shows its full versioned text (fairapp.attendees.consent) beside it."""
+
+    priority_group = RadioField(_l("Gia đình bạn thuộc diện nào?"), choices=PRIORITY_CHOICES, default="none",
+                                validate_choice=False,
+                                description=_l("Doanh nghiệp không được xem thông tin này."))
+    consent_personal_data = BooleanField(
+        _l("Tôi đồng ý cho ban tổ chức dùng thông tin trên để cấp vé và giúp tôi tìm việc."),
+        [required_marker()])
+    consent_share_with_employers = BooleanField(
+        _l("Tôi đồng ý cho doanh nghiệp tại phiên xem hồ sơ để gọi phỏng vấn (không bắt buộc)."))
+
+    API_FIELDS = (*_PersonFields.API_FIELDS, "consent_personal_data", "consent_share_with_employers")
+
+
+class WalkInForm(_PersonFields):
+    """The short form at the gate; the staff member asks for consent aloud and ticks the box."""
+
+    birth_date = StringField(_l("Ngày sinh"), render_kw={"type": "date"},
+                             description=_l("Điền tự động khi quét CCCD; có thể bỏ trống."))
+    citizen_id = StringField(_l("Số căn cước (CCCD)"), render_kw={"inputmode": "numeric", "maxlength": 14,
+                                                                  "autocomplete": "off"},
+                             description=_l("Không bắt buộc. 12 chữ số in trên thẻ căn cước."))
+    address = StringField(_l("Địa chỉ thường trú"), render_kw={"maxlength": 300, "autocomplete": "off"})
+    household_code = StringField(_l("Mã hộ (nếu biết)"), render_kw={"maxlength": 50, "autocomplete": "off"},
+                                 description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."))
+    consent_personal_data = BooleanField(_l("Người lao động đã đồng ý"), [required_marker()],
+                                         description=_l("Đọc cho người lao động nội dung đồng ý xử lý "
+                                                        "dữ liệu cá nhân và hỏi ý kiến."))
+    consent_share_with_employers = BooleanField(_l("Đồng ý chia sẻ hồ sơ với doanh nghiệp tại phiên"))
+
+    API_FIELDS = (*_PersonFields.API_FIELDS, "citizen_id", "household_code", "birth_date", "address",
+                  "consent_personal_data", "consent_share_with_employers")
+
+
+class DetailsForm(_FieldsForm):
+    """The optional details a ticket holder may add after registering (fairapp.attendees.details).
+    The person's fields are shown only while empty on the record; the wishes are this registration's
+    and may be changed."""
+
+    citizen_id = StringField(_l("Số căn cước (CCCD)"), render_kw={"inputmode": "numeric", "maxlength": 14,
+                                                                  "autocomplete": "off"},
+                             description=_l("12 chữ số in trên thẻ căn cước."))
+    birth_date = StringField(_l("Ngày sinh"), render_kw={"type": "date", "autocomplete": "bday"})
+    household_code = StringField(_l("Mã hộ (nếu biết)"), render_kw={"maxlength": 50, "autocomplete": "off"},
+                                 description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."))
+    address = StringField(_l("Địa chỉ thường trú"),
+                          render_kw={"maxlength": 300, "autocomplete": "street-address"})
     education_level = SelectField(_l("Trình độ học vấn"), choices=EDUCATION_CHOICES, validate_choice=False)
     qualification = SelectField(_l("Trình độ chuyên môn kỹ thuật"), choices=QUALIFICATION_CHOICES,
                                 validate_choice=False)
@@ -116,37 +163,18 @@ class RegistrationForm(_PersonFields):
     wants_training = RadioField(_l("Bạn có muốn học nghề không?"), choices=YES_NO, default="no",
                                 validate_choice=False)
     training_wish = StringField(_l("Nghề muốn học"), render_kw={"maxlength": 200, "list": "programmes"})
-    consent_personal_data = BooleanField(_l("Tôi đồng ý cho xử lý dữ liệu cá nhân như trên."),
-                                         [required_marker()])
-    consent_share_with_employers = BooleanField(
-        _l("Tôi đồng ý chia sẻ hồ sơ với doanh nghiệp tại phiên này (không bắt buộc)."))
 
-    API_FIELDS = (*_PersonFields.API_FIELDS, "birth_date", "education_level", "qualification",
-                  "situation", "desired_jobs", "wants_training", "training_wish",
-                  "consent_personal_data", "consent_share_with_employers")
+    API_FIELDS = ("citizen_id", "birth_date", "household_code", "address", "education_level",
+                  "qualification", "situation", "desired_jobs", "training_wish")
 
     def raw(self) -> dict:
         values = super().raw()
         values["wants_training"] = self.wants_training.data == "yes"
-        values["desired_vacancy_ids"] = [int(v) for v in self.desired_vacancy_ids.data or [] if v.isdigit()]
-        if len(values["desired_vacancy_ids"]) != len(self.desired_vacancy_ids.data or []):
+        ticked = self.desired_vacancy_ids.data or []
+        values["desired_vacancy_ids"] = [int(v) for v in ticked if v.isdigit()]
+        if len(values["desired_vacancy_ids"]) != len(ticked):
             values["desired_vacancy_ids"] = ["?"]  # something that is no vacancy id: refused by name
         return values
-
-
-class WalkInForm(_PersonFields):
-    """The short form at the gate; the staff member asks for consent aloud and ticks the box."""
-
-    birth_date = StringField(_l("Ngày sinh"), render_kw={"type": "date"},
-                             description=_l("Điền tự động khi quét CCCD; có thể bỏ trống."))
-    address = StringField(_l("Địa chỉ thường trú"), render_kw={"maxlength": 300, "autocomplete": "off"})
-    consent_personal_data = BooleanField(_l("Người lao động đã đồng ý"), [required_marker()],
-                                         description=_l("Đọc cho người lao động nội dung đồng ý xử lý "
-                                                        "dữ liệu cá nhân và hỏi ý kiến."))
-    consent_share_with_employers = BooleanField(_l("Đồng ý chia sẻ hồ sơ với doanh nghiệp tại phiên"))
-
-    API_FIELDS = (*_PersonFields.API_FIELDS, "birth_date", "address", "consent_personal_data",
-                  "consent_share_with_employers")
 
 
 class LostTicketForm(FlaskForm):

@@ -53,8 +53,6 @@ def register(fair_id: int):
     fair = _load_fair(fair_id)
     refusal = services.refusal(fair)
     form = RegistrationForm()
-    vacancies = services.fair_vacancies(fair.id)
-    form.desired_vacancy_ids.choices = [(str(v.id), f"{v.title} — {v.employer}") for v in vacancies]
     status = 200
     if refusal is None and request.method == "POST":
         form.validate()
@@ -77,7 +75,6 @@ def register(fair_id: int):
         status = refusal.status
     return render_template(
         "registration/register.html", fair=fair, form=form, refusal=refusal,
-        programmes=services.fair_programmes(fair.id), has_vacancies=bool(vacancies),
         consent_personal=consent.personal_data(), consent_share=consent.share_with_employers(),
     ), status
 

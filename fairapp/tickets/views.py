@@ -104,3 +104,6 @@ def service_worker():
     response.cache_control.max_age = 0
     response.headers["Service-Worker-Allowed"] = "/t/"
     return response
+
+# The optional details a ticket holder adds after registering (tickets.details_page).
+from fairapp.tickets import details  # noqa: E402, F401
