@@ -26,9 +26,8 @@ LIMIT_PER_CITIZEN_ID = "5 per hour"
 
 @bp.route("/<secret>/details", methods=["GET", "POST"])
 @limiter.limit(LIMIT_PER_TICKET, methods=["POST"], key_func=lambda: "ticket-details:" + request.path)
-@limiter.limit(LIMIT_PER_CITIZEN_ID, methods=["POST"],
-               key_func=lambda: "ticket-details-cccd:" + request.form.get("citizen_id", "").strip()[:20],
-               exempt_when=lambda: not request.form.get("citizen_id", "").strip())
+@limiter.limit(LIMIT_PER_CITIZEN_ID, methods=["POST"], key_func=lambda: "ticket-details-cccd:" + _typed_id(),
+               exempt_when=lambda: not _typed_id())
 @public
 def details_page(secret: str):
     registration = get_by_secret(secret)
@@ -65,6 +64,11 @@ def details_page(secret: str):
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _typed_id() -> str:
+    """The citizen ID in the form, its digits only ("019 195 001 234" and "019195001234" count as one)."""
+    return "".join(c for c in request.form.get("citizen_id", "") if c.isascii() and c.isdigit())[:20]
 
 
 def _wishes(registration) -> dict:
