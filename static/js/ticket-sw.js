@@ -25,11 +25,20 @@ function cacheable(request) {
     url.pathname.startsWith("/static/");
 }
 
+// Pages that say no-store (the forms behind the ticket) are never kept.
+function storable(response) {
+  return !/no-store/i.test(response.headers.get("Cache-Control") || "");
+}
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok && cacheable(request)) await cache.put(request, response.clone());
+    if (response.ok && cacheable(request) && storable(response)) {
+      await cache.put(request, response.clone());
+    } else if (response.status === 404 || response.status === 410) {
+      await cache.delete(request);  // a ticket withdrawn or erased: no copy stays on the phone
+    }
     return response;
   } catch (error) {
     const cached = await cache.match(request, {ignoreVary: true});
@@ -51,7 +60,7 @@ self.addEventListener("message", (event) => {
     await Promise.all(urls.map(async (url) => {
       try {
         const response = await fetch(url, {credentials: "same-origin"});
-        if (response.ok) await cache.put(url, response);
+        if (response.ok && storable(response)) await cache.put(url, response);
       } catch (error) { /* offline already: keep what the cache has */ }
     }));
     if (event.source) event.source.postMessage({type: "stored", count: urls.length});

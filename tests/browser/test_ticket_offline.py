@@ -81,3 +81,30 @@ def test_ticket_still_shows_offline_after_first_view(db, page_at, console_errors
     assert page.evaluate("() => getComputedStyle(document.querySelector('.ticket-page')).maxWidth") != "none"
     page.context.set_offline(False)
     assert not console_errors, console_errors
+
+
+def test_a_withdrawn_ticket_and_the_forms_behind_it_stay_off_the_phone(db, page_at):
+    """The service worker keeps the ticket for offline use, but never a no-store page (the details
+    form), and drops its copy once the server answers that the ticket is gone (erased, withdrawn)."""
+    fair = published_fair(db)
+    registration = register(db, fair, "Lê Thị Mai")
+    page = page_at(MOBILE[0])
+    page.goto(f"/t/{registration.ticket_secret}")
+    expect(page.locator("[data-ticket]")).to_have_attribute("data-offline-ready", "true")
+
+    details = page.goto(f"/t/{registration.ticket_secret}/details")
+    assert details.status == 200 and "no-store" in details.headers["cache-control"]
+    page.context.set_offline(True)
+    with pytest.raises(Exception):  # noqa: B017 - offline with nothing cached: the load fails
+        page.goto(f"/t/{registration.ticket_secret}/details")
+    page.context.set_offline(False)
+
+    db.session.delete(registration)
+    db.session.commit()
+    gone = page.goto(f"/t/{registration.ticket_secret}")
+    assert gone.status == 404
+    page.context.set_offline(True)
+    with pytest.raises(Exception):  # noqa: B017
+        page.goto(f"/t/{registration.ticket_secret}")
+    assert page.locator("[data-ticket-name]").count() == 0
+    page.context.set_offline(False)
