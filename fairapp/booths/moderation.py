@@ -7,7 +7,7 @@ it again does **not** bring withdrawn booths back: it applies again, or an organ
 
 An organiser of the ward (of the employer, or of a fair the vacancy is offered at or the employer has
 a booth at) or an admin hides a vacancy with a reason; it leaves every public surface at once.
-Services flush, never commit. Error codes: forbidden (403), ward_not_allowed (403),
+Services flush, never commit. Error codes: forbidden (403: not staff), ward_not_allowed (403),
 invalid_transition (409), reason_required / validation_error (422)."""
 
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from fairapp.auth.models import Role
 from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.booths.services import withdraw_booths
 from fairapp.db import utcnow
-from fairapp.errors import ValidationError
+from fairapp.errors import Forbidden, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed
@@ -73,6 +73,8 @@ def may_hide(user, vacancy: Vacancy) -> bool:
 
 
 def _ensure_may_hide(user, vacancy: Vacancy) -> None:
+    if not is_staff(user):
+        raise Forbidden()
     if not may_hide(user, vacancy):
         raise WardNotAllowed(_l("Chỉ cán bộ phụ trách phường, xã của doanh nghiệp hoặc của phiên có vị trí "
                                 "này mới ẩn hoặc hiện lại được vị trí."))
