@@ -25,7 +25,6 @@ from fairapp.attendees import consent, validation
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
 from fairapp.audit.services import SYSTEM, Origin, append, record
-from fairapp.booths.models import VacancyOffer
 from fairapp.database import WRITE_TURN
 from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
@@ -33,7 +32,6 @@ from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fastsql import Prepared
-from fairapp.partners.models import Employer, Vacancy
 
 REGISTRABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
 # Fields a later registration may change; optional ones only when given.
@@ -102,25 +100,20 @@ class VacancyChoice:
 # --- Reading ---------------------------------------------------------------------------------------
 
 def fair_vacancies(fair_id: int) -> list[VacancyChoice]:
-    """The vacancies offered at the fair, to tick on the form (may be empty)."""
-    rows = db.session.execute(
-        sa.select(Vacancy.id, Vacancy.title, Employer.name)
-        .join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
-        .join(Employer, Employer.id == Vacancy.employer_id)
-        .where(VacancyOffer.fair_id == fair_id).order_by(Employer.name, Vacancy.title, Vacancy.id))
-    return [VacancyChoice(*row) for row in rows]
+    """The vacancies the public sees at the fair (fairapp.booths.services.public_offer), to tick on
+    the form (may be empty)."""
+    from fairapp.booths.services import public_offer
+
+    offer = public_offer(fair_id)
+    choices = [VacancyChoice(v.id, v.title, offer.employer_name(v.employer_id)) for v in offer.vacancies]
+    return sorted(choices, key=lambda c: (c.employer, c.title, c.id))
 
 
 def fair_programmes(fair_id: int) -> list[str]:
-    """Names of the training programmes of schools with a confirmed booth at the fair."""
-    from fairapp.booths.models import Booth, BoothStatus
-    from fairapp.partners.models import TrainingProgramme
+    """Names of the training programmes the public sees at the fair (public_offer), each once."""
+    from fairapp.booths.services import public_offer
 
-    return list(db.session.scalars(
-        sa.select(TrainingProgramme.name).distinct()
-        .join(Booth, Booth.school_id == TrainingProgramme.school_id)
-        .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.CONFIRMED)
-        .order_by(TrainingProgramme.name)))
+    return sorted({programme.name for programme in public_offer(fair_id).programmes})
 
 
 def registered_count(fair_id: int) -> int:

@@ -2,24 +2,30 @@
 confirms and gives it a label ("A3"); a fair may have a booth limit. Services flush, never commit.
 
 Error codes: fair_not_open (409: the fair is not published/open or has ended), not_approved (403),
-booth_exists (409), booth_limit_reached (409), label_taken (409), invalid_transition (409),
-reason_required / validation_error (422), forbidden (403), not_found (404), ward_not_allowed (403)."""
+partner_locked (403), booth_exists (409), booth_limit_reached (409), label_taken (409),
+invalid_transition (409), reason_required / validation_error (422), forbidden (403), not_found (404),
+ward_not_allowed (403).
 
+public_offer() is what the public sees at a fair: the public fair page, the registration form and the
+ticket page all read it, so a partner or vacancy taken out of view disappears from all of them."""
+
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
 
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
-from fairapp.booths.models import Booth, BoothStatus, FairBoothSettings
+from fairapp.booths.models import Booth, BoothStatus, FairBoothSettings, VacancyOffer
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.fairs.services import ensure_may_act
-from fairapp.partners.models import Employer, PartnerStatus, School
-from fairapp.partners.services import InvalidTransition, NotApproved, is_staff
+from fairapp.fairs.services import ensure_may_act, local_day
+from fairapp.partners.models import Employer, PartnerStatus, School, TrainingProgramme, Vacancy, VacancyStatus
+from fairapp.partners.standing import InvalidTransition, NotApproved, ensure_active, is_staff
 
 OPEN_FOR_BOOTHS = (FairStatus.PUBLISHED, FairStatus.OPEN)
 ACTIVE = (BoothStatus.APPLIED, BoothStatus.INVITED, BoothStatus.CONFIRMED)
@@ -177,8 +183,7 @@ def apply(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = Non
     partner = employer or school
     if partner is None:
         raise Forbidden()
-    if partner.status != PartnerStatus.APPROVED:
-        raise NotApproved()
+    ensure_active(partner)
     _ensure_open(fair, now)
     booth = _existing(fair, employer, school)
     if booth is not None and booth.status == BoothStatus.INVITED:
@@ -289,6 +294,8 @@ def confirm(booth: Booth, *, by, label: str | None = None, origin: Origin = SYST
     ensure_may_act(by, booth.fair.ward_code)
     if booth.status == BoothStatus.CANCELLED:
         raise InvalidTransition()
+    if _holder(booth).status != PartnerStatus.APPROVED:
+        raise NotApproved(_l("Chỉ xác nhận được gian hàng của đơn vị đã được duyệt."))
     if booth.status != BoothStatus.CONFIRMED:
         _check_room(booth.fair)
         booth.status, booth.confirmed_at = BoothStatus.CONFIRMED, now
@@ -303,6 +310,7 @@ def accept(booth: Booth, *, by, origin: Origin = SYSTEM, now=None) -> Booth:
     """The invited employer or school accepts: the booth is confirmed."""
     now = now or utcnow()
     _ensure_own(booth, by)
+    ensure_active(_holder(booth))
     if booth.status != BoothStatus.INVITED:
         raise InvalidTransition()
     _ensure_open(booth.fair, now)
@@ -331,6 +339,27 @@ def cancel(booth: Booth, *, by, reason: str | None = None, origin: Origin = SYST
     record("booth.cancel", actor=by, target=booth, origin=origin, details={"reason": reason})
     db.session.flush()
     return booth
+
+
+def withdraw_booths(partner: Employer | School, reason: str, *, by, origin: Origin = SYSTEM,
+                    now: datetime | None = None) -> list[Booth]:
+    """Cancel the partner's applied, invited and confirmed booths at fairs that have not ended (those
+    that ended keep their history), each audited as booth.withdraw. Flushes; returns them."""
+    now = now or utcnow()
+    column = Booth.employer_id if isinstance(partner, Employer) else Booth.school_id
+    booths = db.session.scalars(
+        sa.select(Booth).join(Booth.fair)
+        .where(column == partner.id, Booth.status.in_(ACTIVE), Fair.ends_at > now,
+               Fair.status.not_in((FairStatus.CLOSED, FairStatus.CANCELLED)))
+        .order_by(Booth.id)).all()
+    for booth in booths:
+        was = booth.status
+        booth.status, booth.cancel_reason, booth.label = BoothStatus.CANCELLED, reason[:1000] or None, None
+        record("booth.withdraw", actor=by, target=booth, origin=origin,
+               details={"fair_id": booth.fair_id, "was": was.value, "reason": reason,
+                        "partner_status": partner.status.value})
+    db.session.flush()
+    return booths
 
 
 def _ensure_own(booth: Booth, by) -> None:
@@ -386,3 +415,47 @@ def booths_of_employer(employer: Employer) -> list[Booth]:
         .where(Booth.employer_id == employer.id)
         .order_by(Fair.starts_at.desc(), Booth.id)
     ).all()
+
+
+# --- What the public sees --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicOffer:
+    """What the public sees at one fair (ORM objects, for services to shape; templates get theirs).
+
+    booths: the confirmed booths of approved employers and schools, with .employer / .school loaded;
+    vacancies: the vacancies offered at the fair by those employers that are open, not past their
+    deadline and not hidden by an organiser; programmes: the training programmes of those schools."""
+
+    booths: list[Booth]
+    vacancies: list[Vacancy]
+    programmes: list[TrainingProgramme]
+
+    def employer_name(self, employer_id: int) -> str:
+        return next(b.employer.name for b in self.booths if b.employer_id == employer_id)
+
+
+def public_offer(fair_id: int, *, now: datetime | None = None) -> PublicOffer:
+    """The one definition of what the public may see at a fair (see PublicOffer). Reads only."""
+    now = now or utcnow()
+    approved_employer = sa.and_(Booth.employer_id.is_not(None), Employer.status == PartnerStatus.APPROVED)
+    approved_school = sa.and_(Booth.school_id.is_not(None), School.status == PartnerStatus.APPROVED)
+    booths = db.session.scalars(
+        sa.select(Booth).outerjoin(Booth.employer).outerjoin(Booth.school)
+        .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.CONFIRMED,
+               sa.or_(approved_employer, approved_school))
+        .options(contains_eager(Booth.employer), contains_eager(Booth.school))
+        .order_by(Booth.id)).unique().all()
+    employer_ids = [b.employer_id for b in booths if b.employer_id is not None]
+    school_ids = [b.school_id for b in booths if b.school_id is not None]
+    vacancies = db.session.scalars(
+        sa.select(Vacancy).join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
+        .where(VacancyOffer.fair_id == fair_id, Vacancy.employer_id.in_(employer_ids),
+               Vacancy.status == VacancyStatus.OPEN, Vacancy.hidden_at.is_(None),
+               sa.or_(Vacancy.deadline.is_(None), Vacancy.deadline >= local_day(now)))
+        .order_by(Vacancy.id)).all() if employer_ids else []
+    programmes = db.session.scalars(
+        sa.select(TrainingProgramme).where(TrainingProgramme.school_id.in_(school_ids))
+        .order_by(TrainingProgramme.id)).all() if school_ids else []
+    return PublicOffer(list(booths), list(vacancies), list(programmes))

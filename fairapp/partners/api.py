@@ -18,7 +18,7 @@ from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.partners import services
-from fairapp.partners.models import Employer
+from fairapp.partners.models import Employer, PartnerStatus
 
 blp = Blueprint("api_partners", __name__, description="Employers, vacancies, schools and booths")
 
@@ -203,7 +203,7 @@ class Employers(MethodView):
             own = db.session.get(Employer, current_user.employer_id) if current_user.employer_id else None
             return {"items": [_employer(own)] if own else []}
         status = args.get("status")
-        if status not in (None, "pending", "approved", "rejected"):
+        if status not in (None, *(s.value for s in PartnerStatus)):
             status = None
         return {"items": [_employer(e) for e in services.list_employers(status=status, q=args.get("q"))]}
 

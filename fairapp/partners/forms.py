@@ -17,6 +17,7 @@ STATUS_LABELS = {
     PartnerStatus.PENDING: _l("Chờ duyệt"),
     PartnerStatus.APPROVED: _l("Đã duyệt"),
     PartnerStatus.REJECTED: _l("Bị từ chối"),
+    PartnerStatus.SUSPENDED: _l("Tạm ngừng"),
 }
 VACANCY_STATUS_LABELS = {
     VacancyStatus.OPEN: _l("Đang tuyển"),

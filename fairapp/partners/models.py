@@ -12,11 +12,13 @@ from fairapp.extensions import db
 
 
 class PartnerStatus(enum.StrEnum):
-    """Self-registered employers and schools wait for an organiser's approval."""
+    """Self-registered employers and schools wait for an organiser's approval. An approved one can be
+    suspended (and reinstated); a rejected or suspended one is shown nowhere and edits nothing."""
 
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    SUSPENDED = "suspended"
 
 
 class VacancyStatus(enum.StrEnum):
@@ -68,6 +70,11 @@ class Employer(db.Model):
     decided_at: Mapped[datetime | None]  # approved or rejected; who decided is in the audit log
     created_at: Mapped[utc_created]
 
+    # Moderation: why it is suspended; since when its public fields changed without an organiser's review
+    suspend_reason: Mapped[str | None] = mapped_column(sa.Text)
+    suspended_at: Mapped[datetime | None]
+    public_changed_at: Mapped[datetime | None]
+
     vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer",
                                                       order_by="Vacancy.id")
 
@@ -113,6 +120,12 @@ class Vacancy(db.Model):
     created_at: Mapped[utc_created]
     updated_at: Mapped[datetime | None]
 
+    # Moderation: hidden from every public surface by an organiser (who: in the audit log); public
+    # text changed by the employer since an organiser last reviewed it
+    hidden_at: Mapped[datetime | None]
+    hide_reason: Mapped[str | None] = mapped_column(sa.Text)
+    public_changed_at: Mapped[datetime | None]
+
     employer: Mapped[Employer] = relationship(back_populates="vacancies")
 
 
@@ -138,6 +151,11 @@ class School(db.Model):
     approved_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     created_at: Mapped[utc_created]
+
+    # Moderation, as for employers
+    suspend_reason: Mapped[str | None] = mapped_column(sa.Text)
+    suspended_at: Mapped[datetime | None]
+    public_changed_at: Mapped[datetime | None]
 
     programmes: Mapped[list["TrainingProgramme"]] = relationship(back_populates="school",
                                                                  order_by="TrainingProgramme.id")
@@ -167,5 +185,6 @@ class TrainingProgramme(db.Model):
     tuition: Mapped[int | None] = mapped_column(sa.BigInteger)
     priority_support: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[utc_created]
+    public_changed_at: Mapped[datetime | None]  # name changed by the school since an organiser's review
 
     school: Mapped[School] = relationship(back_populates="programmes")

@@ -5,7 +5,10 @@ Every create/update takes a plain dict (from a form, a JSON body or a spreadshee
 field and raises one ValidationError whose `fields` names all the bad ones. Services flush, never
 commit. Error codes: validation_error, invalid_tax_code, quantity_not_positive, salary_range,
 deadline_in_past, age_range, employer_exists (409), account_exists (409), not_approved (403),
-forbidden (403), not_found (404), invalid_transition (409), reason_required, fair_not_open (409)."""
+partner_locked (403: rejected or suspended), forbidden (403), not_found (404), fair_not_open (409).
+
+Decisions on a partner (approve, reject, suspend, reinstate) are fairapp.partners.decisions, reached
+through fairapp.booths.moderation; public-field changes are flagged by fairapp.partners.review."""
 
 from datetime import datetime
 
@@ -17,10 +20,11 @@ from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth import services as auth_services
 from fairapp.auth.models import Role, User
 from fairapp.db import utcnow
-from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
+from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import local_day
+from fairapp.partners import decisions, review
 from fairapp.partners.fields import Reader
 from fairapp.partners.models import (
     EducationLevel,
@@ -32,24 +36,9 @@ from fairapp.partners.models import (
     Vacancy,
     VacancyStatus,
 )
+from fairapp.partners.standing import ensure_active, ensure_editable, is_staff
 
-STAFF = (Role.ADMIN, Role.ORGANISER)
 OFFERABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
-
-
-class NotApproved(Forbidden):
-    code = "not_approved"
-    message = _l("Đơn vị của bạn đang chờ duyệt (hoặc đã bị từ chối) nên chưa thể thực hiện thao tác này.")
-
-
-class InvalidTransition(DomainError):
-    code = "invalid_transition"
-    status = 409
-    message = _l("Không thể chuyển sang trạng thái này từ trạng thái hiện tại.")
-
-
-def is_staff(user) -> bool:
-    return user is not None and user.role in STAFF
 
 
 def partners_contact() -> str:
@@ -64,15 +53,16 @@ def partners_contact() -> str:
 
 def ensure_employer_actor(by, employer: Employer, *, need_approved: bool = True) -> None:
     """Staff act on any employer; an employer account only on its own (another's: NotFound, so its
-    existence is not revealed), and only once approved; anyone else is Forbidden."""
+    existence is not revealed), and only once approved (not_approved, partner_locked); anyone else
+    is Forbidden."""
     if is_staff(by):
         return
     if by is None or by.role != Role.EMPLOYER:
         raise Forbidden()
     if by.employer_id != employer.id:
         raise NotFound()
-    if need_approved and employer.status != PartnerStatus.APPROVED:
-        raise NotApproved()
+    if need_approved:
+        ensure_active(employer)
 
 
 def ensure_school_actor(by, school: School, *, need_approved: bool = True) -> None:
@@ -82,8 +72,8 @@ def ensure_school_actor(by, school: School, *, need_approved: bool = True) -> No
         raise Forbidden()
     if by.school_id != school.id:
         raise NotFound()
-    if need_approved and school.status != PartnerStatus.APPROVED:
-        raise NotApproved()
+    if need_approved:
+        ensure_active(school)
 
 
 def get_employer_for(by, employer_id: int) -> Employer:
@@ -231,17 +221,21 @@ def create_employer(data: dict, *, by=None, origin: Origin = SYSTEM, now: dateti
     return employer
 
 
-def update_employer(employer: Employer, data: dict, *, by, origin: Origin = SYSTEM) -> Employer:
-    """Change an employer's details. Its own account may not change the tax code (staff may)."""
+def update_employer(employer: Employer, data: dict, *, by, origin: Origin = SYSTEM, now=None) -> Employer:
+    """Change an employer's details. Its own account may not change the tax code (staff may), nor
+    anything once the employer is rejected or suspended (partner_locked)."""
     ensure_employer_actor(by, employer, need_approved=False)
     if not is_staff(by):
+        ensure_editable(employer)
         data = {**data, "tax_code": employer.tax_code}
     values = _check_employer(data, exclude_id=employer.id)
+    before = review.public_values(employer)
     changes = {k: [getattr(employer, k), v] for k, v in values.items() if getattr(employer, k) != v}
     for key, value in values.items():
         setattr(employer, key, value)
     _flush_employer()
     record("employer.update", actor=by, target=employer, origin=origin, details={"changes": changes})
+    review.note_public_change(employer, before, by=by, origin=origin, now=now)
     db.session.flush()
     return employer
 
@@ -296,47 +290,10 @@ def _first_account(account: dict, role: Role, *, origin: Origin, **link) -> User
         raise
 
 
-def _decide(partner, *, approve: bool, reason: str | None, by, origin: Origin, now) -> None:
-    if not is_staff(by):
-        raise Forbidden()
-    now = now or utcnow()
-    reason = (reason or "").strip()
-    kind = partner.__tablename__[:-1]  # employer / school
-    if approve:
-        if partner.status == PartnerStatus.APPROVED:
-            raise InvalidTransition()
-        partner.status, partner.approved_at, partner.reject_reason = PartnerStatus.APPROVED, now, None
-    else:
-        if partner.status == PartnerStatus.REJECTED:
-            raise InvalidTransition()
-        if not reason:
-            raise ValidationError(
-                code="reason_required", fields={"reason": _l("Lý do từ chối: vui lòng nhập lý do.")}
-            )
-        if len(reason) > 1000:
-            raise ValidationError(fields={"reason": _l("Lý do từ chối: dài tối đa 1000 ký tự.")})
-        partner.status, partner.reject_reason, partner.approved_at = PartnerStatus.REJECTED, reason, None
-    partner.decided_at = now
-    record(
-        f"{kind}.{'approve' if approve else 'reject'}",
-        actor=by,
-        target=partner,
-        origin=origin,
-        details={"reason": reason} if not approve else {},
-    )
-    db.session.flush()
-
-
 def approve_employer(employer: Employer, *, by, origin: Origin = SYSTEM, now=None) -> Employer:
-    """pending or rejected → approved (staff only). Raises invalid_transition, forbidden."""
-    _decide(employer, approve=True, reason=None, by=by, origin=origin, now=now)
-    return employer
-
-
-def reject_employer(employer: Employer, reason: str, *, by, origin: Origin = SYSTEM, now=None) -> Employer:
-    """pending or approved → rejected with a reason (staff only).
-    Raises reason_required, invalid_transition."""
-    _decide(employer, approve=False, reason=reason, by=by, origin=origin, now=now)
+    """pending or rejected → approved (staff only). Raises invalid_transition, forbidden. Rejecting,
+    suspending and reinstating: fairapp.booths.moderation (they change the employer's booths)."""
+    decisions.decide(employer, "approve", by=by, origin=origin, now=now)
     return employer
 
 
@@ -352,8 +309,7 @@ def add_colleague(by, account: dict, *, origin: Origin = SYSTEM) -> User:
     )
     if partner is None:
         raise Forbidden()
-    if partner.status != PartnerStatus.APPROVED:
-        raise NotApproved()
+    ensure_active(partner)
     link = {"employer_id": partner.id} if by.role == Role.EMPLOYER else {"school_id": partner.id}
     user = auth_services.create_user(
         email=account.get("email") or None,
@@ -518,6 +474,7 @@ def create_vacancy(
         origin=origin,
         details={"employer_id": employer.id, "fair_ids": fair_ids or []},
     )
+    review.note_public_change(vacancy, None, by=by, origin=origin, now=now)
     db.session.flush()
     return vacancy
 
@@ -528,6 +485,7 @@ def update_vacancy(vacancy: Vacancy, data: dict, *, by, origin: Origin = SYSTEM,
     ensure_employer_actor(by, vacancy.employer)
     values = _read_vacancy(data, now=now, old_deadline=vacancy.deadline)
     fair_ids = _fair_ids(data)
+    before = review.public_values(vacancy)
     changes = {k: [str(getattr(vacancy, k)), str(v)] for k, v in values.items() if getattr(vacancy, k) != v}
     for key, value in values.items():
         setattr(vacancy, key, value)
@@ -535,6 +493,7 @@ def update_vacancy(vacancy: Vacancy, data: dict, *, by, origin: Origin = SYSTEM,
     if fair_ids is not None:
         set_offers(vacancy, fair_ids, by=by, origin=origin, now=now)
     record("vacancy.update", actor=by, target=vacancy, origin=origin, details={"changes": changes})
+    review.note_public_change(vacancy, before, by=by, origin=origin, now=now)
     db.session.flush()
     return vacancy
 
@@ -599,13 +558,18 @@ def create_school(data: dict, *, by=None, origin: Origin = SYSTEM, now: datetime
     return school
 
 
-def update_school(school: School, data: dict, *, by, origin: Origin = SYSTEM) -> School:
+def update_school(school: School, data: dict, *, by, origin: Origin = SYSTEM, now=None) -> School:
+    """As update_employer: its own accounts change nothing once it is rejected or suspended."""
     ensure_school_actor(by, school, need_approved=False)
+    if not is_staff(by):
+        ensure_editable(school)
     values = _read_school(data).finish()
+    before = review.public_values(school)
     changes = {k: [getattr(school, k), v] for k, v in values.items() if getattr(school, k) != v}
     for key, value in values.items():
         setattr(school, key, value)
     record("school.update", actor=by, target=school, origin=origin, details={"changes": changes})
+    review.note_public_change(school, before, by=by, origin=origin, now=now)
     db.session.flush()
     return school
 
@@ -626,12 +590,8 @@ def register_school(
 
 
 def approve_school(school: School, *, by, origin: Origin = SYSTEM, now=None) -> School:
-    _decide(school, approve=True, reason=None, by=by, origin=origin, now=now)
-    return school
-
-
-def reject_school(school: School, reason: str, *, by, origin: Origin = SYSTEM, now=None) -> School:
-    _decide(school, approve=False, reason=reason, by=by, origin=origin, now=now)
+    """As approve_employer."""
+    decisions.decide(school, "approve", by=by, origin=origin, now=now)
     return school
 
 
@@ -667,18 +627,23 @@ def create_programme(
     db.session.add(programme)
     db.session.flush()
     record("programme.create", actor=by, target=programme, origin=origin, details={"school_id": school.id})
+    review.note_public_change(programme, None, by=by, origin=origin, now=now)
     db.session.flush()
     return programme
 
 
 def update_programme(
-    programme: TrainingProgramme, data: dict, *, by, origin: Origin = SYSTEM
+    programme: TrainingProgramme, data: dict, *, by, origin: Origin = SYSTEM, now=None
 ) -> TrainingProgramme:
     ensure_school_actor(by, programme.school)
     values = _read_programme(data)
+    before = review.public_values(programme)
+    changes = {k: [str(getattr(programme, k)), str(v)] for k, v in values.items()
+               if getattr(programme, k) != v}
     for key, value in values.items():
         setattr(programme, key, value)
-    record("programme.update", actor=by, target=programme, origin=origin)
+    record("programme.update", actor=by, target=programme, origin=origin, details={"changes": changes})
+    review.note_public_change(programme, before, by=by, origin=origin, now=now)
     db.session.flush()
     return programme
 

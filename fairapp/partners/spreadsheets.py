@@ -409,7 +409,7 @@ class ExportFilter:
 
 
 EMPLOYER_STATUS = {PartnerStatus.PENDING: _l("Chờ duyệt"), PartnerStatus.APPROVED: _l("Đã duyệt"),
-                   PartnerStatus.REJECTED: _l("Từ chối")}
+                   PartnerStatus.REJECTED: _l("Từ chối"), PartnerStatus.SUSPENDED: _l("Tạm ngừng")}
 VACANCY_STATUS = {VacancyStatus.OPEN: _l("Đang tuyển"), VacancyStatus.FILLED: _l("Đã đủ"),
                   VacancyStatus.CLOSED: _l("Đã đóng")}
 

@@ -1,5 +1,6 @@
-"""Pages for employers and schools: public self-registration, the organiser's lists with approval,
-and the partner's own pages (company or school profile, vacancies, programmes, colleagues).
+"""Pages for employers and schools: public self-registration, the organiser's lists, and the
+partner's own pages (company or school profile, vacancies, programmes, colleagues). The organiser's
+detail pages with their decisions, reviews and hidden vacancies: fairapp.partners.moderation_views.
 
 Tenancy: an employer account reaches only its own employer's data (anything else is 404); a school
 account on employer pages, or the reverse, gets 403 from the role check."""
@@ -15,6 +16,7 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.partners import forms, services
 from fairapp.partners.models import Employer, PartnerStatus, School
+from fairapp.partners.standing import ensure_active, ensure_editable
 
 bp = Blueprint("partners", __name__)
 STAFF = (Role.ADMIN, Role.ORGANISER)
@@ -184,33 +186,6 @@ def school_new():
     return render_template("partners/school_form.html", form=form, school=None)
 
 
-@bp.route("/manage/employers/<int:employer_id>")
-@roles(*STAFF)
-def employer_detail(employer_id):
-    employer = db.session.get(Employer, employer_id) or abort(404)
-    from fairapp.booths.services import booths_of_employer
-
-    return render_template(
-        "partners/employer_detail.html",
-        employer=employer,
-        reject_form=forms.RejectForm(),
-        action_form=forms.ActionForm(),
-        booths=booths_of_employer(employer),
-    )
-
-
-@bp.route("/manage/schools/<int:school_id>")
-@roles(*STAFF)
-def school_detail(school_id):
-    school = db.session.get(School, school_id) or abort(404)
-    return render_template(
-        "partners/school_detail.html",
-        school=school,
-        reject_form=forms.RejectForm(),
-        action_form=forms.ActionForm(),
-    )
-
-
 @bp.route("/manage/employers/<int:employer_id>/edit", methods=["GET", "POST"])
 @roles(*STAFF)
 def employer_edit(employer_id):
@@ -222,39 +197,6 @@ def employer_edit(employer_id):
         flash(_("Đã lưu thay đổi."), "success")
         return redirect(url_for("partners.employer_detail", employer_id=employer.id))
     return render_template("partners/employer_form.html", form=form, employer=employer)
-
-
-def _decide(model, partner_id, decision: str, endpoint: str, id_name: str):
-    partner = db.session.get(model, partner_id) or abort(404)
-    kind = "employer" if model is Employer else "school"
-    back = redirect(url_for(endpoint, **{id_name: partner.id}))
-    form = forms.RejectForm() if decision == "reject" else forms.ActionForm()
-    if not form.validate_on_submit():
-        flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "danger")
-        return back
-    service = getattr(services, f"{decision}_{kind}")
-    args = (form.reason.data,) if decision == "reject" else ()
-    try:
-        service(partner, *args, by=_user(), origin=request_origin())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(next(iter(error.fields.values()), error.message)), "danger")
-        return back
-    db.session.commit()
-    flash(_("Đã duyệt.") if decision == "approve" else _("Đã từ chối."), "success")
-    return back
-
-
-@bp.route("/manage/employers/<int:employer_id>/<any(approve, reject):decision>", methods=["POST"])
-@roles(*STAFF)
-def employer_decide(employer_id, decision):
-    return _decide(Employer, employer_id, decision, "partners.employer_detail", "employer_id")
-
-
-@bp.route("/manage/schools/<int:school_id>/<any(approve, reject):decision>", methods=["POST"])
-@roles(*STAFF)
-def school_decide(school_id, decision):
-    return _decide(School, school_id, decision, "partners.school_detail", "school_id")
 
 
 # --- The employer's own pages ----------------------------------------------------------------------
@@ -285,6 +227,7 @@ def my_employer():
 @roles(Role.EMPLOYER)
 def my_employer_edit():
     employer = _my_employer()
+    ensure_editable(employer)
     form = forms.EmployerForm(obj=employer)
     del form.tax_code  # only staff change a tax code
     if form.validate_on_submit() and _save(
@@ -314,8 +257,7 @@ def _vacancy_form(vacancy=None):
 @roles(Role.EMPLOYER)
 def vacancy_new():
     employer = _my_employer()
-    if employer.status != PartnerStatus.APPROVED:
-        raise services.NotApproved()
+    ensure_active(employer)
     form, fairs = _vacancy_form()
     if form.validate_on_submit() and _save(
         form,
@@ -335,6 +277,7 @@ def vacancy_new():
 @roles(Role.EMPLOYER)
 def vacancy_edit(vacancy_id):
     vacancy = services.get_vacancy_for(_user(), vacancy_id)
+    ensure_active(vacancy.employer)
     form, fairs = _vacancy_form(vacancy)
     if form.validate_on_submit() and _save(
         form,
@@ -382,6 +325,7 @@ def my_school():
 @roles(Role.SCHOOL)
 def my_school_edit():
     school = _my_school()
+    ensure_editable(school)
     form = forms.SchoolForm(obj=school)
     if form.validate_on_submit() and _save(
         form, lambda: services.update_school(school, _data(form), by=_user(), origin=request_origin())
@@ -405,8 +349,7 @@ def _programme_form(programme=None):
 @roles(Role.SCHOOL)
 def programme_new():
     school = _my_school()
-    if school.status != PartnerStatus.APPROVED:
-        raise services.NotApproved()
+    ensure_active(school)
     form = _programme_form()
     if form.validate_on_submit() and _save(
         form, lambda: services.create_programme(school, _data(form), by=_user(), origin=request_origin())
@@ -420,6 +363,7 @@ def programme_new():
 @roles(Role.SCHOOL)
 def programme_edit(programme_id):
     programme = services.get_programme_for(_user(), programme_id)
+    ensure_active(programme.school)
     form = _programme_form(programme)
     if form.validate_on_submit() and _save(
         form, lambda: services.update_programme(programme, _data(form), by=_user(), origin=request_origin())
@@ -453,3 +397,7 @@ def colleagues():
         flash(_("Đã tạo tài khoản cho đồng nghiệp."), "success")
         return redirect(url_for("partners.colleagues"))
     return render_template("partners/colleagues.html", form=form, people=services.colleagues_of(_user()))
+
+
+# The organiser's detail pages and decisions (partners.employer_detail, partners.employer_decide, …).
+from fairapp.partners import moderation_views  # noqa: E402, F401

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
-from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
+from fairapp.booths.services import public_offer
 from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.partners.models import Employer, School, Vacancy, VacancyStatus
 from fairapp.text import fold
 
 
@@ -68,14 +67,42 @@ class Participants:
     matches: int | None = None  # vacancies whose title matches the search; None without a search
 
 
-def upcoming_fairs(*, ward_code: str | None = None, now: datetime | None = None) -> list[Fair]:
-    """Published or open fairs that have not ended, soonest first (the fairs service decides)."""
-    return fair_services.public_fairs(ward_code=ward_code, now=now)
+@dataclass(frozen=True)
+class FairLine:
+    """An upcoming fair as the lists show it."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_name: str | None
+    ward_code: str
+    ward_name: str
+    running: bool  # started and not yet ended
 
 
-def wards_of(fairs: list[Fair]) -> list[tuple[str, str]]:
+def upcoming_fairs(*, ward_code: str | None = None, now: datetime | None = None) -> list[FairLine]:
+    """Published or open fairs that have not ended, soonest first, optionally in one ward; never
+    drafts, cancelled or closed fairs. Reads only: a fair whose start has passed counts as running
+    whatever its stored status (a list never writes the status transition that is due)."""
+    now = now or utcnow()
+    query = (sa.select(Fair).join(Fair.ward).options(contains_eager(Fair.ward))
+             .where(Fair.status.in_(fair_services.UPCOMING_STATUSES), Fair.ends_at > now))
+    if ward_code:
+        query = query.where(Fair.ward_code == ward_code)
+    return [FairLine(f.id, f.title, f.starts_at, f.ends_at, f.venue_name, f.ward_code, f.ward.name,
+                     running=f.starts_at <= now)
+            for f in db.session.scalars(query.order_by(Fair.starts_at, Fair.id))]
+
+
+def ward_first(fairs: list[FairLine], ward_code: str | None) -> list[FairLine]:
+    """The fairs of this ward first, then the others, each part in the order given."""
+    return sorted(fairs, key=lambda fair: fair.ward_code != ward_code) if ward_code else list(fairs)
+
+
+def wards_of(fairs: list[FairLine]) -> list[tuple[str, str]]:
     """(code, name) of the wards these fairs are held in, by name, each once."""
-    wards = {fair.ward_code: fair.ward.name for fair in fairs}
+    wards = {fair.ward_code: fair.ward_name for fair in fairs}
     return sorted(wards.items(), key=lambda item: (item[1], item[0]))
 
 
@@ -89,32 +116,24 @@ def calendar_fairs(*, now: datetime | None = None) -> list[Fair]:
     return sorted([*upcoming, *cancelled], key=lambda fair: (fair.starts_at, fair.id))
 
 
-def participants(fair: Fair, *, search: str | None = None) -> Participants:
-    """Employers and schools with a confirmed booth at the fair, the open vacancies offered there
-    and the schools' programmes, with totals. With `search`, only the employers with a vacancy whose
-    title (or occupation) contains it, without regard to case or diacritics, and only those vacancies."""
-    confirmed = sa.and_(Booth.fair_id == fair.id, Booth.status == BoothStatus.CONFIRMED)
+def participants(fair: Fair, *, search: str | None = None, now: datetime | None = None) -> Participants:
+    """What the public sees at the fair (fairapp.booths.services.public_offer): employers and schools
+    with a confirmed booth, the vacancies shown there and the schools' programmes, with totals. With
+    `search`, only the employers with a vacancy whose title (or occupation) contains it, without
+    regard to case or diacritics, and only those vacancies."""
+    offer = public_offer(fair.id, now=now)
+    by_name = sorted(offer.booths, key=lambda b: ((b.employer or b.school).name, b.id))
     employers: OrderedDict[int, EmployerLine] = OrderedDict(
-        (employer.id, EmployerLine(employer.name, employer.industry))
-        for employer in db.session.scalars(
-            sa.select(Employer).join(Booth, sa.and_(Booth.employer_id == Employer.id, confirmed))
-            .order_by(Employer.name, Employer.id)))
-    offered = db.session.scalars(
-        sa.select(Vacancy).join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
-        .where(VacancyOffer.fair_id == fair.id, Vacancy.status == VacancyStatus.OPEN)
-        .order_by(Vacancy.id))
-    for vacancy in offered:
-        if (line := employers.get(vacancy.employer_id)) is not None:  # only confirmed employers
-            line.vacancies.append(VacancyLine(vacancy.title, vacancy.quantity, vacancy.salary_min,
-                                              vacancy.salary_max, vacancy.work_place, vacancy.occupation))
-
-    schools = [
-        SchoolLine(school.name, [ProgrammeLine(p.name, p.level.value, p.duration_months, p.seats)
-                                 for p in school.programmes])
-        for school in db.session.scalars(
-            sa.select(School).join(Booth, sa.and_(Booth.school_id == School.id, confirmed))
-            .options(selectinload(School.programmes))
-            .order_by(School.name, School.id))]
+        (b.employer_id, EmployerLine(b.employer.name, b.employer.industry)) for b in by_name if b.employer)
+    for vacancy in offer.vacancies:
+        employers[vacancy.employer_id].vacancies.append(
+            VacancyLine(vacancy.title, vacancy.quantity, vacancy.salary_min, vacancy.salary_max,
+                        vacancy.work_place, vacancy.occupation))
+    programmes: dict[int, list[ProgrammeLine]] = {}
+    for p in offer.programmes:
+        programmes.setdefault(p.school_id, []).append(
+            ProgrammeLine(p.name, p.level.value, p.duration_months, p.seats))
+    schools = [SchoolLine(b.school.name, programmes.get(b.school_id, [])) for b in by_name if b.school]
 
     vacancies = [v for e in employers.values() for v in e.vacancies]
     counts = FairCounts(employers=len(employers), vacancies=len(vacancies),

@@ -1,11 +1,13 @@
 """Public pages about fairs, for residents without an account: the list of upcoming fairs, a fair's
 page with its share card, calendar files, the poster and the loudspeaker announcement.
 
-Reading a fair may bring its status up to date (fairs.services.refresh_status), so views commit."""
+Reading one fair may bring its status up to date (fairs.services.refresh_status), so those views
+commit; the lists read only. A ward the visitor picks on a list is remembered in a cookie (WARD_COOKIE),
+and the home page lists that ward's fairs first."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -22,6 +24,29 @@ bp = Blueprint("public", __name__)
 
 # Posters and announcements are for the ward's residents: always in Vietnamese.
 DOCUMENT_LOCALE = "vi"
+WARD_COOKIE = "ward"
+WARD_COOKIE_AGE = 365 * 24 * 3600
+
+
+# --- The visitor's ward ----------------------------------------------------------------------------
+
+def picked_ward(known: dict[str, str]) -> tuple[str | None, bool]:
+    """The ward the visitor picked (the `ward` query parameter), else the one remembered in the
+    cookie; only a ward among `known`. Second: whether the query parameter was given at all."""
+    given = "ward" in request.args
+    code = request.args.get("ward") if given else request.cookies.get(WARD_COOKIE)
+    return (code if code in known else None), given
+
+
+def remember_ward(response: Response, code: str | None) -> Response:
+    """Keep the visitor's pick for their next visit (no account, nothing stored on our side);
+    picking "all wards" forgets it."""
+    if code:
+        response.set_cookie(WARD_COOKIE, code, max_age=WARD_COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    else:
+        response.delete_cookie(WARD_COOKIE)
+    return response
 
 
 # --- Absolute links --------------------------------------------------------------------------------
@@ -54,13 +79,16 @@ def _load(fair_id: int) -> Fair:
 @public
 def index():
     fairs = services.upcoming_fairs()
-    db.session.commit()
     wards = services.wards_of(fairs)
     ward_code = request.args.get("ward") or None
     if ward_code not in dict(wards):
         ward_code = None
     shown = [fair for fair in fairs if ward_code in (None, fair.ward_code)]
-    return render_template("public/index.html", fairs=shown, wards=wards, ward_code=ward_code)
+    response = make_response(render_template("public/index.html", fairs=shown, wards=wards,
+                                             ward_code=ward_code))
+    if "ward" in request.args and (ward_code or not request.args["ward"]):  # a pick, or "all wards"
+        remember_ward(response, ward_code)
+    return response
 
 
 @bp.route("/fairs/<int:fair_id>")

@@ -11,11 +11,10 @@ from flask_babel import lazy_gettext as _l
 from fairapp.attendees.models import Registration
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
-from fairapp.booths.models import Booth, BoothStatus
+from fairapp.booths.services import public_offer
 from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.extensions import db
-from fairapp.partners.models import Employer, School
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 
@@ -45,14 +44,9 @@ def get_by_secret(secret: str) -> Registration:
 
 
 def booths_to_visit(fair_id: int) -> list[BoothToVisit]:
-    """The fair's confirmed booths, by label then name."""
-    rows = db.session.execute(
-        sa.select(Booth.label, Employer.name, School.name)
-        .outerjoin(Employer, Booth.employer_id == Employer.id)
-        .outerjoin(School, Booth.school_id == School.id)
-        .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.CONFIRMED))
-    booths = [BoothToVisit(label, employer or school or "", "employer" if employer else "school")
-              for label, employer, school in rows]
+    """The booths the public sees at the fair (fairapp.booths.services.public_offer), by label then name."""
+    booths = [BoothToVisit(b.label, (b.employer or b.school).name, "employer" if b.employer_id else "school")
+              for b in public_offer(fair_id).booths]
     return sorted(booths, key=lambda b: (b.label is None, (b.label or "").zfill(8), b.name.casefold()))
 
 

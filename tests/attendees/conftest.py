@@ -5,7 +5,7 @@ from itertools import count
 
 import pytest
 
-from fairapp.booths.models import VacancyOffer
+from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
@@ -35,7 +35,8 @@ def make_fair(db):
 
 @pytest.fixture()
 def offer_vacancy(db):
-    """offer_vacancy(fair, title) → the Vacancy, offered at the fair by a new employer."""
+    """offer_vacancy(fair, title) → the Vacancy, offered at the fair by a new employer with a confirmed
+    booth there (the public sees nothing else: fairapp.booths.services.public_offer)."""
     numbers = count(200)
 
     def offer(fair, title="Công nhân may"):
@@ -47,6 +48,7 @@ def offer_vacancy(db):
         db.session.add(vacancy)
         db.session.flush()
         db.session.add(VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id))
+        db.session.add(Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED))
         db.session.commit()
         return vacancy
 

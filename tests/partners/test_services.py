@@ -7,11 +7,13 @@ import sqlalchemy as sa
 
 from fairapp.audit.models import AuditEntry
 from fairapp.auth.models import Role, User
+from fairapp.booths import moderation
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from fairapp.partners import services
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
+from fairapp.partners.standing import InvalidTransition
 from tests.partners.conftest import TAX_A, TAX_B
 
 GOOD = {
@@ -94,9 +96,9 @@ def test_approval_and_rejection_are_audited(db, make_user, make_employer):
     organiser = make_user("organiser")
     employer = make_employer(status="pending")
     with pytest.raises(ValidationError) as caught:
-        services.reject_employer(employer, "  ", by=organiser)
+        moderation.decide(employer, "reject", "  ", by=organiser)
     assert caught.value.code == "reason_required"
-    services.reject_employer(employer, "Mã số thuế không khớp giấy phép", by=organiser)
+    moderation.decide(employer, "reject", "Mã số thuế không khớp giấy phép", by=organiser)
     assert employer.status == PartnerStatus.REJECTED
     services.approve_employer(employer, by=organiser)
     db.session.commit()
@@ -106,7 +108,7 @@ def test_approval_and_rejection_are_audited(db, make_user, make_employer):
     ).all()
     assert [e.action for e in entries][-2:] == ["employer.reject", "employer.approve"]
     assert entries[-2].details["reason"] == "Mã số thuế không khớp giấy phép"
-    with pytest.raises(services.InvalidTransition):
+    with pytest.raises(InvalidTransition):
         services.approve_employer(employer, by=organiser)
     employer_user = make_user("employer", employer_id=employer.id)
     with pytest.raises(Forbidden):

@@ -57,9 +57,10 @@ def test_upcoming_lists_published_and_open_fairs_only(client, make_fair, db):
     assert re.search(r"\d{2}/\d{2}/\d{4}", html)
     assert f'href="/fairs/{published.id}"' in html
     assert "Phường Bách Quang" in html
-    # reading the list brought the started fair's status up to date, and it was committed
+    # the started fair is shown as running, and reading the list wrote nothing (DESIGN §3)
+    assert html.count("Đang diễn ra") == 1
     _db.session.expire_all()
-    assert _db.session.get(Fair, started.id).status == FairStatus.OPEN
+    assert _db.session.get(Fair, started.id).status == FairStatus.PUBLISHED
 
 
 def test_filter_by_ward_offers_only_wards_with_upcoming_fairs(client, make_fair):
