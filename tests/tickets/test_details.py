@@ -12,7 +12,7 @@ from fairapp.attendees import details
 from fairapp.attendees.models import Attendee, Gender, PriorityGroup, Registration
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.audit.models import AuditEntry
-from fairapp.booths.models import VacancyOffer
+from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from fairapp.text import fold
 from tests.conftest import csrf_token_from
@@ -25,7 +25,8 @@ CITIZEN_ID = "019195001234"
 
 @pytest.fixture()
 def offer(db):
-    """offer(fair, title) → a Vacancy of a new approved employer, offered at the fair."""
+    """offer(fair, title) → a Vacancy of a new approved employer with a confirmed booth, offered at
+    the fair (what the public sees: fairapp.booths.services.public_offer)."""
     def make(fair, title="Công nhân may"):
         employer = Employer(name=f"Công ty {title}", tax_code="0100109106", status=PartnerStatus.APPROVED)
         db.session.add(employer)
@@ -34,6 +35,7 @@ def offer(db):
         db.session.add(vacancy)
         db.session.flush()
         db.session.add(VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id))
+        db.session.add(Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED))
         db.session.commit()
         return vacancy
 
