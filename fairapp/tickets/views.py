@@ -104,3 +104,7 @@ def service_worker():
     response.cache_control.max_age = 0
     response.headers["Service-Worker-Allowed"] = "/t/"
     return response
+
+
+# Pending changes the person confirms or rejects from the ticket page (tickets.decide).
+from fairapp.tickets import changes  # noqa: E402, F401
