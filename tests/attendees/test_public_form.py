@@ -163,7 +163,8 @@ def test_per_phone_limit_on_the_form(app, client, db, make_fair):
 def test_lost_ticket_finds_the_link(client, db, make_fair):
     fair = make_fair()
     html = open_form(client, fair)
-    ticket = client.post(f"/fairs/{fair.id}/register", data=form_data(html, citizen_id="")).headers["Location"]
+    registered = client.post(f"/fairs/{fair.id}/register", data=form_data(html, citizen_id=""))
+    ticket = registered.headers["Location"]
     page = client.get(f"/fairs/{fair.id}/lost-ticket").get_data(as_text=True)
     response = client.post(f"/fairs/{fair.id}/lost-ticket", data={
         "csrf_token": csrf_token_from(page), "phone": "+84 912 345 678", "birth_year": "1995"})
