@@ -46,8 +46,12 @@ class Defaults:
     # per-address limit is generous; abuse is limited per phone number instead.
     REGISTRATION_LIMIT_PER_ADDRESS = "600 per minute"
     REGISTRATION_LIMIT_PER_PHONE = "10 per hour"
+    # ... and per citizen ID typed; a citizen ID refused online because another name holds it is also
+    # counted per address (only requests that carry a citizen ID are then held back).
+    REGISTRATION_LIMIT_PER_CITIZEN_ID = "10 per hour"
+    CITIZEN_ID_REFUSALS_PER_ADDRESS = "10 per hour"
     LOST_TICKET_LIMIT_PER_ADDRESS = "10 per hour"
-    LOST_TICKET_LIMIT_PER_PHONE = "5 per hour"
+    LOST_TICKET_LIMIT_PER_PHONE = "5 per hour"  # a wrong second factor counts like any lookup
 
     # API documentation (flask-smorest)
     API_TITLE = "fairapp API"

@@ -1,22 +1,29 @@
 """POST /api/v1/fairs/{id}/registrations (DESIGN §7).
 
-Without a token: online registration (published or open fair with room). With a staff token (admin,
-organiser of the fair's ward, gate): a staff registration, or a walk-in with "channel": "walk_in";
-capacity is not enforced. A new registration answers 201; the same person again for the same fair
-answers 200 with the same registration. Bad input: 422 with a translated message per field."""
+Without a token: online registration (published or open fair with room). A new registration answers
+201 with its ticket. The same person again for the same fair answers 200 `{"already_registered":
+true, "phone_hint": "…678"}` and nothing else: no ticket, no personal data, nothing stored changes
+(what differs from the record is kept as a pending change for staff or the person to confirm). A
+citizen ID held under another name is a 422 on citizen_id with one message that does not say so.
+Limits: per address (generous), per phone, per citizen ID, and per address for refused citizen IDs.
 
-from flask import current_app
+With a staff token (admin, organiser of the fair's ward, gate): a staff registration, or a walk-in
+with "channel": "walk_in"; capacity is not enforced; the person's record is brought up to date,
+audited with before and after; the same person again answers 200 with the same registration and its
+ticket; a citizen ID held under another name is a 409 citizen_id_conflict, settled at the desk.
+Bad input: 422 with a translated message per field."""
+
+from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from fairapp.attendees.models import Channel
-from fairapp.attendees.transaction import commit_registration, phone_key
+from fairapp.attendees.transaction import commit_registration, registration_limits
 from fairapp.auth.access import public
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
-from fairapp.extensions import limiter
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed, may_see
 
@@ -83,6 +90,13 @@ class RegistrationOutSchema(Schema):
     channel = fields.Str()
     created = fields.Bool(metadata={"description": "false: the person was already registered"})
     ticket = fields.Nested(TicketSchema, required=True)
+    already_registered = fields.Bool(metadata={"description": "true: the same person again (staff)"})
+
+
+class AlreadyRegisteredSchema(Schema):
+    already_registered = fields.Bool(required=True, metadata={"description": "always true"})
+    phone_hint = fields.Str(required=True, metadata={
+        "description": "The last three digits of the phone on file, e.g. \u2026678"})
 
 
 def _staff():
@@ -92,16 +106,32 @@ def _staff():
     return None
 
 
+DESCRIPTION = """Register a job seeker for the fair.
+
+**Without a token** (online, public): a new registration answers 201 with its ticket. The same person
+again for the same fair answers 200 `{"already_registered": true, "phone_hint": "…678"}`: no ticket,
+no personal data, nothing stored changes (differences from the record wait for staff or the person
+to confirm them); the ticket is found again through "Lost your ticket?" or at the desk. A citizen ID
+held under another name is refused as a 422 on `citizen_id` that does not say why. Limits: per
+address (at least 600 a minute), per phone, per citizen ID.
+
+**With a staff token** (admin, organiser of the fair's ward, gate): `channel` staff (default) or
+walk_in, capacity not enforced, the record brought up to date (audited); the same person again
+answers 200 with the same registration and its ticket; a citizen ID held under another name is a
+409 `citizen_id_conflict`, to settle at the registration desk."""
+
+
 @blp.route("/<int:fair_id>/registrations", methods=["POST"])
-@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"], exempt_when=lambda: _staff())
-@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT_PER_PHONE"],
-               key_func=lambda: phone_key("api-register-phone"), exempt_when=lambda: _staff())
+@registration_limits("api-register", exempt_when=lambda: _staff() is not None)
 @blp.arguments(RegistrationSchema())  # an instance: not built again for every request
-@blp.response(201, RegistrationOutSchema)
-@blp.alt_response(200, schema=RegistrationOutSchema, description="Already registered: the same registration")
-@blp.doc(security=[{}, {"bearer": []}])  # anyone; a staff token registers as staff
+@blp.response(201, RegistrationOutSchema, description="Registered: the new registration and its ticket")
+@blp.alt_response(200, schema=AlreadyRegisteredSchema,
+                  description="Already registered. Without a token: this, and nothing more. With a "
+                              "staff token: the same registration and its ticket, as for 201")
+@blp.doc(security=[{}, {"bearer": []}], description=DESCRIPTION)  # anyone; a staff token registers as staff
 @public
 def create_registration(payload: dict, fair_id: int):
+    """Register a job seeker (DESIGN §7)."""
     from fairapp.extensions import db
     from fairapp.public.registration import ticket_url
     from fairapp.tickets.signing import ticket_payload
@@ -116,9 +146,14 @@ def create_registration(payload: dict, fair_id: int):
     payload.pop("channel", None)
     outcome = commit_registration(fair_id, payload, channel=channel, by=staff, origin=request_origin())
     registration = outcome.registration
+    if registration is None:  # the public, already registered: no ticket, nothing about the person
+        return jsonify(AlreadyRegisteredSchema().dump(
+            {"already_registered": True, "phone_hint": outcome.phone_hint})), 200
     body = {"registration_id": registration.id, "attendee_id": registration.attendee_id,
             "fair_id": registration.fair_id, "channel": registration.channel.value,
             "created": outcome.created,
             "ticket": {"qr_payload": ticket_payload(registration),
                        "url": ticket_url(registration, absolute=True)}}
+    if not outcome.created:
+        body["already_registered"] = True
     return body, 201 if outcome.created else 200

@@ -3,6 +3,7 @@
 import enum
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -155,3 +156,39 @@ class Registration(db.Model):
 
     fair: Mapped[Fair] = relationship()
     attendee: Mapped[Attendee] = relationship(back_populates="registrations")
+
+
+class ChangeStatus(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class PendingChange(db.Model):
+    """Personal data someone asked to change through the public channel (the form or the API without
+    a token). Never applied as asked: staff confirm it at the desk, or the person through a ticket
+    link they held before the change was asked for (fairapp.attendees.changes)."""
+
+    __tablename__ = "attendee_changes"
+
+    id: Mapped[intpk]
+    attendee_id: Mapped[int] = mapped_column(sa.ForeignKey("attendees.id", ondelete="CASCADE"), index=True)
+
+    # What was asked: field name → the value typed (enums by value, dates ISO 8601)
+    proposed: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+    # Where it came from: the channel, the fair, the registration the same submission created
+    origin: Mapped[str] = mapped_column(sa.String(20))  # Channel value
+    fair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fairs.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # The decision: by staff at the desk, or by the person through an earlier ticket link
+    status: Mapped[ChangeStatus] = mapped_column(value_enum(ChangeStatus), default=ChangeStatus.PENDING,
+                                                 index=True)
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_through: Mapped[str | None] = mapped_column(sa.String(20))  # "desk" or "ticket"
+    decided_at: Mapped[datetime | None]
+
+    attendee: Mapped[Attendee] = relationship()

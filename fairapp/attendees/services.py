@@ -2,42 +2,49 @@
 
     register(fair_id, raw, channel=..., by=None, origin=..., now=None) -> Outcome
 
-A person is found again by citizen ID, else by phone plus folded name; the same person at another
-fair reuses the record and brings it up to date. A second registration for the same fair returns
-the first (Outcome.created is False). Races are settled by the database: the transaction first
-takes the fair's row lock (PostgreSQL) or the write lock (SQLite, which ignores FOR UPDATE), and the
-unique keys (citizen_id; phone + name_key without citizen ID; fair_id + attendee_id) catch anything
-that slips past, inside a SAVEPOINT, after which the existing row is returned.
+A person is found again by citizen ID (with the same folded name), else by phone plus folded name;
+the same person at another fair reuses the record. Who registers decides what happens then:
+
+- staff (walk-in or staff channel): the record is brought up to date at once, audited with before
+  and after; a second registration for the same fair returns the first, with its ticket.
+- the public (online channel): nothing stored changes. What differs from the record becomes a pending
+  change (fairapp.attendees.changes). A second registration for the same fair hands out no ticket:
+  Outcome.registration is None and Outcome.phone_hint holds the last three digits of the phone on
+  file. A citizen ID held under another name is refused with one message that does not say so
+  (fairapp.attendees.citizen_ids).
+
+Races are settled by the database: the transaction first takes the fair's row lock (PostgreSQL) or
+the write lock (SQLite, which ignores FOR UPDATE), and the unique keys (citizen_id; phone + name_key
+without citizen ID; fair_id + attendee_id) catch anything that slips past, after which the existing
+row is used.
 
 Errors (DomainError codes): not_found, fair_not_published, fair_closed, fair_cancelled (409),
-fair_full (409, online channel only), validation_error (422, with `fields`)."""
+fair_full (409, online channel only), validation_error (422, with `fields`), citizen_id_conflict
+(409, staff channels), change_clash (409, staff channels), conflict (409)."""
 
-from collections.abc import Callable
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from fairapp import fastsql
-from fairapp.attendees import consent, validation
+from fairapp.attendees import changes, citizen_ids, consent, validation
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
 from fairapp.audit.services import SYSTEM, Origin, append, record
 from fairapp.database import WRITE_TURN
 from fairapp.db import utcnow
-from fairapp.errors import DomainError, NotFound
+from fairapp.errors import Conflict, DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fastsql import Prepared
 
 REGISTRABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
-# Fields a later registration may change; optional ones only when given.
-REQUIRED_FIELDS = ("full_name", "name_key", "phone", "birth_year", "gender", "ward_code", "priority_group")
-OPTIONAL_FIELDS = ("birth_date", "household_code", "education_level", "qualification", "situation",
-                   "address")
+# The columns of a new person's record taken from what was typed (citizen_id apart).
+PERSON_FIELDS = (*changes.REQUIRED_FIELDS, "name_key", *changes.OPTIONAL_FIELDS)
 
 
 class RegistrationClosed(DomainError):
@@ -86,8 +93,13 @@ class RegistrationRecord:
 
 @dataclass(frozen=True)
 class Outcome:
-    registration: RegistrationRecord
+    """`registration` is None when the public channel found the person already registered for the
+    fair: their ticket is not handed out, and `phone_hint` holds the last three digits of the phone
+    on file ("…678")."""
+
+    registration: RegistrationRecord | None
     created: bool  # False: the person was already registered for this fair
+    phone_hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,25 +234,25 @@ def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Orig
                                   require_consent=require_consent)
 
     attendee, by_citizen_id = find_attendee(person)
-    if attendee is not None and by_citizen_id and channel == Channel.ONLINE \
-            and attendee.name_key != person.name_key:
-        # Online, a citizen ID only finds the record of the person whose name goes with it.
-        raise RegistrationInvalid(fields={"citizen_id": validation._message(
-            "citizen_id", _l("số này đã được đăng ký với một họ tên khác."))})
-    if attendee is not None and (existing := registration_of(fair.id, attendee.id)) is not None:
-        _update(attendee, person)
-        _flush_or(lambda: None)
-        return Outcome(RegistrationRecord.of(existing), created=False)
+    if attendee is not None and (again := _known_person(fair.id, attendee, by_citizen_id, person, channel,
+                                                          by=by, origin=origin, now=now)):
+        return again
     if channel == Channel.ONLINE and is_full(fair):
         raise FairFull()
 
     if attendee is None:
         attendee_id = _create_attendee(person, now)
-    else:
-        _update(attendee, person)
-        if not _flush_or(lambda: None):
-            attendee, _found_by_id = find_attendee(person)
+        if attendee_id is None:  # a concurrent request created the person first
+            attendee, by_citizen_id = find_attendee(person)
+            if attendee is None:
+                raise Conflict()
+            if again := _known_person(fair.id, attendee, by_citizen_id, person, channel, by=by,
+                                      origin=origin, now=now):
+                return again
+    if attendee is not None:
         attendee_id = attendee.id
+        if channel != Channel.ONLINE:
+            changes.update_by_staff(attendee, person, by=by, fair_id=fair.id, channel=channel, origin=origin)
     share = person.consent_share_with_employers
     row = _insert_unless_clash(Registration, {
         "fair_id": fair.id, "attendee_id": attendee_id, "channel": channel,
@@ -250,33 +262,60 @@ def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Orig
         "desired_vacancy_ids": person.desired_vacancy_ids or None, "wants_training": person.wants_training,
         "training_wish": person.training_wish, "created_by": getattr(by, "id", None), "created_at": now},
         Registration.id, Registration.ticket_secret, Registration.ticket_nonce)
-    if row is None:
+    if row is None:  # a concurrent request registered the person for this fair first
         existing = registration_of(fair.id, attendee_id)
         if existing is None:  # the clash was not ours to resolve
-            raise DomainError(code="conflict")
-        return Outcome(RegistrationRecord.of(existing), created=False)
+            raise Conflict()
+        return _again(existing, existing.attendee, person, channel, origin=origin, now=now)
     registration = RegistrationRecord(row.id, fair.id, attendee_id, channel, row.ticket_secret,
                                       row.ticket_nonce)
     append("registration.create", actor=by, actor_label=None if by else channel.value,
            target=registration, origin=origin, at=now,
            details={"fair_id": fair.id, "attendee_id": attendee_id, "channel": channel.value})
+    if attendee is not None and channel == Channel.ONLINE:
+        changes.propose(attendee, person, fair_id=fair.id, registration_id=registration.id,
+                        channel=channel, origin=origin, now=now)
     return Outcome(registration, created=True)
 
 
-def _create_attendee(person: CleanPerson, now: datetime) -> int:
-    """The new person's id; if a concurrent request created them first, that record, updated."""
-    values = {name: getattr(person, name) for name in REQUIRED_FIELDS + OPTIONAL_FIELDS}
+def _known_person(fair_id: int, attendee: Attendee, by_citizen_id: bool, person: CleanPerson,
+                  channel: Channel, *, by, origin: Origin, now: datetime) -> Outcome | None:
+    """For a person found on record: refuse a citizen ID held under another name; if they are
+    already registered for the fair, the answer for that (staff: their registration, the record
+    brought up to date; the public: no ticket, a pending change). None: go on registering."""
+    if by_citizen_id and attendee.name_key != person.name_key:
+        raise citizen_ids.clash(attendee, person.citizen_id, fair_id=fair_id, channel=channel)
+    existing = registration_of(fair_id, attendee.id)
+    if existing is None:
+        return None
+    if channel != Channel.ONLINE:
+        changes.update_by_staff(attendee, person, by=by, fair_id=fair_id, channel=channel, origin=origin)
+    return _again(existing, attendee, person, channel, origin=origin, now=now)
+
+
+def _again(existing: Registration, attendee: Attendee, person: CleanPerson, channel: Channel, *,
+           origin: Origin, now: datetime) -> Outcome:
+    """The person is already registered for the fair. Staff get the registration and its ticket;
+    the public only that it exists and the last digits of the phone on file, and what they typed
+    is kept as a pending change."""
+    if channel != Channel.ONLINE:
+        return Outcome(RegistrationRecord.of(existing), created=False)
+    changes.propose(attendee, person, fair_id=existing.fair_id, registration_id=None, channel=channel,
+                    origin=origin, now=now)
+    return Outcome(None, created=False, phone_hint=phone_hint(attendee.phone))
+
+
+def phone_hint(phone: str) -> str:
+    """"…678": all the public channel may say about a phone on file."""
+    return "\u2026" + phone[-3:]
+
+
+def _create_attendee(person: CleanPerson, now: datetime) -> int | None:
+    """The new person's id; None if a concurrent request created them first (nothing inserted)."""
+    values = {name: getattr(person, name) for name in PERSON_FIELDS}
     row = _insert_unless_clash(Attendee, dict(values, citizen_id=person.citizen_id, created_at=now,
                                               updated_at=now), Attendee.id)
-    if row is not None:
-        return row.id
-    found, _by_id = find_attendee(person)  # created meanwhile by a concurrent request
-    if found is None:
-        raise DomainError(code="conflict")
-    _update(found, person)
-    if not _flush_or(lambda: None):
-        raise DomainError(code="conflict")
-    return found.id
+    return row.id if row is not None else None
 
 
 def _insert_unless_clash(model, values: dict, *returning):
@@ -302,47 +341,53 @@ def _insert_unless_clash(model, values: dict, *returning):
 _INSERTS: dict = {}
 
 
-def _update(attendee: Attendee, person: CleanPerson) -> None:
-    for name in REQUIRED_FIELDS:
-        if getattr(attendee, name) != getattr(person, name):
-            setattr(attendee, name, getattr(person, name))
-    for name in OPTIONAL_FIELDS:
-        value = getattr(person, name)
-        if value is not None and getattr(attendee, name) != value:
-            setattr(attendee, name, value)
-    if person.citizen_id and attendee.citizen_id is None:
-        attendee.citizen_id = person.citizen_id
-
-
-def _flush_or(change: Callable[[], None], *, discard=None) -> bool:
-    savepoint = db.session.begin_nested()
-    try:
-        change()
-        db.session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        if discard is not None and discard in db.session:
-            db.session.expunge(discard)
-        return False
-    savepoint.commit()
-    return True
-
-
 # --- Lost tickets ----------------------------------------------------------------------------------
 
-def find_lost_tickets(fair_id: int, phone: str, birth_year: int, *,
-                      origin: Origin = SYSTEM) -> list[Registration]:
-    """Registrations for the fair of people with this phone and birth year. Every lookup is
-    audited (the phone masked), found or not."""
+@dataclass(frozen=True)
+class LostTickets:
+    """What a lost-ticket lookup may show. `tickets`: the registrations whose link may be shown.
+    `needs_proof`: registrations were found whose person has a household code or a citizen ID, and
+    no second factor proved any of them. `proof_failed`: a second factor was given and proved none."""
+
+    tickets: list[Registration]
+    needs_proof: bool = False
+    proof_failed: bool = False
+
+
+def find_lost_tickets(fair_id: int, phone: str, birth_year: int, *, proof: str | None = None,
+                      origin: Origin = SYSTEM) -> LostTickets:
+    """Registrations for the fair of people with this phone and birth year. A person with a
+    household code or a citizen ID is shown only when `proof` is that household code or the last
+    four digits of that citizen ID (phone and birth year alone can be found out; those not). Every
+    lookup is audited (the phone masked), found or not, with how the second factor went."""
     found = db.session.scalars(
         sa.select(Registration).join(Attendee, Attendee.id == Registration.attendee_id)
         .where(Registration.fair_id == fair_id, Attendee.phone == phone,
                Attendee.birth_year == birth_year).order_by(Registration.id)).all()
+    open_, guarded = [], []
+    for registration in found:
+        attendee = registration.attendee
+        (guarded if attendee.household_code or attendee.citizen_id else open_).append(registration)
+    proved = [r for r in guarded if proof and _proves(r.attendee, proof)]
+    failed = bool(proof and guarded and not proved)
     record("registration.lost_ticket_lookup", actor_label="public", origin=origin,
            details={"fair_id": fair_id, "phone": mask_phone(phone), "birth_year": birth_year,
-                    "found": len(found)})
+                    "found": len(found), "shown": len(open_) + len(proved),
+                    "proof": None if not (proof and guarded) else "wrong" if failed else "ok"})
     db.session.flush()
-    return list(found)
+    return LostTickets(tickets=sorted(open_ + proved, key=lambda r: r.id),
+                       needs_proof=bool(guarded and not proved), proof_failed=failed)
+
+
+def _proves(attendee: Attendee, proof: str) -> bool:
+    """Whether `proof` is the person's household code (spaces and case aside) or the last four
+    digits of their citizen ID."""
+    compact = "".join(proof.split()).casefold()
+    if attendee.citizen_id and len(compact) == 4 and compact.isdigit() \
+            and hmac.compare_digest(attendee.citizen_id[-4:], compact):
+        return True
+    code = "".join((attendee.household_code or "").split()).casefold()
+    return bool(code) and hmac.compare_digest(code.encode(), compact.encode())
 
 
 def mask_phone(phone: str) -> str:

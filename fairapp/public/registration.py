@@ -1,22 +1,24 @@
 """Online registration for job seekers, without an account, on the `public` blueprint:
 
-    /fairs/<id>/register              the form (GET) and registering (POST) → the ticket page
+    /fairs/<id>/register              the form (GET) and registering (POST) → the ticket page, or,
+                                      for a person already registered, a page that says so and
+                                      nothing more (no ticket: "Lost your ticket?" or the desk)
     /fairs/<id>/registered/<secret>   a plain confirmation, used only while the ticket page is missing
-    /fairs/<id>/lost-ticket           phone + year of birth → the link to the ticket, rate-limited
+    /fairs/<id>/lost-ticket           fairapp.public.lost_ticket
 
 Imported by fairapp.public.views so that the routes land on its blueprint."""
 
 from flask import current_app, redirect, render_template, request, url_for
 
 from fairapp.attendees import consent, services
-from fairapp.attendees.forms import LostTicketForm, RegistrationForm
+from fairapp.attendees.forms import RegistrationForm
 from fairapp.attendees.models import Channel, Registration
-from fairapp.attendees.transaction import commit_registration, phone_key
-from fairapp.attendees.validation import RegistrationInvalid, clean_birth_year, clean_phone
+from fairapp.attendees.transaction import commit_registration, registration_limits
+from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, NotFound
-from fairapp.extensions import db, limiter
+from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.public.views import base_url, bp
@@ -40,14 +42,8 @@ def _load_fair(fair_id: int) -> Fair:
     return fair
 
 
-def _limit(name: str):
-    return lambda: current_app.config[name]
-
-
 @bp.route("/fairs/<int:fair_id>/register", methods=["GET", "POST"])
-@limiter.limit(_limit("REGISTRATION_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_limit("REGISTRATION_LIMIT_PER_PHONE"), methods=["POST"],
-               key_func=lambda: phone_key("register-phone"))
+@registration_limits("register", methods=["POST"])
 @public
 def register(fair_id: int):
     fair = _load_fair(fair_id)
@@ -70,6 +66,8 @@ def register(fair_id: int):
                     raise
                 refusal, status = error, error.status
             else:
+                if outcome.registration is None:  # already registered: no ticket here
+                    return _already_registered(fair, outcome.phone_hint)
                 return redirect(ticket_url(outcome.registration), code=303)
     elif refusal is not None:
         status = refusal.status
@@ -95,38 +93,12 @@ def registered(fair_id: int, secret: str):
     return response
 
 
-@bp.route("/fairs/<int:fair_id>/lost-ticket", methods=["GET", "POST"])
-@limiter.limit(_limit("LOST_TICKET_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_limit("LOST_TICKET_LIMIT_PER_PHONE"), methods=["POST"],
-               key_func=lambda: phone_key("lost-ticket-phone"))
-@public
-def lost_ticket(fair_id: int):
-    fair = fair_services.get_public_fair(fair_id)
-    db.session.commit()
-    form = LostTicketForm()
-    found, searched, status = [], False, 200
-    if form.validate_on_submit():
-        errors = {}
-        try:
-            phone = clean_phone(form.phone.data)
-        except ValueError as error:
-            errors["phone"] = f"{form.phone.label.text}: {error.args[0]}"
-        try:
-            year = clean_birth_year(form.birth_year.data, fair_services.local_day(fair.starts_at))
-        except ValueError as error:
-            errors["birth_year"] = f"{form.birth_year.label.text}: {error.args[0]}"
-        if errors:
-            for name, message in errors.items():
-                form[name].errors = [message]
-            status = 422
-        else:
-            registrations = services.find_lost_tickets(fair.id, phone, year, origin=request_origin())
-            db.session.commit()
-            found = [{"name": r.attendee.full_name, "url": ticket_url(r)} for r in registrations]
-            searched = True
-    elif request.method == "POST":
-        status = 400
-    response = current_app.make_response((render_template(
-        "registration/lost_ticket.html", fair=fair, form=form, found=found, searched=searched), status))
+def _already_registered(fair: Fair, phone_hint: str):
+    response = current_app.make_response(render_template(
+        "registration/already_registered.html", fair=fair, phone_hint=phone_hint))
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# "Lost your ticket?" (public.lost_ticket), on the same blueprint.
+from fairapp.public import lost_ticket  # noqa: E402, F401

@@ -165,3 +165,7 @@ def download_badges(fair_id: int, job_id: int):
                          download_name=f"the-phien-{fair.id}.pdf")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# The registration desk: pending changes, citizen ID conflicts (registrations.desk and others).
+from fairapp.registrations import desk  # noqa: E402, F401

@@ -107,3 +107,5 @@ def service_worker():
 
 # The optional details a ticket holder adds after registering (tickets.details_page).
 from fairapp.tickets import details  # noqa: E402, F401
+# Pending changes the person confirms or rejects from the ticket page (tickets.decide).
+from fairapp.tickets import changes  # noqa: E402, F401

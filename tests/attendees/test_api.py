@@ -36,10 +36,19 @@ def test_created_then_the_same_registration_again(client, db, make_fair):
                                                                       registration.ticket_nonce)
     assert body["ticket"]["url"] == f"http://localhost/t/{registration.ticket_secret}"
 
+    # the public again: that it is so, the phone's last three digits, and nothing else
     again = client.post(url(fair), json=person(phone="+84912345678"))
     assert again.status_code == 200
+    assert again.json == {"already_registered": True, "phone_hint": "\u2026678"}
+
+
+def test_staff_get_the_same_registration_again(client, db, make_fair, make_user, bearer_for):
+    fair = make_fair()
+    body = client.post(url(fair), json=person()).json
+    again = client.post(url(fair), json=person(phone="+84912345678"), headers=bearer_for(make_user("gate")))
+    assert again.status_code == 200
     assert again.json["registration_id"] == body["registration_id"] and again.json["created"] is False
-    assert again.json["ticket"] == body["ticket"]
+    assert again.json["ticket"] == body["ticket"] and again.json["already_registered"] is True
 
 
 def test_validation_errors_are_422_per_field(client, db, make_fair):
@@ -111,7 +120,7 @@ def test_per_phone_limit_and_generous_per_address(app, client, db, make_fair):
     app.config["REGISTRATION_LIMIT_PER_ADDRESS"] = "600 per minute"
     fair = make_fair()
     codes = [client.post(url(fair), json=person()).status_code for _ in range(3)]
-    assert codes == [201, 200, 200]
+    assert codes == [201, 200, 200]  # the repeats: already registered
     limited = client.post(url(fair), json=person(phone="+84 912 345 678"))
     assert limited.status_code == 429 and limited.json["error"]["code"] == "rate_limited"
     # twenty other people through the same address are fine

@@ -79,9 +79,12 @@ def test_register_redirects_to_the_ticket_page(client, db, make_fair):
     page = client.get(response.headers["Location"])
     assert page.status_code == 200 and "Nguyễn Thị Lan" in page.get_data(as_text=True)
 
-    # the same person again: the same ticket
+    # the same person again: told so, without the ticket, pointed to "Lost your ticket?" and the desk
     again = client.post(f"/fairs/{fair.id}/register", data=form_data(html))
-    assert again.status_code == 303 and again.headers["Location"] == response.headers["Location"]
+    body = again.get_data(as_text=True)
+    assert again.status_code == 200 and "data-already-registered" in body
+    assert registration.ticket_secret not in body and "\u2026678" in body
+    assert f'href="/fairs/{fair.id}/lost-ticket"' in body and "data-desk-note" in body
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
 
 
@@ -209,8 +212,8 @@ def test_per_phone_limit_on_the_form(app, client, db, make_fair):
     app.config["REGISTRATION_LIMIT_PER_PHONE"] = "2 per hour"
     fair = make_fair()
     html = open_form(client, fair)
-    for _ in range(2):
-        assert client.post(f"/fairs/{fair.id}/register", data=form_data(html)).status_code == 303
+    codes = [client.post(f"/fairs/{fair.id}/register", data=form_data(html)).status_code for _ in range(2)]
+    assert codes == [303, 200]  # registered, then already registered
     assert client.post(f"/fairs/{fair.id}/register",
                        data=form_data(html, phone="+84912345678")).status_code == 429
     # another phone from the same address is not limited
@@ -223,7 +226,8 @@ def test_per_phone_limit_on_the_form(app, client, db, make_fair):
 def test_lost_ticket_finds_the_link(client, db, make_fair):
     fair = make_fair()
     html = open_form(client, fair)
-    ticket = client.post(f"/fairs/{fair.id}/register", data=form_data(html)).headers["Location"]
+    registered = client.post(f"/fairs/{fair.id}/register", data=form_data(html, citizen_id=""))
+    ticket = registered.headers["Location"]
     page = client.get(f"/fairs/{fair.id}/lost-ticket").get_data(as_text=True)
     response = client.post(f"/fairs/{fair.id}/lost-ticket", data={
         "csrf_token": csrf_token_from(page), "phone": "+84 912 345 678", "birth_year": "1995"})

@@ -8,14 +8,14 @@ import pytest
 import sqlalchemy as sa
 
 from fairapp.attendees import consent, services
-from fairapp.attendees.models import Attendee, Channel, Registration
+from fairapp.attendees.models import Attendee, ChangeStatus, Channel, PendingChange, Registration
 from fairapp.attendees.transaction import commit_registration
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.audit.models import AuditEntry
 from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.fairs.models import FairStatus
-from tests.attendees.conftest import SONG_CONG, person
+from tests.attendees.conftest import BACH_QUANG, SONG_CONG, person
 
 
 def register(fair, raw, channel=Channel.ONLINE, **kwargs):
@@ -69,12 +69,22 @@ def test_personal_data_consent_is_required(db, make_fair):
     assert count(db, Registration) == 0 and count(db, Attendee) == 0
 
 
-def test_same_fair_twice_returns_the_same_registration(db, make_fair):
+def test_same_fair_twice_online_says_so_without_the_ticket(db, make_fair):
     fair = make_fair()
     first = register(fair, person())
     again = register(fair, person(phone="+84 912 345 678", full_name="NGUYEN THI LAN", citizen_id=None))
     assert first.created and not again.created
-    assert again.registration.id == first.registration.id
+    assert again.registration is None and again.phone_hint == "\u2026678"
+    assert count(db, Registration) == 1 and count(db, Attendee) == 1
+
+
+def test_same_fair_twice_by_staff_returns_the_same_registration(db, make_fair, make_user):
+    fair = make_fair()
+    first = register(fair, person())
+    again = register(fair, person(phone="+84 912 345 678", full_name="NGUYEN THI LAN", citizen_id=None),
+                     Channel.STAFF, by=make_user("gate"))
+    assert not again.created and again.registration.id == first.registration.id
+    assert again.registration.ticket_secret == first.registration.ticket_secret
     assert count(db, Registration) == 1 and count(db, Attendee) == 1
 
 
@@ -83,8 +93,26 @@ def test_found_again_by_citizen_id_with_a_new_phone(db, make_fair):
     register(first, person())
     outcome = register(second, person(phone="0987654321", ward_code=SONG_CONG))
     attendee = db.session.get(Attendee, outcome.registration.attendee_id)
-    assert count(db, Attendee) == 1
-    assert (attendee.phone, attendee.ward_code) == ("0987654321", SONG_CONG)  # the record is updated
+    assert count(db, Attendee) == 1 and count(db, Registration) == 2
+    # online, the record is not updated: the difference waits as a pending change
+    assert (attendee.phone, attendee.ward_code) == ("0912345678", BACH_QUANG)
+    change = db.session.scalar(sa.select(PendingChange))
+    assert change.proposed == {"phone": "0987654321", "ward_code": SONG_CONG}
+    assert change.registration_id == outcome.registration.id and change.status == ChangeStatus.PENDING
+
+
+def test_found_again_by_citizen_id_by_staff_updates_the_record_audited(db, make_fair, make_user):
+    first, second = make_fair(), make_fair()
+    register(first, person())
+    gate = make_user("gate")
+    outcome = register(second, person(phone="0987654321", ward_code=SONG_CONG), Channel.WALK_IN, by=gate)
+    attendee = db.session.get(Attendee, outcome.registration.attendee_id)
+    assert (attendee.phone, attendee.ward_code) == ("0987654321", SONG_CONG)
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "attendee.update"))
+    assert entry.actor_id == gate.id and entry.object_id == str(attendee.id)
+    assert entry.details["before"] == {"phone": "0912345678", "ward_code": BACH_QUANG}
+    assert entry.details["after"] == {"phone": "0987654321", "ward_code": SONG_CONG}
+    assert count(db, PendingChange) == 0
 
 
 def test_found_again_by_phone_and_folded_name(db, make_fair):
@@ -93,14 +121,19 @@ def test_found_again_by_phone_and_folded_name(db, make_fair):
     outcome = register(second, person(citizen_id=None, full_name="nguyen thi LAN", priority_group="poor"))
     assert count(db, Attendee) == 1
     attendee = db.session.get(Attendee, outcome.registration.attendee_id)
-    assert attendee.priority_group.value == "poor" and attendee.full_name == "nguyen thi LAN"
+    assert attendee.priority_group.value == "near_poor" and attendee.full_name == "Nguyễn Thị Lan"
+    assert db.session.scalar(sa.select(PendingChange.proposed)) == {"full_name": "nguyen thi LAN",
+                                                                    "priority_group": "poor"}
     assert count(db, Registration) == 2
 
 
-def test_citizen_id_added_later_to_the_record_found_by_phone_and_name(db, make_fair):
-    first, second = make_fair(), make_fair()
+def test_citizen_id_added_later_to_the_record_found_by_phone_and_name(db, make_fair, make_user):
+    first, second, third = make_fair(), make_fair(), make_fair()
     register(first, person(citizen_id=None))
-    register(second, person())
+    register(second, person())  # online: only asked for
+    assert db.session.scalars(sa.select(Attendee.citizen_id)).all() == [None]
+    assert db.session.scalar(sa.select(PendingChange.proposed)) == {"citizen_id": "019195001234"}
+    register(third, person(), Channel.STAFF, by=make_user("organiser"))  # staff: added at once
     assert db.session.scalars(sa.select(Attendee.citizen_id)).all() == ["019195001234"]
 
 
@@ -123,7 +156,9 @@ def test_online_citizen_id_of_someone_else_is_refused(db, make_fair):
     register(fair, person())
     with pytest.raises(RegistrationInvalid) as caught:
         register(fair, person(full_name="Lê Thị Mai", phone="0987654321"))
-    assert "họ tên khác" in caught.value.fields["citizen_id"]
+    assert caught.value.code == "validation_error" and caught.value.status == 422
+    assert caught.value.fields == {"citizen_id": "Chúng tôi không thể đăng ký số CCCD này trực tuyến. "
+                                                 "Vui lòng mang CCCD đến bàn đăng ký tại phiên."}
     assert db.session.scalar(sa.select(Attendee.phone)) == "0912345678"  # nothing overwritten
 
 
@@ -197,7 +232,7 @@ def test_eight_simultaneous_registrations_of_one_person(app, db, make_fair, with
             try:
                 barrier.wait(timeout=10)
                 outcome = commit_registration(fair_id, dict(raw), channel=Channel.ONLINE)
-                results.append((outcome.registration.id, outcome.created))
+                results.append((outcome.registration.id if outcome.created else None, outcome.created))
             except Exception as error:  # reported below
                 errors.append(repr(error))
             finally:
@@ -210,18 +245,18 @@ def test_eight_simultaneous_registrations_of_one_person(app, db, make_fair, with
         thread.join(timeout=60)
     assert errors == []
     assert len(results) == 8
-    assert len({registration_id for registration_id, _ in results}) == 1
-    assert sum(created for _, created in results) == 1
+    assert sum(created for _, created in results) == 1  # the other seven: already registered, no ticket
     db.session.rollback()  # this thread's snapshot predates the workers
     assert count(db, Registration) == 1 and count(db, Attendee) == 1
+    assert count(db, PendingChange) == 0  # the same details: nothing to change
 
 
 def test_lost_ticket_lookup_is_audited(db, make_fair):
     fair = make_fair()
-    outcome = register(fair, person())
+    outcome = register(fair, person(citizen_id=None))
     found = services.find_lost_tickets(fair.id, "0912345678", 1995)
-    assert [r.id for r in found] == [outcome.registration.id]
-    assert services.find_lost_tickets(fair.id, "0912345678", 1996) == []
+    assert [r.id for r in found.tickets] == [outcome.registration.id] and not found.needs_proof
+    assert services.find_lost_tickets(fair.id, "0912345678", 1996).tickets == []
     db.session.commit()
     entries = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.action == "registration.lost_ticket_lookup").order_by(AuditEntry.id)).all()
