@@ -183,7 +183,9 @@ def speaks_for_person(registration: Registration) -> bool:
     registration made later for a person already on record went to whoever typed their details."""
     if registration.channel != Channel.ONLINE:
         return True
-    return registration.created_at <= registration.attendee.created_at
+    first = db.session.scalar(sa.select(sa.func.min(Registration.id))
+                              .where(Registration.attendee_id == registration.attendee_id))
+    return registration.id == first  # the record was created with it: no earlier registration
 
 
 def may_decide(registration: Registration, change: PendingChange) -> bool:

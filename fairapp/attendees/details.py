@@ -1,26 +1,30 @@
 """The optional details a job seeker adds after registering, through the ticket link
 (fairapp.tickets.details): the wishes of this registration, and the person's fields still empty.
 
-    open_person_fields(attendee) -> tuple[str, ...]
-    add_details(registration, raw, *, origin=..., now=None) -> list[str]
+    open_person_fields(registration) -> tuple[str, ...]
+    add_details(registration, raw, *, origin=..., now=None) -> Added
 
 The link is a bearer secret, so whoever holds it may fill what is missing on the person's record but
 never change what is recorded: that is done at the registration desk, where staff see the person and
-their card. The wishes (desired jobs, vacancies of this fair, vocational training) belong to this
+their card. A link that does not speak for the person (fairapp.attendees.changes.speaks_for_person:
+an online registration made later for someone already on record, perhaps by whoever knew their name
+and phone) fills nothing: what it gives becomes a pending change for the desk.
+The wishes (desired jobs, vacancies of this fair, vocational training) belong to this
 registration and may be changed freely. The fields are checked by the registration's own rules
 (fairapp.attendees.validation.clean, with the recorded name, birth year, sex and ward).
 
 Errors (DomainError codes): validation_error (422, `fields`); citizen_id_not_accepted (422, a field
 error on citizen_id): the number is held by another record, and the message does not say so."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from fairapp.attendees import services, validation
-from fairapp.attendees.models import Attendee, PriorityGroup, Registration
+from fairapp.attendees import changes, services, validation
+from fairapp.attendees.citizen_ids import PUBLIC_MESSAGE
+from fairapp.attendees.models import Attendee, Channel, PriorityGroup, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.db import utcnow
@@ -39,34 +43,50 @@ class CitizenIdNotAccepted(RegistrationInvalid):
     of a ticket link must not learn whose number it is, nor that it is known."""
 
     code = "citizen_id_not_accepted"
-    message = _l("Chúng tôi không thể ghi nhận số CCCD này trực tuyến. Vui lòng mang CCCD đến bàn đăng "
-                 "ký tại phiên.")
+    message = PUBLIC_MESSAGE  # the same words as the registration's refusal
 
     def __init__(self):
         super().__init__(fields={"citizen_id": self.message})
 
 
-def open_person_fields(attendee: Attendee) -> tuple[str, ...]:
-    """The person's fields the ticket link may still fill: those empty on the record (the household
-    code only for a priority household, as at registration)."""
+@dataclass(frozen=True)
+class Added:
+    changed: list[str]  # the fields set or filled now
+    proposed: bool = False  # the person's fields went to the desk as a pending change
+
+
+def open_person_fields(registration: Registration) -> tuple[str, ...]:
+    """The person's fields the ticket link may give: those empty on the record (the household code
+    only for a priority household, as at registration); all of them for a link that does not speak
+    for the person, which must learn nothing of the record, not even which fields it holds."""
+    attendee = registration.attendee
+    if not changes.speaks_for_person(registration):
+        return PERSON_FIELDS
     return tuple(name for name in PERSON_FIELDS if getattr(attendee, name) is None
                  and (name != "household_code" or attendee.priority_group != PriorityGroup.NONE))
 
 
 def add_details(registration: Registration, raw: dict, *, origin: Origin = SYSTEM,
-                now: datetime | None = None) -> list[str]:
+                now: datetime | None = None) -> Added:
     """Set the registration's wishes and fill the person's empty fields from `raw` (API field names;
-    a value for a field already recorded is ignored). Returns the names of the fields that changed,
-    which are audited as `attendee.details_added` (names only, never values). Flushes."""
+    a value for a field already recorded is ignored), or, through a link that does not speak for the
+    person, propose them as a pending change. The changed fields are audited as
+    `attendee.details_added` (names only, never values). Flushes."""
     now = now or utcnow()
     attendee = registration.attendee
-    open_fields = open_person_fields(attendee)
+    open_fields = open_person_fields(registration)
     person = _clean(registration, {name: raw.get(name) for name in open_fields + REGISTRATION_FIELDS}, now)
 
     changed = [name for name in REGISTRATION_FIELDS if _set_wish(registration, name, person)]
     filled = {name: getattr(person, name) for name in open_fields if getattr(person, name) is not None}
     if filled.get("citizen_id") and _held_by_another(filled["citizen_id"], attendee.id):
         raise CitizenIdNotAccepted()
+    proposed = False
+    if not changes.speaks_for_person(registration):
+        proposed = changes.propose(attendee, person, fair_id=registration.fair_id,
+                                   registration_id=registration.id, channel=Channel.ONLINE,
+                                   origin=origin, now=now) is not None
+        filled = {}
     changed += [name for name, value in filled.items() if _fill(attendee.id, name, value)]
     db.session.expire(attendee)  # filled by UPDATE statements, not through the object
 
@@ -75,7 +95,7 @@ def add_details(registration: Registration, raw: dict, *, origin: Origin = SYSTE
                details={"registration_id": registration.id, "fair_id": registration.fair_id,
                         "fields": changed})
     db.session.flush()
-    return changed
+    return Added(changed, proposed)
 
 
 def _clean(registration: Registration, details: dict, now: datetime) -> CleanPerson:

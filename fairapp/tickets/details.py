@@ -41,17 +41,17 @@ def details_page(secret: str):
             status = 400
         else:
             try:
-                changed = details.add_details(registration, form.raw(), origin=request_origin())
+                added = details.add_details(registration, form.raw(), origin=request_origin())
             except RegistrationInvalid as error:
                 db.session.rollback()
                 form.show_errors(error.fields)
                 status = 422
             else:
                 db.session.commit()
-                return redirect(url_for("tickets.details_page", secret=secret,
-                                        saved="1" if changed else "0"), code=303)
+                saved = "desk" if added.proposed else "1" if added.changed else "0"
+                return redirect(url_for("tickets.details_page", secret=secret, saved=saved), code=303)
     attendee = registration.attendee
-    open_fields = details.open_person_fields(attendee)
+    open_fields = details.open_person_fields(registration)
     html = render_template(
         "tickets/details.html", registration=registration, fair=registration.fair, attendee=attendee,
         form=form, secret=secret, open_fields=open_fields, has_vacancies=bool(vacancies),

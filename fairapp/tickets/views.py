@@ -105,7 +105,6 @@ def service_worker():
     response.headers["Service-Worker-Allowed"] = "/t/"
     return response
 
-# The optional details a ticket holder adds after registering (tickets.details_page).
-from fairapp.tickets import details  # noqa: E402, F401
-# Pending changes the person confirms or rejects from the ticket page (tickets.decide).
-from fairapp.tickets import changes  # noqa: E402, F401
+# Routes on this blueprint: the optional details a ticket holder adds after registering
+# (tickets.details_page), the pending changes the person confirms or rejects (tickets.decide).
+from fairapp.tickets import changes, details  # noqa: E402, F401

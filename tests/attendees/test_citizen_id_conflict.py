@@ -68,13 +68,16 @@ def test_a_closed_fair_says_closed_whoever_holds_the_number(client, db, make_fai
     assert response.status_code == 409 and response.json["error"]["code"] == "fair_closed"
 
 
-def test_the_web_form_gives_the_same_message_next_to_the_field(client, db, make_fair):
+def test_the_ticket_link_gives_the_same_message_next_to_the_field(client, db, make_fair):
+    """The web form asks no citizen ID (it comes after the ticket, on the details page): there a
+    number held under another name gets the very same refusal, saying nothing of the holder."""
     fair = make_fair()
     commit_registration(fair.id, HOLDER, channel=Channel.ONLINE)
-    html = client.get(f"/fairs/{fair.id}/register").get_data(as_text=True)
-    data = {key: str(value) for key, value in OTHER_NAME.items() if not isinstance(value, bool)}
-    data.update(csrf_token=csrf_token_from(html), consent_personal_data="y")
-    response = client.post(f"/fairs/{fair.id}/register", data=data)
+    other = commit_registration(fair.id, {**OTHER_NAME, "citizen_id": None}, channel=Channel.ONLINE)
+    page = f"/t/{other.registration.ticket_secret}/details"
+    html = client.get(page).get_data(as_text=True)
+    response = client.post(page, data={"csrf_token": csrf_token_from(html),
+                                       "citizen_id": HOLDER["citizen_id"]})
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and str(PUBLIC_MESSAGE) in body
     assert "Nguyễn Thị Lan" not in body and "họ tên khác" not in body

@@ -9,15 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from fairapp.attendees import details
-from fairapp.attendees.models import Attendee, Gender, PriorityGroup, Registration
+from fairapp.attendees.models import Attendee, Channel, Gender, PendingChange, PriorityGroup, Registration
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.audit.models import AuditEntry
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
+from fairapp.db import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from fairapp.text import fold
 from tests.conftest import csrf_token_from
 
-REFUSAL = ("Chúng tôi không thể ghi nhận số CCCD này trực tuyến. Vui lòng mang CCCD đến bàn đăng ký "
+REFUSAL = ("Chúng tôi không thể đăng ký số CCCD này trực tuyến. Vui lòng mang CCCD đến bàn đăng ký "
            "tại phiên.")
 # make_registration's person: a woman born in 1995, so a citizen ID 0xx 1 95 xxxxxx fits.
 CITIZEN_ID = "019195001234"
@@ -42,6 +43,11 @@ def offer(db):
     return make
 
 
+def add_details(registration, raw):
+    """The fields add_details changed."""
+    return details.add_details(registration, raw).changed
+
+
 def another_person(db, citizen_id=CITIZEN_ID) -> Attendee:
     attendee = Attendee(full_name="Phạm Văn Bình", name_key=fold("Phạm Văn Bình"), phone="0987000111",
                         birth_year=1995, gender=Gender.FEMALE, ward_code="05528", citizen_id=citizen_id)
@@ -59,7 +65,7 @@ def audit_entries(db, action="attendee.details_added"):
 def test_wishes_are_set_and_empty_person_fields_filled(db, make_registration, offer):
     registration = make_registration()
     vacancy = offer(registration.fair)
-    changed = details.add_details(registration, {
+    changed = add_details(registration, {
         "desired_vacancy_ids": [vacancy.id], "desired_jobs": "Công nhân may", "wants_training": True,
         "training_wish": "Điện công nghiệp", "education_level": "lower_secondary", "qualification": "none",
         "situation": "unemployed", "citizen_id": CITIZEN_ID, "birth_date": "03/02/1995",
@@ -89,7 +95,7 @@ def test_recorded_person_fields_are_never_overwritten(db, make_registration):
     person.citizen_id, person.education_level, person.address = CITIZEN_ID, "primary", "Tổ 1"
     db.session.commit()
 
-    changed = details.add_details(registration, {
+    changed = add_details(registration, {
         "citizen_id": "019195009999", "education_level": "upper_secondary", "address": "Tổ 9",
         "qualification": "college"})
     db.session.commit()
@@ -110,7 +116,7 @@ def test_a_field_filled_meanwhile_is_not_overwritten(db, make_registration):
     db.session.execute(sa.update(Attendee).where(Attendee.id == person.id).values(address="Tổ 2")
                        .execution_options(synchronize_session=False))
 
-    changed = details.add_details(registration, {"address": "Tổ 9", "situation": "student"})
+    changed = add_details(registration, {"address": "Tổ 9", "situation": "student"})
     db.session.commit()
 
     assert db.session.scalar(sa.select(Attendee.address).where(Attendee.id == person.id)) == "Tổ 2"
@@ -119,20 +125,20 @@ def test_a_field_filled_meanwhile_is_not_overwritten(db, make_registration):
 
 def test_nothing_given_changes_nothing_and_is_not_audited(db, make_registration):
     registration = make_registration()
-    assert details.add_details(registration, {"wants_training": False}) == []
+    assert add_details(registration, {"wants_training": False}) == []
     assert audit_entries(db) == []
 
 
 def test_household_code_only_for_a_priority_household(db, make_registration):
     registration = make_registration()
-    assert "household_code" not in details.open_person_fields(registration.attendee)
-    details.add_details(registration, {"household_code": "BQ-07"})
+    assert "household_code" not in details.open_person_fields(registration)
+    add_details(registration, {"household_code": "BQ-07"})
     assert registration.attendee.household_code is None
 
     registration.attendee.priority_group = PriorityGroup.NEAR_POOR
     db.session.commit()
-    assert "household_code" in details.open_person_fields(registration.attendee)
-    assert details.add_details(registration, {"household_code": "BQ-07"}) == ["household_code"]
+    assert "household_code" in details.open_person_fields(registration)
+    assert add_details(registration, {"household_code": "BQ-07"}) == ["household_code"]
     db.session.commit()
     assert db.session.get(Attendee, registration.attendee_id).household_code == "BQ-07"
 
@@ -142,7 +148,7 @@ def test_citizen_id_of_another_record_is_refused_without_saying_so(db, make_regi
     other = another_person(db)
 
     with pytest.raises(RegistrationInvalid) as refused:
-        details.add_details(registration, {"citizen_id": "0191 9500 1234", "desired_jobs": "Bảo vệ"})
+        add_details(registration, {"citizen_id": "0191 9500 1234", "desired_jobs": "Bảo vệ"})
     db.session.rollback()
 
     assert refused.value.code == "citizen_id_not_accepted"
@@ -170,7 +176,7 @@ def test_citizen_id_of_another_record_is_refused_without_saying_so(db, make_regi
 def test_bad_details_are_refused_by_the_registration_rules(db, make_registration, raw, field, message):
     registration = make_registration()
     with pytest.raises(RegistrationInvalid) as refused:
-        details.add_details(registration, {"desired_jobs": "Bảo vệ", **raw})
+        add_details(registration, {"desired_jobs": "Bảo vệ", **raw})
     db.session.rollback()
     assert list(refused.value.fields) == [field]
     assert message in str(refused.value.fields[field])
@@ -333,3 +339,28 @@ def test_unknown_ticket_is_404(client, db, make_registration):
     page = client.get(f"/t/{registration.ticket_secret}/details").get_data(as_text=True)
     response = client.post(f"/t/{wrong}/details", data={"csrf_token": csrf_token_from(page)})
     assert response.status_code == 404
+
+
+def test_a_link_that_does_not_speak_for_the_person_fills_nothing(db, make_registration, make_fair):
+    """Someone who knew a person's name and phone registered them for another fair and holds that
+    link: what they give about the person goes to the desk as a pending change; nothing is filled."""
+    first = make_registration()
+    attendee = first.attendee
+    later = Registration(fair_id=make_fair().id, attendee_id=attendee.id, channel=Channel.ONLINE,
+                         consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+    db.session.add(later)
+    db.session.commit()
+    assert details.open_person_fields(later) == details.PERSON_FIELDS  # says nothing of the record
+
+    added = details.add_details(later, {"address": "Tổ 9", "citizen_id": CITIZEN_ID,
+                                        "desired_jobs": "Bảo vệ"})
+    db.session.commit()
+    assert added.changed == ["desired_jobs"] and added.proposed
+    db.session.refresh(attendee)
+    assert attendee.address is None and attendee.citizen_id is None
+    change = db.session.scalars(sa.select(PendingChange)).one()
+    assert change.attendee_id == attendee.id and change.registration_id == later.id
+    assert set(change.proposed) == {"address", "citizen_id"}
+
+    # The person's own first link still fills what is empty.
+    assert details.add_details(first, {"address": "Tổ 3"}).changed == ["address"]
