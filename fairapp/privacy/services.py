@@ -14,7 +14,8 @@ priority group, sex, ward and age, so the record and every row pointing at it st
 ward, priority group, birth year, schooling and situation: none of these names a person on its own.
 Dropped: the name (ERASED_NAME), phone, citizen ID, birth date, address, household code, the free
 text of each registration (desired jobs, training wish: people write names and numbers there) and
-the share consent (nothing is left to share). The folded name becomes "~<id>", so two erased people
+the share consent (nothing is left to share). Every QR of theirs goes on the revocation list and
+every personal link gets a secret nobody holds. The folded name becomes "~<id>", so two erased people
 never clash on the unique keys (phone + name_key without citizen ID; citizen ID is NULL). The consent
 to processing stays on each registration: it records what the processing done until now rested on.
 
@@ -31,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from fairapp.attendees.models import Attendee, Registration
+from fairapp.attendees.models import Attendee, Registration, new_ticket_secret
 from fairapp.attendees.services import mask_phone
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
@@ -149,6 +150,9 @@ def _anonymise(attendee: Attendee, now: datetime) -> None:
     for registration in attendee.registrations:
         registration.desired_jobs = registration.training_wish = None
         registration.consent_share_version = registration.consent_share_at = None
+        # A secret nobody holds: every path that finds a registration by its link (ticket page,
+        # kiosk, the confirmation after registering) finds nothing.
+        registration.ticket_secret = new_ticket_secret()
 
 
 def _close_requests(attendee: Attendee, *, by, now: datetime) -> None:
@@ -259,7 +263,8 @@ def pending_requests(user, *, fair_id: int | None = None) -> list[PendingRow]:
     """Pending requests `user` may decide, oldest first; only those asked through `fair_id`'s links
     when given."""
     theirs = aliased(Registration)
-    registrations = (sa.select(sa.func.count(theirs.id)).where(theirs.attendee_id == ErasureRequest.attendee_id)
+    registrations = (sa.select(sa.func.count(theirs.id))
+                     .where(theirs.attendee_id == ErasureRequest.attendee_id)
                      .correlate(ErasureRequest).scalar_subquery())
     statement = (sa.select(ErasureRequest.id, ErasureRequest.requested_at, Fair.id, Fair.title,
                            Registration.id, Attendee.full_name, Attendee.phone, registrations, Fair.ward_code)

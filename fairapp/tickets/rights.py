@@ -59,4 +59,5 @@ def confirm_erasure(secret: str):
         db.session.rollback()
         raise
     db.session.commit()
-    return _page("tickets/erasure_result.html", fair=fair, asked=asked)
+    return _page("tickets/erasure_result.html", fair=fair, asked=asked,
+                 secret=None if asked.erased else secret)

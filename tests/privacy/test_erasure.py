@@ -10,6 +10,7 @@ from fairapp.attendees.models import Attendee, Gender, PriorityGroup, Registrati
 from fairapp.audit import services as audit
 from fairapp.audit.models import AuditEntry
 from fairapp.checkins import services as checkins
+from fairapp.kiosk import services as kiosk
 from fairapp.privacy import services as privacy
 from fairapp.privacy.models import ErasureRequest, ErasureStatus
 from fairapp.privacy.redaction import REDACTED
@@ -128,9 +129,10 @@ def test_erased_tickets_are_refused_by_the_scanner_api_and_the_ticket_page(clien
                                headers=headers)
         assert response.status_code == 200 and response.get_json()["result"] == "revoked"
     for path in ("", "/qr.png", "/ticket.pdf", "/manifest.webmanifest"):
-        assert client.get(f"/t/{secret}{path}").status_code == 410, path
-    page = client.get(f"/t/{secret}").get_data(as_text=True)
-    assert "Nguyễn Thị Hồng Nhung" not in page
+        assert client.get(f"/t/{secret}{path}").status_code == 404, path
+    # Found by another path (none is left: the link's secret was replaced), the ticket is gone
+    with pytest.raises(tickets.TicketErased):
+        tickets.get_by_secret(registration.ticket_secret)
     revoked = client.get(f"/api/v1/fairs/{fair.id}/revocations", headers=headers).get_json()["items"]
     assert {"registration_id": registration.id, "nonce": registration.ticket_nonce} in [
         {k: item[k] for k in ("registration_id", "nonce")} for item in revoked]
@@ -198,3 +200,16 @@ def test_erase_needs_a_reason(db, make_fair, person):
     assert raised.value.code == "validation_error" and "reason" in raised.value.fields
     db.session.rollback()
     assert db.session.get(Attendee, attendee.id).erased_at is None
+
+
+def test_the_kiosk_no_longer_finds_an_erased_person_by_their_link(db, make_fair, person):
+    fair = make_fair()
+    attendee = person(fair)
+    secret = attendee.registrations[0].ticket_secret
+    assert kiosk.find_by_ticket(fair, secret).attendee_id == attendee.id
+
+    privacy.erase(attendee, reason="test")
+    db.session.commit()
+
+    with pytest.raises(kiosk.NotRegistered):
+        kiosk.find_by_ticket(fair, secret)
