@@ -1,6 +1,7 @@
 """Tickets: finding a ticket by its personal link, what its page shows, reissuing, revoking, the
-revocation list. An erased person's tickets are gone: their links answer 410 (ticket_erased) and their
-QR codes are on the revocation list.
+revocation list. An erased person's tickets are gone: their QR codes are on the revocation list and
+their links were given secrets nobody holds (fairapp.privacy); should one still be found, it answers
+410 (ticket_erased), and it is never reissued.
 
 Services flush and never commit; the caller's view commits."""
 
