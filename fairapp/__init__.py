@@ -82,7 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.partners.import_views import bp as partner_import_bp
     from fairapp.partners.views import bp as partners_bp
     from fairapp.public.views import bp as public_bp
+    from fairapp.registrations import rights as _registration_rights  # noqa: F401 (routes on its bp)
     from fairapp.registrations.views import bp as registrations_bp
+    from fairapp.tickets import rights as _ticket_rights  # noqa: F401 (routes on tickets.bp)
     from fairapp.tickets.views import bp as tickets_bp
 
     for blueprint in (main_bp, auth_bp, audit_bp, geo_bp, admin_views.bp, account_views.bp):
@@ -106,7 +108,9 @@ def _register_cli(app: Flask) -> None:
     from fairapp.auth.cli import users_cli
     from fairapp.demo.cli import seed_demo_command
     from fairapp.geo.cli import geo_cli
+    from fairapp.privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(geo_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(seed_demo_command)

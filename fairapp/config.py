@@ -65,6 +65,9 @@ class Defaults:
     # POST /api/v1/checkins with a bearer token answered before Flask's machinery (fairapp.checkins.lane)
     CHECKIN_LANE = True
 
+    # Job seekers not seen at any fair for this many months are erased by `flask privacy purge`
+    PRIVACY_RETENTION_MONTHS = 36
+
     # Behind a load balancer: how many proxies in front of the app set X-Forwarded-For/-Proto.
     # 0 (the default) trusts no such header, so nobody can forge an address past the limits.
     TRUSTED_PROXY_COUNT = 0
@@ -77,9 +80,10 @@ ENVIRONMENT = {
     "FAIRAPP_HOME_PROVINCE": "HOME_PROVINCE_CODE",
     "FAIRAPP_TRUSTED_PROXIES": "TRUSTED_PROXY_COUNT",
     "FAIRAPP_PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "FAIRAPP_PRIVACY_RETENTION_MONTHS": "PRIVACY_RETENTION_MONTHS",
 }
 
-INTEGERS = {"HOME_PROVINCE_CODE", "TRUSTED_PROXY_COUNT"}
+INTEGERS = {"HOME_PROVINCE_CODE", "TRUSTED_PROXY_COUNT", "PRIVACY_RETENTION_MONTHS"}
 
 
 class ConfigError(click.ClickException, RuntimeError):

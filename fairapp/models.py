@@ -8,11 +8,13 @@ from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
+from fairapp.privacy.models import ErasureRequest
 from fairapp.registrations.models import BadgeJob
 from fairapp.tickets.models import RevokedTicket
 
 __all__ = [
-    "ApiToken", "Attendee", "AuditEntry", "BadgeJob", "Booth", "CheckIn", "Device", "Employer", "Fair",
+    "ApiToken", "Attendee", "AuditEntry", "BadgeJob", "Booth", "CheckIn", "Device", "Employer",
+    "ErasureRequest", "Fair",
     "LegacyWard", "Province", "Registration", "RevokedTicket", "Scan", "School", "TrainingProgramme",
     "User", "Vacancy", "VacancyOffer", "Ward",
 ]

@@ -164,3 +164,25 @@ def test_api_token_of_another_role_is_forbidden(route, app, make_user, client):
                            headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 403, response.get_data(as_text=True)[:300]
     assert response.get_json()["error"]["code"] == "forbidden"
+
+
+# The privacy rights' routes (issue 10): the ticket link's are public (the secret is the key, a wrong
+# one is 404: tests/privacy/test_ticket_rights.py); the desk's are for admins and organisers, and
+# organisers of other wards get 403 (tests/privacy/test_desk.py).
+PRIVACY_ROUTES = [
+    ("POST", "tickets.withdraw_share_consent", "public"),
+    ("POST", "tickets.ask_erasure", "public"),
+    ("POST", "tickets.confirm_erasure", "public"),
+    ("POST", "registrations.withdraw_consent", "roles:admin,organiser"),
+    ("POST", "registrations.erase", "roles:admin,organiser"),
+    ("POST", "registrations.reissue", "roles:admin,organiser"),
+    ("GET", "registrations.erasure_requests", "roles:admin,organiser"),
+    ("POST", "registrations.carry_out", "roles:admin,organiser"),
+    ("POST", "registrations.decline", "roles:admin,organiser"),
+]
+
+
+@pytest.mark.parametrize("method, endpoint, expected", PRIVACY_ROUTES, ids=lambda v: str(v))
+def test_privacy_routes_declare_who_may_use_them(method, endpoint, expected):
+    assert (method, endpoint) in RULES, f"{method} {endpoint} is not routed"
+    assert RULES[(method, endpoint)] == expected

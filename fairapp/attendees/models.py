@@ -120,6 +120,9 @@ class Attendee(db.Model):
     created_at: Mapped[utc_created]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # Erasure (fairapp.privacy): when the identifying fields were emptied; what reports count stays
+    erased_at: Mapped[datetime | None]
+
     registrations: Mapped[list["Registration"]] = relationship(back_populates="attendee")
 
 

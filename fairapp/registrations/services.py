@@ -1,5 +1,7 @@
 """The organisers' view of a fair's registrations: who may see them, the list with search and filters,
-the audited detail, and exports. Citizen IDs are masked everywhere but the detail page.
+the audited detail, and exports. Citizen IDs are masked everywhere but the detail page. A search for
+a phone number or citizen ID is audited like the detail page ("registrations.search", the query
+masked): it finds a person by what identifies them.
 
 Name search is diacritic-insensitive ("nguyen van duc" finds "Nguyễn Văn Đức"): it matches the
 folded query against Attendee.name_key (fairapp.text.fold of the name, stored by the registration
@@ -66,6 +68,16 @@ def mask_citizen_id(citizen_id: str | None) -> str:
     return "*" * (len(citizen_id) - 4) + citizen_id[-4:]
 
 
+def mask_search(digits: str) -> str:
+    """A phone or citizen ID typed into the search, for the audit log: a whole citizen ID as the list
+    shows it, else the last three digits of six or more ("*******678"), else nothing but its length."""
+    if len(digits) == 12:
+        return mask_citizen_id(digits)
+    if len(digits) >= 6:
+        return "*" * (len(digits) - 3) + digits[-3:]
+    return "*" * len(digits)
+
+
 # --- list ------------------------------------------------------------------------------------------
 
 @dataclass
@@ -84,6 +96,18 @@ class RegistrationFilter:
         values["priority_group"] = self.priority_group.value if self.priority_group else None
         values["checked_in"] = {True: "yes", False: "no"}.get(self.checked_in)
         return {key: value for key, value in values.items() if value}
+
+    def digits(self) -> str | None:
+        """The query as a phone or citizen ID (fragment), or None for a name or no query."""
+        query = (self.query or "").strip()[:MAX_QUERY_LENGTH]
+        return _digits(query) if query else None
+
+    def audit_dict(self) -> dict:
+        """as_dict() for the audit log: a phone or citizen ID query masked."""
+        values = self.as_dict()
+        if digits := self.digits():
+            values["query"] = mask_search(digits)
+        return values
 
 
 @dataclass
@@ -129,7 +153,7 @@ def _matching_ids(fair: Fair, filters: RegistrationFilter) -> list[int]:
         arrived = sa.exists().where(CheckIn.registration_id == Registration.id)
         statement = statement.where(arrived if filters.checked_in else ~arrived)
     query = (filters.query or "").strip()[:MAX_QUERY_LENGTH]
-    digits = _digits(query) if query else None
+    digits = filters.digits()
     if digits:
         # A phone fragment, or a citizen ID: whole (12 digits) or its last digits as printed masked
         pattern = f"%{digits}%"
@@ -158,9 +182,14 @@ def ward_names(registrations: list[Registration]) -> dict[str, str]:
 
 
 def list_registrations(fair: Fair, filters: RegistrationFilter, *, page: int = 1,
-                       per_page: int = PER_PAGE) -> Page:
-    """One page of the fair's registrations as rows for the list (citizen IDs masked)."""
+                       per_page: int = PER_PAGE, by=None, origin: Origin = SYSTEM) -> Page:
+    """One page of the fair's registrations as rows for the list (citizen IDs masked). A search for a
+    phone or citizen ID by `by` is audited ("registrations.search", the query masked); flushes then."""
     ids = _matching_ids(fair, filters)
+    if by is not None and (digits := filters.digits()):
+        audit.record("registrations.search", actor=by, target=fair, origin=origin,
+                     details={"fair_id": fair.id, "query": mask_search(digits), "results": len(ids)})
+        db.session.flush()
     pages = max(1, math.ceil(len(ids) / per_page))
     page = min(max(page, 1), pages)
     registrations = _load(ids[(page - 1) * per_page: page * per_page])
@@ -219,6 +248,10 @@ def view_personal(registration: Registration, *, by, origin: Origin = SYSTEM) ->
             "consent_personal_data_at": registration.consent_personal_data_at,
             "consent_share_version": registration.consent_share_version,
             "consent_share_at": registration.consent_share_at,
+            "attendee_id": attendee.id,
+            "erased_at": attendee.erased_at,
+            "registrations": len(attendee.registrations),
+            "shares_anywhere": any(r.consent_share_version for r in attendee.registrations),
             "ticket_secret": registration.ticket_secret}
 
 
@@ -264,7 +297,7 @@ def export_registrations(fair: Fair, filters: RegistrationFilter, *, fmt: str, b
         content = spreadsheets.write_csv(rows, headers)
         mimetype = "text/csv; charset=utf-8"
     audit.record("export.registrations", actor=by, target=fair, origin=origin,
-                 details={"format": fmt, "filter": filters.as_dict(), "rows": len(rows),
+                 details={"format": fmt, "filter": filters.audit_dict(), "rows": len(rows),
                           "full_citizen_ids": full_citizen_ids})
     db.session.flush()
     return Export(content, f"dang-ky-phien-{fair.id}.{fmt}", mimetype, len(rows))

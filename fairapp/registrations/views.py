@@ -1,6 +1,8 @@
-"""Organiser pages for a fair's registrations: the list (search, filters, masked citizen IDs), the
-audited detail, .xlsx/.csv exports, and the badge PDF made in the background with a progress bar.
-Admins everywhere; organisers only for fairs in their wards (403 otherwise)."""
+"""Organiser pages for a fair's registrations: the list (search, filters, masked citizen IDs; a search
+for a phone or citizen ID audited), the audited detail, .xlsx/.csv exports, and the badge PDF made in
+the background with a progress bar. The desk's privacy actions on the detail page live in
+fairapp.registrations.rights. Admins everywhere; organisers only for fairs in their wards (403
+otherwise)."""
 
 import io
 
@@ -24,7 +26,8 @@ from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
 from fairapp.extensions import db
-from fairapp.registrations import jobs, services
+from fairapp.privacy import services as privacy
+from fairapp.registrations import jobs, rights_forms, services
 from fairapp.registrations.forms import BadgeJobForm, RegistrationFilterForm
 from fairapp.registrations.models import BadgeJobStatus
 
@@ -58,19 +61,33 @@ def _kept_args() -> dict:
 def index(fair_id: int):
     fair = services.fair_for_staff(_user(), fair_id)
     form, filters = _filter_form(fair)
-    page = services.list_registrations(fair, filters, page=request.args.get("page", 1, type=int))
-    return render_template("registrations/index.html", fair=fair, form=form, page=page,
-                           filters=_kept_args(), is_admin=_user().role == Role.ADMIN)
+    page = services.list_registrations(fair, filters, page=request.args.get("page", 1, type=int),
+                                       by=_user(), origin=request_origin())
+    pending = len(privacy.pending_requests(_user(), fair_id=fair.id))
+    db.session.commit()  # the audit entry of a search for a phone or citizen ID
+    response = Response(render_template("registrations/index.html", fair=fair, form=form, page=page,
+                                        filters=_kept_args(), is_admin=_user().role == Role.ADMIN,
+                                        pending_erasures=pending))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<int:fair_id>/registrations/<int:registration_id>")
 @roles(*STAFF)
 def detail(fair_id: int, registration_id: int):
     fair = services.fair_for_staff(_user(), fair_id)
-    registration = services.registration_of(fair, registration_id)
+    return detail_page(fair, services.registration_of(fair, registration_id))
+
+
+def detail_page(fair, registration, *, status: int = 200, **forms) -> Response:
+    """The audited detail page with the desk's privacy forms (fairapp.registrations.rights); `forms`
+    replaces those that came back with errors."""
     person = services.view_personal(registration, by=_user(), origin=request_origin())
+    pending = privacy.pending_request_of(registration.attendee)
     db.session.commit()  # the audit entry
-    response = Response(render_template("registrations/detail.html", fair=fair, person=person))
+    forms = {**rights_forms.empty_forms(), **forms}
+    response = Response(render_template("registrations/detail.html", fair=fair, person=person,
+                                        pending=pending, **forms), status=status)
     response.headers["Cache-Control"] = "no-store"  # personal data: not kept by the browser
     return response
 
