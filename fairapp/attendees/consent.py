@@ -13,6 +13,7 @@ class ConsentText:
     version: str
     title: str
     text: str
+    retention_months: int | None = None  # how long the text promises to keep the data, at most
 
 
 PERSONAL_DATA_TEXTS = {
@@ -32,6 +33,28 @@ PERSONAL_DATA_TEXTS = {
             "sửa, yêu cầu xoá dữ liệu hoặc rút lại sự đồng ý bằng cách liên hệ cán bộ phụ trách "
             "phiên; việc rút lại không ảnh hưởng đến việc xử lý đã thực hiện trước đó."
         ),
+        retention_months=24,
+    ),
+    # The keeping period follows the retention rule (fairapp.privacy: not seen at any fair for the
+    # period), and the rights can be used from the ticket link too.
+    "2026-12-v1": ConsentText(
+        version="2026-12-v1",
+        title="Đồng ý xử lý dữ liệu cá nhân",
+        text=(
+            "Tôi đồng ý để cơ quan tổ chức phiên giao dịch việc làm (Phòng Văn hoá – Xã hội / "
+            "Trung tâm Dịch vụ việc làm và Ủy ban nhân dân phường, xã nơi tổ chức phiên) thu thập "
+            "và xử lý các thông tin tôi khai: họ tên, số điện thoại, năm sinh, giới tính, nơi ở, "
+            "số căn cước (nếu có), trình độ, nhu cầu việc làm, học nghề và tình trạng hộ nghèo, "
+            "cận nghèo, mới thoát nghèo. Mục đích: đăng ký và cấp vé tham dự phiên, tư vấn, giới "
+            "thiệu việc làm, hỗ trợ học nghề, theo dõi kết quả việc làm và báo cáo thống kê theo "
+            "Chương trình mục tiêu quốc gia giảm nghèo bền vững. Thông tin về hộ nghèo, cận nghèo "
+            "và số căn cước không được chia sẻ cho doanh nghiệp. Dữ liệu được lưu tối đa 36 tháng "
+            "kể từ lần cuối tôi đăng ký hoặc tham dự một phiên, sau đó được xoá thông tin nhận "
+            "dạng. Tôi có quyền xem, sửa, yêu cầu xoá dữ liệu hoặc rút lại sự đồng ý chia sẻ với "
+            "doanh nghiệp, qua đường dẫn vé của tôi hoặc tại bàn đăng ký của phiên; việc rút lại "
+            "không ảnh hưởng đến việc xử lý đã thực hiện trước đó."
+        ),
+        retention_months=36,
     ),
 }
 SHARE_TEXTS = {
@@ -48,7 +71,7 @@ SHARE_TEXTS = {
     ),
 }
 
-PERSONAL_DATA_VERSION = "2026-11-v1"
+PERSONAL_DATA_VERSION = "2026-12-v1"
 SHARE_VERSION = "2026-11-v1"
 
 
@@ -60,3 +83,9 @@ def personal_data() -> ConsentText:
 def share_with_employers() -> ConsentText:
     """The current consent to sharing the profile with this fair's employers (optional)."""
     return SHARE_TEXTS[SHARE_VERSION]
+
+
+def retention_months(version: str | None) -> int | None:
+    """The keeping period the consent to processing of this version promised (None: it named none)."""
+    text = PERSONAL_DATA_TEXTS.get(version or "")
+    return text.retention_months if text else None

@@ -32,7 +32,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from fairapp.attendees.models import Attendee, Registration, new_ticket_secret
+from fairapp.attendees import consent
+from fairapp.attendees.models import Attendee, PendingChange, Registration, new_ticket_secret
 from fairapp.attendees.services import mask_phone
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
@@ -147,6 +148,8 @@ def _anonymise(attendee: Attendee, now: datetime) -> None:
     attendee.phone = ""
     attendee.citizen_id = attendee.birth_date = attendee.address = attendee.household_code = None
     attendee.erased_at = now
+    # What the public channel typed for them, still pending: personal values too.
+    db.session.execute(sa.delete(PendingChange).where(PendingChange.attendee_id == attendee.id))
     for registration in attendee.registrations:
         registration.desired_jobs = registration.training_wish = None
         registration.consent_share_version = registration.consent_share_at = None
@@ -338,14 +341,40 @@ def stale_attendees(cutoff: datetime) -> list[int]:
                                      ~registered_since, ~checked_in_since).order_by(Attendee.id)))
 
 
+def past_keeping(months: int, *, now: datetime) -> list[int]:
+    """People past their keeping period: not seen for `months` months, or for the shorter period
+    promised by the consent to processing of their latest registration (an older text promised 24
+    months after the fair: that promise is kept whatever the setting)."""
+    stale: dict[int, set[int]] = {}
+
+    def stale_for(period: int) -> set[int]:
+        if period not in stale:
+            stale[period] = set(stale_attendees(months_before(now, period)))
+        return stale[period]
+
+    promised = [p for p in map(consent.retention_months, consent.PERSONAL_DATA_TEXTS) if p]
+    candidates = sorted(stale_for(min([months, *promised])))
+    latest: dict[int, str] = {}
+    for start in range(0, len(candidates), BATCH):
+        for attendee_id, version in db.session.execute(
+                sa.select(Registration.attendee_id, Registration.consent_personal_data_version)
+                .where(Registration.attendee_id.in_(candidates[start:start + BATCH]))
+                .order_by(Registration.attendee_id, Registration.created_at, Registration.id)):
+            latest[attendee_id] = version
+    return [person for person in candidates
+            if person in stale_for(min(months, consent.retention_months(latest.get(person)) or months))]
+
+
 def purge(*, months: int = DEFAULT_RETENTION_MONTHS, dry_run: bool = False,
           now: datetime | None = None) -> Purge:
-    """Erase (reason "retention") everyone not seen at any fair for `months` months. A dry run only
-    lists them. A second run finds nobody: erased people are never stale again."""
+    """Erase (reason "retention") everyone not seen at any fair for `months` months, or for the
+    shorter period the consent they last gave promised (past_keeping). A dry run only lists them. A
+    second run finds nobody: erased people are never stale again."""
     if months < 1:
         raise ValidationError(fields={"months": _l("Số tháng phải từ 1 trở lên.")})
-    cutoff = months_before(now or utcnow(), months)
-    ids = stale_attendees(cutoff)
+    now = now or utcnow()
+    cutoff = months_before(now, months)
+    ids = past_keeping(months, now=now)
     if not dry_run:
         for start in range(0, len(ids), BATCH):
             people = db.session.scalars(sa.select(Attendee).where(Attendee.id.in_(ids[start:start + BATCH]))

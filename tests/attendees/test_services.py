@@ -43,7 +43,7 @@ def test_registration_stores_person_consent_and_ticket(db, make_fair, offer_vaca
     assert (attendee.education_level, attendee.qualification, attendee.situation) == \
         ("upper_secondary", "none", "unemployed")
     assert registration.channel == Channel.ONLINE
-    assert registration.consent_personal_data_version == consent.PERSONAL_DATA_VERSION == "2026-11-v1"
+    assert registration.consent_personal_data_version == consent.PERSONAL_DATA_VERSION == "2026-12-v1"
     assert registration.consent_share_version == consent.SHARE_VERSION
     assert abs(registration.consent_personal_data_at - utcnow()) < timedelta(minutes=1)
     assert registration.consent_share_at == registration.consent_personal_data_at

@@ -5,6 +5,7 @@ from itertools import count
 
 import pytest
 
+from fairapp.attendees import consent
 from fairapp.attendees.models import Attendee, Channel, Gender, PriorityGroup, Registration
 from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
@@ -39,7 +40,8 @@ def person(db):
     registered for each fair (online, consenting to share unless share=False)."""
     numbers = count(1)
 
-    def make(*fairs, full_name="Nguyễn Thị Hồng Nhung", share=True, registered_at=None, **fields):
+    def make(*fairs, full_name="Nguyễn Thị Hồng Nhung", share=True, registered_at=None,
+             consent_version=consent.PERSONAL_DATA_VERSION, **fields):
         n = next(numbers)
         registered_at = registered_at or utcnow()
         attendee = Attendee(**{"full_name": full_name, "name_key": fold(full_name), "phone": f"0912{n:06d}",
@@ -50,7 +52,7 @@ def person(db):
         for fair in fairs:
             db.session.add(Registration(
                 fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                consent_personal_data_version="2026-11-v1", consent_personal_data_at=registered_at,
+                consent_personal_data_version=consent_version, consent_personal_data_at=registered_at,
                 consent_share_version="2026-11-v1" if share else None,
                 consent_share_at=registered_at if share else None, desired_jobs="Thợ may, gọi 0912000999",
                 created_at=registered_at))

@@ -32,7 +32,7 @@ def _people(db, make_fair, person):
         "never_registered": person(registered_at=now - 37 * MONTH),
     }
     db.session.add(Registration(fair_id=recent_fair.id, attendee_id=people["came_back"].id,
-                                channel=Channel.STAFF, consent_personal_data_version="2026-11-v1",
+                                channel=Channel.STAFF, consent_personal_data_version="2026-12-v1",
                                 consent_personal_data_at=now - 10 * MONTH, created_at=now - 10 * MONTH))
     registration = people["checked_in"].registrations[0]
     db.session.add(CheckIn(fair_id=old_fair.id, registration_id=registration.id,
@@ -95,3 +95,37 @@ def test_months_before_counts_calendar_months():
     assert privacy.months_before(moment, 36) == datetime(2026, 3, 31, 8, 0, tzinfo=UTC)
     assert privacy.months_before(moment, 1) == datetime(2029, 2, 28, 8, 0, tzinfo=UTC)
     assert privacy.months_before(moment, 15) == datetime(2027, 12, 31, 8, 0, tzinfo=UTC)
+
+
+def test_the_keeping_period_a_consent_promised_is_kept(db, make_fair, person):
+    """The first consent text promised "at most 24 months after the fair": a person who gave it and
+    was last seen 30 months ago is erased even under the 36-month setting; with today's text (36
+    months from the last fair) they are kept."""
+    from fairapp.attendees import consent
+
+    assert consent.retention_months("2026-11-v1") == 24
+    assert consent.retention_months(consent.PERSONAL_DATA_VERSION) == 36
+    now = utcnow()
+    fair = make_fair()
+    promised_24 = person(fair, registered_at=now - 30 * MONTH, consent_version="2026-11-v1")
+    promised_36 = person(fair, registered_at=now - 30 * MONTH, consent_version=consent.PERSONAL_DATA_VERSION)
+    older = person(fair, registered_at=now - 40 * MONTH, consent_version=consent.PERSONAL_DATA_VERSION)
+
+    assert privacy.past_keeping(36, now=now) == sorted([promised_24.id, older.id])
+    assert privacy.past_keeping(12, now=now) == sorted([promised_24.id, promised_36.id, older.id])
+    result = privacy.purge(months=36, now=now)
+    db.session.commit()
+    assert _erased_ids(db) == sorted([promised_24.id, older.id])
+    assert promised_36.id not in result.attendee_ids
+
+
+def test_erasure_drops_what_the_public_channel_proposed(db, make_fair, person):
+    from fairapp.attendees.models import ChangeStatus, PendingChange
+
+    attendee = person(make_fair())
+    db.session.add(PendingChange(attendee_id=attendee.id, proposed={"address": "Tổ 9, Bách Quang"},
+                                 origin="online", requested_at=utcnow(), status=ChangeStatus.PENDING))
+    db.session.commit()
+    privacy.erase(attendee, reason="test")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(PendingChange.id))) == 0
