@@ -80,7 +80,8 @@ LOCATIONS = ("json", "query", "querystring", "form", "files", "headers", "cookie
 
 
 def wants_json() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
+    """Errors answer in JSON under /api, and to a request that sent JSON (a page's JSON endpoint)."""
+    return request.path == "/api" or request.path.startswith("/api/") or request.is_json
 
 
 def json_error(status: int, code: str, message, fields: dict | None = None):
