@@ -66,7 +66,6 @@ HTTP_CODES = {
     422: ("validation_error", _l("Dữ liệu chưa hợp lệ.")),
     429: ("rate_limited", _l("Quá nhiều yêu cầu. Vui lòng thử lại sau.")),
     500: ("server_error", _l("Đã có lỗi xảy ra. Vui lòng thử lại sau.")),
-    503: ("service_unavailable", _l("Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.")),
 }
 DATABASE_UNAVAILABLE = ("database_unavailable",
                         _l("Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."))

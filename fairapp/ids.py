@@ -5,7 +5,9 @@ database it fails instead (psycopg and sqlite3 cannot send an integer past 8 byt
 one past 4 bytes in an INTEGER column): a 500 where the answer is "not found" or "not valid".
 
     app.url_map.converters["int"] = IdConverter    every <int:...> in a URL: past MAX_ID, no route (404)
-    employer_id = Id()                            a JSON field: past MAX_ID, 422 naming the field"""
+    employer_id = Id()                            a JSON field: past MAX_ID, 422 naming the field
+    request.args.get("done", type=id_arg)         a query string: past MAX_ID, as if absent
+    is_id(body.get("registration_id"))            a JSON body read by hand"""
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
@@ -21,6 +23,20 @@ class IdConverter(IntegerConverter):
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min,
                          max=MAX_ID if max is None else max, signed=signed)
+
+
+def id_arg(text: str) -> int:
+    """An id in a query string (`request.args.get("done", type=id_arg)`): past MAX_ID, or not a whole
+    number, it is ValueError, which MultiDict.get turns into the default (no such record)."""
+    value = int(text)
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(text)
+    return value
+
+
+def is_id(value) -> bool:
+    """Whether a value read from JSON by hand is an id the database can hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 class Id(fields.Int):

@@ -35,7 +35,7 @@ from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import FairState
-from fairapp.ids import Id
+from fairapp.ids import Id, is_id
 
 blp = Blueprint("api_checkins", __name__, url_prefix="", description="Check-in at the entrance, devices")
 
@@ -186,7 +186,7 @@ def _bad(field: str, rule) -> BadRequest:
 
 def _int(body: dict, name: str, field: str | None = None) -> int:
     value = body.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+    if not is_id(value):
         raise _bad(field or name, _l("%(field)s: bắt buộc, là số nguyên dương.", field=name))
     return value
 

@@ -19,7 +19,8 @@ refusal happens in the read phase, and the unit's transaction is rolled back.
 The body is parsed by fairapp.jsonbody.loads, as every JSON body is (too deep: handed over, and the view
 answers 400 invalid_json). A database that cannot be used right now (fairapp.database.is_unavailable)
 is answered here, 503 database_unavailable as the views answer it: handing over would only try the
-database a second time.
+database a second time. Any other error is logged and handed over, so the view answers it (never a
+bare 500 from the server without the security headers).
 
     app.wsgi_app = CheckInLane(app, app.wsgi_app)    (fairapp.create_app, inside ProxyFix)"""
 
@@ -72,10 +73,11 @@ class CheckInLane:
             answer = self._answer(environ, secret, body)
         except _HandOver:
             return self.wsgi_app(environ, start_response)
-        except Exception as error:
-            if not is_unavailable(error):
-                raise
-            return self._unavailable(environ, start_response, error)
+        except Exception as error:  # rolled back, nothing written
+            if is_unavailable(error):  # answered here: the view would only try the database again
+                return self._unavailable(environ, start_response, error)
+            log.exception("check-in lane: handed over after an error")
+            return self.wsgi_app(environ, start_response)  # the view answers (its error pages)
         return _respond(environ, start_response, "200 OK", answer)
 
     def _answer(self, environ, secret: str, body: bytes) -> dict:
@@ -98,14 +100,8 @@ class CheckInLane:
             except (DomainError, _HandOver, fastsql.NeedsSession):
                 raise _HandOver() from None  # nothing written; the unit rolls back as it closes
             origin = Origin(ip=environ.get("REMOTE_ADDR"), user_agent=environ.get("HTTP_USER_AGENT"))
-            try:
-                return run_committed(lambda: api.check_in_answer(scan, fair, principal, device, origin),
-                                     relax_refusals=True)
-            except Exception as error:  # rolled back, nothing written: the view answers (its error pages)
-                if is_unavailable(error):
-                    raise  # answered 503 by __call__, without a second try through the view
-                log.exception("check-in lane: handed over after an error")
-                raise _HandOver() from None
+            return run_committed(lambda: api.check_in_answer(scan, fair, principal, device, origin),
+                                 relax_refusals=True)
 
     def _unavailable(self, environ, start_response, error: Exception):
         """503 database_unavailable, as fairapp.errors answers it (in the request's language)."""

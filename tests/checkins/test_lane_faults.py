@@ -13,6 +13,7 @@ from fairapp.auth.models import ApiToken
 from fairapp.checkins import lane
 from fairapp.db import utcnow
 from fairapp.extensions import db as _db
+from fairapp.ids import MAX_ID
 from fairapp.security import HEADERS
 from tests.api.test_faults import UNAVAILABLE, broken_url
 
@@ -97,3 +98,47 @@ def test_deep_json_through_the_lane_is_400(client, gate_headers, levels):
     assert response.get_json()["error"]["code"] == "invalid_json"
     for name, value in HEADERS:
         assert response.headers.get(name) == value, name
+
+
+@pytest.mark.parametrize("lane_on", [True, False])
+def test_fair_id_past_the_database_is_a_malformed_request(app, client, gate_headers, lane_on):
+    """fair_id past INTEGER (PostgreSQL refused it inside the lane: a bare 500 without headers)."""
+    app.config["CHECKIN_LANE"] = lane_on
+    for fair_id in (MAX_ID + 1, 3_000_000_000, 2**63, 10**20):
+        response = client.post("/api/v1/checkins", json={"fair_id": fair_id, "qr_payload": "F1.x"},
+                               headers=gate_headers)
+        assert response.status_code == 400, response.get_data(as_text=True)[:300]
+        assert "fair_id" in response.get_json()["error"]["fields"]
+        for name, value in HEADERS:
+            assert response.headers.get(name) == value, name
+
+
+def test_any_other_error_in_the_lane_is_handed_to_the_view(client, make_fair, ticket, gate_headers,
+                                                           served_by_flask, monkeypatch):
+    fair = make_fair()
+    _registration, payload = ticket(fair)
+
+    def bug(*_args, **_kwargs):
+        raise RuntimeError("a bug in the lane")
+
+    monkeypatch.setattr(lane, "token_principal", bug)
+    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
+                           headers=gate_headers)
+    assert response.status_code == 200 and response.get_json()["result"] == "ok"
+    assert served_by_flask == [1]  # the view answered it
+
+
+def test_ids_past_the_database_in_scanner_pages(client, db, make_fair, ticket, auth):
+    from tests.conftest import csrf_token_from
+
+    fair = make_fair()
+    auth.login("admin")
+    for query in (f"walk_in={10**20}", f"walk_in={MAX_ID + 1}"):
+        assert client.get(f"/scan/{fair.id}?{query}").status_code == 200
+    assert client.get(f"/manage/fairs/{fair.id}/walk-in?done={10**20}").status_code == 200
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    for registration_id in (MAX_ID + 1, 10**20):
+        response = client.post(f"/scan/{fair.id}/manual", json={"registration_id": registration_id},
+                               headers={"X-CSRFToken": token})
+        assert response.status_code == 422
+        assert list(response.get_json()["error"]["fields"]) == ["registration_id"]
