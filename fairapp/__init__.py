@@ -18,11 +18,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Owner-only: it holds the SQLite database, the secret key and the ticket signing key.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
-    from fairapp import config
+    from fairapp import config, ids, jsonbody
 
     config.load(app, test_config)
+    app.json = jsonbody.JSONProvider(app)  # request bodies nested past a sane depth: 400 invalid_json
+    app.url_map.converters["int"] = ids.IdConverter  # before any route: ids past the database's are 404
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -45,12 +48,7 @@ def _init_extensions(app: Flask) -> None:
     from fairapp.extensions import babel, csrf, db, limiter, login_manager, migrate
     from fairapp.i18n import select_locale
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A copy: the default dict is shared by every app built in this process (tests build many).
-        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
-            app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        for key, value in database.sqlite_engine_options(app).items():
-            options.setdefault(key, value)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -21,7 +21,9 @@ class Defaults:
 
     # Database
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Ping a pooled connection before each use: one the server dropped (a PostgreSQL restart, an idle
+    # timeout) is replaced instead of failing the request (fairapp.database.engine_options adds SQLite's)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
     # Sessions and cookies

@@ -1,8 +1,13 @@
-"""Engine set-up: SQLite pragmas for the embedded default, one clear line (never a traceback) when the
-database cannot be reached, and SQLite's one writer taking turns (`write_turn`)."""
+"""Engine set-up: options (every engine pings a pooled connection before using it), SQLite pragmas and
+owner-only files for the embedded default, one clear line (never a traceback) when the database cannot
+be reached, which errors mean "unavailable, try again" (`is_unavailable`), and SQLite's one writer
+taking turns (`write_turn`)."""
 
+import contextlib
 import fcntl
+import functools
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,12 +18,24 @@ from flask import Flask
 from sqlalchemy.engine import Engine, make_url
 
 
-def sqlite_engine_options(app: Flask) -> dict:
-    return {"connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}}
+def engine_options(app: Flask) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS for this app: the configured ones (pool_pre_ping by default, so a
+    connection the server dropped, after a restart say, is replaced before a request uses it), plus
+    SQLite's busy timeout. A copy: the default dict is shared by every app built in this process."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)  # also when a deployment gives options of its own
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000})
+    return options
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, synchronous=FULL, foreign keys and a busy timeout on every SQLite connection."""
+    """WAL, synchronous=FULL, foreign keys and a busy timeout on every SQLite connection; the database
+    file created owner-only (0600) when the first connection creates it."""
+
+    @sa.event.listens_for(engine, "do_connect")
+    def _owner_only(_dialect, _record, cargs, cparams):
+        create_owner_only(cargs[0] if cargs else cparams.get("database"), uri=cparams.get("uri", False))
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -44,6 +61,17 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # because writes are short and conditional. The hot writers (check-ins, registrations) take
         # the write lock first with write_turn() below.
         connection.exec_driver_sql("BEGIN")
+
+
+def create_owner_only(database: str | None, *, uri: bool = False) -> None:
+    """Create an SQLite database file with mode 0600 unless it exists: sqlite3 would create it with
+    the process's umask (usually readable by everyone), and SQLite gives the WAL and shared-memory
+    files the database file's mode. Nothing for an in-memory database or a URI filename."""
+    if not database or database == ":memory:" or uri or database.startswith("file:"):
+        return
+    # There already; or it cannot be created here, which sqlite3's own open then reports.
+    with contextlib.suppress(FileExistsError, FileNotFoundError, NotADirectoryError, PermissionError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 # --- SQLite's one writer, in turn ----------------------------------------------------------------------
@@ -156,6 +184,31 @@ def guard_connect_errors(engine: Engine) -> None:
         if context.connection is None and not context.is_pre_ping and isinstance(
                 context.original_exception, context.dialect.loaded_dbapi.OperationalError):
             raise DatabaseUnreachable(engine.url, _reason(context.original_exception, engine.url))
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be used right now (unreachable, restarting, a lost
+    connection, locked or timed out), not that a statement was wrong: the request may succeed when
+    tried again, and is answered 503 `database_unavailable`. Raw DB-API errors count too: the
+    check-in lane runs on the driver's connection (fairapp.fastsql)."""
+    if isinstance(error, DatabaseUnreachable | sa.exc.OperationalError | sa.exc.InterfaceError
+                  | sa.exc.DisconnectionError | sa.exc.TimeoutError):
+        return True
+    if isinstance(error, sa.exc.DBAPIError):
+        return bool(error.connection_invalidated)
+    return isinstance(error, _driver_errors())
+
+
+@functools.cache
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [sqlite3.OperationalError, sqlite3.InterfaceError]
+    try:
+        import psycopg
+    except ImportError:  # a deployment on SQLite alone
+        pass
+    else:
+        errors += [psycopg.OperationalError, psycopg.InterfaceError]
+    return tuple(errors)
 
 
 def check_reachable(engine: Engine) -> None:

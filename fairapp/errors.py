@@ -9,7 +9,7 @@ from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from fairapp.database import DatabaseUnreachable
+from fairapp.database import DatabaseUnreachable, is_unavailable
 from fairapp.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,9 @@ HTTP_CODES = {
     429: ("rate_limited", _l("Quá nhiều yêu cầu. Vui lòng thử lại sau.")),
     500: ("server_error", _l("Đã có lỗi xảy ra. Vui lòng thử lại sau.")),
 }
+DATABASE_UNAVAILABLE = ("database_unavailable",
+                        _l("Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."))
+RETRY_AFTER_SECONDS = 10  # a restarting database is usually back within that
 CSRF_FAILED = ("csrf_failed", _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
                                  "Vui lòng tải lại trang rồi thử lại."))
 INVALID_JSON = _l("Nội dung gửi lên không phải JSON hợp lệ.")
@@ -76,7 +79,8 @@ LOCATIONS = ("json", "query", "querystring", "form", "files", "headers", "cookie
 
 
 def wants_json() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
+    """Errors answer in JSON under /api, and to a request that sent JSON (a page's JSON endpoint)."""
+    return request.path == "/api" or request.path.startswith("/api/") or request.is_json
 
 
 def json_error(status: int, code: str, message, fields: dict | None = None):
@@ -113,16 +117,34 @@ def handle_domain_error(error: DomainError):
 
 
 def handle_unexpected(error: Exception):
-    log.error("unhandled error on %s %s", request.method, request.path,
-              exc_info=not isinstance(error, DatabaseUnreachable))
+    """A bug answers 500; a database that cannot be used right now answers 503 database_unavailable
+    (fairapp.database.is_unavailable), with Retry-After: neither shows a traceback."""
+    unavailable = is_unavailable(error)
+    if unavailable:
+        log.error("database unavailable on %s %s: %s", request.method, request.path,
+                  str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+                  exc_info=not isinstance(error, DatabaseUnreachable))
+    else:
+        log.error("unhandled error on %s %s", request.method, request.path, exc_info=True)
     try:
         db.session.rollback()
     except Exception:  # the connection itself may be what failed
         log.warning("rollback after an unhandled error failed too", exc_info=True)
     # The page template shows who is signed in; do not ask the database again if it is down.
-    if "_login_user" not in g or isinstance(error, (DatabaseUnreachable, sa_exc.DBAPIError)):
+    if "_login_user" not in g or unavailable or isinstance(error, sa_exc.DBAPIError):
         g._login_user = login_manager.anonymous_user()
+    if unavailable:
+        return database_unavailable()
     return handle_http_exception(InternalServerError())
+
+
+def database_unavailable():
+    """The 503 answer: JSON under /api, else a page; Retry-After says when to try again."""
+    code, message = DATABASE_UNAVAILABLE
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if wants_json():
+        return (*json_error(503, code, message), headers)
+    return _error_page(503, message), 503, headers
 
 
 def _error_page(status: int, message) -> str:

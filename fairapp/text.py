@@ -1,14 +1,26 @@
-"""Text normalisation for names and search: NFC, collapsed spaces, and diacritic-free folding."""
+"""Text normalisation for names and search: format characters removed, NFC, collapsed spaces, and
+diacritic-free folding; which characters a person's name may hold."""
 
 import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# The Latin letters: Basic Latin, Latin-1 Supplement, Latin Extended-A and -B, and Latin Extended
+# Additional (U+1E00–U+1EFF), where the Vietnamese letters with two diacritics live.
+_LATIN_RANGES = ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
+# Besides letters and spaces, a person's name may hold these: Ê Đê names (H'Hen Niê), double-barrelled
+# and transliterated names, initials.
+NAME_PUNCTUATION = "'’-."
 
 
 def clean_name(value: str | None) -> str:
-    """NFC-normalise, trim and collapse inner white space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+    """Format characters (Unicode category Cf: zero-width space, joiner and non-joiner, word joiner,
+    byte order mark, bidirectional controls, soft hyphen) removed, NFC-normalised, white space trimmed
+    and collapsed. Idempotent; the result never holds a format character."""
+    text = value or ""
+    if not text.isascii():  # ASCII holds no format character and is NFC already
+        text = unicodedata.normalize("NFC", "".join(c for c in text if unicodedata.category(c) != "Cf"))
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold(value: str | None) -> str:
@@ -16,3 +28,28 @@ def fold(value: str | None) -> str:
     text = unicodedata.normalize("NFD", clean_name(value).lower())
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     return text.replace("đ", "d")
+
+
+def is_latin_letter(character: str) -> bool:
+    code = ord(character)
+    return character.isalpha() and any(low <= code <= high for low, high in _LATIN_RANGES)
+
+
+def foreign_letter(name: str) -> str | None:
+    """The first letter of `name` outside the Latin alphabet (a Cyrillic "Н" that looks like "N", a
+    Greek "Α", a full-width "Ｎ"), else None."""
+    return next((c for c in name if c.isalpha() and not is_latin_letter(c)), None)
+
+
+def not_in_person_name(name: str) -> str | None:
+    """The first character of a clean name (clean_name) that a Vietnamese person's name cannot hold,
+    else None: only Latin letters (with their diacritics), spaces and NAME_PUNCTUATION are allowed, so
+    that a look-alike from another script, a digit or a stray mark never makes a second person."""
+    return next((c for c in name if not (c == " " or c in NAME_PUNCTUATION or is_latin_letter(c))), None)
+
+
+def shown(character: str) -> str:
+    """A character as a message can show it: a combining or invisible one by its code point."""
+    if unicodedata.category(character)[0] in "MCZ":
+        return f"U+{ord(character):04X}"
+    return character

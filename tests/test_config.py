@@ -197,23 +197,24 @@ def down_client(instance):
     return app.test_client()
 
 
-def test_page_with_database_down_is_the_friendly_500_page(down_client):
+def test_page_with_database_down_is_the_friendly_503_page(down_client):
+    """503 database_unavailable since issue 10 (tests/api/test_faults.py: every path, headers)."""
     with down_client.session_transaction() as session:
         session["_user_id"] = "1:1"  # a signed-in visitor: loading the account needs the database
         session["_fresh"] = True
     for path in ("/", "/login"):
         response = down_client.get(path)
-        assert response.status_code == 500
+        assert response.status_code == 503
         assert response.mimetype == "text/html"
         text = response.get_data(as_text=True)
-        assert "Đã có lỗi xảy ra" in text and 'data-status="500"' in text
+        assert "Cơ sở dữ liệu tạm thời không truy cập được" in text and 'data-status="503"' in text
         assert "<html" in text and "Traceback" not in text and "127.0.0.1" not in text
 
 
-def test_api_with_database_down_is_json_500(down_client):
+def test_api_with_database_down_is_json_503(down_client):
     response = down_client.get("/api/v1/me", headers={"Authorization": "Bearer fa_whatever"})
-    assert response.status_code == 500
-    assert response.get_json()["error"]["code"] == "server_error"
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "database_unavailable"
     assert "127.0.0.1" not in response.get_data(as_text=True)
 
 

@@ -19,13 +19,15 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from fairapp.attendees.models import Channel
+from fairapp.attendees.models import Channel, EducationLevel, Gender, PriorityGroup, Qualification, Situation
 from fairapp.attendees.transaction import commit_registration, registration_limits
+from fairapp.attendees.validation import NAME_LENGTH, TEXT_LIMITS
 from fairapp.auth.access import public
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed, may_see
+from fairapp.ids import Id
 
 blp = Blueprint("api_registrations", __name__, url_prefix="/fairs",
                 description="Registering job seekers for a fair")
@@ -45,32 +47,32 @@ def _text(name, length, **kwargs):
 
 
 class RegistrationSchema(Schema):
-    full_name = _text("full_name", 300, required=True, error_messages=_required("full_name"))
+    full_name = _text("full_name", NAME_LENGTH, required=True, error_messages=_required("full_name"))
     phone = _text("phone", 30, required=True, error_messages=_required("phone"),
                   metadata={"description": "Vietnamese mobile, any common spelling (0912345678, +84 912…)"})
     birth_year = fields.Int(required=True, error_messages={
         **_required("birth_year"), "invalid": _l("birth_year: phải là số nguyên.")})
-    birth_date = fields.Str(allow_none=True, metadata={"description": "YYYY-MM-DD, optional"})
+    birth_date = _text("birth_date", 10, allow_none=True,
+                       metadata={"description": "YYYY-MM-DD (or dd/mm/yyyy), optional"})
     gender = fields.Str(required=True, error_messages=_required("gender"),
-                        metadata={"description": "male or female"})
+                        metadata={"description": "male or female", "enum": [g.value for g in Gender]})
     ward_code = _text("ward_code", 10, required=True, error_messages=_required("ward_code"))
     priority_group = fields.Str(load_default="none",
-                                metadata={"description": "none, poor, near_poor, escaped_poverty"})
-    household_code = _text("household_code", 100, allow_none=True)
+                                metadata={"description": "none, poor, near_poor, escaped_poverty",
+                                          "enum": [p.value for p in PriorityGroup]})
+    household_code = _text("household_code", TEXT_LIMITS["household_code"], allow_none=True)
     citizen_id = _text("citizen_id", 20, allow_none=True,
                        metadata={"description": "12 digits, optional; must agree with birth year and sex"})
     education_level = fields.Str(allow_none=True,
-                                 metadata={"description": "none, primary, lower_secondary, upper_secondary"})
-    qualification = fields.Str(allow_none=True, metadata={
-        "description": "none, short_course, intermediate, college, university"})
-    situation = fields.Str(allow_none=True,
-                           metadata={"description": "unemployed, wants_change, student, other"})
-    address = _text("address", 400, allow_none=True)
-    desired_jobs = _text("desired_jobs", 2000, allow_none=True)
-    desired_vacancy_ids = fields.List(fields.Int(), allow_none=True,
+                                 metadata={"enum": [e.value for e in EducationLevel]})
+    qualification = fields.Str(allow_none=True, metadata={"enum": [q.value for q in Qualification]})
+    situation = fields.Str(allow_none=True, metadata={"enum": [s.value for s in Situation]})
+    address = _text("address", TEXT_LIMITS["address"], allow_none=True)
+    desired_jobs = _text("desired_jobs", TEXT_LIMITS["desired_jobs"], allow_none=True)
+    desired_vacancy_ids = fields.List(Id(), allow_none=True,
                                       metadata={"description": "ids of vacancies offered at this fair"})
     wants_training = fields.Bool(load_default=False)
-    training_wish = _text("training_wish", 300, allow_none=True)
+    training_wish = _text("training_wish", TEXT_LIMITS["training_wish"], allow_none=True)
     consent_personal_data = fields.Bool(required=True, error_messages=_required("consent_personal_data"))
     consent_share_with_employers = fields.Bool(load_default=False)
     channel = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(

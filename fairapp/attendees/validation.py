@@ -2,8 +2,11 @@
 API: names, mobile numbers, birth year or date, citizen ID (CCCD), ward, priority group.
 
 `clean(raw, today=...)` returns a CleanPerson or raises RegistrationInvalid whose `fields` holds one
-translated message per bad field (keys are the API's field names). Text is stored as typed (after NFC
-and trimming): HTML in a name is not an error, templates escape it."""
+translated message per bad field (keys are the API's field names). Text is stored as typed (after
+fairapp.text.clean_name: format characters removed, NFC, spaces collapsed); HTML in free text is not an
+error, templates escape it. A full name holds Latin letters, spaces and ' ’ - . only
+(fairapp.text.not_in_person_name), so that a look-alike letter of another script (Cyrillic "Н" for
+"N") never makes a second person: the folded name_key is computed from the clean name."""
 
 import functools
 import re
@@ -17,7 +20,7 @@ from fairapp.attendees.models import EducationLevel, Gender, PriorityGroup, Qual
 from fairapp.errors import ValidationError
 from fairapp.geo import services as geo_services
 from fairapp.phones import normalise_mobile
-from fairapp.text import clean_name, fold
+from fairapp.text import clean_name, fold, not_in_person_name, shown
 
 # The province codes that begin a citizen ID (Circular 59/2021/TT-BCA, Annex: the 63 provinces as
 # before the 2025 merger; numbers already given out keep them).
@@ -109,6 +112,10 @@ def clean_full_name(value) -> str:
         raise ValueError(_l("dài tối đa %(max)s ký tự.", max=NAME_LENGTH))
     if _CONTROL.search(name) or not _LETTER.search(name):
         raise ValueError(_l("phải có chữ cái và không chứa ký tự điều khiển."))
+    if (character := not_in_person_name(name)) is not None:
+        raise ValueError(_l("có ký tự “%(character)s” không dùng trong họ tên; chỉ dùng chữ cái tiếng "
+                            "Việt, dấu cách, dấu nháy ('), gạch nối (-) và dấu chấm.",
+                            character=shown(character)))
     return name
 
 

@@ -15,6 +15,7 @@ from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
+from fairapp.ids import id_arg
 
 bp = Blueprint("attendees", __name__, url_prefix="/manage")
 WALK_IN_ROLES = (Role.ADMIN, Role.ORGANISER, Role.GATE)
@@ -63,7 +64,7 @@ def walk_in(fair_id: int):
 
 def _done(fair_id: int) -> dict | None:
     """The registration just made (shown above a fresh form), if the id belongs to this fair."""
-    registration_id = request.args.get("done", type=int)
+    registration_id = request.args.get("done", type=id_arg)
     if registration_id is None:
         return None
     registration = db.session.get(Registration, registration_id)

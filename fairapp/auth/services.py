@@ -17,7 +17,7 @@ from fairapp.extensions import db
 from fairapp.geo.models import Ward
 from fairapp.partners.models import Employer, School
 from fairapp.phones import normalise_mobile
-from fairapp.text import clean_name
+from fairapp.text import clean_name, foreign_letter
 
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "fa_"
@@ -97,6 +97,9 @@ def _clean_fields(email, phone, full_name, role, password, *, require_password: 
     name = clean_name(full_name)
     if not name:
         errors["full_name"] = _l("Vui lòng nhập họ và tên.")
+    elif (letter := foreign_letter(name)) is not None:  # a look-alike such as Cyrillic "Н"
+        errors["full_name"] = _l("Họ và tên: chữ “%(letter)s” không thuộc bảng chữ cái tiếng Việt.",
+                                 letter=letter)
     if role not in {r.value for r in Role}:
         errors["role"] = _l("Vai trò không hợp lệ.")
     if (require_password or password) and len(password or "") < MIN_PASSWORD_LENGTH:

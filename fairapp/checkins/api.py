@@ -19,7 +19,7 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from fairapp.auth.access import roles, view_handler
 from fairapp.auth.models import Role
@@ -35,12 +35,15 @@ from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import FairState
+from fairapp.ids import Id, is_id
 
 blp = Blueprint("api_checkins", __name__, url_prefix="", description="Check-in at the entrance, devices")
 
 SCANNERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)
 MAX_SYNC_SCANS = 500
 MAX_GATE_LENGTH = 50
+MAX_TIME_LENGTH = 40  # an ISO 8601 time with offset and fractions is 32
+MAX_DEVICE_NAME_LENGTH = 100
 
 
 class BadRequest(DomainError):
@@ -51,13 +54,19 @@ class BadRequest(DomainError):
 
 # --- Documentation schemas (the bodies are read by hand: a malformed request is 400, never 422) ---------
 
+def _up_to(length: int, **kwargs):
+    """A documented string of at most `length` characters (what _text and _time accept)."""
+    return fields.Str(validate=validate.Length(max=length), **kwargs)
+
+
 class CheckInRequestSchema(Schema):
-    fair_id = fields.Int(required=True)
-    qr_payload = fields.Str(required=True, metadata={"description": "The scanned text, as read"})
-    scan_id = fields.Str(metadata={"description": "Client id of this scan (≤ 64 characters); a repeat "
-                                                  "gets the first answer"})
-    gate = fields.Str(metadata={"description": "Which entrance (≤ 50 characters)"})
-    scanned_at = fields.Str(metadata={"description": "Device time, ISO 8601 with offset"})
+    fair_id = Id(required=True)
+    qr_payload = fields.Str(required=True, metadata={
+        "description": "The scanned text, as read: any text (what is not a ticket answers `invalid`)"})
+    scan_id = _up_to(services.MAX_SCAN_ID_LENGTH, metadata={
+        "description": "Client id of this scan; a repeat gets the first answer"})
+    gate = _up_to(MAX_GATE_LENGTH, metadata={"description": "Which entrance"})
+    scanned_at = _up_to(MAX_TIME_LENGTH, metadata={"description": "Device time, ISO 8601 with offset"})
 
 
 class AttendeeOutSchema(Schema):
@@ -76,15 +85,17 @@ class CheckInResponseSchema(Schema):
 
 
 class SyncScanSchema(Schema):
-    scan_id = fields.Str(required=True)
-    fair_id = fields.Int(required=True)
+    scan_id = _up_to(services.MAX_SCAN_ID_LENGTH, required=True)
+    fair_id = Id(required=True)
     qr_payload = fields.Str(required=True)
-    scanned_at = fields.Str(required=True)
+    scanned_at = _up_to(MAX_TIME_LENGTH, required=True)
 
 
 class SyncRequestSchema(Schema):
-    device_id = fields.Str(required=True, metadata={"description": "From POST /api/v1/devices"})
-    sent_at = fields.Str(metadata={"description": "The device's clock at upload: measures its skew"})
+    device_id = _up_to(devices.MAX_PUBLIC_ID_LENGTH, required=True,
+                       metadata={"description": "From POST /api/v1/devices"})
+    sent_at = _up_to(MAX_TIME_LENGTH,
+                     metadata={"description": "The device's clock at upload: measures its skew"})
     scans = fields.List(fields.Nested(SyncScanSchema), required=True)
 
 
@@ -98,8 +109,8 @@ class SyncResponseSchema(Schema):
 
 
 class DeviceRequestSchema(Schema):
-    name = fields.Str(metadata={"description": "e.g. the phone's owner or model"})
-    gate = fields.Str()
+    name = _up_to(MAX_DEVICE_NAME_LENGTH, metadata={"description": "e.g. the phone's owner or model"})
+    gate = _up_to(MAX_GATE_LENGTH)
 
 
 class DeviceResponseSchema(Schema):
@@ -175,7 +186,7 @@ def _bad(field: str, rule) -> BadRequest:
 
 def _int(body: dict, name: str, field: str | None = None) -> int:
     value = body.get(name)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+    if not is_id(value):
         raise _bad(field or name, _l("%(field)s: bắt buộc, là số nguyên dương.", field=name))
     return value
 
@@ -195,7 +206,7 @@ def _time(body: dict, name: str, *, required=False, field: str | None = None) ->
     if value is None and not required:
         return None
     moment = None
-    if isinstance(value, str) and len(value) <= 40:
+    if isinstance(value, str) and len(value) <= MAX_TIME_LENGTH:
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
@@ -377,7 +388,7 @@ class Devices(MethodView):
         X-Device-Id (and in sync uploads)."""
         body = request.get_json(silent=True)
         body = body if isinstance(body, dict) else {}
-        name = _text(body, "name", 100)
+        name = _text(body, "name", MAX_DEVICE_NAME_LENGTH)
         gate = _text(body, "gate", MAX_GATE_LENGTH)
         device = devices.register_device(current_user, name=name, gate=gate, origin=request_origin())
         data = {"device_id": device.public_id, "name": device.name, "gate": device.gate}

@@ -16,6 +16,12 @@ then answers it in full (translated errors, 401/403/404, the device sign-out), a
 status change is due (written through the ORM Session). Nothing is written before a hand-over: every
 refusal happens in the read phase, and the unit's transaction is rolled back.
 
+The body is parsed by fairapp.jsonbody.loads, as every JSON body is (too deep: handed over, and the view
+answers 400 invalid_json). A database that cannot be used right now (fairapp.database.is_unavailable)
+is answered here, 503 database_unavailable as the views answer it: handing over would only try the
+database a second time. Any other error is logged and handed over, so the view answers it (never a
+bare 500 from the server without the security headers).
+
     app.wsgi_app = CheckInLane(app, app.wsgi_app)    (fairapp.create_app, inside ProxyFix)"""
 
 import io
@@ -26,11 +32,12 @@ from contextlib import nullcontext
 from flask import Flask
 from flask.globals import _cv_app
 
-from fairapp import fastsql
+from fairapp import errors, fastsql, jsonbody
 from fairapp.audit.services import Origin
 from fairapp.auth.principal import token_principal, token_use_due
 from fairapp.checkins import api, services
 from fairapp.checkins.transaction import run_committed
+from fairapp.database import is_unavailable
 from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.extensions import db
@@ -66,16 +73,17 @@ class CheckInLane:
             answer = self._answer(environ, secret, body)
         except _HandOver:
             return self.wsgi_app(environ, start_response)
-        payload = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
-        start_response("200 OK", [("Content-Type", "application/json"),
-                                  ("Content-Length", str(len(payload))),
-                                  *response_headers(environ.get("wsgi.url_scheme") == "https")])
-        return [payload]
+        except Exception as error:  # rolled back, nothing written
+            if is_unavailable(error):  # answered here: the view would only try the database again
+                return self._unavailable(environ, start_response, error)
+            log.exception("check-in lane: handed over after an error")
+            return self.wsgi_app(environ, start_response)  # the view answers (its error pages)
+        return _respond(environ, start_response, "200 OK", answer)
 
     def _answer(self, environ, secret: str, body: bytes) -> dict:
         try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
+            data = jsonbody.loads(body)
+        except (ValueError, jsonbody.InvalidJSON):  # not JSON, or nested too deep: the view's 400
             raise _HandOver() from None
         if not isinstance(data, dict):
             raise _HandOver()
@@ -92,12 +100,16 @@ class CheckInLane:
             except (DomainError, _HandOver, fastsql.NeedsSession):
                 raise _HandOver() from None  # nothing written; the unit rolls back as it closes
             origin = Origin(ip=environ.get("REMOTE_ADDR"), user_agent=environ.get("HTTP_USER_AGENT"))
-            try:
-                return run_committed(lambda: api.check_in_answer(scan, fair, principal, device, origin),
-                                     relax_refusals=True)
-            except Exception:  # rolled back, nothing written: the view answers (its error pages)
-                log.exception("check-in lane: handed over after an error")
-                raise _HandOver() from None
+            return run_committed(lambda: api.check_in_answer(scan, fair, principal, device, origin),
+                                 relax_refusals=True)
+
+    def _unavailable(self, environ, start_response, error: Exception):
+        """503 database_unavailable, as fairapp.errors answers it (in the request's language)."""
+        log.error("check-in lane: database unavailable: %s", str(error).strip().splitlines()[0]
+                  if str(error).strip() else type(error).__name__)
+        with self.app.request_context(environ):  # for the language only: nothing here reads the database
+            body, status, headers = errors.database_unavailable()
+        return _respond(environ, start_response, "503 SERVICE UNAVAILABLE", body, headers.items())
 
     def _app_context(self):
         """A new application context, unless one of this app is current, as Flask's request context
@@ -109,6 +121,13 @@ class CheckInLane:
             return self.app.app_context()
         db.session.commit()
         return nullcontext()
+
+
+def _respond(environ, start_response, status: str, body: dict, headers=()) -> list[bytes]:
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
+                            *headers, *response_headers(environ.get("wsgi.url_scheme") == "https")])
+    return [payload]
 
 
 def _read_body(environ) -> bytes | None:

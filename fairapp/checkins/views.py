@@ -26,6 +26,7 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import FairStatus
+from fairapp.ids import id_arg, is_id
 from fairapp.text import fold
 
 bp = Blueprint("checkins", __name__, url_prefix="/scan")
@@ -94,7 +95,7 @@ def fair_scanner(fair_id: int):
 def _walked_in(fair_id: int) -> dict | None:
     """The walk-in just registered from the scanner (?walk_in=<registration id>) and whether the
     check-in that followed it went through."""
-    registration_id = request.args.get("walk_in", type=int)
+    registration_id = request.args.get("walk_in", type=id_arg)
     registration = db.session.get(Registration, registration_id) if registration_id else None
     if registration is None or registration.fair_id != fair_id:
         return None
@@ -184,7 +185,7 @@ def manual(fair_id: int):
     fair = _fair(fair_id)
     body = request.get_json(silent=True)
     registration_id = body.get("registration_id") if isinstance(body, dict) else None
-    if not isinstance(registration_id, int) or isinstance(registration_id, bool) or registration_id < 1:
+    if not is_id(registration_id):
         return _json_error(422, "validation_error",
                            _("Mã đăng ký (registration_id) phải là một số nguyên dương."),
                            field="registration_id")

@@ -18,6 +18,7 @@ from fairapp.errors import json_error
 from fairapp.extensions import db
 from fairapp.fairs import services
 from fairapp.fairs.models import FairStatus
+from fairapp.ids import bounded_int
 
 blp = Blueprint("api_fairs", __name__, url_prefix="/fairs", description="Job fairs")
 
@@ -61,9 +62,9 @@ class FairCreateSchema(Schema):
     contact_phone = _text("contact_phone", 20, allow_none=True, load_default=None)
     starts_at = _when("starts_at")
     ends_at = _when("ends_at")
-    capacity = fields.Int(allow_none=True, load_default=None, strict=True,
-                          error_messages={"invalid": _l("capacity: phải là số nguyên.")},
-                          metadata={"description": "Positive; null for no limit"})
+    capacity = bounded_int(allow_none=True, load_default=None, strict=True,
+                           error_messages={"invalid": _l("capacity: phải là số nguyên.")},
+                           metadata={"description": "Positive; null for no limit"})
     force = fields.Bool(load_default=False, metadata={"description": "Save despite clashes"})
 
 

@@ -5,9 +5,10 @@ services as the pages, which answer 422 with a message per field. Tenancy: an em
 only its own employer (another's id answers 404); a school token on employer routes gets 403."""
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
@@ -17,8 +18,9 @@ from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
+from fairapp.ids import Id
 from fairapp.partners import services
-from fairapp.partners.models import Employer, PartnerStatus
+from fairapp.partners.models import EducationLevel, Employer, PartnerStatus, VacancyStatus
 
 blp = Blueprint("api_partners", __name__, description="Employers, vacancies, schools and booths")
 
@@ -34,15 +36,29 @@ def _any(description: str, **kwargs):
     return fields.Raw(allow_none=True, metadata={"description": description}, **kwargs)
 
 
+def _text(name: str, length: int, **kwargs):
+    """A string of at most `length` characters: the column's length and the services' limit (an
+    email's 254, a phone's 20 as typed; a ward code's 10, spaces around it included)."""
+    kwargs.setdefault("allow_none", True)
+    return fields.Str(validate=validate.Length(max=length, error=_l("%(field)s: dài tối đa {max} ký tự.",
+                                                                    field=name)), **kwargs)
+
+
+def _choice(*values: str, **kwargs):
+    """A string from a fixed list, read (and refused) by the services: documented as an enum."""
+    metadata = {"enum": list(values), **kwargs.pop("metadata", {})}
+    return fields.Str(allow_none=True, metadata=metadata, **kwargs)
+
+
 class EmployerIn(Loose):
-    name = fields.Str(required=True)
+    name = _text("name", 200, required=True, allow_none=False)
     tax_code = _any("10 digits with the check digit, optional -NNN branch", required=True)
-    industry = fields.Str(allow_none=True)
-    phone = fields.Str(allow_none=True)
-    email = fields.Str(allow_none=True)
-    address = fields.Str(allow_none=True)
-    ward_code = fields.Str(allow_none=True)
-    contact_name = fields.Str(allow_none=True)
+    industry = _text("industry", 100)
+    phone = _text("phone", 20)
+    email = _text("email", 254)
+    address = _text("address", 300)
+    ward_code = _text("ward_code", 10)
+    contact_name = _text("contact_name", 200)
 
 
 class EmployerOut(Schema):
@@ -60,34 +76,27 @@ class EmployerOut(Schema):
 
 
 class EmployerQuery(Loose):
-    status = fields.Str()
-    q = fields.Str()
+    status = fields.Str(metadata={"enum": [s.value for s in PartnerStatus]})
+    q = _text("q", 100, allow_none=False)
 
 
 class VacancyIn(Loose):
-    title = fields.Str(required=True)
+    title = _text("title", 200, required=True, allow_none=False)
     quantity = _any("Positive integer", required=True)
     salary_min = _any("VND a month; leave both out for 'thoả thuận'")
     salary_max = _any("VND a month")
-    occupation = fields.Str(allow_none=True)
-    work_place = fields.Str(allow_none=True)
-    education = fields.Str(
-        allow_none=True,
-        metadata={
-            "description": "none, primary, lower_secondary, upper_secondary, vocational, college, university"
-        },
-    )
+    occupation = _text("occupation", 200)
+    work_place = _text("work_place", 300)
+    education = _choice(*(level.value for level in EducationLevel))
     experience_years = _any("Years")
     age_min = _any("15–70")
     age_max = _any("15–70")
-    working_hours = fields.Str(allow_none=True)
-    benefits = fields.Str(allow_none=True)
-    requirements = fields.Str(allow_none=True)
+    working_hours = _text("working_hours", 200)
+    benefits = _text("benefits", 5000)
+    requirements = _text("requirements", 5000)
     deadline = _any("YYYY-MM-DD or dd/mm/yyyy, not in the past")
-    status = fields.Str(allow_none=True, metadata={"description": "open, filled, closed"})
-    fair_ids = fields.List(
-        fields.Int(), allow_none=True, metadata={"description": "Published fairs to offer it at"}
-    )
+    status = _choice(*(status.value for status in VacancyStatus))
+    fair_ids = fields.List(Id(), allow_none=True, metadata={"description": "Published fairs to offer it at"})
 
 
 class VacancyOut(Schema):
@@ -103,12 +112,12 @@ class VacancyOut(Schema):
 
 
 class SchoolIn(Loose):
-    name = fields.Str(required=True)
-    phone = fields.Str(allow_none=True)
-    email = fields.Str(allow_none=True)
-    address = fields.Str(allow_none=True)
-    ward_code = fields.Str(allow_none=True)
-    contact_name = fields.Str(allow_none=True)
+    name = _text("name", 200, required=True, allow_none=False)
+    phone = _text("phone", 20)
+    email = _text("email", 254)
+    address = _text("address", 300)
+    ward_code = _text("ward_code", 10)
+    contact_name = _text("contact_name", 200)
 
 
 class SchoolOut(Schema):
@@ -118,9 +127,9 @@ class SchoolOut(Schema):
 
 
 class BoothIn(Loose):
-    employer_id = fields.Int(allow_none=True)
-    school_id = fields.Int(allow_none=True)
-    label = fields.Str(allow_none=True)
+    employer_id = Id(allow_none=True)
+    school_id = Id(allow_none=True)
+    label = _text("label", 50)
 
 
 class BoothOut(Schema):

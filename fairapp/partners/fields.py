@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from fairapp.errors import ValidationError
 from fairapp.geo.services import get_ward
 from fairapp.partners.taxcode import normalise_tax_code
-from fairapp.text import clean_name
+from fairapp.text import clean_name, foreign_letter
 
 _THOUSANDS = re.compile(r"[\s.,\u00a0]")
 
@@ -52,6 +52,14 @@ class Reader:
         if len(text) > max_length:
             self.fail(name, _l("%(field)s: dài tối đa %(n)d ký tự.", field=label, n=max_length))
         self.values[name] = text
+        return text
+
+    def person_name(self, name: str, label, max_length: int):
+        """A person's name (a contact): text, and no letter of another script (a look-alike)."""
+        text = self.text(name, label, max_length)
+        if text and (letter := foreign_letter(text)) is not None:
+            self.fail(name, _l("%(field)s: chữ “%(letter)s” không thuộc bảng chữ cái tiếng Việt.",
+                               field=label, letter=letter))
         return text
 
     def integer(

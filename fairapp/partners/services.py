@@ -159,7 +159,7 @@ def _read_employer(data: dict) -> Reader:
     reader.text("industry", EMPLOYER_LABELS["industry"], 100)
     reader.text("address", EMPLOYER_LABELS["address"], 300)
     reader.ward("ward_code", EMPLOYER_LABELS["ward_code"])
-    reader.text("contact_name", EMPLOYER_LABELS["contact_name"], 200)
+    reader.person_name("contact_name", EMPLOYER_LABELS["contact_name"], 200)
     reader.phone("phone", EMPLOYER_LABELS["phone"])
     reader.email("email", EMPLOYER_LABELS["email"])
     return reader
@@ -536,7 +536,7 @@ def _read_school(data: dict) -> Reader:
     reader.text("name", SCHOOL_LABELS["name"], 200, required=True)
     reader.text("address", SCHOOL_LABELS["address"], 300)
     reader.ward("ward_code", SCHOOL_LABELS["ward_code"])
-    reader.text("contact_name", SCHOOL_LABELS["contact_name"], 200)
+    reader.person_name("contact_name", SCHOOL_LABELS["contact_name"], 200)
     reader.phone("phone", SCHOOL_LABELS["phone"])
     reader.email("email", SCHOOL_LABELS["email"])
     return reader

@@ -125,7 +125,7 @@ def test_per_phone_limit_and_generous_per_address(app, client, db, make_fair):
     assert limited.status_code == 429 and limited.json["error"]["code"] == "rate_limited"
     # twenty other people through the same address are fine
     for n in range(20):
-        response = client.post(url(fair), json=person(full_name=f"Người số {n}", citizen_id=None,
+        response = client.post(url(fair), json=person(full_name=f"Người Thứ {chr(65 + n)}", citizen_id=None,
                                                       phone=f"09876543{n:02d}"))
         assert response.status_code == 201
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 21
@@ -134,7 +134,7 @@ def test_per_phone_limit_and_generous_per_address(app, client, db, make_fair):
 def test_per_address_limit(app, client, db, make_fair):
     app.config["REGISTRATION_LIMIT_PER_ADDRESS"] = "5 per minute"
     fair = make_fair()
-    codes = [client.post(url(fair), json=person(full_name=f"Người số {n}", citizen_id=None,
+    codes = [client.post(url(fair), json=person(full_name=f"Người Thứ {chr(65 + n)}", citizen_id=None,
                                                 phone=f"09876543{n:02d}")).status_code for n in range(6)]
     assert codes == [201] * 5 + [429]
 
