@@ -102,11 +102,11 @@ def test_refusals_limited_per_address_only_for_requests_with_a_citizen_id(app, c
     fair = make_fair()
     holders = ["019195001234", "019195001235", "019195001236"]
     for n, number in enumerate(holders):
-        commit_registration(fair.id, person(full_name=f"Chủ số {n}", phone=f"09123400{n:02d}",
+        commit_registration(fair.id, person(full_name=f"Chủ Số {chr(65 + n)}", phone=f"09123400{n:02d}",
                                             citizen_id=number), channel=Channel.ONLINE)
 
     def probe(number, n):
-        return client.post(url(fair), json=person(full_name=f"Kẻ dò {n}", phone=f"09876500{n:02d}",
+        return client.post(url(fair), json=person(full_name=f"Kẻ Dò {chr(65 + n)}", phone=f"09876500{n:02d}",
                                                   citizen_id=number)).status_code
 
     # registrations that are not refused do not count

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from fairapp.attendees import consent
 from fairapp.attendees.models import Attendee, Gender, PriorityGroup, Registration
 from fairapp.audit import services as audit
 from fairapp.audit.models import AuditEntry
@@ -48,7 +49,7 @@ def test_erase_empties_what_identifies_and_keeps_what_reports_count(db, make_fai
         1990, Gender.FEMALE, "05528", PriorityGroup.POOR, "upper_secondary", "unemployed")
     for registration in attendee.registrations:
         assert registration.desired_jobs is None and registration.consent_share_version is None
-        assert registration.consent_personal_data_version == "2026-11-v1"
+        assert registration.consent_personal_data_version == consent.PERSONAL_DATA_VERSION
     entry = _entries(db, "attendee.erase")[-1]
     assert entry.actor_id == organiser.id and entry.object_id == str(attendee.id)
     assert entry.details["reason"] == "Người lao động yêu cầu tại bàn"

@@ -79,10 +79,17 @@ def test_the_period_comes_from_the_option_or_the_setting(app, runner, db, make_f
     assert "would erase 3 people" in shorter.output  # the check-in 20 months ago is now too old
     assert "(12 months)" in shorter.output
 
+    app.config["PRIVACY_RETENTION_MONTHS"] = 18
+    setting = runner.invoke(args=["privacy", "purge", "--dry-run"])
+    assert "would erase 3 people" in setting.output and "(18 months)" in setting.output
+    assert _erased_ids(db) == [] and people["gone"].erased_at is None
+
+    # A longer setting cannot keep data past what the consent promised (36 months from the last fair).
     app.config["PRIVACY_RETENTION_MONTHS"] = 48
     longer = runner.invoke(args=["privacy", "purge"])
-    assert "erased 0 people" in longer.output and "(48 months)" in longer.output
-    assert _erased_ids(db) == [] and people["gone"].erased_at is None
+    # (the person never registered gave no consent with a period: the setting alone applies)
+    assert "erased 1 people" in longer.output and "(48 months)" in longer.output
+    assert _erased_ids(db) == [people["gone"].id]
 
 
 def test_months_must_be_positive(runner):
