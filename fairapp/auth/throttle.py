@@ -205,11 +205,17 @@ def record_failure(rules: Rules, keys: Attempt, *, known: bool,
     return failures
 
 
-def _count(scope: ThrottleScope, key: str, policy: Policy, now: datetime) -> int:
+def _upsert_dialect():
+    """The insert() with ON CONFLICT of the database in use (PostgreSQL or SQLite)."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _count(scope: ThrottleScope, key: str, policy: Policy, now: datetime) -> int:
+    insert = _upsert_dialect()
     at = sa.literal(now, UTCDateTime())
     over = _T.c.window_started_at <= sa.literal(now - policy.window, UTCDateTime())
     statement = insert(_T).values(scope=scope.value, key=key, failures=1, window_started_at=now,
@@ -226,10 +232,7 @@ def record_success(rules: Rules, user_id: int, keys: Attempt, *, now: datetime) 
     """The address becomes (or stays) known to the account, and the pair's failures are forgotten.
     The account's and the address's counts are left to their windows: a success must not hand
     whoever is guessing a fresh set of free attempts."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = _upsert_dialect()
     table = KnownAddress.__table__
     db.session.execute(
         insert(table).values(user_id=user_id, address_key=keys.address, last_signed_in_at=now)
