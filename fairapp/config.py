@@ -35,15 +35,24 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    # Rate limits (Flask-Limiter); in the process (fairapp.ratelimits) unless a shared store is configured
-    RATELIMIT_STORAGE_URI = "fairapp-memory://"
+    # Rate limits (Flask-Limiter). Default (None): counters in instance/ratelimits.sqlite3
+    # (fairapp.ratelimits), shared by every worker of this server; Redis for several servers.
+    RATELIMIT_STORAGE_URI: str | None = None
     RATELIMIT_HEADERS_ENABLED = True
-    # A shared store (Redis) that goes away must not take sign-in down with it: count in memory
-    # until it is back.
+    # A store that goes away must not take the site down with it: count in memory until it is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
-    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
-    LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+
+    # Sign-in (fairapp.auth.throttle, counted in the database): only failures count. After
+    # free_failures in a window, each further attempt waits first_delay, doubled per failure, at most
+    # max_delay (seconds). A commune hall or a mobile network puts many people behind one address,
+    # hence the higher count per address. An address where the account signed in within
+    # LOGIN_KNOWN_ADDRESS_DAYS still lets the right password in while the account waits elsewhere.
+    LOGIN_ACCOUNT_THROTTLE = {"free_failures": 5, "first_delay": 15, "max_delay": 15 * 60,
+                              "window": 24 * 3600}
+    LOGIN_ADDRESS_THROTTLE = {"free_failures": 30, "first_delay": 2, "max_delay": 2 * 60,
+                              "window": 3600}
+    LOGIN_KNOWN_ADDRESS_DAYS = 30
     # Registration: a whole commune may register through one shared address (DESIGN §7), so the
     # per-address limit is generous; abuse is limited per phone number instead.
     REGISTRATION_LIMIT_PER_ADDRESS = "600 per minute"
@@ -108,6 +117,9 @@ def load(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "fairapp.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        path = Path(app.instance_path) / "ratelimits.sqlite3"
+        app.config["RATELIMIT_STORAGE_URI"] = f"fairapp-sqlite://{path}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(app)
 

@@ -8,7 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from fairapp import ratelimits  # noqa: F401  (registers the fairapp-memory:// storage)
+from fairapp import ratelimits  # noqa: F401  (registers the fairapp-sqlite:// storage)
 from fairapp.db import Base
 
 db = SQLAlchemy(model_class=Base)

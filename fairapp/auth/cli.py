@@ -1,9 +1,9 @@
-"""flask --app fairapp users create EMAIL --role ROLE --password PW; users token EMAIL."""
+"""flask --app fairapp users create EMAIL --role ROLE --password PW; users token EMAIL; users unlock LOGIN."""
 
 import click
 from flask.cli import AppGroup
 
-from fairapp.auth import services
+from fairapp.auth import services, throttle
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 
@@ -51,3 +51,15 @@ def token_command(login, name):
     _token, secret = services.issue_token(user, name)
     db.session.commit()
     click.echo(secret)
+
+
+@users_cli.command("unlock")
+@click.argument("login")
+def unlock_command(login):
+    """Forget LOGIN's failed sign-ins: its wait ends at once, from any address."""
+    user = services.find_by_login(login)
+    if user is None:
+        raise click.ClickException(f"no account {login}")
+    dropped = throttle.forget_account(throttle.Rules.of_app(), user.id)
+    db.session.commit()
+    click.echo(f"unlocked {user.login_name} (failure counts dropped: {dropped})")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairapp.db import intpk, utc_created
+from fairapp.db import intpk, utc_created, value_enum
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
 
@@ -96,3 +96,39 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class ThrottleScope(enum.StrEnum):
+    ACCOUNT = "account"  # every failed sign-in to one account (or one unknown login), from anywhere
+    ADDRESS = "address"  # every failed sign-in from one network address, to any account
+    PAIR = "pair"  # one account from one of its known addresses
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted per account, per address, and per account-and-address
+    (fairapp.auth.throttle). The key is a keyed hash: no login or address is stored as typed."""
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (sa.UniqueConstraint("scope", "key"),)
+
+    id: Mapped[intpk]
+    scope: Mapped[ThrottleScope] = mapped_column(value_enum(ThrottleScope, length=10))
+    key: Mapped[str] = mapped_column(sa.String(64))
+
+    # The failures of the current window; the wait runs from the last attempt counted
+    failures: Mapped[int]
+    window_started_at: Mapped[datetime] = mapped_column(index=True)
+    last_attempt_at: Mapped[datetime]
+
+
+class KnownAddress(db.Model):
+    """An address an account signed in from successfully, as a keyed hash (never the address itself).
+    A known address lets the right password in while the account is throttled for everyone else."""
+
+    __tablename__ = "sign_in_addresses"
+    __table_args__ = (sa.UniqueConstraint("user_id", "address_key"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    address_key: Mapped[str] = mapped_column(sa.String(64))
+    last_signed_in_at: Mapped[datetime]

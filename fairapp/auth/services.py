@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.auth import throttle
 from fairapp.auth.models import ApiToken, Role, User
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, ValidationError
@@ -26,6 +28,8 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 # Token use is audited once per this much idle time: each "session" of use leaves one entry.
 TOKEN_AUDIT_INTERVAL = timedelta(hours=1)
 
+# The audit's actor label of a failed sign-in whose login matched no account (what was typed is not kept).
+UNKNOWN_LOGIN = "unknown"
 # A fixed hash to compare against when no account matches, so both paths take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
@@ -56,25 +60,78 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalar(sa.select(User).where(column == key))
 
 
-def authenticate(login: str, password: str, *, origin: Origin = SYSTEM,
-                 now: datetime | None = None) -> User:
-    """Return the active user with this login and password, or raise InvalidLogin.
+@dataclass(frozen=True)
+class SignInCheck:
+    """What the reading half of a sign-in found (check_sign_in); settle_sign_in writes it down."""
 
-    The same error, and about the same time, for an unknown login, a wrong password and an
-    inactive account, so that nobody can learn which accounts exist."""
+    rules: throttle.Rules
+    keys: throttle.Attempt
+    user: User | None
+    known_address: bool
+    turns: list[throttle.Turn]
+    password_ok: bool
+    origin: Origin
+    now: datetime
+
+
+def check_sign_in(login: str, password: str, *, origin: Origin = SYSTEM,
+                  rules: throttle.Rules | None = None, now: datetime | None = None) -> SignInCheck:
+    """Reads only: the account, whether this address is known to it, whether an attempt must wait
+    now (raises sign_in_delayed, SignInDelayed, before the password is looked at), and the password.
+    The same time for an unknown login as for a known one (a dummy hash is checked)."""
+    rules = rules or throttle.Rules.of_app()
+    now = now or utcnow()
     user = find_by_login(login)
+    keys = throttle.attempt(rules, user_id=user.id if user else None, login=normalise_login(login),
+                            ip=origin.ip)
+    known = user is not None and throttle.is_known(rules, user.id, keys.address, now)
+    turns = throttle.judge(rules, keys, known=known, now=now)
     password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
-    if user is None or not password_ok or not user.active:
-        record("auth.login_failed", actor=user, origin=origin,
-               actor_label=(login or "")[:254] if user is None else None,
-               details={"reason": "unknown" if user is None else
-                        ("inactive" if password_ok else "password")})
-        db.session.flush()
+    return SignInCheck(rules, keys, user, known, turns, password_ok, origin, now)
+
+
+def settle_sign_in(check: SignInCheck) -> User:
+    """Writes: claims the attempt's turns (sign_in_delayed if another attempt took one first), then
+    counts a failure and raises invalid_login (InvalidLogin): the same for an unknown login, a wrong
+    password and an inactive account, so that nobody can learn which accounts exist; or records the
+    success and returns the user. The audit keeps the account when one matched, never the text typed."""
+    throttle.claim(check.turns, now=check.now)
+    user = check.user
+    if user is None or not check.password_ok or not user.active:
+        _record_failure(check, reason="unknown" if user is None else
+                        ("inactive" if check.password_ok else "password"))
         raise InvalidLogin()
-    user.last_login_at = now or utcnow()
-    record("auth.login", actor=user, target=user, origin=origin)
+    throttle.record_success(check.rules, user.id, check.keys, now=check.now)
+    user.last_login_at = check.now
+    record("auth.login", actor=user, target=user, origin=check.origin,
+           details={"known_address": check.known_address})
     db.session.flush()
     return user
+
+
+def authenticate(login: str, password: str, *, origin: Origin = SYSTEM,
+                 rules: throttle.Rules | None = None, now: datetime | None = None) -> User:
+    """check_sign_in then settle_sign_in, in one transaction (the CLI, tests). Raises
+    sign_in_delayed or invalid_login."""
+    return settle_sign_in(check_sign_in(login, password, origin=origin, rules=rules, now=now))
+
+
+def _record_failure(check: SignInCheck, *, reason: str) -> None:
+    """Count the failure; audit it with the account if one matched (else the label "unknown": what was
+    typed is not kept), and audit each scope that from now on makes attempts wait."""
+    user, rules = check.user, check.rules
+    failures = throttle.record_failure(rules, check.keys, known=check.known_address, now=check.now)
+    label = None if user is not None else UNKNOWN_LOGIN
+    record("auth.login_failed", actor=user, target=user, origin=check.origin, actor_label=label,
+           details={"reason": reason})
+    for scope, count in failures.items():
+        policy = rules.policy(scope)
+        if count == policy.free_failures:
+            record("auth.login_throttled", actor=user, target=user if scope != throttle.ADDRESS else None,
+                   origin=check.origin, actor_label=label,
+                   details={"scope": scope.value, "failures": count,
+                            "wait_seconds": int(policy.wait_after(count).total_seconds())})
+    db.session.flush()
 
 
 # ---------------------------------------------------------------- user administration
@@ -178,15 +235,17 @@ def update_user(user: User, *, email: str | None, phone: str | None, full_name: 
     return user
 
 
-def set_password(user: User, password: str, *, by: User | None = None,
-                 origin: Origin = SYSTEM) -> None:
-    """Set a new password and end every session of the account (password reset)."""
+def set_password(user: User, password: str, *, by: User | None = None, origin: Origin = SYSTEM,
+                 now: datetime | None = None) -> None:
+    """Set a new password (password reset): every session of the account ends, every API token of it
+    is revoked, and its failed sign-ins are forgotten. Raises validation_error."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(fields={"password": _l("Mật khẩu cần ít nhất %(n)d ký tự.",
                                                      n=MIN_PASSWORD_LENGTH)})
     user.password_hash = hash_password(password)
-    user.session_version += 1
     record("user.password_reset", actor=by, target=user, origin=origin)
+    _end_credentials(user, reason="password_reset", by=by, origin=origin, now=now)
+    throttle.forget_account(throttle.Rules.of_app(), user.id)  # the reset also lifts any wait
     db.session.flush()
 
 
@@ -242,10 +301,10 @@ def set_affiliation(user: User, *, employer_id: int | None, school_id: int | Non
 
 
 def change_own_password(user: User, current_password: str, new_password: str, *,
-                        origin: Origin = SYSTEM) -> None:
-    """A user changes their own password. Every other session ends (session_version is bumped);
-    the caller signs this browser in again. Raises validation_error (wrong current password,
-    too short, or the same as before)."""
+                        origin: Origin = SYSTEM, now: datetime | None = None) -> None:
+    """A user changes their own password. Every other session ends (session_version is bumped) and
+    every API token of the account is revoked; the caller signs this browser in again. Raises
+    validation_error (wrong current password, too short, or the same as before)."""
     if not check_password_hash(user.password_hash, current_password or ""):
         raise ValidationError(code="wrong_password",
                               fields={"current_password": _l("Mật khẩu hiện tại không đúng.")})
@@ -255,9 +314,21 @@ def change_own_password(user: User, current_password: str, new_password: str, *,
     if check_password_hash(user.password_hash, new_password):
         raise ValidationError(fields={"new_password": _l("Mật khẩu mới phải khác mật khẩu hiện tại.")})
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
     record("user.password_change", actor=user, target=user, origin=origin)
+    _end_credentials(user, reason="password_change", by=user, origin=origin, now=now)
     db.session.flush()
+
+
+def _end_credentials(user: User, *, reason: str, by: User | None, origin: Origin,
+                     now: datetime | None) -> None:
+    """After a password change or reset: every session signed in before ends (session_version), and
+    every live API token is revoked, each audited as token.revoke with the reason."""
+    user.session_version += 1
+    now = now or utcnow()
+    for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                              ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+        record("token.revoke", actor=by, target=token, origin=origin, details={"reason": reason})
 
 
 def _snapshot(user: User) -> dict:

@@ -57,13 +57,23 @@ def touch_token_use(user, token_id: int, last_used_at, now) -> None:
     is ended first (without expiring the user), so on SQLite the UPDATE takes the write lock with the
     busy timeout instead of failing on an old snapshot. Best effort: never a 500 for a timestamp."""
     session = db.session()
-    session.expire_on_commit = False
     try:
-        session.commit()
+        end_reading()
         services.touch_token(user, token_id, last_used_at, now=now, origin=request_origin())
         session.commit()
     except OperationalError as error:
         session.rollback()
         log.warning("token use not recorded: %s", error.orig)
+
+
+def end_reading() -> None:
+    """End the request's transaction (it has only read) without expiring what it loaded, so that the
+    writes that follow start a transaction of their own. On SQLite a write after reads in one
+    transaction fails at once ("database is locked") if another connection wrote in between; a write
+    that comes first waits for its turn (busy timeout)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
     finally:
         session.expire_on_commit = True

@@ -1,10 +1,11 @@
 """Sign-in and sign-out."""
 
+import math
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,15 +13,16 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from fairapp.auth import services
+from fairapp.auth import services, throttle
 from fairapp.auth.access import public, signed_in
 from fairapp.auth.forms import LoginForm
-from fairapp.auth.session import request_origin
+from fairapp.auth.session import end_reading, request_origin
 from fairapp.errors import DomainError
-from fairapp.extensions import db, limiter
+from fairapp.extensions import db
 from fairapp.i18n import LOCALE_SESSION_KEY
 
 bp = Blueprint("auth", __name__)
@@ -36,25 +38,34 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_account_key() -> str:
-    return "login-account:" + services.normalise_login(request.form.get("login", ""))[:254]
+def _wait_text(seconds: int) -> str:
+    """"45 giây", "3 phút": whole minutes rounded up past a minute, so the wait is never understated."""
+    if seconds > 60:
+        return format_timedelta(timedelta(minutes=math.ceil(seconds / 60)), threshold=1.1)
+    return format_timedelta(timedelta(seconds=seconds), threshold=1.1)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key)
 @public
 def login():
+    """Sign-in. Only failures are limited (fairapp.auth.throttle, in the database): a refused attempt
+    answers 429 with how long to wait, never whether the account exists."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.login.data, form.password.data,
-                                         origin=request_origin())
+            check = services.check_sign_in(form.login.data, form.password.data, origin=request_origin())
+            end_reading()  # the writes below start their own transaction, after the password check
+            user = services.settle_sign_in(check)
+        except throttle.SignInDelayed as error:
+            db.session.commit()  # the turn it may have claimed
+            seconds = max(1, math.ceil(error.wait.total_seconds()))
+            flash(_("Có quá nhiều lần đăng nhập không thành công. Vui lòng chờ %(wait)s rồi thử lại.",
+                    wait=_wait_text(seconds)), "danger")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
         except DomainError as error:
-            db.session.commit()  # keep the failed-attempt audit entry
+            db.session.commit()  # keep the failed-attempt audit entry and the counts
             flash(str(error.message), "danger")
         else:
             db.session.commit()
