@@ -128,15 +128,16 @@ def test_forbidden_page_explains_and_links_home(client, auth, trouble_pages):
 
 def test_unexpected_failure_shows_the_500_page(client, trouble_pages):
     response = client.get("/_test/broken")
-    assert response.status_code == 500
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
     html = response.get_data(as_text=True)
-    assert "Đã có lỗi xảy ra" in html and "Mã lỗi 500" in html
+    assert "Cơ sở dữ liệu tạm thời không truy cập được" in html and "Mã lỗi 503" in html
     assert "boom" not in html and "Traceback" not in html
     assert 'data-role="unknown"' in html  # the plain header, not the navigation
     assert_no_inline_code(html)
 
 
-def test_500_page_renders_while_the_database_is_down(instance_path):
+def test_error_page_renders_while_the_database_is_down(instance_path):
+    """A database that cannot be reached is a 503 (try again soon), rendered without it."""
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
                       # nothing listens on port 1: every query fails to connect
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
@@ -146,9 +147,9 @@ def test_500_page_renders_while_the_database_is_down(instance_path):
         session["_user_id"] = "1:1"  # someone signed in: loading them needs the database
         session["_fresh"] = True
     response = client.get("/")
-    assert response.status_code == 500
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
     html = response.get_data(as_text=True)
-    assert "Đã có lỗi xảy ra" in html and "Mã lỗi 500" in html
+    assert "Cơ sở dữ liệu tạm thời không truy cập được" in html and "Mã lỗi 503" in html
     assert html_lang(html) == "vi"
     assert "Đăng xuất" not in html
 
