@@ -7,12 +7,14 @@ from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
+from fairapp.kiosk.models import KioskVisit
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
 from fairapp.registrations.models import BadgeJob
 from fairapp.tickets.models import RevokedTicket
 
 __all__ = [
     "ApiToken", "Attendee", "AuditEntry", "BadgeJob", "Booth", "CheckIn", "Device", "Employer", "Fair",
+    "KioskVisit",
     "LegacyWard", "Province", "Registration", "RevokedTicket", "Scan", "School", "TrainingProgramme",
     "User", "Vacancy", "VacancyOffer", "Ward",
 ]
