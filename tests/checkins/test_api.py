@@ -299,7 +299,8 @@ EXPECTED = {  # role → statuses per route, in ROUTES order
 def test_access_table(role, client, db, make_fair, token_for, make_device, make_user):
     fair = make_fair()
     device = make_device(make_user("gate", ward_codes=[BACH_QUANG]))  # an organiser of the fair's ward
-    headers = token_for(role, **({"ward_codes": [BACH_QUANG]} if role == "organiser" else {}))[1] if role else {}
+    wards = {"ward_codes": [BACH_QUANG]} if role == "organiser" else {}
+    headers = token_for(role, **wards)[1] if role else {}
     statuses = []
     for method, path, body in ROUTES:
         url = path.format(fair=fair.id, device=device.id)
