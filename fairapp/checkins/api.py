@@ -55,7 +55,8 @@ class CheckInRequestSchema(Schema):
     fair_id = fields.Int(required=True)
     qr_payload = fields.Str(required=True, metadata={"description": "The scanned text, as read"})
     scan_id = fields.Str(metadata={"description": "Client id of this scan (≤ 64 characters); a repeat "
-                                                  "gets the first answer"})
+                                                  "by the same account for the same fair gets the first "
+                                                  "answer, anyone else's is a scan of its own"})
     gate = fields.Str(metadata={"description": "Which entrance (≤ 50 characters)"})
     scanned_at = fields.Str(metadata={"description": "Device time, ISO 8601 with offset"})
 
@@ -239,7 +240,8 @@ class CheckIns(MethodView):
                                 "content": {"application/json": {"schema": CheckInResponseSchema}}}})
     @principal_roles(*SCANNERS)
     def post(self):
-        """Check in one scanned ticket. Every result answers 200; a repeated scan_id the first answer."""
+        """Check in one scanned ticket. Every result answers 200; a scan_id repeated by the same account
+        for the same fair gets the first answer."""
         # The entrance's hot path: the account, its device and the fair are read as plain rows
         # (fairapp.auth.principal, DeviceRef, FairState), not as ORM objects. fairapp.checkins.lane
         # answers the same requests made with a bearer token before Flask's machinery.
