@@ -7,6 +7,7 @@ from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
+from fairapp.kiosk.models import KioskVisit
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
 from fairapp.privacy.models import ErasureRequest
 from fairapp.registrations.models import BadgeJob
@@ -14,7 +15,7 @@ from fairapp.tickets.models import RevokedTicket
 
 __all__ = [
     "ApiToken", "Attendee", "AuditEntry", "BadgeJob", "Booth", "CheckIn", "Device", "Employer",
-    "ErasureRequest", "Fair",
+    "ErasureRequest", "Fair", "KioskVisit",
     "LegacyWard", "Province", "Registration", "RevokedTicket", "Scan", "School", "TrainingProgramme",
     "User", "Vacancy", "VacancyOffer", "Ward",
 ]

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.validators import ValidationError as FieldError
 
 from fairapp.auth.models import Role
+from fairapp.auth.scope import WARD_ROLES
 from fairapp.auth.services import MIN_PASSWORD_LENGTH
 
 ROLE_LABELS = {
@@ -61,9 +62,11 @@ class _AccountFields(FlaskForm):
                        validators=[DataRequired(_l("Vui lòng chọn vai trò.")),
                                    OneOf(_l("Vai trò không hợp lệ."))])
     ward_codes = SelectMultipleField(
-        _l("Phường/xã được phụ trách (cán bộ tổ chức)"), choices=[], validate_choice=False,
+        _l("Phường/xã phụ trách (cán bộ tổ chức, nhân viên cổng vào)"), choices=[], validate_choice=False,
         validators=[OneOf(_l("Phường/xã đã chọn không thuộc tỉnh này."))],
-        description=_l("Để trống: được tổ chức ở mọi phường/xã của tỉnh."))
+        description=_l("Cán bộ tổ chức chỉ xem và thao tác với phiên giao dịch ở các phường/xã này; để trống "
+                       "thì không xem được phiên nào. Nhân viên cổng vào: cán bộ tổ chức của các phường/xã "
+                       "này được thu hồi thiết bị quét vé của họ."))
     employer_id = StringField(_l("Mã doanh nghiệp (nhà tuyển dụng)"), validators=_ID_RULES)
     school_id = StringField(_l("Mã cơ sở đào tạo (cơ sở giáo dục nghề nghiệp)"), validators=_ID_RULES)
 
@@ -75,7 +78,7 @@ class _AccountFields(FlaskForm):
         return employer, school
 
     def chosen_wards(self) -> list[str]:
-        return list(self.ward_codes.data or []) if self.role.data == Role.ORGANISER else []
+        return list(self.ward_codes.data or []) if self.role.data in WARD_ROLES else []
 
 
 class UserCreateForm(_AccountFields):

@@ -1,5 +1,9 @@
 """User administration for admins: list and search, create, edit (role, wards, deactivate),
-reset a password, and manage API tokens. Every write is a POST with CSRF; services audit."""
+reset a password, and manage API tokens. Every write is a POST with CSRF; services audit.
+
+An organiser without wards sees no fair (fairapp.auth.scope): the list marks such accounts, their edit
+page says so, and their own home page and fair list say whom to ask (the `no_wards` and `ward_admins`
+helpers of every template)."""
 
 import sqlalchemy as sa
 from flask import (
@@ -15,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from sqlalchemy.orm import selectinload
 
 from fairapp.auth import services
 from fairapp.auth.access import roles
@@ -27,6 +32,7 @@ from fairapp.auth.admin_forms import (
     UserSearchForm,
 )
 from fairapp.auth.models import Role, User
+from fairapp.auth.scope import ORGANISER
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, ValidationError
 from fairapp.extensions import db
@@ -36,6 +42,23 @@ from fairapp.phones import normalise_mobile
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 PER_PAGE = 25
+ADMINS_SHOWN = 3
+
+
+def no_wards(user) -> bool:
+    """An organiser with no ward: acts nowhere, sees no fair (the rule is fairapp.auth.scope's)."""
+    return user.role == ORGANISER and user.ward_scope.empty
+
+
+def ward_admins() -> list[User]:
+    """Whom an organiser without wards should ask: a few active admins, by name."""
+    return list(db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.active.is_(True))
+                                   .order_by(User.full_name, User.id).limit(ADMINS_SHOWN)))
+
+
+@bp.app_context_processor
+def _ward_helpers() -> dict:
+    return {"no_wards": no_wards, "ward_admins": ward_admins}
 
 
 def _acting_admin() -> User:
@@ -69,7 +92,7 @@ def show_domain_error(form, error: DomainError) -> None:
 @roles(Role.ADMIN)
 def index():
     form = UserSearchForm(request.args)
-    query = sa.select(User).order_by(User.full_name, User.id)
+    query = sa.select(User).options(selectinload(User.wards)).order_by(User.full_name, User.id)
     if form.validate():
         if q := (form.q.data or "").strip():
             terms = [User.full_name.icontains(q, autoescape=True),

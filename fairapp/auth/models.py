@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fairapp.auth.scope import WardScope, ward_scope
 from fairapp.db import intpk, utc_created, value_enum
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
@@ -72,13 +73,13 @@ class User(UserMixin, db.Model):
     def ward_codes(self) -> set[str]:
         return {ward.code for ward in self.wards}
 
+    @property
+    def ward_scope(self) -> WardScope:
+        """The wards this account acts in (fairapp.auth.scope: an organiser without wards, none)."""
+        return ward_scope(self.role, self.ward_codes)
+
     def may_act_in_ward(self, ward_code: str) -> bool:
-        """Admins act everywhere; organisers in their wards, or everywhere if none are set."""
-        if self.role == Role.ADMIN:
-            return True
-        if self.role != Role.ORGANISER:
-            return False
-        return not self.wards or ward_code in self.ward_codes
+        return self.ward_scope.allows(ward_code)
 
 
 class ApiToken(db.Model):

@@ -7,7 +7,7 @@ for Flask-Login loading the ORM user (~0.1 ms of a budget of half a millisecond)
 The rules are Flask-Login's, as fairapp.auth.session applies them: a live token of an active account
 (its last use written at most once a minute), or a session whose "id:version" names an active account
 of that session version. A Principal carries what the hot path needs (id, role, login name) and answers
-may_act_in_ward with one more query, for organisers only."""
+ward_scope (and may_act_in_ward) with one more query, for organisers only."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ from fairapp import fastsql
 from fairapp.auth import services
 from fairapp.auth.access import ACCESS_ATTRIBUTE
 from fairapp.auth.models import ApiToken, Role, User, user_wards
+from fairapp.auth.scope import WardScope, ward_scope
 from fairapp.auth.session import bearer_secret, touch_token_use
 from fairapp.db import utcnow
 from fairapp.fastsql import Prepared
@@ -52,15 +53,16 @@ class Principal:
     def login_name(self) -> str:
         return self.email or self.phone or str(self.id)
 
-    def may_act_in_ward(self, ward_code: str) -> bool:
-        """As User.may_act_in_ward: admins everywhere, organisers in their wards (or everywhere if
-        none are set), nobody else."""
-        if self.role == Role.ADMIN:
-            return True
+    @property
+    def ward_scope(self) -> WardScope:
+        """As User.ward_scope (fairapp.auth.scope); the wards are read for organisers only."""
         if self.role != Role.ORGANISER:
-            return False
-        codes = {row[0] for row in _WARDS.execute(fastsql.connection(), {"user_id": self.id})}
-        return not codes or ward_code in codes
+            return ward_scope(self.role, ())
+        return ward_scope(self.role, (row[0] for row in _WARDS.execute(fastsql.connection(),
+                                                                       {"user_id": self.id})))
+
+    def may_act_in_ward(self, ward_code: str) -> bool:
+        return self.ward_scope.allows(ward_code)
 
 
 def request_principal() -> Principal | None:

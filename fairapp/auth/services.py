@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth import throttle
 from fairapp.auth.models import ApiToken, Role, User
+from fairapp.auth.scope import WARD_ROLES
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, ValidationError
 from fairapp.extensions import db
@@ -204,7 +205,7 @@ def create_user(*, email: str | None, phone: str | None = None, full_name: str, 
     _check_affiliation(employer_id, school_id)
     user = User(email=email, phone=phone, full_name=name, role=Role(role),
                 password_hash=hash_password(password), employer_id=employer_id,
-                school_id=school_id, wards=_wards(ward_codes) if role == Role.ORGANISER else [])
+                school_id=school_id, wards=_wards(ward_codes) if role in WARD_ROLES else [])
     db.session.add(user)
     _flush_unique(email, phone)
     record("user.create", actor=by, target=user, origin=origin,
@@ -223,7 +224,7 @@ def update_user(user: User, *, email: str | None, phone: str | None, full_name: 
     _check_unique(email, phone, exclude_id=user.id)
     before = _snapshot(user)
     user.email, user.phone, user.full_name, user.role = email, phone, name, Role(role)
-    user.wards = _wards(ward_codes) if user.role == Role.ORGANISER else []
+    user.wards = _wards(ward_codes) if user.role in WARD_ROLES else []
     if user.active and not active:
         user.session_version += 1
     user.active = active

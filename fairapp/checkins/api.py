@@ -64,7 +64,8 @@ class CheckInRequestSchema(Schema):
     qr_payload = fields.Str(required=True, metadata={
         "description": "The scanned text, as read: any text (what is not a ticket answers `invalid`)"})
     scan_id = _up_to(services.MAX_SCAN_ID_LENGTH, metadata={
-        "description": "Client id of this scan; a repeat gets the first answer"})
+        "description": "Client id of this scan; a repeat by the same account for the same fair gets "
+                       "the first answer, anyone else's is a scan of its own"})
     gate = _up_to(MAX_GATE_LENGTH, metadata={"description": "Which entrance"})
     scanned_at = _up_to(MAX_TIME_LENGTH, metadata={"description": "Device time, ISO 8601 with offset"})
 
@@ -250,7 +251,8 @@ class CheckIns(MethodView):
                                 "content": {"application/json": {"schema": CheckInResponseSchema}}}})
     @principal_roles(*SCANNERS)
     def post(self):
-        """Check in one scanned ticket. Every result answers 200; a repeated scan_id the first answer."""
+        """Check in one scanned ticket. Every result answers 200; a scan_id repeated by the same account
+        for the same fair gets the first answer."""
         # The entrance's hot path: the account, its device and the fair are read as plain rows
         # (fairapp.auth.principal, DeviceRef, FairState), not as ORM objects. fairapp.checkins.lane
         # answers the same requests made with a bearer token before Flask's machinery.

@@ -1,4 +1,5 @@
-"""Scanner devices: a browser registered by a signed-in gate user, revoked by an organiser.
+"""Scanner devices: a browser registered by a signed-in gate user, revoked by an organiser of their wards
+(or an admin).
 
 A request that carries `X-Device-Id` names its device; a revoked (or unknown) device is refused on every
 app server, because the check reads the database each time (one indexed lookup by public id).
@@ -9,11 +10,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
 from fairapp import fastsql
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
-from fairapp.auth.models import Role, User
+from fairapp.auth.models import Role, User, user_wards
 from fairapp.checkins.models import Device
 from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
@@ -42,6 +44,12 @@ class DeviceNotYours(DomainError):
     code = "device_not_yours"
     status = 403
     message = _l("Thiết bị này thuộc về một tài khoản khác.")
+
+
+class DeviceNotManaged(DomainError):
+    code = "device_not_managed"
+    status = 403
+    message = _l("Bạn chỉ được thu hồi thiết bị của nhân viên và cán bộ thuộc phường/xã mình phụ trách.")
 
 
 def _clean(value, length: int) -> str | None:
@@ -141,25 +149,37 @@ def device_is_revoked(public_id: str) -> bool:
         sa.select(Device.revoked_at.is_not(None)).where(Device.public_id == public_id)))
 
 
+def manageable(user: User) -> sa.ColumnElement[bool]:
+    """The devices `user` may manage and revoke, as a condition on Device: admins every device; anyone
+    their own; an organiser also those of the users in their wards, that is gate staff and organisers
+    who share at least one ward with them (fairapp.auth.scope: an organiser without wards, none)."""
+    if user.role == Role.ADMIN:
+        return sa.true()
+    own = Device.user_id == user.id
+    scope = user.ward_scope
+    if user.role != Role.ORGANISER or scope.empty:
+        return own
+    owner, owner_ward = aliased(User), user_wards.alias("owner_wards")
+    in_their_wards = sa.exists().where(
+        owner.id == Device.user_id, owner.role.in_([Role.GATE, Role.ORGANISER]),
+        owner_ward.c.user_id == owner.id, scope.clause(owner_ward.c.ward_code))
+    return sa.or_(own, in_their_wards)
+
+
 def may_manage(user: User, device: Device) -> bool:
-    """Admins manage every device; organisers those of gate users and their own; anyone their own."""
-    if user.role == Role.ADMIN or device.user_id == user.id:
-        return True
-    if user.role != Role.ORGANISER:
-        return False
-    owner = db.session.get(User, device.user_id)
-    return owner is not None and owner.role in (Role.GATE, Role.ORGANISER)
+    """manageable(user), for one device."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(Device.id == device.id, manageable(user)))))
 
 
 def revoke_device(device_id: int, *, by: User, origin: Origin = SYSTEM,
                   now: datetime | None = None) -> Device:
     """Revoke a device: its next request is refused with device_revoked. Audited. Flushes.
-    Raises NotFound, or DeviceNotYours for a device the user may not manage."""
+    Raises NotFound, or DeviceNotManaged for a device the user may not manage (manageable)."""
     device = db.session.get(Device, device_id)
     if device is None:
         raise NotFound()
     if not may_manage(by, device):
-        raise DeviceNotYours()
+        raise DeviceNotManaged()
     if device.revoked_at is None:
         device.revoked_at = now or utcnow()
         device.revoked_by = by.id
@@ -171,10 +191,6 @@ def revoke_device(device_id: int, *, by: User, origin: Origin = SYSTEM,
 
 def devices_for(user: User) -> list[tuple[Device, User]]:
     """The devices `user` may manage, newest first, with their owners."""
-    query = (sa.select(Device, User).join(User, Device.user_id == User.id)
+    query = (sa.select(Device, User).join(User, Device.user_id == User.id).where(manageable(user))
              .order_by(Device.revoked_at.is_not(None), Device.created_at.desc(), Device.id.desc()))
-    if user.role == Role.ORGANISER:
-        query = query.where(sa.or_(User.role.in_([Role.GATE, Role.ORGANISER]), Device.user_id == user.id))
-    elif user.role != Role.ADMIN:
-        query = query.where(Device.user_id == user.id)
     return [(device, owner) for device, owner in db.session.execute(query)]

@@ -1,7 +1,7 @@
 """Check-in: the scanner devices, every scan (admitted or not) and the one check-in per registration.
 
 The database holds the rules that must survive races: one check-in per registration
-(UNIQUE registration_id) and one scan per client scan id (UNIQUE scan_id)."""
+(UNIQUE registration_id) and one scan per client scan id of an account at a fair (UNIQUE SCAN_KEY)."""
 
 import secrets
 from datetime import datetime
@@ -14,6 +14,9 @@ from fairapp.extensions import db
 
 SOURCES = ("scanner", "offline", "kiosk", "manual", "walk_in")
 RESULTS = ("ok", "already_checked_in", "invalid", "wrong_fair", "revoked", "fair_not_open")
+# A client's scan id names one scan of one account at one fair: another account (or fair) sending the
+# same id makes a scan of its own, and never gets the first one's answer.
+SCAN_KEY = ("scan_id", "by_user_id", "fair_id")
 
 
 def new_device_public_id() -> str:
@@ -62,10 +65,11 @@ class Scan(db.Model):
     """One scan as it happened, whatever its result; the client's scan id makes a retry the same scan."""
 
     __tablename__ = "scans"
-    __table_args__ = (sa.Index("ix_scans_fair_id_flagged", "fair_id", "flagged"),)
+    __table_args__ = (sa.Index("ix_scans_fair_id_flagged", "fair_id", "flagged"),
+                      sa.UniqueConstraint(*SCAN_KEY))
 
     id: Mapped[intpk]
-    scan_id: Mapped[str] = mapped_column(sa.String(64), unique=True)  # client id, or server-made
+    scan_id: Mapped[str] = mapped_column(sa.String(64))  # client id, or server-made
 
     # What was scanned and what came of it
     fair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fairs.id"))

@@ -11,9 +11,12 @@ status (fair_not_open), the registration (invalid if gone), its nonce (revoked),
 
 Races: one check-in per registration is the UNIQUE registration_id of check_ins; the insert is
 INSERT … ON CONFLICT DO NOTHING RETURNING id, and no id back means someone else admitted the ticket first
-(already_checked_in). A client scan id is UNIQUE on scans (inserted the same way): a repeated scan id
-gets the first scan's answer, also when the two requests race (the loser deletes the check-in it had just
-inserted, in its own uncommitted transaction, and reads the winner's row).
+(already_checked_in). A client scan id is UNIQUE per account and fair on scans (inserted the same way): the
+same account repeating a scan id at the same fair gets the first scan's answer, also when the two requests
+race (the loser deletes the check-in it had just inserted, in its own uncommitted transaction, and reads
+the winner's row). Anyone else sending that scan id, or the same account at another fair, makes a fresh
+scan: a stored answer (a name, a priority flag) goes back only to whoever got it first. A scan made
+without an account (the kiosk) has a server-made id and never repeats.
 
 Cost: a gate admits a person in well under a millisecond of CPU. The hot path reads and writes the
 tables with Core statements built once (no ORM unit of work, no SAVEPOINT), the fair is a FairState (its
@@ -43,7 +46,7 @@ from fairapp import fastsql
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
-from fairapp.checkins.models import CheckIn, Device, Scan
+from fairapp.checkins.models import SCAN_KEY, CheckIn, Device, Scan
 from fairapp.checkins.transaction import write_point
 from fairapp.db import utcnow
 from fairapp.errors import NotFound
@@ -125,9 +128,9 @@ def check_in(fair: Fair | FairState, payload: str, *, by, device: Device | None 
     """Admit the ticket `payload` to `fair`, or say why not. Never raises for any payload.
     `device_skew`: for an offline batch, how far the device's clock was from ours when it uploaded."""
     now = now or utcnow()
-    if scan_id is not None and (stored := stored_outcome(scan_id)) is not None:
-        return stored
     fair = fair if isinstance(fair, FairState) else FairState.of(fair)
+    if scan_id is not None and (stored := stored_outcome(scan_id, by=by, fair_id=fair.id)) is not None:
+        return stored
     scan = _new_scan(fair.id, by=by, device=device, scan_id=scan_id, gate=gate, scanned_at=scanned_at,
                      source=source, now=now, payload=payload, device_skew=device_skew)
 
@@ -167,7 +170,8 @@ def check_in_registration(registration: Registration, *, by, source: str, device
     """Admit a registration where no ticket is scanned (kiosk, walk-in, manual). Results: ok,
     already_checked_in, fair_not_open; a repeated scan id gets the first answer."""
     now = now or utcnow()
-    if scan_id is not None and (stored := stored_outcome(scan_id)) is not None:
+    if scan_id is not None and (stored := stored_outcome(scan_id, by=by, fair_id=registration.fair_id)) \
+            is not None:
         return stored
     scan = _new_scan(registration.fair_id, by=by, device=device, scan_id=scan_id, gate=None,
                      scanned_at=None, source=source, now=now, payload=None)
@@ -178,11 +182,16 @@ def check_in_registration(registration: Registration, *, by, source: str, device
     return _admit(scan, ticket, _existing(registration.id), origin=origin)
 
 
-def stored_outcome(scan_id: str) -> ScanOutcome | None:
-    """The answer an earlier scan with this client scan id got, or None."""
-    if not isinstance(scan_id, str) or not scan_id or len(scan_id) > MAX_SCAN_ID_LENGTH:
+def stored_outcome(scan_id: str, *, by, fair_id: int | None) -> ScanOutcome | None:
+    """The answer an earlier scan with this client scan id got, if the account `by` made it at this
+    fair; else None (a scan by another account, at another fair, or without an account is not this
+    one: its answer is not given out)."""
+    user_id = getattr(by, "id", None)
+    if not isinstance(scan_id, str) or not scan_id or len(scan_id) > MAX_SCAN_ID_LENGTH \
+            or user_id is None or fair_id is None:
         return None
-    row = _STORED_QUERY.first(fastsql.connection(), {"scan_id": scan_id})
+    row = _STORED_QUERY.first(fastsql.connection(), {"scan_id": scan_id, "by_user_id": user_id,
+                                                        "fair_id": fair_id})
     if row is None:
         return None
     result, flagged, registration_id, full_name, priority_group, checked_in_at = row
@@ -227,7 +236,8 @@ _TICKET_QUERY = Prepared(
     .outerjoin(_CHECK_INS, _CHECK_INS.c.registration_id == _REGISTRATIONS.c.id)
     .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id")))
 
-# The first scan with a client scan id, with what its answer showed.
+# The first scan with a client scan id by this account at this fair (the UNIQUE key of scans), with what
+# its answer showed.
 _STORED_QUERY = Prepared(
     sa.select(_SCANS.c.result, _SCANS.c.flagged, _SCANS.c.registration_id, _ATTENDEES.c.full_name,
               _ATTENDEES.c.priority_group, _CHECK_INS.c.checked_in_at)
@@ -235,7 +245,8 @@ _STORED_QUERY = Prepared(
     .outerjoin(_REGISTRATIONS, _REGISTRATIONS.c.id == _SCANS.c.registration_id)
     .outerjoin(_ATTENDEES, _ATTENDEES.c.id == _REGISTRATIONS.c.attendee_id)
     .outerjoin(_CHECK_INS, _CHECK_INS.c.registration_id == _SCANS.c.registration_id)
-    .where(_SCANS.c.scan_id == sa.bindparam("scan_id")))
+    .where(_SCANS.c.scan_id == sa.bindparam("scan_id"), _SCANS.c.by_user_id == sa.bindparam("by_user_id"),
+           _SCANS.c.fair_id == sa.bindparam("fair_id")))
 
 _EXISTING_QUERY = Prepared(sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at, _CHECK_INS.c.device_id)
                            .where(_CHECK_INS.c.registration_id == sa.bindparam("registration_id")))
@@ -304,7 +315,7 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
         if check_in_id is not None:
             if not _insert_scan(scan, OK, ticket.registration_id):
                 _DELETE_CHECK_IN.execute(connection, {"check_in_id": check_in_id})
-                if (stored := stored_outcome(scan.scan_id)) is not None:
+                if (stored := _stored(scan)) is not None:
                     return stored
                 raise RuntimeError("scan id conflict without a stored scan")
             audit.append("checkin.create", actor=scan.by, target=_CheckInRef(check_in_id), origin=origin,
@@ -314,7 +325,7 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
             return _outcome(scan, OK, ticket, checked_in_at)
         # Someone was faster: the same scan id (answer as it was answered) or the same ticket; or,
         # with no check-in there, the ticket was reissued or revoked since it was read.
-        if (stored := stored_outcome(scan.scan_id)) is not None:
+        if (stored := _stored(scan)) is not None:
             return stored
         existing = _existing(ticket.registration_id)
         if existing is None:
@@ -325,12 +336,17 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
     return _refuse(scan, ALREADY_CHECKED_IN, ticket, existing)
 
 
+def _stored(scan: _Scan) -> ScanOutcome | None:
+    """The answer of the scan that took this scan's key (account, fair, scan id) first."""
+    return stored_outcome(scan.scan_id, by=scan.by, fair_id=scan.fair_id)
+
+
 def _refuse(scan: _Scan, result: str, ticket: _Ticket | None = None,
             existing: _Existing | None = None) -> ScanOutcome:
     """Keep the refused scan; a racing scan with the same client id wins and its answer is returned."""
     write_point(durable=False)
     if not _insert_scan(scan, result, ticket.registration_id if ticket is not None else None):
-        if (stored := stored_outcome(scan.scan_id)) is None:
+        if (stored := _stored(scan)) is None:
             raise RuntimeError("scan id conflict without a stored scan")
         return stored
     return _outcome(scan, result, ticket, existing.checked_in_at if existing is not None else None)
@@ -391,9 +407,9 @@ def _statement(name: str) -> Prepared:
                     .on_conflict_do_nothing(index_elements=["registration_id"]).returning(_CHECK_INS.c.id))
             statement = Prepared(core)
         else:
-            table, unique = (CheckIn.__table__, "registration_id") if name == "check_in" \
-                else (Scan.__table__, "scan_id")
-            core = insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
+            table, unique = (CheckIn.__table__, ["registration_id"]) if name == "check_in" \
+                else (Scan.__table__, list(SCAN_KEY))
+            core = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
             statement = Prepared(core, columns=_COLUMNS[name])
         _STATEMENTS[(dialect, name)] = statement
     return statement
@@ -403,8 +419,8 @@ _DELETE_CHECK_IN = Prepared(sa.delete(_CHECK_INS).where(_CHECK_INS.c.id == sa.bi
 
 
 def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> bool:
-    """The scan row (one INSERT … ON CONFLICT (scan_id) DO NOTHING RETURNING id); False if a scan
-    with this scan id is already there."""
+    """The scan row (one INSERT … ON CONFLICT (scan_id, by_user_id, fair_id) DO NOTHING RETURNING id);
+    False if this account's scan with this scan id at this fair is already there."""
     values = _scan_values(scan, result, registration_id)
     return _statement("scan").scalar(fastsql.connection(), values) is not None
 

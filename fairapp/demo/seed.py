@@ -259,7 +259,7 @@ def _accounts(employer: Employer, school: School, summary) -> None:
         ("admin@demo.vn", Role.ADMIN, "Quản trị hệ thống (demo)", {}),
         ("organiser@demo.vn", Role.ORGANISER, "Cán bộ tổ chức phiên (demo)",
          {"ward_codes": list(data.WARDS)}),
-        ("gate@demo.vn", Role.GATE, "Nhân viên cổng vào (demo)", {}),
+        ("gate@demo.vn", Role.GATE, "Nhân viên cổng vào (demo)", {"ward_codes": list(data.WARDS)}),
         ("employer@demo.vn", Role.EMPLOYER, "Cán bộ tuyển dụng (demo)", {"employer_id": employer.id}),
         ("school@demo.vn", Role.SCHOOL, "Cán bộ tuyển sinh (demo)", {"school_id": school.id}),
     ]

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from fairapp import fastsql
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
+from fairapp.auth.scope import EVERYWHERE, WardScope
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
@@ -218,8 +219,9 @@ def to_local(moment: datetime) -> datetime:
 # --- Who may do what -------------------------------------------------------------------------------
 
 def ensure_may_act(user, ward_code: str) -> None:
-    """Raises WardNotAllowed (403) unless the user is an admin or an organiser of this ward."""
-    if user is None or not user.may_act_in_ward(ward_code):
+    """Raises WardNotAllowed (403) unless the user is an admin or an organiser of this ward (an
+    organiser without wards acts nowhere: fairapp.auth.scope)."""
+    if user is None or not user.ward_scope.allows(ward_code):
         raise WardNotAllowed()
 
 
@@ -229,9 +231,16 @@ def ensure_writable(fair: Fair, user) -> None:
         raise FairReadOnly()
 
 
-def may_see(user, fair: Fair) -> bool:
-    """Admins, gate staff and organisers of the fair's ward may see its organiser page."""
-    return user.role in (Role.ADMIN, Role.GATE) or user.may_act_in_ward(fair.ward_code)
+def fair_scope(user) -> WardScope:
+    """The wards whose fairs `user` may see on staff pages and in the API: gate staff every ward (they
+    scan and register walk-ins at any fair); everyone else the wards they act in, so an organiser
+    without wards sees no fair. The one rule of every fair page, list and export."""
+    return EVERYWHERE if user.role == Role.GATE else user.ward_scope
+
+
+def may_see(user, fair: Fair | FairState) -> bool:
+    """fair_scope for one fair."""
+    return fair_scope(user).allows(fair.ward_code)
 
 
 def get_fair_for(user, fair_id: int, *, now: datetime | None = None) -> Fair:
@@ -435,7 +444,7 @@ def cancel_fair(fair: Fair, *, by, reason: str, origin: Origin = SYSTEM,
 
 def allowed_actions(fair: Fair, user) -> list[str]:
     """The status actions the user may take on the fair now (for buttons)."""
-    if not user.may_act_in_ward(fair.ward_code):
+    if not user.ward_scope.allows(fair.ward_code):
         return []
     if fair.status in (FairStatus.CLOSED, FairStatus.CANCELLED):
         return ["edit"] if user.role == Role.ADMIN else []
@@ -456,9 +465,7 @@ class FairFilter:
 
 
 def _visible_query(user, filters: FairFilter):
-    query = sa.select(Fair)
-    if user.role == Role.ORGANISER and user.ward_codes:
-        query = query.where(Fair.ward_code.in_(user.ward_codes))
+    query = sa.select(Fair).where(fair_scope(user).clause(Fair.ward_code))
     if filters.ward_code:
         query = query.where(Fair.ward_code == filters.ward_code)
     if filters.date_from:

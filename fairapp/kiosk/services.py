@@ -7,14 +7,20 @@ accepted in its own window and the next one only, so a photo of the screen stops
 a minute, and it names one fair. No state is kept: any app server can check any token.
 
 Filling in a phone number takes longer than a window, so the landing page opened with a valid
-token carries a visit pass (the same construction over "<fair id>:<issued at>", purpose
-"kiosk-visit") that the form sends back; it is good for VISIT_SECONDS after it was issued.
+token carries a visit pass "<issued at>.<nonce>.<MAC>" (the same construction over
+"<fair id>:<issued at>:<nonce>", purpose "kiosk-visit") that the form sends back. Every POST needs one
+(the token alone admits nobody). A pass is short-lived (KIOSK_VISIT_SECONDS, default VISIT_SECONDS
+after it was issued) and admits ONE person: admitting someone stores its nonce (UNIQUE in
+kiosk_visits, in the check-in's transaction), and a second use is refused (kiosk_visit_used). A failed
+lookup (a mistyped phone number) does not use it up. The result shows the admitted person's name
+shortened (initials and given name), never in full.
 
 Services flush, never commit; the caller's view commits."""
 
 import base64
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,11 +37,14 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import refresh_status
+from fairapp.kiosk.models import KioskVisit
 
 WINDOW_SECONDS = 30
-VISIT_SECONDS = 5 * 60
+VISIT_SECONDS = 3 * 60  # enough to type a phone number and a year; KIOSK_VISIT_SECONDS overrides it
 TOKEN_BYTES = 15  # 20 characters of base64url, 120 bits
+NONCE_BYTES = 12  # 16 characters of base64url
 MAX_TOKEN_LENGTH = 40
+MAX_VISIT_LENGTH = 64
 MAX_SECRET_LENGTH = 64
 
 
@@ -49,6 +58,13 @@ class KioskClosed(DomainError):
     code = "fair_not_open"
     status = 409
     message = _l("Phiên giao dịch hiện không mở điểm danh.")
+
+
+class VisitUsed(DomainError):
+    code = "kiosk_visit_used"
+    status = 409
+    message = _l("Lượt quét mã QR này đã được dùng để điểm danh. Mỗi lượt quét chỉ điểm danh cho một "
+                 "người: vui lòng quét lại mã QR trên màn hình điểm danh.")
 
 
 class NotRegistered(DomainError):
@@ -111,32 +127,85 @@ def current_token(fair: Fair, *, now: datetime | None = None) -> str:
     return token_for(fair.id, window_of(now))
 
 
+def visit_seconds() -> int:
+    return int(current_app.config.get("KIOSK_VISIT_SECONDS") or VISIT_SECONDS)
+
+
+@dataclass(frozen=True)
+class VisitPass:
+    """A genuine, unexpired visit pass of one fair (used or not: use_visit decides)."""
+
+    fair_id: int
+    issued: int
+    nonce: str
+
+
 def visit_pass(fair_id: int, *, now: datetime | None = None) -> str:
+    """A new pass for a landing page opened with a valid token."""
     issued = int((now or utcnow()).timestamp())
-    return f"{issued}.{_mac('kiosk-visit', f'{fair_id}:{issued}')}"
+    nonce = secrets.token_urlsafe(NONCE_BYTES)
+    return f"{issued}.{nonce}.{_mac('kiosk-visit', f'{fair_id}:{issued}:{nonce}')}"
+
+
+def read_visit(fair_id: int, visit, *, now: datetime | None = None) -> VisitPass | None:
+    """The pass, if it is this fair's, genuine and not expired; else None."""
+    if not isinstance(visit, str) or len(visit) > MAX_VISIT_LENGTH or not visit.isascii():
+        return None
+    issued, _, rest = visit.partition(".")
+    nonce, _, mac = rest.partition(".")
+    if not issued.isdigit() or not nonce or not mac:
+        return None
+    age = int((now or utcnow()).timestamp()) - int(issued)
+    # A few seconds back: several app servers' clocks are never exactly alike.
+    if not -5 <= age <= visit_seconds():
+        return None
+    if not hmac.compare_digest(mac, _mac("kiosk-visit", f"{fair_id}:{issued}:{nonce}")):
+        return None
+    return VisitPass(fair_id, int(issued), nonce)
 
 
 def visit_matches(fair_id: int, visit, *, now: datetime | None = None) -> bool:
-    if not isinstance(visit, str) or len(visit) > MAX_TOKEN_LENGTH or not visit.isascii():
-        return False
-    issued, _, mac = visit.partition(".")
-    if not issued.isdigit() or not mac:
-        return False
-    age = int((now or utcnow()).timestamp()) - int(issued)
-    # A few seconds back: several app servers' clocks are never exactly alike.
-    if not -5 <= age <= VISIT_SECONDS:
-        return False
-    return hmac.compare_digest(mac, _mac("kiosk-visit", f"{fair_id}:{issued}"))
+    return read_visit(fair_id, visit, now=now) is not None
 
 
-def check_entry(fair: Fair, token, *, visit=None, now: datetime | None = None) -> None:
-    """The request came through the kiosk's QR in time: the token of the current or previous window,
-    or a visit pass from a landing page opened with one. Then the fair must be open.
-    Raises KioskTokenExpired or KioskClosed."""
+def check_entry(fair: Fair, token, *, now: datetime | None = None) -> None:
+    """The landing page was opened through the kiosk's QR in time (the token of the current or
+    previous window), and the fair is open. Raises KioskTokenExpired or KioskClosed."""
     now = now or utcnow()
-    if not (token_matches(fair.id, token, now=now) or visit_matches(fair.id, visit, now=now)):
+    if not token_matches(fair.id, token, now=now):
         raise KioskTokenExpired()
     ensure_open(fair, now=now)
+
+
+def check_visit(fair: Fair, visit, *, now: datetime | None = None) -> VisitPass:
+    """A form sent from a landing page: its visit pass is this fair's and unexpired (KioskTokenExpired),
+    and the fair is open (KioskClosed). Whether the pass was used already, check_in decides."""
+    now = now or utcnow()
+    found = read_visit(fair.id, visit, now=now)
+    if found is None:
+        raise KioskTokenExpired()
+    ensure_open(fair, now=now)
+    return found
+
+
+def use_visit(visit: VisitPass, registration: Registration, *, now: datetime | None = None) -> None:
+    """Use the pass up for `registration`. Raises VisitUsed if it admitted someone already (the UNIQUE
+    nonce decides, also between two requests racing). Flushes."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(KioskVisit(nonce=visit.nonce, fair_id=visit.fair_id,
+                                      registration_id=registration.id, used_at=now or utcnow()))
+    except sa.exc.IntegrityError:
+        raise VisitUsed() from None
+
+
+def short_name(full_name: str) -> str:
+    """"Hoàng Văn Dũng" → "H. V. Dũng": enough for a person to recognise their own name on the screen,
+    not a stranger's full name."""
+    words = full_name.split()
+    if len(words) < 2:
+        return full_name
+    return " ".join([*(f"{word[0]}." for word in words[:-1]), words[-1]])
 
 
 # --- Finding the job seeker ------------------------------------------------------------------------
@@ -176,15 +245,17 @@ def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = S
 @dataclass(frozen=True)
 class KioskOutcome:
     result: str  # "ok", "already_checked_in", or a refusal code of the check-in service
-    name: str
+    name: str  # shortened (short_name)
     checked_in_at: datetime | None
 
 
-def check_in(registration: Registration, *, origin: Origin = SYSTEM,
+def check_in(registration: Registration, visit: VisitPass, *, origin: Origin = SYSTEM,
              now: datetime | None = None) -> KioskOutcome:
-    """Check the registration in with source "kiosk" (the check-in service writes the scan, the
-    check-in and the audit entry). Results: ok, already_checked_in, fair_not_open."""
+    """Use the visit pass up (VisitUsed if it was) and check the registration in with source "kiosk"
+    (the check-in service writes the scan, the check-in and the audit entry), in one transaction.
+    Results: ok, already_checked_in, fair_not_open."""
+    use_visit(visit, registration, now=now)
     outcome = checkins.check_in_registration(registration, by=None, source="kiosk", now=now,
                                              origin=origin)
-    return KioskOutcome(result=outcome.result, name=registration.attendee.full_name,
+    return KioskOutcome(result=outcome.result, name=short_name(registration.attendee.full_name),
                         checked_in_at=outcome.checked_in_at)

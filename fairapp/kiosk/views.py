@@ -5,7 +5,9 @@ from it (public).
     /manage/fairs/<id>/kiosk/token.json      {open, token, url, qr_url, refresh_in}
     /manage/fairs/<id>/kiosk/qr/<token>.png  the QR of the landing URL (current or previous token only)
     /k/<id>/<token>                          landing: saved ticket, or phone + year of birth (POST)
-    /k/<id>/<token>/ticket                   POST: check in with the ticket saved on the phone"""
+    /k/<id>/<token>/ticket                   POST: check in with the ticket saved on the phone
+
+A POST needs the landing page's visit pass, which admits one person (fairapp.kiosk.services)."""
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
@@ -34,7 +36,8 @@ QR_BOX_SIZE = 12
 # limit is generous and the per-phone one strict.
 LIMITS = {"KIOSK_LIMIT_PER_ADDRESS": "60 per minute", "KIOSK_LIMIT_PER_PHONE": "5 per 10 minutes"}
 REFUSAL_STATES = {"kiosk_token_expired": "expired", "fair_not_open": "closed",
-                  "not_registered": "not_registered", "ambiguous": "ambiguous"}
+                  "not_registered": "not_registered", "ambiguous": "ambiguous",
+                  "kiosk_visit_used": "visit_used"}
 
 
 @bp.context_processor
@@ -119,8 +122,11 @@ def _refusal(fair: Fair, error) -> Response:
     return _result(fair, REFUSAL_STATES.get(error.code, "closed"), status=error.status)
 
 
-def _checked_in(fair: Fair, registration) -> Response:
-    outcome = services.check_in(registration, origin=request_origin())
+def _checked_in(fair: Fair, registration, visit: services.VisitPass) -> Response:
+    try:
+        outcome = services.check_in(registration, visit, origin=request_origin())
+    except services.VisitUsed as error:
+        return _refusal(fair, error)
     if outcome.result == "fair_not_open":
         return _result(fair, "closed", status=409)
     state = "ok" if outcome.result == "ok" else "already_checked_in"
@@ -138,8 +144,11 @@ def landing(fair_id: int, token: str):
     ticket_form = SavedTicketForm(formdata=None)
     status = 200
     try:
-        # On a POST the token may have moved on; the visit pass of the page still lets it through.
-        services.check_entry(fair, token, visit=request.form.get("visit"), now=now)
+        # On a POST the token may have moved on: the page's visit pass carries the form (nothing else does).
+        if request.method == "GET":
+            services.check_entry(fair, token, now=now)
+        else:
+            visit = services.check_visit(fair, request.form.get("visit"), now=now)
     except (services.KioskTokenExpired, services.KioskClosed) as error:
         return _refusal(fair, error)
     if request.method == "GET":
@@ -157,7 +166,7 @@ def landing(fair_id: int, token: str):
                 registration = services.find_by_phone(fair, *person, origin=request_origin())
             except (services.NotRegistered, services.Ambiguous) as error:
                 return _refusal(fair, error)
-            return _checked_in(fair, registration)
+            return _checked_in(fair, registration, visit)
     ticket_form.visit.data = form.visit.data
     db.session.commit()
     html = render_template("kiosk/landing.html", fair=fair, form=form, ticket_form=ticket_form, token=token)
@@ -186,8 +195,8 @@ def saved_ticket(fair_id: int, token: str):
     if not form.validate_on_submit():
         return _result(fair, "form_expired", status=400)
     try:
-        services.check_entry(fair, token, visit=form.visit.data)
+        visit = services.check_visit(fair, form.visit.data)
         registration = services.find_by_ticket(fair, form.secret.data)
     except (services.KioskTokenExpired, services.KioskClosed, services.NotRegistered) as error:
         return _refusal(fair, error)
-    return _checked_in(fair, registration)
+    return _checked_in(fair, registration, visit)

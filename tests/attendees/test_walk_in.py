@@ -25,6 +25,8 @@ def test_who_may_open_the_walk_in_page(client, auth, make_fair, role, status):
         auth.login(role, employer_id=_employer_id())
     elif role == "school":
         auth.login(role, school_id=_school_id())
+    elif role == "organiser":
+        auth.login(role, ward_codes=[BACH_QUANG])  # an organiser without wards sees no fair
     elif role:
         auth.login(role)
     response = client.get(f"/manage/fairs/{fair.id}/walk-in")
@@ -85,7 +87,7 @@ def test_walk_in_registers_with_channel_and_staff(client, auth, db, make_fair):
 
 def test_walk_in_needs_the_consent_box_and_keeps_input(client, auth, db, make_fair):
     fair = make_fair()
-    auth.login("organiser")
+    auth.login("organiser", ward_codes=[BACH_QUANG])
     html = client.get(f"/manage/fairs/{fair.id}/walk-in").get_data(as_text=True)
     response = client.post(f"/manage/fairs/{fair.id}/walk-in",
                            data=walk_in_data(html, consent_personal_data=None, citizen_id="019089004321"))
@@ -108,3 +110,49 @@ def test_organiser_of_another_ward_is_refused(client, auth, make_fair):
     fair = make_fair()
     auth.login("organiser", ward_codes=[SONG_CONG])
     assert client.get(f"/manage/fairs/{fair.id}/walk-in").status_code == 403
+
+
+def _walk_in(client, fair, **overrides):
+    html = client.get(f"/manage/fairs/{fair.id}/walk-in").get_data(as_text=True)
+    response = client.post(f"/manage/fairs/{fair.id}/walk-in", data=walk_in_data(html, **overrides))
+    assert response.status_code == 303
+    return response.headers["Location"]
+
+
+def test_done_shows_the_ticket_link_only_to_whoever_registered_and_for_minutes(client, auth, db, make_fair):
+    fair = make_fair()
+    auth.login("gate")
+    first_done = _walk_in(client, fair)
+    first = db.session.scalar(sa.select(Registration))
+    page = client.get(first_done).get_data(as_text=True)
+    assert "data-walk-in-done" in page and first.ticket_secret in page
+
+    # Another gate account: the first one's ?done= shows nothing, not even the name.
+    auth.logout()
+    auth.login("gate")
+    page = client.get(first_done).get_data(as_text=True)
+    assert "data-walk-in-done" not in page and first.ticket_secret not in page and "Hoàng Văn Nam" not in page
+    own_done = _walk_in(client, fair, full_name="Lò Thị Mai", gender="female", citizen_id="",
+                        phone="0977654321")
+    own = db.session.scalar(sa.select(Registration).where(Registration.id != first.id))
+    assert own.ticket_secret in client.get(own_done).get_data(as_text=True)
+    # Only the registration just made: any other id of the fair (enumerated) shows nothing.
+    for registration_id in (first.id, own.id + 1, 0):
+        page = client.get(f"/manage/fairs/{fair.id}/walk-in?done={registration_id}").get_data(as_text=True)
+        assert "data-walk-in-done" not in page and first.ticket_secret not in page
+
+    # A few minutes later (WALK_IN_TICKET_SECONDS, default 5 minutes) the link is gone.
+    with client.session_transaction() as session:
+        session["walk_in_done"] = {**session["walk_in_done"], "at": session["walk_in_done"]["at"] - 301}
+    page = client.get(own_done).get_data(as_text=True)
+    assert "data-walk-in-done" not in page and own.ticket_secret not in page
+
+
+def test_done_link_window_is_a_setting(app, client, auth, db, make_fair):
+    app.config["WALK_IN_TICKET_SECONDS"] = 0
+    fair = make_fair()
+    auth.login("organiser", ward_codes=[BACH_QUANG])
+    done = _walk_in(client, fair)
+    with client.session_transaction() as session:
+        session["walk_in_done"] = {**session["walk_in_done"], "at": session["walk_in_done"]["at"] - 1}
+    assert "data-walk-in-done" not in client.get(done).get_data(as_text=True)

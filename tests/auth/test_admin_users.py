@@ -259,11 +259,16 @@ def test_edit_role_and_wards_are_audited(client, auth, make_user, db):
     assert entry.actor_id == admin.id
     assert entry.details == {"changes": {"wards": [["05528"], ["05528", "05533"]]}}
 
+    # Gate staff keep wards (they say which organisers manage their devices); other roles have none.
     client.post(f"/admin/users/{user.id}", data=_edit_form(csrf(client), user, role="gate"))
     db.session.commit()
-    assert user.role == Role.GATE and user.wards == []
+    assert user.role == Role.GATE and user.ward_codes == {"05528", "05533"}
+    assert entries(db, "user.update")[-1].details["changes"] == {"role": ["organiser", "gate"]}
+    client.post(f"/admin/users/{user.id}", data=_edit_form(csrf(client), user, role="school"))
+    db.session.commit()
+    assert user.role == Role.SCHOOL and user.wards == []
     last = entries(db, "user.update")[-1]
-    assert last.details["changes"] == {"role": ["organiser", "gate"],
+    assert last.details["changes"] == {"role": ["gate", "school"],
                                        "wards": [["05528", "05533"], []]}
 
 

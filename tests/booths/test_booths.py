@@ -8,10 +8,11 @@ from fairapp.booths.models import Booth, BoothStatus
 from fairapp.errors import Conflict, Forbidden, ValidationError
 from fairapp.fairs.models import FairStatus
 from tests.conftest import csrf_token_from
+from tests.partners.conftest import BACH_QUANG
 
 
 def test_apply_confirm_and_limit(db, make_user, make_employer, make_school, published_fair):
-    organiser = make_user("organiser")
+    organiser = make_user("organiser", ward_codes=[BACH_QUANG])
     fair = published_fair()
     services.set_booth_limit(fair, 1, by=organiser)
     a, b = make_employer(), make_employer()
@@ -51,7 +52,7 @@ def test_rules_for_applying(db, make_user, make_employer, published_fair):
 
 
 def test_invitation_accepted_and_refusal_needs_reason(db, make_user, make_school, published_fair):
-    organiser = make_user("organiser")
+    organiser = make_user("organiser", ward_codes=[BACH_QUANG])
     school = make_school()
     fair = published_fair()
     booth = services.invite(fair, school=school, by=organiser)
@@ -78,7 +79,7 @@ def test_each_side_sees_its_list(client, auth, db, make_user, make_employer, pub
     assert "Chờ xác nhận" in client.get("/booths").get_data(as_text=True)
     assert client.get(f"/manage/fairs/{fair.id}/booths").status_code == 403
     auth.logout()
-    auth.login("organiser")
+    auth.login("organiser", ward_codes=[BACH_QUANG])
     page = client.get(f"/manage/fairs/{fair.id}/booths").get_data(as_text=True)
     assert a.name in page and b.name in page
     booth = db.session.scalar(sa.select(Booth).where(Booth.employer_id == a.id))

@@ -30,7 +30,7 @@ def test_employer_self_registration_to_public_fair_page(db, make_user, page_at, 
     )
     db.session.add(fair)
     db.session.commit()
-    organiser = make_user("organiser")
+    organiser = make_user("organiser", ward_codes=["05528"])  # the fair's ward
 
     # 1. The company registers itself (phone width).
     page = page_at(MOBILE[0])

@@ -75,7 +75,7 @@ def test_keyboard_scanner_fills_the_form(db, make_user, page_at):
     db.session.add(fair)
     db.session.commit()
     page = page_at(MOBILE[0])
-    sign_in(page, make_user("organiser").email)
+    sign_in(page, make_user("organiser", ward_codes=["05528"]).email)  # the fair's ward
     page.goto(f"/manage/fairs/{fair.id}/walk-in")
     box = page.locator("[data-qr-manual]")
     box.fill(CARD_TEXT)

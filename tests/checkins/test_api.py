@@ -14,7 +14,7 @@ from fairapp.geo.models import Ward
 from fairapp.tickets.services import reissue_ticket
 from tests.conftest import PASSWORD, csrf_token_from
 
-SONG_CONG = "05518"
+BACH_QUANG, SONG_CONG = "05528", "05518"
 
 
 def count(db, model, *where):
@@ -212,7 +212,8 @@ def test_device_registration_and_revocation(app, client, db, auth, make_fair, ti
     assert ok.get_json()["result"] == "ok"
     assert db.session.scalar(sa.select(Scan)).device_id == device.id
 
-    _organiser, organiser_headers = token_for("organiser")
+    gate.wards = [db.session.get(Ward, BACH_QUANG)]  # the organiser's ward: theirs to revoke
+    _organiser, organiser_headers = token_for("organiser", ward_codes=[BACH_QUANG])
     revoked = app.test_client().post(f"/api/v1/devices/{device.id}/revoke", headers=organiser_headers)
     assert revoked.status_code == 200
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "device.revoke")) is not None
@@ -243,7 +244,7 @@ def test_unknown_device_header_is_refused_for_check_in(client, make_fair, ticket
 
 
 def test_stats(client, db, make_fair, ticket, register, token_for):
-    _user, headers = token_for("organiser")
+    _user, headers = token_for("organiser", ward_codes=[BACH_QUANG])
     fair = make_fair()
     _a, payload = ticket(fair, priority_group=PriorityGroup.POOR)
     register(fair, priority_group=PriorityGroup.ESCAPED_POVERTY)
@@ -297,8 +298,9 @@ EXPECTED = {  # role → statuses per route, in ROUTES order
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_access_table(role, client, db, make_fair, token_for, make_device, make_user):
     fair = make_fair()
-    device = make_device(make_user("gate"))
-    headers = token_for(role)[1] if role else {}
+    device = make_device(make_user("gate", ward_codes=[BACH_QUANG]))  # an organiser of the fair's ward
+    wards = {"ward_codes": [BACH_QUANG]} if role == "organiser" else {}
+    headers = token_for(role, **wards)[1] if role else {}
     statuses = []
     for method, path, body in ROUTES:
         url = path.format(fair=fair.id, device=device.id)

@@ -12,6 +12,7 @@ from fairapp.checkins.models import CheckIn, Scan
 from fairapp.db import utcnow
 from fairapp.fairs.models import FairStatus
 from fairapp.kiosk import services
+from fairapp.kiosk.models import KioskVisit
 from tests.conftest import csrf_token_from
 
 SONG_CONG = "05518"
@@ -87,16 +88,21 @@ def test_check_entry_refuses_old_token_other_fair_and_closed_fair(app, db, make_
     assert fair.status == FairStatus.CLOSED
 
 
-def test_visit_pass_lasts_five_minutes_for_one_fair(app):
+def test_visit_pass_lasts_three_minutes_for_one_fair(app):
     issued = services.visit_pass(7, now=PINNED)
-    assert services.visit_matches(7, issued, now=PINNED + timedelta(minutes=4, seconds=59))
-    assert not services.visit_matches(7, issued, now=PINNED + timedelta(minutes=5, seconds=1))
+    assert services.visit_matches(7, issued, now=PINNED + timedelta(minutes=2, seconds=59))
+    assert not services.visit_matches(7, issued, now=PINNED + timedelta(minutes=3, seconds=1))
     assert not services.visit_matches(8, issued, now=PINNED)
-    stamp, mac = issued.split(".")
-    forged = f"{int(stamp) + 600}.{mac}"  # moving the time on breaks the MAC
+    stamp, nonce, mac = issued.split(".")
+    assert len(nonce) == 16 and services.visit_pass(7, now=PINNED) != issued  # each pass its own nonce
+    forged = f"{int(stamp) + 600}.{nonce}.{mac}"  # moving the time on breaks the MAC
     assert not services.visit_matches(7, forged, now=PINNED + timedelta(minutes=9))
-    for garbage in (None, "", ".", "abc.def", "1." + mac, "x" * 100, "١٢." + mac, "1.é"):
+    assert not services.visit_matches(7, f"{stamp}.{nonce[:-1]}A.{mac}", now=PINNED)  # another nonce
+    for garbage in (None, "", ".", "..", "abc.def.ghi", f"1.{nonce}.{mac}", f"{stamp}.{mac}", "x" * 100,
+                    f"١٢.{nonce}.{mac}", "1.é.x"):
         assert not services.visit_matches(7, garbage, now=PINNED)
+    app.config["KIOSK_VISIT_SECONDS"] = 60  # a setting
+    assert not services.visit_matches(7, issued, now=PINNED + timedelta(seconds=61))
 
 
 # --- The tablet's screen ---------------------------------------------------------------------------
@@ -166,14 +172,16 @@ def test_check_in_with_the_saved_ticket(client, db, make_fair, register):
         "csrf_token": csrf_token_from(html), "secret": registration.ticket_secret, "visit": visit_from(html)})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Đã điểm danh" in page and "Lường Thị Mai" in page and 'data-kiosk-result="ok"' in page
+    assert "Đã điểm danh" in page and "L. T. Mai" in page and 'data-kiosk-result="ok"' in page
+    assert "Lường Thị Mai" not in page  # the name shortened, never in full
     row = db.session.scalar(sa.select(CheckIn))
     assert (row.registration_id, row.source, row.by_user_id) == (registration.id, "kiosk", None)
     assert count(db, Scan, Scan.source == "kiosk", Scan.result == "ok") == 1
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "checkin.create"))
     assert entry.details["source"] == "kiosk" and entry.ip == "127.0.0.1"
 
-    # The same ticket again: amber "already", and still one check-in.
+    # The same ticket again, from a new scan of the kiosk's QR: amber "already", and still one check-in.
+    _token, html = open_landing(client, fair)
     again = client.post(f"/k/{fair.id}/{token}/ticket", data={
         "csrf_token": csrf_token_from(html), "secret": registration.ticket_secret, "visit": visit_from(html)})
     assert again.status_code == 200
@@ -201,7 +209,7 @@ def test_check_in_with_phone_and_birth_year(client, db, make_fair, register):
         "phone": registration.attendee.phone, "birth_year": "1990"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Đã điểm danh" in page and "Hoàng Văn Dũng" in page
+    assert "Đã điểm danh" in page and "H. V. Dũng" in page and "Hoàng Văn Dũng" not in page
     assert db.session.scalar(sa.select(CheckIn.registration_id)) == registration.id
     lookup = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "kiosk.lookup"))
     assert lookup.details["found"] == 1 and registration.attendee.phone not in str(lookup.details)
@@ -327,3 +335,84 @@ def test_phone_lookups_are_rate_limited_per_address(app, client, db, make_fair, 
         "csrf_token": csrf_token_from(html), "visit": visit_from(html),
         "phone": f"09120000{n:02d}", "birth_year": "1990"}).status_code for n in range(4)]
     assert statuses == [404, 404, 404, 429]
+
+
+# --- One pass, one person --------------------------------------------------------------------------
+
+def test_a_visit_pass_admits_one_person_and_a_second_use_is_refused(client, db, make_fair, register):
+    fair = make_fair()
+    first, second = register(fair, "Hoàng Văn Dũng"), register(fair, "Trịnh Thị Lan")
+    token, html = open_landing(client, fair)
+    data = {"csrf_token": csrf_token_from(html), "visit": visit_from(html), "birth_year": "1990"}
+    response = client.post(f"/k/{fair.id}/{token}", data={**data, "phone": first.attendee.phone})
+    assert response.status_code == 200
+
+    # The same pass for someone else (from this phone or any other): refused, nobody named, nobody in.
+    again = client.post(f"/k/{fair.id}/{token}", data={**data, "phone": second.attendee.phone})
+    assert again.status_code == 409
+    page = again.get_data(as_text=True)
+    assert 'data-kiosk-result="visit_used"' in page and "Lượt quét này đã được dùng" in page
+    assert "Lan" not in page and "Dũng" not in page and "data-kiosk-name" not in page
+    saved = client.post(f"/k/{fair.id}/{token}/ticket", data={
+        "csrf_token": data["csrf_token"], "visit": data["visit"], "secret": second.ticket_secret})
+    assert saved.status_code == 409 and 'data-kiosk-result="visit_used"' in saved.get_data(as_text=True)
+    assert db.session.scalars(sa.select(CheckIn.registration_id)).all() == [first.id]
+    assert db.session.scalars(sa.select(KioskVisit.registration_id)).all() == [first.id]
+
+    # A new scan of the kiosk's QR gives a new pass: the next person gets in.
+    _token, html = open_landing(client, fair)
+    response = client.post(f"/k/{fair.id}/{token}", data={
+        **data, "visit": visit_from(html), "phone": second.attendee.phone})
+    assert response.status_code == 200 and "T. T. Lan" in response.get_data(as_text=True)
+    assert count(db, CheckIn) == 2
+
+
+def test_the_token_alone_admits_nobody(client, db, make_fair, register):
+    """Only the landing page's pass carries a form: a POST with the current token and no pass (or
+    another page's pass reused) is refused."""
+    fair = make_fair()
+    registration = register(fair)
+    token, html = open_landing(client, fair)
+    phone = {"phone": registration.attendee.phone, "birth_year": "1990"}
+    for url, extra in ((f"/k/{fair.id}/{token}", phone),
+                       (f"/k/{fair.id}/{token}/ticket", {"secret": registration.ticket_secret})):
+        response = client.post(url, data={"csrf_token": csrf_token_from(html), **extra})
+        assert response.status_code == 410, url
+        assert 'data-kiosk-result="expired"' in response.get_data(as_text=True)
+    assert count(db, CheckIn) == 0 and count(db, KioskVisit) == 0
+
+
+def test_a_failed_lookup_does_not_use_the_pass(client, db, make_fair, register):
+    fair = make_fair()
+    registration = register(fair)
+    token, html = open_landing(client, fair)
+    data = {"csrf_token": csrf_token_from(html), "visit": visit_from(html),
+            "phone": registration.attendee.phone}
+    assert client.post(f"/k/{fair.id}/{token}", data={**data, "birth_year": "1991"}).status_code == 404
+    assert client.post(f"/k/{fair.id}/{token}", data={**data, "birth_year": "19x0"}).status_code == 422
+    assert client.post(f"/k/{fair.id}/{token}", data={**data, "birth_year": "1990"}).status_code == 200
+    assert count(db, CheckIn) == 1 and count(db, KioskVisit) == 1
+
+
+def test_the_database_keeps_a_pass_to_one_use(app, db, make_fair, register):
+    fair = make_fair()
+    first, second = register(fair), register(fair)
+    visit = services.read_visit(fair.id, services.visit_pass(fair.id))
+    assert services.check_in(first, visit).result == "ok"
+    with pytest.raises(services.VisitUsed) as caught:
+        services.check_in(second, visit)
+    assert caught.value.code == "kiosk_visit_used" and caught.value.status == 409
+    db.session.commit()
+    assert count(db, CheckIn) == 1
+    # Whatever the code above does, the UNIQUE nonce refuses a second row (two requests racing).
+    db.session.add(KioskVisit(nonce=visit.nonce, fair_id=fair.id, registration_id=second.id,
+                              used_at=utcnow()))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_short_name():
+    assert services.short_name("Hoàng Văn Dũng") == "H. V. Dũng"
+    assert services.short_name("Đinh  Tú") == "Đ. Tú"
+    assert services.short_name("Mai") == "Mai"

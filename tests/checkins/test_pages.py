@@ -8,13 +8,14 @@ import sqlalchemy as sa
 
 from fairapp.checkins import services
 from fairapp.checkins.models import Device
+from tests.checkins.conftest import BACH_QUANG, SONG_CONG
 from tests.conftest import csrf_token_from
 
 
 def test_device_list_and_revoke(client, db, auth, make_user, make_device):
-    gate = make_user("gate", full_name="Vi Văn Cổng")
+    gate = make_user("gate", full_name="Vi Văn Cổng", ward_codes=[BACH_QUANG])
     device = make_device(gate, "Điện thoại Oppo")
-    auth.login("organiser")
+    auth.login("organiser", ward_codes=[BACH_QUANG, SONG_CONG])
     page = client.get("/manage/devices/")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Điện thoại Oppo" in html and "Vi Văn Cổng" in html

@@ -162,7 +162,8 @@ def test_write_access_table(client, bearer, make_fair, db, who, expected, method
                                                ("gate", 200), ("organiser", 200), ("admin", 200)])
 def test_read_access_table(client, bearer, make_fair, who, expected):
     fair = make_fair()
-    headers = {} if who == "anonymous" else bearer(who)[0]
+    headers = {} if who == "anonymous" else \
+        bearer(who, **({"ward_codes": [BACH_QUANG]} if who == "organiser" else {}))[0]
     assert client.get("/api/v1/fairs", headers=headers).status_code == expected
     assert client.get(f"/api/v1/fairs/{fair.id}", headers=headers).status_code == expected
 

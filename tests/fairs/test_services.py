@@ -219,7 +219,7 @@ def test_cancel_needs_a_reason_and_keeps_it(db, make_user, make_fair):
 
 
 def test_closed_fair_is_read_only_except_for_admins(db, make_user, make_fair):
-    organiser, admin = make_user("organiser"), make_user("admin")
+    organiser, admin = make_user("organiser", ward_codes=[BACH_QUANG]), make_user("admin")
     fair = make_fair(status=FairStatus.CLOSED, starts_at=NOW - timedelta(days=3))
     edit = {"title": "Đổi tên", "ward_code": fair.ward_code, "starts_at": fair.starts_at,
             "ends_at": fair.ends_at, "venue_name": fair.venue_name, "now": NOW}

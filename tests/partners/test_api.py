@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from fairapp.booths.models import Booth, BoothStatus
 from fairapp.partners.models import Vacancy
-from tests.partners.conftest import TAX_A, TAX_B
+from tests.partners.conftest import BACH_QUANG, TAX_A, TAX_B
 
 
 @pytest.fixture()
@@ -14,7 +14,7 @@ def world(db, make_user, make_employer, make_school, published_fair, bearer):
     school = make_school()
     users = {
         "admin": make_user("admin"),
-        "organiser": make_user("organiser"),
+        "organiser": make_user("organiser", ward_codes=[BACH_QUANG]),
         "gate": make_user("gate"),
         "employer_a": make_user("employer", employer_id=a.id),
         "employer_b": make_user("employer", employer_id=b.id),

@@ -38,7 +38,7 @@ def listed(db, make_fair, register, make_user):
 @pytest.mark.parametrize("who, allowed", [
     ("admin", True),
     ("organiser of the ward", True),
-    ("organiser without wards", True),  # may_act_in_ward: no wards set means everywhere
+    ("organiser without wards", False),  # deny by default: no wards, no fair (fairapp.auth.scope)
     ("organiser of another ward", False),
 ])
 def test_access_by_ward(who, allowed, listed, client, auth):
