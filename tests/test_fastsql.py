@@ -95,6 +95,7 @@ def test_the_check_in_statements_compile_for_both_databases(db):
         state = statement.first(db.session.connection(), {"fair_id": fair.id})
         assert state[0] == fair.id and state[1] is FairStatus.PUBLISHED
     assert services._TICKET_QUERY.first(db.session.connection(), {"registration_id": 0, "nonce": "X"}) is None
-    assert services._STORED_QUERY.first(db.session.connection(), {"scan_id": "none"}) is None
+    assert services._STORED_QUERY.first(db.session.connection(), {"scan_id": "none", "by_user_id": 0,
+                                                                  "fair_id": fair.id}) is None
     assert services._EXISTING_QUERY.first(db.session.connection(), {"registration_id": 0}) is None
     assert PriorityGroup.NONE.value == "none"

@@ -19,6 +19,8 @@ from fairapp.partners.models import PartnerStatus, Vacancy
 SONG_CONG = "05518"
 VACANCY = {"title": "Công nhân may", "quantity": "20"}
 
+BACH_QUANG = "05528"  # the published_fair's ward
+
 
 def actions(db, object_type=None) -> list[str]:
     query = sa.select(AuditEntry.action).order_by(AuditEntry.id)
@@ -64,7 +66,7 @@ def test_rejecting_or_suspending_withdraws_the_booths_at_fairs_not_ended(
 
 
 def test_reinstating_does_not_bring_withdrawn_booths_back(db, make_user, make_school, published_fair):
-    organiser = make_user("organiser")
+    organiser = make_user("organiser", ward_codes=[BACH_QUANG])
     school = make_school()
     fair = published_fair()
     booth = services.invite(fair, school=school, by=organiser, label="B1", confirm=True)
@@ -172,7 +174,7 @@ def test_a_pending_partner_still_edits_its_profile(db, make_user, make_employer)
 
 
 def test_a_suspended_partners_booth_is_not_confirmed(db, make_user, make_employer, published_fair):
-    organiser = make_user("organiser")
+    organiser = make_user("organiser", ward_codes=[BACH_QUANG])
     employer = make_employer()
     booth = services.apply(published_fair(), by=make_user("employer", employer_id=employer.id))
     employer.status = PartnerStatus.SUSPENDED  # e.g. by a concurrent request

@@ -95,7 +95,7 @@ def test_organiser_hides_a_vacancy_and_the_registration_form_drops_it(client, au
                         Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED)])
     db.session.commit()
     assert "Việc nhẹ lương cao" in client.get(f"/fairs/{fair.id}").get_data(as_text=True)
-    auth.login("organiser")
+    auth.login("organiser", ward_codes=[fair.ward_code])
     url = f"/manage/employers/{employer.id}"
     page = client.get(url).get_data(as_text=True)
     assert f'action="/manage/vacancies/{vacancy.id}/hide"' in page
