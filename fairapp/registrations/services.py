@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from fairapp import spreadsheets
+from fairapp.attendees.citizen_ids import mask as mask_citizen_id
 from fairapp.attendees.models import Attendee, Gender, PriorityGroup, Registration
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
@@ -60,13 +61,6 @@ def registration_of(fair: Fair, registration_id: int) -> Registration:
 
 
 # --- masking ---------------------------------------------------------------------------------------
-
-def mask_citizen_id(citizen_id: str | None) -> str:
-    """"********1234": only the last four digits of a 12-digit citizen ID; "" when there is none."""
-    if not citizen_id:
-        return ""
-    return "*" * (len(citizen_id) - 4) + citizen_id[-4:]
-
 
 def mask_search(digits: str) -> str:
     """A phone or citizen ID typed into the search, for the audit log: a whole citizen ID as the list
