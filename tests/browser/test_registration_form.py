@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from fairapp.attendees import consent
 from fairapp.attendees.models import Registration
-from fairapp.booths.models import VacancyOffer
+from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
@@ -31,7 +31,8 @@ def fair_with_a_vacancy(db) -> tuple[Fair, Vacancy]:
     vacancy = Vacancy(employer_id=employer.id, title="Công nhân may", quantity=30)
     db.session.add(vacancy)
     db.session.flush()
-    db.session.add(VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id))
+    db.session.add_all([VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id),
+                        Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED)])
     db.session.commit()
     return fair, vacancy
 
