@@ -56,13 +56,22 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- A name holds letters only (the server refuses digits in a name): one given name per digit of n.
+local given = {"An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Khánh", "Linh", "Minh", "Nam"}
+local function name_of(n)
+  local parts = {}
+  for digit in tostring(n):gmatch("%d") do table.insert(parts, given[tonumber(digit) + 1]) end
+  return "Người Thử " .. table.concat(parts, " ")
+end
+
 function request()
   counter = counter + 1
   local n = thread_number * 1000000 + counter
   local body = string.format(
-    '{"full_name":"Người thử %d","phone":"091%07d","birth_year":1995,"gender":"male",' ..
+    '{"full_name":"%s","phone":"091%07d","birth_year":1995,"gender":"male",' ..
     '"ward_code":"05528","priority_group":"none","citizen_id":"019095%06d",' ..
-    '"desired_jobs":"Công nhân","consent_personal_data":true}', n, n, thread_number * 100000 + counter)
+    '"desired_jobs":"Công nhân","consent_personal_data":true}', name_of(n), n,
+    thread_number * 100000 + counter)
   return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json"}, body)
 end
 
