@@ -18,8 +18,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    # Owner-only: it holds the SQLite database, the secret key and the ticket signing key.
-    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Owner-only: it holds the SQLite database, the secret key and the ticket signing key. A checkout's
+    # instance/ comes from git readable by everyone (0755): ours, so it is tightened too.
+    instance = Path(app.instance_path)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = instance.stat()
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():
+        instance.chmod(0o700)
 
     from fairapp import config, ids, jsonbody
 

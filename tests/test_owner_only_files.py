@@ -58,6 +58,18 @@ def test_instance_folder_and_sqlite_files_are_owner_only(fresh_instance):
                 assert mode(path) == 0o600, f"{path.name}: {oct(mode(path))}"
 
 
+def test_an_existing_instance_folder_open_to_others_is_tightened(tmp_path, monkeypatch, permissive_umask):
+    """A checkout's instance/ comes from git as 0755; the application makes it 0700 when it starts."""
+    folder = tmp_path / "checkout" / "instance"
+    folder.mkdir(parents=True, mode=0o755)
+    (folder / "README").write_text("runtime files\n")
+    assert mode(folder) == 0o755
+    monkeypatch.setenv("FAIRAPP_INSTANCE_PATH", str(folder))
+    monkeypatch.setenv("FAIRAPP_ENV", "development")
+    create_app()
+    assert mode(folder) == 0o700
+
+
 def test_migrating_a_new_deployment_creates_owner_only_files(fresh_instance):
     """`make run` starts with `flask db upgrade` on the default database."""
     app, folder = fresh_instance
