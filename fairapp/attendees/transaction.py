@@ -12,7 +12,6 @@ registration's is rolled back), and marked on `g` so that the limit on such refu
 counts it (`held_citizen_id_refused`)."""
 
 import logging
-import re
 import time
 
 from flask import current_app, g, request
@@ -95,10 +94,11 @@ def _typed(name: str):
 
 
 def citizen_id_key(prefix: str) -> str:
-    """A rate-limit key for the citizen ID in the request, spaces, dots and dashes dropped."""
+    """A rate-limit key for the citizen ID in the request (JSON body or form), its digits only, so that
+    "019 195 001 234" and "019195001234" count together."""
     raw = _typed("citizen_id")
     raw = raw if isinstance(raw, str) else ""
-    return f"{prefix}:{re.sub(r'[\s.-]', '', raw)[:20]}"
+    return f"{prefix}:{''.join(c for c in raw if c.isascii() and c.isdigit())[:20]}"
 
 
 def has_citizen_id() -> bool:

@@ -11,6 +11,7 @@ from flask import make_response, redirect, render_template, request, url_for
 
 from fairapp.attendees import details, services
 from fairapp.attendees.forms import DetailsForm
+from fairapp.attendees.transaction import citizen_id_key, has_citizen_id
 from fairapp.attendees.validation import FIELD_LABELS, RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
@@ -26,8 +27,8 @@ LIMIT_PER_CITIZEN_ID = "5 per hour"
 
 @bp.route("/<secret>/details", methods=["GET", "POST"])
 @limiter.limit(LIMIT_PER_TICKET, methods=["POST"], key_func=lambda: "ticket-details:" + request.path)
-@limiter.limit(LIMIT_PER_CITIZEN_ID, methods=["POST"], key_func=lambda: "ticket-details-cccd:" + _typed_id(),
-               exempt_when=lambda: not _typed_id())
+@limiter.limit(LIMIT_PER_CITIZEN_ID, methods=["POST"], key_func=lambda: citizen_id_key("ticket-details-cccd"),
+               exempt_when=lambda: not has_citizen_id())
 @public
 def details_page(secret: str):
     registration = get_by_secret(secret)
@@ -64,11 +65,6 @@ def details_page(secret: str):
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _typed_id() -> str:
-    """The citizen ID in the form, its digits only ("019 195 001 234" and "019195001234" count as one)."""
-    return "".join(c for c in request.form.get("citizen_id", "") if c.isascii() and c.isdigit())[:20]
 
 
 def _wishes(registration) -> dict:
