@@ -68,6 +68,7 @@ run: $(STAMP) translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check fairapp tests bench scripts
+	$(BIN)/ruff format --check fairapp tests bench scripts
 
 test: lint translations
 	$(BIN)/python scripts/run_tests.py

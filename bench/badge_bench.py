@@ -17,8 +17,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BADGES = 1_000
-FIRST_NAMES = ["Nguyễn Thị Hồng", "Trần Văn", "Lê Hoàng Phương", "Phạm Quốc", "Đặng Thị Huyền",
-               "Bùi Thị Ngọc", "Hoàng Văn", "Vũ Thị Thuỳ", "Đỗ Minh", "Ông Văn"]
+FIRST_NAMES = [
+    "Nguyễn Thị Hồng",
+    "Trần Văn",
+    "Lê Hoàng Phương",
+    "Phạm Quốc",
+    "Đặng Thị Huyền",
+    "Bùi Thị Ngọc",
+    "Hoàng Văn",
+    "Vũ Thị Thuỳ",
+    "Đỗ Minh",
+    "Ông Văn",
+]
 LAST_NAMES = ["Nhung", "Đức", "Thảo", "Việt", "Trâm", "Ánh", "Lượng", "Dương", "Khoa", "Ước"]
 
 
@@ -32,23 +42,41 @@ def _seed(db, count: int):
     from fairapp.text import fold
 
     starts = datetime(2026, 12, 12, 0, 30, tzinfo=UTC)
-    fair = Fair(title="Phiên giao dịch việc làm lưu động phường Bách Quang tháng 12", ward_code="05528",
-                venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2", starts_at=starts,
-                ends_at=starts + timedelta(hours=4), status=FairStatus.PUBLISHED)
+    fair = Fair(
+        title="Phiên giao dịch việc làm lưu động phường Bách Quang tháng 12",
+        ward_code="05528",
+        venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+    )
     db.session.add(fair)
-    user = create_user(email="bench@example.vn", full_name="Bench", role=Role.ADMIN.value,
-                       password="bench-password-1")
+    user = create_user(
+        email="bench@example.vn", full_name="Bench", role=Role.ADMIN.value, password="bench-password-1"
+    )
     db.session.flush()
     now = datetime.now(UTC)
     for n in range(count):
         name = f"{FIRST_NAMES[n % 10]} {LAST_NAMES[(n // 10) % 10]}"
-        attendee = Attendee(full_name=name, name_key=fold(name), phone=f"09{n:08d}", birth_year=1980 + n % 25,
-                            gender=Gender.FEMALE if n % 2 else Gender.MALE,
-                            ward_code=("05528", "05518", "05533")[n % 3])
+        attendee = Attendee(
+            full_name=name,
+            name_key=fold(name),
+            phone=f"09{n:08d}",
+            birth_year=1980 + n % 25,
+            gender=Gender.FEMALE if n % 2 else Gender.MALE,
+            ward_code=("05528", "05518", "05533")[n % 3],
+        )
         db.session.add(attendee)
         db.session.flush()
-        db.session.add(Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                    consent_personal_data_version="2025-01", consent_personal_data_at=now))
+        db.session.add(
+            Registration(
+                fair_id=fair.id,
+                attendee_id=attendee.id,
+                channel=Channel.ONLINE,
+                consent_personal_data_version="2025-01",
+                consent_personal_data_at=now,
+            )
+        )
     db.session.commit()
     return fair, user
 
@@ -71,8 +99,13 @@ def run(count: int = BADGES) -> dict:
         from fairapp.registrations import jobs
         from fairapp.registrations.models import BadgeJob
 
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            }
+        )
         with app.app_context():
             upgrade()
             loader.load_units()
@@ -107,12 +140,15 @@ def run(count: int = BADGES) -> dict:
             }
             db.session.remove()
             db.engine.dispose()
-    print(f"badges: {figures['badges']} on {figures['pages']} pages in {figures['seconds']} s "
-          f"(chunks {figures['chunks']}); CPU: web process {figures['web_process_cpu_seconds']} s, "
-          f"workers {figures['worker_cpu_seconds']} s; "
-          f"peak memory: web process {figures['web_process_peak_mb']} MB "
-          f"({figures['web_process_peak_before_job_mb']} MB before the job), "
-          f"each worker ≤ {figures['worker_peak_mb']} MB; PDF {figures['pdf_mb']} MB", flush=True)
+    print(
+        f"badges: {figures['badges']} on {figures['pages']} pages in {figures['seconds']} s "
+        f"(chunks {figures['chunks']}); CPU: web process {figures['web_process_cpu_seconds']} s, "
+        f"workers {figures['worker_cpu_seconds']} s; "
+        f"peak memory: web process {figures['web_process_peak_mb']} MB "
+        f"({figures['web_process_peak_before_job_mb']} MB before the job), "
+        f"each worker ≤ {figures['worker_peak_mb']} MB; PDF {figures['pdf_mb']} MB",
+        flush=True,
+    )
     return figures
 
 

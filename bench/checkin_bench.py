@@ -44,8 +44,10 @@ REPEATED = 2_000  # the tickets re-scanned in the second run
 # poller and pool cost more than the connections save) and less with more threads (GIL hand-offs).
 SERVER = os.environ.get("FAIRAPP_BENCH_SERVER", "--workers 2 --worker-class sync").split()
 PG_SERVER = os.environ.get("FAIRAPP_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-TARGETS = {"first": {"sqlite": (1000, 40), "postgresql": (600, 40)},
-           "repeat": {"sqlite": (2000, 15), "postgresql": (2000, 15)}}
+TARGETS = {
+    "first": {"sqlite": (1000, 40), "postgresql": (600, 40)},
+    "repeat": {"sqlite": (2000, 15), "postgresql": (2000, 15)},
+}
 LUA = ROOT / "bench" / "checkin.lua"
 
 
@@ -70,28 +72,62 @@ def _prepare(folder: Path, url: str) -> tuple[int, str, list[str]]:
         upgrade()
         loader.load_units()
         starts = utcnow().replace(microsecond=0) - timedelta(hours=1)
-        fair = Fair(title="Phiên đo tải điểm danh", ward_code="05528", venue_name="Nhà văn hoá",
-                    starts_at=starts, ends_at=starts + timedelta(hours=8), status=FairStatus.OPEN,
-                    opened_at=starts)
+        fair = Fair(
+            title="Phiên đo tải điểm danh",
+            ward_code="05528",
+            venue_name="Nhà văn hoá",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=8),
+            status=FairStatus.OPEN,
+            opened_at=starts,
+        )
         db.session.add(fair)
-        user = auth_services.create_user(email="gate@bench.vn", full_name="Cổng đo tải", role="gate",
-                                         password="bench-password-1")
+        user = auth_services.create_user(
+            email="gate@bench.vn", full_name="Cổng đo tải", role="gate", password="bench-password-1"
+        )
         db.session.flush()
         _token, secret = auth_services.issue_token(user, "bench")
         now = utcnow()
         groups = ["none", "poor", "near_poor", "escaped_poverty"]
-        db.session.execute(sa.insert(Attendee), [
-            {"full_name": f"Người đo tải {n}", "name_key": f"nguoi do tai {n}", "phone": f"09{n:08d}",
-             "birth_year": 1990, "gender": "male", "ward_code": "05528", "priority_group": groups[n % 4],
-             "created_at": now, "updated_at": now} for n in range(REGISTRATIONS)])
+        db.session.execute(
+            sa.insert(Attendee),
+            [
+                {
+                    "full_name": f"Người đo tải {n}",
+                    "name_key": f"nguoi do tai {n}",
+                    "phone": f"09{n:08d}",
+                    "birth_year": 1990,
+                    "gender": "male",
+                    "ward_code": "05528",
+                    "priority_group": groups[n % 4],
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(REGISTRATIONS)
+            ],
+        )
         attendee_ids = db.session.scalars(sa.select(Attendee.id).order_by(Attendee.id)).all()
-        db.session.execute(sa.insert(Registration), [
-            {"fair_id": fair.id, "attendee_id": attendee_id, "channel": "online",
-             "consent_personal_data_version": "2025-01", "consent_personal_data_at": now,
-             "ticket_secret": new_ticket_secret(), "ticket_nonce": new_ticket_nonce(), "created_at": now}
-            for attendee_id in attendee_ids])
-        rows = db.session.execute(sa.select(Registration.id, Registration.ticket_nonce)
-                                  .where(Registration.fair_id == fair.id).order_by(Registration.id)).all()
+        db.session.execute(
+            sa.insert(Registration),
+            [
+                {
+                    "fair_id": fair.id,
+                    "attendee_id": attendee_id,
+                    "channel": "online",
+                    "consent_personal_data_version": "2025-01",
+                    "consent_personal_data_at": now,
+                    "ticket_secret": new_ticket_secret(),
+                    "ticket_nonce": new_ticket_nonce(),
+                    "created_at": now,
+                }
+                for attendee_id in attendee_ids
+            ],
+        )
+        rows = db.session.execute(
+            sa.select(Registration.id, Registration.ticket_nonce)
+            .where(Registration.fair_id == fair.id)
+            .order_by(Registration.id)
+        ).all()
         payloads = [encode_payload(fair.id, registration_id, nonce) for registration_id, nonce in rows]
         db.session.commit()
         fair_id = fair.id
@@ -141,8 +177,23 @@ def _column(url: str, query: str) -> list:
 
 def _wrk(wrk: str, script: Path, base: str) -> dict:
     completed = subprocess.run(
-        [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", "-s", str(script), base,
-         "--", str(THREADS)], capture_output=True, text=True, timeout=DURATION_S + 60, check=True)
+        [
+            wrk,
+            f"-t{THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION_S}s",
+            "--latency",
+            "-s",
+            str(script),
+            base,
+            "--",
+            str(THREADS),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=DURATION_S + 60,
+        check=True,
+    )
     time.sleep(1.5)  # requests still queued when wrk stopped are answered (and committed) before counting
     try:
         return parse_wrk(completed.stdout)
@@ -155,8 +206,12 @@ def _script(folder: Path, name: str, payloads: list[str], fair_id: int, token: s
     lines = folder / f"{name}.txt"
     lines.write_text("\n".join(payloads) + "\n")
     script = folder / f"{name}.lua"
-    script.write_text(LUA.read_text().replace("%(payloads)s", str(lines)).replace("%(fair_id)s", str(fair_id))
-                      .replace("%(token)s", token))
+    script.write_text(
+        LUA.read_text()
+        .replace("%(payloads)s", str(lines))
+        .replace("%(fair_id)s", str(fair_id))
+        .replace("%(token)s", token)
+    )
     return script
 
 
@@ -168,18 +223,37 @@ def run_one(backend: str, url: str, folder: Path) -> dict:
         (folder / "config.py").write_text("CHECKIN_LANE = False\n")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    environment = {**os.environ, "FAIRAPP_INSTANCE_PATH": str(folder), "FAIRAPP_SECRET_KEY": "bench",
-                   "FAIRAPP_DATABASE_URL": url}
+    environment = {
+        **os.environ,
+        "FAIRAPP_INSTANCE_PATH": str(folder),
+        "FAIRAPP_SECRET_KEY": "bench",
+        "FAIRAPP_DATABASE_URL": url,
+    }
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), *SERVER, "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "fairapp.wsgi:app"], cwd=ROOT, env=environment, start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            *SERVER,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "fairapp.wsgi:app",
+        ],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+    )
     figures: dict = {"backend": backend}
     try:
         wait_until_up(base, server)
         # Warm every worker and thread on tickets kept out of both runs (the key, the caches).
         warm = _script(folder, "warm", payloads[-200:], fair_id, token)
-        subprocess.run([wrk, "-t1", "-c8", "-d1s", "-s", str(warm), base, "--", "1"], capture_output=True,
-                       check=True, timeout=30)
+        subprocess.run(
+            [wrk, "-t1", "-c8", "-d1s", "-s", str(warm), base, "--", "1"],
+            capture_output=True,
+            check=True,
+            timeout=30,
+        )
         first = payloads[:-200]
         figures["first"] = _wrk(wrk, _script(folder, "first", first, fair_id, token), base)
         admitted = _scalar(url, "SELECT count(*) FROM check_ins")
@@ -210,13 +284,22 @@ def _report(figures: dict) -> None:
         rps, p99 = TARGETS[run][backend]
         errors = f["errors"] + f.get("not_ok", 0)
         verdict = "meets" if f["requests_per_s"] >= rps and f["p99_ms"] <= p99 and errors == 0 else "MISSES"
-        extra = (f"{f['check_ins']} check-ins stored" if run == "first"
-                 else f"{f['check_ins_added']} check-ins added, {f['scans_added']} scans kept")
-        print(f"[{backend}] {title}: {f['requests_per_s']:.0f} requests/s, p50 {f['p50_ms']:.1f} ms, "
-              f"p99 {f['p99_ms']:.1f} ms, {errors} errors; {extra} "
-              f"({verdict} the target ≥ {rps}/s, p99 ≤ {p99} ms)", flush=True)
-    print(f"[{backend}] gunicorn {' '.join(SERVER)}; RSS per worker: "
-          f"{', '.join(f'{mb} MB' for mb in figures['rss_mb'])}; load average {load}", flush=True)
+        extra = (
+            f"{f['check_ins']} check-ins stored"
+            if run == "first"
+            else f"{f['check_ins_added']} check-ins added, {f['scans_added']} scans kept"
+        )
+        print(
+            f"[{backend}] {title}: {f['requests_per_s']:.0f} requests/s, p50 {f['p50_ms']:.1f} ms, "
+            f"p99 {f['p99_ms']:.1f} ms, {errors} errors; {extra} "
+            f"({verdict} the target ≥ {rps}/s, p99 ≤ {p99} ms)",
+            flush=True,
+        )
+    print(
+        f"[{backend}] gunicorn {' '.join(SERVER)}; RSS per worker: "
+        f"{', '.join(f'{mb} MB' for mb in figures['rss_mb'])}; load average {load}",
+        flush=True,
+    )
 
 
 def _postgres_database():

@@ -38,8 +38,12 @@ def parse_wrk(output: str) -> dict:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(int(n) for n in socket_errors.groups()) if socket_errors else 0)
-    return {"requests": int(re.search(r"(\d+) requests in", output).group(1)),
-            "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50_ms": milliseconds(percentiles["50"]), "p99_ms": milliseconds(percentiles["99"]),
-            "errors": errors}
+        sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    )
+    return {
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": milliseconds(percentiles["50"]),
+        "p99_ms": milliseconds(percentiles["99"]),
+        "errors": errors,
+    }

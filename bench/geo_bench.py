@@ -1,6 +1,6 @@
 """Administrative units: time the ward search and GET /api/v1/admin-units on a fresh SQLite database.
 
-    .venv/bin/python bench/geo_bench.py"""
+.venv/bin/python bench/geo_bench.py"""
 
 import os
 import statistics
@@ -14,17 +14,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SEARCHES = 1_000
 API_CALLS = 200
 QUERIES = [
-    "bach quang", "Bách Quang", "BACH QUANG", "phuong bach quang", "bach quang thai nguyen",
-    "luong son", "Lương Sơn", "song cong", "ba xuyen", "tan quang", "quang", "son", "xa",
-    "ph", "thai nguyen", "ha noi", "ben thanh", "50%", "x" * 300, "dong",
+    "bach quang",
+    "Bách Quang",
+    "BACH QUANG",
+    "phuong bach quang",
+    "bach quang thai nguyen",
+    "luong son",
+    "Lương Sơn",
+    "song cong",
+    "ba xuyen",
+    "tan quang",
+    "quang",
+    "son",
+    "xa",
+    "ph",
+    "thai nguyen",
+    "ha noi",
+    "ben thanh",
+    "50%",
+    "x" * 300,
+    "dong",
 ]
 
 
 def _figures(samples: list[float]) -> dict:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return {"count": len(samples), "mean_ms": round(statistics.fmean(samples) * 1000, 3),
-            "p99_ms": round(p99 * 1000, 3)}
+    return {
+        "count": len(samples),
+        "mean_ms": round(statistics.fmean(samples) * 1000, 3),
+        "p99_ms": round(p99 * 1000, 3),
+    }
 
 
 def run() -> dict:
@@ -39,8 +59,13 @@ def run() -> dict:
         from fairapp.extensions import db
         from fairapp.geo import loader, services
 
-        app = create_app({"TESTING": True, "SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            }
+        )
         with app.app_context():
             upgrade()
             loader.load_units()
@@ -70,10 +95,14 @@ def run() -> dict:
             db.engine.dispose()
 
     results = {"search": search, "admin_units_api": api}
-    print(f"search_units ({search['count']} mixed queries): mean {search['mean_ms']} ms, "
-          f"p99 {search['p99_ms']} ms")
-    print(f"GET /api/v1/admin-units?province=19 ({api['count']} calls): mean {api['mean_ms']} ms, "
-          f"p99 {api['p99_ms']} ms")
+    print(
+        f"search_units ({search['count']} mixed queries): mean {search['mean_ms']} ms, "
+        f"p99 {search['p99_ms']} ms"
+    )
+    print(
+        f"GET /api/v1/admin-units?province=19 ({api['count']} calls): mean {api['mean_ms']} ms, "
+        f"p99 {api['p99_ms']} ms"
+    )
     return results
 
 

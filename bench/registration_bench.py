@@ -98,8 +98,15 @@ def _prepare(folder: Path) -> int:
         upgrade()
         loader.load_units()
         starts = utcnow().replace(microsecond=0) + timedelta(days=7)
-        fair = Fair(title="Phiên đo tải", ward_code="05528", venue_name="Nhà văn hoá", starts_at=starts,
-                    ends_at=starts + timedelta(hours=4), capacity=None, status=FairStatus.PUBLISHED)
+        fair = Fair(
+            title="Phiên đo tải",
+            ward_code="05528",
+            venue_name="Nhà văn hoá",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=4),
+            capacity=None,
+            status=FairStatus.PUBLISHED,
+        )
         db.session.add(fair)
         db.session.commit()
         fair_id = fair.id
@@ -109,8 +116,12 @@ def _prepare(folder: Path) -> int:
 
 
 def _post(base: str, path: str, body: dict) -> int:
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        base + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return answer.status
 
@@ -144,20 +155,41 @@ def run() -> dict:
         fair_id = _prepare(folder)
         (folder / "config.py").write_text(
             "# wrk sends every request from 127.0.0.1: see bench/registration_bench.py\n"
-            'REGISTRATION_LIMIT_PER_ADDRESS = "10000000 per minute"\n')
+            'REGISTRATION_LIMIT_PER_ADDRESS = "10000000 per minute"\n'
+        )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        environment = {**os.environ, "FAIRAPP_INSTANCE_PATH": str(folder), "FAIRAPP_SECRET_KEY": "bench",
-                       "FAIRAPP_DATABASE_URL": f"sqlite:///{database}"}
+        environment = {
+            **os.environ,
+            "FAIRAPP_INSTANCE_PATH": str(folder),
+            "FAIRAPP_SECRET_KEY": "bench",
+            "FAIRAPP_DATABASE_URL": f"sqlite:///{database}",
+        }
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), *SERVER, "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", "fairapp.wsgi:app"],
-            cwd=ROOT, env=environment, start_new_session=True)
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                *SERVER,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "fairapp.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=environment,
+            start_new_session=True,
+        )
         try:
             wait_until_up(base, server)
             path = f"/api/v1/fairs/{fair_id}/registrations"
-            warm = {"full_name": "Khởi động", "phone": "0988000000", "birth_year": 1990, "gender": "male",
-                    "ward_code": "05528", "consent_personal_data": True}
+            warm = {
+                "full_name": "Khởi động",
+                "phone": "0988000000",
+                "birth_year": 1990,
+                "gender": "male",
+                "ward_code": "05528",
+                "consent_personal_data": True,
+            }
             for worker_round in range(4):  # every worker and thread: the signing key, the caches
                 warm["phone"] = f"098800000{worker_round}"
                 assert _post(base, path, warm) in (200, 201)
@@ -165,8 +197,21 @@ def run() -> dict:
             script.write_text(LUA.replace("%(path)s", path))
             server_cpu = _cpu_seconds(server.pid)
             completed = subprocess.run(
-                [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", "-s", str(script),
-                 base], capture_output=True, text=True, timeout=DURATION_S + 60, check=True)
+                [
+                    wrk,
+                    f"-t{THREADS}",
+                    f"-c{CONNECTIONS}",
+                    f"-d{DURATION_S}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=DURATION_S + 60,
+                check=True,
+            )
             server_cpu = _cpu_seconds(server.pid) - server_cpu
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -181,15 +226,22 @@ def run() -> dict:
 
         with sqlite3.connect(database) as connection:
             figures["registrations"] = connection.execute("SELECT count(*) FROM registrations").fetchone()[0]
-    verdict = "meets" if figures["requests_per_s"] >= TARGET_RPS and figures["p99_ms"] <= TARGET_P99_MS \
-        and figures["errors"] == 0 else "MISSES"
-    print(f"POST /api/v1/fairs/{{id}}/registrations, {CONNECTIONS} connections, {DURATION_S} s, "
-          f"gunicorn {' '.join(SERVER)}: {figures['requests_per_s']:.0f} requests/s, "
-          f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors, "
-          f"{figures['registrations']} registrations stored, "
-          f"server CPU {figures['server_cpu_ms_per_request']:.2f} ms per request, load average "
-          f"{os.getloadavg()[0]:.2f} "
-          f"({verdict} the target ≥ {TARGET_RPS}/s, p99 ≤ {TARGET_P99_MS} ms)")
+    verdict = (
+        "meets"
+        if figures["requests_per_s"] >= TARGET_RPS
+        and figures["p99_ms"] <= TARGET_P99_MS
+        and figures["errors"] == 0
+        else "MISSES"
+    )
+    print(
+        f"POST /api/v1/fairs/{{id}}/registrations, {CONNECTIONS} connections, {DURATION_S} s, "
+        f"gunicorn {' '.join(SERVER)}: {figures['requests_per_s']:.0f} requests/s, "
+        f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, {figures['errors']} errors, "
+        f"{figures['registrations']} registrations stored, "
+        f"server CPU {figures['server_cpu_ms_per_request']:.2f} ms per request, load average "
+        f"{os.getloadavg()[0]:.2f} "
+        f"({verdict} the target ≥ {TARGET_RPS}/s, p99 ≤ {TARGET_P99_MS} ms)"
+    )
     return figures
 
 

@@ -19,8 +19,11 @@ QR_TARGET_MS = 10.0
 def _figures(samples: list[float]) -> dict:
     ordered = sorted(samples)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return {"count": len(samples), "mean_ms": round(statistics.fmean(samples) * 1000, 3),
-            "p99_ms": round(p99 * 1000, 3)}
+    return {
+        "count": len(samples),
+        "mean_ms": round(statistics.fmean(samples) * 1000, 3),
+        "p99_ms": round(p99 * 1000, 3),
+    }
 
 
 def _time_each(function, items) -> list[float]:
@@ -43,8 +46,10 @@ def run() -> dict:
     key = Ed25519PrivateKey.generate()
     public = key.public_key()
     rng = random.Random(5)
-    claims = [(rng.randrange(1, 100_000), rng.randrange(1, 100_000_000), signing.new_nonce())
-              for _ in range(PAYLOADS)]
+    claims = [
+        (rng.randrange(1, 100_000), rng.randrange(1, 100_000_000), signing.new_nonce())
+        for _ in range(PAYLOADS)
+    ]
 
     payloads: list[str] = []
     sign = _time_each(lambda c: payloads.append(signing.encode_payload(*c, private_key=key)), claims)

@@ -59,11 +59,15 @@ def _init_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             database.configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         database.guard_connect_errors(db.engine)  # one line, not a traceback, when it is down
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
     limiter.init_app(app)
     auth_session.init_app(app, login_manager)
 

@@ -48,10 +48,13 @@ class Defaults:
     # max_delay (seconds). A commune hall or a mobile network puts many people behind one address,
     # hence the higher count per address. An address where the account signed in within
     # LOGIN_KNOWN_ADDRESS_DAYS still lets the right password in while the account waits elsewhere.
-    LOGIN_ACCOUNT_THROTTLE = {"free_failures": 5, "first_delay": 15, "max_delay": 15 * 60,
-                              "window": 24 * 3600}
-    LOGIN_ADDRESS_THROTTLE = {"free_failures": 30, "first_delay": 2, "max_delay": 2 * 60,
-                              "window": 3600}
+    LOGIN_ACCOUNT_THROTTLE = {
+        "free_failures": 5,
+        "first_delay": 15,
+        "max_delay": 15 * 60,
+        "window": 24 * 3600,
+    }
+    LOGIN_ADDRESS_THROTTLE = {"free_failures": 30, "first_delay": 2, "max_delay": 2 * 60, "window": 3600}
     LOGIN_KNOWN_ADDRESS_DAYS = 30
     # Registration: a whole commune may register through one shared address (DESIGN §7), so the
     # per-address limit is generous; abuse is limited per phone number instead.
@@ -126,8 +129,12 @@ def load(app: Flask, test_config: dict | None) -> None:
 
 def _development_secret(app: Flask) -> str:
     """In development, keep a generated key in the instance folder; in production, refuse."""
-    if not (app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1"
-            or os.environ.get("FAIRAPP_ENV") == "development"):
+    if not (
+        app.debug
+        or app.testing
+        or os.environ.get("FLASK_DEBUG") == "1"
+        or os.environ.get("FAIRAPP_ENV") == "development"
+    ):
         raise ConfigError(
             "FAIRAPP_SECRET_KEY is not set. Set it in the environment or as SECRET_KEY in "
             f"{Path(app.instance_path) / 'config.py'} before starting in production mode."

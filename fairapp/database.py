@@ -181,8 +181,11 @@ def guard_connect_errors(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "handle_error")
     def _on_error(context):
-        if context.connection is None and not context.is_pre_ping and isinstance(
-                context.original_exception, context.dialect.loaded_dbapi.OperationalError):
+        if (
+            context.connection is None
+            and not context.is_pre_ping
+            and isinstance(context.original_exception, context.dialect.loaded_dbapi.OperationalError)
+        ):
             raise DatabaseUnreachable(engine.url, _reason(context.original_exception, engine.url))
 
 
@@ -191,8 +194,14 @@ def is_unavailable(error: BaseException) -> bool:
     connection, locked or timed out), not that a statement was wrong: the request may succeed when
     tried again, and is answered 503 `database_unavailable`. Raw DB-API errors count too: the
     check-in lane runs on the driver's connection (fairapp.fastsql)."""
-    if isinstance(error, DatabaseUnreachable | sa.exc.OperationalError | sa.exc.InterfaceError
-                  | sa.exc.DisconnectionError | sa.exc.TimeoutError):
+    if isinstance(
+        error,
+        DatabaseUnreachable
+        | sa.exc.OperationalError
+        | sa.exc.InterfaceError
+        | sa.exc.DisconnectionError
+        | sa.exc.TimeoutError,
+    ):
         return True
     if isinstance(error, sa.exc.DBAPIError):
         return bool(error.connection_invalidated)

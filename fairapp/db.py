@@ -45,8 +45,12 @@ def utcnow() -> datetime:
 
 def value_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
     """A Python enum stored as its value in a VARCHAR (no native type, easy to extend)."""
-    return sa.Enum(enum_class, native_enum=False, length=length,
-                   values_callable=lambda members: [m.value for m in members])
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]

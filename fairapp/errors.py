@@ -67,15 +67,29 @@ HTTP_CODES = {
     429: ("rate_limited", _l("Quá nhiều yêu cầu. Vui lòng thử lại sau.")),
     500: ("server_error", _l("Đã có lỗi xảy ra. Vui lòng thử lại sau.")),
 }
-DATABASE_UNAVAILABLE = ("database_unavailable",
-                        _l("Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."))
+DATABASE_UNAVAILABLE = (
+    "database_unavailable",
+    _l("Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."),
+)
 RETRY_AFTER_SECONDS = 10  # a restarting database is usually back within that
-CSRF_FAILED = ("csrf_failed", _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
-                                 "Vui lòng tải lại trang rồi thử lại."))
+CSRF_FAILED = (
+    "csrf_failed",
+    _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thử lại."),
+)
 INVALID_JSON = _l("Nội dung gửi lên không phải JSON hợp lệ.")
 # webargs reports where it read the input; below that level every key is a field name.
-LOCATIONS = ("json", "query", "querystring", "form", "files", "headers", "cookies", "path",
-             "view_args", "json_or_form")
+LOCATIONS = (
+    "json",
+    "query",
+    "querystring",
+    "form",
+    "files",
+    "headers",
+    "cookies",
+    "path",
+    "view_args",
+    "json_or_form",
+)
 
 
 def wants_json() -> bool:
@@ -121,9 +135,13 @@ def handle_unexpected(error: Exception):
     (fairapp.database.is_unavailable), with Retry-After: neither shows a traceback."""
     unavailable = is_unavailable(error)
     if unavailable:
-        log.error("database unavailable on %s %s: %s", request.method, request.path,
-                  str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-                  exc_info=not isinstance(error, DatabaseUnreachable))
+        log.error(
+            "database unavailable on %s %s: %s",
+            request.method,
+            request.path,
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+            exc_info=not isinstance(error, DatabaseUnreachable),
+        )
     else:
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=True)
     try:
@@ -154,8 +172,7 @@ def _error_page(status: int, message) -> str:
         return render_template(template, status=status, message=message)
     except Exception:
         log.exception("error page %s could not be rendered", template)
-        return (f"<!doctype html><meta charset=utf-8><title>{status}</title>"
-                f"<p>{escape(str(message))}</p>")
+        return f"<!doctype html><meta charset=utf-8><title>{status}</title><p>{escape(str(message))}</p>"
 
 
 def _flatten_messages(messages: dict, prefix: str = "") -> dict:

@@ -54,13 +54,19 @@ class Prepared:
             if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
                 raise ValueError("a Prepared INSERT or UPDATE must be given every column it writes")
             binds = dict(compiled._bind_processors)
-            results = tuple((index, process) for index, column in enumerate(compiled._result_columns)
-                            if (process := column.type._cached_result_processor(dialect, None)) is not None)
+            results = tuple(
+                (index, process)
+                for index, column in enumerate(compiled._result_columns)
+                if (process := column.type._cached_result_processor(dialect, None)) is not None
+            )
             plan = self._plans[(dialect.name, dialect.driver)] = _Plan(
                 sql=compiled.string,
                 positional=tuple((name, binds.get(name)) for name in compiled.positiontup)
-                if compiled.positional else None,
-                binds=binds, results=results)
+                if compiled.positional
+                else None,
+                binds=binds,
+                results=results,
+            )
         return plan
 
     def execute(self, connection, parameters: dict | None = None) -> list[tuple]:
@@ -69,11 +75,15 @@ class Prepared:
         plan = self._plan(dialect)
         parameters = parameters or {}
         if plan.positional is not None:
-            arguments = tuple(parameters[name] if process is None else process(parameters[name])
-                              for name, process in plan.positional)
+            arguments = tuple(
+                parameters[name] if process is None else process(parameters[name])
+                for name, process in plan.positional
+            )
         else:
-            arguments = {name: process(value) if (process := plan.binds.get(name)) else value
-                         for name, value in parameters.items()}
+            arguments = {
+                name: process(value) if (process := plan.binds.get(name)) else value
+                for name, value in parameters.items()
+            }
         cursor = driver.execute(plan.sql, arguments)
         try:
             rows = cursor.fetchall() if cursor.description is not None else []
@@ -110,6 +120,7 @@ class NeedsSession(Exception):
 
 
 # --- A unit of work without the ORM Session -------------------------------------------------------------
+
 
 @dataclass
 class RawUnit:

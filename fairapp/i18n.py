@@ -26,8 +26,11 @@ def date_vn(value: date | datetime | None) -> str:
     """dd/MM/yyyy in every language, as Vietnamese offices write dates."""
     if value is None:
         return ""
-    return format_datetime(value, "dd/MM/yyyy") if isinstance(value, datetime) \
+    return (
+        format_datetime(value, "dd/MM/yyyy")
+        if isinstance(value, datetime)
         else format_date(value, "dd/MM/yyyy")
+    )
 
 
 def time_vn(value: datetime | None) -> str:
@@ -46,6 +49,5 @@ def money_vnd(value: int | Decimal | None) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(date_vn=date_vn, time_vn=time_vn, datetime_vn=datetime_vn,
-                                 money=money_vnd)
+    app.jinja_env.filters.update(date_vn=date_vn, time_vn=time_vn, datetime_vn=datetime_vn, money=money_vnd)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()))

@@ -19,10 +19,12 @@ MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER; SQLite's INTEGER is wider, so this b
 class IdConverter(IntegerConverter):
     """Flask's `int` converter, bounded to the database's integers unless the rule gives its own max."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
-                 signed: bool = False) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=min,
-                         max=MAX_ID if max is None else max, signed=signed)
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ) -> None:
+        super().__init__(
+            map, fixed_digits=fixed_digits, min=min, max=MAX_ID if max is None else max, signed=signed
+        )
 
 
 def id_arg(text: str) -> int:
@@ -43,8 +45,9 @@ class Id(fields.Int):
     """A record's id in a JSON body: a whole number from 1 to MAX_ID."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("validate", validate.Range(
-            min=1, max=MAX_ID, error=_l("Phải là mã số từ {min} đến {max}.")))
+        kwargs.setdefault(
+            "validate", validate.Range(min=1, max=MAX_ID, error=_l("Phải là mã số từ {min} đến {max}."))
+        )
         super().__init__(**kwargs)
 
 

@@ -27,14 +27,18 @@ from limits.storage import Storage
 BUSY_TIMEOUT_S = 0.25
 SWEEP_INTERVAL_S = 60.0  # expired counters are ignored when read; deleting them only frees space
 
-_SCHEMA = ("CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL, "
-           "expires_at REAL NOT NULL) WITHOUT ROWID")
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL, "
+    "expires_at REAL NOT NULL) WITHOUT ROWID"
+)
 # The window restarts (count and expiry) when the stored one has ended; else the count grows.
-_INCR = ("INSERT INTO counters (key, count, expires_at) VALUES (:key, :amount, :now + :expiry) "
-         "ON CONFLICT (key) DO UPDATE SET "
-         "count = CASE WHEN expires_at <= :now THEN excluded.count ELSE count + excluded.count END, "
-         "expires_at = CASE WHEN expires_at <= :now THEN excluded.expires_at ELSE expires_at END "
-         "RETURNING count")
+_INCR = (
+    "INSERT INTO counters (key, count, expires_at) VALUES (:key, :amount, :now + :expiry) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "count = CASE WHEN expires_at <= :now THEN excluded.count ELSE count + excluded.count END, "
+    "expires_at = CASE WHEN expires_at <= :now THEN excluded.expires_at ELSE expires_at END "
+    "RETURNING count"
+)
 _GET = "SELECT count, expires_at FROM counters WHERE key = ? AND expires_at > ?"
 
 
@@ -78,8 +82,9 @@ class SQLiteStorage(Storage):
         if now >= self._next_sweep:
             self._next_sweep = now + SWEEP_INTERVAL_S
             connection.execute("DELETE FROM counters WHERE expires_at <= ?", (now,))
-        return connection.execute(_INCR, {"key": key, "amount": amount, "now": now,
-                                          "expiry": expiry}).fetchone()[0]
+        return connection.execute(
+            _INCR, {"key": key, "amount": amount, "now": now, "expiry": expiry}
+        ).fetchone()[0]
 
     def get(self, key: str) -> int:
         row = self._connection().execute(_GET, (key, time.time())).fetchone()

@@ -4,20 +4,22 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "img-src 'self' data: blob:",
-    "style-src 'self'",
-    "script-src 'self'",
-    "worker-src 'self' blob:",  # qr-scanner starts its decoder from a blob: URL
-    "connect-src 'self'",
-    "font-src 'self'",
-    "media-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data: blob:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "worker-src 'self' blob:",  # qr-scanner starts its decoder from a blob: URL
+        "connect-src 'self'",
+        "font-src 'self'",
+        "media-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
 
 
 HEADERS = (

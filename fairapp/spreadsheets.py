@@ -53,6 +53,7 @@ def _refuse(code: str, message) -> SpreadsheetError:
 
 # --- writing ---------------------------------------------------------------------------------------
 
+
 def safe_cell(value: Any) -> Any:
     """The value, with a leading apostrophe when it is text a spreadsheet would run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
@@ -157,6 +158,7 @@ def sheet_title(title: str) -> str:
 
 # --- reading ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SheetRows:
     """The non-empty rows of one sheet, each with its row number in the file (1 = first row)."""
@@ -165,9 +167,13 @@ class SheetRows:
     rows: list[tuple[int, tuple]]
 
 
-def read_xlsx(file: IO[bytes] | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
-              max_rows: int = DEFAULT_MAX_ROWS, sheets: Sequence[str] | None = None
-              ) -> dict[str, SheetRows]:
+def read_xlsx(
+    file: IO[bytes] | bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    sheets: Sequence[str] | None = None,
+) -> dict[str, SheetRows]:
     """Read the named sheets (all when None) of an uploaded .xlsx; sheets the workbook lacks are
     left out. Raises SpreadsheetError when the upload is not a bounded, macro-free .xlsx or holds
     more than `max_rows` non-empty rows (all sheets together)."""
@@ -183,8 +189,9 @@ def read_xlsx(file: IO[bytes] | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
 def _read_bounded(file: IO[bytes] | bytes, max_bytes: int) -> bytes:
     data = file if isinstance(file, bytes) else file.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _refuse("file_too_large", _l("Tệp quá lớn: tối đa %(size)s MB.",
-                                           size=f"{max_bytes / (1024 * 1024):g}"))
+        raise _refuse(
+            "file_too_large", _l("Tệp quá lớn: tối đa %(size)s MB.", size=f"{max_bytes / (1024 * 1024):g}")
+        )
     if not data:
         raise _refuse("empty_file", _l("Tệp tải lên trống."))
     return data
@@ -201,15 +208,19 @@ def _check_archive(data: bytes) -> None:
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _refuse("not_xlsx", SpreadsheetError.message)
-    unsafe = _l("Tệp bảng tính có cấu trúc bất thường (có macro hoặc nén bất thường) nên không được "
-                "nhận. Hãy lưu lại thành tệp .xlsx thông thường rồi tải lên.")
+    unsafe = _l(
+        "Tệp bảng tính có cấu trúc bất thường (có macro hoặc nén bất thường) nên không được "
+        "nhận. Hãy lưu lại thành tệp .xlsx thông thường rồi tải lên."
+    )
     if len(entries) > MAX_ZIP_ENTRIES or any(name.lower().endswith(".bin") for name in names):
         raise _refuse("unsafe_file", unsafe)  # vbaProject.bin: macros; embedded binaries
     total = 0
     for entry in entries:
         total += entry.file_size
-        bomb_like = (entry.file_size > 1024 * 1024
-                     and entry.file_size / max(entry.compress_size, 1) > MAX_COMPRESSION_RATIO)
+        bomb_like = (
+            entry.file_size > 1024 * 1024
+            and entry.file_size / max(entry.compress_size, 1) > MAX_COMPRESSION_RATIO
+        )
         if total > MAX_UNCOMPRESSED_BYTES or bomb_like:
             raise _refuse("unsafe_file", unsafe)
 
@@ -224,8 +235,10 @@ def _load(data: bytes):
 
 
 def _collect(workbook, max_rows: int, sheets: Sequence[str] | None) -> dict[str, SheetRows]:
-    too_many = _refuse("too_many_rows", _l("Tệp có quá nhiều dòng: tối đa %(rows)s dòng.",
-                                           rows=f"{max_rows:,}".replace(",", ".")))
+    too_many = _refuse(
+        "too_many_rows",
+        _l("Tệp có quá nhiều dòng: tối đa %(rows)s dòng.", rows=f"{max_rows:,}".replace(",", ".")),
+    )
     # Rows that are present but empty (formatting only) are skipped, up to this many in all.
     scan_limit = max(max_rows * 10, 10_000)
     counted = scanned = 0

@@ -68,8 +68,9 @@ def placeholder_problems(catalog: Catalog) -> list[tuple[Message, str]]:
         for index, translation in enumerate(strings(message.string)):
             expected = ids[min(index, len(ids) - 1)]
             if placeholders(translation) != placeholders(expected) and not (
-                    # a singular may spell the number out ("one file") instead of %(num)d
-                    len(ids) > 1 and set(placeholders(translation)) <= set(placeholders(ids[-1]))):
+                # a singular may spell the number out ("one file") instead of %(num)d
+                len(ids) > 1 and set(placeholders(translation)) <= set(placeholders(ids[-1]))
+            ):
                 problems.append((message, f"{placeholders(expected)} ≠ {placeholders(translation)}"))
     return problems
 
@@ -133,14 +134,18 @@ def report(catalog: Catalog) -> int:
     for message, detail in problems:
         print(f"placeholders {strings(message.id)[0]!r}: {detail}")
     total = sum(1 for m in catalog if m.id)
-    print(f"en: {total} msgids, {total - len(missing)} translated, {len(missing)} to do, "
-          f"{len(problems)} placeholder mismatches", file=sys.stderr)
+    print(
+        f"en: {total} msgids, {total - len(missing)} translated, {len(missing)} to do, "
+        f"{len(problems)} placeholder mismatches",
+        file=sys.stderr,
+    )
     return 1 if missing or problems else 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--json", action="store_true", help="print the entries to do as JSON")
     action.add_argument("--apply", type=Path, metavar="FILE", help="write translations from a JSON file")

@@ -12,8 +12,7 @@ from fairapp import create_app
 from fairapp.extensions import db as _db
 from fairapp.extensions import limiter
 
-REFERENCE_TABLES = {"alembic_version", "provinces", "wards", "legacy_wards",
-                    "legacy_ward_successors"}
+REFERENCE_TABLES = {"alembic_version", "provinces", "wards", "legacy_wards", "legacy_ward_successors"}
 PASSWORD = "demo-password-1"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -111,8 +110,13 @@ def make_user(app):
 
     def make(role: str = "organiser", **overrides):
         n = next(counter)
-        fields = {"email": f"{role}{n}@example.vn", "full_name": f"Người dùng {role} {n}",
-                  "role": role, "password": PASSWORD, **overrides}
+        fields = {
+            "email": f"{role}{n}@example.vn",
+            "full_name": f"Người dùng {role} {n}",
+            "role": role,
+            "password": PASSWORD,
+            **overrides,
+        }
         user = services.create_user(**fields)
         _db.session.commit()
         return user
@@ -120,8 +124,10 @@ def make_user(app):
     return make
 
 
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                        r'name="csrf_token" value="([^"]+)"')
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token_from(html: str) -> str:
@@ -139,9 +145,14 @@ class Auth:
     def login(self, role: str = "admin", **overrides):
         user = self.make_user(role, **overrides)
         page = self.client.get("/login")
-        response = self.client.post("/login", data={
-            "login": user.email or user.phone, "password": PASSWORD,
-            "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+        response = self.client.post(
+            "/login",
+            data={
+                "login": user.email or user.phone,
+                "password": PASSWORD,
+                "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            },
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         return user
 

@@ -23,8 +23,7 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 def _route_app():
     # Only to read the url_map while collecting; building the app touches no database.
-    return create_app({"TESTING": True, "SECRET_KEY": "collect-only",
-                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return create_app({"TESTING": True, "SECRET_KEY": "collect-only", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 def _routes(app):
@@ -58,10 +57,14 @@ def _sample_url(rule) -> str:
 _APP = _route_app()
 ROUTES = list(_routes(_APP))
 RULES = {(method, rule.endpoint): access_rule(_APP, rule.endpoint, method) for method, rule in ROUTES}
-PROTECTED = [(method, rule) for method, rule in ROUTES
-             if (RULES[(method, rule.endpoint)] or "").startswith(("roles:", "signed_in"))]
-ROLE_LIMITED = [(method, rule) for method, rule in PROTECTED
-                if RULES[(method, rule.endpoint)].startswith("roles:")]
+PROTECTED = [
+    (method, rule)
+    for method, rule in ROUTES
+    if (RULES[(method, rule.endpoint)] or "").startswith(("roles:", "signed_in"))
+]
+ROLE_LIMITED = [
+    (method, rule) for method, rule in PROTECTED if RULES[(method, rule.endpoint)].startswith("roles:")
+]
 ROLE_LIMITED_API = [(method, rule) for method, rule in ROLE_LIMITED if rule.rule.startswith("/api/")]
 
 
@@ -77,8 +80,11 @@ def test_the_table_sees_the_known_routes():
 
 
 def test_every_route_declares_its_access(app):
-    missing = [f"{method} {rule.rule} ({rule.endpoint})" for method, rule in _routes(app)
-               if access_rule(app, rule.endpoint, method) is None]
+    missing = [
+        f"{method} {rule.rule} ({rule.endpoint})"
+        for method, rule in _routes(app)
+        if access_rule(app, rule.endpoint, method) is None
+    ]
     assert not missing, "routes without @public/@signed_in/@roles: " + ", ".join(missing)
 
 
@@ -87,7 +93,7 @@ def test_declared_rules_are_well_formed(app):
     for method, rule in _routes(app):
         declared = access_rule(app, rule.endpoint, method) or "public"
         if declared.startswith("roles:"):
-            named = set(declared[len("roles:"):].split(","))
+            named = set(declared[len("roles:") :].split(","))
             assert named and named <= known, f"{method} {rule.rule}: {declared}"
         else:
             assert declared in ("public", "signed_in"), f"{method} {rule.rule}: {declared}"
@@ -105,8 +111,7 @@ def _csrf(client) -> str:
 def _request(client, method: str, url: str, token: str | None):
     if method in UNSAFE_METHODS and token:
         # A valid CSRF token, so that what is tested is the access rule and not CSRF.
-        return client.open(url, method=method, data={"csrf_token": token},
-                           headers={"X-CSRFToken": token})
+        return client.open(url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token})
     return client.open(url, method=method)
 
 
@@ -128,7 +133,7 @@ def test_anonymous_is_turned_away(route, client):
 
 
 def _role_not_allowed(declared: str) -> str:
-    allowed = set(declared[len("roles:"):].split(","))
+    allowed = set(declared[len("roles:") :].split(","))
     return next(role.value for role in Role if role.value not in allowed)
 
 
@@ -136,7 +141,7 @@ def _role_not_allowed(declared: str) -> str:
 def test_signed_in_with_another_role_is_forbidden(route, app, client, auth):
     method, rule = route
     declared = access_rule(app, rule.endpoint, method)
-    if {role.value for role in Role} <= set(declared[len("roles:"):].split(",")):
+    if {role.value for role in Role} <= set(declared[len("roles:") :].split(",")):
         pytest.skip("every role is allowed")
     auth.login(_role_not_allowed(declared))
     url = _sample_url(rule)
@@ -160,8 +165,7 @@ def test_api_token_of_another_role_is_forbidden(route, app, make_user, client):
     user = make_user(_role_not_allowed(declared))
     _token, secret = services.issue_token(user)
     db.session.commit()
-    response = client.open(url, method=method, json={},
-                           headers={"Authorization": f"Bearer {secret}"})
+    response = client.open(url, method=method, json={}, headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 403, response.get_data(as_text=True)[:300]
     assert response.get_json()["error"]["code"] == "forbidden"
 

@@ -14,8 +14,15 @@ from fairapp.config import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 DOWN_URL = "postgresql+psycopg://fairuser:s3cr3t-pw@127.0.0.1:1/nodb"
-VARIABLES = ("FAIRAPP_DATABASE_URL", "FAIRAPP_SECRET_KEY", "FAIRAPP_RATELIMIT_STORAGE_URL",
-             "FAIRAPP_HOME_PROVINCE", "FAIRAPP_ENV", "FLASK_DEBUG", "FLASK_APP")
+VARIABLES = (
+    "FAIRAPP_DATABASE_URL",
+    "FAIRAPP_SECRET_KEY",
+    "FAIRAPP_RATELIMIT_STORAGE_URL",
+    "FAIRAPP_HOME_PROVINCE",
+    "FAIRAPP_ENV",
+    "FLASK_DEBUG",
+    "FLASK_APP",
+)
 
 
 @pytest.fixture()
@@ -30,6 +37,7 @@ def instance(tmp_path, monkeypatch) -> Path:
 
 # ------------------------------------------------------------------ order of the sources
 
+
 def test_defaults_then_instance_file_then_environment_then_test_mapping(instance, monkeypatch):
     instance.mkdir()
     (instance / "config.py").write_text(
@@ -37,7 +45,8 @@ def test_defaults_then_instance_file_then_environment_then_test_mapping(instance
         'API_TITLE = "from-instance"\n'
         'LOGIN_LIMIT_PER_IP = "5 per minute"\n'
         'SQLALCHEMY_DATABASE_URI = "sqlite:///from-instance.sqlite3"\n'
-        "HOME_PROVINCE_CODE = 20\n")
+        "HOME_PROVINCE_CODE = 20\n"
+    )
     monkeypatch.setenv("FAIRAPP_DATABASE_URL", "sqlite:///from-env.sqlite3")
     monkeypatch.setenv("FAIRAPP_HOME_PROVINCE", "21")
     monkeypatch.setenv("FAIRAPP_RATELIMIT_STORAGE_URL", "memory://")
@@ -45,12 +54,12 @@ def test_defaults_then_instance_file_then_environment_then_test_mapping(instance
     app = create_app({"LOGIN_LIMIT_PER_IP": "7 per minute"})
 
     assert app.instance_path == str(instance)
-    assert app.config["SQLITE_BUSY_TIMEOUT_MS"] == 10_000          # default
-    assert app.config["API_TITLE"] == "from-instance"               # instance over default
+    assert app.config["SQLITE_BUSY_TIMEOUT_MS"] == 10_000  # default
+    assert app.config["API_TITLE"] == "from-instance"  # instance over default
     assert app.config["SECRET_KEY"] == "from-instance"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///from-env.sqlite3"  # env over file
-    assert app.config["HOME_PROVINCE_CODE"] == 21                    # env, as a number
-    assert app.config["LOGIN_LIMIT_PER_IP"] == "7 per minute"        # test mapping over all
+    assert app.config["HOME_PROVINCE_CODE"] == 21  # env, as a number
+    assert app.config["LOGIN_LIMIT_PER_IP"] == "7 per minute"  # test mapping over all
 
 
 def test_test_mapping_wins_over_environment(instance, monkeypatch):
@@ -75,6 +84,7 @@ def test_bad_number_in_environment_is_a_config_error(instance, monkeypatch):
 
 
 # ------------------------------------------------------------------ the secret key
+
 
 def test_production_without_secret_key_refuses_to_start(instance):
     with pytest.raises(ConfigError) as raised:
@@ -112,6 +122,7 @@ def test_empty_generated_key_file_is_refused(instance, monkeypatch):
 
 # ------------------------------------------------------------------ SQLite settings
 
+
 def test_sqlite_connections_are_wal_full_with_foreign_keys_and_busy_timeout(app, db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragmas; this run uses " + db.engine.dialect.name)
@@ -127,11 +138,11 @@ def test_sqlite_foreign_keys_are_enforced(app, db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragmas")
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
-        connection.exec_driver_sql(
-            "INSERT INTO user_wards (user_id, ward_code) VALUES (424242, '99999')")
+        connection.exec_driver_sql("INSERT INTO user_wards (user_id, ward_code) VALUES (424242, '99999')")
 
 
 # ------------------------------------------------------------------ database down at start
+
 
 def test_create_app_does_not_touch_the_database(instance):
     app = create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": DOWN_URL})
@@ -140,10 +151,17 @@ def test_create_app_does_not_touch_the_database(instance):
 
 def _run(args, tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if k not in VARIABLES}
-    environment.update({"FAIRAPP_INSTANCE_PATH": str(tmp_path / "instance"),
-                        "FAIRAPP_DATABASE_URL": DOWN_URL, "FAIRAPP_SECRET_KEY": "k", **env})
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=environment, capture_output=True,
-                          text=True, timeout=60)
+    environment.update(
+        {
+            "FAIRAPP_INSTANCE_PATH": str(tmp_path / "instance"),
+            "FAIRAPP_DATABASE_URL": DOWN_URL,
+            "FAIRAPP_SECRET_KEY": "k",
+            **env,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 def _assert_one_clear_line(result):
@@ -156,12 +174,16 @@ def _assert_one_clear_line(result):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [
-    ["db", "upgrade"],
-    ["users", "create", "ops@example.vn", "--role", "admin", "--password", "long-enough-pw"],
-    ["users", "token", "ops@example.vn"],
-    ["seed-demo"],
-], ids=" ".join)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "upgrade"],
+        ["users", "create", "ops@example.vn", "--role", "admin", "--password", "long-enough-pw"],
+        ["users", "token", "ops@example.vn"],
+        ["seed-demo"],
+    ],
+    ids=" ".join,
+)
 def test_cli_with_database_down_prints_one_line(tmp_path, command):
     result = _run(["-m", "flask", "--app", "fairapp", *command], tmp_path)
     _assert_one_clear_line(result)
@@ -169,12 +191,12 @@ def test_cli_with_database_down_prints_one_line(tmp_path, command):
 
 
 def test_cli_in_production_without_secret_prints_one_line(tmp_path):
-    result = _run(["-m", "flask", "--app", "fairapp", "db", "upgrade"], tmp_path,
-                  FAIRAPP_SECRET_KEY="")
+    result = _run(["-m", "flask", "--app", "fairapp", "db", "upgrade"], tmp_path, FAIRAPP_SECRET_KEY="")
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         "Error: FAIRAPP_SECRET_KEY is not set. Set it in the environment or as SECRET_KEY in "
-        f"{tmp_path / 'instance' / 'config.py'} before starting in production mode."]
+        f"{tmp_path / 'instance' / 'config.py'} before starting in production mode."
+    ]
 
 
 def test_wsgi_entry_point_with_database_down_exits_with_one_line(tmp_path):
@@ -185,8 +207,9 @@ def test_wsgi_entry_point_with_database_down_exits_with_one_line(tmp_path):
 
 
 def test_wsgi_entry_point_builds_the_app_when_the_database_answers(tmp_path, database_url):
-    result = _run(["-c", "from fairapp.wsgi import app; print(app.name)"], tmp_path,
-                  FAIRAPP_DATABASE_URL=database_url)
+    result = _run(
+        ["-c", "from fairapp.wsgi import app; print(app.name)"], tmp_path, FAIRAPP_DATABASE_URL=database_url
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "fairapp"
 

@@ -20,8 +20,15 @@ AUDIT = AuditEntry.__table__
 
 def _fair(db, **overrides) -> Fair:
     starts = utcnow().replace(microsecond=0) + timedelta(days=3)
-    fair = Fair(title="Phiên thử", ward_code="05528", venue_name="Nhà văn hoá", starts_at=starts,
-                ends_at=starts + timedelta(hours=4), status=FairStatus.PUBLISHED, **overrides)
+    fair = Fair(
+        title="Phiên thử",
+        ward_code="05528",
+        venue_name="Nhà văn hoá",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+        **overrides,
+    )
     db.session.add(fair)
     db.session.commit()
     return fair
@@ -32,10 +39,20 @@ def test_select_values_are_those_of_sqlalchemy(db, make_user):
     user = make_user("organiser", phone=None)
     fair = _fair(db, capacity=None)
     fairs, users = Fair.__table__, User.__table__
-    statement = (sa.select(fairs.c.id, fairs.c.status, fairs.c.starts_at, fairs.c.opened_at, fairs.c.capacity,
-                           users.c.role, users.c.active, users.c.phone)
-                 .join_from(fairs, users, sa.true())
-                 .where(fairs.c.id == sa.bindparam("fair_id"), users.c.id == sa.bindparam("user_id")))
+    statement = (
+        sa.select(
+            fairs.c.id,
+            fairs.c.status,
+            fairs.c.starts_at,
+            fairs.c.opened_at,
+            fairs.c.capacity,
+            users.c.role,
+            users.c.active,
+            users.c.phone,
+        )
+        .join_from(fairs, users, sa.true())
+        .where(fairs.c.id == sa.bindparam("fair_id"), users.c.id == sa.bindparam("user_id"))
+    )
     parameters = {"fair_id": fair.id, "user_id": user.id}
     expected = tuple(db.session.connection().execute(statement, parameters).one())
     got = Prepared(statement).first(db.session.connection(), parameters)
@@ -46,14 +63,35 @@ def test_select_values_are_those_of_sqlalchemy(db, make_user):
 
 
 def test_insert_returning_with_json_and_datetimes(db):
-    statement = Prepared(sa.insert(AUDIT).returning(AUDIT.c.id),
-                         columns=["at", "actor_id", "actor_label", "object_type", "object_id", "ip",
-                                  "user_agent", "action", "details"])
+    statement = Prepared(
+        sa.insert(AUDIT).returning(AUDIT.c.id),
+        columns=[
+            "at",
+            "actor_id",
+            "actor_label",
+            "object_type",
+            "object_id",
+            "ip",
+            "user_agent",
+            "action",
+            "details",
+        ],
+    )
     now = utcnow()
-    new_id = statement.scalar(db.session.connection(), {
-        "at": now, "actor_id": None, "actor_label": "system", "object_type": "fair", "object_id": "7",
-        "ip": None, "user_agent": None, "action": "fastsql.test",
-        "details": {"tên": "Bách Quang", "n": [1, 2]}})
+    new_id = statement.scalar(
+        db.session.connection(),
+        {
+            "at": now,
+            "actor_id": None,
+            "actor_label": "system",
+            "object_type": "fair",
+            "object_id": "7",
+            "ip": None,
+            "user_agent": None,
+            "action": "fastsql.test",
+            "details": {"tên": "Bách Quang", "n": [1, 2]},
+        },
+    )
     db.session.commit()
     entry = db.session.get(AuditEntry, new_id)
     assert entry.details == {"tên": "Bách Quang", "n": [1, 2]} and entry.at == now
@@ -62,16 +100,38 @@ def test_insert_returning_with_json_and_datetimes(db):
 def test_an_insert_that_would_need_a_default_is_refused(db):
     with pytest.raises(ValueError):
         Prepared(sa.insert(AUDIT), columns=["actor_label", "action"]).execute(
-            db.session.connection(), {"actor_label": "x", "action": "y"})
+            db.session.connection(), {"actor_label": "x", "action": "y"}
+        )
 
 
 def test_a_raw_unit_commits_and_rolls_back_on_its_own(app, db):
     fair = _fair(db)
     count = Prepared(sa.select(sa.func.count()).select_from(AUDIT))
-    insert = Prepared(sa.insert(AUDIT), columns=["at", "actor_id", "actor_label", "object_type", "object_id",
-                                                 "ip", "user_agent", "action", "details"])
-    row = {"at": utcnow(), "actor_id": None, "actor_label": "system", "object_type": "fair",
-           "object_id": str(fair.id), "ip": None, "user_agent": None, "action": "unit.test", "details": {}}
+    insert = Prepared(
+        sa.insert(AUDIT),
+        columns=[
+            "at",
+            "actor_id",
+            "actor_label",
+            "object_type",
+            "object_id",
+            "ip",
+            "user_agent",
+            "action",
+            "details",
+        ],
+    )
+    row = {
+        "at": utcnow(),
+        "actor_id": None,
+        "actor_label": "system",
+        "object_type": "fair",
+        "object_id": str(fair.id),
+        "ip": None,
+        "user_agent": None,
+        "action": "unit.test",
+        "details": {},
+    }
     with fastsql.raw_unit(db.engine):
         insert.execute(fastsql.connection(), row)
         fastsql.rollback()
@@ -95,7 +155,11 @@ def test_the_check_in_statements_compile_for_both_databases(db):
         state = statement.first(db.session.connection(), {"fair_id": fair.id})
         assert state[0] == fair.id and state[1] is FairStatus.PUBLISHED
     assert services._TICKET_QUERY.first(db.session.connection(), {"registration_id": 0, "nonce": "X"}) is None
-    assert services._STORED_QUERY.first(db.session.connection(), {"scan_id": "none", "by_user_id": 0,
-                                                                  "fair_id": fair.id}) is None
+    assert (
+        services._STORED_QUERY.first(
+            db.session.connection(), {"scan_id": "none", "by_user_id": 0, "fair_id": fair.id}
+        )
+        is None
+    )
     assert services._EXISTING_QUERY.first(db.session.connection(), {"registration_id": 0}) is None
     assert PriorityGroup.NONE.value == "none"

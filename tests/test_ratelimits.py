@@ -87,8 +87,7 @@ def test_two_processes_hitting_one_limit_share_one_count(tmp_path):
     allowed = [hit for result in results for hit in result]
     # Counted apart, each process would allow all of its 50; counted together, 60 of the 100 pass.
     assert allowed.count(True) == 60
-    assert storage_from_string(uri).get(parse("60 per minute").key_for("register-phone", "0912345678")) \
-        == 100
+    assert storage_from_string(uri).get(parse("60 per minute").key_for("register-phone", "0912345678")) == 100
 
 
 def test_the_app_counts_in_the_instance_folder_by_default(app, instance_path):
@@ -110,19 +109,27 @@ def test_the_test_suite_resets_the_counts(app):
     assert limiter.storage.get("left-over") == 0
 
 
-LOST_TICKET_LIMITS = {"LOST_TICKET_LIMIT_PER_ADDRESS": "6 per hour",
-                      "LOST_TICKET_LIMIT_PER_PHONE": "100 per hour"}
+LOST_TICKET_LIMITS = {
+    "LOST_TICKET_LIMIT_PER_ADDRESS": "6 per hour",
+    "LOST_TICKET_LIMIT_PER_PHONE": "100 per hour",
+}
 
 
 def _look_up_lost_tickets(database_url: str, instance_path: str, times: int) -> list[int]:
     """In a child process, as another gunicorn worker: its own app on the same instance folder."""
     os.environ["FAIRAPP_INSTANCE_PATH"] = instance_path
-    app = create_app({**_config(database_url, Path(instance_path)), **LOST_TICKET_LIMITS,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {**_config(database_url, Path(instance_path)), **LOST_TICKET_LIMITS, "WTF_CSRF_ENABLED": False}
+    )
     client = app.test_client()
-    return [client.post("/fairs/999999/lost-ticket", data={"phone": f"09123456{n:02d}"},
-                        environ_base={"REMOTE_ADDR": "203.0.113.77"}).status_code
-            for n in range(times)]
+    return [
+        client.post(
+            "/fairs/999999/lost-ticket",
+            data={"phone": f"09123456{n:02d}"},
+            environ_base={"REMOTE_ADDR": "203.0.113.77"},
+        ).status_code
+        for n in range(times)
+    ]
 
 
 def test_a_limit_of_the_app_is_shared_by_two_worker_processes(app_with, _schema, instance_path):
@@ -130,8 +137,14 @@ def test_a_limit_of_the_app_is_shared_by_two_worker_processes(app_with, _schema,
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         assert pool.apply(_look_up_lost_tickets, (_schema, str(instance_path), 3)) == [404] * 3
     here = app_with(**LOST_TICKET_LIMITS, WTF_CSRF_ENABLED=False).test_client()
-    statuses = [here.post("/fairs/999999/lost-ticket", data={"phone": f"09876543{n:02d}"},
-                          environ_base={"REMOTE_ADDR": "203.0.113.77"}).status_code for n in range(4)]
+    statuses = [
+        here.post(
+            "/fairs/999999/lost-ticket",
+            data={"phone": f"09876543{n:02d}"},
+            environ_base={"REMOTE_ADDR": "203.0.113.77"},
+        ).status_code
+        for n in range(4)
+    ]
     assert statuses == [404, 404, 404, 429]
 
 
@@ -146,20 +159,27 @@ def test_limits_are_kept_in_redis_when_configured(app_with, monkeypatch):
     monkeypatch.setenv("FAIRAPP_RATELIMIT_STORAGE_URL", url)
     marker = uuid.uuid4().hex[:10]
     ip = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
-    limits = {"LOST_TICKET_LIMIT_PER_ADDRESS": "100 per hour", "LOST_TICKET_LIMIT_PER_PHONE": "2 per hour",
-              "WTF_CSRF_ENABLED": False}
+    limits = {
+        "LOST_TICKET_LIMIT_PER_ADDRESS": "100 per hour",
+        "LOST_TICKET_LIMIT_PER_PHONE": "2 per hour",
+        "WTF_CSRF_ENABLED": False,
+    }
     try:
         served = app_with(**limits)
         assert served.config["RATELIMIT_STORAGE_URI"] == url
         assert isinstance(limiter.storage, RedisStorage)
 
         def look(built):
-            return built.test_client().post("/fairs/999999/lost-ticket", data={"phone": marker},
-                                            environ_base={"REMOTE_ADDR": ip}).status_code
+            return (
+                built.test_client()
+                .post("/fairs/999999/lost-ticket", data={"phone": marker}, environ_base={"REMOTE_ADDR": ip})
+                .status_code
+            )
 
         assert [look(served) for _ in range(2)] == [404, 404]
-        assert [key.decode() for key in connection.scan_iter(match=f"*{marker}*")], \
+        assert [key.decode() for key in connection.scan_iter(match=f"*{marker}*")], (
             "no rate-limit counter for the phone in Redis"
+        )
         # A second app server sharing the Redis store sees the same counter.
         assert look(app_with(**limits)) == 429
     finally:

@@ -47,19 +47,40 @@ def test_session_cookie_is_secure_over_https(client, make_user):
     page = client.get("/login", base_url="https://localhost")
     assert "secure" in _session_cookie(page).lower().split("; ")
     # Over HTTPS Flask-WTF also wants a same-origin Referer (WTF_CSRF_SSL_STRICT).
-    response = client.post("/login", base_url="https://localhost",
-                           headers={"Referer": "https://localhost/login"}, data={
-        "login": user.email, "password": PASSWORD,
-        "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = client.post(
+        "/login",
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/login"},
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
     assert "secure" in _session_cookie(response).lower().split("; ")
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.com", "//evil.com/admin", "https://evil.com", "http://evil.com/x", "/\\evil.com",
-    "\\\\evil.com", "javascript:alert(1)", "JavaScript:alert(1)", " /admin", "evil.com",
-    "/admin\\@evil.com", "/\t/evil.com", "", None, "/%0a//evil.com\n",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.com",
+        "//evil.com/admin",
+        "https://evil.com",
+        "http://evil.com/x",
+        "/\\evil.com",
+        "\\\\evil.com",
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " /admin",
+        "evil.com",
+        "/admin\\@evil.com",
+        "/\t/evil.com",
+        "",
+        None,
+        "/%0a//evil.com\n",
+    ],
+)
 def test_unsafe_next_is_ignored(target):
     assert safe_next(target) is None
 
@@ -69,16 +90,28 @@ def test_local_next_is_kept(target):
     assert safe_next(target) == target
 
 
-@pytest.mark.parametrize("target,expected", [
-    ("//evil.com", "/"), ("https://evil.com", "/"), ("/\\evil.com", "/"),
-    ("javascript:alert(1)", "/"), ("/admin/users", "/admin/users"),
-])
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("//evil.com", "/"),
+        ("https://evil.com", "/"),
+        ("/\\evil.com", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/admin/users", "/admin/users"),
+    ],
+)
 def test_login_redirects_only_to_local_next(client, make_user, target, expected):
     user = make_user("admin")
     page = client.get("/login")
-    response = client.post("/login", query_string={"next": target}, data={
-        "login": user.email, "password": PASSWORD,
-        "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == expected
 
@@ -91,8 +124,14 @@ def test_session_is_cleared_at_login_but_keeps_the_language(client, make_user):
         session["_user_id"] = "999:1"  # a fixated identity must not survive either
         session["locale"] = "en"
         before = dict(session)
-    response = client.post("/login", data={"login": user.email, "password": PASSWORD,
-                                           "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = client.post(
+        "/login",
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
     with client.session_transaction() as session:
         assert "planted" not in session
@@ -160,32 +199,47 @@ def proxied_client(app, _schema, instance_path):
 
 def _login_ip(db, user) -> str:
     db.session.expire_all()
-    return db.session.scalar(sa.select(AuditEntry.ip).where(
-        AuditEntry.action == "auth.login", AuditEntry.actor_id == user.id))
+    return db.session.scalar(
+        sa.select(AuditEntry.ip).where(AuditEntry.action == "auth.login", AuditEntry.actor_id == user.id)
+    )
 
 
 def test_forwarded_headers_are_ignored_by_default(client, db, make_user):
     user = make_user("admin")
     page = client.get("/login")
     forged = {"X-Forwarded-For": "203.0.113.99", "X-Forwarded-Proto": "https"}
-    response = client.post("/login", headers=forged, data={
-        "login": user.email, "password": PASSWORD,
-        "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = client.post(
+        "/login",
+        headers=forged,
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
     assert _login_ip(db, user) == "127.0.0.1"
     assert "secure" not in _session_cookie(response).lower().split("; ")
 
 
-def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_used(proxied_client, db,
-                                                                        make_user):
+def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_used(proxied_client, db, make_user):
     user = make_user("admin")
-    forwarded = {"X-Forwarded-For": "203.0.113.99", "X-Forwarded-Proto": "https",
-                 "Referer": "https://localhost/login"}
+    forwarded = {
+        "X-Forwarded-For": "203.0.113.99",
+        "X-Forwarded-Proto": "https",
+        "Referer": "https://localhost/login",
+    }
     page = proxied_client.get("/login", headers=forwarded)
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
-    response = proxied_client.post("/login", headers=forwarded, data={
-        "login": user.email, "password": PASSWORD,
-        "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = proxied_client.post(
+        "/login",
+        headers=forwarded,
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302
     assert _login_ip(db, user) == "203.0.113.99"
     assert "secure" in _session_cookie(response).lower().split("; ")

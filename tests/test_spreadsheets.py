@@ -18,7 +18,7 @@ from fairapp.spreadsheets import (
 )
 
 HEADERS = ["Tên doanh nghiệp", "Ngày", "Lương"]
-ATTACKS = ["=HYPERLINK(\"http://evil.example\",\"Bấm\")", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"]
+ATTACKS = ['=HYPERLINK("http://evil.example","Bấm")', "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"]
 
 
 def _xlsx(rows, title="Dữ liệu") -> bytes:
@@ -52,8 +52,11 @@ def test_csv_has_bom_keeps_diacritics_and_neutralises_formulas():
 
 
 def test_xlsx_is_formatted_and_never_holds_a_formula():
-    data = write_xlsx([[text, date(2026, 3, 2), 6_500_000] for text in ATTACKS], HEADERS,
-                      title="Doanh nghiệp: danh sách/2026")
+    data = write_xlsx(
+        [[text, date(2026, 3, 2), 6_500_000] for text in ATTACKS],
+        HEADERS,
+        title="Doanh nghiệp: danh sách/2026",
+    )
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "Doanh nghiệp  danh sách 2026"
     assert [c.value for c in sheet[1]] == HEADERS
@@ -84,8 +87,10 @@ def test_read_xlsx_reads_only_the_named_sheets():
     assert read_xlsx(_xlsx([["a"]]), sheets=["Khác"]) == {}
 
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
-       b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
+    b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def _zip(entries: dict) -> bytes:
@@ -96,14 +101,17 @@ def _zip(entries: dict) -> bytes:
     return output.getvalue()
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (PNG, "not_xlsx"),
-    ("Tên,Số\nCông ty,3\n".encode(), "not_xlsx"),
-    (b"PK\x03\x04 not really a zip", "not_xlsx"),
-    (_zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<Types/>"}), "not_xlsx"),
-    (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<broken"}), "not_xlsx"),
-    (b"", "empty_file"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (PNG, "not_xlsx"),
+        ("Tên,Số\nCông ty,3\n".encode(), "not_xlsx"),
+        (b"PK\x03\x04 not really a zip", "not_xlsx"),
+        (_zip({"word/document.xml": "<w/>", "[Content_Types].xml": "<Types/>"}), "not_xlsx"),
+        (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<broken"}), "not_xlsx"),
+        (b"", "empty_file"),
+    ],
+)
 def test_read_xlsx_refuses_what_is_not_a_workbook(data, code):
     with pytest.raises(SpreadsheetError) as refused:
         read_xlsx(data)
@@ -125,8 +133,13 @@ def test_read_xlsx_refuses_too_many_rows():
 
 
 def test_read_xlsx_refuses_a_zip_bomb_before_parsing():
-    bomb = _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>",
-                 "xl/worksheets/sheet1.xml": b"\x00" * (120 * 1024 * 1024)})
+    bomb = _zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "xl/workbook.xml": "<workbook/>",
+            "xl/worksheets/sheet1.xml": b"\x00" * (120 * 1024 * 1024),
+        }
+    )
     assert len(bomb) < 1024 * 1024
     with pytest.raises(SpreadsheetError) as refused:
         read_xlsx(bomb)

@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "fairapp" / "translations"
 LOCALES = ("vi", "en")
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx%]|\{[A-Za-z_][A-Za-z0-9_]*\}")
-VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảãáàặẳẵắằậẩẫấầẹẻẽéèệểễếềịỉĩíìọỏõóòộổỗốồợởỡớờụủũúùựửữứừỵỷỹýỳ]",
-                                re.IGNORECASE)
+VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơưạảãáàặẳẵắằậẩẫấầẹẻẽéèệểễếềịỉĩíìọỏõóòộổỗốồợởỡớờụủũúùựửữứừỵỷỹýỳ]", re.IGNORECASE
+)
 
 
 def po_path(locale: str) -> Path:
@@ -55,7 +56,8 @@ def extract(root: Path) -> dict:
         method_map, options_map = parse_mapping_cfg(f)
     found: dict = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
-            root, method_map, options_map, keywords=makefile_keywords()):
+        root, method_map, options_map, keywords=makefile_keywords()
+    ):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault((msgid, context), []).append(f"{filename}:{lineno}")
     return found
@@ -65,8 +67,11 @@ def untranslated(catalogue, extracted: dict) -> list[str]:
     problems = []
     for (msgid, context), where in sorted(extracted.items()):
         entry = catalogue.get(msgid, context=context)
-        strings = [] if entry is None else (
-            list(entry.string) if isinstance(entry.string, (list, tuple)) else [entry.string])
+        strings = (
+            []
+            if entry is None
+            else (list(entry.string) if isinstance(entry.string, (list, tuple)) else [entry.string])
+        )
         if entry is None:
             problems.append(f"not in the catalogue: {msgid!r} ({where[0]})")
         elif entry.fuzzy or not strings or not all(strings):
@@ -81,29 +86,39 @@ def extracted() -> dict:
 
 # (a) everything the code says has an English translation ---------------------------------------
 
+
 def test_every_msgid_in_the_code_is_translated_into_english(extracted):
     assert len(extracted) > 100  # the extraction really ran over the source tree
     problems = untranslated(load_catalogue("en"), extracted)
-    assert problems == [], ("run `make extract-messages` and `python scripts/translate_check.py`:\n"
-                            + "\n".join(problems))
+    assert problems == [], (
+        "run `make extract-messages` and `python scripts/translate_check.py`:\n" + "\n".join(problems)
+    )
 
 
 def test_the_check_catches_a_new_untranslated_string(tmp_path):
     """The same check on a copy of a source file with one string added: it must complain."""
     source = tmp_path / "fairapp" / "sample.py"
     source.parent.mkdir()
-    source.write_text('from flask_babel import gettext as _, lazy_gettext as _l\n'
-                      'OLD = _l("Đăng nhập")\n'
-                      'NEW = _("Chuỗi mới chưa dịch %(n)d", n=1)\n', encoding="utf-8")
+    source.write_text(
+        "from flask_babel import gettext as _, lazy_gettext as _l\n"
+        'OLD = _l("Đăng nhập")\n'
+        'NEW = _("Chuỗi mới chưa dịch %(n)d", n=1)\n',
+        encoding="utf-8",
+    )
     template = tmp_path / "templates" / "sample.html"
     template.parent.mkdir()
     template.write_text('<p>{{ _("Một dòng mới trong giao diện") }}</p>\n', encoding="utf-8")
     found = extract(tmp_path)
-    assert set(found) == {("Đăng nhập", None), ("Chuỗi mới chưa dịch %(n)d", None),
-                          ("Một dòng mới trong giao diện", None)}
+    assert set(found) == {
+        ("Đăng nhập", None),
+        ("Chuỗi mới chưa dịch %(n)d", None),
+        ("Một dòng mới trong giao diện", None),
+    }
     problems = untranslated(load_catalogue("en"), found)
-    assert problems == ["not in the catalogue: 'Chuỗi mới chưa dịch %(n)d' (fairapp/sample.py:3)",
-                        "not in the catalogue: 'Một dòng mới trong giao diện' (templates/sample.html:1)"]
+    assert problems == [
+        "not in the catalogue: 'Chuỗi mới chưa dịch %(n)d' (fairapp/sample.py:3)",
+        "not in the catalogue: 'Một dòng mới trong giao diện' (templates/sample.html:1)",
+    ]
 
 
 def test_every_translation_alias_in_the_code_is_an_extraction_keyword():
@@ -126,12 +141,16 @@ def test_english_is_not_a_copy_and_the_vietnamese_catalogue_is_consistent(extrac
 
     # vi: the msgid is the Vietnamese text, so msgstr stays empty; nothing fuzzy; nothing missing.
     vietnamese = load_catalogue("vi")
-    assert [m.id for m in vietnamese if m.id and (m.fuzzy or any(
-        m.string if isinstance(m.string, (list, tuple)) else [m.string]))] == []
+    assert [
+        m.id
+        for m in vietnamese
+        if m.id and (m.fuzzy or any(m.string if isinstance(m.string, (list, tuple)) else [m.string]))
+    ] == []
     assert [key for key in extracted if vietnamese.get(key[0], context=key[1]) is None] == []
 
 
 # (b) placeholders ------------------------------------------------------------------------------
+
 
 def placeholder_problems(catalogue) -> list[str]:
     problems = []
@@ -174,6 +193,7 @@ def test_the_placeholder_check_catches_a_lost_or_renamed_placeholder():
 
 # (c) the catalogues compile --------------------------------------------------------------------
 
+
 def compile_catalogues(directory: Path) -> None:
     """What `make translations` does, into `directory`."""
     for locale in LOCALES:
@@ -197,7 +217,8 @@ def test_catalogue_compiles(locale):
     expected = "Sign in" if locale == "en" else "Đăng nhập"
     assert translations.gettext("Đăng nhập") == expected
     assert translations.gettext("Đã tạo tài khoản %(name)s.") % {"name": "An"} == (
-        "Account An created." if locale == "en" else "Đã tạo tài khoản An.")
+        "Account An created." if locale == "en" else "Đã tạo tài khoản An."
+    )
 
 
 @pytest.fixture()
@@ -216,6 +237,7 @@ def compiled(app, tmp_path):
 
 
 # (d) the language switch -----------------------------------------------------------------------
+
 
 def switch_to(client, code: str, next_url: str = "/"):
     token = csrf_token_from(client.get(next_url).get_data(as_text=True))
@@ -247,8 +269,14 @@ def test_switching_to_english_translates_home_and_login(compiled, client):
     assert "Đăng nhập</h1>" not in login and "Mật khẩu" not in login
 
     # a bad sign-in: the form's error message comes out in English too
-    failed = client.post("/login", data={"login": "nobody@example.vn", "password": "wrong-password-1",
-                                         "csrf_token": csrf_token_from(login)})
+    failed = client.post(
+        "/login",
+        data={
+            "login": "nobody@example.vn",
+            "password": "wrong-password-1",
+            "csrf_token": csrf_token_from(login),
+        },
+    )
     assert "Wrong email/phone number or password." in failed.get_data(as_text=True)
 
     switch_to(client, "vi")
@@ -267,6 +295,7 @@ def test_signed_in_home_page_in_english(compiled, client, auth):
 
 # (e) dates and money keep the Vietnamese format in both languages -----------------------------
 
+
 @pytest.mark.parametrize(("locale", "signed_in"), [("vi", "Đăng nhập"), ("en", "Sign in")])
 def test_dates_and_money_are_vietnamese_style_in_both_languages(compiled, locale, signed_in):
     with compiled.test_request_context("/"):
@@ -276,7 +305,10 @@ def test_dates_and_money_are_vietnamese_style_in_both_languages(compiled, locale
         rendered = render_template_string(
             "{{ day|date_vn }}|{{ moment|date_vn }}|{{ moment|time_vn }}|{{ moment|datetime_vn }}|"
             "{{ 2400000|money }}|{{ big|money }}|{{ 0|money }}|{{ none|money }}{{ none|date_vn }}",
-            day=date(2026, 3, 7), moment=datetime(2026, 3, 6, 17, 5, tzinfo=UTC),
-            big=Decimal("2400000000"), none=None)
+            day=date(2026, 3, 7),
+            moment=datetime(2026, 3, 6, 17, 5, tzinfo=UTC),
+            big=Decimal("2400000000"),
+            none=None,
+        )
     # 17:05 UTC is 00:05 the next day in Vietnam (UTC+7)
     assert rendered == "07/03/2026|07/03/2026|00:05|00:05 07/03/2026|2.400.000 đ|2.400.000.000 đ|0 đ|"

@@ -58,13 +58,21 @@ def _api_blueprints():
 
 
 def init_api(app: Flask) -> None:
-    api.init_app(app, spec_kwargs={
-        "components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "flask --app fairapp users token EMAIL"},
-        }},
-        "security": [{"bearer": []}],
-    })
+    api.init_app(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {
+                    "bearer": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "flask --app fairapp users token EMAIL",
+                    },
+                }
+            },
+            "security": [{"bearer": []}],
+        },
+    )
     for blueprint in _api_blueprints():
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))
@@ -77,9 +85,12 @@ def init_api(app: Flask) -> None:
     def _csrf_for_cookie_sessions():
         """API calls made with a session cookie (the scanner pages) need the CSRF header;
         calls with a bearer token cannot be forged by another site and need none."""
-        if (request.path.startswith(PREFIX + "/")
-                and request.method not in ("GET", "HEAD", "OPTIONS")
-                and bearer_secret() is None and session.get("_user_id")):
+        if (
+            request.path.startswith(PREFIX + "/")
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and bearer_secret() is None
+            and session.get("_user_id")
+        ):
             csrf.protect()
 
     @app.before_request
@@ -87,8 +98,11 @@ def init_api(app: Flask) -> None:
         """flask-smorest reads and validates the body before the method's own access decorator
         runs; apply the declared rule first, so that a caller without the right gets 401/403
         and never learns the shape of the body. An API route that declares nothing is refused."""
-        if request.url_rule is None or not request.path.startswith(PREFIX + "/") \
-                or request.method == "OPTIONS":
+        if (
+            request.url_rule is None
+            or not request.path.startswith(PREFIX + "/")
+            or request.method == "OPTIONS"
+        ):
             return
         method = "GET" if request.method == "HEAD" else request.method
         rule = access_rule(app, request.endpoint, method)

@@ -36,27 +36,43 @@ FIXED = {
 }
 
 PATTERNS = [
-    (re.compile(r"Shorter than minimum length (?P<min>\d+)\.$"),
-     lambda m: _("Cần ít nhất %(min)s ký tự hoặc phần tử.", min=m["min"])),
-    (re.compile(r"Longer than maximum length (?P<max>\d+)\.$"),
-     lambda m: _("Nhiều nhất %(max)s ký tự hoặc phần tử.", max=m["max"])),
-    (re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
-     lambda m: _("Độ dài phải từ %(min)s đến %(max)s.", min=m["min"], max=m["max"])),
-    (re.compile(r"Length must be (?P<equal>\d+)\.$"),
-     lambda m: _("Độ dài phải đúng %(equal)s.", equal=m["equal"])),
-    (re.compile(r"Must be greater than or equal to (?P<min>\S+) and less than or equal to "
-                r"(?P<max>\S+)\.$"),
-     lambda m: _("Phải từ %(min)s đến %(max)s.", min=m["min"], max=m["max"])),
-    (re.compile(r"Must be greater than or equal to (?P<min>\S+)\.$"),
-     lambda m: _("Phải lớn hơn hoặc bằng %(min)s.", min=m["min"])),
-    (re.compile(r"Must be less than or equal to (?P<max>\S+)\.$"),
-     lambda m: _("Phải nhỏ hơn hoặc bằng %(max)s.", max=m["max"])),
-    (re.compile(r"Must be greater than (?P<min>\S+)\.$"),
-     lambda m: _("Phải lớn hơn %(min)s.", min=m["min"])),
-    (re.compile(r"Must be less than (?P<max>\S+)\.$"),
-     lambda m: _("Phải nhỏ hơn %(max)s.", max=m["max"])),
-    (re.compile(r"Must be one of: (?P<choices>.*)\.$"),
-     lambda m: _("Phải là một trong: %(choices)s.", choices=m["choices"])),
+    (
+        re.compile(r"Shorter than minimum length (?P<min>\d+)\.$"),
+        lambda m: _("Cần ít nhất %(min)s ký tự hoặc phần tử.", min=m["min"]),
+    ),
+    (
+        re.compile(r"Longer than maximum length (?P<max>\d+)\.$"),
+        lambda m: _("Nhiều nhất %(max)s ký tự hoặc phần tử.", max=m["max"]),
+    ),
+    (
+        re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+        lambda m: _("Độ dài phải từ %(min)s đến %(max)s.", min=m["min"], max=m["max"]),
+    ),
+    (
+        re.compile(r"Length must be (?P<equal>\d+)\.$"),
+        lambda m: _("Độ dài phải đúng %(equal)s.", equal=m["equal"]),
+    ),
+    (
+        re.compile(
+            r"Must be greater than or equal to (?P<min>\S+) and less than or equal to "
+            r"(?P<max>\S+)\.$"
+        ),
+        lambda m: _("Phải từ %(min)s đến %(max)s.", min=m["min"], max=m["max"]),
+    ),
+    (
+        re.compile(r"Must be greater than or equal to (?P<min>\S+)\.$"),
+        lambda m: _("Phải lớn hơn hoặc bằng %(min)s.", min=m["min"]),
+    ),
+    (
+        re.compile(r"Must be less than or equal to (?P<max>\S+)\.$"),
+        lambda m: _("Phải nhỏ hơn hoặc bằng %(max)s.", max=m["max"]),
+    ),
+    (re.compile(r"Must be greater than (?P<min>\S+)\.$"), lambda m: _("Phải lớn hơn %(min)s.", min=m["min"])),
+    (re.compile(r"Must be less than (?P<max>\S+)\.$"), lambda m: _("Phải nhỏ hơn %(max)s.", max=m["max"])),
+    (
+        re.compile(r"Must be one of: (?P<choices>.*)\.$"),
+        lambda m: _("Phải là một trong: %(choices)s.", choices=m["choices"]),
+    ),
 ]
 
 

@@ -26,5 +26,11 @@ class Me(MethodView):
     def get(self):
         """The account the request is authenticated as."""
         user = current_user
-        return {"id": user.id, "full_name": user.full_name, "role": user.role.value,
-                "email": user.email, "phone": user.phone, "ward_codes": sorted(user.ward_codes)}
+        return {
+            "id": user.id,
+            "full_name": user.full_name,
+            "role": user.role.value,
+            "email": user.email,
+            "phone": user.phone,
+            "ward_codes": sorted(user.ward_codes),
+        }

@@ -29,8 +29,9 @@ from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed, may_see
 from fairapp.ids import Id
 
-blp = Blueprint("api_registrations", __name__, url_prefix="/fairs",
-                description="Registering job seekers for a fair")
+blp = Blueprint(
+    "api_registrations", __name__, url_prefix="/fairs", description="Registering job seekers for a fair"
+)
 STAFF_ROLES = (Role.ADMIN, Role.ORGANISER, Role.GATE)
 
 
@@ -42,42 +43,68 @@ def _required(name):
 def _text(name, length, **kwargs):
     return fields.Str(
         validate=validate.Length(max=length, error=_l("%(field)s: dài tối đa {max} ký tự.", field=name)),
-        error_messages={"invalid": _l("%(field)s: phải là chuỗi ký tự.", field=name),
-                        **kwargs.pop("error_messages", {})}, **kwargs)
+        error_messages={
+            "invalid": _l("%(field)s: phải là chuỗi ký tự.", field=name),
+            **kwargs.pop("error_messages", {}),
+        },
+        **kwargs,
+    )
 
 
 class RegistrationSchema(Schema):
     full_name = _text("full_name", NAME_LENGTH, required=True, error_messages=_required("full_name"))
-    phone = _text("phone", 30, required=True, error_messages=_required("phone"),
-                  metadata={"description": "Vietnamese mobile, any common spelling (0912345678, +84 912…)"})
-    birth_year = fields.Int(required=True, error_messages={
-        **_required("birth_year"), "invalid": _l("birth_year: phải là số nguyên.")})
-    birth_date = _text("birth_date", 10, allow_none=True,
-                       metadata={"description": "YYYY-MM-DD (or dd/mm/yyyy), optional"})
-    gender = fields.Str(required=True, error_messages=_required("gender"),
-                        metadata={"description": "male or female", "enum": [g.value for g in Gender]})
+    phone = _text(
+        "phone",
+        30,
+        required=True,
+        error_messages=_required("phone"),
+        metadata={"description": "Vietnamese mobile, any common spelling (0912345678, +84 912…)"},
+    )
+    birth_year = fields.Int(
+        required=True,
+        error_messages={**_required("birth_year"), "invalid": _l("birth_year: phải là số nguyên.")},
+    )
+    birth_date = _text(
+        "birth_date", 10, allow_none=True, metadata={"description": "YYYY-MM-DD (or dd/mm/yyyy), optional"}
+    )
+    gender = fields.Str(
+        required=True,
+        error_messages=_required("gender"),
+        metadata={"description": "male or female", "enum": [g.value for g in Gender]},
+    )
     ward_code = _text("ward_code", 10, required=True, error_messages=_required("ward_code"))
-    priority_group = fields.Str(load_default="none",
-                                metadata={"description": "none, poor, near_poor, escaped_poverty",
-                                          "enum": [p.value for p in PriorityGroup]})
+    priority_group = fields.Str(
+        load_default="none",
+        metadata={
+            "description": "none, poor, near_poor, escaped_poverty",
+            "enum": [p.value for p in PriorityGroup],
+        },
+    )
     household_code = _text("household_code", TEXT_LIMITS["household_code"], allow_none=True)
-    citizen_id = _text("citizen_id", 20, allow_none=True,
-                       metadata={"description": "12 digits, optional; must agree with birth year and sex"})
-    education_level = fields.Str(allow_none=True,
-                                 metadata={"enum": [e.value for e in EducationLevel]})
+    citizen_id = _text(
+        "citizen_id",
+        20,
+        allow_none=True,
+        metadata={"description": "12 digits, optional; must agree with birth year and sex"},
+    )
+    education_level = fields.Str(allow_none=True, metadata={"enum": [e.value for e in EducationLevel]})
     qualification = fields.Str(allow_none=True, metadata={"enum": [q.value for q in Qualification]})
     situation = fields.Str(allow_none=True, metadata={"enum": [s.value for s in Situation]})
     address = _text("address", TEXT_LIMITS["address"], allow_none=True)
     desired_jobs = _text("desired_jobs", TEXT_LIMITS["desired_jobs"], allow_none=True)
-    desired_vacancy_ids = fields.List(Id(), allow_none=True,
-                                      metadata={"description": "ids of vacancies offered at this fair"})
+    desired_vacancy_ids = fields.List(
+        Id(), allow_none=True, metadata={"description": "ids of vacancies offered at this fair"}
+    )
     wants_training = fields.Bool(load_default=False)
     training_wish = _text("training_wish", TEXT_LIMITS["training_wish"], allow_none=True)
     consent_personal_data = fields.Bool(required=True, error_messages=_required("consent_personal_data"))
     consent_share_with_employers = fields.Bool(load_default=False)
-    channel = fields.Str(load_default=None, allow_none=True, validate=validate.OneOf(
-        ["staff", "walk_in"], error=_l("channel: staff hoặc walk_in.")),
-        metadata={"description": "staff tokens only: staff (default) or walk_in"})
+    channel = fields.Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(["staff", "walk_in"], error=_l("channel: staff hoặc walk_in.")),
+        metadata={"description": "staff tokens only: staff (default) or walk_in"},
+    )
 
 
 class TicketSchema(Schema):
@@ -97,8 +124,9 @@ class RegistrationOutSchema(Schema):
 
 class AlreadyRegisteredSchema(Schema):
     already_registered = fields.Bool(required=True, metadata={"description": "always true"})
-    phone_hint = fields.Str(required=True, metadata={
-        "description": "The last three digits of the phone on file, e.g. \u2026678"})
+    phone_hint = fields.Str(
+        required=True, metadata={"description": "The last three digits of the phone on file, e.g. \u2026678"}
+    )
 
 
 def _staff():
@@ -127,9 +155,12 @@ answers 200 with the same registration and its ticket; a citizen ID held under a
 @registration_limits("api-register", exempt_when=lambda: _staff() is not None)
 @blp.arguments(RegistrationSchema())  # an instance: not built again for every request
 @blp.response(201, RegistrationOutSchema, description="Registered: the new registration and its ticket")
-@blp.alt_response(200, schema=AlreadyRegisteredSchema,
-                  description="Already registered. Without a token: this, and nothing more. With a "
-                              "staff token: the same registration and its ticket, as for 201")
+@blp.alt_response(
+    200,
+    schema=AlreadyRegisteredSchema,
+    description="Already registered. Without a token: this, and nothing more. With a "
+    "staff token: the same registration and its ticket, as for 201",
+)
 @blp.doc(security=[{}, {"bearer": []}], description=DESCRIPTION)  # anyone; a staff token registers as staff
 @public
 def create_registration(payload: dict, fair_id: int):
@@ -149,13 +180,20 @@ def create_registration(payload: dict, fair_id: int):
     outcome = commit_registration(fair_id, payload, channel=channel, by=staff, origin=request_origin())
     registration = outcome.registration
     if registration is None:  # the public, already registered: no ticket, nothing about the person
-        return jsonify(AlreadyRegisteredSchema().dump(
-            {"already_registered": True, "phone_hint": outcome.phone_hint})), 200
-    body = {"registration_id": registration.id, "attendee_id": registration.attendee_id,
-            "fair_id": registration.fair_id, "channel": registration.channel.value,
-            "created": outcome.created,
-            "ticket": {"qr_payload": ticket_payload(registration),
-                       "url": ticket_url(registration, absolute=True)}}
+        return jsonify(
+            AlreadyRegisteredSchema().dump({"already_registered": True, "phone_hint": outcome.phone_hint})
+        ), 200
+    body = {
+        "registration_id": registration.id,
+        "attendee_id": registration.attendee_id,
+        "fair_id": registration.fair_id,
+        "channel": registration.channel.value,
+        "created": outcome.created,
+        "ticket": {
+            "qr_payload": ticket_payload(registration),
+            "url": ticket_url(registration, absolute=True),
+        },
+    }
     if not outcome.created:
         body["already_registered"] = True
     return body, 201 if outcome.created else 200

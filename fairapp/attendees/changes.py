@@ -44,8 +44,7 @@ from fairapp.text import fold
 
 # Fields a registration may change; the optional ones only when given. name_key follows full_name.
 REQUIRED_FIELDS = ("full_name", "phone", "birth_year", "gender", "ward_code", "priority_group")
-OPTIONAL_FIELDS = ("birth_date", "household_code", "education_level", "qualification", "situation",
-                   "address")
+OPTIONAL_FIELDS = ("birth_date", "household_code", "education_level", "qualification", "situation", "address")
 _ENUMS = {"gender": Gender, "priority_group": PriorityGroup}
 DESK, TICKET = "desk", "ticket"
 
@@ -57,11 +56,14 @@ class ChangeDecided(Conflict):
 
 class ChangeClash(Conflict):
     code = "change_clash"
-    message = _l("Không áp dụng được thay đổi: số điện thoại và họ tên, hoặc số CCCD, trùng với một "
-                 "hồ sơ khác. Vui lòng xử lý tại bàn đăng ký.")
+    message = _l(
+        "Không áp dụng được thay đổi: số điện thoại và họ tên, hoặc số CCCD, trùng với một "
+        "hồ sơ khác. Vui lòng xử lý tại bàn đăng ký."
+    )
 
 
 # --- Comparing and applying ------------------------------------------------------------------------
+
 
 def differences(attendee: Attendee, person: CleanPerson) -> dict[str, tuple]:
     """What `person` (as typed) would change in the stored record: {field: (stored, typed)}. A
@@ -110,8 +112,9 @@ def for_audit(values: dict) -> dict:
     return {name: mask(value) if name == "citizen_id" else as_json(value) for name, value in values.items()}
 
 
-def update_by_staff(attendee: Attendee, person: CleanPerson, *, by, fair_id: int, channel: Channel,
-                    origin: Origin = SYSTEM) -> bool:
+def update_by_staff(
+    attendee: Attendee, person: CleanPerson, *, by, fair_id: int, channel: Channel, origin: Origin = SYSTEM
+) -> bool:
     """The staff channel brings the record up to date at once, audited with before and after.
     Whether anything changed. ChangeClash if the new values clash with another record."""
     found = differences(attendee, person)
@@ -120,9 +123,18 @@ def update_by_staff(attendee: Attendee, person: CleanPerson, *, by, fair_id: int
     before = {name: stored for name, (stored, _typed) in found.items()}
     after = {name: typed for name, (_stored, typed) in found.items()}
     _apply_or_clash(attendee, after)
-    record("attendee.update", actor=by, target=attendee, origin=origin,
-           details={"fair_id": fair_id, "channel": channel.value, "before": for_audit(before),
-                    "after": for_audit(after)})
+    record(
+        "attendee.update",
+        actor=by,
+        target=attendee,
+        origin=origin,
+        details={
+            "fair_id": fair_id,
+            "channel": channel.value,
+            "before": for_audit(before),
+            "after": for_audit(after),
+        },
+    )
     return True
 
 
@@ -139,8 +151,17 @@ def _apply_or_clash(attendee: Attendee, values: dict) -> None:
 
 # --- Asking ----------------------------------------------------------------------------------------
 
-def propose(attendee: Attendee, person: CleanPerson, *, fair_id: int, registration_id: int | None,
-            channel: Channel, origin: Origin = SYSTEM, now: datetime) -> PendingChange | None:
+
+def propose(
+    attendee: Attendee,
+    person: CleanPerson,
+    *,
+    fair_id: int,
+    registration_id: int | None,
+    channel: Channel,
+    origin: Origin = SYSTEM,
+    now: datetime,
+) -> PendingChange | None:
     """Keep what the public channel typed for a person already on record, where it differs from the
     record, as a pending change (the same request still pending is not kept twice). Nothing is
     applied. `registration_id`: the registration the same submission created, if any."""
@@ -151,30 +172,50 @@ def propose(attendee: Attendee, person: CleanPerson, *, fair_id: int, registrati
     for change in pending_of(attendee.id):
         if change.proposed == proposed:
             return change
-    change = PendingChange(attendee_id=attendee.id, proposed=proposed, origin=channel.value,
-                           fair_id=fair_id, registration_id=registration_id, requested_at=now,
-                           status=ChangeStatus.PENDING)
+    change = PendingChange(
+        attendee_id=attendee.id,
+        proposed=proposed,
+        origin=channel.value,
+        fair_id=fair_id,
+        registration_id=registration_id,
+        requested_at=now,
+        status=ChangeStatus.PENDING,
+    )
     db.session.add(change)
     db.session.flush()
-    record("attendee.change_requested", actor_label=channel.value, target=attendee, origin=origin,
-           details={"change_id": change.id, "fair_id": fair_id, "fields": sorted(proposed)})
+    record(
+        "attendee.change_requested",
+        actor_label=channel.value,
+        target=attendee,
+        origin=origin,
+        details={"change_id": change.id, "fair_id": fair_id, "fields": sorted(proposed)},
+    )
     return change
 
 
 # --- Reading ---------------------------------------------------------------------------------------
 
+
 def pending_of(attendee_id: int) -> list[PendingChange]:
-    return list(db.session.scalars(sa.select(PendingChange).where(
-        PendingChange.attendee_id == attendee_id, PendingChange.status == ChangeStatus.PENDING)
-        .order_by(PendingChange.id)))
+    return list(
+        db.session.scalars(
+            sa.select(PendingChange)
+            .where(PendingChange.attendee_id == attendee_id, PendingChange.status == ChangeStatus.PENDING)
+            .order_by(PendingChange.id)
+        )
+    )
 
 
 def pending_for_fair(fair_id: int) -> list[PendingChange]:
     """Pending changes of the people registered for the fair, oldest first."""
     registered = sa.select(Registration.attendee_id).where(Registration.fair_id == fair_id)
-    return list(db.session.scalars(sa.select(PendingChange).where(
-        PendingChange.status == ChangeStatus.PENDING, PendingChange.attendee_id.in_(registered))
-        .order_by(PendingChange.requested_at, PendingChange.id)))
+    return list(
+        db.session.scalars(
+            sa.select(PendingChange)
+            .where(PendingChange.status == ChangeStatus.PENDING, PendingChange.attendee_id.in_(registered))
+            .order_by(PendingChange.requested_at, PendingChange.id)
+        )
+    )
 
 
 def speaks_for_person(registration: Registration) -> bool:
@@ -183,17 +224,22 @@ def speaks_for_person(registration: Registration) -> bool:
     registration made later for a person already on record went to whoever typed their details."""
     if registration.channel != Channel.ONLINE:
         return True
-    first = db.session.scalar(sa.select(sa.func.min(Registration.id))
-                              .where(Registration.attendee_id == registration.attendee_id))
+    first = db.session.scalar(
+        sa.select(sa.func.min(Registration.id)).where(Registration.attendee_id == registration.attendee_id)
+    )
     return registration.id == first  # the record was created with it: no earlier registration
 
 
 def may_decide(registration: Registration, change: PendingChange) -> bool:
     """Whether this ticket link may confirm or reject the change: the same person's, speaking for
     them, and made before the change was asked for (so never by the same submission)."""
-    return (change.status == ChangeStatus.PENDING and registration.attendee_id == change.attendee_id
-            and registration.id != change.registration_id
-            and registration.created_at < change.requested_at and speaks_for_person(registration))
+    return (
+        change.status == ChangeStatus.PENDING
+        and registration.attendee_id == change.attendee_id
+        and registration.id != change.registration_id
+        and registration.created_at < change.requested_at
+        and speaks_for_person(registration)
+    )
 
 
 def decidable_with_ticket(registration: Registration) -> list[PendingChange]:
@@ -211,8 +257,16 @@ def current_values(change: PendingChange) -> dict:
 
 # --- Deciding --------------------------------------------------------------------------------------
 
-def decide(change: PendingChange, *, confirm: bool, by=None, through: str = DESK,
-           origin: Origin = SYSTEM, now: datetime | None = None) -> PendingChange:
+
+def decide(
+    change: PendingChange,
+    *,
+    confirm: bool,
+    by=None,
+    through: str = DESK,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> PendingChange:
     """Confirm (apply) or reject a pending change, audited with before and after. Raises
     ChangeDecided if it is no longer pending, ChangeClash if applying it clashes with another
     record (nothing applied then)."""
@@ -228,16 +282,31 @@ def decide(change: PendingChange, *, confirm: bool, by=None, through: str = DESK
     change.decided_by = getattr(by, "id", None)
     change.decided_through = through
     change.decided_at = now
-    record("attendee.change_confirmed" if confirm else "attendee.change_rejected", actor=by,
-           actor_label=None if by is not None else through, target=attendee, origin=origin,
-           details={"change_id": change.id, "through": through, "before": for_audit(before),
-                    "after": for_audit(after)})
+    record(
+        "attendee.change_confirmed" if confirm else "attendee.change_rejected",
+        actor=by,
+        actor_label=None if by is not None else through,
+        target=attendee,
+        origin=origin,
+        details={
+            "change_id": change.id,
+            "through": through,
+            "before": for_audit(before),
+            "after": for_audit(after),
+        },
+    )
     db.session.flush()
     return change
 
 
-def decide_with_ticket(registration: Registration, change_id: int, *, confirm: bool,
-                       origin: Origin = SYSTEM, now: datetime | None = None) -> PendingChange:
+def decide_with_ticket(
+    registration: Registration,
+    change_id: int,
+    *,
+    confirm: bool,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> PendingChange:
     """The person decides through their ticket link. NotFound for a change this link may not decide
     (another person's, one asked for by the submission that made this link, or already decided)."""
     change = db.session.get(PendingChange, change_id)
@@ -246,25 +315,34 @@ def decide_with_ticket(registration: Registration, change_id: int, *, confirm: b
     return decide(change, confirm=confirm, through=TICKET, origin=origin, now=now)
 
 
-def decide_at_desk(fair_id: int, change_id: int, *, confirm: bool, by, origin: Origin = SYSTEM,
-                   now: datetime | None = None) -> PendingChange:
+def decide_at_desk(
+    fair_id: int, change_id: int, *, confirm: bool, by, origin: Origin = SYSTEM, now: datetime | None = None
+) -> PendingChange:
     """Staff decide at the desk of a fair the person is registered for (the caller has checked that
     `by` may act for the fair). NotFound otherwise."""
     change = db.session.get(PendingChange, change_id)
-    if change is None or not db.session.scalar(sa.select(sa.exists().where(
-            Registration.fair_id == fair_id, Registration.attendee_id == change.attendee_id))):
+    if change is None or not db.session.scalar(
+        sa.select(
+            sa.exists().where(Registration.fair_id == fair_id, Registration.attendee_id == change.attendee_id)
+        )
+    ):
         raise NotFound()
     return decide(change, confirm=confirm, by=by, through=DESK, origin=origin, now=now)
 
 
 # --- Showing ---------------------------------------------------------------------------------------
 
+
 def describe(values: dict) -> list[tuple[str, str]]:
     """(label, value as a person reads it) for each field of `values` (JSON values), citizen IDs
     masked: what a change would set, for the ticket page and the desk."""
-    choices = {"gender": forms.GENDER_CHOICES, "priority_group": forms.PRIORITY_CHOICES,
-               "education_level": forms.EDUCATION_CHOICES, "qualification": forms.QUALIFICATION_CHOICES,
-               "situation": forms.SITUATION_CHOICES}
+    choices = {
+        "gender": forms.GENDER_CHOICES,
+        "priority_group": forms.PRIORITY_CHOICES,
+        "education_level": forms.EDUCATION_CHOICES,
+        "qualification": forms.QUALIFICATION_CHOICES,
+        "situation": forms.SITUATION_CHOICES,
+    }
     rows = []
     for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, "citizen_id"):
         if name not in values:

@@ -22,13 +22,14 @@ from fairapp.extensions import db
 
 # The only answer the public channel gets for a number held under another name. It must not be used
 # for anything else: seen for another reason it would stop meaning nothing.
-PUBLIC_MESSAGE = _l("Chúng tôi không thể đăng ký số CCCD này trực tuyến. Vui lòng mang CCCD đến bàn "
-                    "đăng ký tại phiên.")
+PUBLIC_MESSAGE = _l(
+    "Chúng tôi không thể đăng ký số CCCD này trực tuyến. Vui lòng mang CCCD đến bàn đăng ký tại phiên."
+)
 STAFF_RULE = _l("đang ghi cho một người có họ tên khác. Hãy kiểm tra thẻ CCCD rồi xử lý tại bàn đăng ký.")
 
 
 def mask(citizen_id: str | None) -> str:
-    """"********1234": the last four digits only; "" when there is none."""
+    """ "********1234": the last four digits only; "" when there is none."""
     if not citizen_id:
         return ""
     return "*" * (len(citizen_id) - 4) + citizen_id[-4:]
@@ -77,15 +78,23 @@ def clash(attendee: Attendee, citizen_id: str, *, fair_id: int, channel: Channel
 def record_clash(error: HeldUnderAnotherName, *, by=None, origin: Origin = SYSTEM) -> None:
     """Audit a refused number (masked), in a transaction of its own: the registration's was rolled
     back. The caller commits."""
-    record("registration.citizen_id_conflict", actor=by,
-           actor_label=None if by is not None else error.channel.value,
-           target=db.session.get(Attendee, error.holder_id), origin=origin,
-           details={"fair_id": error.fair_id, "citizen_id": mask(error.citizen_id),
-                    "channel": error.channel.value})
+    record(
+        "registration.citizen_id_conflict",
+        actor=by,
+        actor_label=None if by is not None else error.channel.value,
+        target=db.session.get(Attendee, error.holder_id),
+        origin=origin,
+        details={
+            "fair_id": error.fair_id,
+            "citizen_id": mask(error.citizen_id),
+            "channel": error.channel.value,
+        },
+    )
     db.session.flush()
 
 
 # --- The desk --------------------------------------------------------------------------------------
+
 
 class CitizenIdNotHeld(NotFound):
     code = "citizen_id_not_held"
@@ -95,10 +104,13 @@ class CitizenIdNotHeld(NotFound):
 class MoveRefused(Conflict):
     MESSAGES = {
         "citizen_id_same_person": _l("Người được chọn đã mang số CCCD này."),
-        "citizen_id_target_has_other": _l("Người được chọn đã có một số CCCD khác. Kiểm tra lại "
-                                          "trước khi chuyển."),
-        "citizen_id_release_clash": _l("Không gỡ được số CCCD: hồ sơ đang giữ số này trùng số điện "
-                                       "thoại và họ tên với một hồ sơ khác chưa có CCCD."),
+        "citizen_id_target_has_other": _l(
+            "Người được chọn đã có một số CCCD khác. Kiểm tra lại trước khi chuyển."
+        ),
+        "citizen_id_release_clash": _l(
+            "Không gỡ được số CCCD: hồ sơ đang giữ số này trùng số điện "
+            "thoại và họ tên với một hồ sơ khác chưa có CCCD."
+        ),
     }
 
     def __init__(self, code: str):
@@ -108,8 +120,13 @@ class MoveRefused(Conflict):
 def holder_of(citizen_id: str, *, by, fair_id: int, origin: Origin = SYSTEM) -> Attendee | None:
     """The record holding the number, for staff at a fair's desk. Every lookup is audited (masked)."""
     holder = db.session.scalar(sa.select(Attendee).where(Attendee.citizen_id == citizen_id))
-    record("attendee.citizen_id_lookup", actor=by, target=holder, origin=origin,
-           details={"fair_id": fair_id, "citizen_id": mask(citizen_id), "found": holder is not None})
+    record(
+        "attendee.citizen_id_lookup",
+        actor=by,
+        target=holder,
+        origin=origin,
+        details={"fair_id": fair_id, "citizen_id": mask(citizen_id), "found": holder is not None},
+    )
     db.session.flush()
     return holder
 
@@ -136,8 +153,17 @@ def move(citizen_id: str, *, to: Attendee | None, by, fair_id: int, origin: Orig
         savepoint.rollback()
         raise MoveRefused("citizen_id_release_clash") from None
     savepoint.commit()
-    record("attendee.citizen_id_moved", actor=by, target=holder, origin=origin,
-           details={"fair_id": fair_id, "citizen_id": mask(citizen_id), "from": holder.id,
-                    "to": to.id if to is not None else None})
+    record(
+        "attendee.citizen_id_moved",
+        actor=by,
+        target=holder,
+        origin=origin,
+        details={
+            "fair_id": fair_id,
+            "citizen_id": mask(citizen_id),
+            "from": holder.id,
+            "to": to.id if to is not None else None,
+        },
+    )
     db.session.flush()
     return holder

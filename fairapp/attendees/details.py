@@ -32,8 +32,15 @@ from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 
 # The person's fields a ticket link may fill while empty, in the order the page asks for them.
-PERSON_FIELDS = ("education_level", "qualification", "situation", "citizen_id", "birth_date",
-                 "household_code", "address")
+PERSON_FIELDS = (
+    "education_level",
+    "qualification",
+    "situation",
+    "citizen_id",
+    "birth_date",
+    "household_code",
+    "address",
+)
 # This registration's wishes, which the ticket link may set.
 REGISTRATION_FIELDS = ("desired_vacancy_ids", "desired_jobs", "wants_training", "training_wish")
 
@@ -62,12 +69,17 @@ def open_person_fields(registration: Registration) -> tuple[str, ...]:
     attendee = registration.attendee
     if not changes.speaks_for_person(registration):
         return PERSON_FIELDS
-    return tuple(name for name in PERSON_FIELDS if getattr(attendee, name) is None
-                 and (name != "household_code" or attendee.priority_group != PriorityGroup.NONE))
+    return tuple(
+        name
+        for name in PERSON_FIELDS
+        if getattr(attendee, name) is None
+        and (name != "household_code" or attendee.priority_group != PriorityGroup.NONE)
+    )
 
 
-def add_details(registration: Registration, raw: dict, *, origin: Origin = SYSTEM,
-                now: datetime | None = None) -> Added:
+def add_details(
+    registration: Registration, raw: dict, *, origin: Origin = SYSTEM, now: datetime | None = None
+) -> Added:
     """Set the registration's wishes and fill the person's empty fields from `raw` (API field names;
     a value for a field already recorded is ignored), or, through a link that does not speak for the
     person, propose them as a pending change. The changed fields are audited as
@@ -83,17 +95,30 @@ def add_details(registration: Registration, raw: dict, *, origin: Origin = SYSTE
         raise CitizenIdNotAccepted()
     proposed = False
     if not changes.speaks_for_person(registration):
-        proposed = changes.propose(attendee, person, fair_id=registration.fair_id,
-                                   registration_id=registration.id, channel=Channel.ONLINE,
-                                   origin=origin, now=now) is not None
+        proposed = (
+            changes.propose(
+                attendee,
+                person,
+                fair_id=registration.fair_id,
+                registration_id=registration.id,
+                channel=Channel.ONLINE,
+                origin=origin,
+                now=now,
+            )
+            is not None
+        )
         filled = {}
     changed += [name for name, value in filled.items() if _fill(attendee.id, name, value)]
     db.session.expire(attendee)  # filled by UPDATE statements, not through the object
 
     if changed:
-        record("attendee.details_added", actor_label="public", target=attendee, origin=origin,
-               details={"registration_id": registration.id, "fair_id": registration.fair_id,
-                        "fields": changed})
+        record(
+            "attendee.details_added",
+            actor_label="public",
+            target=attendee,
+            origin=origin,
+            details={"registration_id": registration.id, "fair_id": registration.fair_id, "fields": changed},
+        )
     db.session.flush()
     return Added(changed, proposed)
 
@@ -102,13 +127,25 @@ def _clean(registration: Registration, details: dict, now: datetime) -> CleanPer
     """The details checked by the registration's rules, against what is recorded of the person (a
     citizen ID must agree with the recorded birth year and sex; a birth date with the birth year)."""
     attendee = registration.attendee
-    recorded = {"full_name": attendee.full_name, "phone": attendee.phone, "birth_year": attendee.birth_year,
-                "gender": attendee.gender.value, "ward_code": attendee.ward_code,
-                "priority_group": attendee.priority_group.value}
-    offered = {choice.id for choice in services.fair_vacancies(registration.fair_id)} \
-        if details.get("desired_vacancy_ids") else set()
-    return validation.clean({**recorded, **details}, today=fair_services.local_day(now),
-                            vacancy_ids=offered, require_consent=False)
+    recorded = {
+        "full_name": attendee.full_name,
+        "phone": attendee.phone,
+        "birth_year": attendee.birth_year,
+        "gender": attendee.gender.value,
+        "ward_code": attendee.ward_code,
+        "priority_group": attendee.priority_group.value,
+    }
+    offered = (
+        {choice.id for choice in services.fair_vacancies(registration.fair_id)}
+        if details.get("desired_vacancy_ids")
+        else set()
+    )
+    return validation.clean(
+        {**recorded, **details},
+        today=fair_services.local_day(now),
+        vacancy_ids=offered,
+        require_consent=False,
+    )
 
 
 def _set_wish(registration: Registration, name: str, person: CleanPerson) -> bool:
@@ -124,16 +161,18 @@ def _set_wish(registration: Registration, name: str, person: CleanPerson) -> boo
 
 
 def _held_by_another(citizen_id: str, attendee_id: int) -> bool:
-    return db.session.scalar(sa.select(sa.exists().where(
-        Attendee.citizen_id == citizen_id, Attendee.id != attendee_id)))
+    return db.session.scalar(
+        sa.select(sa.exists().where(Attendee.citizen_id == citizen_id, Attendee.id != attendee_id))
+    )
 
 
 def _fill(attendee_id: int, name: str, value) -> bool:
     """Set the field only if it is still empty, as the database sees it: a concurrent request may
     have filled it since it was read. A citizen ID that clashes all the same is refused."""
     table = Attendee.__table__
-    statement = (sa.update(table).where(table.c.id == attendee_id, table.c[name].is_(None))
-                 .values({name: value}))
+    statement = (
+        sa.update(table).where(table.c.id == attendee_id, table.c[name].is_(None)).values({name: value})
+    )
     if name != "citizen_id":
         return db.session.execute(statement).rowcount == 1
     savepoint = db.session.begin_nested()  # the only unique field: a clash must not end the transaction

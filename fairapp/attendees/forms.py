@@ -86,18 +86,31 @@ class _FieldsForm(FlaskForm):
 class _PersonFields(_FieldsForm):
     """What every registration asks: who the person is, where they live, their priority group."""
 
-    full_name = StringField(_l("Họ và tên"), [required_marker()],
-                            render_kw={"autocomplete": "name", "maxlength": 200, "autocapitalize": "words"})
-    phone = TelField(_l("Số điện thoại di động"), [required_marker()],
-                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20,
-                                "placeholder": "09xx xxx xxx"})
-    birth_year = StringField(_l("Năm sinh"), [required_marker()],
-                             render_kw={"inputmode": "numeric", "maxlength": 4, "placeholder": "1995",
-                                        "autocomplete": "bday-year"})
+    full_name = StringField(
+        _l("Họ và tên"),
+        [required_marker()],
+        render_kw={"autocomplete": "name", "maxlength": 200, "autocapitalize": "words"},
+    )
+    phone = TelField(
+        _l("Số điện thoại di động"),
+        [required_marker()],
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20, "placeholder": "09xx xxx xxx"},
+    )
+    birth_year = StringField(
+        _l("Năm sinh"),
+        [required_marker()],
+        render_kw={
+            "inputmode": "numeric",
+            "maxlength": 4,
+            "placeholder": "1995",
+            "autocomplete": "bday-year",
+        },
+    )
     gender = RadioField(_l("Giới tính"), [required_marker()], choices=GENDER_CHOICES, validate_choice=False)
     ward_code = WardField(_l("Nơi ở hiện nay (phường/xã)"), [required_marker()])
-    priority_group = RadioField(_l("Đối tượng ưu tiên"), choices=PRIORITY_CHOICES, default="none",
-                                validate_choice=False)
+    priority_group = RadioField(
+        _l("Đối tượng ưu tiên"), choices=PRIORITY_CHOICES, default="none", validate_choice=False
+    )
 
     API_FIELDS = ("full_name", "phone", "birth_year", "gender", "ward_code", "priority_group")
 
@@ -107,14 +120,20 @@ class RegistrationForm(_PersonFields):
     is asked afterwards, optionally, through the ticket link (DetailsForm). Each consent is one short
     sentence; the template shows its full versioned text (fairapp.attendees.consent) beside it."""
 
-    priority_group = RadioField(_l("Gia đình bạn thuộc diện nào?"), choices=PRIORITY_CHOICES, default="none",
-                                validate_choice=False,
-                                description=_l("Doanh nghiệp không được xem thông tin này."))
+    priority_group = RadioField(
+        _l("Gia đình bạn thuộc diện nào?"),
+        choices=PRIORITY_CHOICES,
+        default="none",
+        validate_choice=False,
+        description=_l("Doanh nghiệp không được xem thông tin này."),
+    )
     consent_personal_data = BooleanField(
         _l("Tôi đồng ý cho ban tổ chức dùng thông tin trên để cấp vé và giúp tôi tìm việc."),
-        [required_marker()])
+        [required_marker()],
+    )
     consent_share_with_employers = BooleanField(
-        _l("Tôi đồng ý cho doanh nghiệp tại phiên xem hồ sơ để gọi phỏng vấn (không bắt buộc)."))
+        _l("Tôi đồng ý cho doanh nghiệp tại phiên xem hồ sơ để gọi phỏng vấn (không bắt buộc).")
+    )
 
     API_FIELDS = (*_PersonFields.API_FIELDS, "consent_personal_data", "consent_share_with_employers")
 
@@ -122,21 +141,38 @@ class RegistrationForm(_PersonFields):
 class WalkInForm(_PersonFields):
     """The short form at the gate; the staff member asks for consent aloud and ticks the box."""
 
-    birth_date = StringField(_l("Ngày sinh"), render_kw={"type": "date"},
-                             description=_l("Điền tự động khi quét CCCD; có thể bỏ trống."))
-    citizen_id = StringField(_l("Số căn cước (CCCD)"), render_kw={"inputmode": "numeric", "maxlength": 14,
-                                                                  "autocomplete": "off"},
-                             description=_l("Không bắt buộc. 12 chữ số in trên thẻ căn cước."))
+    birth_date = StringField(
+        _l("Ngày sinh"),
+        render_kw={"type": "date"},
+        description=_l("Điền tự động khi quét CCCD; có thể bỏ trống."),
+    )
+    citizen_id = StringField(
+        _l("Số căn cước (CCCD)"),
+        render_kw={"inputmode": "numeric", "maxlength": 14, "autocomplete": "off"},
+        description=_l("Không bắt buộc. 12 chữ số in trên thẻ căn cước."),
+    )
     address = StringField(_l("Địa chỉ thường trú"), render_kw={"maxlength": 300, "autocomplete": "off"})
-    household_code = StringField(_l("Mã hộ (nếu biết)"), render_kw={"maxlength": 50, "autocomplete": "off"},
-                                 description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."))
-    consent_personal_data = BooleanField(_l("Người lao động đã đồng ý"), [required_marker()],
-                                         description=_l("Đọc cho người lao động nội dung đồng ý xử lý "
-                                                        "dữ liệu cá nhân và hỏi ý kiến."))
+    household_code = StringField(
+        _l("Mã hộ (nếu biết)"),
+        render_kw={"maxlength": 50, "autocomplete": "off"},
+        description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."),
+    )
+    consent_personal_data = BooleanField(
+        _l("Người lao động đã đồng ý"),
+        [required_marker()],
+        description=_l("Đọc cho người lao động nội dung đồng ý xử lý dữ liệu cá nhân và hỏi ý kiến."),
+    )
     consent_share_with_employers = BooleanField(_l("Đồng ý chia sẻ hồ sơ với doanh nghiệp tại phiên"))
 
-    API_FIELDS = (*_PersonFields.API_FIELDS, "citizen_id", "household_code", "birth_date", "address",
-                  "consent_personal_data", "consent_share_with_employers")
+    API_FIELDS = (
+        *_PersonFields.API_FIELDS,
+        "citizen_id",
+        "household_code",
+        "birth_date",
+        "address",
+        "consent_personal_data",
+        "consent_share_with_employers",
+    )
 
 
 class DetailsForm(_FieldsForm):
@@ -144,28 +180,49 @@ class DetailsForm(_FieldsForm):
     The person's fields are shown only while empty on the record; the wishes are this registration's
     and may be changed."""
 
-    citizen_id = StringField(_l("Số căn cước (CCCD)"), render_kw={"inputmode": "numeric", "maxlength": 14,
-                                                                  "autocomplete": "off"},
-                             description=_l("12 chữ số in trên thẻ căn cước."))
+    citizen_id = StringField(
+        _l("Số căn cước (CCCD)"),
+        render_kw={"inputmode": "numeric", "maxlength": 14, "autocomplete": "off"},
+        description=_l("12 chữ số in trên thẻ căn cước."),
+    )
     birth_date = StringField(_l("Ngày sinh"), render_kw={"type": "date", "autocomplete": "bday"})
-    household_code = StringField(_l("Mã hộ (nếu biết)"), render_kw={"maxlength": 50, "autocomplete": "off"},
-                                 description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."))
-    address = StringField(_l("Địa chỉ thường trú"),
-                          render_kw={"maxlength": 300, "autocomplete": "street-address"})
+    household_code = StringField(
+        _l("Mã hộ (nếu biết)"),
+        render_kw={"maxlength": 50, "autocomplete": "off"},
+        description=_l("Mã hộ nghèo, cận nghèo trong danh sách của phường/xã."),
+    )
+    address = StringField(
+        _l("Địa chỉ thường trú"), render_kw={"maxlength": 300, "autocomplete": "street-address"}
+    )
     education_level = SelectField(_l("Trình độ học vấn"), choices=EDUCATION_CHOICES, validate_choice=False)
-    qualification = SelectField(_l("Trình độ chuyên môn kỹ thuật"), choices=QUALIFICATION_CHOICES,
-                                validate_choice=False)
+    qualification = SelectField(
+        _l("Trình độ chuyên môn kỹ thuật"), choices=QUALIFICATION_CHOICES, validate_choice=False
+    )
     situation = RadioField(_l("Tình trạng hiện nay"), choices=SITUATION_CHOICES, validate_choice=False)
-    desired_vacancy_ids = MultiCheckboxField(_l("Vị trí muốn ứng tuyển tại phiên này"), coerce=str,
-                                             choices=[], validate_choice=False)
-    desired_jobs = TextAreaField(_l("Công việc mong muốn"), render_kw={"rows": 2, "maxlength": 1000},
-                                 description=_l("Ví dụ: công nhân may, lái xe, bán hàng…"))
-    wants_training = RadioField(_l("Bạn có muốn học nghề không?"), choices=YES_NO, default="no",
-                                validate_choice=False)
+    desired_vacancy_ids = MultiCheckboxField(
+        _l("Vị trí muốn ứng tuyển tại phiên này"), coerce=str, choices=[], validate_choice=False
+    )
+    desired_jobs = TextAreaField(
+        _l("Công việc mong muốn"),
+        render_kw={"rows": 2, "maxlength": 1000},
+        description=_l("Ví dụ: công nhân may, lái xe, bán hàng…"),
+    )
+    wants_training = RadioField(
+        _l("Bạn có muốn học nghề không?"), choices=YES_NO, default="no", validate_choice=False
+    )
     training_wish = StringField(_l("Nghề muốn học"), render_kw={"maxlength": 200, "list": "programmes"})
 
-    API_FIELDS = ("citizen_id", "birth_date", "household_code", "address", "education_level",
-                  "qualification", "situation", "desired_jobs", "training_wish")
+    API_FIELDS = (
+        "citizen_id",
+        "birth_date",
+        "household_code",
+        "address",
+        "education_level",
+        "qualification",
+        "situation",
+        "desired_jobs",
+        "training_wish",
+    )
 
     def raw(self) -> dict:
         values = super().raw()
@@ -178,7 +235,11 @@ class DetailsForm(_FieldsForm):
 
 
 class LostTicketForm(FlaskForm):
-    phone = TelField(_l("Số điện thoại đã đăng ký"), [required_marker()],
-                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20})
-    birth_year = StringField(_l("Năm sinh"), [required_marker()],
-                             render_kw={"inputmode": "numeric", "maxlength": 4})
+    phone = TelField(
+        _l("Số điện thoại đã đăng ký"),
+        [required_marker()],
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20},
+    )
+    birth_year = StringField(
+        _l("Năm sinh"), [required_marker()], render_kw={"inputmode": "numeric", "maxlength": 4}
+    )

@@ -89,9 +89,14 @@ class Attendee(db.Model):
         sa.CheckConstraint("citizen_id IS NULL OR length(citizen_id) = 12", name="citizen_id_length"),
         # Without a citizen ID a person is phone + folded name: one record, even when two requests
         # for the same person race (with an ID, the unique citizen_id does that).
-        sa.Index("uq_attendees_phone_name_key", "phone", "name_key", unique=True,
-                 sqlite_where=sa.text("citizen_id IS NULL"),
-                 postgresql_where=sa.text("citizen_id IS NULL")),
+        sa.Index(
+            "uq_attendees_phone_name_key",
+            "phone",
+            "name_key",
+            unique=True,
+            sqlite_where=sa.text("citizen_id IS NULL"),
+            postgresql_where=sa.text("citizen_id IS NULL"),
+        ),
     )
 
     id: Mapped[intpk]
@@ -114,7 +119,8 @@ class Attendee(db.Model):
 
     # Poverty status (personal data: never shown to employers)
     priority_group: Mapped[PriorityGroup] = mapped_column(
-        value_enum(PriorityGroup), default=PriorityGroup.NONE, index=True)
+        value_enum(PriorityGroup), default=PriorityGroup.NONE, index=True
+    )
     household_code: Mapped[str | None] = mapped_column(sa.String(50))  # opaque local string
 
     created_at: Mapped[utc_created]
@@ -184,12 +190,14 @@ class PendingChange(db.Model):
     origin: Mapped[str] = mapped_column(sa.String(20))  # Channel value
     fair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fairs.id", ondelete="SET NULL"), index=True)
     registration_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registrations.id", ondelete="SET NULL"))
+        sa.ForeignKey("registrations.id", ondelete="SET NULL")
+    )
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # The decision: by staff at the desk, or by the person through an earlier ticket link
-    status: Mapped[ChangeStatus] = mapped_column(value_enum(ChangeStatus), default=ChangeStatus.PENDING,
-                                                 index=True)
+    status: Mapped[ChangeStatus] = mapped_column(
+        value_enum(ChangeStatus), default=ChangeStatus.PENDING, index=True
+    )
     decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_through: Mapped[str | None] = mapped_column(sa.String(20))  # "desk" or "ticket"
     decided_at: Mapped[datetime | None]

@@ -50,12 +50,12 @@ PERSON_FIELDS = (*changes.REQUIRED_FIELDS, "name_key", *changes.OPTIONAL_FIELDS)
 class RegistrationClosed(DomainError):
     status = 409
     MESSAGES = {
-        FairStatus.DRAFT: ("fair_not_published", _l("Phiên giao dịch này chưa được công bố, chưa nhận "
-                                                    "đăng ký.")),
-        FairStatus.CLOSED: ("fair_closed", _l("Phiên giao dịch này đã kết thúc, không nhận đăng ký "
-                                              "nữa.")),
-        FairStatus.CANCELLED: ("fair_cancelled", _l("Phiên giao dịch này đã bị huỷ, không nhận đăng "
-                                                    "ký.")),
+        FairStatus.DRAFT: (
+            "fair_not_published",
+            _l("Phiên giao dịch này chưa được công bố, chưa nhận đăng ký."),
+        ),
+        FairStatus.CLOSED: ("fair_closed", _l("Phiên giao dịch này đã kết thúc, không nhận đăng ký nữa.")),
+        FairStatus.CANCELLED: ("fair_cancelled", _l("Phiên giao dịch này đã bị huỷ, không nhận đăng ký.")),
     }
 
     def __init__(self, status: FairStatus):
@@ -66,8 +66,10 @@ class RegistrationClosed(DomainError):
 class FairFull(DomainError):
     code = "fair_full"
     status = 409
-    message = _l("Phiên giao dịch đã đủ số người đăng ký trực tuyến. Bạn vẫn có thể đến trực tiếp: "
-                 "cán bộ tại cổng sẽ đăng ký cho bạn nếu còn chỗ.")
+    message = _l(
+        "Phiên giao dịch đã đủ số người đăng ký trực tuyến. Bạn vẫn có thể đến trực tiếp: "
+        "cán bộ tại cổng sẽ đăng ký cho bạn nếu còn chỗ."
+    )
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class VacancyChoice:
 
 # --- Reading ---------------------------------------------------------------------------------------
 
+
 def fair_vacancies(fair_id: int) -> list[VacancyChoice]:
     """The vacancies the public sees at the fair (fairapp.booths.services.public_offer), to tick on
     the form (may be empty)."""
@@ -146,11 +149,15 @@ def refusal(fair: Fair) -> DomainError | None:
 
 
 _ATTENDEE_COLUMNS = Attendee.__table__.c
-_BY_PHONE = sa.and_(_ATTENDEE_COLUMNS.phone == sa.bindparam("phone"),
-                    _ATTENDEE_COLUMNS.name_key == sa.bindparam("name_key"))
+_BY_PHONE = sa.and_(
+    _ATTENDEE_COLUMNS.phone == sa.bindparam("phone"), _ATTENDEE_COLUMNS.name_key == sa.bindparam("name_key")
+)
 _ATTENDEE_IDS_BY_PHONE = Prepared(sa.select(_ATTENDEE_COLUMNS.id).where(_BY_PHONE))
-_ATTENDEE_IDS_BY_ID_OR_PHONE = Prepared(sa.select(_ATTENDEE_COLUMNS.id).where(
-    sa.or_(_ATTENDEE_COLUMNS.citizen_id == sa.bindparam("citizen_id"), _BY_PHONE)))
+_ATTENDEE_IDS_BY_ID_OR_PHONE = Prepared(
+    sa.select(_ATTENDEE_COLUMNS.id).where(
+        sa.or_(_ATTENDEE_COLUMNS.citizen_id == sa.bindparam("citizen_id"), _BY_PHONE)
+    )
+)
 
 
 def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
@@ -158,11 +165,20 @@ def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
     finding the person (by citizen ID, by phone plus name)."""
     # A plain Core query first: most people are new, and then no ORM object is built at all.
     if person.citizen_id:
-        ids = [row[0] for row in _ATTENDEE_IDS_BY_ID_OR_PHONE.execute(fastsql.connection(), {
-            "citizen_id": person.citizen_id, "phone": person.phone, "name_key": person.name_key})]
+        ids = [
+            row[0]
+            for row in _ATTENDEE_IDS_BY_ID_OR_PHONE.execute(
+                fastsql.connection(),
+                {"citizen_id": person.citizen_id, "phone": person.phone, "name_key": person.name_key},
+            )
+        ]
     else:
-        ids = [row[0] for row in _ATTENDEE_IDS_BY_PHONE.execute(fastsql.connection(), {
-            "phone": person.phone, "name_key": person.name_key})]
+        ids = [
+            row[0]
+            for row in _ATTENDEE_IDS_BY_PHONE.execute(
+                fastsql.connection(), {"phone": person.phone, "name_key": person.name_key}
+            )
+        ]
     if not ids:
         return None, False
     rows = db.session.scalars(sa.select(Attendee).where(Attendee.id.in_(ids)).order_by(Attendee.id)).all()
@@ -178,11 +194,15 @@ def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
 
 
 def registration_of(fair_id: int, attendee_id: int) -> Registration | None:
-    return db.session.scalar(sa.select(Registration).where(
-        Registration.fair_id == fair_id, Registration.attendee_id == attendee_id))
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.fair_id == fair_id, Registration.attendee_id == attendee_id
+        )
+    )
 
 
 # --- Registering -----------------------------------------------------------------------------------
+
 
 def lock_fair(fair_id: int, *, now: datetime) -> fair_services.FairState:
     """Read the fair holding the lock that serialises registrations for it, its status brought up to
@@ -199,23 +219,33 @@ def lock_fair(fair_id: int, *, now: datetime) -> fair_services.FairState:
     return fair
 
 
-def check_person(raw: dict, *, now: datetime, require_consent: bool = True) \
-        -> CleanPerson | RegistrationInvalid | None:
+def check_person(
+    raw: dict, *, now: datetime, require_consent: bool = True
+) -> CleanPerson | RegistrationInvalid | None:
     """The field checks of `register` that need no lock, so that callers can run them before taking
     it: the clean person, or the refusal to raise once the fair's status has been checked; None when
     the person ticked vacancies (those are checked against the fair inside the transaction)."""
     if raw.get("desired_vacancy_ids"):
         return None
     try:
-        return validation.clean(raw, today=fair_services.local_day(now), vacancy_ids=set(),
-                                require_consent=require_consent)
+        return validation.clean(
+            raw, today=fair_services.local_day(now), vacancy_ids=set(), require_consent=require_consent
+        )
     except RegistrationInvalid as error:
         return error
 
 
-def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Origin = SYSTEM,
-             now: datetime | None = None, require_consent: bool = True,
-             checked: CleanPerson | RegistrationInvalid | None = None) -> Outcome:
+def register(
+    fair_id: int,
+    raw: dict,
+    *,
+    channel: Channel,
+    by=None,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+    require_consent: bool = True,
+    checked: CleanPerson | RegistrationInvalid | None = None,
+) -> Outcome:
     """Register the person described by `raw` (API field names) for the fair. Online registration
     needs a published or open fair with room; walk-in and staff registration only the status.
     `checked`: what check_person(raw, now=now) returned, if the caller ran it. Flushes; the caller
@@ -230,12 +260,16 @@ def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Orig
     if person is None:  # the fair's vacancies are read only when the person ticked some
         ticked = raw.get("desired_vacancy_ids")
         offered = {choice.id for choice in fair_vacancies(fair.id)} if ticked else set()
-        person = validation.clean(raw, today=fair_services.local_day(now), vacancy_ids=offered,
-                                  require_consent=require_consent)
+        person = validation.clean(
+            raw, today=fair_services.local_day(now), vacancy_ids=offered, require_consent=require_consent
+        )
 
     attendee, by_citizen_id = find_attendee(person)
-    if attendee is not None and (again := _known_person(fair.id, attendee, by_citizen_id, person, channel,
-                                                          by=by, origin=origin, now=now)):
+    if attendee is not None and (
+        again := _known_person(
+            fair.id, attendee, by_citizen_id, person, channel, by=by, origin=origin, now=now
+        )
+    ):
         return again
     if channel == Channel.ONLINE and is_full(fair):
         raise FairFull()
@@ -246,40 +280,77 @@ def register(fair_id: int, raw: dict, *, channel: Channel, by=None, origin: Orig
             attendee, by_citizen_id = find_attendee(person)
             if attendee is None:
                 raise Conflict()
-            if again := _known_person(fair.id, attendee, by_citizen_id, person, channel, by=by,
-                                      origin=origin, now=now):
+            if again := _known_person(
+                fair.id, attendee, by_citizen_id, person, channel, by=by, origin=origin, now=now
+            ):
                 return again
     if attendee is not None:
         attendee_id = attendee.id
         if channel != Channel.ONLINE:
             changes.update_by_staff(attendee, person, by=by, fair_id=fair.id, channel=channel, origin=origin)
     share = person.consent_share_with_employers
-    row = _insert_unless_clash(Registration, {
-        "fair_id": fair.id, "attendee_id": attendee_id, "channel": channel,
-        "consent_personal_data_version": consent.PERSONAL_DATA_VERSION, "consent_personal_data_at": now,
-        "consent_share_version": consent.SHARE_VERSION if share else None,
-        "consent_share_at": now if share else None, "desired_jobs": person.desired_jobs,
-        "desired_vacancy_ids": person.desired_vacancy_ids or None, "wants_training": person.wants_training,
-        "training_wish": person.training_wish, "created_by": getattr(by, "id", None), "created_at": now},
-        Registration.id, Registration.ticket_secret, Registration.ticket_nonce)
+    row = _insert_unless_clash(
+        Registration,
+        {
+            "fair_id": fair.id,
+            "attendee_id": attendee_id,
+            "channel": channel,
+            "consent_personal_data_version": consent.PERSONAL_DATA_VERSION,
+            "consent_personal_data_at": now,
+            "consent_share_version": consent.SHARE_VERSION if share else None,
+            "consent_share_at": now if share else None,
+            "desired_jobs": person.desired_jobs,
+            "desired_vacancy_ids": person.desired_vacancy_ids or None,
+            "wants_training": person.wants_training,
+            "training_wish": person.training_wish,
+            "created_by": getattr(by, "id", None),
+            "created_at": now,
+        },
+        Registration.id,
+        Registration.ticket_secret,
+        Registration.ticket_nonce,
+    )
     if row is None:  # a concurrent request registered the person for this fair first
         existing = registration_of(fair.id, attendee_id)
         if existing is None:  # the clash was not ours to resolve
             raise Conflict()
         return _again(existing, existing.attendee, person, channel, origin=origin, now=now)
-    registration = RegistrationRecord(row.id, fair.id, attendee_id, channel, row.ticket_secret,
-                                      row.ticket_nonce)
-    append("registration.create", actor=by, actor_label=None if by else channel.value,
-           target=registration, origin=origin, at=now,
-           details={"fair_id": fair.id, "attendee_id": attendee_id, "channel": channel.value})
+    registration = RegistrationRecord(
+        row.id, fair.id, attendee_id, channel, row.ticket_secret, row.ticket_nonce
+    )
+    append(
+        "registration.create",
+        actor=by,
+        actor_label=None if by else channel.value,
+        target=registration,
+        origin=origin,
+        at=now,
+        details={"fair_id": fair.id, "attendee_id": attendee_id, "channel": channel.value},
+    )
     if attendee is not None and channel == Channel.ONLINE:
-        changes.propose(attendee, person, fair_id=fair.id, registration_id=registration.id,
-                        channel=channel, origin=origin, now=now)
+        changes.propose(
+            attendee,
+            person,
+            fair_id=fair.id,
+            registration_id=registration.id,
+            channel=channel,
+            origin=origin,
+            now=now,
+        )
     return Outcome(registration, created=True)
 
 
-def _known_person(fair_id: int, attendee: Attendee, by_citizen_id: bool, person: CleanPerson,
-                  channel: Channel, *, by, origin: Origin, now: datetime) -> Outcome | None:
+def _known_person(
+    fair_id: int,
+    attendee: Attendee,
+    by_citizen_id: bool,
+    person: CleanPerson,
+    channel: Channel,
+    *,
+    by,
+    origin: Origin,
+    now: datetime,
+) -> Outcome | None:
     """For a person found on record: refuse a citizen ID held under another name; if they are
     already registered for the fair, the answer for that (staff: their registration, the record
     brought up to date; the public: no ticket, a pending change). None: go on registering."""
@@ -293,28 +364,43 @@ def _known_person(fair_id: int, attendee: Attendee, by_citizen_id: bool, person:
     return _again(existing, attendee, person, channel, origin=origin, now=now)
 
 
-def _again(existing: Registration, attendee: Attendee, person: CleanPerson, channel: Channel, *,
-           origin: Origin, now: datetime) -> Outcome:
+def _again(
+    existing: Registration,
+    attendee: Attendee,
+    person: CleanPerson,
+    channel: Channel,
+    *,
+    origin: Origin,
+    now: datetime,
+) -> Outcome:
     """The person is already registered for the fair. Staff get the registration and its ticket;
     the public only that it exists and the last digits of the phone on file, and what they typed
     is kept as a pending change."""
     if channel != Channel.ONLINE:
         return Outcome(RegistrationRecord.of(existing), created=False)
-    changes.propose(attendee, person, fair_id=existing.fair_id, registration_id=None, channel=channel,
-                    origin=origin, now=now)
+    changes.propose(
+        attendee,
+        person,
+        fair_id=existing.fair_id,
+        registration_id=None,
+        channel=channel,
+        origin=origin,
+        now=now,
+    )
     return Outcome(None, created=False, phone_hint=phone_hint(attendee.phone))
 
 
 def phone_hint(phone: str) -> str:
-    """"…678": all the public channel may say about a phone on file."""
+    """ "…678": all the public channel may say about a phone on file."""
     return "\u2026" + phone[-3:]
 
 
 def _create_attendee(person: CleanPerson, now: datetime) -> int | None:
     """The new person's id; None if a concurrent request created them first (nothing inserted)."""
     values = {name: getattr(person, name) for name in PERSON_FIELDS}
-    row = _insert_unless_clash(Attendee, dict(values, citizen_id=person.citizen_id, created_at=now,
-                                              updated_at=now), Attendee.id)
+    row = _insert_unless_clash(
+        Attendee, dict(values, citizen_id=person.citizen_id, created_at=now, updated_at=now), Attendee.id
+    )
     return row.id if row is not None else None
 
 
@@ -333,8 +419,9 @@ def _insert_unless_clash(model, values: dict, *returning):
         else:  # pragma: no cover - the two databases fairapp runs on
             raise NotImplementedError(dialect)
         table = model.__table__
-        statement = _INSERTS[key] = insert(table).on_conflict_do_nothing().returning(
-            *(table.c[column.key] for column in returning))
+        statement = _INSERTS[key] = (
+            insert(table).on_conflict_do_nothing().returning(*(table.c[column.key] for column in returning))
+        )
     return db.session.execute(statement, values).first()
 
 
@@ -342,6 +429,7 @@ _INSERTS: dict = {}
 
 
 # --- Lost tickets ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LostTickets:
@@ -354,37 +442,56 @@ class LostTickets:
     proof_failed: bool = False
 
 
-def find_lost_tickets(fair_id: int, phone: str, birth_year: int, *, proof: str | None = None,
-                      origin: Origin = SYSTEM) -> LostTickets:
+def find_lost_tickets(
+    fair_id: int, phone: str, birth_year: int, *, proof: str | None = None, origin: Origin = SYSTEM
+) -> LostTickets:
     """Registrations for the fair of people with this phone and birth year. A person with a
     household code or a citizen ID is shown only when `proof` is that household code or the last
     four digits of that citizen ID (phone and birth year alone can be found out; those not). Every
     lookup is audited (the phone masked), found or not, with how the second factor went."""
     found = db.session.scalars(
-        sa.select(Registration).join(Attendee, Attendee.id == Registration.attendee_id)
-        .where(Registration.fair_id == fair_id, Attendee.phone == phone,
-               Attendee.birth_year == birth_year).order_by(Registration.id)).all()
+        sa.select(Registration)
+        .join(Attendee, Attendee.id == Registration.attendee_id)
+        .where(Registration.fair_id == fair_id, Attendee.phone == phone, Attendee.birth_year == birth_year)
+        .order_by(Registration.id)
+    ).all()
     open_, guarded = [], []
     for registration in found:
         attendee = registration.attendee
         (guarded if attendee.household_code or attendee.citizen_id else open_).append(registration)
     proved = [r for r in guarded if proof and _proves(r.attendee, proof)]
     failed = bool(proof and guarded and not proved)
-    record("registration.lost_ticket_lookup", actor_label="public", origin=origin,
-           details={"fair_id": fair_id, "phone": mask_phone(phone), "birth_year": birth_year,
-                    "found": len(found), "shown": len(open_) + len(proved),
-                    "proof": None if not (proof and guarded) else "wrong" if failed else "ok"})
+    record(
+        "registration.lost_ticket_lookup",
+        actor_label="public",
+        origin=origin,
+        details={
+            "fair_id": fair_id,
+            "phone": mask_phone(phone),
+            "birth_year": birth_year,
+            "found": len(found),
+            "shown": len(open_) + len(proved),
+            "proof": None if not (proof and guarded) else "wrong" if failed else "ok",
+        },
+    )
     db.session.flush()
-    return LostTickets(tickets=sorted(open_ + proved, key=lambda r: r.id),
-                       needs_proof=bool(guarded and not proved), proof_failed=failed)
+    return LostTickets(
+        tickets=sorted(open_ + proved, key=lambda r: r.id),
+        needs_proof=bool(guarded and not proved),
+        proof_failed=failed,
+    )
 
 
 def _proves(attendee: Attendee, proof: str) -> bool:
     """Whether `proof` is the person's household code (spaces and case aside) or the last four
     digits of their citizen ID."""
     compact = "".join(proof.split()).casefold()
-    if attendee.citizen_id and len(compact) == 4 and compact.isdigit() \
-            and hmac.compare_digest(attendee.citizen_id[-4:], compact):
+    if (
+        attendee.citizen_id
+        and len(compact) == 4
+        and compact.isdigit()
+        and hmac.compare_digest(attendee.citizen_id[-4:], compact)
+    ):
         return True
     code = "".join((attendee.household_code or "").split()).casefold()
     return bool(code) and hmac.compare_digest(code.encode(), compact.encode())

@@ -37,8 +37,9 @@ def commit_registration(fair_id: int, raw: dict, **kwargs) -> Outcome:
     """services.register, committed. DomainErrors (and anything else) roll back and propagate."""
     # The field checks first, outside the lock (they read no more than the ward table).
     kwargs["now"] = kwargs.get("now") or utcnow()
-    kwargs["checked"] = services.check_person(raw, now=kwargs["now"],
-                                              require_consent=kwargs.get("require_consent", True))
+    kwargs["checked"] = services.check_person(
+        raw, now=kwargs["now"], require_consent=kwargs.get("require_consent", True)
+    )
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with write_turn(db.session):
@@ -77,6 +78,7 @@ def held_citizen_id_refused(_response=None) -> bool:
 
 
 # --- Rate-limit keys ---------------------------------------------------------------------------------
+
 
 def phone_key(prefix: str) -> str:
     """A rate-limit key for the phone number in the request (JSON body or form), normalised so that
@@ -118,15 +120,25 @@ def registration_limits(prefix: str, *, exempt_when=None, methods=None):
 
     limits = [
         limiter.limit(setting("REGISTRATION_LIMIT_PER_ADDRESS"), methods=methods, exempt_when=exempt),
-        limiter.limit(setting("REGISTRATION_LIMIT_PER_PHONE"), methods=methods, exempt_when=exempt,
-                      key_func=lambda: phone_key(f"{prefix}-phone")),
-        limiter.limit(setting("REGISTRATION_LIMIT_PER_CITIZEN_ID"), methods=methods,
-                      exempt_when=lambda: exempt() or not has_citizen_id(),
-                      key_func=lambda: citizen_id_key(f"{prefix}-citizen-id")),
-        limiter.limit(setting("CITIZEN_ID_REFUSALS_PER_ADDRESS"), methods=methods,
-                      exempt_when=lambda: exempt() or not has_citizen_id(),
-                      key_func=lambda: f"{prefix}-citizen-id-refused:{get_remote_address()}",
-                      deduct_when=held_citizen_id_refused),
+        limiter.limit(
+            setting("REGISTRATION_LIMIT_PER_PHONE"),
+            methods=methods,
+            exempt_when=exempt,
+            key_func=lambda: phone_key(f"{prefix}-phone"),
+        ),
+        limiter.limit(
+            setting("REGISTRATION_LIMIT_PER_CITIZEN_ID"),
+            methods=methods,
+            exempt_when=lambda: exempt() or not has_citizen_id(),
+            key_func=lambda: citizen_id_key(f"{prefix}-citizen-id"),
+        ),
+        limiter.limit(
+            setting("CITIZEN_ID_REFUSALS_PER_ADDRESS"),
+            methods=methods,
+            exempt_when=lambda: exempt() or not has_citizen_id(),
+            key_func=lambda: f"{prefix}-citizen-id-refused:{get_remote_address()}",
+            deduct_when=held_citizen_id_refused,
+        ),
     ]
 
     def decorate(view):

@@ -46,8 +46,9 @@ def walk_in(fair_id: int):
             status = 400
         else:
             try:
-                outcome = commit_registration(fair.id, form.raw(), channel=Channel.WALK_IN, by=user,
-                                              origin=request_origin())
+                outcome = commit_registration(
+                    fair.id, form.raw(), channel=Channel.WALK_IN, by=user, origin=request_origin()
+                )
             except RegistrationInvalid as error:
                 form.show_errors(error.fields)
                 status = 422
@@ -60,16 +61,32 @@ def walk_in(fair_id: int):
                     from fairapp.checkins.views import after_walk_in
 
                     return after_walk_in(fair, outcome.registration.id, user)
-                session[DONE_KEY] = {"fair": fair.id, "registration": outcome.registration.id,
-                                     "user": user.id, "at": int(utcnow().timestamp())}
-                return redirect(url_for("attendees.walk_in", fair_id=fair.id,
-                                        done=outcome.registration.id,
-                                        again="0" if outcome.created else "1"), code=303)
+                session[DONE_KEY] = {
+                    "fair": fair.id,
+                    "registration": outcome.registration.id,
+                    "user": user.id,
+                    "at": int(utcnow().timestamp()),
+                }
+                return redirect(
+                    url_for(
+                        "attendees.walk_in",
+                        fair_id=fair.id,
+                        done=outcome.registration.id,
+                        again="0" if outcome.created else "1",
+                    ),
+                    code=303,
+                )
     done = _done(fair.id, user)
-    return render_template("registration/walk_in.html", fair=fair, form=form, refusal=refusal,
-                           done=done, again=request.args.get("again") == "1",
-                           consent_personal=consent.personal_data(),
-                           registered=services.registered_count(fair.id)), status
+    return render_template(
+        "registration/walk_in.html",
+        fair=fair,
+        form=form,
+        refusal=refusal,
+        done=done,
+        again=request.args.get("again") == "1",
+        consent_personal=consent.personal_data(),
+        registered=services.registered_count(fair.id),
+    ), status
 
 
 def _done(fair_id: int, user) -> dict | None:
@@ -89,5 +106,8 @@ def _done(fair_id: int, user) -> dict | None:
         return None
     from fairapp.public.registration import ticket_url
 
-    return {"name": registration.attendee.full_name, "url": ticket_url(registration),
-            "channel": registration.channel.value}
+    return {
+        "name": registration.attendee.full_name,
+        "url": ticket_url(registration),
+        "channel": registration.channel.value,
+    }

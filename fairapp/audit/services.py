@@ -24,32 +24,64 @@ class Origin:
 SYSTEM = Origin()
 
 
-def record(action: str, *, actor=None, target=None, origin: Origin = SYSTEM,
-           actor_label: str | None = None, details: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    action: str,
+    *,
+    actor=None,
+    target=None,
+    origin: Origin = SYSTEM,
+    actor_label: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Append one entry. `target` is any model with an `id`; its table names the object type."""
     entry = AuditEntry(**_values(action, actor, target, origin, actor_label, details))
     db.session.add(entry)
     return entry
 
 
-def _values(action: str, actor, target, origin: Origin, actor_label: str | None,
-            details: dict[str, Any] | None) -> dict[str, Any]:
-    return {"action": action, "actor_id": getattr(actor, "id", None),
-            "actor_label": actor_label or (actor.login_name if actor is not None else "system"),
-            "object_type": getattr(target, "__tablename__", None),
-            "object_id": str(target.id) if target is not None else None, "ip": origin.ip,
-            "user_agent": (origin.user_agent or "")[:300] or None, "details": details or {}}
+def _values(
+    action: str, actor, target, origin: Origin, actor_label: str | None, details: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "action": action,
+        "actor_id": getattr(actor, "id", None),
+        "actor_label": actor_label or (actor.login_name if actor is not None else "system"),
+        "object_type": getattr(target, "__tablename__", None),
+        "object_id": str(target.id) if target is not None else None,
+        "ip": origin.ip,
+        "user_agent": (origin.user_agent or "")[:300] or None,
+        "details": details or {},
+    }
 
 
-_COLUMNS = ("at", "actor_id", "actor_label", "object_type", "object_id", "ip", "user_agent", "action",
-            "details")
+_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "object_type",
+    "object_id",
+    "ip",
+    "user_agent",
+    "action",
+    "details",
+)
 _INSERT = Prepared(sa.insert(AuditEntry.__table__), columns=_COLUMNS)
 
 
-def append(action: str, *, actor=None, target=None, origin: Origin = SYSTEM, actor_label: str | None = None,
-           details: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+def append(
+    action: str,
+    *,
+    actor=None,
+    target=None,
+    origin: Origin = SYSTEM,
+    actor_label: str | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
     """record(), as one INSERT on the connection in use (fairapp.fastsql.connection()): no ORM object
     and no flush, for the hot paths (registering, checking in). The same entry, in the same
     transaction."""
-    _INSERT.execute(fastsql.connection(), {"at": at or utcnow(),
-                                           **_values(action, actor, target, origin, actor_label, details)})
+    _INSERT.execute(
+        fastsql.connection(),
+        {"at": at or utcnow(), **_values(action, actor, target, origin, actor_label, details)},
+    )

@@ -36,22 +36,31 @@ class VnDate:
         try:
             parse_vn_date(field.data)
         except ValueError:
-            raise FieldError(_l("%(field)s phải có dạng ngày/tháng/năm, ví dụ 05/07/2025.",
-                                field=field.label.text)) from None
+            raise FieldError(
+                _l("%(field)s phải có dạng ngày/tháng/năm, ví dụ 05/07/2025.", field=field.label.text)
+            ) from None
 
 
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter, changes nothing
 
-    action = StringField(_l("Hành động (bắt đầu bằng)"), validators=[
-        Length(max=60, message=_l("Hành động dài tối đa %(max)d ký tự.", max=60))])
-    actor = StringField(_l("Người thực hiện"), validators=[
-        Length(max=254, message=_l("Người thực hiện dài tối đa %(max)d ký tự.", max=254))])
-    object_type = StringField(_l("Loại đối tượng"), validators=[
-        Length(max=40, message=_l("Loại đối tượng dài tối đa %(max)d ký tự.", max=40))])
-    object_id = StringField(_l("Mã đối tượng"), validators=[
-        Length(max=40, message=_l("Mã đối tượng dài tối đa %(max)d ký tự.", max=40))])
+    action = StringField(
+        _l("Hành động (bắt đầu bằng)"),
+        validators=[Length(max=60, message=_l("Hành động dài tối đa %(max)d ký tự.", max=60))],
+    )
+    actor = StringField(
+        _l("Người thực hiện"),
+        validators=[Length(max=254, message=_l("Người thực hiện dài tối đa %(max)d ký tự.", max=254))],
+    )
+    object_type = StringField(
+        _l("Loại đối tượng"),
+        validators=[Length(max=40, message=_l("Loại đối tượng dài tối đa %(max)d ký tự.", max=40))],
+    )
+    object_id = StringField(
+        _l("Mã đối tượng"),
+        validators=[Length(max=40, message=_l("Mã đối tượng dài tối đa %(max)d ký tự.", max=40))],
+    )
     date_from = StringField(_l("Từ ngày"), validators=[VnDate()])
     date_to = StringField(_l("Đến ngày"), validators=[VnDate()])
 
@@ -76,10 +85,12 @@ def _filtered(form: AuditFilterForm) -> sa.Select:
     if ok["action"] and (action := (form.action.data or "").strip()):
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     if ok["actor"] and (actor := (form.actor.data or "").strip()):
-        named = sa.select(User.id).where(sa.or_(User.full_name.icontains(actor, autoescape=True),
-                                                User.email.icontains(actor, autoescape=True)))
-        terms = [AuditEntry.actor_label.icontains(actor, autoescape=True),
-                 AuditEntry.actor_id.in_(named)]
+        named = sa.select(User.id).where(
+            sa.or_(
+                User.full_name.icontains(actor, autoescape=True), User.email.icontains(actor, autoescape=True)
+            )
+        )
+        terms = [AuditEntry.actor_label.icontains(actor, autoescape=True), AuditEntry.actor_id.in_(named)]
         if actor.isdigit() and len(actor) < 10:
             terms.append(AuditEntry.actor_id == int(actor))
         query = query.where(sa.or_(*terms))
@@ -101,11 +112,19 @@ def index():
     form.validate()
     page = db.paginate(_filtered(form), per_page=PER_PAGE, error_out=False)
     object_types = db.session.scalars(
-        sa.select(AuditEntry.object_type).where(AuditEntry.object_type.is_not(None))
-        .distinct().order_by(AuditEntry.object_type)).all()
+        sa.select(AuditEntry.object_type)
+        .where(AuditEntry.object_type.is_not(None))
+        .distinct()
+        .order_by(AuditEntry.object_type)
+    ).all()
     filters = {k: v for k, v in request.args.items() if k in FILTERS and v}
-    rows = [{"entry": entry,
-             "details": json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
-             if entry.details else ""} for entry in page.items]
-    return render_template("audit/index.html", form=form, page=page, rows=rows,
-                           filters=filters, object_types=object_types)
+    rows = [
+        {
+            "entry": entry,
+            "details": json.dumps(entry.details, ensure_ascii=False, sort_keys=True) if entry.details else "",
+        }
+        for entry in page.items
+    ]
+    return render_template(
+        "audit/index.html", form=form, page=page, rows=rows, filters=filters, object_types=object_types
+    )

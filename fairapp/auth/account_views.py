@@ -22,9 +22,14 @@ def profile():
     user = current_user
     employer = db.session.get(Employer, user.employer_id) if user.employer_id else None
     school = db.session.get(School, user.school_id) if user.school_id else None
-    return render_template("account/profile.html", user=user, role_label=ROLE_LABELS[user.role],
-                           wards=sorted(user.wards, key=lambda w: w.search_name),
-                           employer=employer, school=school)
+    return render_template(
+        "account/profile.html",
+        user=user,
+        role_label=ROLE_LABELS[user.role],
+        wards=sorted(user.wards, key=lambda w: w.search_name),
+        employer=employer,
+        school=school,
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -34,8 +39,9 @@ def password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            services.change_own_password(user, form.current_password.data, form.new_password.data,
-                                         origin=request_origin())
+            services.change_own_password(
+                user, form.current_password.data, form.new_password.data, origin=request_origin()
+            )
         except DomainError as error:
             show_domain_error(form, error)
         else:

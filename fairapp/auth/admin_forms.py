@@ -38,35 +38,50 @@ class OneOf:
 
 
 def _password_rules(required_message, length_message):
-    return [DataRequired(required_message),
-            Length(min=MIN_PASSWORD_LENGTH, max=200, message=length_message)]
+    return [DataRequired(required_message), Length(min=MIN_PASSWORD_LENGTH, max=200, message=length_message)]
 
 
 _NEW_PASSWORD_RULES = _password_rules(
     _l("Vui lòng nhập mật khẩu mới."),
-    _l("Mật khẩu mới cần từ %(min)d đến %(max)d ký tự.", min=MIN_PASSWORD_LENGTH, max=200))
+    _l("Mật khẩu mới cần từ %(min)d đến %(max)d ký tự.", min=MIN_PASSWORD_LENGTH, max=200),
+)
 
 
 _ID_RULES = [Optional(), Regexp(r"^\s*\d{1,9}\s*$", message=_l("Mã phải là một số nguyên dương."))]
 
 
 class _AccountFields(FlaskForm):
-    email = StringField(_l("Email"), validators=[
-        Length(max=254, message=_l("Email dài tối đa %(max)d ký tự.", max=254))])
-    phone = StringField(_l("Số điện thoại"), validators=[
-        Length(max=20, message=_l("Số điện thoại dài tối đa %(max)d ký tự.", max=20))])
-    full_name = StringField(_l("Họ và tên"), validators=[
-        DataRequired(_l("Vui lòng nhập họ và tên.")),
-        Length(max=200, message=_l("Họ và tên dài tối đa %(max)d ký tự.", max=200))])
-    role = SelectField(_l("Vai trò"), choices=ROLE_CHOICES, validate_choice=False,
-                       validators=[DataRequired(_l("Vui lòng chọn vai trò.")),
-                                   OneOf(_l("Vai trò không hợp lệ."))])
+    email = StringField(
+        _l("Email"), validators=[Length(max=254, message=_l("Email dài tối đa %(max)d ký tự.", max=254))]
+    )
+    phone = StringField(
+        _l("Số điện thoại"),
+        validators=[Length(max=20, message=_l("Số điện thoại dài tối đa %(max)d ký tự.", max=20))],
+    )
+    full_name = StringField(
+        _l("Họ và tên"),
+        validators=[
+            DataRequired(_l("Vui lòng nhập họ và tên.")),
+            Length(max=200, message=_l("Họ và tên dài tối đa %(max)d ký tự.", max=200)),
+        ],
+    )
+    role = SelectField(
+        _l("Vai trò"),
+        choices=ROLE_CHOICES,
+        validate_choice=False,
+        validators=[DataRequired(_l("Vui lòng chọn vai trò.")), OneOf(_l("Vai trò không hợp lệ."))],
+    )
     ward_codes = SelectMultipleField(
-        _l("Phường/xã phụ trách (cán bộ tổ chức, nhân viên cổng vào)"), choices=[], validate_choice=False,
+        _l("Phường/xã phụ trách (cán bộ tổ chức, nhân viên cổng vào)"),
+        choices=[],
+        validate_choice=False,
         validators=[OneOf(_l("Phường/xã đã chọn không thuộc tỉnh này."))],
-        description=_l("Cán bộ tổ chức chỉ xem và thao tác với phiên giao dịch ở các phường/xã này; để trống "
-                       "thì không xem được phiên nào. Nhân viên cổng vào: cán bộ tổ chức của các phường/xã "
-                       "này được thu hồi thiết bị quét vé của họ."))
+        description=_l(
+            "Cán bộ tổ chức chỉ xem và thao tác với phiên giao dịch ở các phường/xã này; để trống "
+            "thì không xem được phiên nào. Nhân viên cổng vào: cán bộ tổ chức của các phường/xã "
+            "này được thu hồi thiết bị quét vé của họ."
+        ),
+    )
     employer_id = StringField(_l("Mã doanh nghiệp (nhà tuyển dụng)"), validators=_ID_RULES)
     school_id = StringField(_l("Mã cơ sở đào tạo (cơ sở giáo dục nghề nghiệp)"), validators=_ID_RULES)
 
@@ -82,9 +97,13 @@ class _AccountFields(FlaskForm):
 
 
 class UserCreateForm(_AccountFields):
-    password = PasswordField(_l("Mật khẩu"), validators=_password_rules(
-        _l("Vui lòng nhập mật khẩu."),
-        _l("Mật khẩu cần từ %(min)d đến %(max)d ký tự.", min=MIN_PASSWORD_LENGTH, max=200)))
+    password = PasswordField(
+        _l("Mật khẩu"),
+        validators=_password_rules(
+            _l("Vui lòng nhập mật khẩu."),
+            _l("Mật khẩu cần từ %(min)d đến %(max)d ký tự.", min=MIN_PASSWORD_LENGTH, max=200),
+        ),
+    )
 
 
 class UserEditForm(_AccountFields):
@@ -95,32 +114,58 @@ class UserSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter, changes nothing
 
-    q = StringField(_l("Tìm theo tên, email hoặc số điện thoại"),
-                    validators=[Length(max=100, message=_l("Từ khoá dài tối đa %(max)d ký tự.", max=100))])
-    role = SelectField(_l("Vai trò"), choices=[("", _l("Tất cả vai trò")), *ROLE_CHOICES],
-                       validate_choice=False, validators=[OneOf(_l("Vai trò không hợp lệ."))])
-    active = SelectField(_l("Trạng thái"), choices=ACTIVE_CHOICES, validate_choice=False,
-                         validators=[OneOf(_l("Trạng thái không hợp lệ."))])
+    q = StringField(
+        _l("Tìm theo tên, email hoặc số điện thoại"),
+        validators=[Length(max=100, message=_l("Từ khoá dài tối đa %(max)d ký tự.", max=100))],
+    )
+    role = SelectField(
+        _l("Vai trò"),
+        choices=[("", _l("Tất cả vai trò")), *ROLE_CHOICES],
+        validate_choice=False,
+        validators=[OneOf(_l("Vai trò không hợp lệ."))],
+    )
+    active = SelectField(
+        _l("Trạng thái"),
+        choices=ACTIVE_CHOICES,
+        validate_choice=False,
+        validators=[OneOf(_l("Trạng thái không hợp lệ."))],
+    )
 
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu mới"), validators=_NEW_PASSWORD_RULES)
-    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
-        DataRequired(_l("Vui lòng nhập lại mật khẩu mới.")),
-        EqualTo("password", message=_l("Hai lần nhập mật khẩu mới không khớp."))])
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[
+            DataRequired(_l("Vui lòng nhập lại mật khẩu mới.")),
+            EqualTo("password", message=_l("Hai lần nhập mật khẩu mới không khớp.")),
+        ],
+    )
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
-        DataRequired(_l("Vui lòng nhập mật khẩu hiện tại.")),
-        Length(max=200, message=_l("Mật khẩu dài tối đa %(max)d ký tự.", max=200))])
+    current_password = PasswordField(
+        _l("Mật khẩu hiện tại"),
+        validators=[
+            DataRequired(_l("Vui lòng nhập mật khẩu hiện tại.")),
+            Length(max=200, message=_l("Mật khẩu dài tối đa %(max)d ký tự.", max=200)),
+        ],
+    )
     new_password = PasswordField(_l("Mật khẩu mới"), validators=_NEW_PASSWORD_RULES)
-    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
-        DataRequired(_l("Vui lòng nhập lại mật khẩu mới.")),
-        EqualTo("new_password", message=_l("Hai lần nhập mật khẩu mới không khớp."))])
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[
+            DataRequired(_l("Vui lòng nhập lại mật khẩu mới.")),
+            EqualTo("new_password", message=_l("Hai lần nhập mật khẩu mới không khớp.")),
+        ],
+    )
 
 
 class TokenCreateForm(FlaskForm):
-    name = StringField(_l("Tên mã truy cập (để phân biệt, ví dụ: máy quét cổng 1)"), validators=[
-        DataRequired(_l("Vui lòng đặt tên cho mã truy cập.")),
-        Length(max=100, message=_l("Tên dài tối đa %(max)d ký tự.", max=100))])
+    name = StringField(
+        _l("Tên mã truy cập (để phân biệt, ví dụ: máy quét cổng 1)"),
+        validators=[
+            DataRequired(_l("Vui lòng đặt tên cho mã truy cập.")),
+            Length(max=100, message=_l("Tên dài tối đa %(max)d ký tự.", max=100)),
+        ],
+    )

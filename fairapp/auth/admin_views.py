@@ -52,8 +52,14 @@ def no_wards(user) -> bool:
 
 def ward_admins() -> list[User]:
     """Whom an organiser without wards should ask: a few active admins, by name."""
-    return list(db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.active.is_(True))
-                                   .order_by(User.full_name, User.id).limit(ADMINS_SHOWN)))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.ADMIN, User.active.is_(True))
+            .order_by(User.full_name, User.id)
+            .limit(ADMINS_SHOWN)
+        )
+    )
 
 
 @bp.app_context_processor
@@ -68,8 +74,9 @@ def _acting_admin() -> User:
 def _ward_choices() -> list[tuple[str, str]]:
     """The wards and communes of the home province, by name."""
     province = current_app.config["HOME_PROVINCE_CODE"]
-    wards = db.session.scalars(sa.select(Ward).where(Ward.province_code == province)
-                               .order_by(Ward.search_name, Ward.code))
+    wards = db.session.scalars(
+        sa.select(Ward).where(Ward.province_code == province).order_by(Ward.search_name, Ward.code)
+    )
     return [(ward.code, ward.name) for ward in wards]
 
 
@@ -88,6 +95,7 @@ def show_domain_error(form, error: DomainError) -> None:
 
 # ---------------------------------------------------------------- list
 
+
 @bp.route("/")
 @roles(Role.ADMIN)
 def index():
@@ -95,9 +103,11 @@ def index():
     query = sa.select(User).options(selectinload(User.wards)).order_by(User.full_name, User.id)
     if form.validate():
         if q := (form.q.data or "").strip():
-            terms = [User.full_name.icontains(q, autoescape=True),
-                     User.email.icontains(q.lower(), autoescape=True),
-                     User.phone.icontains(normalise_mobile(q) or q, autoescape=True)]
+            terms = [
+                User.full_name.icontains(q, autoescape=True),
+                User.email.icontains(q.lower(), autoescape=True),
+                User.phone.icontains(normalise_mobile(q) or q, autoescape=True),
+            ]
             query = query.where(sa.or_(*terms))
         if form.role.data:
             query = query.where(User.role == Role(form.role.data))
@@ -105,11 +115,11 @@ def index():
             query = query.where(User.active.is_(form.active.data == "1"))
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     filters = {k: v for k, v in request.args.items() if k in ("q", "role", "active") and v}
-    return render_template("users/index.html", form=form, page=page, filters=filters,
-                           role_labels=ROLE_LABELS)
+    return render_template("users/index.html", form=form, page=page, filters=filters, role_labels=ROLE_LABELS)
 
 
 # ---------------------------------------------------------------- create and edit
+
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles(Role.ADMIN)
@@ -120,10 +130,17 @@ def new():
         employer_id, school_id = form.affiliation()
         try:
             user = services.create_user(
-                email=form.email.data or None, phone=form.phone.data or None,
-                full_name=form.full_name.data, role=form.role.data, password=form.password.data,
-                ward_codes=form.chosen_wards(), employer_id=employer_id, school_id=school_id,
-                by=_acting_admin(), origin=request_origin())
+                email=form.email.data or None,
+                phone=form.phone.data or None,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                password=form.password.data,
+                ward_codes=form.chosen_wards(),
+                employer_id=employer_id,
+                school_id=school_id,
+                by=_acting_admin(),
+                origin=request_origin(),
+            )
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -134,9 +151,16 @@ def new():
 
 
 def _initial(user: User) -> dict:
-    return {"email": user.email or "", "phone": user.phone or "", "full_name": user.full_name,
-            "role": user.role.value, "ward_codes": sorted(user.ward_codes), "active": user.active,
-            "employer_id": str(user.employer_id or ""), "school_id": str(user.school_id or "")}
+    return {
+        "email": user.email or "",
+        "phone": user.phone or "",
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "ward_codes": sorted(user.ward_codes),
+        "active": user.active,
+        "employer_id": str(user.employer_id or ""),
+        "school_id": str(user.school_id or ""),
+    }
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -150,11 +174,17 @@ def edit(user_id: int):
         by, origin = _acting_admin(), request_origin()
         try:
             services.update_user(
-                user, email=form.email.data or None, phone=form.phone.data or None,
-                full_name=form.full_name.data, role=form.role.data,
-                ward_codes=form.chosen_wards(), active=form.active.data, by=by, origin=origin)
-            services.set_affiliation(user, employer_id=employer_id, school_id=school_id,
-                                     by=by, origin=origin)
+                user,
+                email=form.email.data or None,
+                phone=form.phone.data or None,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                ward_codes=form.chosen_wards(),
+                active=form.active.data,
+                by=by,
+                origin=origin,
+            )
+            services.set_affiliation(user, employer_id=employer_id, school_id=school_id, by=by, origin=origin)
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -179,13 +209,19 @@ def reset_password(user_id: int):
             db.session.commit()
             if user.id == admin.id:
                 login_user(user)  # an admin resetting their own password stays in this browser
-            flash(_("Đã đặt mật khẩu mới cho %(name)s. Mọi phiên đăng nhập cũ của tài khoản "
-                    "này đã kết thúc.", name=user.full_name), "success")
+            flash(
+                _(
+                    "Đã đặt mật khẩu mới cho %(name)s. Mọi phiên đăng nhập cũ của tài khoản này đã kết thúc.",
+                    name=user.full_name,
+                ),
+                "success",
+            )
             return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/reset_password.html", form=form, user=user)
 
 
 # ---------------------------------------------------------------- API tokens
+
 
 @bp.route("/<int:user_id>/tokens", methods=["GET", "POST"])
 @roles(Role.ADMIN)
@@ -195,12 +231,16 @@ def tokens(user_id: int):
     form = TokenCreateForm()
     secret = None
     if form.validate_on_submit():
-        _token, secret = services.issue_token(user, form.name.data, by=_acting_admin(),
-                                              origin=request_origin())
+        _token, secret = services.issue_token(
+            user, form.name.data, by=_acting_admin(), origin=request_origin()
+        )
         db.session.commit()
         form = TokenCreateForm(formdata=None)
-    response = make_response(render_template(
-        "users/tokens.html", user=user, tokens=services.tokens_of(user), form=form, secret=secret))
+    response = make_response(
+        render_template(
+            "users/tokens.html", user=user, tokens=services.tokens_of(user), form=form, secret=secret
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

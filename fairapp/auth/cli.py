@@ -18,8 +18,9 @@ def _fail(error: DomainError) -> None:
 
 @users_cli.command("create")
 @click.argument("login")
-@click.option("--role", required=True,
-              type=click.Choice(["admin", "organiser", "gate", "employer", "school"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "organiser", "gate", "employer", "school"])
+)
 @click.option("--password", required=True)
 @click.option("--name", "full_name", default=None, help="Full name (default: the login).")
 @click.option("--phone", default=None)
@@ -31,9 +32,16 @@ def create_command(login, role, password, full_name, phone, wards, employer_id, 
     email = login if "@" in login else None
     phone = phone or (None if email else login)
     try:
-        user = services.create_user(email=email, phone=phone, full_name=full_name or login,
-                                    role=role, password=password, ward_codes=wards,
-                                    employer_id=employer_id, school_id=school_id)
+        user = services.create_user(
+            email=email,
+            phone=phone,
+            full_name=full_name or login,
+            role=role,
+            password=password,
+            ward_codes=wards,
+            employer_id=employer_id,
+            school_id=school_id,
+        )
     except DomainError as error:
         _fail(error)
     db.session.commit()

@@ -29,14 +29,24 @@ from fairapp.fastsql import Prepared
 SELF_CHECKED_ATTRIBUTE = "_fairapp_principal"  # the view checks its rule itself (no Flask-Login)
 
 _USERS, _TOKENS = User.__table__, ApiToken.__table__
-_BY_TOKEN = Prepared(sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone, _TOKENS.c.id,
-                       _TOKENS.c.last_used_at)
-                     .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
-                     .where(_TOKENS.c.token_hash == sa.bindparam("token_hash"),
-                            _TOKENS.c.revoked_at.is_(None), _USERS.c.active.is_(True)))
-_BY_SESSION = Prepared(sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone)
-                       .where(_USERS.c.id == sa.bindparam("user_id"), _USERS.c.active.is_(True),
-                              _USERS.c.session_version == sa.bindparam("version")))
+_BY_TOKEN = Prepared(
+    sa.select(
+        _USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone, _TOKENS.c.id, _TOKENS.c.last_used_at
+    )
+    .join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id)
+    .where(
+        _TOKENS.c.token_hash == sa.bindparam("token_hash"),
+        _TOKENS.c.revoked_at.is_(None),
+        _USERS.c.active.is_(True),
+    )
+)
+_BY_SESSION = Prepared(
+    sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.email, _USERS.c.phone).where(
+        _USERS.c.id == sa.bindparam("user_id"),
+        _USERS.c.active.is_(True),
+        _USERS.c.session_version == sa.bindparam("version"),
+    )
+)
 _WARDS = Prepared(sa.select(user_wards.c.ward_code).where(user_wards.c.user_id == sa.bindparam("user_id")))
 
 
@@ -58,8 +68,9 @@ class Principal:
         """As User.ward_scope (fairapp.auth.scope); the wards are read for organisers only."""
         if self.role != Role.ORGANISER:
             return ward_scope(self.role, ())
-        return ward_scope(self.role, (row[0] for row in _WARDS.execute(fastsql.connection(),
-                                                                       {"user_id": self.id})))
+        return ward_scope(
+            self.role, (row[0] for row in _WARDS.execute(fastsql.connection(), {"user_id": self.id}))
+        )
 
     def may_act_in_ward(self, ward_code: str) -> bool:
         return self.ward_scope.allows(ward_code)

@@ -75,16 +75,23 @@ class SignInCheck:
     now: datetime
 
 
-def check_sign_in(login: str, password: str, *, origin: Origin = SYSTEM,
-                  rules: throttle.Rules | None = None, now: datetime | None = None) -> SignInCheck:
+def check_sign_in(
+    login: str,
+    password: str,
+    *,
+    origin: Origin = SYSTEM,
+    rules: throttle.Rules | None = None,
+    now: datetime | None = None,
+) -> SignInCheck:
     """Reads only: the account, whether this address is known to it, whether an attempt must wait
     now (raises sign_in_delayed, SignInDelayed, before the password is looked at), and the password.
     The same time for an unknown login as for a known one (a dummy hash is checked)."""
     rules = rules or throttle.Rules.of_app()
     now = now or utcnow()
     user = find_by_login(login)
-    keys = throttle.attempt(rules, user_id=user.id if user else None, login=normalise_login(login),
-                            ip=origin.ip)
+    keys = throttle.attempt(
+        rules, user_id=user.id if user else None, login=normalise_login(login), ip=origin.ip
+    )
     known = user is not None and throttle.is_known(rules, user.id, keys.address, now)
     turns = throttle.judge(rules, keys, known=known, now=now)
     password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
@@ -99,19 +106,31 @@ def settle_sign_in(check: SignInCheck) -> User:
     throttle.claim(check.turns, now=check.now)
     user = check.user
     if user is None or not check.password_ok or not user.active:
-        _record_failure(check, reason="unknown" if user is None else
-                        ("inactive" if check.password_ok else "password"))
+        _record_failure(
+            check, reason="unknown" if user is None else ("inactive" if check.password_ok else "password")
+        )
         raise InvalidLogin()
     throttle.record_success(check.rules, user.id, check.keys, now=check.now)
     user.last_login_at = check.now
-    record("auth.login", actor=user, target=user, origin=check.origin,
-           details={"known_address": check.known_address})
+    record(
+        "auth.login",
+        actor=user,
+        target=user,
+        origin=check.origin,
+        details={"known_address": check.known_address},
+    )
     db.session.flush()
     return user
 
 
-def authenticate(login: str, password: str, *, origin: Origin = SYSTEM,
-                 rules: throttle.Rules | None = None, now: datetime | None = None) -> User:
+def authenticate(
+    login: str,
+    password: str,
+    *,
+    origin: Origin = SYSTEM,
+    rules: throttle.Rules | None = None,
+    now: datetime | None = None,
+) -> User:
     """check_sign_in then settle_sign_in, in one transaction (the CLI, tests). Raises
     sign_in_delayed or invalid_login."""
     return settle_sign_in(check_sign_in(login, password, origin=origin, rules=rules, now=now))
@@ -123,19 +142,34 @@ def _record_failure(check: SignInCheck, *, reason: str) -> None:
     user, rules = check.user, check.rules
     failures = throttle.record_failure(rules, check.keys, known=check.known_address, now=check.now)
     label = None if user is not None else UNKNOWN_LOGIN
-    record("auth.login_failed", actor=user, target=user, origin=check.origin, actor_label=label,
-           details={"reason": reason})
+    record(
+        "auth.login_failed",
+        actor=user,
+        target=user,
+        origin=check.origin,
+        actor_label=label,
+        details={"reason": reason},
+    )
     for scope, count in failures.items():
         policy = rules.policy(scope)
         if count == policy.free_failures:
-            record("auth.login_throttled", actor=user, target=user if scope != throttle.ADDRESS else None,
-                   origin=check.origin, actor_label=label,
-                   details={"scope": scope.value, "failures": count,
-                            "wait_seconds": int(policy.wait_after(count).total_seconds())})
+            record(
+                "auth.login_throttled",
+                actor=user,
+                target=user if scope != throttle.ADDRESS else None,
+                origin=check.origin,
+                actor_label=label,
+                details={
+                    "scope": scope.value,
+                    "failures": count,
+                    "wait_seconds": int(policy.wait_after(count).total_seconds()),
+                },
+            )
     db.session.flush()
 
 
 # ---------------------------------------------------------------- user administration
+
 
 def _clean_fields(email, phone, full_name, role, password, *, require_password: bool):
     errors = {}
@@ -156,8 +190,9 @@ def _clean_fields(email, phone, full_name, role, password, *, require_password: 
     if not name:
         errors["full_name"] = _l("Vui lòng nhập họ và tên.")
     elif (letter := foreign_letter(name)) is not None:  # a look-alike such as Cyrillic "Н"
-        errors["full_name"] = _l("Họ và tên: chữ “%(letter)s” không thuộc bảng chữ cái tiếng Việt.",
-                                 letter=letter)
+        errors["full_name"] = _l(
+            "Họ và tên: chữ “%(letter)s” không thuộc bảng chữ cái tiếng Việt.", letter=letter
+        )
     if role not in {r.value for r in Role}:
         errors["role"] = _l("Vai trò không hợp lệ.")
     if (require_password or password) and len(password or "") < MIN_PASSWORD_LENGTH:
@@ -178,8 +213,11 @@ def _check_unique(email: str | None, phone: str | None, exclude_id: int | None =
         if db.session.scalar(query) is not None:
             errors[field] = _l("Đã có tài khoản dùng thông tin này.")
     if errors:
-        raise Conflict(code="account_exists", fields=errors,
-                       message=_l("Đã có tài khoản dùng email hoặc số điện thoại này."))
+        raise Conflict(
+            code="account_exists",
+            fields=errors,
+            message=_l("Đã có tài khoản dùng email hoặc số điện thoại này."),
+        )
 
 
 def _wards(codes) -> list[Ward]:
@@ -189,34 +227,64 @@ def _wards(codes) -> list[Ward]:
     wards = db.session.scalars(sa.select(Ward).where(Ward.code.in_(codes))).all()
     unknown = set(codes) - {w.code for w in wards}
     if unknown:
-        raise ValidationError(fields={"ward_codes": _l("Không có phường/xã mã %(codes)s.",
-                                                       codes=", ".join(sorted(unknown)))})
+        raise ValidationError(
+            fields={"ward_codes": _l("Không có phường/xã mã %(codes)s.", codes=", ".join(sorted(unknown)))}
+        )
     return list(wards)
 
 
-def create_user(*, email: str | None, phone: str | None = None, full_name: str, role: str,
-                password: str, ward_codes=(), employer_id: int | None = None,
-                school_id: int | None = None, by: User | None = None,
-                origin: Origin = SYSTEM) -> User:
+def create_user(
+    *,
+    email: str | None,
+    phone: str | None = None,
+    full_name: str,
+    role: str,
+    password: str,
+    ward_codes=(),
+    employer_id: int | None = None,
+    school_id: int | None = None,
+    by: User | None = None,
+    origin: Origin = SYSTEM,
+) -> User:
     """Create an account. Raises validation_error or account_exists."""
-    email, phone, name = _clean_fields(email, phone, full_name, role, password,
-                                       require_password=True)
+    email, phone, name = _clean_fields(email, phone, full_name, role, password, require_password=True)
     _check_unique(email, phone)
     _check_affiliation(employer_id, school_id)
-    user = User(email=email, phone=phone, full_name=name, role=Role(role),
-                password_hash=hash_password(password), employer_id=employer_id,
-                school_id=school_id, wards=_wards(ward_codes) if role in WARD_ROLES else [])
+    user = User(
+        email=email,
+        phone=phone,
+        full_name=name,
+        role=Role(role),
+        password_hash=hash_password(password),
+        employer_id=employer_id,
+        school_id=school_id,
+        wards=_wards(ward_codes) if role in WARD_ROLES else [],
+    )
     db.session.add(user)
     _flush_unique(email, phone)
-    record("user.create", actor=by, target=user, origin=origin,
-           details={"role": user.role.value, "wards": sorted(user.ward_codes)})
+    record(
+        "user.create",
+        actor=by,
+        target=user,
+        origin=origin,
+        details={"role": user.role.value, "wards": sorted(user.ward_codes)},
+    )
     db.session.flush()
     return user
 
 
-def update_user(user: User, *, email: str | None, phone: str | None, full_name: str, role: str,
-                ward_codes=(), active: bool = True, by: User | None = None,
-                origin: Origin = SYSTEM) -> User:
+def update_user(
+    user: User,
+    *,
+    email: str | None,
+    phone: str | None,
+    full_name: str,
+    role: str,
+    ward_codes=(),
+    active: bool = True,
+    by: User | None = None,
+    origin: Origin = SYSTEM,
+) -> User:
     """Change an account's details, role, wards or active flag. Deactivation signs it out.
     Raises validation_error, account_exists or cannot_demote_self."""
     _refuse_demoting_self(user, role=role, active=active, by=by)
@@ -236,13 +304,15 @@ def update_user(user: User, *, email: str | None, phone: str | None, full_name: 
     return user
 
 
-def set_password(user: User, password: str, *, by: User | None = None, origin: Origin = SYSTEM,
-                 now: datetime | None = None) -> None:
+def set_password(
+    user: User, password: str, *, by: User | None = None, origin: Origin = SYSTEM, now: datetime | None = None
+) -> None:
     """Set a new password (password reset): every session of the account ends, every API token of it
     is revoked, and its failed sign-ins are forgotten. Raises validation_error."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(fields={"password": _l("Mật khẩu cần ít nhất %(n)d ký tự.",
-                                                     n=MIN_PASSWORD_LENGTH)})
+        raise ValidationError(
+            fields={"password": _l("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH)}
+        )
     user.password_hash = hash_password(password)
     record("user.password_reset", actor=by, target=user, origin=origin)
     _end_credentials(user, reason="password_reset", by=by, origin=origin, now=now)
@@ -280,8 +350,14 @@ def _check_affiliation(employer_id: int | None, school_id: int | None) -> None:
         raise ValidationError(fields=errors)
 
 
-def set_affiliation(user: User, *, employer_id: int | None, school_id: int | None,
-                    by: User | None = None, origin: Origin = SYSTEM) -> User:
+def set_affiliation(
+    user: User,
+    *,
+    employer_id: int | None,
+    school_id: int | None,
+    by: User | None = None,
+    origin: Origin = SYSTEM,
+) -> User:
     """Link an employer account to its employer, a school account to its school; other roles to
     neither. Raises validation_error. Audited as user.update when something changed."""
     if user.role != Role.EMPLOYER:
@@ -301,17 +377,25 @@ def set_affiliation(user: User, *, employer_id: int | None, school_id: int | Non
     return user
 
 
-def change_own_password(user: User, current_password: str, new_password: str, *,
-                        origin: Origin = SYSTEM, now: datetime | None = None) -> None:
+def change_own_password(
+    user: User,
+    current_password: str,
+    new_password: str,
+    *,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> None:
     """A user changes their own password. Every other session ends (session_version is bumped) and
     every API token of the account is revoked; the caller signs this browser in again. Raises
     validation_error (wrong current password, too short, or the same as before)."""
     if not check_password_hash(user.password_hash, current_password or ""):
-        raise ValidationError(code="wrong_password",
-                              fields={"current_password": _l("Mật khẩu hiện tại không đúng.")})
+        raise ValidationError(
+            code="wrong_password", fields={"current_password": _l("Mật khẩu hiện tại không đúng.")}
+        )
     if len(new_password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(fields={"new_password": _l("Mật khẩu cần ít nhất %(n)d ký tự.",
-                                                         n=MIN_PASSWORD_LENGTH)})
+        raise ValidationError(
+            fields={"new_password": _l("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH)}
+        )
     if check_password_hash(user.password_hash, new_password):
         raise ValidationError(fields={"new_password": _l("Mật khẩu mới phải khác mật khẩu hiện tại.")})
     user.password_hash = hash_password(new_password)
@@ -320,21 +404,29 @@ def change_own_password(user: User, current_password: str, new_password: str, *,
     db.session.flush()
 
 
-def _end_credentials(user: User, *, reason: str, by: User | None, origin: Origin,
-                     now: datetime | None) -> None:
+def _end_credentials(
+    user: User, *, reason: str, by: User | None, origin: Origin, now: datetime | None
+) -> None:
     """After a password change or reset: every session signed in before ends (session_version), and
     every live API token is revoked, each audited as token.revoke with the reason."""
     user.session_version += 1
     now = now or utcnow()
-    for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
-                                                              ApiToken.revoked_at.is_(None))):
+    for token in db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
         token.revoked_at = now
         record("token.revoke", actor=by, target=token, origin=origin, details={"reason": reason})
 
 
 def _snapshot(user: User) -> dict:
-    return {"email": user.email, "phone": user.phone, "full_name": user.full_name,
-            "role": user.role.value, "active": user.active, "wards": sorted(user.ward_codes)}
+    return {
+        "email": user.email,
+        "phone": user.phone,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "active": user.active,
+        "wards": sorted(user.ward_codes),
+    }
 
 
 def _flush_unique(email, phone) -> None:
@@ -343,8 +435,9 @@ def _flush_unique(email, phone) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except sa.exc.IntegrityError:
-        raise Conflict(code="account_exists",
-                       message=_l("Đã có tài khoản dùng email hoặc số điện thoại này.")) from None
+        raise Conflict(
+            code="account_exists", message=_l("Đã có tài khoản dùng email hoặc số điện thoại này.")
+        ) from None
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -360,26 +453,35 @@ def load_session_user(session_id: str) -> User | None:
 
 # ---------------------------------------------------------------- API tokens
 
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str = "cli", *, by: User | None = None,
-                origin: Origin = SYSTEM) -> tuple[ApiToken, str]:
+def issue_token(
+    user: User, name: str = "cli", *, by: User | None = None, origin: Origin = SYSTEM
+) -> tuple[ApiToken, str]:
     """Create a token; the secret is returned once and only its hash is kept."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=clean_name(name)[:100] or "token", token_hash=_digest(secret),
-                     prefix=secret[:10])
+    token = ApiToken(
+        user=user, name=clean_name(name)[:100] or "token", token_hash=_digest(secret), prefix=secret[:10]
+    )
     db.session.add(token)
     db.session.flush()
-    record("token.create", actor=by or user, target=token, origin=origin,
-           details={"user_id": user.id, "name": token.name})
+    record(
+        "token.create",
+        actor=by or user,
+        target=token,
+        origin=origin,
+        details={"user_id": user.id, "name": token.name},
+    )
     db.session.flush()
     return token, secret
 
 
-def revoke_token(token: ApiToken, *, by: User | None = None, origin: Origin = SYSTEM,
-                 now: datetime | None = None) -> None:
+def revoke_token(
+    token: ApiToken, *, by: User | None = None, origin: Origin = SYSTEM, now: datetime | None = None
+) -> None:
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
         record("token.revoke", actor=by, target=token, origin=origin)
@@ -388,19 +490,21 @@ def revoke_token(token: ApiToken, *, by: User | None = None, origin: Origin = SY
 
 def tokens_of(user: User) -> list[ApiToken]:
     """A user's API tokens, newest first, revoked ones included."""
-    return list(db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id)
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def token_of(user: User, token_id: int) -> ApiToken | None:
     """The token with this id if it belongs to this user (never another user's)."""
-    return db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    return db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
 
 
-def user_for_token(secret: str, *, origin: Origin = SYSTEM,
-                   now: datetime | None = None) -> User | None:
+def user_for_token(secret: str, *, origin: Origin = SYSTEM, now: datetime | None = None) -> User | None:
     """The active user behind a bearer token, or None. Records the token's use (throttled), as
     touch_token does; the request edge (fairapp.auth.session) uses the two halves separately so that
     the write gets its own short transaction."""
@@ -415,10 +519,15 @@ def user_for_token(secret: str, *, origin: Origin = SYSTEM,
 
 
 # Built once (only the hash changes): the user, the token's id and last use, for a live token.
-_TOKEN_USER = (sa.select(User, ApiToken.id, ApiToken.last_used_at)
-               .join(ApiToken, ApiToken.user_id == User.id)
-               .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None),
-                      User.active.is_(True)))
+_TOKEN_USER = (
+    sa.select(User, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == sa.bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        User.active.is_(True),
+    )
+)
 
 
 def token_user(secret: str) -> tuple[User, int, datetime | None] | None:
@@ -434,17 +543,22 @@ def token_touch_due(last_used_at: datetime | None, now: datetime) -> bool:
     return last_used_at is None or now - last_used_at >= TOKEN_TOUCH_INTERVAL
 
 
-def touch_token(user: User, token_id: int, last_used_at: datetime | None, *, now: datetime,
-                origin: Origin = SYSTEM) -> bool:
+def touch_token(
+    user: User, token_id: int, last_used_at: datetime | None, *, now: datetime, origin: Origin = SYSTEM
+) -> bool:
     """Record the token's use: one conditional UPDATE (only if nobody recorded it within the interval,
     so concurrent requests write once), plus the token.use audit entry after an idle hour. True if
     this call wrote. Flushes; the caller commits, in a transaction of its own (on SQLite a read
     followed by a write in one transaction fails with "database is locked" under concurrency)."""
     result = db.session.execute(
-        sa.update(ApiToken).where(
+        sa.update(ApiToken)
+        .where(
             ApiToken.id == token_id,
-            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_INTERVAL))
-        .values(last_used_at=now).execution_options(synchronize_session=False))
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_TOUCH_INTERVAL),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         return False
     if last_used_at is None or now - last_used_at >= TOKEN_AUDIT_INTERVAL:

@@ -80,15 +80,23 @@ class Rules:
     def from_config(cls, config) -> "Rules":
         """From LOGIN_ACCOUNT_THROTTLE, LOGIN_ADDRESS_THROTTLE (dicts in seconds),
         LOGIN_KNOWN_ADDRESS_DAYS and SECRET_KEY."""
+
         def policy(values: dict) -> Policy:
-            return Policy(int(values["free_failures"]), timedelta(seconds=values["first_delay"]),
-                          timedelta(seconds=values["max_delay"]), timedelta(seconds=values["window"]))
+            return Policy(
+                int(values["free_failures"]),
+                timedelta(seconds=values["first_delay"]),
+                timedelta(seconds=values["max_delay"]),
+                timedelta(seconds=values["window"]),
+            )
 
         key = config["SECRET_KEY"]
         key = key.encode() if isinstance(key, str) else key
-        return cls(policy(config["LOGIN_ACCOUNT_THROTTLE"]), policy(config["LOGIN_ADDRESS_THROTTLE"]),
-                   timedelta(days=config["LOGIN_KNOWN_ADDRESS_DAYS"]),
-                   hmac.new(key, b"fairapp.auth.throttle", hashlib.sha256).digest())
+        return cls(
+            policy(config["LOGIN_ACCOUNT_THROTTLE"]),
+            policy(config["LOGIN_ADDRESS_THROTTLE"]),
+            timedelta(days=config["LOGIN_KNOWN_ADDRESS_DAYS"]),
+            hmac.new(key, b"fairapp.auth.throttle", hashlib.sha256).digest(),
+        )
 
     @classmethod
     def of_app(cls) -> "Rules":
@@ -139,9 +147,16 @@ _T = SignInThrottle.__table__
 
 
 def is_known(rules: Rules, user_id: int, address_key: str, now: datetime) -> bool:
-    return db.session.scalar(sa.select(KnownAddress.id).where(
-        KnownAddress.user_id == user_id, KnownAddress.address_key == address_key,
-        KnownAddress.last_signed_in_at > now - rules.known_for)) is not None
+    return (
+        db.session.scalar(
+            sa.select(KnownAddress.id).where(
+                KnownAddress.user_id == user_id,
+                KnownAddress.address_key == address_key,
+                KnownAddress.last_signed_in_at > now - rules.known_for,
+            )
+        )
+        is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -159,8 +174,9 @@ def judge(rules: Rules, keys: Attempt, *, known: bool, now: datetime) -> list[Tu
     known address only the pair's count applies; elsewhere the account's and the address's."""
     scopes = {PAIR: keys.pair} if known else {ACCOUNT: keys.account, ADDRESS: keys.address}
     rows = db.session.execute(
-        sa.select(_T.c.id, _T.c.scope, _T.c.failures, _T.c.window_started_at, _T.c.last_attempt_at)
-        .where(sa.or_(*(sa.and_(_T.c.scope == scope, _T.c.key == key) for scope, key in scopes.items())))
+        sa.select(_T.c.id, _T.c.scope, _T.c.failures, _T.c.window_started_at, _T.c.last_attempt_at).where(
+            sa.or_(*(sa.and_(_T.c.scope == scope, _T.c.key == key) for scope, key in scopes.items()))
+        )
     ).all()
     wait, turns = timedelta(0), []
     for row in rows:
@@ -182,16 +198,18 @@ def claim(turns: list[Turn], *, now: datetime) -> None:
     other workers, other servers) one goes ahead. Raises sign_in_delayed if another took one first."""
     for turn in turns:
         claimed = db.session.execute(
-            sa.update(_T).where(_T.c.id == turn.id, _T.c.last_attempt_at == turn.last_attempt_at)
-            .values(last_attempt_at=now))
+            sa.update(_T)
+            .where(_T.c.id == turn.id, _T.c.last_attempt_at == turn.last_attempt_at)
+            .values(last_attempt_at=now)
+        )
         if claimed.rowcount != 1:
             raise SignInDelayed(turn.delay)
 
 
 # ---------------------------------------------------------------- after it
 
-def record_failure(rules: Rules, keys: Attempt, *, known: bool,
-                   now: datetime) -> dict[ThrottleScope, int]:
+
+def record_failure(rules: Rules, keys: Attempt, *, known: bool, now: datetime) -> dict[ThrottleScope, int]:
     """Count one failure in the account's and the address's scopes, and in the pair's when the address
     is known to the account (elsewhere the pair decides nothing). Returns each scope's failures in
     its window."""
@@ -218,13 +236,17 @@ def _count(scope: ThrottleScope, key: str, policy: Policy, now: datetime) -> int
     insert = _upsert_dialect()
     at = sa.literal(now, UTCDateTime())
     over = _T.c.window_started_at <= sa.literal(now - policy.window, UTCDateTime())
-    statement = insert(_T).values(scope=scope.value, key=key, failures=1, window_started_at=now,
-                                  last_attempt_at=now)
-    statement = statement.on_conflict_do_update(index_elements=[_T.c.scope, _T.c.key], set_={
-        "failures": sa.case((over, 1), else_=_T.c.failures + 1),
-        "window_started_at": sa.case((over, at), else_=_T.c.window_started_at),
-        "last_attempt_at": at,
-    }).returning(_T.c.failures)
+    statement = insert(_T).values(
+        scope=scope.value, key=key, failures=1, window_started_at=now, last_attempt_at=now
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[_T.c.scope, _T.c.key],
+        set_={
+            "failures": sa.case((over, 1), else_=_T.c.failures + 1),
+            "window_started_at": sa.case((over, at), else_=_T.c.window_started_at),
+            "last_attempt_at": at,
+        },
+    ).returning(_T.c.failures)
     return db.session.execute(statement).scalar_one()
 
 
@@ -235,11 +257,16 @@ def record_success(rules: Rules, user_id: int, keys: Attempt, *, now: datetime) 
     insert = _upsert_dialect()
     table = KnownAddress.__table__
     db.session.execute(
-        insert(table).values(user_id=user_id, address_key=keys.address, last_signed_in_at=now)
-        .on_conflict_do_update(index_elements=[table.c.user_id, table.c.address_key],
-                               set_={"last_signed_in_at": sa.literal(now, UTCDateTime())}))
-    db.session.execute(sa.delete(table).where(
-        table.c.user_id == user_id, table.c.last_signed_in_at <= now - rules.known_for))
+        insert(table)
+        .values(user_id=user_id, address_key=keys.address, last_signed_in_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.user_id, table.c.address_key],
+            set_={"last_signed_in_at": sa.literal(now, UTCDateTime())},
+        )
+    )
+    db.session.execute(
+        sa.delete(table).where(table.c.user_id == user_id, table.c.last_signed_in_at <= now - rules.known_for)
+    )
     db.session.execute(sa.delete(_T).where(_T.c.scope == PAIR.value, _T.c.key == keys.pair))
 
 
@@ -247,7 +274,12 @@ def forget_account(rules: Rules, user_id: int) -> int:
     """Drop the account's counts and every pair of it (an admin's unlock, a password reset).
     Returns how many counts were dropped."""
     account = attempt(rules, user_id=user_id, login="", ip=None).account
-    result = db.session.execute(sa.delete(_T).where(sa.or_(
-        sa.and_(_T.c.scope == ACCOUNT.value, _T.c.key == account),
-        sa.and_(_T.c.scope == PAIR.value, _T.c.key.startswith(account[:_HALF], autoescape=True)))))
+    result = db.session.execute(
+        sa.delete(_T).where(
+            sa.or_(
+                sa.and_(_T.c.scope == ACCOUNT.value, _T.c.key == account),
+                sa.and_(_T.c.scope == PAIR.value, _T.c.key.startswith(account[:_HALF], autoescape=True)),
+            )
+        )
+    )
     return result.rowcount

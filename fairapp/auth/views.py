@@ -39,7 +39,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _wait_text(seconds: int) -> str:
-    """"45 giây", "3 phút": whole minutes rounded up past a minute, so the wait is never understated."""
+    """ "45 giây", "3 phút": whole minutes rounded up past a minute, so the wait is never understated."""
     if seconds > 60:
         return format_timedelta(timedelta(minutes=math.ceil(seconds / 60)), threshold=1.1)
     return format_timedelta(timedelta(seconds=seconds), threshold=1.1)
@@ -61,8 +61,13 @@ def login():
         except throttle.SignInDelayed as error:
             db.session.commit()  # the turn it may have claimed
             seconds = max(1, math.ceil(error.wait.total_seconds()))
-            flash(_("Có quá nhiều lần đăng nhập không thành công. Vui lòng chờ %(wait)s rồi thử lại.",
-                    wait=_wait_text(seconds)), "danger")
+            flash(
+                _(
+                    "Có quá nhiều lần đăng nhập không thành công. Vui lòng chờ %(wait)s rồi thử lại.",
+                    wait=_wait_text(seconds),
+                ),
+                "danger",
+            )
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
         except DomainError as error:
             db.session.commit()  # keep the failed-attempt audit entry and the counts

@@ -39,8 +39,15 @@ class Decision:
     withdrawn: list[Booth]  # booths cancelled by this decision
 
 
-def decide(partner: Employer | School, decision: str, reason: str | None = None, *, by,
-           origin: Origin = SYSTEM, now: datetime | None = None) -> Decision:
+def decide(
+    partner: Employer | School,
+    decision: str,
+    reason: str | None = None,
+    *,
+    by,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> Decision:
     """approve, reject, suspend or reinstate the partner (fairapp.partners.decisions for the moves and
     their errors); rejecting or suspending an approved partner withdraws its booths."""
     now = now or utcnow()
@@ -53,13 +60,20 @@ def decide(partner: Employer | School, decision: str, reason: str | None = None,
 
 # --- Hiding a vacancy ------------------------------------------------------------------------------
 
+
 def vacancy_wards(vacancy: Vacancy) -> set[str]:
     """The wards whose organisers answer for the vacancy: its employer's, and those of the fairs it is
     offered at or its employer has a booth at."""
-    offered = sa.select(Fair.ward_code).join(VacancyOffer, VacancyOffer.fair_id == Fair.id).where(
-        VacancyOffer.vacancy_id == vacancy.id)
-    booths = sa.select(Fair.ward_code).join(Booth, Booth.fair_id == Fair.id).where(
-        Booth.employer_id == vacancy.employer_id)
+    offered = (
+        sa.select(Fair.ward_code)
+        .join(VacancyOffer, VacancyOffer.fair_id == Fair.id)
+        .where(VacancyOffer.vacancy_id == vacancy.id)
+    )
+    booths = (
+        sa.select(Fair.ward_code)
+        .join(Booth, Booth.fair_id == Fair.id)
+        .where(Booth.employer_id == vacancy.employer_id)
+    )
     wards = set(db.session.scalars(sa.union(offered, booths)))
     if vacancy.employer.ward_code:
         wards.add(vacancy.employer.ward_code)
@@ -76,12 +90,17 @@ def _ensure_may_hide(user, vacancy: Vacancy) -> None:
     if not is_staff(user):
         raise Forbidden()
     if not may_hide(user, vacancy):
-        raise WardNotAllowed(_l("Chỉ cán bộ phụ trách phường, xã của doanh nghiệp hoặc của phiên có vị trí "
-                                "này mới ẩn hoặc hiện lại được vị trí."))
+        raise WardNotAllowed(
+            _l(
+                "Chỉ cán bộ phụ trách phường, xã của doanh nghiệp hoặc của phiên có vị trí "
+                "này mới ẩn hoặc hiện lại được vị trí."
+            )
+        )
 
 
-def hide_vacancy(vacancy: Vacancy, reason: str | None, *, by, origin: Origin = SYSTEM,
-                 now: datetime | None = None) -> Vacancy:
+def hide_vacancy(
+    vacancy: Vacancy, reason: str | None, *, by, origin: Origin = SYSTEM, now: datetime | None = None
+) -> Vacancy:
     """Take the vacancy off every public surface. Raises ward_not_allowed, reason_required,
     validation_error, invalid_transition (already hidden)."""
     _ensure_may_hide(by, vacancy)
@@ -89,13 +108,17 @@ def hide_vacancy(vacancy: Vacancy, reason: str | None, *, by, origin: Origin = S
         raise InvalidTransition()
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(code="reason_required",
-                              fields={"reason": _l("Lý do ẩn: vui lòng nhập lý do.")})
+        raise ValidationError(code="reason_required", fields={"reason": _l("Lý do ẩn: vui lòng nhập lý do.")})
     if len(reason) > HIDE_REASON_MAX:
         raise ValidationError(fields={"reason": _l("Lý do ẩn: dài tối đa %(n)d ký tự.", n=HIDE_REASON_MAX)})
     vacancy.hidden_at, vacancy.hide_reason = now or utcnow(), reason
-    record("vacancy.hide", actor=by, target=vacancy, origin=origin,
-           details={"employer_id": vacancy.employer_id, "reason": reason})
+    record(
+        "vacancy.hide",
+        actor=by,
+        target=vacancy,
+        origin=origin,
+        details={"employer_id": vacancy.employer_id, "reason": reason},
+    )
     db.session.flush()
     return vacancy
 
@@ -107,9 +130,17 @@ def unhide_vacancy(vacancy: Vacancy, reason: str | None = None, *, by, origin: O
     if vacancy.hidden_at is None:
         raise InvalidTransition()
     reason = (reason or "").strip()[:HIDE_REASON_MAX]
-    record("vacancy.unhide", actor=by, target=vacancy, origin=origin,
-           details={"employer_id": vacancy.employer_id, "hidden_for": vacancy.hide_reason,
-                    **({"reason": reason} if reason else {})})
+    record(
+        "vacancy.unhide",
+        actor=by,
+        target=vacancy,
+        origin=origin,
+        details={
+            "employer_id": vacancy.employer_id,
+            "hidden_for": vacancy.hide_reason,
+            **({"reason": reason} if reason else {}),
+        },
+    )
     vacancy.hidden_at, vacancy.hide_reason = None, None
     db.session.flush()
     return vacancy

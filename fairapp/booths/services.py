@@ -341,23 +341,39 @@ def cancel(booth: Booth, *, by, reason: str | None = None, origin: Origin = SYST
     return booth
 
 
-def withdraw_booths(partner: Employer | School, reason: str, *, by, origin: Origin = SYSTEM,
-                    now: datetime | None = None) -> list[Booth]:
+def withdraw_booths(
+    partner: Employer | School, reason: str, *, by, origin: Origin = SYSTEM, now: datetime | None = None
+) -> list[Booth]:
     """Cancel the partner's applied, invited and confirmed booths at fairs that have not ended (those
     that ended keep their history), each audited as booth.withdraw. Flushes; returns them."""
     now = now or utcnow()
     column = Booth.employer_id if isinstance(partner, Employer) else Booth.school_id
     booths = db.session.scalars(
-        sa.select(Booth).join(Booth.fair)
-        .where(column == partner.id, Booth.status.in_(ACTIVE), Fair.ends_at > now,
-               Fair.status.not_in((FairStatus.CLOSED, FairStatus.CANCELLED)))
-        .order_by(Booth.id)).all()
+        sa.select(Booth)
+        .join(Booth.fair)
+        .where(
+            column == partner.id,
+            Booth.status.in_(ACTIVE),
+            Fair.ends_at > now,
+            Fair.status.not_in((FairStatus.CLOSED, FairStatus.CANCELLED)),
+        )
+        .order_by(Booth.id)
+    ).all()
     for booth in booths:
         was = booth.status
         booth.status, booth.cancel_reason, booth.label = BoothStatus.CANCELLED, reason[:1000] or None, None
-        record("booth.withdraw", actor=by, target=booth, origin=origin,
-               details={"fair_id": booth.fair_id, "was": was.value, "reason": reason,
-                        "partner_status": partner.status.value})
+        record(
+            "booth.withdraw",
+            actor=by,
+            target=booth,
+            origin=origin,
+            details={
+                "fair_id": booth.fair_id,
+                "was": was.value,
+                "reason": reason,
+                "partner_status": partner.status.value,
+            },
+        )
     db.session.flush()
     return booths
 
@@ -441,21 +457,47 @@ def public_offer(fair_id: int, *, now: datetime | None = None) -> PublicOffer:
     now = now or utcnow()
     approved_employer = sa.and_(Booth.employer_id.is_not(None), Employer.status == PartnerStatus.APPROVED)
     approved_school = sa.and_(Booth.school_id.is_not(None), School.status == PartnerStatus.APPROVED)
-    booths = db.session.scalars(
-        sa.select(Booth).outerjoin(Booth.employer).outerjoin(Booth.school)
-        .where(Booth.fair_id == fair_id, Booth.status == BoothStatus.CONFIRMED,
-               sa.or_(approved_employer, approved_school))
-        .options(contains_eager(Booth.employer), contains_eager(Booth.school))
-        .order_by(Booth.id)).unique().all()
+    booths = (
+        db.session.scalars(
+            sa.select(Booth)
+            .outerjoin(Booth.employer)
+            .outerjoin(Booth.school)
+            .where(
+                Booth.fair_id == fair_id,
+                Booth.status == BoothStatus.CONFIRMED,
+                sa.or_(approved_employer, approved_school),
+            )
+            .options(contains_eager(Booth.employer), contains_eager(Booth.school))
+            .order_by(Booth.id)
+        )
+        .unique()
+        .all()
+    )
     employer_ids = [b.employer_id for b in booths if b.employer_id is not None]
     school_ids = [b.school_id for b in booths if b.school_id is not None]
-    vacancies = db.session.scalars(
-        sa.select(Vacancy).join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
-        .where(VacancyOffer.fair_id == fair_id, Vacancy.employer_id.in_(employer_ids),
-               Vacancy.status == VacancyStatus.OPEN, Vacancy.hidden_at.is_(None),
-               sa.or_(Vacancy.deadline.is_(None), Vacancy.deadline >= local_day(now)))
-        .order_by(Vacancy.id)).all() if employer_ids else []
-    programmes = db.session.scalars(
-        sa.select(TrainingProgramme).where(TrainingProgramme.school_id.in_(school_ids))
-        .order_by(TrainingProgramme.id)).all() if school_ids else []
+    vacancies = (
+        db.session.scalars(
+            sa.select(Vacancy)
+            .join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
+            .where(
+                VacancyOffer.fair_id == fair_id,
+                Vacancy.employer_id.in_(employer_ids),
+                Vacancy.status == VacancyStatus.OPEN,
+                Vacancy.hidden_at.is_(None),
+                sa.or_(Vacancy.deadline.is_(None), Vacancy.deadline >= local_day(now)),
+            )
+            .order_by(Vacancy.id)
+        ).all()
+        if employer_ids
+        else []
+    )
+    programmes = (
+        db.session.scalars(
+            sa.select(TrainingProgramme)
+            .where(TrainingProgramme.school_id.in_(school_ids))
+            .order_by(TrainingProgramme.id)
+        ).all()
+        if school_ids
+        else []
+    )
     return PublicOffer(list(booths), list(vacancies), list(programmes))

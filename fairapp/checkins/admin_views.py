@@ -42,8 +42,9 @@ def revoke(device_id: int):
         flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "danger")
         return redirect(url_for("checkin_admin.index"))
     try:
-        device = devices.revoke_device(device_id, by=current_user._get_current_object(),
-                                       origin=request_origin())
+        device = devices.revoke_device(
+            device_id, by=current_user._get_current_object(), origin=request_origin()
+        )
         name = device.name or device.public_id[:8]
     except DomainError as error:
         db.session.rollback()
@@ -52,6 +53,7 @@ def revoke(device_id: int):
         flash(str(error.message), "danger")
         return redirect(url_for("checkin_admin.index"))
     db.session.commit()
-    flash(_("Đã thu hồi thiết bị %(name)s. Thiết bị sẽ bị từ chối ở lần gửi tiếp theo.", name=name),
-          "success")
+    flash(
+        _("Đã thu hồi thiết bị %(name)s. Thiết bị sẽ bị từ chối ở lần gửi tiếp theo.", name=name), "success"
+    )
     return redirect(url_for("checkin_admin.index"))

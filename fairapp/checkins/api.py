@@ -54,6 +54,7 @@ class BadRequest(DomainError):
 
 # --- Documentation schemas (the bodies are read by hand: a malformed request is 400, never 422) ---------
 
+
 def _up_to(length: int, **kwargs):
     """A documented string of at most `length` characters (what _text and _time accept)."""
     return fields.Str(validate=validate.Length(max=length), **kwargs)
@@ -61,11 +62,19 @@ def _up_to(length: int, **kwargs):
 
 class CheckInRequestSchema(Schema):
     fair_id = Id(required=True)
-    qr_payload = fields.Str(required=True, metadata={
-        "description": "The scanned text, as read: any text (what is not a ticket answers `invalid`)"})
-    scan_id = _up_to(services.MAX_SCAN_ID_LENGTH, metadata={
-        "description": "Client id of this scan; a repeat by the same account for the same fair gets "
-                       "the first answer, anyone else's is a scan of its own"})
+    qr_payload = fields.Str(
+        required=True,
+        metadata={
+            "description": "The scanned text, as read: any text (what is not a ticket answers `invalid`)"
+        },
+    )
+    scan_id = _up_to(
+        services.MAX_SCAN_ID_LENGTH,
+        metadata={
+            "description": "Client id of this scan; a repeat by the same account for the same fair gets "
+            "the first answer, anyone else's is a scan of its own"
+        },
+    )
     gate = _up_to(MAX_GATE_LENGTH, metadata={"description": "Which entrance"})
     scanned_at = _up_to(MAX_TIME_LENGTH, metadata={"description": "Device time, ISO 8601 with offset"})
 
@@ -77,8 +86,10 @@ class AttendeeOutSchema(Schema):
 
 
 class CheckInResponseSchema(Schema):
-    result = fields.Str(required=True, metadata={
-        "description": "ok, already_checked_in, invalid, wrong_fair, revoked or fair_not_open"})
+    result = fields.Str(
+        required=True,
+        metadata={"description": "ok, already_checked_in, invalid, wrong_fair, revoked or fair_not_open"},
+    )
     scan_id = fields.Str()
     checked_in_at = fields.Str(metadata={"description": "ISO 8601, when admitted or first admitted"})
     attendee = fields.Nested(AttendeeOutSchema)
@@ -93,10 +104,12 @@ class SyncScanSchema(Schema):
 
 
 class SyncRequestSchema(Schema):
-    device_id = _up_to(devices.MAX_PUBLIC_ID_LENGTH, required=True,
-                       metadata={"description": "From POST /api/v1/devices"})
-    sent_at = _up_to(MAX_TIME_LENGTH,
-                     metadata={"description": "The device's clock at upload: measures its skew"})
+    device_id = _up_to(
+        devices.MAX_PUBLIC_ID_LENGTH, required=True, metadata={"description": "From POST /api/v1/devices"}
+    )
+    sent_at = _up_to(
+        MAX_TIME_LENGTH, metadata={"description": "The device's clock at upload: measures its skew"}
+    )
     scans = fields.List(fields.Nested(SyncScanSchema), required=True)
 
 
@@ -122,13 +135,16 @@ class DeviceResponseSchema(Schema):
 
 # --- The device rule, for every request -----------------------------------------------------------------
 
+
 @blp.before_app_request
 def _refuse_revoked_devices():
     """One indexed lookup when the header is there; the device is kept for the view."""
     public_id = request.headers.get(devices.HEADER)
     g.checkin_device = None
-    if not public_id or (request.url_rule is not None and self_checked(
-            view_handler(current_app, request.endpoint, request.method))):
+    if not public_id or (
+        request.url_rule is not None
+        and self_checked(view_handler(current_app, request.endpoint, request.method))
+    ):
         return  # no device named; or a hot view that applies this rule itself (principal_device)
     device = devices.find_device(public_id)
     if device is not None and device.revoked_at is not None:
@@ -174,6 +190,7 @@ def _request_device() -> Device | None:
 
 # --- Reading bodies ------------------------------------------------------------------------------------
 
+
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -197,8 +214,9 @@ def _text(body: dict, name: str, limit: int, *, required=False, field: str | Non
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value) or len(value) > limit:
-        raise _bad(field or name, _l("%(field)s: chuỗi ký tự, tối đa %(limit)s ký tự.", field=name,
-                                     limit=limit))
+        raise _bad(
+            field or name, _l("%(field)s: chuỗi ký tự, tối đa %(limit)s ký tự.", field=name, limit=limit)
+        )
     return value
 
 
@@ -213,8 +231,10 @@ def _time(body: dict, name: str, *, required=False, field: str | None = None) ->
         except ValueError:
             moment = None
     if moment is None or moment.tzinfo is None:
-        raise _bad(field or name, _l("%(field)s: thời điểm ISO 8601 có múi giờ, ví dụ "
-                                     "2026-11-28T07:45:00+07:00.", field=name))
+        raise _bad(
+            field or name,
+            _l("%(field)s: thời điểm ISO 8601 có múi giờ, ví dụ 2026-11-28T07:45:00+07:00.", field=name),
+        )
     return moment
 
 
@@ -230,25 +250,35 @@ def _fair_gate(fair_id: int) -> FairState:
 
 # --- Answers -------------------------------------------------------------------------------------------
 
+
 def answer(outcome: services.ScanOutcome) -> dict:
     """The JSON for one scan."""
     body = {"result": outcome.result, "scan_id": outcome.scan_id, "flagged": outcome.flagged}
     if outcome.checked_in_at is not None:
         body["checked_in_at"] = outcome.checked_in_at.isoformat()
     if outcome.registration_id is not None and outcome.name is not None:
-        body["attendee"] = {"registration_id": outcome.registration_id, "name": outcome.name,
-                            "priority": outcome.priority}
+        body["attendee"] = {
+            "registration_id": outcome.registration_id,
+            "name": outcome.name,
+            "priority": outcome.priority,
+        }
     return body
 
 
 # --- Routes --------------------------------------------------------------------------------------------
 
+
 @blp.route("/checkins")
 class CheckIns(MethodView):
-    @blp.doc(requestBody={"required": True,
-                          "content": {"application/json": {"schema": CheckInRequestSchema}}},
-             responses={"200": {"description": "The scan's result",
-                                "content": {"application/json": {"schema": CheckInResponseSchema}}}})
+    @blp.doc(
+        requestBody={"required": True, "content": {"application/json": {"schema": CheckInRequestSchema}}},
+        responses={
+            "200": {
+                "description": "The scan's result",
+                "content": {"application/json": {"schema": CheckInResponseSchema}},
+            }
+        },
+    )
     @principal_roles(*SCANNERS)
     def post(self):
         """Check in one scanned ticket. Every result answers 200; a scan_id repeated by the same account
@@ -263,8 +293,9 @@ class CheckIns(MethodView):
             device = principal_device(principal, request.headers.get(devices.HEADER))
         except devices.DeviceRevoked:
             _refuse_revoked()
-        return run_committed(lambda: check_in_answer(scan, fair, principal, device, request_origin()),
-                             relax_refusals=True)
+        return run_committed(
+            lambda: check_in_answer(scan, fair, principal, device, request_origin()), relax_refusals=True
+        )
 
 
 @dataclass(frozen=True)
@@ -289,13 +320,23 @@ def read_scan(body: dict) -> ScanRequest:
     return ScanRequest(fair_id, payload, scan_id or None, gate or None, _time(body, "scanned_at"))
 
 
-def check_in_answer(scan: ScanRequest, fair: FairState, principal,
-                    device: devices.DeviceRef | None, origin) -> dict:
+def check_in_answer(
+    scan: ScanRequest, fair: FairState, principal, device: devices.DeviceRef | None, origin
+) -> dict:
     """The work of one check-in request (inside run_committed): the scan, then the device's last
     use, both in the write transaction."""
-    body = answer(services.check_in(
-        fair, scan.payload, by=principal, device=device, scan_id=scan.scan_id,
-        gate=scan.gate or getattr(device, "gate", None), scanned_at=scan.scanned_at, origin=origin))
+    body = answer(
+        services.check_in(
+            fair,
+            scan.payload,
+            by=principal,
+            device=device,
+            scan_id=scan.scan_id,
+            gate=scan.gate or getattr(device, "gate", None),
+            scanned_at=scan.scanned_at,
+            origin=origin,
+        )
+    )
     if device is not None:
         devices.touch_ref(device)
     return body
@@ -303,9 +344,15 @@ def check_in_answer(scan: ScanRequest, fair: FairState, principal,
 
 @blp.route("/checkins/sync")
 class CheckInSync(MethodView):
-    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": SyncRequestSchema}}},
-             responses={"200": {"description": "One result per scan, in order",
-                                "content": {"application/json": {"schema": SyncResponseSchema}}}})
+    @blp.doc(
+        requestBody={"required": True, "content": {"application/json": {"schema": SyncRequestSchema}}},
+        responses={
+            "200": {
+                "description": "One result per scan, in order",
+                "content": {"application/json": {"schema": SyncResponseSchema}},
+            }
+        },
+    )
     @roles(*SCANNERS)
     def post(self):
         """Upload scans made offline. Replaying a batch changes nothing (scan ids are kept)."""
@@ -314,8 +361,10 @@ class CheckInSync(MethodView):
         sent_at = _time(body, "sent_at")
         items = body.get("scans")
         if not isinstance(items, list) or len(items) > MAX_SYNC_SCANS:
-            raise _bad("scans", _l("%(field)s: danh sách, tối đa %(limit)s lượt quét.", field="scans",
-                                   limit=MAX_SYNC_SCANS))
+            raise _bad(
+                "scans",
+                _l("%(field)s: danh sách, tối đa %(limit)s lượt quét.", field="scans", limit=MAX_SYNC_SCANS),
+            )
         scans = [_sync_item(item, index) for index, item in enumerate(items)]
         device = devices.find_device(public_id)
         if device is None:
@@ -331,11 +380,24 @@ class CheckInSync(MethodView):
             now = utcnow()
             skew = (sent_at - now) if sent_at is not None else None
             results = [
-                {"scan_id": s["scan_id"], "result": services.check_in(
-                    fairs[s["fair_id"]], s["qr_payload"], by=user, device=device, scan_id=s["scan_id"],
-                    gate=device.gate, scanned_at=s["scanned_at"], source=services.OFFLINE, now=now,
-                    device_skew=skew, origin=origin).result}
-                for s in scans]
+                {
+                    "scan_id": s["scan_id"],
+                    "result": services.check_in(
+                        fairs[s["fair_id"]],
+                        s["qr_payload"],
+                        by=user,
+                        device=device,
+                        scan_id=s["scan_id"],
+                        gate=device.gate,
+                        scanned_at=s["scanned_at"],
+                        source=services.OFFLINE,
+                        now=now,
+                        device_skew=skew,
+                        origin=origin,
+                    ).result,
+                }
+                for s in scans
+            ]
             devices.touch(device)  # after the scans: written in their write transaction
             return {"results": results}
 
@@ -349,11 +411,14 @@ def _sync_item(item, index: int) -> dict:
     payload = item.get("qr_payload")
     if not isinstance(payload, str):
         raise _bad(f"{field}.qr_payload", _l("%(field)s: bắt buộc, là chuỗi ký tự.", field="qr_payload"))
-    return {"scan_id": _text(item, "scan_id", services.MAX_SCAN_ID_LENGTH, required=True,
-                             field=f"{field}.scan_id"),
-            "fair_id": _int(item, "fair_id", field=f"{field}.fair_id"),
-            "qr_payload": payload,
-            "scanned_at": _time(item, "scanned_at", required=True, field=f"{field}.scanned_at")}
+    return {
+        "scan_id": _text(
+            item, "scan_id", services.MAX_SCAN_ID_LENGTH, required=True, field=f"{field}.scan_id"
+        ),
+        "fair_id": _int(item, "fair_id", field=f"{field}.fair_id"),
+        "qr_payload": payload,
+        "scanned_at": _time(item, "scanned_at", required=True, field=f"{field}.scanned_at"),
+    }
 
 
 @blp.route("/fairs/<int:fair_id>/stats")
@@ -381,9 +446,15 @@ class ScannerData(MethodView):
 
 @blp.route("/devices")
 class Devices(MethodView):
-    @blp.doc(requestBody={"content": {"application/json": {"schema": DeviceRequestSchema}}},
-             responses={"201": {"description": "The new device",
-                                "content": {"application/json": {"schema": DeviceResponseSchema}}}})
+    @blp.doc(
+        requestBody={"content": {"application/json": {"schema": DeviceRequestSchema}}},
+        responses={
+            "201": {
+                "description": "The new device",
+                "content": {"application/json": {"schema": DeviceResponseSchema}},
+            }
+        },
+    )
     @roles(*SCANNERS)
     def post(self):
         """Register this browser as a scanner of the signed-in user; keep device_id and send it as
@@ -407,4 +478,3 @@ class DeviceRevoke(MethodView):
         data = {"id": device.id, "device_id": device.public_id, "revoked_at": device.revoked_at.isoformat()}
         db.session.commit()
         return data
-

@@ -30,8 +30,10 @@ LAST_SEEN_INTERVAL_S = 60  # last_seen_at is written at most once a minute per d
 class DeviceRevoked(DomainError):
     code = "device_revoked"
     status = 401
-    message = _l("Thiết bị này đã bị thu hồi quyền quét vé. Vui lòng đăng nhập lại trên thiết bị khác "
-                 "hoặc liên hệ người tổ chức.")
+    message = _l(
+        "Thiết bị này đã bị thu hồi quyền quét vé. Vui lòng đăng nhập lại trên thiết bị khác "
+        "hoặc liên hệ người tổ chức."
+    )
 
 
 class DeviceUnknown(DomainError):
@@ -59,14 +61,20 @@ def _clean(value, length: int) -> str | None:
     return value[:length] or None
 
 
-def register_device(user: User, *, name: str | None = None, gate: str | None = None,
-                    origin: Origin = SYSTEM) -> Device:
+def register_device(
+    user: User, *, name: str | None = None, gate: str | None = None, origin: Origin = SYSTEM
+) -> Device:
     """A new device for `user`; its public_id goes to the browser. Audited. Flushes."""
     device = Device(user_id=user.id, name=_clean(name, 100), gate=_clean(gate, 50))
     db.session.add(device)
     db.session.flush()
-    audit.record("device.register", actor=user, target=device, origin=origin,
-                 details={"name": device.name, "gate": device.gate})
+    audit.record(
+        "device.register",
+        actor=user,
+        target=device,
+        origin=origin,
+        details={"name": device.name, "gate": device.gate},
+    )
     db.session.flush()
     return device
 
@@ -117,13 +125,16 @@ class DeviceRef:
 
 
 _DEVICES = Device.__table__
-_DEVICE_REF = Prepared(sa.select(_DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.gate, _DEVICES.c.last_seen_at,
-                                 _DEVICES.c.revoked_at)
-                       .where(_DEVICES.c.public_id == sa.bindparam("public_id")))
+_DEVICE_REF = Prepared(
+    sa.select(
+        _DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.gate, _DEVICES.c.last_seen_at, _DEVICES.c.revoked_at
+    ).where(_DEVICES.c.public_id == sa.bindparam("public_id"))
+)
 
 
-_TOUCH = Prepared(sa.update(_DEVICES).where(_DEVICES.c.id == sa.bindparam("device_id")),
-                  columns=["last_seen_at"])
+_TOUCH = Prepared(
+    sa.update(_DEVICES).where(_DEVICES.c.id == sa.bindparam("device_id")), columns=["last_seen_at"]
+)
 
 
 def device_ref(public_id: str | None) -> DeviceRef | None:
@@ -145,8 +156,9 @@ def device_is_revoked(public_id: str) -> bool:
     """True if the public id names a revoked device (the request guard's one indexed lookup)."""
     if not public_id or len(public_id) > MAX_PUBLIC_ID_LENGTH:
         return False
-    return bool(db.session.scalar(
-        sa.select(Device.revoked_at.is_not(None)).where(Device.public_id == public_id)))
+    return bool(
+        db.session.scalar(sa.select(Device.revoked_at.is_not(None)).where(Device.public_id == public_id))
+    )
 
 
 def manageable(user: User) -> sa.ColumnElement[bool]:
@@ -161,8 +173,11 @@ def manageable(user: User) -> sa.ColumnElement[bool]:
         return own
     owner, owner_ward = aliased(User), user_wards.alias("owner_wards")
     in_their_wards = sa.exists().where(
-        owner.id == Device.user_id, owner.role.in_([Role.GATE, Role.ORGANISER]),
-        owner_ward.c.user_id == owner.id, scope.clause(owner_ward.c.ward_code))
+        owner.id == Device.user_id,
+        owner.role.in_([Role.GATE, Role.ORGANISER]),
+        owner_ward.c.user_id == owner.id,
+        scope.clause(owner_ward.c.ward_code),
+    )
     return sa.or_(own, in_their_wards)
 
 
@@ -171,8 +186,9 @@ def may_manage(user: User, device: Device) -> bool:
     return bool(db.session.scalar(sa.select(sa.exists().where(Device.id == device.id, manageable(user)))))
 
 
-def revoke_device(device_id: int, *, by: User, origin: Origin = SYSTEM,
-                  now: datetime | None = None) -> Device:
+def revoke_device(
+    device_id: int, *, by: User, origin: Origin = SYSTEM, now: datetime | None = None
+) -> Device:
     """Revoke a device: its next request is refused with device_revoked. Audited. Flushes.
     Raises NotFound, or DeviceNotManaged for a device the user may not manage (manageable)."""
     device = db.session.get(Device, device_id)
@@ -183,14 +199,23 @@ def revoke_device(device_id: int, *, by: User, origin: Origin = SYSTEM,
     if device.revoked_at is None:
         device.revoked_at = now or utcnow()
         device.revoked_by = by.id
-        audit.record("device.revoke", actor=by, target=device, origin=origin,
-                     details={"name": device.name, "user_id": device.user_id})
+        audit.record(
+            "device.revoke",
+            actor=by,
+            target=device,
+            origin=origin,
+            details={"name": device.name, "user_id": device.user_id},
+        )
         db.session.flush()
     return device
 
 
 def devices_for(user: User) -> list[tuple[Device, User]]:
     """The devices `user` may manage, newest first, with their owners."""
-    query = (sa.select(Device, User).join(User, Device.user_id == User.id).where(manageable(user))
-             .order_by(Device.revoked_at.is_not(None), Device.created_at.desc(), Device.id.desc()))
+    query = (
+        sa.select(Device, User)
+        .join(User, Device.user_id == User.id)
+        .where(manageable(user))
+        .order_by(Device.revoked_at.is_not(None), Device.created_at.desc(), Device.id.desc())
+    )
     return [(device, owner) for device, owner in db.session.execute(query)]

@@ -59,8 +59,12 @@ class CheckInLane:
         self.roles = frozenset(role.value for role in api.SCANNERS)
 
     def __call__(self, environ, start_response):
-        if (environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST"
-                or "HTTP_COOKIE" in environ or not self.app.config["CHECKIN_LANE"]):
+        if (
+            environ.get("PATH_INFO") != PATH
+            or environ.get("REQUEST_METHOD") != "POST"
+            or "HTTP_COOKIE" in environ
+            or not self.app.config["CHECKIN_LANE"]
+        ):
             return self.wsgi_app(environ, start_response)
         scheme, _, secret = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
         secret = secret.strip()
@@ -91,8 +95,11 @@ class CheckInLane:
             try:
                 scan = api.read_scan(data)
                 principal = token_principal(secret)
-                if principal is None or principal.role.value not in self.roles \
-                        or token_use_due(principal, utcnow()):
+                if (
+                    principal is None
+                    or principal.role.value not in self.roles
+                    or token_use_due(principal, utcnow())
+                ):
                     raise _HandOver()
                 fair = services.fair_gate(principal, scan.fair_id)
                 # a refused device is the view's to answer (it signs a revoked one out)
@@ -100,13 +107,16 @@ class CheckInLane:
             except (DomainError, _HandOver, fastsql.NeedsSession):
                 raise _HandOver() from None  # nothing written; the unit rolls back as it closes
             origin = Origin(ip=environ.get("REMOTE_ADDR"), user_agent=environ.get("HTTP_USER_AGENT"))
-            return run_committed(lambda: api.check_in_answer(scan, fair, principal, device, origin),
-                                 relax_refusals=True)
+            return run_committed(
+                lambda: api.check_in_answer(scan, fair, principal, device, origin), relax_refusals=True
+            )
 
     def _unavailable(self, environ, start_response, error: Exception):
         """503 database_unavailable, as fairapp.errors answers it (in the request's language)."""
-        log.error("check-in lane: database unavailable: %s", str(error).strip().splitlines()[0]
-                  if str(error).strip() else type(error).__name__)
+        log.error(
+            "check-in lane: database unavailable: %s",
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+        )
         with self.app.request_context(environ):  # for the language only: nothing here reads the database
             body, status, headers = errors.database_unavailable()
         return _respond(environ, start_response, "503 SERVICE UNAVAILABLE", body, headers.items())
@@ -125,8 +135,15 @@ class CheckInLane:
 
 def _respond(environ, start_response, status: str, body: dict, headers=()) -> list[bytes]:
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
-                            *headers, *response_headers(environ.get("wsgi.url_scheme") == "https")])
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            *headers,
+            *response_headers(environ.get("wsgi.url_scheme") == "https"),
+        ],
+    )
     return [payload]
 
 

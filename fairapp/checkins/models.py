@@ -50,8 +50,9 @@ class CheckIn(db.Model):
 
     id: Mapped[intpk]
     fair_id: Mapped[int] = mapped_column(sa.ForeignKey("fairs.id"), index=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"),
-                                                 unique=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), unique=True
+    )
 
     # When (server time for online scans; the device's time for offline ones) and how
     checked_in_at: Mapped[datetime]
@@ -65,8 +66,10 @@ class Scan(db.Model):
     """One scan as it happened, whatever its result; the client's scan id makes a retry the same scan."""
 
     __tablename__ = "scans"
-    __table_args__ = (sa.Index("ix_scans_fair_id_flagged", "fair_id", "flagged"),
-                      sa.UniqueConstraint(*SCAN_KEY))
+    __table_args__ = (
+        sa.Index("ix_scans_fair_id_flagged", "fair_id", "flagged"),
+        sa.UniqueConstraint(*SCAN_KEY),
+    )
 
     id: Mapped[intpk]
     scan_id: Mapped[str] = mapped_column(sa.String(64))  # client id, or server-made
@@ -74,7 +77,8 @@ class Scan(db.Model):
     # What was scanned and what came of it
     fair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fairs.id"))
     registration_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
     result: Mapped[str] = mapped_column(sa.String(20))  # one of RESULTS
     payload_digest: Mapped[str | None] = mapped_column(sa.String(64))  # SHA-256 hex of the payload
 

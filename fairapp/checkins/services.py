@@ -121,18 +121,39 @@ class _Scan:
 
 # --- Scanned tickets -----------------------------------------------------------------------------------
 
-def check_in(fair: Fair | FairState, payload: str, *, by, device: Device | None = None,
-             scan_id: str | None = None, gate: str | None = None, scanned_at: datetime | None = None,
-             source: str = "scanner", now: datetime | None = None, device_skew: timedelta | None = None,
-             origin: Origin = SYSTEM) -> ScanOutcome:
+
+def check_in(
+    fair: Fair | FairState,
+    payload: str,
+    *,
+    by,
+    device: Device | None = None,
+    scan_id: str | None = None,
+    gate: str | None = None,
+    scanned_at: datetime | None = None,
+    source: str = "scanner",
+    now: datetime | None = None,
+    device_skew: timedelta | None = None,
+    origin: Origin = SYSTEM,
+) -> ScanOutcome:
     """Admit the ticket `payload` to `fair`, or say why not. Never raises for any payload.
     `device_skew`: for an offline batch, how far the device's clock was from ours when it uploaded."""
     now = now or utcnow()
     fair = fair if isinstance(fair, FairState) else FairState.of(fair)
     if scan_id is not None and (stored := stored_outcome(scan_id, by=by, fair_id=fair.id)) is not None:
         return stored
-    scan = _new_scan(fair.id, by=by, device=device, scan_id=scan_id, gate=gate, scanned_at=scanned_at,
-                     source=source, now=now, payload=payload, device_skew=device_skew)
+    scan = _new_scan(
+        fair.id,
+        by=by,
+        device=device,
+        scan_id=scan_id,
+        gate=gate,
+        scanned_at=scanned_at,
+        source=source,
+        now=now,
+        payload=payload,
+        device_skew=device_skew,
+    )
 
     # Guard: the payload itself
     if not isinstance(payload, str) or not payload or len(payload) > MAX_PAYLOAD_LENGTH:
@@ -149,12 +170,22 @@ def check_in(fair: Fair | FairState, payload: str, *, by, device: Device | None 
         return _refuse(scan, FAIR_NOT_OPEN)
 
     # Guard: the registration and its ticket (one query: registration, attendee, check-in, revocation)
-    row = _TICKET_QUERY.first(fastsql.connection(), {"registration_id": claims.registration_id,
-                                                        "nonce": claims.nonce})
+    row = _TICKET_QUERY.first(
+        fastsql.connection(), {"registration_id": claims.registration_id, "nonce": claims.nonce}
+    )
     if row is None:
         return _refuse(scan, INVALID)
-    (registration_id, fair_id, ticket_nonce, full_name, priority_group, check_in_id, checked_in_at,
-     check_in_device_id, revoked) = row
+    (
+        registration_id,
+        fair_id,
+        ticket_nonce,
+        full_name,
+        priority_group,
+        check_in_id,
+        checked_in_at,
+        check_in_device_id,
+        revoked,
+    ) = row
     if fair_id != fair.id:
         return _refuse(scan, INVALID)
     ticket = _Ticket(registration_id, full_name, priority_group != PriorityGroup.NONE, claims.nonce)
@@ -164,17 +195,35 @@ def check_in(fair: Fair | FairState, payload: str, *, by, device: Device | None 
     return _admit(scan, ticket, existing, origin=origin)
 
 
-def check_in_registration(registration: Registration, *, by, source: str, device: Device | None = None,
-                          scan_id: str | None = None, now: datetime | None = None,
-                          origin: Origin = SYSTEM) -> ScanOutcome:
+def check_in_registration(
+    registration: Registration,
+    *,
+    by,
+    source: str,
+    device: Device | None = None,
+    scan_id: str | None = None,
+    now: datetime | None = None,
+    origin: Origin = SYSTEM,
+) -> ScanOutcome:
     """Admit a registration where no ticket is scanned (kiosk, walk-in, manual). Results: ok,
     already_checked_in, fair_not_open; a repeated scan id gets the first answer."""
     now = now or utcnow()
-    if scan_id is not None and (stored := stored_outcome(scan_id, by=by, fair_id=registration.fair_id)) \
-            is not None:
+    if (
+        scan_id is not None
+        and (stored := stored_outcome(scan_id, by=by, fair_id=registration.fair_id)) is not None
+    ):
         return stored
-    scan = _new_scan(registration.fair_id, by=by, device=device, scan_id=scan_id, gate=None,
-                     scanned_at=None, source=source, now=now, payload=None)
+    scan = _new_scan(
+        registration.fair_id,
+        by=by,
+        device=device,
+        scan_id=scan_id,
+        gate=None,
+        scanned_at=None,
+        source=source,
+        now=now,
+        payload=None,
+    )
     attendee = registration.attendee
     ticket = _Ticket(registration.id, attendee.full_name, attendee.priority_group != PriorityGroup.NONE)
     if not _fair_admits(FairState.of(registration.fair), scan):
@@ -187,18 +236,30 @@ def stored_outcome(scan_id: str, *, by, fair_id: int | None) -> ScanOutcome | No
     fair; else None (a scan by another account, at another fair, or without an account is not this
     one: its answer is not given out)."""
     user_id = getattr(by, "id", None)
-    if not isinstance(scan_id, str) or not scan_id or len(scan_id) > MAX_SCAN_ID_LENGTH \
-            or user_id is None or fair_id is None:
+    if (
+        not isinstance(scan_id, str)
+        or not scan_id
+        or len(scan_id) > MAX_SCAN_ID_LENGTH
+        or user_id is None
+        or fair_id is None
+    ):
         return None
-    row = _STORED_QUERY.first(fastsql.connection(), {"scan_id": scan_id, "by_user_id": user_id,
-                                                        "fair_id": fair_id})
+    row = _STORED_QUERY.first(
+        fastsql.connection(), {"scan_id": scan_id, "by_user_id": user_id, "fair_id": fair_id}
+    )
     if row is None:
         return None
     result, flagged, registration_id, full_name, priority_group, checked_in_at = row
-    return ScanOutcome(result, scan_id=scan_id, flagged=bool(flagged),
-                       registration_id=registration_id if full_name is not None else None,
-                       name=full_name, priority=priority_group not in (None, PriorityGroup.NONE),
-                       checked_in_at=checked_in_at, first_scan=False)
+    return ScanOutcome(
+        result,
+        scan_id=scan_id,
+        flagged=bool(flagged),
+        registration_id=registration_id if full_name is not None else None,
+        name=full_name,
+        priority=priority_group not in (None, PriorityGroup.NONE),
+        checked_in_at=checked_in_at,
+        first_scan=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -226,30 +287,51 @@ _CHECK_INS, _SCANS, _REVOKED = CheckIn.__table__, Scan.__table__, RevokedTicket.
 
 # Built once (only the parameters change): registration, attendee, check-in and revocation by id.
 _TICKET_QUERY = Prepared(
-    sa.select(_REGISTRATIONS.c.id, _REGISTRATIONS.c.fair_id, _REGISTRATIONS.c.ticket_nonce,
-              _ATTENDEES.c.full_name, _ATTENDEES.c.priority_group,
-              _CHECK_INS.c.id.label("check_in_id"), _CHECK_INS.c.checked_in_at,
-              _CHECK_INS.c.device_id.label("check_in_device_id"),
-              sa.exists().where(_REVOKED.c.registration_id == _REGISTRATIONS.c.id,
-                                _REVOKED.c.nonce == sa.bindparam("nonce")).label("revoked"))
+    sa.select(
+        _REGISTRATIONS.c.id,
+        _REGISTRATIONS.c.fair_id,
+        _REGISTRATIONS.c.ticket_nonce,
+        _ATTENDEES.c.full_name,
+        _ATTENDEES.c.priority_group,
+        _CHECK_INS.c.id.label("check_in_id"),
+        _CHECK_INS.c.checked_in_at,
+        _CHECK_INS.c.device_id.label("check_in_device_id"),
+        sa.exists()
+        .where(_REVOKED.c.registration_id == _REGISTRATIONS.c.id, _REVOKED.c.nonce == sa.bindparam("nonce"))
+        .label("revoked"),
+    )
     .join(_ATTENDEES, _REGISTRATIONS.c.attendee_id == _ATTENDEES.c.id)
     .outerjoin(_CHECK_INS, _CHECK_INS.c.registration_id == _REGISTRATIONS.c.id)
-    .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id")))
+    .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
+)
 
 # The first scan with a client scan id by this account at this fair (the UNIQUE key of scans), with what
 # its answer showed.
 _STORED_QUERY = Prepared(
-    sa.select(_SCANS.c.result, _SCANS.c.flagged, _SCANS.c.registration_id, _ATTENDEES.c.full_name,
-              _ATTENDEES.c.priority_group, _CHECK_INS.c.checked_in_at)
+    sa.select(
+        _SCANS.c.result,
+        _SCANS.c.flagged,
+        _SCANS.c.registration_id,
+        _ATTENDEES.c.full_name,
+        _ATTENDEES.c.priority_group,
+        _CHECK_INS.c.checked_in_at,
+    )
     .select_from(_SCANS)
     .outerjoin(_REGISTRATIONS, _REGISTRATIONS.c.id == _SCANS.c.registration_id)
     .outerjoin(_ATTENDEES, _ATTENDEES.c.id == _REGISTRATIONS.c.attendee_id)
     .outerjoin(_CHECK_INS, _CHECK_INS.c.registration_id == _SCANS.c.registration_id)
-    .where(_SCANS.c.scan_id == sa.bindparam("scan_id"), _SCANS.c.by_user_id == sa.bindparam("by_user_id"),
-           _SCANS.c.fair_id == sa.bindparam("fair_id")))
+    .where(
+        _SCANS.c.scan_id == sa.bindparam("scan_id"),
+        _SCANS.c.by_user_id == sa.bindparam("by_user_id"),
+        _SCANS.c.fair_id == sa.bindparam("fair_id"),
+    )
+)
 
-_EXISTING_QUERY = Prepared(sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at, _CHECK_INS.c.device_id)
-                           .where(_CHECK_INS.c.registration_id == sa.bindparam("registration_id")))
+_EXISTING_QUERY = Prepared(
+    sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at, _CHECK_INS.c.device_id).where(
+        _CHECK_INS.c.registration_id == sa.bindparam("registration_id")
+    )
+)
 
 
 def _existing(registration_id: int) -> _Existing | None:
@@ -257,8 +339,19 @@ def _existing(registration_id: int) -> _Existing | None:
     return _Existing(*row) if row is not None else None
 
 
-def _new_scan(fair_id, *, by, device, scan_id, gate, scanned_at, source, now, payload,
-              device_skew: timedelta | None = None) -> _Scan:
+def _new_scan(
+    fair_id,
+    *,
+    by,
+    device,
+    scan_id,
+    gate,
+    scanned_at,
+    source,
+    now,
+    payload,
+    device_skew: timedelta | None = None,
+) -> _Scan:
     flags: list[str] = []
     skew = None
     if scanned_at is not None:
@@ -273,9 +366,20 @@ def _new_scan(fair_id, *, by, device, scan_id, gate, scanned_at, source, now, pa
             flags.append(FLAG_CLOCK_SKEW)
     digest = None
     if isinstance(payload, str):
-        digest = hashlib.sha256(payload[:MAX_PAYLOAD_LENGTH * 4].encode("utf-8", "replace")).hexdigest()
-    return _Scan(fair_id=fair_id, by=by, device=device, scan_id=scan_id or uuid.uuid4().hex, gate=gate,
-                 scanned_at=scanned_at, source=source, now=now, digest=digest, flags=flags, skew=skew)
+        digest = hashlib.sha256(payload[: MAX_PAYLOAD_LENGTH * 4].encode("utf-8", "replace")).hexdigest()
+    return _Scan(
+        fair_id=fair_id,
+        by=by,
+        device=device,
+        scan_id=scan_id or uuid.uuid4().hex,
+        gate=gate,
+        scanned_at=scanned_at,
+        source=source,
+        now=now,
+        digest=digest,
+        flags=flags,
+        skew=skew,
+    )
 
 
 def _fair_admits(fair: FairState, scan: _Scan) -> bool:
@@ -284,9 +388,13 @@ def _fair_admits(fair: FairState, scan: _Scan) -> bool:
     fair = up_to_date(fair, scan.now)
     if fair.status == FairStatus.OPEN:
         return True
-    return (scan.source == OFFLINE and scan.scanned_at is not None
-            and fair.status == FairStatus.CLOSED and fair.opened_at is not None
-            and fair.starts_at <= scan.scanned_at < fair.ends_at)
+    return (
+        scan.source == OFFLINE
+        and scan.scanned_at is not None
+        and fair.status == FairStatus.CLOSED
+        and fair.opened_at is not None
+        and fair.starts_at <= scan.scanned_at < fair.ends_at
+    )
 
 
 def _checked_in_at(scan: _Scan) -> datetime:
@@ -305,9 +413,15 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
         device_id = getattr(scan.device, "id", None)
         write_point()
         connection = fastsql.connection()
-        values = {"fair_id": scan.fair_id, "registration_id": ticket.registration_id,
-                  "checked_in_at": checked_in_at, "scan_id": scan.scan_id, "device_id": device_id,
-                  "source": scan.source, "by_user_id": getattr(scan.by, "id", None)}
+        values = {
+            "fair_id": scan.fair_id,
+            "registration_id": ticket.registration_id,
+            "checked_in_at": checked_in_at,
+            "scan_id": scan.scan_id,
+            "device_id": device_id,
+            "source": scan.source,
+            "by_user_id": getattr(scan.by, "id", None),
+        }
         if ticket.nonce is None:
             check_in_id = _statement("check_in").scalar(connection, values)
         else:  # the ticket is checked again by the INSERT itself: still current, not revoked
@@ -318,10 +432,20 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
                 if (stored := _stored(scan)) is not None:
                     return stored
                 raise RuntimeError("scan id conflict without a stored scan")
-            audit.append("checkin.create", actor=scan.by, target=_CheckInRef(check_in_id), origin=origin,
-                         at=scan.now, details={
-                             "fair_id": scan.fair_id, "registration_id": ticket.registration_id,
-                             "source": scan.source, "scan_id": scan.scan_id, "device_id": device_id})
+            audit.append(
+                "checkin.create",
+                actor=scan.by,
+                target=_CheckInRef(check_in_id),
+                origin=origin,
+                at=scan.now,
+                details={
+                    "fair_id": scan.fair_id,
+                    "registration_id": ticket.registration_id,
+                    "source": scan.source,
+                    "scan_id": scan.scan_id,
+                    "device_id": device_id,
+                },
+            )
             return _outcome(scan, OK, ticket, checked_in_at)
         # Someone was faster: the same scan id (answer as it was answered) or the same ticket; or,
         # with no check-in there, the ticket was reissued or revoked since it was read.
@@ -330,8 +454,11 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
         existing = _existing(ticket.registration_id)
         if existing is None:
             return _refuse(scan, REVOKED, ticket)
-    if scan.source == OFFLINE and existing is not None and (
-            scan.device is None or existing.device_id != scan.device.id):
+    if (
+        scan.source == OFFLINE
+        and existing is not None
+        and (scan.device is None or existing.device_id != scan.device.id)
+    ):
         scan.flags.append(FLAG_OFFLINE_DUPLICATE)
     return _refuse(scan, ALREADY_CHECKED_IN, ticket, existing)
 
@@ -341,8 +468,9 @@ def _stored(scan: _Scan) -> ScanOutcome | None:
     return stored_outcome(scan.scan_id, by=scan.by, fair_id=scan.fair_id)
 
 
-def _refuse(scan: _Scan, result: str, ticket: _Ticket | None = None,
-            existing: _Existing | None = None) -> ScanOutcome:
+def _refuse(
+    scan: _Scan, result: str, ticket: _Ticket | None = None, existing: _Existing | None = None
+) -> ScanOutcome:
     """Keep the refused scan; a racing scan with the same client id wins and its answer is returned."""
     write_point(durable=False)
     if not _insert_scan(scan, result, ticket.registration_id if ticket is not None else None):
@@ -352,13 +480,18 @@ def _refuse(scan: _Scan, result: str, ticket: _Ticket | None = None,
     return _outcome(scan, result, ticket, existing.checked_in_at if existing is not None else None)
 
 
-def _outcome(scan: _Scan, result: str, ticket: _Ticket | None, checked_in_at: datetime | None) \
-        -> ScanOutcome:
+def _outcome(scan: _Scan, result: str, ticket: _Ticket | None, checked_in_at: datetime | None) -> ScanOutcome:
     if ticket is None:
         return ScanOutcome(result, scan_id=scan.scan_id, flagged=bool(scan.flags))
-    return ScanOutcome(result, scan_id=scan.scan_id, flagged=bool(scan.flags),
-                       registration_id=ticket.registration_id, name=ticket.name, priority=ticket.priority,
-                       checked_in_at=checked_in_at)
+    return ScanOutcome(
+        result,
+        scan_id=scan.scan_id,
+        flagged=bool(scan.flags),
+        registration_id=ticket.registration_id,
+        name=ticket.name,
+        priority=ticket.priority,
+        checked_in_at=checked_in_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -370,11 +503,33 @@ class _CheckInRef:
 
 
 _STATEMENTS: dict[tuple[str, str], Prepared] = {}
-_COLUMNS = {"check_in": ("fair_id", "registration_id", "checked_in_at", "scan_id", "device_id", "source",
-                         "by_user_id"),
-            "scan": ("scan_id", "fair_id", "registration_id", "result", "payload_digest", "device_id", "gate",
-                     "by_user_id", "source", "device_time", "server_time", "skew_seconds", "flagged",
-                     "flag_reason")}
+_COLUMNS = {
+    "check_in": (
+        "fair_id",
+        "registration_id",
+        "checked_in_at",
+        "scan_id",
+        "device_id",
+        "source",
+        "by_user_id",
+    ),
+    "scan": (
+        "scan_id",
+        "fair_id",
+        "registration_id",
+        "result",
+        "payload_digest",
+        "device_id",
+        "gate",
+        "by_user_id",
+        "source",
+        "device_time",
+        "server_time",
+        "skew_seconds",
+        "flagged",
+        "flag_reason",
+    ),
+}
 
 
 def _statement(name: str) -> Prepared:
@@ -398,17 +553,27 @@ def _statement(name: str) -> Prepared:
             registration_id = sa.bindparam("registration_id", type_=sa.Integer)
             nonce = sa.bindparam("nonce", type_=sa.String)
             # Typed parameters: their values are processed as the columns' (PostgreSQL casts them).
-            current = sa.select(*(sa.bindparam(column, type_=_CHECK_INS.c[column].type)
-                                  for column in columns)).where(
-                sa.exists().where(_REGISTRATIONS.c.id == registration_id,
-                                  _REGISTRATIONS.c.ticket_nonce == nonce),
-                ~sa.exists().where(_REVOKED.c.registration_id == registration_id, _REVOKED.c.nonce == nonce))
-            core = (insert(_CHECK_INS).from_select(columns, current)
-                    .on_conflict_do_nothing(index_elements=["registration_id"]).returning(_CHECK_INS.c.id))
+            current = sa.select(
+                *(sa.bindparam(column, type_=_CHECK_INS.c[column].type) for column in columns)
+            ).where(
+                sa.exists().where(
+                    _REGISTRATIONS.c.id == registration_id, _REGISTRATIONS.c.ticket_nonce == nonce
+                ),
+                ~sa.exists().where(_REVOKED.c.registration_id == registration_id, _REVOKED.c.nonce == nonce),
+            )
+            core = (
+                insert(_CHECK_INS)
+                .from_select(columns, current)
+                .on_conflict_do_nothing(index_elements=["registration_id"])
+                .returning(_CHECK_INS.c.id)
+            )
             statement = Prepared(core)
         else:
-            table, unique = (CheckIn.__table__, ["registration_id"]) if name == "check_in" \
+            table, unique = (
+                (CheckIn.__table__, ["registration_id"])
+                if name == "check_in"
                 else (Scan.__table__, list(SCAN_KEY))
+            )
             core = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
             statement = Prepared(core, columns=_COLUMNS[name])
         _STATEMENTS[(dialect, name)] = statement
@@ -426,14 +591,26 @@ def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> bool:
 
 
 def _scan_values(scan: _Scan, result: str, registration_id: int | None) -> dict:
-    return {"scan_id": scan.scan_id, "fair_id": scan.fair_id, "registration_id": registration_id,
-            "result": result, "payload_digest": scan.digest, "device_id": getattr(scan.device, "id", None),
-            "gate": scan.gate, "by_user_id": getattr(scan.by, "id", None), "source": scan.source,
-            "device_time": scan.scanned_at, "server_time": scan.now, "skew_seconds": scan.skew,
-            "flagged": bool(scan.flags), "flag_reason": ",".join(scan.flags) or None}
+    return {
+        "scan_id": scan.scan_id,
+        "fair_id": scan.fair_id,
+        "registration_id": registration_id,
+        "result": result,
+        "payload_digest": scan.digest,
+        "device_id": getattr(scan.device, "id", None),
+        "gate": scan.gate,
+        "by_user_id": getattr(scan.by, "id", None),
+        "source": scan.source,
+        "device_time": scan.scanned_at,
+        "server_time": scan.now,
+        "skew_seconds": scan.skew,
+        "flagged": bool(scan.flags),
+        "flag_reason": ",".join(scan.flags) or None,
+    }
 
 
 # --- Numbers -------------------------------------------------------------------------------------------
+
 
 def fair_counts(fair: Fair) -> dict:
     """{registered, checked_in, interviewed, hired, by_priority_group: {group: {the same four}}}.
@@ -444,25 +621,36 @@ def fair_counts(fair: Fair) -> dict:
         .join(Attendee, Registration.attendee_id == Attendee.id)
         .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
         .where(Registration.fair_id == fair.id)
-        .group_by(Attendee.priority_group))
-    groups = {group.value: {"registered": 0, "checked_in": 0, "interviewed": 0, "hired": 0}
-              for group in PriorityGroup}
+        .group_by(Attendee.priority_group)
+    )
+    groups = {
+        group.value: {"registered": 0, "checked_in": 0, "interviewed": 0, "hired": 0}
+        for group in PriorityGroup
+    }
     for group, registered, checked_in in rows:
         key = group.value if isinstance(group, PriorityGroup) else str(group)
         groups.setdefault(key, {"registered": 0, "checked_in": 0, "interviewed": 0, "hired": 0})
         groups[key]["registered"] += registered
         groups[key]["checked_in"] += checked_in
-    totals = {name: sum(g[name] for g in groups.values())
-              for name in ("registered", "checked_in", "interviewed", "hired")}
+    totals = {
+        name: sum(g[name] for g in groups.values())
+        for name in ("registered", "checked_in", "interviewed", "hired")
+    }
     return {**totals, "by_priority_group": groups}
 
 
 def checked_in_count(fair_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.fair_id == fair_id)) or 0
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.fair_id == fair_id))
+        or 0
+    )
 
 
 def checked_in_registration_ids(fair_id: int) -> list[int]:
-    return list(db.session.scalars(
-        sa.select(CheckIn.registration_id).where(CheckIn.fair_id == fair_id)
-        .order_by(CheckIn.registration_id)))
+    return list(
+        db.session.scalars(
+            sa.select(CheckIn.registration_id)
+            .where(CheckIn.fair_id == fair_id)
+            .order_by(CheckIn.registration_id)
+        )
+    )

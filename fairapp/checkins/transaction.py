@@ -35,6 +35,7 @@ from fairapp.extensions import db
 ATTEMPTS = 4
 log = logging.getLogger(__name__)
 
+
 class _Turn:
     def __init__(self, stack: ExitStack, relax_refusals: bool):
         self.stack = stack

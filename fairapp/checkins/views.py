@@ -65,6 +65,7 @@ def _no_store(response: Response) -> Response:
 
 # --- Pages -----------------------------------------------------------------------------------------
 
+
 @bp.route("/")
 @roles(*SCANNER_ROLES)
 def scanner():
@@ -72,12 +73,16 @@ def scanner():
     yesterday that is still running (an evening fair after midnight)."""
     now = utcnow()
     today = fair_services.local_day(now)
-    fairs = fair_services.list_fairs(_user(), fair_services.FairFilter(date_from=today - timedelta(days=1),
-                                                                       date_to=today))
+    fairs = fair_services.list_fairs(
+        _user(), fair_services.FairFilter(date_from=today - timedelta(days=1), date_to=today)
+    )
     db.session.commit()
     start_of_today = fair_services.local_datetime(today, time(0))
-    fairs = [fair for fair in fairs if fair.status in SCANNABLE
-             and (fair.starts_at >= start_of_today or fair.ends_at > now)]
+    fairs = [
+        fair
+        for fair in fairs
+        if fair.status in SCANNABLE and (fair.starts_at >= start_of_today or fair.ends_at > now)
+    ]
     return render_template("checkins/choose.html", fairs=fairs, today=today)
 
 
@@ -87,8 +92,13 @@ def fair_scanner(fair_id: int):
     fair = _fair(fair_id)
     walked_in = _walked_in(fair.id)
     walk_in_url = url_for("attendees.walk_in", fair_id=fair.id, **{"from": "scanner"})
-    html = render_template("checkins/scanner.html", fair=fair, walked_in=walked_in, walk_in_url=walk_in_url,
-                           scannable=fair.status in SCANNABLE)
+    html = render_template(
+        "checkins/scanner.html",
+        fair=fair,
+        walked_in=walked_in,
+        walk_in_url=walk_in_url,
+        scannable=fair.status in SCANNABLE,
+    )
     return _no_store(Response(html, mimetype="text/html"))
 
 
@@ -100,11 +110,15 @@ def _walked_in(fair_id: int) -> dict | None:
     if registration is None or registration.fair_id != fair_id:
         return None
     checked_in = db.session.scalar(sa.select(sa.exists().where(CheckIn.registration_id == registration.id)))
-    return {"name": registration.attendee.full_name, "checked_in": bool(checked_in),
-            "priority": registration.attendee.priority_group != PriorityGroup.NONE}
+    return {
+        "name": registration.attendee.full_name,
+        "checked_in": bool(checked_in),
+        "priority": registration.attendee.priority_group != PriorityGroup.NONE,
+    }
 
 
 # --- Installable: worker and manifest ---------------------------------------------------------------
+
 
 @bp.route("/sw.js")
 @public
@@ -132,8 +146,14 @@ def manifest():
         "background_color": "#ffffff",
         "theme_color": "#0b5471",
         "lang": "vi",
-        "icons": [{"src": url_for("static", filename="img/scanner-icon.svg"), "sizes": "any",
-                   "type": "image/svg+xml", "purpose": "any"}],
+        "icons": [
+            {
+                "src": url_for("static", filename="img/scanner-icon.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+                "purpose": "any",
+            }
+        ],
     }
     response = current_app.json.response(body)
     response.mimetype = "application/manifest+json"
@@ -142,6 +162,7 @@ def manifest():
 
 
 # --- Fallback for lost tickets: search and manual check-in ------------------------------------------
+
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
@@ -155,25 +176,41 @@ def search(fair_id: int):
     fair = _fair(fair_id)
     query = (request.args.get("q") or "").strip()
     if len(query) < SEARCH_MIN_LENGTH or len(query) > SEARCH_MAX_LENGTH:
-        return _json_error(422, "validation_error",
-                           _("Từ khoá tìm kiếm phải dài từ %(min)d đến %(max)d ký tự.",
-                             min=SEARCH_MIN_LENGTH, max=SEARCH_MAX_LENGTH), field="q")
+        return _json_error(
+            422,
+            "validation_error",
+            _(
+                "Từ khoá tìm kiếm phải dài từ %(min)d đến %(max)d ký tự.",
+                min=SEARCH_MIN_LENGTH,
+                max=SEARCH_MAX_LENGTH,
+            ),
+            field="q",
+        )
     digits = _digits(query)
-    statement = (sa.select(Registration.id, Attendee.full_name, Attendee.priority_group, CheckIn.id)
-                 .join(Attendee, Registration.attendee_id == Attendee.id)
-                 .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
-                 .where(Registration.fair_id == fair.id))
+    statement = (
+        sa.select(Registration.id, Attendee.full_name, Attendee.priority_group, CheckIn.id)
+        .join(Attendee, Registration.attendee_id == Attendee.id)
+        .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(Registration.fair_id == fair.id)
+    )
     if digits and len(digits) == len(query.replace(" ", "").replace(".", "")):
         if len(digits) < 4:
-            return _json_error(422, "validation_error",
-                               _("Số điện thoại: hãy nhập ít nhất 4 chữ số."), field="q")
+            return _json_error(
+                422, "validation_error", _("Số điện thoại: hãy nhập ít nhất 4 chữ số."), field="q"
+            )
         statement = statement.where(Attendee.phone.contains(digits, autoescape=True))
     else:
         statement = statement.where(Attendee.name_key.contains(fold(query), autoescape=True))
     rows = db.session.execute(statement.order_by(Attendee.name_key, Registration.id).limit(SEARCH_LIMIT))
-    items = [{"registration_id": registration_id, "name": name,
-              "priority": priority != PriorityGroup.NONE, "checked_in": check_in_id is not None}
-             for registration_id, name, priority, check_in_id in rows]
+    items = [
+        {
+            "registration_id": registration_id,
+            "name": name,
+            "priority": priority != PriorityGroup.NONE,
+            "checked_in": check_in_id is not None,
+        }
+        for registration_id, name, priority, check_in_id in rows
+    ]
     return _no_store(current_app.json.response({"items": items}))
 
 
@@ -186,34 +223,50 @@ def manual(fair_id: int):
     body = request.get_json(silent=True)
     registration_id = body.get("registration_id") if isinstance(body, dict) else None
     if not is_id(registration_id):
-        return _json_error(422, "validation_error",
-                           _("Mã đăng ký (registration_id) phải là một số nguyên dương."),
-                           field="registration_id")
+        return _json_error(
+            422,
+            "validation_error",
+            _("Mã đăng ký (registration_id) phải là một số nguyên dương."),
+            field="registration_id",
+        )
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.fair_id != fair.id:
         return _json_error(404, "not_found", _("Không tìm thấy đăng ký này trong phiên."))
     user = _user()
     try:
-        answer = run_committed(lambda: _answer(services.check_in_registration(
-            db.session.get(Registration, registration_id), by=user, source="manual")))
+        answer = run_committed(
+            lambda: _answer(
+                services.check_in_registration(
+                    db.session.get(Registration, registration_id), by=user, source="manual"
+                )
+            )
+        )
     except DomainError as error:
         return _json_error(error.status, error.code, error.message)
     return current_app.json.response(answer)
 
 
 def _answer(outcome) -> dict:
-    return {"result": outcome.result, "registration_id": outcome.registration_id, "name": outcome.name,
-            "priority": outcome.priority,
-            "checked_in_at": outcome.checked_in_at.isoformat() if outcome.checked_in_at else None}
+    return {
+        "result": outcome.result,
+        "registration_id": outcome.registration_id,
+        "name": outcome.name,
+        "priority": outcome.priority,
+        "checked_in_at": outcome.checked_in_at.isoformat() if outcome.checked_in_at else None,
+    }
 
 
 # --- Walk-in registered from the scanner ------------------------------------------------------------
+
 
 def after_walk_in(fair, registration_id: int, user):
     """Called by the walk-in view (attendees.walk_in?from=scanner) once the registration is committed:
     check the person in at once and go back to the scanner, which shows the outcome."""
     # A refusal leaves the person registered all the same; the scanner page says "not checked in".
     with contextlib.suppress(DomainError):
-        run_committed(lambda: services.check_in_registration(
-            db.session.get(Registration, registration_id), by=user, source="walk_in"))
+        run_committed(
+            lambda: services.check_in_registration(
+                db.session.get(Registration, registration_id), by=user, source="walk_in"
+            )
+        )
     return redirect(url_for("checkins.fair_scanner", fair_id=fair.id, walk_in=registration_id), code=303)

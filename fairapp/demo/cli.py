@@ -9,8 +9,7 @@ from fairapp.extensions import db
 
 
 @click.command("seed-demo")
-@click.option("--if-empty", is_flag=True,
-              help="Do nothing (and succeed) when the database already has data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
 @with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
     """Load demo data for Sông Công into an empty database."""
@@ -23,9 +22,11 @@ def seed_demo_command(if_empty: bool) -> None:
         db.session.rollback()
         raise click.ClickException(f"{error.message} (use --if-empty to skip quietly)") from None
     db.session.commit()
-    click.echo(f"Demo data loaded: {summary.fairs} fairs, {summary.employers} employers "
-               f"({summary.vacancies} vacancies), {summary.schools} schools ({summary.programmes} "
-               f"programmes), {summary.booths} booths, {summary.attendees} job seekers registered.")
+    click.echo(
+        f"Demo data loaded: {summary.fairs} fairs, {summary.employers} employers "
+        f"({summary.vacancies} vacancies), {summary.schools} schools ({summary.programmes} "
+        f"programmes), {summary.booths} booths, {summary.attendees} job seekers registered."
+    )
     click.echo()
     click.echo(_logins_table(summary))
 
@@ -34,7 +35,8 @@ def _logins_table(summary: DemoSummary) -> str:
     rows = [("email", "role", "password")]
     rows += [(email, role, summary.password) for email, role in summary.logins]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)

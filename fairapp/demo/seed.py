@@ -60,8 +60,10 @@ class DemoSummary:
 
 def has_data() -> bool:
     """Whether anyone has put data in: accounts, fairs, partners or job seekers."""
-    return any(db.session.scalar(sa.select(model.id).limit(1)) is not None
-               for model in (User, Fair, Employer, School, Attendee))
+    return any(
+        db.session.scalar(sa.select(model.id).limit(1)) is not None
+        for model in (User, Fair, Employer, School, Attendee)
+    )
 
 
 def tax_check_digit(first_nine: str) -> int | None:
@@ -85,13 +87,16 @@ def seed_demo(now: datetime | None = None) -> DemoSummary:
     _booths(published, employers, schools, now, summary)
     _job_seekers(rng, published, now, summary)
     _accounts(employers[0], schools[0], summary)
-    record("demo.seed", details={"fairs": summary.fairs, "employers": summary.employers,
-                                 "attendees": summary.attendees})
+    record(
+        "demo.seed",
+        details={"fairs": summary.fairs, "employers": summary.employers, "attendees": summary.attendees},
+    )
     db.session.flush()
     return summary
 
 
 # ---------------------------------------------------------------- partners
+
 
 def _tax_code(rng: random.Random, taken: set[str]) -> str:
     while True:
@@ -114,15 +119,32 @@ def _employers(rng, now, summary) -> list[Employer]:
     tax_codes, phones, employers = set(), set(), []
     for n, (name, industry, ward, address, contact, vacancies) in enumerate(data.EMPLOYERS, start=1):
         employer = Employer(
-            name=name, tax_code=_tax_code(rng, tax_codes), industry=industry, ward_code=ward,
-            address=address, contact_name=contact, phone=_phone(rng, phones),
-            email=f"tuyendung{n}@doanhnghiep.demo.vn", status=PartnerStatus.APPROVED,
-            approved_at=now - timedelta(days=30), created_at=now - timedelta(days=35))
+            name=name,
+            tax_code=_tax_code(rng, tax_codes),
+            industry=industry,
+            ward_code=ward,
+            address=address,
+            contact_name=contact,
+            phone=_phone(rng, phones),
+            email=f"tuyendung{n}@doanhnghiep.demo.vn",
+            status=PartnerStatus.APPROVED,
+            approved_at=now - timedelta(days=30),
+            created_at=now - timedelta(days=35),
+        )
         for title, occupation, quantity, low, high, requirements in vacancies:
-            employer.vacancies.append(Vacancy(
-                title=title, occupation=occupation, quantity=quantity, salary_min=low,
-                salary_max=high, work_place=address, requirements=requirements,
-                deadline=(now + timedelta(days=60)).date(), created_at=now - timedelta(days=20)))
+            employer.vacancies.append(
+                Vacancy(
+                    title=title,
+                    occupation=occupation,
+                    quantity=quantity,
+                    salary_min=low,
+                    salary_max=high,
+                    work_place=address,
+                    requirements=requirements,
+                    deadline=(now + timedelta(days=60)).date(),
+                    created_at=now - timedelta(days=20),
+                )
+            )
         employers.append(employer)
     db.session.add_all(employers)
     summary.employers = len(employers)
@@ -133,13 +155,27 @@ def _employers(rng, now, summary) -> list[Employer]:
 def _schools(rng, now, summary) -> list[School]:
     phones, schools = set(), []
     for n, (name, ward, address, programmes) in enumerate(data.SCHOOLS, start=1):
-        school = School(name=name, ward_code=ward, address=address, phone=_phone(rng, phones),
-                        email=f"tuyensinh{n}@truongnghe.demo.vn", status=PartnerStatus.APPROVED,
-                        approved_at=now - timedelta(days=30), created_at=now - timedelta(days=35))
+        school = School(
+            name=name,
+            ward_code=ward,
+            address=address,
+            phone=_phone(rng, phones),
+            email=f"tuyensinh{n}@truongnghe.demo.vn",
+            status=PartnerStatus.APPROVED,
+            approved_at=now - timedelta(days=30),
+            created_at=now - timedelta(days=35),
+        )
         for title, level, months, tuition, seats in programmes:
-            school.programmes.append(TrainingProgramme(
-                name=title, level=ProgrammeLevel(level), duration_months=months, tuition=tuition,
-                seats=seats, priority_support=data.PRIORITY_SUPPORT))
+            school.programmes.append(
+                TrainingProgramme(
+                    name=title,
+                    level=ProgrammeLevel(level),
+                    duration_months=months,
+                    tuition=tuition,
+                    seats=seats,
+                    priority_support=data.PRIORITY_SUPPORT,
+                )
+            )
         schools.append(school)
     db.session.add_all(schools)
     summary.schools = len(schools)
@@ -149,6 +185,7 @@ def _schools(rng, now, summary) -> list[School]:
 
 # ---------------------------------------------------------------- fairs and booths
 
+
 def _local(day: date, hour: int, minute: int) -> datetime:
     return datetime.combine(day, time(hour, minute), LOCAL_ZONE).astimezone(UTC)
 
@@ -157,41 +194,61 @@ def _fairs(rng, now, summary) -> tuple[Fair, Fair]:
     today = now.astimezone(LOCAL_ZONE).date()
     published_day, draft_day = today + timedelta(days=14), today + timedelta(days=42)
     published = Fair(
-        title="Phiên giao dịch việc làm lưu động phường Sông Công", ward_code="05518",
+        title="Phiên giao dịch việc làm lưu động phường Sông Công",
+        ward_code="05518",
         venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2",
         venue_address="Đường Thắng Lợi, Phường Sông Công, tỉnh Thái Nguyên",
-        starts_at=_local(published_day, 7, 30), ends_at=_local(published_day, 11, 30), capacity=400,
-        description=("Gặp trực tiếp sáu doanh nghiệp trong các khu công nghiệp Sông Công và hai cơ sở "
-                     "đào tạo nghề. Mang theo căn cước công dân và vé QR (nếu đã đăng ký)."),
+        starts_at=_local(published_day, 7, 30),
+        ends_at=_local(published_day, 11, 30),
+        capacity=400,
+        description=(
+            "Gặp trực tiếp sáu doanh nghiệp trong các khu công nghiệp Sông Công và hai cơ sở "
+            "đào tạo nghề. Mang theo căn cước công dân và vé QR (nếu đã đăng ký)."
+        ),
         contact_name="Đ/c Trần Văn Hùng, cán bộ văn hoá – xã hội phường",
-        contact_phone=_phone(rng, set()), status=FairStatus.PUBLISHED,
-        published_at=now - timedelta(days=14), created_at=now - timedelta(days=21),
-        updated_at=now - timedelta(days=14))
+        contact_phone=_phone(rng, set()),
+        status=FairStatus.PUBLISHED,
+        published_at=now - timedelta(days=14),
+        created_at=now - timedelta(days=21),
+        updated_at=now - timedelta(days=14),
+    )
     draft = Fair(
-        title="Phiên giao dịch việc làm lưu động xã Tân Cương", ward_code="05503",
+        title="Phiên giao dịch việc làm lưu động xã Tân Cương",
+        ward_code="05503",
         venue_name="Hội trường Uỷ ban nhân dân xã Tân Cương",
         venue_address="Xã Tân Cương, tỉnh Thái Nguyên",
-        starts_at=_local(draft_day, 8, 0), ends_at=_local(draft_day, 11, 30), capacity=250,
+        starts_at=_local(draft_day, 8, 0),
+        ends_at=_local(draft_day, 11, 30),
+        capacity=250,
         contact_name="Đ/c Nông Thị Hạnh, cán bộ văn hoá – xã hội xã",
-        contact_phone=_phone(rng, set()), status=FairStatus.DRAFT,
-        created_at=now - timedelta(days=3), updated_at=now - timedelta(days=3))
+        contact_phone=_phone(rng, set()),
+        status=FairStatus.DRAFT,
+        created_at=now - timedelta(days=3),
+        updated_at=now - timedelta(days=3),
+    )
     db.session.add_all([published, draft])
     summary.fairs = 2
     return published, draft
 
 
 def _booths(fair, employers, schools, now, summary) -> None:
-    booths = [Booth(fair=fair, employer=employer, label=f"A{n}", status=BoothStatus.CONFIRMED)
-              for n, employer in enumerate(employers, start=1)]
-    booths += [Booth(fair=fair, school=school, label=f"B{n}", status=BoothStatus.CONFIRMED)
-               for n, school in enumerate(schools, start=1)]
-    offers = [VacancyOffer(fair=fair, vacancy=vacancy)
-              for employer in employers for vacancy in employer.vacancies]
+    booths = [
+        Booth(fair=fair, employer=employer, label=f"A{n}", status=BoothStatus.CONFIRMED)
+        for n, employer in enumerate(employers, start=1)
+    ]
+    booths += [
+        Booth(fair=fair, school=school, label=f"B{n}", status=BoothStatus.CONFIRMED)
+        for n, school in enumerate(schools, start=1)
+    ]
+    offers = [
+        VacancyOffer(fair=fair, vacancy=vacancy) for employer in employers for vacancy in employer.vacancies
+    ]
     db.session.add_all(booths + offers)
     summary.booths = len(booths)
 
 
 # ---------------------------------------------------------------- job seekers
+
 
 def _pick(rng: random.Random, weighted: dict[str, int]) -> str:
     return rng.choices(list(weighted), weights=list(weighted.values()))[0]
@@ -224,27 +281,40 @@ def _job_seekers(rng, fair, now, summary) -> None:
         birth_year = rng.randint(1966, 2007)
         ward = _pick(rng, wards)
         attendee = Attendee(
-            full_name=_full_name(rng, gender), phone=_phone(rng, phones), gender=gender,
+            full_name=_full_name(rng, gender),
+            phone=_phone(rng, phones),
+            gender=gender,
             birth_year=birth_year,
-            birth_date=(date(birth_year, 1, 1) + timedelta(days=rng.randrange(365))
-                        if rng.random() < 0.3 else None),
-            citizen_id=(_citizen_id(rng, gender, birth_year, citizen_ids)
-                        if rng.random() < 0.7 else None),
-            ward_code=ward, priority_group=group,
-            household_code=(f"HGD-{ward}-{rng.randint(1, 1500):04d}"
-                            if group != PriorityGroup.NONE else None),
-            education_level=_pick(rng, data.EDUCATION_LEVELS))
+            birth_date=(
+                date(birth_year, 1, 1) + timedelta(days=rng.randrange(365)) if rng.random() < 0.3 else None
+            ),
+            citizen_id=(_citizen_id(rng, gender, birth_year, citizen_ids) if rng.random() < 0.7 else None),
+            ward_code=ward,
+            priority_group=group,
+            household_code=(
+                f"HGD-{ward}-{rng.randint(1, 1500):04d}" if group != PriorityGroup.NONE else None
+            ),
+            education_level=_pick(rng, data.EDUCATION_LEVELS),
+        )
         registered_at = now - timedelta(days=rng.randint(0, 10), minutes=rng.randint(0, 1439))
         shares = rng.random() < 0.65
-        registrations.append(Registration(
-            fair=fair, attendee=attendee,
-            channel=Channel.ONLINE if rng.random() < 0.75 else Channel.STAFF,
-            consent_personal_data_version=CONSENT_VERSION, consent_personal_data_at=registered_at,
-            consent_share_version=CONSENT_VERSION if shares else None,
-            consent_share_at=registered_at if shares else None,
-            desired_jobs=(", ".join(rng.sample(data.DESIRED_JOBS, rng.randint(1, 2)))
-                          if rng.random() < 0.7 else None),
-            created_at=registered_at))
+        registrations.append(
+            Registration(
+                fair=fair,
+                attendee=attendee,
+                channel=Channel.ONLINE if rng.random() < 0.75 else Channel.STAFF,
+                consent_personal_data_version=CONSENT_VERSION,
+                consent_personal_data_at=registered_at,
+                consent_share_version=CONSENT_VERSION if shares else None,
+                consent_share_at=registered_at if shares else None,
+                desired_jobs=(
+                    ", ".join(rng.sample(data.DESIRED_JOBS, rng.randint(1, 2)))
+                    if rng.random() < 0.7
+                    else None
+                ),
+                created_at=registered_at,
+            )
+        )
         attendee.created_at = attendee.updated_at = registered_at
         attendees.append(attendee)
     db.session.add_all(attendees + registrations)
@@ -253,12 +323,17 @@ def _job_seekers(rng, fair, now, summary) -> None:
 
 # ---------------------------------------------------------------- accounts
 
+
 def _accounts(employer: Employer, school: School, summary) -> None:
     db.session.flush()  # the employer and school need their ids
     accounts = [
         ("admin@demo.vn", Role.ADMIN, "Quản trị hệ thống (demo)", {}),
-        ("organiser@demo.vn", Role.ORGANISER, "Cán bộ tổ chức phiên (demo)",
-         {"ward_codes": list(data.WARDS)}),
+        (
+            "organiser@demo.vn",
+            Role.ORGANISER,
+            "Cán bộ tổ chức phiên (demo)",
+            {"ward_codes": list(data.WARDS)},
+        ),
         ("gate@demo.vn", Role.GATE, "Nhân viên cổng vào (demo)", {"ward_codes": list(data.WARDS)}),
         ("employer@demo.vn", Role.EMPLOYER, "Cán bộ tuyển dụng (demo)", {"employer_id": employer.id}),
         ("school@demo.vn", Role.SCHOOL, "Cán bộ tuyển sinh (demo)", {"school_id": school.id}),

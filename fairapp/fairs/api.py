@@ -35,26 +35,43 @@ def _required(name):
 
 def _when(name):
     return fields.AwareDateTime(
-        required=True, format="iso",
-        error_messages={**_required(name),
-                        "invalid": _l("%(field)s: cần ngày giờ ISO 8601 có múi giờ, "
-                                      "ví dụ 2026-03-07T07:30:00+07:00.", field=name),
-                        "invalid_awareness": _l("%(field)s: cần ghi rõ múi giờ, ví dụ +07:00.", field=name)})
+        required=True,
+        format="iso",
+        error_messages={
+            **_required(name),
+            "invalid": _l(
+                "%(field)s: cần ngày giờ ISO 8601 có múi giờ, ví dụ 2026-03-07T07:30:00+07:00.", field=name
+            ),
+            "invalid_awareness": _l("%(field)s: cần ghi rõ múi giờ, ví dụ +07:00.", field=name),
+        },
+    )
 
 
 def _text(name, length, *, error_messages=None, **kwargs):
     messages = {"invalid": _l("%(field)s: phải là chuỗi ký tự.", field=name), **(error_messages or {})}
-    return fields.Str(validate=validate.Length(max=length, error=_l("%(field)s: dài tối đa {max} ký tự.",
-                                                                    field=name)),
-                      error_messages=messages, **kwargs)
+    return fields.Str(
+        validate=validate.Length(max=length, error=_l("%(field)s: dài tối đa {max} ký tự.", field=name)),
+        error_messages=messages,
+        **kwargs,
+    )
 
 
 class FairCreateSchema(Schema):
     title = _text("title", 200, required=True, error_messages=_required("title"))
-    ward_code = _text("ward_code", 10, required=True, error_messages=_required("ward_code"),
-                      metadata={"description": "Five-digit ward or commune code, e.g. 05528"})
-    venue = _text("venue", 200, allow_none=True, load_default=None,
-                  metadata={"description": "Venue name; required before publishing"})
+    ward_code = _text(
+        "ward_code",
+        10,
+        required=True,
+        error_messages=_required("ward_code"),
+        metadata={"description": "Five-digit ward or commune code, e.g. 05528"},
+    )
+    venue = _text(
+        "venue",
+        200,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Venue name; required before publishing"},
+    )
     venue_address = _text("venue_address", 300, allow_none=True, load_default=None)
     directions = _text("directions", 2000, allow_none=True, load_default=None)
     description = _text("description", 5000, allow_none=True, load_default=None)
@@ -62,9 +79,13 @@ class FairCreateSchema(Schema):
     contact_phone = _text("contact_phone", 20, allow_none=True, load_default=None)
     starts_at = _when("starts_at")
     ends_at = _when("ends_at")
-    capacity = bounded_int(allow_none=True, load_default=None, strict=True,
-                           error_messages={"invalid": _l("capacity: phải là số nguyên.")},
-                           metadata={"description": "Positive; null for no limit"})
+    capacity = bounded_int(
+        allow_none=True,
+        load_default=None,
+        strict=True,
+        error_messages={"invalid": _l("capacity: phải là số nguyên.")},
+        metadata={"description": "Positive; null for no limit"},
+    )
     force = fields.Bool(load_default=False, metadata={"description": "Save despite clashes"})
 
 
@@ -74,8 +95,9 @@ class CancelSchema(Schema):
 
 class FairQuerySchema(Schema):
     ward_code = _text("ward_code", 10)
-    status = fields.Str(validate=validate.OneOf([s.value for s in FairStatus],
-                                                error=_l("status: một trong {choices}.")))
+    status = fields.Str(
+        validate=validate.OneOf([s.value for s in FairStatus], error=_l("status: một trong {choices}."))
+    )
 
 
 class FairSchema(Schema):
@@ -107,21 +129,37 @@ class FairListSchema(Schema):
 
 
 def _out(fair) -> dict:
-    return {"id": fair.id, "status": fair.status.value, "title": fair.title, "ward_code": fair.ward_code,
-            "ward_name": fair.ward.name if fair.ward else None, "venue": fair.venue_name,
-            "venue_address": fair.venue_address, "directions": fair.directions,
-            "starts_at": services.to_local(fair.starts_at), "ends_at": services.to_local(fair.ends_at),
-            "capacity": fair.capacity, "description": fair.description, "contact_name": fair.contact_name,
-            "contact_phone": fair.contact_phone, "cancel_reason": fair.cancel_reason,
-            "series_id": fair.series_id}
+    return {
+        "id": fair.id,
+        "status": fair.status.value,
+        "title": fair.title,
+        "ward_code": fair.ward_code,
+        "ward_name": fair.ward.name if fair.ward else None,
+        "venue": fair.venue_name,
+        "venue_address": fair.venue_address,
+        "directions": fair.directions,
+        "starts_at": services.to_local(fair.starts_at),
+        "ends_at": services.to_local(fair.ends_at),
+        "capacity": fair.capacity,
+        "description": fair.description,
+        "contact_name": fair.contact_name,
+        "contact_phone": fair.contact_phone,
+        "cancel_reason": fair.cancel_reason,
+        "series_id": fair.series_id,
+    }
 
 
 def _conflict_answer(error: services.FairConflict) -> Response:
     """A finished response, so flask-smorest does not pass it through the success schema."""
     body, status = json_error(409, error.code, error.message)
     body["error"]["conflicts"] = [
-        {**c, "starts_at": services.to_local(c["starts_at"]).isoformat(),
-         "ends_at": services.to_local(c["ends_at"]).isoformat()} for c in error.conflicts]
+        {
+            **c,
+            "starts_at": services.to_local(c["starts_at"]).isoformat(),
+            "ends_at": services.to_local(c["ends_at"]).isoformat(),
+        }
+        for c in error.conflicts
+    ]
     response = jsonify(body)
     response.status_code = status
     return response
@@ -153,8 +191,10 @@ class Fairs(MethodView):
     @roles(*READERS)
     def get(self, args):
         """Fairs the caller may see (organisers: their wards), soonest first."""
-        filters = services.FairFilter(ward_code=args.get("ward_code") or None,
-                                      status=FairStatus(args["status"]) if args.get("status") else None)
+        filters = services.FairFilter(
+            ward_code=args.get("ward_code") or None,
+            status=FairStatus(args["status"]) if args.get("status") else None,
+        )
         fairs = services.list_fairs(current_user, filters)
         db.session.commit()  # statuses refreshed on access
         return {"items": [_out(fair) for fair in fairs]}
@@ -168,8 +208,9 @@ class Fairs(MethodView):
         """Create a draft fair. Errors: end_before_start, start_in_past, capacity_not_positive,
         unknown_ward, title_required (422), ward_not_allowed (403), conflict (409)."""
         venue = args.pop("venue")
-        result = _run(lambda: services.create_fair(by=current_user, venue_name=venue,
-                                                   origin=request_origin(), **args))
+        result = _run(
+            lambda: services.create_fair(by=current_user, venue_name=venue, origin=request_origin(), **args)
+        )
         return result if isinstance(result, Response) else _out(result)
 
 
@@ -193,11 +234,12 @@ def _action(name: str, service, *, with_reason: bool = False):
         return result if isinstance(result, Response) else {"id": result.id, "status": result.status.value}
 
     post.__name__ = "post"
-    post.__doc__ = {"publish": "draft → published (needs a venue: venue_required).",
-                    "open": "published → open by hand (it also opens by itself at its start).",
-                    "close": "open → closed by hand (it also closes by itself at its end).",
-                    "cancel": "draft, published or open → cancelled, with a reason."}[name] + \
-        " Errors: invalid_transition, fair_read_only (409), ward_not_allowed (403)."
+    post.__doc__ = {
+        "publish": "draft → published (needs a venue: venue_required).",
+        "open": "published → open by hand (it also opens by itself at its start).",
+        "close": "open → closed by hand (it also closes by itself at its end).",
+        "cancel": "draft, published or open → cancelled, with a reason.",
+    }[name] + " Errors: invalid_transition, fair_read_only (409), ward_not_allowed (403)."
     decorated = roles(*WRITERS)(post)
     decorated = blp.alt_response(409, description="invalid_transition or fair_read_only")(decorated)
     decorated = blp.response(200, FairStatusSchema)(decorated)

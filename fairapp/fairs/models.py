@@ -47,8 +47,7 @@ class Fair(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(sa.String(20))
 
     # Life cycle: draft → published → open → closed, or cancelled
-    status: Mapped[FairStatus] = mapped_column(value_enum(FairStatus), default=FairStatus.DRAFT,
-                                               index=True)
+    status: Mapped[FairStatus] = mapped_column(value_enum(FairStatus), default=FairStatus.DRAFT, index=True)
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     published_at: Mapped[datetime | None]
     opened_at: Mapped[datetime | None]

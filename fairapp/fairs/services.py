@@ -28,6 +28,7 @@ UPCOMING_STATUSES = (FairStatus.PUBLISHED, FairStatus.OPEN)
 
 # --- Status on access ------------------------------------------------------------------------------
 
+
 def due_status(fair: Fair, now: datetime) -> FairStatus:
     """The status the fair should have at `now`: published → open at its start, published or open →
     closed at its end (to the second). Drafts, closed and cancelled fairs never move by themselves."""
@@ -54,8 +55,11 @@ def refresh_status(fair: Fair, *, now: datetime | None = None) -> Fair:
         if old == FairStatus.PUBLISHED:
             values["opened_at"] = fair.starts_at
     result = db.session.execute(
-        sa.update(Fair).where(Fair.id == fair.id, Fair.status == old).values(**values)
-        .execution_options(synchronize_session=False))
+        sa.update(Fair)
+        .where(Fair.id == fair.id, Fair.status == old)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount == 0:  # someone else moved it first: take what they wrote
         db.session.refresh(fair)
     else:
@@ -86,13 +90,21 @@ class FairState:
 
     @classmethod
     def of(cls, fair: Fair) -> "FairState":
-        return cls(fair.id, fair.status, fair.starts_at, fair.ends_at, fair.opened_at, fair.ward_code,
-                   fair.capacity)
+        return cls(
+            fair.id, fair.status, fair.starts_at, fair.ends_at, fair.opened_at, fair.ward_code, fair.capacity
+        )
 
 
 _FAIRS = Fair.__table__
-_STATE = sa.select(_FAIRS.c.id, _FAIRS.c.status, _FAIRS.c.starts_at, _FAIRS.c.ends_at, _FAIRS.c.opened_at,
-                   _FAIRS.c.ward_code, _FAIRS.c.capacity).where(_FAIRS.c.id == sa.bindparam("fair_id"))
+_STATE = sa.select(
+    _FAIRS.c.id,
+    _FAIRS.c.status,
+    _FAIRS.c.starts_at,
+    _FAIRS.c.ends_at,
+    _FAIRS.c.opened_at,
+    _FAIRS.c.ward_code,
+    _FAIRS.c.capacity,
+).where(_FAIRS.c.id == sa.bindparam("fair_id"))
 _FAIR_STATE = Prepared(_STATE)
 _FAIR_STATE_FOR_UPDATE = Prepared(_STATE.with_for_update())
 
@@ -123,6 +135,7 @@ def refresh_statuses(fairs, *, now: datetime | None = None) -> list[Fair]:
 
 # --- What the public sees --------------------------------------------------------------------------
 
+
 def public_fairs(*, ward_code: str | None = None, now: datetime | None = None) -> list[Fair]:
     """Published or open fairs that have not ended, soonest first, optionally in one ward."""
     now = now or utcnow()
@@ -142,6 +155,7 @@ def get_public_fair(fair_id: int, *, now: datetime | None = None) -> Fair:
 
 
 # --- Errors ----------------------------------------------------------------------------------------
+
 
 class FairInvalid(ValidationError):
     """Bad input for a fair. `code` is the first rule broken; `fields` holds a message per field
@@ -182,8 +196,10 @@ MESSAGES = {
     "unknown_ward": (_l("Phường/xã: không có phường/xã với mã này."), "ward_code"),
     "end_before_start": (_l("Giờ kết thúc: phải sau giờ bắt đầu."), "ends_at"),
     "start_in_past": (_l("Ngày và giờ bắt đầu: không được ở trong quá khứ."), "starts_at"),
-    "capacity_not_positive": (_l("Sức chứa: phải là số nguyên lớn hơn 0 (để trống nếu không giới hạn)."),
-                              "capacity"),
+    "capacity_not_positive": (
+        _l("Sức chứa: phải là số nguyên lớn hơn 0 (để trống nếu không giới hạn)."),
+        "capacity",
+    ),
     "venue_required": (_l("Địa điểm: cần nhập địa điểm trước khi công bố phiên giao dịch."), "venue_name"),
     "reason_required": (_l("Lý do huỷ: vui lòng nhập lý do huỷ phiên giao dịch."), "reason"),
     "fair_ended": (_l("Ngày và giờ kết thúc: phiên giao dịch đã kết thúc, không thể công bố."), "ends_at"),
@@ -194,8 +210,11 @@ def _refuse(*codes: str) -> None:
     """Raise one FairInvalid for every broken rule (first code wins); do nothing if none."""
     codes = [code for code in codes if code]
     if codes:
-        raise FairInvalid(MESSAGES[codes[0]][0], code=codes[0],
-                          fields={MESSAGES[code][1]: MESSAGES[code][0] for code in reversed(codes)})
+        raise FairInvalid(
+            MESSAGES[codes[0]][0],
+            code=codes[0],
+            fields={MESSAGES[code][1]: MESSAGES[code][0] for code in reversed(codes)},
+        )
 
 
 # --- Times: forms speak Asia/Ho_Chi_Minh, the database UTC ---------------------------------------
@@ -217,6 +236,7 @@ def to_local(moment: datetime) -> datetime:
 
 
 # --- Who may do what -------------------------------------------------------------------------------
+
 
 def ensure_may_act(user, ward_code: str) -> None:
     """Raises WardNotAllowed (403) unless the user is an admin or an organiser of this ward (an
@@ -255,6 +275,7 @@ def get_fair_for(user, fair_id: int, *, now: datetime | None = None) -> Fair:
 
 # --- Conflicts -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Slot:
     """A fair being planned (not saved yet), for conflict checks."""
@@ -284,8 +305,11 @@ def find_conflicts(slot: Slot, *, exclude_id: int | None = None, planned: list[S
     step (a season) checked as well."""
     window = timedelta(days=1)
     query = sa.select(Fair).where(
-        Fair.ward_code == slot.ward_code, Fair.status != FairStatus.CANCELLED,
-        Fair.starts_at < slot.ends_at + window, Fair.ends_at > slot.starts_at - window)
+        Fair.ward_code == slot.ward_code,
+        Fair.status != FairStatus.CANCELLED,
+        Fair.starts_at < slot.ends_at + window,
+        Fair.ends_at > slot.starts_at - window,
+    )
     if exclude_id is not None:
         query = query.where(Fair.id != exclude_id)
     found = []
@@ -299,8 +323,15 @@ def find_conflicts(slot: Slot, *, exclude_id: int | None = None, planned: list[S
 
 
 def _describe(kind: str, other, *, fair_id: int | None) -> dict:
-    return {"kind": kind, "fair_id": fair_id, "title": other.title, "ward_code": other.ward_code,
-            "venue_name": other.venue_name, "starts_at": other.starts_at, "ends_at": other.ends_at}
+    return {
+        "kind": kind,
+        "fair_id": fair_id,
+        "title": other.title,
+        "ward_code": other.ward_code,
+        "venue_name": other.venue_name,
+        "starts_at": other.starts_at,
+        "ends_at": other.ends_at,
+    }
 
 
 # --- Create and edit -------------------------------------------------------------------------------
@@ -312,43 +343,93 @@ def _clean(value) -> str | None:
     return clean_name(value) or None if isinstance(value, str) else value
 
 
-def _check_fields(*, title, ward_code, starts_at, ends_at, capacity, now, check_start=True,
-                  require_venue=False, venue_name=None) -> None:
-    _refuse("" if title else "title_required",
-            "" if ward_code and get_ward(ward_code) else "unknown_ward",
-            "end_before_start" if ends_at <= starts_at else "",
-            "start_in_past" if check_start and starts_at <= now else "",
-            "capacity_not_positive" if capacity is not None and capacity <= 0 else "",
-            "venue_required" if require_venue and not venue_name else "")
+def _check_fields(
+    *,
+    title,
+    ward_code,
+    starts_at,
+    ends_at,
+    capacity,
+    now,
+    check_start=True,
+    require_venue=False,
+    venue_name=None,
+) -> None:
+    _refuse(
+        "" if title else "title_required",
+        "" if ward_code and get_ward(ward_code) else "unknown_ward",
+        "end_before_start" if ends_at <= starts_at else "",
+        "start_in_past" if check_start and starts_at <= now else "",
+        "capacity_not_positive" if capacity is not None and capacity <= 0 else "",
+        "venue_required" if require_venue and not venue_name else "",
+    )
 
 
-def create_fair(*, by, title: str, ward_code: str, starts_at: datetime, ends_at: datetime,
-                venue_name: str | None = None, capacity: int | None = None, force: bool = False,
-                series: FairSeries | None = None, origin: Origin = SYSTEM, now: datetime | None = None,
-                **text) -> Fair:
+def create_fair(
+    *,
+    by,
+    title: str,
+    ward_code: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue_name: str | None = None,
+    capacity: int | None = None,
+    force: bool = False,
+    series: FairSeries | None = None,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+    **text,
+) -> Fair:
     """A new draft fair. Raises FairInvalid (title_required, unknown_ward, end_before_start,
     start_in_past, capacity_not_positive), WardNotAllowed, or FairConflict unless `force`."""
     now = now or utcnow()
     title, ward_code, venue_name = _clean(title), (ward_code or "").strip(), _clean(venue_name)
-    _check_fields(title=title, ward_code=ward_code, starts_at=starts_at, ends_at=ends_at,
-                  capacity=capacity, now=now)
+    _check_fields(
+        title=title, ward_code=ward_code, starts_at=starts_at, ends_at=ends_at, capacity=capacity, now=now
+    )
     ensure_may_act(by, ward_code)
     slot = Slot(ward_code, venue_name, starts_at, ends_at, title)
     if not force and (conflicts := find_conflicts(slot)):
         raise FairConflict(conflicts)
-    fair = Fair(title=title, ward_code=ward_code, venue_name=venue_name, starts_at=starts_at,
-                ends_at=ends_at, capacity=capacity, status=FairStatus.DRAFT, series=series,
-                created_by=by.id, **{key: _clean(text.get(key)) for key in TEXT_FIELDS})
+    fair = Fair(
+        title=title,
+        ward_code=ward_code,
+        venue_name=venue_name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        status=FairStatus.DRAFT,
+        series=series,
+        created_by=by.id,
+        **{key: _clean(text.get(key)) for key in TEXT_FIELDS},
+    )
     db.session.add(fair)
     db.session.flush()
-    record("fair.create", actor=by, target=fair, origin=origin,
-           details={"ward_code": ward_code, "starts_at": starts_at.isoformat(), "forced": force})
+    record(
+        "fair.create",
+        actor=by,
+        target=fair,
+        origin=origin,
+        details={"ward_code": ward_code, "starts_at": starts_at.isoformat(), "forced": force},
+    )
     return fair
 
 
-def update_fair(fair: Fair, *, by, title: str, ward_code: str, starts_at: datetime, ends_at: datetime,
-                venue_name: str | None = None, capacity: int | None = None, force: bool = False,
-                origin: Origin = SYSTEM, now: datetime | None = None, **text) -> Fair:
+def update_fair(
+    fair: Fair,
+    *,
+    by,
+    title: str,
+    ward_code: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue_name: str | None = None,
+    capacity: int | None = None,
+    force: bool = False,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+    **text,
+) -> Fair:
     """Edit a fair. Same rules as create_fair; besides: a start that did not change may lie in the
     past, a published or open fair keeps a venue (venue_required), a closed or cancelled fair is
     read-only for organisers (fair_read_only), and moving it needs both wards (ward_not_allowed)."""
@@ -357,9 +438,17 @@ def update_fair(fair: Fair, *, by, title: str, ward_code: str, starts_at: dateti
     ensure_may_act(by, fair.ward_code)
     ensure_writable(fair, by)
     title, ward_code, venue_name = _clean(title), (ward_code or "").strip(), _clean(venue_name)
-    _check_fields(title=title, ward_code=ward_code, starts_at=starts_at, ends_at=ends_at,
-                  capacity=capacity, now=now, check_start=starts_at != fair.starts_at,
-                  require_venue=fair.status != FairStatus.DRAFT, venue_name=venue_name)
+    _check_fields(
+        title=title,
+        ward_code=ward_code,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        now=now,
+        check_start=starts_at != fair.starts_at,
+        require_venue=fair.status != FairStatus.DRAFT,
+        venue_name=venue_name,
+    )
     ensure_may_act(by, ward_code)
     slot = Slot(ward_code, venue_name, starts_at, ends_at, title)
     if not force and (conflicts := find_conflicts(slot, exclude_id=fair.id)):
@@ -377,11 +466,14 @@ def update_fair(fair: Fair, *, by, title: str, ward_code: str, starts_at: dateti
 
 def _snapshot(fair: Fair) -> dict:
     keys = ("title", "ward_code", "venue_name", "starts_at", "ends_at", "capacity", *TEXT_FIELDS)
-    return {key: (value.isoformat() if isinstance(value := getattr(fair, key), datetime) else value)
-            for key in keys}
+    return {
+        key: (value.isoformat() if isinstance(value := getattr(fair, key), datetime) else value)
+        for key in keys
+    }
 
 
 # --- Life cycle ------------------------------------------------------------------------------------
+
 
 def _guard(fair: Fair, *, by, allowed_from: tuple, now: datetime) -> FairStatus:
     """Common checks of a status action; returns the status the fair had (after refreshing)."""
@@ -395,8 +487,13 @@ def _guard(fair: Fair, *, by, allowed_from: tuple, now: datetime) -> FairStatus:
 
 def _done(fair: Fair, action: str, *, by, before: FairStatus, origin: Origin, **details) -> None:
     db.session.flush()
-    record(action, actor=by, target=fair, origin=origin,
-           details={"from": before.value, "to": fair.status.value, **details})
+    record(
+        action,
+        actor=by,
+        target=fair,
+        origin=origin,
+        details={"from": before.value, "to": fair.status.value, **details},
+    )
 
 
 def publish_fair(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> Fair:
@@ -428,13 +525,13 @@ def close_fair(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None 
     return fair
 
 
-def cancel_fair(fair: Fair, *, by, reason: str, origin: Origin = SYSTEM,
-                now: datetime | None = None) -> Fair:
+def cancel_fair(fair: Fair, *, by, reason: str, origin: Origin = SYSTEM, now: datetime | None = None) -> Fair:
     """draft, published or open → cancelled, with a reason (reason_required)."""
     now = now or utcnow()
     reason = (reason or "").strip()
-    before = _guard(fair, by=by, allowed_from=(FairStatus.DRAFT, FairStatus.PUBLISHED, FairStatus.OPEN),
-                    now=now)
+    before = _guard(
+        fair, by=by, allowed_from=(FairStatus.DRAFT, FairStatus.PUBLISHED, FairStatus.OPEN), now=now
+    )
     _refuse("" if reason else "reason_required")
     fair.status, fair.cancel_reason = FairStatus.CANCELLED, reason
     fair.cancelled_at, fair.cancelled_by = now, by.id
@@ -448,13 +545,16 @@ def allowed_actions(fair: Fair, user) -> list[str]:
         return []
     if fair.status in (FairStatus.CLOSED, FairStatus.CANCELLED):
         return ["edit"] if user.role == Role.ADMIN else []
-    actions = {FairStatus.DRAFT: ["edit", "publish", "cancel"],
-               FairStatus.PUBLISHED: ["edit", "open", "cancel"],
-               FairStatus.OPEN: ["edit", "close", "cancel"]}
+    actions = {
+        FairStatus.DRAFT: ["edit", "publish", "cancel"],
+        FairStatus.PUBLISHED: ["edit", "open", "cancel"],
+        FairStatus.OPEN: ["edit", "close", "cancel"],
+    }
     return actions[fair.status]
 
 
 # --- Lists for organisers --------------------------------------------------------------------------
+
 
 @dataclass
 class FairFilter:
@@ -501,8 +601,16 @@ def month_grid(year: int, month: int, fairs) -> list[list[dict]]:
     day, end = first - timedelta(days=first.weekday()), last + timedelta(days=6 - last.weekday())
     weeks = []
     while day <= end:
-        weeks.append([{"day": day + timedelta(days=i), "in_month": (day + timedelta(days=i)).month == month,
-                       "fairs": by_day.get(day + timedelta(days=i), [])} for i in range(7)])
+        weeks.append(
+            [
+                {
+                    "day": day + timedelta(days=i),
+                    "in_month": (day + timedelta(days=i)).month == month,
+                    "fairs": by_day.get(day + timedelta(days=i), []),
+                }
+                for i in range(7)
+            ]
+        )
         day += timedelta(days=7)
     return weeks
 
@@ -513,10 +621,15 @@ def fair_figures(fair: Fair) -> dict:
     from fairapp.booths.models import Booth, BoothStatus
 
     booths = db.session.scalars(
-        sa.select(Booth).where(Booth.fair_id == fair.id,
-                               Booth.status.in_((BoothStatus.APPLIED, BoothStatus.CONFIRMED)))
-        .order_by(Booth.label, Booth.id)).all()
+        sa.select(Booth)
+        .where(Booth.fair_id == fair.id, Booth.status.in_((BoothStatus.APPLIED, BoothStatus.CONFIRMED)))
+        .order_by(Booth.label, Booth.id)
+    ).all()
     registered = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(Registration.fair_id == fair.id))
-    return {"booths": booths, "registered": registered or 0,
-            "confirmed_booths": sum(1 for b in booths if b.status == BoothStatus.CONFIRMED)}
+        sa.select(sa.func.count()).select_from(Registration).where(Registration.fair_id == fair.id)
+    )
+    return {
+        "booths": booths,
+        "registered": registered or 0,
+        "confirmed_booths": sum(1 for b in booths if b.status == BoothStatus.CONFIRMED),
+    }

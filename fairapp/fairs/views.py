@@ -24,8 +24,11 @@ STAFF = (Role.ADMIN, Role.ORGANISER)
 FAIR_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
 SERIES_FIELDS = {"starts_at": "first_date", "ends_at": "end_time"}
 ACTIONS = {"publish": services.publish_fair, "open": services.open_fair, "close": services.close_fair}
-DONE = {"publish": _l("Đã công bố phiên giao dịch."), "open": _l("Đã mở phiên giao dịch."),
-        "close": _l("Đã đóng phiên giao dịch.")}
+DONE = {
+    "publish": _l("Đã công bố phiên giao dịch."),
+    "open": _l("Đã mở phiên giao dịch."),
+    "close": _l("Đã đóng phiên giao dịch."),
+}
 
 
 class ActionForm(FlaskForm):
@@ -34,8 +37,12 @@ class ActionForm(FlaskForm):
 
 @bp.context_processor
 def _helpers():
-    return {"local": services.to_local, "status_label": lambda status: STATUS_LABELS[FairStatus(status)],
-            "FairStatus": FairStatus, "has_endpoint": lambda name: name in current_app.view_functions}
+    return {
+        "local": services.to_local,
+        "status_label": lambda status: STATUS_LABELS[FairStatus(status)],
+        "FairStatus": FairStatus,
+        "has_endpoint": lambda name: name in current_app.view_functions,
+    }
 
 
 def _user():
@@ -75,22 +82,33 @@ def _attempt(form, action, names):
 
 
 def _fair_values(form: FairForm) -> dict:
-    return {"title": form.title.data, "ward_code": form.ward_code.data, "venue_name": form.venue_name.data,
-            "starts_at": services.local_datetime(form.date.day, form.start_time.moment),
-            "ends_at": services.local_datetime(form.date.day, form.end_time.moment),
-            "capacity": form.capacity.data, "venue_address": form.venue_address.data,
-            "directions": form.directions.data, "description": form.description.data,
-            "contact_name": form.contact_name.data, "contact_phone": form.contact_phone.data}
+    return {
+        "title": form.title.data,
+        "ward_code": form.ward_code.data,
+        "venue_name": form.venue_name.data,
+        "starts_at": services.local_datetime(form.date.day, form.start_time.moment),
+        "ends_at": services.local_datetime(form.date.day, form.end_time.moment),
+        "capacity": form.capacity.data,
+        "venue_address": form.venue_address.data,
+        "directions": form.directions.data,
+        "description": form.description.data,
+        "contact_name": form.contact_name.data,
+        "contact_phone": form.contact_phone.data,
+    }
 
 
 # --- lists -----------------------------------------------------------------------------------------
 
+
 def _filters(form: FairFilterForm) -> services.FairFilter:
     if not form.validate():
         return services.FairFilter()
-    return services.FairFilter(ward_code=form.ward_code.data or None,
-                               status=FairStatus(form.status.data) if form.status.data else None,
-                               date_from=form.date_from.day, date_to=form.date_to.day)
+    return services.FairFilter(
+        ward_code=form.ward_code.data or None,
+        status=FairStatus(form.status.data) if form.status.data else None,
+        date_from=form.date_from.day,
+        date_to=form.date_to.day,
+    )
 
 
 @bp.route("/")
@@ -99,13 +117,17 @@ def index():
     form = FairFilterForm(request.args)
     fairs = services.list_fairs(_user(), _filters(form))
     db.session.commit()  # statuses refreshed on access
-    return render_template("fairs/index.html", form=form, fairs=fairs, counts=services.status_counts(fairs),
-                           query=_kept_query())
+    return render_template(
+        "fairs/index.html", form=form, fairs=fairs, counts=services.status_counts(fairs), query=_kept_query()
+    )
 
 
 def _kept_query() -> dict:
-    return {key: value for key, value in request.args.items()
-            if key in ("ward_code", "status", "date_from", "date_to") and value}
+    return {
+        key: value
+        for key, value in request.args.items()
+        if key in ("ward_code", "status", "date_from", "date_to") and value
+    }
 
 
 @bp.route("/calendar")
@@ -125,13 +147,21 @@ def calendar():
     db.session.commit()
     previous = date.fromordinal(first.toordinal() - 1)
     kept = {k: v for k, v in _kept_query().items() if k in ("ward_code", "status")}
-    return render_template("fairs/calendar.html", form=form, weeks=services.month_grid(year, month, fairs),
-                           month=first, today=today, kept=kept, fairs=fairs,
-                           previous={"year": previous.year, "month": previous.month, **kept},
-                           next={"year": following.year, "month": following.month, **kept})
+    return render_template(
+        "fairs/calendar.html",
+        form=form,
+        weeks=services.month_grid(year, month, fairs),
+        month=first,
+        today=today,
+        kept=kept,
+        fairs=fairs,
+        previous={"year": previous.year, "month": previous.month, **kept},
+        next={"year": following.year, "month": following.month, **kept},
+    )
 
 
 # --- create, edit, plan, clone ---------------------------------------------------------------------
+
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles(*STAFF)
@@ -139,8 +169,13 @@ def new():
     form = FairForm()
     conflicts = []
     if form.validate_on_submit():
-        fair, conflicts = _attempt(form, lambda: services.create_fair(
-            by=_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)), FAIR_FIELDS)
+        fair, conflicts = _attempt(
+            form,
+            lambda: services.create_fair(
+                by=_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)
+            ),
+            FAIR_FIELDS,
+        )
         if fair:
             flash(_("Đã tạo bản nháp phiên giao dịch."), "success")
             return redirect(url_for("fairs.detail", fair_id=fair.id))
@@ -153,15 +188,23 @@ def edit(fair_id):
     fair = services.get_fair_for(_user(), fair_id)
     if request.method == "GET":
         start, end = services.to_local(fair.starts_at), services.to_local(fair.ends_at)
-        form = FairForm(obj=fair, date=start.strftime("%d/%m/%Y"), start_time=start.strftime("%H:%M"),
-                        end_time=end.strftime("%H:%M"))
+        form = FairForm(
+            obj=fair,
+            date=start.strftime("%d/%m/%Y"),
+            start_time=start.strftime("%H:%M"),
+            end_time=end.strftime("%H:%M"),
+        )
     else:
         form = FairForm()
     conflicts = []
     if form.validate_on_submit():
-        updated, conflicts = _attempt(form, lambda: services.update_fair(
-            fair, by=_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)),
-            FAIR_FIELDS)
+        updated, conflicts = _attempt(
+            form,
+            lambda: services.update_fair(
+                fair, by=_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)
+            ),
+            FAIR_FIELDS,
+        )
         if updated:
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("fairs.detail", fair_id=fair.id))
@@ -169,15 +212,26 @@ def edit(fair_id):
 
 
 def _plan(form: SeriesForm) -> planning.SeasonPlan:
-    stops = [(stop.form.ward_code.data, stop.form.venue_name.data) for stop in form.stops
-             if stop.form.ward_code.data]
+    stops = [
+        (stop.form.ward_code.data, stop.form.venue_name.data)
+        for stop in form.stops
+        if stop.form.ward_code.data
+    ]
     return planning.SeasonPlan(
-        title=form.title.data, ward_codes=[code for code, _venue in stops], first_date=form.first_date.day,
-        weekday=form.weekday.data, every_weeks=form.every_weeks.data, cycles=form.cycles.data,
-        start_time=form.start_time.moment, end_time=form.end_time.moment,
-        venues={code: venue for code, venue in stops if venue}, capacity=form.capacity.data,
-        description=form.description.data, contact_name=form.contact_name.data,
-        contact_phone=form.contact_phone.data)
+        title=form.title.data,
+        ward_codes=[code for code, _venue in stops],
+        first_date=form.first_date.day,
+        weekday=form.weekday.data,
+        every_weeks=form.every_weeks.data,
+        cycles=form.cycles.data,
+        start_time=form.start_time.moment,
+        end_time=form.end_time.moment,
+        venues={code: venue for code, venue in stops if venue},
+        capacity=form.capacity.data,
+        description=form.description.data,
+        contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data,
+    )
 
 
 @bp.route("/series", methods=["GET", "POST"])
@@ -186,8 +240,13 @@ def series():
     form = SeriesForm()
     conflicts = []
     if form.validate_on_submit():
-        created, conflicts = _attempt(form, lambda: planning.plan_season(
-            _plan(form), by=_user(), force=form.confirm.data, origin=request_origin()), SERIES_FIELDS)
+        created, conflicts = _attempt(
+            form,
+            lambda: planning.plan_season(
+                _plan(form), by=_user(), force=form.confirm.data, origin=request_origin()
+            ),
+            SERIES_FIELDS,
+        )
         if created:
             flash(_("Đã tạo %(count)s bản nháp phiên giao dịch.", count=len(created.fairs)), "success")
             return redirect(url_for("fairs.index"))
@@ -201,10 +260,19 @@ def clone(fair_id):
     form = CloneForm(ward_code=source.ward_code) if request.method == "GET" else CloneForm()
     conflicts = []
     if form.validate_on_submit():
-        fair, conflicts = _attempt(form, lambda: planning.clone_fair(
-            source, by=_user(), ward_code=form.ward_code.data, on_date=form.date.day,
-            venue_name=form.venue_name.data or None, force=form.confirm.data, origin=request_origin()),
-            {"starts_at": "date", "ends_at": "date"})
+        fair, conflicts = _attempt(
+            form,
+            lambda: planning.clone_fair(
+                source,
+                by=_user(),
+                ward_code=form.ward_code.data,
+                on_date=form.date.day,
+                venue_name=form.venue_name.data or None,
+                force=form.confirm.data,
+                origin=request_origin(),
+            ),
+            {"starts_at": "date", "ends_at": "date"},
+        )
         if fair:
             flash(_("Đã nhân bản thành bản nháp mới."), "success")
             return redirect(url_for("fairs.edit", fair_id=fair.id))
@@ -213,13 +281,19 @@ def clone(fair_id):
 
 # --- the fair's own page and its actions -----------------------------------------------------------
 
+
 @bp.route("/<int:fair_id>")
 @roles(*STAFF)
 def detail(fair_id):
     fair = services.get_fair_for(_user(), fair_id)
     db.session.commit()
-    return render_template("fairs/detail.html", fair=fair, figures=services.fair_figures(fair),
-                           actions=services.allowed_actions(fair, _user()), action_form=ActionForm())
+    return render_template(
+        "fairs/detail.html",
+        fair=fair,
+        figures=services.fair_figures(fair),
+        actions=services.allowed_actions(fair, _user()),
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/<int:fair_id>/<any(publish, open, close):action>", methods=["POST"])
@@ -250,8 +324,11 @@ def cancel(fair_id):
     fair = services.get_fair_for(_user(), fair_id)
     form = CancelForm()
     if form.validate_on_submit():
-        done, _conflicts = _attempt(form, lambda: services.cancel_fair(
-            fair, by=_user(), reason=form.reason.data, origin=request_origin()), {})
+        done, _conflicts = _attempt(
+            form,
+            lambda: services.cancel_fair(fair, by=_user(), reason=form.reason.data, origin=request_origin()),
+            {},
+        )
         if done:
             flash(_("Đã huỷ phiên giao dịch."), "success")
             return redirect(url_for("fairs.detail", fair_id=fair_id))

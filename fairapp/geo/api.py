@@ -20,8 +20,9 @@ class AdminUnitQuerySchema(Schema):
         metadata={"description": "Province code (e.g. 19 for Thái Nguyên); default: the home province"},
     )
     q = fields.Str(
-        validate=validate.Length(max=services.QUERY_MAX_LENGTH,
-                                 error=_l("Từ khóa tìm kiếm dài quá {max} ký tự.")),
+        validate=validate.Length(
+            max=services.QUERY_MAX_LENGTH, error=_l("Từ khóa tìm kiếm dài quá {max} ký tự.")
+        ),
         metadata={"description": "Only units whose name holds every word (diacritics optional)"},
     )
 

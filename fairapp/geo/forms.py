@@ -26,10 +26,10 @@ class valid_ward_code:  # noqa: N801  (used like WTForms' own lower-case validat
         if not field.data:
             return  # DataRequired/Optional decide whether a ward must be given
         ward = services.get_ward(field.data)
-        if ward is None or (self.province_code is not None
-                            and ward.province_code != self.province_code):
-            raise StopValidation(self.message or _l("%(field)s: Phường/xã không hợp lệ.",
-                                                    field=field.label.text))
+        if ward is None or (self.province_code is not None and ward.province_code != self.province_code):
+            raise StopValidation(
+                self.message or _l("%(field)s: Phường/xã không hợp lệ.", field=field.label.text)
+            )
         field.ward = ward
 
 

@@ -58,25 +58,31 @@ class UnitMatch:
 
 # Labels -----------------------------------------------------------------------------------------
 
+
 def ward_label(ward: Ward) -> str:
-    """"Phường Bách Quang, Tỉnh Thái Nguyên"."""
+    """ "Phường Bách Quang, Tỉnh Thái Nguyên"."""
     return f"{ward.name}, {ward.province.name}"
 
 
 def legacy_label(legacy: LegacyWard) -> str:
-    """"trước 01/07/2025: Phường Lương Sơn, Thành phố Sông Công, Tỉnh Thái Nguyên"."""
+    """ "trước 01/07/2025: Phường Lương Sơn, Thành phố Sông Công, Tỉnh Thái Nguyên"."""
     parts = ", ".join(p for p in (legacy.name, legacy.district_name, legacy.province_name) if p)
     return _("trước 01/07/2025: %(unit)s", unit=parts)
 
 
 # Look-ups ---------------------------------------------------------------------------------------
 
+
 def get_ward(code) -> Ward | None:
     """The current ward with this five-digit code (its province loaded), or None for anything else."""
     if not isinstance(code, str) or not WARD_CODE.match(code.strip()):
         return None
-    statement = (sa.select(Ward).join(Ward.province).options(contains_eager(Ward.province))
-                 .where(Ward.code == code.strip()))
+    statement = (
+        sa.select(Ward)
+        .join(Ward.province)
+        .options(contains_eager(Ward.province))
+        .where(Ward.code == code.strip())
+    )
     return db.session.scalars(statement).one_or_none()
 
 
@@ -91,8 +97,12 @@ def units_of_province(code: int, query: str | None = None) -> list[Ward]:
     province = get_province(code)
     if province is None:
         raise UnknownProvince()
-    statement = (sa.select(Ward).join(Ward.province).options(contains_eager(Ward.province))
-                 .where(Ward.province_code == code))
+    statement = (
+        sa.select(Ward)
+        .join(Ward.province)
+        .options(contains_eager(Ward.province))
+        .where(Ward.province_code == code)
+    )
     for word in _words(query or ""):
         statement = statement.where(Ward.search_name.contains(word, autoescape=True))
     wards = db.session.scalars(statement).all()
@@ -101,8 +111,8 @@ def units_of_province(code: int, query: str | None = None) -> list[Ward]:
 
 # Search -----------------------------------------------------------------------------------------
 
-def search_units(query: str | None, *, province_code: int | None = None,
-                 limit: int = 20) -> list[UnitMatch]:
+
+def search_units(query: str | None, *, province_code: int | None = None, limit: int = 20) -> list[UnitMatch]:
     """Current wards whose name — or whose pre-2025 predecessor's name — holds every word of the
     query; a word may also match the province name ("bach quang thai nguyen"). Diacritics and case
     do not matter; % and _ are plain characters. Ranked: home province first, then exact name,
@@ -116,9 +126,10 @@ def search_units(query: str | None, *, province_code: int | None = None,
     home = current_app.config["HOME_PROVINCE_CODE"]
 
     best: dict[str, tuple[tuple, UnitMatch]] = {}
-    for found_by_legacy, rows in ((False, _direct(words, name_query, province_code, home, limit)),
-                                  (True, _through_legacy(words, name_query, province_code, home,
-                                                         limit * 3))):
+    for found_by_legacy, rows in (
+        (False, _direct(words, name_query, province_code, home, limit)),
+        (True, _through_legacy(words, name_query, province_code, home, limit * 3)),
+    ):
         for ward, legacy, home_rank, name_rank, matched_name in rows:
             key = (home_rank, name_rank, found_by_legacy, matched_name, ward.code)
             if ward.code not in best or key < best[ward.code][0]:
@@ -137,7 +148,7 @@ def _without_province(name_query: str) -> str:
         if name_query.endswith(" " + province):
             return name_query[: -len(province) - 1]
         if name_query.startswith(province + " "):
-            return name_query[len(province) + 1:]
+            return name_query[len(province) + 1 :]
     return name_query
 
 
@@ -165,8 +176,10 @@ def _name_rank(column, name_query: str):
 def _word_filter(name_column, words: list[str]):
     """Every word in the unit's name or its province's; at least one in the unit's name."""
     in_name = [name_column.contains(word, autoescape=True) for word in words]
-    each = [sa.or_(hit, Province.search_name.contains(word, autoescape=True))
-            for hit, word in zip(in_name, words, strict=True)]
+    each = [
+        sa.or_(hit, Province.search_name.contains(word, autoescape=True))
+        for hit, word in zip(in_name, words, strict=True)
+    ]
     return sa.and_(*each, sa.or_(*in_name))
 
 
@@ -178,7 +191,8 @@ def _direct(words, name_query, province_code, home, limit):
     home_rank, name_rank = _home_rank(home), _name_rank(Ward.search_name, name_query)
     statement = (
         sa.select(Ward, home_rank, name_rank, Ward.search_name)
-        .join(Ward.province).options(contains_eager(Ward.province))
+        .join(Ward.province)
+        .options(contains_eager(Ward.province))
         .where(_word_filter(Ward.search_name, words))
         .order_by(home_rank, name_rank, Ward.search_name, Ward.code)
         .limit(limit)
@@ -195,13 +209,15 @@ def _through_legacy(words, name_query, province_code, home, limit):
     # probing it from every successor row (about twice as fast; PostgreSQL plans it either way).
     candidate = aliased(LegacyWard)
     named = sa.select(candidate.code).where(
-        sa.or_(*[candidate.search_name.contains(word, autoescape=True) for word in words]))
+        sa.or_(*[candidate.search_name.contains(word, autoescape=True) for word in words])
+    )
     statement = (
         sa.select(Ward, LegacyWard, home_rank, name_rank, LegacyWard.search_name)
         .select_from(LegacyWard)
         .join(legacy_ward_successors, legacy_ward_successors.c.legacy_code == LegacyWard.code)
         .join(Ward, Ward.code == legacy_ward_successors.c.ward_code)
-        .join(Ward.province).options(contains_eager(Ward.province))
+        .join(Ward.province)
+        .options(contains_eager(Ward.province))
         .where(LegacyWard.code.in_(named), _word_filter(LegacyWard.search_name, words))
         .order_by(home_rank, name_rank, LegacyWard.search_name, Ward.code)
         .limit(limit)

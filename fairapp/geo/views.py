@@ -26,8 +26,12 @@ def search():
         province_code = int(province)
     items = []
     for match in services.search_units(query, province_code=province_code):
-        item = {"code": match.code, "label": match.label, "name": match.name,
-                "province_code": match.ward.province_code}
+        item = {
+            "code": match.code,
+            "label": match.label,
+            "name": match.name,
+            "province_code": match.ward.province_code,
+        }
         if match.legacy is not None:
             item["legacy_label"] = match.legacy_label
         items.append(item)

@@ -15,8 +15,12 @@ class SavedTicketForm(FlaskForm):
 
 
 class PhoneForm(FlaskForm):
-    phone = TelField(_l("Số điện thoại đã đăng ký"), [required_marker()],
-                     render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20})
-    birth_year = StringField(_l("Năm sinh"), [required_marker()],
-                             render_kw={"inputmode": "numeric", "maxlength": 4})
+    phone = TelField(
+        _l("Số điện thoại đã đăng ký"),
+        [required_marker()],
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "maxlength": 20},
+    )
+    birth_year = StringField(
+        _l("Năm sinh"), [required_marker()], render_kw={"inputmode": "numeric", "maxlength": 4}
+    )
     visit = HiddenField()

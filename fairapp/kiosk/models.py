@@ -19,5 +19,6 @@ class KioskVisit(db.Model):
     # Whom it admitted, where and when
     fair_id: Mapped[int] = mapped_column(sa.ForeignKey("fairs.id"), index=True)
     registration_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
     used_at: Mapped[datetime]

@@ -63,8 +63,10 @@ class KioskClosed(DomainError):
 class VisitUsed(DomainError):
     code = "kiosk_visit_used"
     status = 409
-    message = _l("Lượt quét mã QR này đã được dùng để điểm danh. Mỗi lượt quét chỉ điểm danh cho một "
-                 "người: vui lòng quét lại mã QR trên màn hình điểm danh.")
+    message = _l(
+        "Lượt quét mã QR này đã được dùng để điểm danh. Mỗi lượt quét chỉ điểm danh cho một "
+        "người: vui lòng quét lại mã QR trên màn hình điểm danh."
+    )
 
 
 class NotRegistered(DomainError):
@@ -80,6 +82,7 @@ class Ambiguous(DomainError):
 
 
 # --- Tokens ----------------------------------------------------------------------------------------
+
 
 def _key(purpose: str) -> bytes:
     secret = current_app.config["SECRET_KEY"]
@@ -193,14 +196,20 @@ def use_visit(visit: VisitPass, registration: Registration, *, now: datetime | N
     nonce decides, also between two requests racing). Flushes."""
     try:
         with db.session.begin_nested():
-            db.session.add(KioskVisit(nonce=visit.nonce, fair_id=visit.fair_id,
-                                      registration_id=registration.id, used_at=now or utcnow()))
+            db.session.add(
+                KioskVisit(
+                    nonce=visit.nonce,
+                    fair_id=visit.fair_id,
+                    registration_id=registration.id,
+                    used_at=now or utcnow(),
+                )
+            )
     except sa.exc.IntegrityError:
         raise VisitUsed() from None
 
 
 def short_name(full_name: str) -> str:
-    """"Hoàng Văn Dũng" → "H. V. Dũng": enough for a person to recognise their own name on the screen,
+    """ "Hoàng Văn Dũng" → "H. V. Dũng": enough for a person to recognise their own name on the screen,
     not a stranger's full name."""
     words = full_name.split()
     if len(words) < 2:
@@ -210,13 +219,15 @@ def short_name(full_name: str) -> str:
 
 # --- Finding the job seeker ------------------------------------------------------------------------
 
+
 def find_by_ticket(fair: Fair, secret) -> Registration:
     """The registration for this fair whose personal ticket link carries `secret`. NotRegistered
     otherwise (also for a ticket of another fair)."""
     if not isinstance(secret, str) or not secret or len(secret) > MAX_SECRET_LENGTH:
         raise NotRegistered()
-    registration = db.session.scalar(sa.select(Registration).where(
-        Registration.ticket_secret == secret, Registration.fair_id == fair.id))
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.ticket_secret == secret, Registration.fair_id == fair.id)
+    )
     if registration is None:
         raise NotRegistered()
     return registration
@@ -226,12 +237,23 @@ def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = S
     """The one registration for this fair of a person with this phone and birth year. Every lookup
     is audited (the phone masked). Raises NotRegistered, or Ambiguous when several people match."""
     found = db.session.scalars(
-        sa.select(Registration).join(Attendee, Attendee.id == Registration.attendee_id)
-        .where(Registration.fair_id == fair.id, Attendee.phone == phone,
-               Attendee.birth_year == birth_year).order_by(Registration.id).limit(2)).all()
-    record("kiosk.lookup", actor_label="kiosk", origin=origin,
-           details={"fair_id": fair.id, "phone": mask_phone(phone), "birth_year": birth_year,
-                    "found": len(found)})
+        sa.select(Registration)
+        .join(Attendee, Attendee.id == Registration.attendee_id)
+        .where(Registration.fair_id == fair.id, Attendee.phone == phone, Attendee.birth_year == birth_year)
+        .order_by(Registration.id)
+        .limit(2)
+    ).all()
+    record(
+        "kiosk.lookup",
+        actor_label="kiosk",
+        origin=origin,
+        details={
+            "fair_id": fair.id,
+            "phone": mask_phone(phone),
+            "birth_year": birth_year,
+            "found": len(found),
+        },
+    )
     db.session.flush()
     if not found:
         raise NotRegistered()
@@ -242,6 +264,7 @@ def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = S
 
 # --- Checking in -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class KioskOutcome:
     result: str  # "ok", "already_checked_in", or a refusal code of the check-in service
@@ -249,13 +272,16 @@ class KioskOutcome:
     checked_in_at: datetime | None
 
 
-def check_in(registration: Registration, visit: VisitPass, *, origin: Origin = SYSTEM,
-             now: datetime | None = None) -> KioskOutcome:
+def check_in(
+    registration: Registration, visit: VisitPass, *, origin: Origin = SYSTEM, now: datetime | None = None
+) -> KioskOutcome:
     """Use the visit pass up (VisitUsed if it was) and check the registration in with source "kiosk"
     (the check-in service writes the scan, the check-in and the audit entry), in one transaction.
     Results: ok, already_checked_in, fair_not_open."""
     use_visit(visit, registration, now=now)
-    outcome = checkins.check_in_registration(registration, by=None, source="kiosk", now=now,
-                                             origin=origin)
-    return KioskOutcome(result=outcome.result, name=short_name(registration.attendee.full_name),
-                        checked_in_at=outcome.checked_in_at)
+    outcome = checkins.check_in_registration(registration, by=None, source="kiosk", now=now, origin=origin)
+    return KioskOutcome(
+        result=outcome.result,
+        name=short_name(registration.attendee.full_name),
+        checked_in_at=outcome.checked_in_at,
+    )

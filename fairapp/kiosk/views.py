@@ -35,9 +35,13 @@ QR_BOX_SIZE = 12
 # Overridable in the configuration; a commune hall may share one address, so the per-address
 # limit is generous and the per-phone one strict.
 LIMITS = {"KIOSK_LIMIT_PER_ADDRESS": "60 per minute", "KIOSK_LIMIT_PER_PHONE": "5 per 10 minutes"}
-REFUSAL_STATES = {"kiosk_token_expired": "expired", "fair_not_open": "closed",
-                  "not_registered": "not_registered", "ambiguous": "ambiguous",
-                  "kiosk_visit_used": "visit_used"}
+REFUSAL_STATES = {
+    "kiosk_token_expired": "expired",
+    "fair_not_open": "closed",
+    "not_registered": "not_registered",
+    "ambiguous": "ambiguous",
+    "kiosk_visit_used": "visit_used",
+}
 
 
 @bp.context_processor
@@ -58,17 +62,25 @@ def _no_store(response: Response) -> Response:
 
 # --- The tablet ------------------------------------------------------------------------------------
 
+
 def _screen_state(fair: Fair) -> dict:
     now = utcnow()
     try:
         token = services.current_token(fair, now=now)
     except services.KioskClosed:
-        return {"open": False, "status": fair.status.value,
-                "message": _("Phiên giao dịch chưa mở hoặc đã kết thúc: không thể tự điểm danh.")}
-    return {"open": True, "status": fair.status.value, "token": token,
-            "url": base_url() + url_for("kiosk.landing", fair_id=fair.id, token=token),
-            "qr_url": url_for("kiosk.qr_png", fair_id=fair.id, token=token),
-            "refresh_in": services.seconds_left(now)}
+        return {
+            "open": False,
+            "status": fair.status.value,
+            "message": _("Phiên giao dịch chưa mở hoặc đã kết thúc: không thể tự điểm danh."),
+        }
+    return {
+        "open": True,
+        "status": fair.status.value,
+        "token": token,
+        "url": base_url() + url_for("kiosk.landing", fair_id=fair.id, token=token),
+        "qr_url": url_for("kiosk.qr_png", fair_id=fair.id, token=token),
+        "refresh_in": services.seconds_left(now),
+    }
 
 
 @bp.route("/manage/fairs/<int:fair_id>/kiosk")
@@ -104,6 +116,7 @@ def qr_png(fair_id: int, token: str):
 
 
 # --- The job seeker's phone ------------------------------------------------------------------------
+
 
 def _public_fair(fair_id: int) -> Fair:
     fair = db.session.get(Fair, fair_id)

@@ -68,14 +68,20 @@ def figures(fair: Fair) -> Figures:
     """Registered and checked in: in total, per priority group (every group, even at 0) and per ward
     of residence (wards with at least one registration, most registrations first)."""
     rows = db.session.execute(
-        sa.select(Attendee.ward_code, Ward.name, Attendee.priority_group,
-                  sa.func.count(Registration.id), sa.func.count(CheckIn.id))
+        sa.select(
+            Attendee.ward_code,
+            Ward.name,
+            Attendee.priority_group,
+            sa.func.count(Registration.id),
+            sa.func.count(CheckIn.id),
+        )
         .select_from(Registration)
         .join(Attendee, Registration.attendee_id == Attendee.id)
         .join(Ward, Ward.code == Attendee.ward_code)
         .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
         .where(Registration.fair_id == fair.id)
-        .group_by(Attendee.ward_code, Ward.name, Attendee.priority_group))
+        .group_by(Attendee.ward_code, Ward.name, Attendee.priority_group)
+    )
     result = Figures(by_priority_group={group: Tally() for group in GROUP_ORDER})
     wards: dict[str, WardTally] = {}
     for ward_code, ward_name, group, registered, checked_in in rows:
@@ -94,25 +100,35 @@ def figures(fair: Fair) -> Figures:
 def priority_waiting(fair: Fair, *, limit: int = MAX_WAITING) -> list[Waiting]:
     """Registered members of poor, near-poor and newly-escaped households not checked in yet, poorest
     group first, then by name. Carries phone numbers: callers audit who sees them."""
-    order = sa.case({group.value: index for index, group in enumerate(PRIORITY_GROUPS)},
-                    value=Attendee.priority_group)
+    order = sa.case(
+        {group.value: index for index, group in enumerate(PRIORITY_GROUPS)}, value=Attendee.priority_group
+    )
     rows = db.session.execute(
         sa.select(Registration.id, Attendee.full_name, Attendee.phone, Attendee.priority_group, Ward.name)
         .select_from(Registration)
         .join(Attendee, Registration.attendee_id == Attendee.id)
         .join(Ward, Ward.code == Attendee.ward_code)
         .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
-        .where(Registration.fair_id == fair.id, CheckIn.id.is_(None),
-               Attendee.priority_group.in_(PRIORITY_GROUPS))
+        .where(
+            Registration.fair_id == fair.id,
+            CheckIn.id.is_(None),
+            Attendee.priority_group.in_(PRIORITY_GROUPS),
+        )
         .order_by(order, Attendee.name_key, Registration.id)
-        .limit(limit))
+        .limit(limit)
+    )
     return [Waiting(rid, name, phone, PriorityGroup(group), ward) for rid, name, phone, group, ward in rows]
 
 
 def record_contacts_view(fair: Fair, *, by, shown: int, origin: Origin = SYSTEM) -> None:
     """Audit that `by` was shown the phone numbers of `shown` priority-household members."""
-    record("live.view_priority_contacts", actor=by, target=fair, origin=origin,
-           details={"fair_id": fair.id, "shown": shown})
+    record(
+        "live.view_priority_contacts",
+        actor=by,
+        target=fair,
+        origin=origin,
+        details={"fair_id": fair.id, "shown": shown},
+    )
     db.session.flush()
 
 
@@ -126,18 +142,35 @@ def scan_problems(fair: Fair, *, limit: int = MAX_PROBLEMS) -> list[Problem]:
         .outerjoin(Registration, Registration.id == Scan.registration_id)
         .outerjoin(Attendee, Attendee.id == Registration.attendee_id)
         .outerjoin(Device, Device.id == Scan.device_id)
-        .where(Scan.fair_id == fair.id,
-               sa.or_(Scan.result.in_(PROBLEM_RESULTS), Scan.flagged.is_(True),
-                      Scan.skew_seconds > skew, Scan.skew_seconds < -skew))
+        .where(
+            Scan.fair_id == fair.id,
+            sa.or_(
+                Scan.result.in_(PROBLEM_RESULTS),
+                Scan.flagged.is_(True),
+                Scan.skew_seconds > skew,
+                Scan.skew_seconds < -skew,
+            ),
+        )
         .order_by(Scan.server_time.desc(), Scan.id.desc())
-        .limit(limit))
+        .limit(limit)
+    )
     problems = []
     for scan, name, device_name in rows:
         flags = tuple(flag for flag in (scan.flag_reason or "").split(",") if flag)
         if scan.skew_seconds is not None and abs(scan.skew_seconds) > skew and "clock_skew" not in flags:
             flags += ("clock_skew",)
         # A name only where the ticket was genuine: a forged payload names nobody.
-        problems.append(Problem(scan.id, scan.server_time, scan.result, flags, scan.skew_seconds,
-                                name if scan.result != "invalid" else None, device_name, scan.gate,
-                                scan.source))
+        problems.append(
+            Problem(
+                scan.id,
+                scan.server_time,
+                scan.result,
+                flags,
+                scan.skew_seconds,
+                name if scan.result != "invalid" else None,
+                device_name,
+                scan.gate,
+                scan.source,
+            )
+        )
     return problems

@@ -77,10 +77,16 @@ def _problem(problem: services.Problem) -> dict:
         if flag == "clock_skew" and problem.skew_seconds is not None:
             label += " " + _("(%(minutes)s phút)", minutes=round(problem.skew_seconds / 60))
         what.append(label)
-    return {"id": problem.scan_id, "time": _clock(problem.server_time), "result": problem.result,
-            "flags": list(problem.flags), "what": " · ".join(what), "name": problem.full_name or "",
-            "where": " · ".join(part for part in (problem.gate, problem.device_name) if part)
-            or (_("Tự điểm danh") if problem.source == "kiosk" else "")}
+    return {
+        "id": problem.scan_id,
+        "time": _clock(problem.server_time),
+        "result": problem.result,
+        "flags": list(problem.flags),
+        "what": " · ".join(what),
+        "name": problem.full_name or "",
+        "where": " · ".join(part for part in (problem.gate, problem.device_name) if part)
+        or (_("Tự điểm danh") if problem.source == "kiosk" else ""),
+    }
 
 
 def live_payload(fair: Fair, *, contacts: bool) -> dict:
@@ -93,19 +99,33 @@ def live_payload(fair: Fair, *, contacts: bool) -> dict:
         "registered": figures.registered,
         "checked_in": figures.checked_in,
         "by_priority_group": [
-            {"group": group.value, "label": str(PRIORITY_LABELS[group]),
-             "registered": tally.registered, "checked_in": tally.checked_in}
-            for group, tally in figures.by_priority_group.items()],
-        "by_ward": [{"code": w.code, "name": w.name, "registered": w.registered, "checked_in": w.checked_in}
-                    for w in figures.by_ward],
+            {
+                "group": group.value,
+                "label": str(PRIORITY_LABELS[group]),
+                "registered": tally.registered,
+                "checked_in": tally.checked_in,
+            }
+            for group, tally in figures.by_priority_group.items()
+        ],
+        "by_ward": [
+            {"code": w.code, "name": w.name, "registered": w.registered, "checked_in": w.checked_in}
+            for w in figures.by_ward
+        ],
         "priority_waiting_count": len(waiting),
         "problems": [_problem(problem) for problem in services.scan_problems(fair)],
     }
     if contacts:
         body["priority_waiting"] = [
-            {"registration_id": w.registration_id, "name": w.full_name, "phone": w.phone,
-             "group": w.priority_group.value, "group_label": str(PRIORITY_LABELS[w.priority_group]),
-             "ward": w.ward_name} for w in waiting]
+            {
+                "registration_id": w.registration_id,
+                "name": w.full_name,
+                "phone": w.phone,
+                "group": w.priority_group.value,
+                "group_label": str(PRIORITY_LABELS[w.priority_group]),
+                "ward": w.ward_name,
+            }
+            for w in waiting
+        ]
     return body
 
 
@@ -117,9 +137,15 @@ def view(fair_id: int):
     data = live_payload(fair, contacts=True)
     services.record_contacts_view(fair, by=user, shown=len(data["priority_waiting"]), origin=request_origin())
     db.session.commit()
-    response = current_app.make_response(render_template(
-        "live/view.html", fair=fair, data=data, view_pass=_view_pass(fair, user),
-        poll_ms=POLL_SECONDS * 1000))
+    response = current_app.make_response(
+        render_template(
+            "live/view.html",
+            fair=fair,
+            data=data,
+            view_pass=_view_pass(fair, user),
+            poll_ms=POLL_SECONDS * 1000,
+        )
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -38,20 +38,55 @@ def _only(*roles: Role) -> frozenset[Role]:
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("main.home", _l("Trang chủ"), EVERYONE, "home"),
-    NavEntry("fairs.index", _l("Phiên giao dịch"), _only(Role.ADMIN, Role.ORGANISER), "calendar",
-             _l("Lập kế hoạch, công bố và theo dõi các phiên giao dịch việc làm.")),
-    NavEntry("partners.employers", _l("Doanh nghiệp"), _only(Role.ADMIN, Role.ORGANISER), "building",
-             _l("Duyệt doanh nghiệp, cơ sở đào tạo và vị trí tuyển dụng.")),
-    NavEntry("checkins.scanner", _l("Quét vé"), _only(Role.GATE, Role.ORGANISER, Role.ADMIN), "qr",
-             _l("Quét mã QR trên vé của người lao động tại cổng vào.")),
-    NavEntry("booths.mine", _l("Gian hàng"), _only(Role.EMPLOYER, Role.SCHOOL), "shop",
-             _l("Gian hàng của đơn vị bạn tại các phiên: phỏng vấn, tư vấn, kết quả.")),
-    NavEntry("users.index", _l("Người dùng"), _only(Role.ADMIN), "users",
-             _l("Tạo tài khoản, phân vai trò và địa bàn phụ trách.")),
-    NavEntry("audit.index", _l("Nhật ký"), _only(Role.ADMIN), "journal",
-             _l("Ai đã làm gì, khi nào: nhật ký truy cập và thay đổi.")),
-    NavEntry("account.profile", _l("Tài khoản"), SIGNED_IN, "person",
-             _l("Thông tin cá nhân, mật khẩu và ngôn ngữ.")),
+    NavEntry(
+        "fairs.index",
+        _l("Phiên giao dịch"),
+        _only(Role.ADMIN, Role.ORGANISER),
+        "calendar",
+        _l("Lập kế hoạch, công bố và theo dõi các phiên giao dịch việc làm."),
+    ),
+    NavEntry(
+        "partners.employers",
+        _l("Doanh nghiệp"),
+        _only(Role.ADMIN, Role.ORGANISER),
+        "building",
+        _l("Duyệt doanh nghiệp, cơ sở đào tạo và vị trí tuyển dụng."),
+    ),
+    NavEntry(
+        "checkins.scanner",
+        _l("Quét vé"),
+        _only(Role.GATE, Role.ORGANISER, Role.ADMIN),
+        "qr",
+        _l("Quét mã QR trên vé của người lao động tại cổng vào."),
+    ),
+    NavEntry(
+        "booths.mine",
+        _l("Gian hàng"),
+        _only(Role.EMPLOYER, Role.SCHOOL),
+        "shop",
+        _l("Gian hàng của đơn vị bạn tại các phiên: phỏng vấn, tư vấn, kết quả."),
+    ),
+    NavEntry(
+        "users.index",
+        _l("Người dùng"),
+        _only(Role.ADMIN),
+        "users",
+        _l("Tạo tài khoản, phân vai trò và địa bàn phụ trách."),
+    ),
+    NavEntry(
+        "audit.index",
+        _l("Nhật ký"),
+        _only(Role.ADMIN),
+        "journal",
+        _l("Ai đã làm gì, khi nào: nhật ký truy cập và thay đổi."),
+    ),
+    NavEntry(
+        "account.profile",
+        _l("Tài khoản"),
+        SIGNED_IN,
+        "person",
+        _l("Thông tin cá nhân, mật khẩu và ngôn ngữ."),
+    ),
 )
 
 ROLE_LABELS: Mapping[Role, object] = {
@@ -71,11 +106,15 @@ def role_label(role: Role | str | None) -> str:
         return ""
 
 
-def visible_entries(role: Role | None, endpoints: Collection[str],
-                    entries: Iterable[NavEntry] | None = None) -> list[NavEntry]:
+def visible_entries(
+    role: Role | None, endpoints: Collection[str], entries: Iterable[NavEntry] | None = None
+) -> list[NavEntry]:
     """The entries a person with `role` (None: not signed in) sees, given the registered endpoints."""
-    return [entry for entry in (NAV_ENTRIES if entries is None else entries)
-            if entry.endpoint in endpoints and entry.allows(role)]
+    return [
+        entry
+        for entry in (NAV_ENTRIES if entries is None else entries)
+        if entry.endpoint in endpoints and entry.allows(role)
+    ]
 
 
 class _CurrentEntries:

@@ -21,10 +21,12 @@ HOME_FAIRS = 6  # the rest are one link away, on the list of upcoming fairs
 def home():
     if not current_user.is_authenticated:
         return _welcome()
-    cards = [entry for entry in nav.visible_entries(current_user.role, current_app.view_functions)
-             if entry.endpoint != request.endpoint]
-    return render_template("main/home.html", cards=cards,
-                           role_name=nav.role_label(current_user.role))
+    cards = [
+        entry
+        for entry in nav.visible_entries(current_user.role, current_app.view_functions)
+        if entry.endpoint != request.endpoint
+    ]
+    return render_template("main/home.html", cards=cards, role_name=nav.role_label(current_user.role))
 
 
 def _welcome():
@@ -34,9 +36,15 @@ def _welcome():
     wards = public_services.wards_of(fairs)
     ward_code, picked = picked_ward(dict(wards))
     fairs = public_services.ward_first(fairs, ward_code)
-    response = make_response(render_template(
-        "main/welcome.html", fairs=fairs[:HOME_FAIRS], more=max(len(fairs) - HOME_FAIRS, 0),
-        wards=wards, ward_code=ward_code))
+    response = make_response(
+        render_template(
+            "main/welcome.html",
+            fairs=fairs[:HOME_FAIRS],
+            more=max(len(fairs) - HOME_FAIRS, 0),
+            wards=wards,
+            ward_code=ward_code,
+        )
+    )
     if picked and (ward_code or not request.args["ward"]):
         remember_ward(response, ward_code)
     return response

@@ -40,8 +40,10 @@ def _text(name: str, length: int, **kwargs):
     """A string of at most `length` characters: the column's length and the services' limit (an
     email's 254, a phone's 20 as typed; a ward code's 10, spaces around it included)."""
     kwargs.setdefault("allow_none", True)
-    return fields.Str(validate=validate.Length(max=length, error=_l("%(field)s: dài tối đa {max} ký tự.",
-                                                                    field=name)), **kwargs)
+    return fields.Str(
+        validate=validate.Length(max=length, error=_l("%(field)s: dài tối đa {max} ký tự.", field=name)),
+        **kwargs,
+    )
 
 
 def _choice(*values: str, **kwargs):

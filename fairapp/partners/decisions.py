@@ -21,8 +21,12 @@ from fairapp.partners import review
 from fairapp.partners.models import PartnerStatus
 from fairapp.partners.standing import InvalidTransition, is_staff
 
-APPROVED, PENDING, REJECTED, SUSPENDED = (PartnerStatus.APPROVED, PartnerStatus.PENDING,
-                                          PartnerStatus.REJECTED, PartnerStatus.SUSPENDED)
+APPROVED, PENDING, REJECTED, SUSPENDED = (
+    PartnerStatus.APPROVED,
+    PartnerStatus.PENDING,
+    PartnerStatus.REJECTED,
+    PartnerStatus.SUSPENDED,
+)
 MOVES = {  # decision: (statuses it starts from, status it leads to, reason required)
     "approve": ((PENDING, REJECTED), APPROVED, False),
     "reject": ((PENDING, APPROVED, SUSPENDED), REJECTED, True),
@@ -42,16 +46,25 @@ def _reason(decision: str, reason: str | None, required: bool) -> str:
     reason = (reason or "").strip()
     label = REASON_LABELS[decision]
     if required and not reason:
-        raise ValidationError(code="reason_required",
-                              fields={"reason": _l("%(field)s: vui lòng nhập lý do.", field=label)})
+        raise ValidationError(
+            code="reason_required", fields={"reason": _l("%(field)s: vui lòng nhập lý do.", field=label)}
+        )
     if len(reason) > REASON_MAX:
-        raise ValidationError(fields={"reason": _l("%(field)s: dài tối đa %(n)d ký tự.", field=label,
-                                                   n=REASON_MAX)})
+        raise ValidationError(
+            fields={"reason": _l("%(field)s: dài tối đa %(n)d ký tự.", field=label, n=REASON_MAX)}
+        )
     return reason
 
 
-def decide(partner, decision: str, reason: str | None = None, *, by, origin: Origin = SYSTEM,
-           now: datetime | None = None) -> PartnerStatus:
+def decide(
+    partner,
+    decision: str,
+    reason: str | None = None,
+    *,
+    by,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> PartnerStatus:
     """Move the partner by `decision` (a key of MOVES); returns the status it had before."""
     if not is_staff(by):
         raise Forbidden()
@@ -71,7 +84,12 @@ def decide(partner, decision: str, reason: str | None = None, *, by, origin: Ori
         partner.suspend_reason, partner.suspended_at = reason, now
     if target != SUSPENDED:
         partner.suspend_reason, partner.suspended_at = None, None
-    record(f"{review.kind_of(partner)}.{decision}", actor=by, target=partner, origin=origin,
-           details={"from": before.value, "to": target.value, **({"reason": reason} if reason else {})})
+    record(
+        f"{review.kind_of(partner)}.{decision}",
+        actor=by,
+        target=partner,
+        origin=origin,
+        details={"from": before.value, "to": target.value, **({"reason": reason} if reason else {})},
+    )
     db.session.flush()
     return before

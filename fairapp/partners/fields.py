@@ -58,8 +58,14 @@ class Reader:
         """A person's name (a contact): text, and no letter of another script (a look-alike)."""
         text = self.text(name, label, max_length)
         if text and (letter := foreign_letter(text)) is not None:
-            self.fail(name, _l("%(field)s: chữ “%(letter)s” không thuộc bảng chữ cái tiếng Việt.",
-                               field=label, letter=letter))
+            self.fail(
+                name,
+                _l(
+                    "%(field)s: chữ “%(letter)s” không thuộc bảng chữ cái tiếng Việt.",
+                    field=label,
+                    letter=letter,
+                ),
+            )
         return text
 
     def integer(

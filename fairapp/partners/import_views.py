@@ -37,9 +37,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("Tệp Excel (.xlsx)"), validators=[
-        FileRequired(_l("Tệp Excel: vui lòng chọn tệp để tải lên.")),
-        FileAllowed(["xlsx"], _l("Tệp Excel: chỉ nhận tệp .xlsx (hãy dùng tệp mẫu)."))])
+    file = FileField(
+        _l("Tệp Excel (.xlsx)"),
+        validators=[
+            FileRequired(_l("Tệp Excel: vui lòng chọn tệp để tải lên.")),
+            FileAllowed(["xlsx"], _l("Tệp Excel: chỉ nhận tệp .xlsx (hãy dùng tệp mẫu).")),
+        ],
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -53,8 +57,14 @@ def _status_choices(labels: dict) -> list[tuple[str, str]]:
 def _status_field(labels: dict, field_id: str) -> SelectField:
     values = ["", *(status.value for status in labels)]
     refusal = AnyOf(values, message=_l("Trạng thái: giá trị không hợp lệ."))
-    return SelectField(_l("Trạng thái"), choices=_status_choices(labels), validate_choice=False, id=field_id,
-                       default="", validators=[refusal])
+    return SelectField(
+        _l("Trạng thái"),
+        choices=_status_choices(labels),
+        validate_choice=False,
+        id=field_id,
+        default="",
+        validators=[refusal],
+    )
 
 
 class EmployerExportForm(FlaskForm):
@@ -78,20 +88,29 @@ def _user():
 
 
 def _limits() -> tuple[int, int]:
-    return (current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
-            current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return (
+        current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
+        current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS),
+    )
 
 
 def _page(form=None, *, report=None, token=None, confirm=None, status=200):
     max_bytes, max_rows = _limits()
     return render_template(
-        "partners/import.html", form=form or UploadForm(), report=report, token=token,
-        confirm=confirm or ConfirmForm(), employer_form=EmployerExportForm(formdata=None),
-        vacancy_form=VacancyExportForm(formdata=None), max_mb=f"{max_bytes / (1024 * 1024):g}",
-        max_rows=f"{max_rows:,}".replace(",", ".")), status
+        "partners/import.html",
+        form=form or UploadForm(),
+        report=report,
+        token=token,
+        confirm=confirm or ConfirmForm(),
+        employer_form=EmployerExportForm(formdata=None),
+        vacancy_form=VacancyExportForm(formdata=None),
+        max_mb=f"{max_bytes / (1024 * 1024):g}",
+        max_rows=f"{max_rows:,}".replace(",", "."),
+    ), status
 
 
 # --- uploads kept for confirmation -----------------------------------------------------------------
+
 
 def _pending_folder() -> Path:
     folder = Path(current_app.instance_path) / "imports"
@@ -126,6 +145,7 @@ def _sweep() -> None:
 
 # --- pages -----------------------------------------------------------------------------------------
 
+
 @bp.route("/", methods=["GET", "POST"])
 @roles(*STAFF)
 def index():
@@ -156,20 +176,29 @@ def confirm():
     form = ConfirmForm()
     path = _pending_path(form.token.data) if form.validate_on_submit() else None
     if path is None or not path.is_file():
-        flash(_("Tệp đã tải lên không còn (quá 1 giờ hoặc đã được nhập). Vui lòng tải tệp lên lại."),
-              "warning")
+        flash(
+            _("Tệp đã tải lên không còn (quá 1 giờ hoặc đã được nhập). Vui lòng tải tệp lên lại."), "warning"
+        )
         return redirect(url_for(".index"))
     max_bytes, max_rows = _limits()
     try:
         sheets = read_xlsx(path.read_bytes(), max_bytes=max_bytes, max_rows=max_rows)
-        report = spreadsheets.run_import(sheets, by=_user(), origin=request_origin(), now=utcnow(),
-                                         only_valid=True)
+        report = spreadsheets.run_import(
+            sheets, by=_user(), origin=request_origin(), now=utcnow(), only_valid=True
+        )
         db.session.commit()
     finally:
         path.unlink(missing_ok=True)
-    flash(_("Đã nhập %(employers)s doanh nghiệp và %(vacancies)s vị trí tuyển dụng; %(skipped)s dòng có "
-            "lỗi được bỏ qua.", employers=report.employers_created, vacancies=report.vacancies_created,
-            skipped=len(report.failed_rows)), "success")
+    flash(
+        _(
+            "Đã nhập %(employers)s doanh nghiệp và %(vacancies)s vị trí tuyển dụng; %(skipped)s dòng có "
+            "lỗi được bỏ qua.",
+            employers=report.employers_created,
+            vacancies=report.vacancies_created,
+            skipped=len(report.failed_rows),
+        ),
+        "success",
+    )
     return _page(report=report)
 
 
@@ -189,8 +218,9 @@ def export(kind: str, fmt: str):
             for error in field.errors:  # each message names its field
                 flash(error, "danger")
         return redirect(url_for(".index"))
-    filters = spreadsheets.ExportFilter(status=form.status.data or None,
-                                        ward_code=form.ward_code.data or None)
+    filters = spreadsheets.ExportFilter(
+        status=form.status.data or None, ward_code=form.ward_code.data or None
+    )
     data = spreadsheets.export(kind, fmt, filters, by=_user(), origin=request_origin())
     db.session.commit()  # the audit entry
     stamp = utcnow().strftime("%Y%m%d")

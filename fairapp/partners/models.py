@@ -63,8 +63,9 @@ class Employer(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
 
     # Approval
-    status: Mapped[PartnerStatus] = mapped_column(value_enum(PartnerStatus),
-                                                  default=PartnerStatus.PENDING, index=True)
+    status: Mapped[PartnerStatus] = mapped_column(
+        value_enum(PartnerStatus), default=PartnerStatus.PENDING, index=True
+    )
     reject_reason: Mapped[str | None] = mapped_column(sa.Text)
     approved_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]  # approved or rejected; who decided is in the audit log
@@ -75,8 +76,7 @@ class Employer(db.Model):
     suspended_at: Mapped[datetime | None]
     public_changed_at: Mapped[datetime | None]
 
-    vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer",
-                                                      order_by="Vacancy.id")
+    vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer", order_by="Vacancy.id")
 
 
 class Vacancy(db.Model):
@@ -87,8 +87,9 @@ class Vacancy(db.Model):
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint("salary_min <= salary_max", name="salary_range"),
         sa.CheckConstraint("age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="age_range"),
-        sa.CheckConstraint("experience_years IS NULL OR experience_years >= 0",
-                           name="experience_not_negative"),
+        sa.CheckConstraint(
+            "experience_years IS NULL OR experience_years >= 0", name="experience_not_negative"
+        ),
     )
 
     id: Mapped[intpk]
@@ -115,8 +116,9 @@ class Vacancy(db.Model):
 
     # State
     deadline: Mapped[date | None]
-    status: Mapped[VacancyStatus] = mapped_column(value_enum(VacancyStatus),
-                                                  default=VacancyStatus.OPEN, index=True)
+    status: Mapped[VacancyStatus] = mapped_column(
+        value_enum(VacancyStatus), default=VacancyStatus.OPEN, index=True
+    )
     created_at: Mapped[utc_created]
     updated_at: Mapped[datetime | None]
 
@@ -145,8 +147,9 @@ class School(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
 
     # Approval
-    status: Mapped[PartnerStatus] = mapped_column(value_enum(PartnerStatus),
-                                                  default=PartnerStatus.PENDING, index=True)
+    status: Mapped[PartnerStatus] = mapped_column(
+        value_enum(PartnerStatus), default=PartnerStatus.PENDING, index=True
+    )
     reject_reason: Mapped[str | None] = mapped_column(sa.Text)
     approved_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
@@ -157,8 +160,9 @@ class School(db.Model):
     suspended_at: Mapped[datetime | None]
     public_changed_at: Mapped[datetime | None]
 
-    programmes: Mapped[list["TrainingProgramme"]] = relationship(back_populates="school",
-                                                                 order_by="TrainingProgramme.id")
+    programmes: Mapped[list["TrainingProgramme"]] = relationship(
+        back_populates="school", order_by="TrainingProgramme.id"
+    )
 
 
 class TrainingProgramme(db.Model):
@@ -166,8 +170,7 @@ class TrainingProgramme(db.Model):
 
     __tablename__ = "training_programmes"
     __table_args__ = (
-        sa.CheckConstraint("duration_months IS NULL OR duration_months > 0",
-                           name="duration_positive"),
+        sa.CheckConstraint("duration_months IS NULL OR duration_months > 0", name="duration_positive"),
         sa.CheckConstraint("tuition IS NULL OR tuition >= 0", name="tuition_not_negative"),
         sa.CheckConstraint("seats IS NULL OR seats > 0", name="seats_positive"),
     )

@@ -21,13 +21,19 @@ DONE = {
     "approve": lambda: _("Đã duyệt."),
     "reject": lambda: _("Đã từ chối."),
     "suspend": lambda: _("Đã tạm ngừng đơn vị; đơn vị không còn hiển thị với người lao động."),
-    "reinstate": lambda: _("Đã khôi phục đơn vị. Các gian hàng đã rút vẫn ở trạng thái huỷ: đơn vị cần "
-                           "đăng ký lại hoặc được mời lại."),
+    "reinstate": lambda: _(
+        "Đã khôi phục đơn vị. Các gian hàng đã rút vẫn ở trạng thái huỷ: đơn vị cần "
+        "đăng ký lại hoặc được mời lại."
+    ),
 }
 
 
-FIELD_LABELS = {"employer": services.EMPLOYER_LABELS, "school": services.SCHOOL_LABELS,
-                "vacancy": services.VACANCY_LABELS, "programme": services.PROGRAMME_LABELS}
+FIELD_LABELS = {
+    "employer": services.EMPLOYER_LABELS,
+    "school": services.SCHOOL_LABELS,
+    "vacancy": services.VACANCY_LABELS,
+    "programme": services.PROGRAMME_LABELS,
+}
 
 
 def _user():
@@ -48,6 +54,7 @@ def _run(action, done: str, back):
 
 
 # --- Detail pages ----------------------------------------------------------------------------------
+
 
 @bp.route("/manage/employers/<int:employer_id>")
 @roles(*STAFF)
@@ -81,11 +88,14 @@ def school_detail(school_id):
 
 # --- Decisions -------------------------------------------------------------------------------------
 
+
 def _decide(partner, decision: str, back):
     form = forms.RejectForm()
     if not form.validate_on_submit():
-        flash(str(next(iter(form.errors.values()), [_("Phiên làm việc đã hết hạn. Vui lòng thử lại.")])[0]),
-              "danger")
+        flash(
+            str(next(iter(form.errors.values()), [_("Phiên làm việc đã hết hạn. Vui lòng thử lại.")])[0]),
+            "danger",
+        )
         return back
 
     def done(outcome: moderation.Decision) -> str:
@@ -94,20 +104,26 @@ def _decide(partner, decision: str, back):
             text += " " + _("Đã rút %(n)s gian hàng ở các phiên chưa kết thúc.", n=len(outcome.withdrawn))
         return text
 
-    return _run(lambda: moderation.decide(partner, decision, form.reason.data, by=_user(),
-                                          origin=request_origin()), done, back)
+    return _run(
+        lambda: moderation.decide(partner, decision, form.reason.data, by=_user(), origin=request_origin()),
+        done,
+        back,
+    )
 
 
-@bp.route("/manage/employers/<int:employer_id>/<any(approve, reject, suspend, reinstate):decision>",
-          methods=["POST"])
+@bp.route(
+    "/manage/employers/<int:employer_id>/<any(approve, reject, suspend, reinstate):decision>",
+    methods=["POST"],
+)
 @roles(*STAFF)
 def employer_decide(employer_id, decision):
     employer = db.session.get(Employer, employer_id) or abort(404)
     return _decide(employer, decision, redirect(url_for("partners.employer_detail", employer_id=employer.id)))
 
 
-@bp.route("/manage/schools/<int:school_id>/<any(approve, reject, suspend, reinstate):decision>",
-          methods=["POST"])
+@bp.route(
+    "/manage/schools/<int:school_id>/<any(approve, reject, suspend, reinstate):decision>", methods=["POST"]
+)
 @roles(*STAFF)
 def school_decide(school_id, decision):
     school = db.session.get(School, school_id) or abort(404)
@@ -116,11 +132,15 @@ def school_decide(school_id, decision):
 
 # --- Reviewing public changes ----------------------------------------------------------------------
 
+
 def _reviewed(partner, back):
     if not forms.ActionForm().validate_on_submit():
         return back
-    return _run(lambda: review.mark_reviewed(partner, by=_user(), origin=request_origin()),
-                _("Đã đánh dấu là đã xem các thay đổi."), back)
+    return _run(
+        lambda: review.mark_reviewed(partner, by=_user(), origin=request_origin()),
+        _("Đã đánh dấu là đã xem các thay đổi."),
+        back,
+    )
 
 
 @bp.route("/manage/employers/<int:employer_id>/reviewed", methods=["POST"])
@@ -139,6 +159,7 @@ def school_reviewed(school_id):
 
 # --- Hiding a vacancy ------------------------------------------------------------------------------
 
+
 @bp.route("/manage/vacancies/<int:vacancy_id>/<any(hide, unhide):action>", methods=["POST"])
 @roles(*STAFF)
 def vacancy_visibility(vacancy_id, action):
@@ -148,9 +169,13 @@ def vacancy_visibility(vacancy_id, action):
     if not form.validate_on_submit():
         return back
     if action == "hide":
-        return _run(lambda: moderation.hide_vacancy(vacancy, form.reason.data, by=_user(),
-                                                    origin=request_origin()),
-                    _("Đã ẩn vị trí; người lao động không còn thấy vị trí này."), back)
-    return _run(lambda: moderation.unhide_vacancy(vacancy, form.reason.data, by=_user(),
-                                                  origin=request_origin()),
-                _("Đã hiện lại vị trí."), back)
+        return _run(
+            lambda: moderation.hide_vacancy(vacancy, form.reason.data, by=_user(), origin=request_origin()),
+            _("Đã ẩn vị trí; người lao động không còn thấy vị trí này."),
+            back,
+        )
+    return _run(
+        lambda: moderation.unhide_vacancy(vacancy, form.reason.data, by=_user(), origin=request_origin()),
+        _("Đã hiện lại vị trí."),
+        back,
+    )

@@ -36,8 +36,9 @@ def public_values(item) -> dict[str, Any]:
 
 
 def kind_of(item) -> str:
-    return {Employer: "employer", School: "school", Vacancy: "vacancy",
-            TrainingProgramme: "programme"}[type(item)]
+    return {Employer: "employer", School: "school", Vacancy: "vacancy", TrainingProgramme: "programme"}[
+        type(item)
+    ]
 
 
 def partner_of(item) -> Employer | School:
@@ -48,8 +49,9 @@ def partner_of(item) -> Employer | School:
     return item
 
 
-def note_public_change(item, before: dict[str, Any] | None, *, by, origin: Origin = SYSTEM,
-                       now: datetime | None = None) -> bool:
+def note_public_change(
+    item, before: dict[str, Any] | None, *, by, origin: Origin = SYSTEM, now: datetime | None = None
+) -> bool:
     """After a partner's own account created (before=None) or changed `item`: when the partner is
     approved and a public field differs, flag the item and the partner and audit before/after.
     Returns whether it was flagged. Flushes."""
@@ -66,10 +68,17 @@ def note_public_change(item, before: dict[str, Any] | None, *, by, origin: Origi
     if partner.public_changed_at is None:  # the oldest change not yet reviewed
         partner.public_changed_at = now
     db.session.flush()  # a new item needs its id for the audit entry
-    record(f"{kind_of(item)}.public_change", actor=by, target=item, origin=origin,
-           details={"partner": f"{kind_of(partner)}:{partner.id}",
-                    "before": {name: before[name] for name in changed},
-                    "after": {name: after[name] for name in changed}})
+    record(
+        f"{kind_of(item)}.public_change",
+        actor=by,
+        target=item,
+        origin=origin,
+        details={
+            "partner": f"{kind_of(partner)}:{partner.id}",
+            "before": {name: before[name] for name in changed},
+            "after": {name: after[name] for name in changed},
+        },
+    )
     db.session.flush()
     return True
 
@@ -94,8 +103,13 @@ def mark_reviewed(partner, *, by, origin: Origin = SYSTEM) -> None:
         return
     since = partner.public_changed_at
     clear(partner)
-    record(f"{kind_of(partner)}.review", actor=by, target=partner, origin=origin,
-           details={"changed_since": since.isoformat() if since else None})
+    record(
+        f"{kind_of(partner)}.review",
+        actor=by,
+        target=partner,
+        origin=origin,
+        details={"changed_since": since.isoformat() if since else None},
+    )
     db.session.flush()
 
 
@@ -116,22 +130,35 @@ def changes_since_review(partner) -> list[PublicChange]:
     kind = kind_of(partner)
     mine = sa.and_(AuditEntry.object_type == partner.__tablename__, AuditEntry.object_id == str(partner.id))
     last_review = db.session.scalar(
-        sa.select(sa.func.max(AuditEntry.id)).where(mine, AuditEntry.action.in_(REVIEW_ACTIONS)))
+        sa.select(sa.func.max(AuditEntry.id)).where(mine, AuditEntry.action.in_(REVIEW_ACTIONS))
+    )
     item_table = "vacancies" if kind == "employer" else "training_programmes"
     names = {(kind, partner.id): partner.name}
-    names.update({(kind_of(item), item.id): getattr(item, "title", None) or item.name
-                  for item in _items(partner)})
+    names.update(
+        {(kind_of(item), item.id): getattr(item, "title", None) or item.name for item in _items(partner)}
+    )
     item_ids = [str(item.id) for item in _items(partner)]
     entries = db.session.scalars(
         sa.select(AuditEntry)
-        .where(AuditEntry.action.in_(CHANGE_ACTIONS), AuditEntry.id > (last_review or 0),
-               sa.or_(mine, sa.and_(AuditEntry.object_type == item_table,
-                                    AuditEntry.object_id.in_(item_ids))))
-        .order_by(AuditEntry.id))
+        .where(
+            AuditEntry.action.in_(CHANGE_ACTIONS),
+            AuditEntry.id > (last_review or 0),
+            sa.or_(mine, sa.and_(AuditEntry.object_type == item_table, AuditEntry.object_id.in_(item_ids))),
+        )
+        .order_by(AuditEntry.id)
+    )
     changes = []
     for entry in entries:
         item_kind, item_id = entry.action.split(".")[0], int(entry.object_id)
-        changes.append(PublicChange(entry.at, entry.actor_label, item_kind, item_id,
-                                    names.get((item_kind, item_id), ""),
-                                    entry.details.get("before", {}), entry.details.get("after", {})))
+        changes.append(
+            PublicChange(
+                entry.at,
+                entry.actor_label,
+                item_kind,
+                item_id,
+                names.get((item_kind, item_id), ""),
+                entry.details.get("before", {}),
+                entry.details.get("after", {}),
+            )
+        )
     return changes

@@ -638,8 +638,9 @@ def update_programme(
     ensure_school_actor(by, programme.school)
     values = _read_programme(data)
     before = review.public_values(programme)
-    changes = {k: [str(getattr(programme, k)), str(v)] for k, v in values.items()
-               if getattr(programme, k) != v}
+    changes = {
+        k: [str(getattr(programme, k)), str(v)] for k, v in values.items() if getattr(programme, k) != v
+    }
     for key, value in values.items():
         setattr(programme, key, value)
     record("programme.update", actor=by, target=programme, origin=origin, details={"changes": changes})

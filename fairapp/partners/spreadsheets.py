@@ -70,10 +70,12 @@ VACANCY_COLUMNS = (
     Column("deadline", _l("Hạn nhận hồ sơ (dd/mm/yyyy)"), None, kind="date", width=16),
 )
 EDUCATION_LABELS = {
-    EducationLevel.NONE: _l("Không yêu cầu"), EducationLevel.PRIMARY: _l("Tiểu học"),
+    EducationLevel.NONE: _l("Không yêu cầu"),
+    EducationLevel.PRIMARY: _l("Tiểu học"),
     EducationLevel.LOWER_SECONDARY: _l("Trung học cơ sở"),
     EducationLevel.UPPER_SECONDARY: _l("Trung học phổ thông"),
-    EducationLevel.VOCATIONAL: _l("Sơ cấp hoặc trung cấp nghề"), EducationLevel.COLLEGE: _l("Cao đẳng"),
+    EducationLevel.VOCATIONAL: _l("Sơ cấp hoặc trung cấp nghề"),
+    EducationLevel.COLLEGE: _l("Cao đẳng"),
     EducationLevel.UNIVERSITY: _l("Đại học"),
 }
 EMPLOYERS_SHEET = _l("Doanh nghiệp")
@@ -82,6 +84,7 @@ DATA_VALIDATION_ROWS = 2000  # template rows that carry the lists
 
 
 # --- the template ----------------------------------------------------------------------------------
+
 
 def template_workbook(*, province_code: int) -> bytes:
     """The .xlsx people fill in: two data sheets, a how-to sheet and a hidden list of ward codes."""
@@ -92,8 +95,9 @@ def template_workbook(*, province_code: int) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
-    wards = db.session.scalars(sa.select(Ward).where(Ward.province_code == province_code)
-                               .order_by(Ward.name)).all()
+    wards = db.session.scalars(
+        sa.select(Ward).where(Ward.province_code == province_code).order_by(Ward.name)
+    ).all()
     lists = workbook.create_sheet(_("Danh mục phường xã"))
     lists.append([_("Mã phường/xã"), _("Tên")])
     for ward in wards:
@@ -101,8 +105,10 @@ def template_workbook(*, province_code: int) -> bytes:
     set_widths(lists, [12, 30])
     lists.sheet_state = "hidden"
 
-    sheets = ((workbook.active, EMPLOYERS_SHEET, EMPLOYER_COLUMNS),
-              (workbook.create_sheet(), VACANCIES_SHEET, VACANCY_COLUMNS))
+    sheets = (
+        (workbook.active, EMPLOYERS_SHEET, EMPLOYER_COLUMNS),
+        (workbook.create_sheet(), VACANCIES_SHEET, VACANCY_COLUMNS),
+    )
     for sheet, title, columns in sheets:
         sheet.title = str(title)
         sheet.append([str(c.header) + (" *" if c.required else "") for c in columns])
@@ -136,8 +142,9 @@ def _format_column(sheet, number: int, column: Column, DataValidation, ward_coun
         sheet.column_dimensions[letter].number_format = "@"  # text, so Excel keeps the leading zeros
     if column.kind == "ward" and ward_count:
         quoted = _("Danh mục phường xã").replace("'", "''")
-        validation = DataValidation(type="list", formula1=f"='{quoted}'!$A$2:$A${ward_count + 1}",
-                                    allow_blank=True)
+        validation = DataValidation(
+            type="list", formula1=f"='{quoted}'!$A$2:$A${ward_count + 1}", allow_blank=True
+        )
         validation.error = _("Chọn một mã phường/xã trong danh sách.")
     elif column.kind == "education":
         labels = ",".join(str(label) for label in EDUCATION_LABELS.values())
@@ -147,12 +154,14 @@ def _format_column(sheet, number: int, column: Column, DataValidation, ward_coun
         validation = DataValidation(type="whole", operator="greaterThan", formula1="0", allow_blank=True)
         validation.error = _("Nhập một số nguyên lớn hơn 0.")
     elif column.kind == "count":
-        validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                                    allow_blank=True)
+        validation = DataValidation(
+            type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+        )
         validation.error = _("Nhập một số nguyên không âm.")
     elif column.kind == "money":
-        validation = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                                    allow_blank=True)
+        validation = DataValidation(
+            type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+        )
         validation.error = _("Nhập số tiền (đồng), không âm; để trống nếu lương thoả thuận.")
         sheet.column_dimensions[letter].number_format = "#,##0"
     elif column.kind == "date":
@@ -170,15 +179,21 @@ def _howto_sheet(sheet) -> None:
 
     lines = [
         _("Cách điền tệp mẫu"),
-        _("1. Sheet \"Doanh nghiệp\": mỗi dòng một doanh nghiệp; sheet \"Vị trí tuyển dụng\": mỗi dòng "
-          "một vị trí, ghi mã số thuế của doanh nghiệp (đã có trong tệp này hoặc đã có trong hệ thống)."),
-        _("2. Cột có dấu * là bắt buộc. Dòng 3 (chữ nghiêng) là ví dụ: ghi đè hoặc để nguyên, "
-          "dòng ví dụ để nguyên sẽ không được nhập."),
+        _(
+            '1. Sheet "Doanh nghiệp": mỗi dòng một doanh nghiệp; sheet "Vị trí tuyển dụng": mỗi dòng '
+            "một vị trí, ghi mã số thuế của doanh nghiệp (đã có trong tệp này hoặc đã có trong hệ thống)."
+        ),
+        _(
+            "2. Cột có dấu * là bắt buộc. Dòng 3 (chữ nghiêng) là ví dụ: ghi đè hoặc để nguyên, "
+            "dòng ví dụ để nguyên sẽ không được nhập."
+        ),
         _("3. Mã số thuế gồm 10 chữ số (có thể thêm đuôi chi nhánh -001 … -999)."),
         _("4. Lương tính theo đồng/tháng; để trống cả hai ô nếu lương thoả thuận."),
         _("5. Không đổi tên, không xoá dòng 2 (ẩn): hệ thống dựa vào đó để nhận biết các cột."),
-        _("6. Nếu có dòng sai, hệ thống không nhập gì và liệt kê từng lỗi (dòng, cột, lý do) để bạn "
-          "sửa, hoặc bạn có thể chọn chỉ nhập các dòng hợp lệ."),
+        _(
+            "6. Nếu có dòng sai, hệ thống không nhập gì và liệt kê từng lỗi (dòng, cột, lý do) để bạn "
+            "sửa, hoặc bạn có thể chọn chỉ nhập các dòng hợp lệ."
+        ),
     ]
     for line in lines:
         sheet.append([line])
@@ -187,6 +202,7 @@ def _howto_sheet(sheet) -> None:
 
 
 # --- the import ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -230,8 +246,9 @@ class _Table:
     missing: list[Column]  # required columns the sheet lacks
 
 
-def run_import(sheets: dict[str, SheetRows], *, by, origin: Origin = SYSTEM, now: datetime,
-               only_valid: bool = False) -> ImportReport:
+def run_import(
+    sheets: dict[str, SheetRows], *, by, origin: Origin = SYSTEM, now: datetime, only_valid: bool = False
+) -> ImportReport:
     """Create the employers, then the vacancies, of a filled-in template, each row in its own
     SAVEPOINT so a refused row leaves no trace. The rows that passed stay in the session (flushed,
     not committed); the caller decides whether to keep them (see the module docstring)."""
@@ -239,8 +256,12 @@ def run_import(sheets: dict[str, SheetRows], *, by, origin: Origin = SYSTEM, now
     employers = _table(sheets, EMPLOYER_COLUMNS)
     vacancies = _table(sheets, VACANCY_COLUMNS)
     if employers is None and vacancies is None:
-        report.fail("", None, None, _l("Không nhận ra sheet nào của tệp mẫu. Hãy tải tệp mẫu, điền "
-                                       "vào đó rồi tải lên lại."))
+        report.fail(
+            "",
+            None,
+            None,
+            _l("Không nhận ra sheet nào của tệp mẫu. Hãy tải tệp mẫu, điền vào đó rồi tải lên lại."),
+        )
         return report
     created: dict[str, Employer] = {}
     failed_codes: dict[str, int] = {}
@@ -248,9 +269,17 @@ def run_import(sheets: dict[str, SheetRows], *, by, origin: Origin = SYSTEM, now
         _import_employers(employers, report, created, failed_codes, by=by, origin=origin, now=now)
     if vacancies is not None:
         _import_vacancies(vacancies, report, created, failed_codes, by=by, origin=origin, now=now)
-    record("import.partners", actor=by, origin=origin, details={
-        "employers": report.employers_created, "vacancies": report.vacancies_created,
-        "errors": len(report.errors), "only_valid": only_valid})
+    record(
+        "import.partners",
+        actor=by,
+        origin=origin,
+        details={
+            "employers": report.employers_created,
+            "vacancies": report.vacancies_created,
+            "errors": len(report.errors),
+            "only_valid": only_valid,
+        },
+    )
     db.session.flush()
     return report
 
@@ -266,8 +295,12 @@ def _import_employers(table: _Table, report, created, failed_codes, *, by, origi
         report.employers_seen += 1
         code = _tax_code_or_none(data.get("tax_code"))
         if code is not None and code in first_row:
-            report.fail(sheet, number, EMPLOYER_COLUMNS[0],
-                        _l("Mã số thuế trùng với dòng %(row)s trong tệp.", row=first_row[code]))
+            report.fail(
+                sheet,
+                number,
+                EMPLOYER_COLUMNS[0],
+                _l("Mã số thuế trùng với dòng %(row)s trong tệp.", row=first_row[code]),
+            )
             continue
         if code is not None:
             first_row[code] = number
@@ -301,15 +334,28 @@ def _import_vacancies(table: _Table, report, created, failed_codes, *, by, origi
             report.fail(sheet, number, employer_column, _l("Mã số thuế không hợp lệ."))
             continue
         if code in failed_codes:
-            report.fail(sheet, number, employer_column,
-                        _l("Doanh nghiệp ở dòng %(row)s của sheet Doanh nghiệp bị lỗi nên vị trí này "
-                           "chưa được nhập.", row=failed_codes[code]))
+            report.fail(
+                sheet,
+                number,
+                employer_column,
+                _l(
+                    "Doanh nghiệp ở dòng %(row)s của sheet Doanh nghiệp bị lỗi nên vị trí này "
+                    "chưa được nhập.",
+                    row=failed_codes[code],
+                ),
+            )
             continue
-        employer = created.get(code) or db.session.scalars(
-            sa.select(Employer).where(Employer.tax_code == code)).one_or_none()
+        employer = (
+            created.get(code)
+            or db.session.scalars(sa.select(Employer).where(Employer.tax_code == code)).one_or_none()
+        )
         if employer is None:
-            report.fail(sheet, number, employer_column,
-                        _l("Không có doanh nghiệp với mã số thuế này trong tệp hay trong hệ thống."))
+            report.fail(
+                sheet,
+                number,
+                employer_column,
+                _l("Không có doanh nghiệp với mã số thuế này trong tệp hay trong hệ thống."),
+            )
             continue
         try:
             with db.session.begin_nested():
@@ -349,7 +395,7 @@ def _table(sheets: dict[str, SheetRows], columns: Sequence[Column]) -> _Table | 
             for index, (_number, values) in enumerate(sheet.rows[:5]):
                 found = _positions(values, match)
                 if len(found) >= 2 and _identifies(found, columns):
-                    return _rows(sheet.rows[index + 1:], found, columns)
+                    return _rows(sheet.rows[index + 1 :], found, columns)
     return None
 
 
@@ -371,8 +417,11 @@ def _rows(rows, positions: dict[str, int], columns: Sequence[Column]) -> _Table:
     by_key = {c.key: c for c in columns}
     result = []
     for number, values in rows:
-        raw = {c.key: values[positions[c.key]] if positions[c.key] < len(values) else None
-               for c in columns if c.key in positions}
+        raw = {
+            c.key: values[positions[c.key]] if positions[c.key] < len(values) else None
+            for c in columns
+            if c.key in positions
+        }
         if tuple(raw.get(c.key) for c in columns) == example or all(v is None for v in raw.values()):
             continue
         result.append((number, {key: _value(by_key[key], value) for key, value in raw.items()}))
@@ -402,23 +451,37 @@ def _value(column: Column, value):
 
 # --- exports ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ExportFilter:
     status: str | None = None
     ward_code: str | None = None
 
 
-EMPLOYER_STATUS = {PartnerStatus.PENDING: _l("Chờ duyệt"), PartnerStatus.APPROVED: _l("Đã duyệt"),
-                   PartnerStatus.REJECTED: _l("Từ chối"), PartnerStatus.SUSPENDED: _l("Tạm ngừng")}
-VACANCY_STATUS = {VacancyStatus.OPEN: _l("Đang tuyển"), VacancyStatus.FILLED: _l("Đã đủ"),
-                  VacancyStatus.CLOSED: _l("Đã đóng")}
+EMPLOYER_STATUS = {
+    PartnerStatus.PENDING: _l("Chờ duyệt"),
+    PartnerStatus.APPROVED: _l("Đã duyệt"),
+    PartnerStatus.REJECTED: _l("Từ chối"),
+    PartnerStatus.SUSPENDED: _l("Tạm ngừng"),
+}
+VACANCY_STATUS = {
+    VacancyStatus.OPEN: _l("Đang tuyển"),
+    VacancyStatus.FILLED: _l("Đã đủ"),
+    VacancyStatus.CLOSED: _l("Đã đóng"),
+}
 
 
 def employer_rows(filters: ExportFilter) -> tuple[list[str], list[list]]:
     headers = [str(c.header) for c in EMPLOYER_COLUMNS] + [
-        _("Phường/xã"), _("Trạng thái"), _("Số vị trí"), _("Tổng chỉ tiêu"), _("Ngày đăng ký")]
-    statement = (sa.select(Employer).options(selectinload(Employer.vacancies))
-                 .order_by(Employer.name, Employer.id))
+        _("Phường/xã"),
+        _("Trạng thái"),
+        _("Số vị trí"),
+        _("Tổng chỉ tiêu"),
+        _("Ngày đăng ký"),
+    ]
+    statement = (
+        sa.select(Employer).options(selectinload(Employer.vacancies)).order_by(Employer.name, Employer.id)
+    )
     if filters.status:
         statement = statement.where(Employer.status == PartnerStatus(filters.status))
     if filters.ward_code:
@@ -427,17 +490,27 @@ def employer_rows(filters: ExportFilter) -> tuple[list[str], list[list]]:
     wards = _ward_names({e.ward_code for e in employers})
     rows = []
     for employer in employers:
-        rows.append([getattr(employer, c.key) for c in EMPLOYER_COLUMNS] + [
-            wards.get(employer.ward_code), str(EMPLOYER_STATUS[employer.status]),
-            len(employer.vacancies), sum(v.quantity for v in employer.vacancies),
-            _local_day(employer.created_at)])
+        rows.append(
+            [getattr(employer, c.key) for c in EMPLOYER_COLUMNS]
+            + [
+                wards.get(employer.ward_code),
+                str(EMPLOYER_STATUS[employer.status]),
+                len(employer.vacancies),
+                sum(v.quantity for v in employer.vacancies),
+                _local_day(employer.created_at),
+            ]
+        )
     return headers, rows
 
 
 def vacancy_rows(filters: ExportFilter) -> tuple[list[str], list[list]]:
     headers = [_("Doanh nghiệp"), *(str(c.header) for c in VACANCY_COLUMNS), _("Trạng thái")]
-    statement = (sa.select(Vacancy).join(Vacancy.employer).options(contains_eager(Vacancy.employer))
-                 .order_by(Employer.name, Vacancy.id))
+    statement = (
+        sa.select(Vacancy)
+        .join(Vacancy.employer)
+        .options(contains_eager(Vacancy.employer))
+        .order_by(Employer.name, Vacancy.id)
+    )
     if filters.status:
         statement = statement.where(Vacancy.status == VacancyStatus(filters.status))
     if filters.ward_code:
@@ -454,8 +527,12 @@ def export(kind: str, fmt: str, filters: ExportFilter, *, by, origin: Origin = S
     headers, rows = (employer_rows if kind == "employers" else vacancy_rows)(filters)
     title = EMPLOYERS_SHEET if kind == "employers" else VACANCIES_SHEET
     data = write_xlsx(rows, headers, title=str(title)) if fmt == "xlsx" else write_csv(rows, headers)
-    record(f"export.{kind}", actor=by, origin=origin, details={
-        "format": fmt, "rows": len(rows), "status": filters.status, "ward_code": filters.ward_code})
+    record(
+        f"export.{kind}",
+        actor=by,
+        origin=origin,
+        details={"format": fmt, "rows": len(rows), "status": filters.status, "ward_code": filters.ward_code},
+    )
     db.session.flush()
     return data
 

@@ -28,7 +28,7 @@ def _invalid(message) -> ValidationError:
 
 
 def normalise_tax_code(raw) -> str:
-    """"0101234567" or "0101234567-001" from what a person typed; raises ValidationError with code
+    """ "0101234567" or "0101234567-001" from what a person typed; raises ValidationError with code
     `invalid_tax_code` and a message on the `tax_code` field."""
     text = _SEPARATORS.sub("", str(raw if raw is not None else "")).strip()
     if not text:

@@ -22,9 +22,13 @@ class ErasureRequest(db.Model):
     __tablename__ = "erasure_requests"
     __table_args__ = (
         # One open request per person: asking again while one waits adds nothing.
-        sa.Index("uq_erasure_requests_attendee_id_pending", "attendee_id", unique=True,
-                 sqlite_where=sa.text("status = 'pending'"),
-                 postgresql_where=sa.text("status = 'pending'")),
+        sa.Index(
+            "uq_erasure_requests_attendee_id_pending",
+            "attendee_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[intpk]

@@ -22,8 +22,9 @@ from fairapp.audit.models import AuditEntry
 from fairapp.extensions import db
 
 REDACTED = "[đã xoá]"
-PERSONAL_KEYS = frozenset({"full_name", "name", "phone", "citizen_id", "birth_date", "address",
-                           "household_code"})
+PERSONAL_KEYS = frozenset(
+    {"full_name", "name", "phone", "citizen_id", "birth_date", "address", "household_code"}
+)
 MIN_VALUE_LENGTH = 4  # shorter values (a household code "12") would redact unrelated text
 
 
@@ -38,11 +39,20 @@ class Identity:
 
     @classmethod
     def of(cls, attendee: Attendee) -> "Identity":
-        values = [attendee.full_name, attendee.phone, attendee.citizen_id, attendee.address,
-                  attendee.household_code, *_date_forms(attendee.birth_date)]
-        return cls(attendee.id, tuple(r.id for r in attendee.registrations),
-                   tuple(v for v in values if v and len(v) >= MIN_VALUE_LENGTH),
-                   tuple(v for v in (attendee.phone, attendee.citizen_id) if v and len(v) >= 9))
+        values = [
+            attendee.full_name,
+            attendee.phone,
+            attendee.citizen_id,
+            attendee.address,
+            attendee.household_code,
+            *_date_forms(attendee.birth_date),
+        ]
+        return cls(
+            attendee.id,
+            tuple(r.id for r in attendee.registrations),
+            tuple(v for v in values if v and len(v) >= MIN_VALUE_LENGTH),
+            tuple(v for v in (attendee.phone, attendee.citizen_id) if v and len(v) >= 9),
+        )
 
 
 def _date_forms(day: date | None) -> list[str]:
@@ -53,8 +63,12 @@ def redact(value: Any, secrets: tuple[str, ...], *, by_key: bool) -> Any:
     """`value` with every occurrence of `secrets` in its text replaced, recursively; with `by_key`, the
     values of PERSONAL_KEYS too."""
     if isinstance(value, dict):
-        return {key: REDACTED if by_key and key in PERSONAL_KEYS and value[key] not in (None, "")
-                else redact(value[key], secrets, by_key=by_key) for key in value}
+        return {
+            key: REDACTED
+            if by_key and key in PERSONAL_KEYS and value[key] not in (None, "")
+            else redact(value[key], secrets, by_key=by_key)
+            for key in value
+        }
     if isinstance(value, list):
         return [redact(item, secrets, by_key=by_key) for item in value]
     if isinstance(value, str):
@@ -76,8 +90,11 @@ def redact_audit(identities: Iterable[Identity]) -> int:
         about = _is_about(object_type, object_id, details, identities, attendee_ids)
         redacted = redact(details or {}, secrets, by_key=about)
         if redacted != details:
-            db.session.execute(sa.update(AuditEntry.__table__).where(AuditEntry.__table__.c.id == entry_id)
-                               .values(details=redacted))
+            db.session.execute(
+                sa.update(AuditEntry.__table__)
+                .where(AuditEntry.__table__.c.id == entry_id)
+                .values(details=redacted)
+            )
             changed += 1
     _expire_loaded_entries()
     return changed
@@ -87,18 +104,28 @@ def _candidates(identities: list[Identity]) -> sa.Select:
     columns = AuditEntry.__table__.c
     text = sa.cast(columns.details, sa.Text)
     registration_ids = [str(r) for i in identities for r in i.registration_ids]
-    conditions = [sa.and_(columns.object_type == Attendee.__tablename__,
-                          columns.object_id.in_([str(i.attendee_id) for i in identities]))]
+    conditions = [
+        sa.and_(
+            columns.object_type == Attendee.__tablename__,
+            columns.object_id.in_([str(i.attendee_id) for i in identities]),
+        )
+    ]
     if registration_ids:
-        conditions.append(sa.and_(columns.object_type == "registrations",
-                                  columns.object_id.in_(registration_ids)))
+        conditions.append(
+            sa.and_(columns.object_type == "registrations", columns.object_id.in_(registration_ids))
+        )
     for identity in identities:
         # Details are stored as json.dumps writes them: '"attendee_id": 12,' or '"attendee_id": 12}'
-        conditions += [text.like(f'%"attendee_id": {identity.attendee_id},%'),
-                       text.like(f'%"attendee_id": {identity.attendee_id}}}%')]
+        conditions += [
+            text.like(f'%"attendee_id": {identity.attendee_id},%'),
+            text.like(f'%"attendee_id": {identity.attendee_id}}}%'),
+        ]
         conditions += [text.contains(value, autoescape=True) for value in identity.searchable]
-    return (sa.select(columns.id, columns.object_type, columns.object_id, columns.details)
-            .where(sa.or_(*conditions)).order_by(columns.id))
+    return (
+        sa.select(columns.id, columns.object_type, columns.object_id, columns.details)
+        .where(sa.or_(*conditions))
+        .order_by(columns.id)
+    )
 
 
 def _is_about(object_type, object_id, details, identities: list[Identity], attendee_ids: set[int]) -> bool:

@@ -68,6 +68,7 @@ class RequestClosed(Conflict):
 
 # --- consent ----------------------------------------------------------------------------------------
 
+
 def withdraw_share_consent(registration: Registration, *, by=None, origin: Origin = SYSTEM) -> list[int]:
     """Withdraw the person's consent to share their profile with employers, on every registration of
     theirs, not only this one: a person who withdraws means "stop showing me to employers", and a
@@ -82,14 +83,20 @@ def withdraw_share_consent(registration: Registration, *, by=None, origin: Origi
         if each.consent_share_version is not None or each.consent_share_at is not None:
             each.consent_share_version = each.consent_share_at = None
             changed.append(each.id)
-    audit.record("consent.withdraw_share", actor=by, actor_label=None if by else "ticket_link",
-                 target=attendee, origin=origin,
-                 details={"registration_id": registration.id, "withdrawn_on": sorted(changed)})
+    audit.record(
+        "consent.withdraw_share",
+        actor=by,
+        actor_label=None if by else "ticket_link",
+        target=attendee,
+        origin=origin,
+        details={"registration_id": registration.id, "withdrawn_on": sorted(changed)},
+    )
     db.session.flush()
     return sorted(changed)
 
 
 # --- erasure ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Erasure:
@@ -99,47 +106,72 @@ class Erasure:
     audit_entries_redacted: int = 0  # in the pass that erased them (shared by a batch)
 
 
-def erase(attendee: Attendee, *, by=None, reason: str, origin: Origin = SYSTEM,
-          now: datetime | None = None) -> Erasure:
+def erase(
+    attendee: Attendee, *, by=None, reason: str, origin: Origin = SYSTEM, now: datetime | None = None
+) -> Erasure:
     """Anonymise the person (see the module docstring for what stays): their tickets go on the
     revocation list, their values are redacted from the audit trail, their pending erasure request is
     closed. Audited ("attendee.erase"). Idempotent: an erased person is left as they are."""
     return erase_many([attendee], by=by, reason=reason, origin=origin, now=now)[0]
 
 
-def erase_many(attendees: Iterable[Attendee], *, by=None, reason: str, origin: Origin = SYSTEM,
-               now: datetime | None = None) -> list[Erasure]:
+def erase_many(
+    attendees: Iterable[Attendee],
+    *,
+    by=None,
+    reason: str,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> list[Erasure]:
     """erase() for several people, with one scan of the audit log per BATCH of them."""
     now = now or utcnow()
     reason = _note(reason, field="reason")
     results = []
     attendees = list(attendees)
     for start in range(0, len(attendees), BATCH):
-        results += _erase_batch(attendees[start:start + BATCH], by=by, reason=reason, origin=origin,
-                                now=now)
+        results += _erase_batch(
+            attendees[start : start + BATCH], by=by, reason=reason, origin=origin, now=now
+        )
     return results
 
 
-def _erase_batch(attendees: list[Attendee], *, by, reason: str, origin: Origin,
-                 now: datetime) -> list[Erasure]:
+def _erase_batch(
+    attendees: list[Attendee], *, by, reason: str, origin: Origin, now: datetime
+) -> list[Erasure]:
     to_erase = [a for a in attendees if a.erased_at is None]
     identities = [Identity.of(a) for a in to_erase]
     revoked = {}
     for attendee in to_erase:
-        revoked[attendee.id] = sum(tickets.revoke_ticket(r, by=by, reason="erased", now=now)
-                                   for r in attendee.registrations)
+        revoked[attendee.id] = sum(
+            tickets.revoke_ticket(r, by=by, reason="erased", now=now) for r in attendee.registrations
+        )
         _anonymise(attendee, now)
         _close_requests(attendee, by=by, now=now)
     db.session.flush()
     redacted = redact_audit(identities)  # after the flush: the record itself no longer holds them
     for attendee in to_erase:
-        audit.record("attendee.erase", actor=by, actor_label=_label(by, reason), target=attendee,
-                     origin=origin, details={"reason": reason,
-                                             "registrations": len(attendee.registrations),
-                                             "tickets_revoked": revoked[attendee.id]})
+        audit.record(
+            "attendee.erase",
+            actor=by,
+            actor_label=_label(by, reason),
+            target=attendee,
+            origin=origin,
+            details={
+                "reason": reason,
+                "registrations": len(attendee.registrations),
+                "tickets_revoked": revoked[attendee.id],
+            },
+        )
     db.session.flush()
-    return [Erasure(a.id, erased=a in to_erase, tickets_revoked=revoked.get(a.id, 0),
-                    audit_entries_redacted=redacted if a in to_erase else 0) for a in attendees]
+    return [
+        Erasure(
+            a.id,
+            erased=a in to_erase,
+            tickets_revoked=revoked.get(a.id, 0),
+            audit_entries_redacted=redacted if a in to_erase else 0,
+        )
+        for a in attendees
+    ]
 
 
 def _anonymise(attendee: Attendee, now: datetime) -> None:
@@ -159,8 +191,11 @@ def _anonymise(attendee: Attendee, now: datetime) -> None:
 
 
 def _close_requests(attendee: Attendee, *, by, now: datetime) -> None:
-    for request in db.session.scalars(sa.select(ErasureRequest).where(
-            ErasureRequest.attendee_id == attendee.id, ErasureRequest.status == ErasureStatus.PENDING)):
+    for request in db.session.scalars(
+        sa.select(ErasureRequest).where(
+            ErasureRequest.attendee_id == attendee.id, ErasureRequest.status == ErasureStatus.PENDING
+        )
+    ):
         request.status = ErasureStatus.CARRIED_OUT
         request.decided_at, request.decided_by = now, getattr(by, "id", None)
 
@@ -182,6 +217,7 @@ def _note(text: str | None, *, field: str) -> str:
 
 # --- asked through the ticket link -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Asked:
     """What came of a request made through a ticket link: `erased` at once, or `request` waiting for
@@ -196,13 +232,22 @@ def erasable_at_once(registration: Registration) -> bool:
     """True when this registration is the person's only one, so its link made the record: erasing
     it touches nobody else's history. Otherwise whoever holds the link might have typed a stranger's
     details into a new registration, and only the desk, checking the person, may erase."""
-    return db.session.scalar(sa.select(sa.func.count(Registration.id))
-                             .where(Registration.attendee_id == registration.attendee_id)) == 1
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(
+                Registration.attendee_id == registration.attendee_id
+            )
+        )
+        == 1
+    )
 
 
 def pending_request_of(attendee: Attendee) -> ErasureRequest | None:
-    return db.session.scalar(sa.select(ErasureRequest).where(
-        ErasureRequest.attendee_id == attendee.id, ErasureRequest.status == ErasureStatus.PENDING))
+    return db.session.scalar(
+        sa.select(ErasureRequest).where(
+            ErasureRequest.attendee_id == attendee.id, ErasureRequest.status == ErasureStatus.PENDING
+        )
+    )
 
 
 def ask_erasure(registration: Registration, *, origin: Origin = SYSTEM, now: datetime | None = None) -> Asked:
@@ -225,13 +270,19 @@ def ask_erasure(registration: Registration, *, origin: Origin = SYSTEM, now: dat
         savepoint.rollback()
         return Asked(erased=False, request=pending_request_of(attendee), already=True)
     savepoint.commit()
-    audit.record("erasure_request.create", actor_label="ticket_link", target=request, origin=origin,
-                 details={"attendee_id": attendee.id, "registration_id": registration.id})
+    audit.record(
+        "erasure_request.create",
+        actor_label="ticket_link",
+        target=request,
+        origin=origin,
+        details={"attendee_id": attendee.id, "registration_id": registration.id},
+    )
     db.session.flush()
     return Asked(erased=False, request=request)
 
 
 # --- decided at the desk -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PendingRow:
@@ -266,38 +317,67 @@ def pending_requests(user, *, fair_id: int | None = None) -> list[PendingRow]:
     """Pending requests `user` may decide, oldest first; only those asked through `fair_id`'s links
     when given."""
     theirs = aliased(Registration)
-    registrations = (sa.select(sa.func.count(theirs.id))
-                     .where(theirs.attendee_id == ErasureRequest.attendee_id)
-                     .correlate(ErasureRequest).scalar_subquery())
-    statement = (sa.select(ErasureRequest.id, ErasureRequest.requested_at, Fair.id, Fair.title,
-                           Registration.id, Attendee.full_name, Attendee.phone, registrations, Fair.ward_code)
-                 .join(Registration, Registration.id == ErasureRequest.registration_id)
-                 .join(Fair, Fair.id == Registration.fair_id)
-                 .join(Attendee, Attendee.id == ErasureRequest.attendee_id)
-                 .where(ErasureRequest.status == ErasureStatus.PENDING)
-                 .order_by(ErasureRequest.requested_at, ErasureRequest.id))
+    registrations = (
+        sa.select(sa.func.count(theirs.id))
+        .where(theirs.attendee_id == ErasureRequest.attendee_id)
+        .correlate(ErasureRequest)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(
+            ErasureRequest.id,
+            ErasureRequest.requested_at,
+            Fair.id,
+            Fair.title,
+            Registration.id,
+            Attendee.full_name,
+            Attendee.phone,
+            registrations,
+            Fair.ward_code,
+        )
+        .join(Registration, Registration.id == ErasureRequest.registration_id)
+        .join(Fair, Fair.id == Registration.fair_id)
+        .join(Attendee, Attendee.id == ErasureRequest.attendee_id)
+        .where(ErasureRequest.status == ErasureStatus.PENDING)
+        .order_by(ErasureRequest.requested_at, ErasureRequest.id)
+    )
     if fair_id is not None:
         statement = statement.where(Fair.id == fair_id)
-    return [PendingRow(*row[:6], mask_phone(row[6]), row[7]) for row in db.session.execute(statement)
-            if user.may_act_in_ward(row[-1])]
+    return [
+        PendingRow(*row[:6], mask_phone(row[6]), row[7])
+        for row in db.session.execute(statement)
+        if user.may_act_in_ward(row[-1])
+    ]
 
 
-def carry_out(request: ErasureRequest, *, by, note: str | None = None, origin: Origin = SYSTEM,
-              now: datetime | None = None) -> Erasure:
+def carry_out(
+    request: ErasureRequest,
+    *,
+    by,
+    note: str | None = None,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> Erasure:
     """Erase the person of a pending request, after staff checked who they are. Audited
     ("erasure_request.carry_out", then "attendee.erase"). Raises RequestClosed."""
     if request.status != ErasureStatus.PENDING:
         raise RequestClosed()
     note = (note or "").strip()[:MAX_NOTE_LENGTH] or None
-    audit.record("erasure_request.carry_out", actor=by, target=request, origin=origin,
-                 details={"attendee_id": request.attendee_id, "note": note})
+    audit.record(
+        "erasure_request.carry_out",
+        actor=by,
+        target=request,
+        origin=origin,
+        details={"attendee_id": request.attendee_id, "note": note},
+    )
     result = erase(request.attendee, by=by, reason=REASON_REQUEST, origin=origin, now=now)
     request.decision_note = note
     return result
 
 
-def decline(request: ErasureRequest, *, by, note: str, origin: Origin = SYSTEM,
-            now: datetime | None = None) -> ErasureRequest:
+def decline(
+    request: ErasureRequest, *, by, note: str, origin: Origin = SYSTEM, now: datetime | None = None
+) -> ErasureRequest:
     """Decline a pending request (the person could not be checked, or the data must be kept by
     law): the note is required. Audited ("erasure_request.decline"). Raises RequestClosed,
     ValidationError."""
@@ -306,13 +386,19 @@ def decline(request: ErasureRequest, *, by, note: str, origin: Origin = SYSTEM,
     request.decision_note = _note(note, field="note")
     request.status = ErasureStatus.DECLINED
     request.decided_at, request.decided_by = now or utcnow(), by.id
-    audit.record("erasure_request.decline", actor=by, target=request, origin=origin,
-                 details={"attendee_id": request.attendee_id, "note": request.decision_note})
+    audit.record(
+        "erasure_request.decline",
+        actor=by,
+        target=request,
+        origin=origin,
+        details={"attendee_id": request.attendee_id, "note": request.decision_note},
+    )
     db.session.flush()
     return request
 
 
 # --- retention ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Purge:
@@ -331,14 +417,26 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 def stale_attendees(cutoff: datetime) -> list[int]:
     """People not erased and not seen since `cutoff`: created, registered and checked in before it."""
-    registered_since = sa.exists().where(Registration.attendee_id == Attendee.id,
-                                         Registration.created_at >= cutoff)
-    checked_in_since = sa.exists().where(CheckIn.registration_id == Registration.id,
-                                         Registration.attendee_id == Attendee.id,
-                                         CheckIn.checked_in_at >= cutoff)
-    return list(db.session.scalars(
-        sa.select(Attendee.id).where(Attendee.erased_at.is_(None), Attendee.created_at < cutoff,
-                                     ~registered_since, ~checked_in_since).order_by(Attendee.id)))
+    registered_since = sa.exists().where(
+        Registration.attendee_id == Attendee.id, Registration.created_at >= cutoff
+    )
+    checked_in_since = sa.exists().where(
+        CheckIn.registration_id == Registration.id,
+        Registration.attendee_id == Attendee.id,
+        CheckIn.checked_in_at >= cutoff,
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Attendee.id)
+            .where(
+                Attendee.erased_at.is_(None),
+                Attendee.created_at < cutoff,
+                ~registered_since,
+                ~checked_in_since,
+            )
+            .order_by(Attendee.id)
+        )
+    )
 
 
 def past_keeping(months: int, *, now: datetime) -> list[int]:
@@ -357,16 +455,21 @@ def past_keeping(months: int, *, now: datetime) -> list[int]:
     latest: dict[int, str] = {}
     for start in range(0, len(candidates), BATCH):
         for attendee_id, version in db.session.execute(
-                sa.select(Registration.attendee_id, Registration.consent_personal_data_version)
-                .where(Registration.attendee_id.in_(candidates[start:start + BATCH]))
-                .order_by(Registration.attendee_id, Registration.created_at, Registration.id)):
+            sa.select(Registration.attendee_id, Registration.consent_personal_data_version)
+            .where(Registration.attendee_id.in_(candidates[start : start + BATCH]))
+            .order_by(Registration.attendee_id, Registration.created_at, Registration.id)
+        ):
             latest[attendee_id] = version
-    return [person for person in candidates
-            if person in stale_for(min(months, consent.retention_months(latest.get(person)) or months))]
+    return [
+        person
+        for person in candidates
+        if person in stale_for(min(months, consent.retention_months(latest.get(person)) or months))
+    ]
 
 
-def purge(*, months: int = DEFAULT_RETENTION_MONTHS, dry_run: bool = False,
-          now: datetime | None = None) -> Purge:
+def purge(
+    *, months: int = DEFAULT_RETENTION_MONTHS, dry_run: bool = False, now: datetime | None = None
+) -> Purge:
     """Erase (reason "retention") everyone not seen at any fair for `months` months, or for the
     shorter period the consent they last gave promised (past_keeping). A dry run only lists them. A
     second run finds nobody: erased people are never stale again."""
@@ -377,7 +480,8 @@ def purge(*, months: int = DEFAULT_RETENTION_MONTHS, dry_run: bool = False,
     ids = past_keeping(months, now=now)
     if not dry_run:
         for start in range(0, len(ids), BATCH):
-            people = db.session.scalars(sa.select(Attendee).where(Attendee.id.in_(ids[start:start + BATCH]))
-                                        .order_by(Attendee.id)).all()
+            people = db.session.scalars(
+                sa.select(Attendee).where(Attendee.id.in_(ids[start : start + BATCH])).order_by(Attendee.id)
+            ).all()
             erase_many(people, reason=REASON_RETENTION, now=now)
     return Purge(cutoff, ids, erased=not dry_run)

@@ -53,8 +53,13 @@ def _description(fair: Fair, links: FairLinks) -> str:
     if directions := getattr(fair, "directions", None):
         parts.append(_("Đường đi: %(directions)s", directions=directions.strip()))
     if fair.contact_phone:
-        parts.append(_("Liên hệ: %(name)s, điện thoại %(phone)s", name=fair.contact_name or "",
-                       phone=fair.contact_phone))
+        parts.append(
+            _(
+                "Liên hệ: %(name)s, điện thoại %(phone)s",
+                name=fair.contact_name or "",
+                phone=fair.contact_phone,
+            )
+        )
     parts.append(_("Đăng ký tham gia: %(url)s", url=links.registration))
     return "\n\n".join(parts)
 

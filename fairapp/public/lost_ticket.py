@@ -1,4 +1,4 @@
-""""Lost your ticket?" at /fairs/<id>/lost-ticket, on the `public` blueprint.
+""" "Lost your ticket?" at /fairs/<id>/lost-ticket, on the `public` blueprint.
 
 Phone and year of birth find the registrations for the fair (services.find_lost_tickets). A person
 with a household code or a citizen ID on record gets the link only after a second factor that whoever
@@ -25,10 +25,11 @@ WRONG_PROOF = _l("Mã hộ hoặc 4 số cuối CCCD không khớp. Bạn có th
 
 
 class LostTicketProofForm(LostTicketForm):
-    proof = StringField(_l("Mã hộ hoặc 4 số cuối số CCCD"),
-                        render_kw={"maxlength": 50, "autocomplete": "off"},
-                        description=_l("Mã hộ nghèo, cận nghèo; hoặc 4 chữ số cuối của số căn cước "
-                                       "bạn đã khai khi đăng ký."))
+    proof = StringField(
+        _l("Mã hộ hoặc 4 số cuối số CCCD"),
+        render_kw={"maxlength": 50, "autocomplete": "off"},
+        description=_l("Mã hộ nghèo, cận nghèo; hoặc 4 chữ số cuối của số căn cước bạn đã khai khi đăng ký."),
+    )
 
 
 def _limit(name: str):
@@ -37,8 +38,9 @@ def _limit(name: str):
 
 @bp.route("/fairs/<int:fair_id>/lost-ticket", methods=["GET", "POST"])
 @limiter.limit(_limit("LOST_TICKET_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_limit("LOST_TICKET_LIMIT_PER_PHONE"), methods=["POST"],
-               key_func=lambda: phone_key("lost-ticket-phone"))
+@limiter.limit(
+    _limit("LOST_TICKET_LIMIT_PER_PHONE"), methods=["POST"], key_func=lambda: phone_key("lost-ticket-phone")
+)
 @public
 def lost_ticket(fair_id: int):
     fair = fair_services.get_public_fair(fair_id)
@@ -69,8 +71,18 @@ def lost_ticket(fair_id: int):
     elif request.method == "POST":
         status = 400
     found = [{"name": r.attendee.full_name, "url": ticket_url(r)} for r in (result.tickets if result else [])]
-    response = current_app.make_response((render_template(
-        "registration/lost_ticket.html", fair=fair, form=form, found=found, searched=result is not None,
-        needs_proof=bool(result and result.needs_proof)), status))
+    response = current_app.make_response(
+        (
+            render_template(
+                "registration/lost_ticket.html",
+                fair=fair,
+                form=form,
+                found=found,
+                searched=result is not None,
+                needs_proof=bool(result and result.needs_proof),
+            ),
+            status,
+        )
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -56,8 +56,9 @@ def register(fair_id: int):
             status = 400
         else:
             try:
-                outcome = commit_registration(fair.id, form.raw(), channel=Channel.ONLINE,
-                                              origin=request_origin())
+                outcome = commit_registration(
+                    fair.id, form.raw(), channel=Channel.ONLINE, origin=request_origin()
+                )
             except RegistrationInvalid as error:
                 form.show_errors(error.fields)
                 status = 422
@@ -72,8 +73,12 @@ def register(fair_id: int):
     elif refusal is not None:
         status = refusal.status
     return render_template(
-        "registration/register.html", fair=fair, form=form, refusal=refusal,
-        consent_personal=consent.personal_data(), consent_share=consent.share_with_employers(),
+        "registration/register.html",
+        fair=fair,
+        form=form,
+        refusal=refusal,
+        consent_personal=consent.personal_data(),
+        consent_share=consent.share_with_employers(),
     ), status
 
 
@@ -82,20 +87,27 @@ def register(fair_id: int):
 def registered(fair_id: int, secret: str):
     """A confirmation with the personal link; the tickets area replaces it with the ticket page."""
     registration = db.session.scalar(
-        db.select(Registration).where(Registration.ticket_secret == secret, Registration.fair_id == fair_id))
+        db.select(Registration).where(Registration.ticket_secret == secret, Registration.fair_id == fair_id)
+    )
     if registration is None:
         raise NotFound()
-    response = current_app.make_response(render_template(
-        "registration/registered.html", registration=registration, fair=registration.fair,
-        link=ticket_url(registration, absolute=True)))
+    response = current_app.make_response(
+        render_template(
+            "registration/registered.html",
+            registration=registration,
+            fair=registration.fair,
+            link=ticket_url(registration, absolute=True),
+        )
+    )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
 
 def _already_registered(fair: Fair, phone_hint: str):
-    response = current_app.make_response(render_template(
-        "registration/already_registered.html", fair=fair, phone_hint=phone_hint))
+    response = current_app.make_response(
+        render_template("registration/already_registered.html", fair=fair, phone_hint=phone_hint)
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -86,13 +86,27 @@ def upcoming_fairs(*, ward_code: str | None = None, now: datetime | None = None)
     drafts, cancelled or closed fairs. Reads only: a fair whose start has passed counts as running
     whatever its stored status (a list never writes the status transition that is due)."""
     now = now or utcnow()
-    query = (sa.select(Fair).join(Fair.ward).options(contains_eager(Fair.ward))
-             .where(Fair.status.in_(fair_services.UPCOMING_STATUSES), Fair.ends_at > now))
+    query = (
+        sa.select(Fair)
+        .join(Fair.ward)
+        .options(contains_eager(Fair.ward))
+        .where(Fair.status.in_(fair_services.UPCOMING_STATUSES), Fair.ends_at > now)
+    )
     if ward_code:
         query = query.where(Fair.ward_code == ward_code)
-    return [FairLine(f.id, f.title, f.starts_at, f.ends_at, f.venue_name, f.ward_code, f.ward.name,
-                     running=f.starts_at <= now)
-            for f in db.session.scalars(query.order_by(Fair.starts_at, Fair.id))]
+    return [
+        FairLine(
+            f.id,
+            f.title,
+            f.starts_at,
+            f.ends_at,
+            f.venue_name,
+            f.ward_code,
+            f.ward.name,
+            running=f.starts_at <= now,
+        )
+        for f in db.session.scalars(query.order_by(Fair.starts_at, Fair.id))
+    ]
 
 
 def ward_first(fairs: list[FairLine], ward_code: str | None) -> list[FairLine]:
@@ -112,7 +126,8 @@ def calendar_fairs(*, now: datetime | None = None) -> list[Fair]:
     now = now or utcnow()
     upcoming = fair_services.public_fairs(now=now)
     cancelled = db.session.scalars(
-        sa.select(Fair).where(Fair.status == FairStatus.CANCELLED, Fair.ends_at > now)).all()
+        sa.select(Fair).where(Fair.status == FairStatus.CANCELLED, Fair.ends_at > now)
+    ).all()
     return sorted([*upcoming, *cancelled], key=lambda fair: (fair.starts_at, fair.id))
 
 
@@ -124,27 +139,46 @@ def participants(fair: Fair, *, search: str | None = None, now: datetime | None 
     offer = public_offer(fair.id, now=now)
     by_name = sorted(offer.booths, key=lambda b: ((b.employer or b.school).name, b.id))
     employers: OrderedDict[int, EmployerLine] = OrderedDict(
-        (b.employer_id, EmployerLine(b.employer.name, b.employer.industry)) for b in by_name if b.employer)
+        (b.employer_id, EmployerLine(b.employer.name, b.employer.industry)) for b in by_name if b.employer
+    )
     for vacancy in offer.vacancies:
         employers[vacancy.employer_id].vacancies.append(
-            VacancyLine(vacancy.title, vacancy.quantity, vacancy.salary_min, vacancy.salary_max,
-                        vacancy.work_place, vacancy.occupation))
+            VacancyLine(
+                vacancy.title,
+                vacancy.quantity,
+                vacancy.salary_min,
+                vacancy.salary_max,
+                vacancy.work_place,
+                vacancy.occupation,
+            )
+        )
     programmes: dict[int, list[ProgrammeLine]] = {}
     for p in offer.programmes:
         programmes.setdefault(p.school_id, []).append(
-            ProgrammeLine(p.name, p.level.value, p.duration_months, p.seats))
+            ProgrammeLine(p.name, p.level.value, p.duration_months, p.seats)
+        )
     schools = [SchoolLine(b.school.name, programmes.get(b.school_id, [])) for b in by_name if b.school]
 
     vacancies = [v for e in employers.values() for v in e.vacancies]
-    counts = FairCounts(employers=len(employers), vacancies=len(vacancies),
-                        quota=sum(v.quantity for v in vacancies), schools=len(schools),
-                        programmes=sum(len(s.programmes) for s in schools))
+    counts = FairCounts(
+        employers=len(employers),
+        vacancies=len(vacancies),
+        quota=sum(v.quantity for v in vacancies),
+        schools=len(schools),
+        programmes=sum(len(s.programmes) for s in schools),
+    )
     wanted = fold(search)[:100]
     if not wanted:
         return Participants(list(employers.values()), schools, counts)
-    found = [EmployerLine(e.name, e.industry, [v for v in e.vacancies
-                                               if wanted in fold(v.title) or wanted in fold(v.occupation)])
-             for e in employers.values()]
+    found = [
+        EmployerLine(
+            e.name,
+            e.industry,
+            [v for v in e.vacancies if wanted in fold(v.title) or wanted in fold(v.occupation)],
+        )
+        for e in employers.values()
+    ]
     found = [e for e in found if e.vacancies]
-    return Participants(found, schools, counts, search=(search or "").strip(),
-                        matches=sum(len(e.vacancies) for e in found))
+    return Participants(
+        found, schools, counts, search=(search or "").strip(), matches=sum(len(e.vacancies) for e in found)
+    )

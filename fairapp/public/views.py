@@ -30,6 +30,7 @@ WARD_COOKIE_AGE = 365 * 24 * 3600
 
 # --- The visitor's ward ----------------------------------------------------------------------------
 
+
 def picked_ward(known: dict[str, str]) -> tuple[str | None, bool]:
     """The ward the visitor picked (the `ward` query parameter), else the one remembered in the
     cookie; only a ward among `known`. Second: whether the query parameter was given at all."""
@@ -42,14 +43,21 @@ def remember_ward(response: Response, code: str | None) -> Response:
     """Keep the visitor's pick for their next visit (no account, nothing stored on our side);
     picking "all wards" forgets it."""
     if code:
-        response.set_cookie(WARD_COOKIE, code, max_age=WARD_COOKIE_AGE, httponly=True, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        response.set_cookie(
+            WARD_COOKIE,
+            code,
+            max_age=WARD_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
     else:
         response.delete_cookie(WARD_COOKIE)
     return response
 
 
 # --- Absolute links --------------------------------------------------------------------------------
+
 
 def base_url() -> str:
     """PUBLIC_BASE_URL when configured (behind a proxy, or for links printed on paper), else the
@@ -62,8 +70,10 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def links(fair: Fair) -> calendar.FairLinks:
-    return calendar.FairLinks(page=absolute_url("public.fair", fair_id=fair.id),
-                              registration=absolute_url("public.register", fair_id=fair.id))
+    return calendar.FairLinks(
+        page=absolute_url("public.fair", fair_id=fair.id),
+        registration=absolute_url("public.register", fair_id=fair.id),
+    )
 
 
 def _load(fair_id: int) -> Fair:
@@ -75,6 +85,7 @@ def _load(fair_id: int) -> Fair:
 
 # --- Pages -----------------------------------------------------------------------------------------
 
+
 @bp.route("/fairs")
 @public
 def index():
@@ -84,8 +95,9 @@ def index():
     if ward_code not in dict(wards):
         ward_code = None
     shown = [fair for fair in fairs if ward_code in (None, fair.ward_code)]
-    response = make_response(render_template("public/index.html", fairs=shown, wards=wards,
-                                             ward_code=ward_code))
+    response = make_response(
+        render_template("public/index.html", fairs=shown, wards=wards, ward_code=ward_code)
+    )
     if "ward" in request.args and (ward_code or not request.args["ward"]):  # a pick, or "all wards"
         remember_ward(response, ward_code)
     return response
@@ -103,8 +115,14 @@ def fair(fair_id: int):
         "url": absolute_url("public.fair", fair_id=fair.id),
         "image": absolute_url("public.card_image", fair_id=fair.id),
     }
-    return render_template("public/fair.html", fair=fair, people=people, share=share, now=utcnow(),
-                           directions=getattr(fair, "directions", None))
+    return render_template(
+        "public/fair.html",
+        fair=fair,
+        people=people,
+        share=share,
+        now=utcnow(),
+        directions=getattr(fair, "directions", None),
+    )
 
 
 @bp.route("/fairs/<int:fair_id>/card.png")
@@ -112,10 +130,17 @@ def fair(fair_id: int):
 def card_image(fair_id: int):
     fair = _load(fair_id)
     png = card.render_card(
-        kicker=_("Phiên giao dịch việc làm lưu động"), title=fair.title,
-        when=_("%(date)s · %(start)s–%(end)s", date=date_vn(fair.starts_at),
-               start=time_vn(fair.starts_at), end=time_vn(fair.ends_at)),
-        where=fair.venue_name or "", ward=f"{fair.ward.name}, {fair.ward.province.name}")
+        kicker=_("Phiên giao dịch việc làm lưu động"),
+        title=fair.title,
+        when=_(
+            "%(date)s · %(start)s–%(end)s",
+            date=date_vn(fair.starts_at),
+            start=time_vn(fair.starts_at),
+            end=time_vn(fair.ends_at),
+        ),
+        where=fair.venue_name or "",
+        ward=f"{fair.ward.name}, {fair.ward.province.name}",
+    )
     response = Response(png, mimetype="image/png")
     response.cache_control.public = True
     response.cache_control.max_age = 600
@@ -133,13 +158,15 @@ def announcement(fair_id: int):
 
 # --- Files -----------------------------------------------------------------------------------------
 
+
 @bp.route("/fairs/<int:fair_id>/poster.pdf", endpoint="poster")
 @public
 def poster_pdf(fair_id: int):
     fair = _load(fair_id)
     with force_locale(DOCUMENT_LOCALE):
-        pdf = poster.render_poster(fair, services.participants(fair).counts,
-                                   registration_url=links(fair).registration)
+        pdf = poster.render_poster(
+            fair, services.participants(fair).counts, registration_url=links(fair).registration
+        )
     return _file(pdf, "application/pdf", f"ap-phich-phien-{fair.id}.pdf", inline=True)
 
 
@@ -156,8 +183,9 @@ def fair_ics(fair_id: int):
 def calendar_feed():
     fairs = services.calendar_fairs()
     db.session.commit()
-    body = calendar.calendar_file([(fair, links(fair)) for fair in fairs], host=_host(),
-                                  name=_("Phiên giao dịch việc làm lưu động"))
+    body = calendar.calendar_file(
+        [(fair, links(fair)) for fair in fairs], host=_host(), name=_("Phiên giao dịch việc làm lưu động")
+    )
     return _file(body, "text/calendar; charset=utf-8", "lich-phien-giao-dich.ics", inline=True)
 
 

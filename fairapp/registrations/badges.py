@@ -54,6 +54,7 @@ def page_count(badges: int) -> int:
 
 # --- data ------------------------------------------------------------------------------------------
 
+
 def collect_badges(fair) -> tuple[Sheet, list[Badge]]:
     """Every registration of the fair as a badge, ordered by name (without diacritics) as the
     organisers hand them out."""
@@ -68,21 +69,29 @@ def collect_badges(fair) -> tuple[Sheet, list[Badge]]:
         sa.select(Registration, Attendee.full_name, Ward.name)
         .join(Attendee, Registration.attendee_id == Attendee.id)
         .outerjoin(Ward, Ward.code == Attendee.ward_code)
-        .where(Registration.fair_id == fair.id)).all()
-    badges = [Badge(name=name, ward=ward or "", payload=ticket_payload(registration))
-              for registration, name, ward in rows]
+        .where(Registration.fair_id == fair.id)
+    ).all()
+    badges = [
+        Badge(name=name, ward=ward or "", payload=ticket_payload(registration))
+        for registration, name, ward in rows
+    ]
     badges.sort(key=lambda badge: (fold(badge.name), badge.name, badge.payload))
     starts, ends = to_local(fair.starts_at), to_local(fair.ends_at)
-    sheet = Sheet(title=fair.title, date=starts.strftime("%d/%m/%Y"),
-                  hours=f"{starts:%H:%M}–{ends:%H:%M}", ward=fair.ward.name if fair.ward else fair.ward_code)
+    sheet = Sheet(
+        title=fair.title,
+        date=starts.strftime("%d/%m/%Y"),
+        hours=f"{starts:%H:%M}–{ends:%H:%M}",
+        ward=fair.ward.name if fair.ward else fair.ward_code,
+    )
     return sheet, badges
 
 
 # --- HTML (in the caller, with the app context) -----------------------------------------------------
 
+
 def chunk_html(sheet: Sheet, badges: Sequence[Badge]) -> str:
     """One HTML document for these badges, 8 a page; the QR images are still placeholders."""
-    pages = [badges[start:start + BADGES_PER_PAGE] for start in range(0, len(badges), BADGES_PER_PAGE)]
+    pages = [badges[start : start + BADGES_PER_PAGE] for start in range(0, len(badges), BADGES_PER_PAGE)]
     return render_template("pdf/badges.html", sheet=sheet, pages=pages, static_file_url=static_file_url)
 
 
@@ -100,6 +109,7 @@ def plan_chunks(pages: int, *, workers: int, chunk_pages: int) -> list[int]:
 
 
 # --- PDF (in a worker process, or in the caller for small fairs) -----------------------------------
+
 
 def _qr_data_uri(match: re.Match) -> str:
     from fairapp.tickets.qr import ticket_qr_data_uri
@@ -145,9 +155,15 @@ def _pool_context():
     return context
 
 
-def build_pdf(sheet: Sheet, badges: Sequence[Badge], *, workers: int = WORKERS,
-              chunk_pages: int = CHUNK_PAGES, progress: Callable[[int], None] | None = None,
-              stats: dict | None = None) -> bytes:
+def build_pdf(
+    sheet: Sheet,
+    badges: Sequence[Badge],
+    *,
+    workers: int = WORKERS,
+    chunk_pages: int = CHUNK_PAGES,
+    progress: Callable[[int], None] | None = None,
+    stats: dict | None = None,
+) -> bytes:
     """The badge PDF. `progress(pages_done)` is called as chunks finish (in the caller's thread).
     With one chunk, or `workers` ≤ 1, everything renders in this process. `stats`, if given,
     receives the chunk sizes, the worker processes' peak memory (MB) and their CPU seconds."""
@@ -156,7 +172,7 @@ def build_pdf(sheet: Sheet, badges: Sequence[Badge], *, workers: int = WORKERS,
         raise ValueError("no badges to print")
     chunks, start = [], 0
     for pages in sizes:
-        chunks.append((pages, badges[start:start + pages * BADGES_PER_PAGE]))
+        chunks.append((pages, badges[start : start + pages * BADGES_PER_PAGE]))
         start += pages * BADGES_PER_PAGE
     done = 0
     if stats is not None:
@@ -171,8 +187,10 @@ def build_pdf(sheet: Sheet, badges: Sequence[Badge], *, workers: int = WORKERS,
         return join_pdfs(parts)
     parts: list[bytes | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_pool_context()) as pool:
-        futures = {pool.submit(_render_in_worker, chunk_html(sheet, chunk)): (index, pages)
-                   for index, (pages, chunk) in enumerate(chunks)}
+        futures = {
+            pool.submit(_render_in_worker, chunk_html(sheet, chunk)): (index, pages)
+            for index, (pages, chunk) in enumerate(chunks)
+        }
         for future in as_completed(futures):
             index, pages = futures[future]
             parts[index], peak_kib, cpu_seconds = future.result()

@@ -37,19 +37,25 @@ DECIDERS = (Role.ADMIN, Role.ORGANISER)
 
 
 class LookupForm(FlaskForm):
-    citizen_id = StringField(_l("Số CCCD cần tra"), render_kw={"inputmode": "numeric", "maxlength": 14,
-                                                               "autocomplete": "off"})
+    citizen_id = StringField(
+        _l("Số CCCD cần tra"), render_kw={"inputmode": "numeric", "maxlength": 14, "autocomplete": "off"}
+    )
     registration = HiddenField()
 
 
 class MoveForm(FlaskForm):
     citizen_id = HiddenField()
-    registration = IntegerField(_l("Mã đăng ký của người đúng (tại phiên này)"),
-                                validators=[Optional(), NumberRange(min=1)],
-                                description=_l("Để trống nếu người đúng chưa đăng ký: số CCCD được gỡ "
-                                               "khỏi hồ sơ cũ để đăng ký người đó tại chỗ."))
-    card_checked = BooleanField(_l("Tôi đã xem thẻ CCCD gốc của người đúng"),
-                                validators=[DataRequired(_l("Cần xem thẻ CCCD gốc trước khi chuyển số."))])
+    registration = IntegerField(
+        _l("Mã đăng ký của người đúng (tại phiên này)"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l(
+            "Để trống nếu người đúng chưa đăng ký: số CCCD được gỡ khỏi hồ sơ cũ để đăng ký người đó tại chỗ."
+        ),
+    )
+    card_checked = BooleanField(
+        _l("Tôi đã xem thẻ CCCD gốc của người đúng"),
+        validators=[DataRequired(_l("Cần xem thẻ CCCD gốc trước khi chuyển số."))],
+    )
 
 
 def _user():
@@ -64,33 +70,70 @@ def _holder(attendee: Attendee, fair_id: int) -> dict:
     """What staff see of the record holding a number: name, birth year, ward, and its registration
     for this fair if any."""
     ward = get_ward(attendee.ward_code)
-    registration = db.session.scalar(db.select(Registration).where(
-        Registration.fair_id == fair_id, Registration.attendee_id == attendee.id))
-    return {"name": attendee.full_name, "birth_year": attendee.birth_year,
-            "ward": ward.name if ward is not None else attendee.ward_code,
-            "registration_id": registration.id if registration is not None else None}
+    registration = db.session.scalar(
+        db.select(Registration).where(
+            Registration.fair_id == fair_id, Registration.attendee_id == attendee.id
+        )
+    )
+    return {
+        "name": attendee.full_name,
+        "birth_year": attendee.birth_year,
+        "ward": ward.name if ward is not None else attendee.ward_code,
+        "registration_id": registration.id if registration is not None else None,
+    }
 
 
 def _pending(fair) -> list[dict]:
     pending = changes.pending_for_fair(fair.id)
     if pending:  # personal data on screen: the viewing is audited, like a registration's detail
-        audit.record("attendee_changes.view", actor=_user(), target=fair, origin=request_origin(),
-                     details={"change_ids": [change.id for change in pending]})
+        audit.record(
+            "attendee_changes.view",
+            actor=_user(),
+            target=fair,
+            origin=request_origin(),
+            details={"change_ids": [change.id for change in pending]},
+        )
         db.session.flush()
-    return [{"id": change.id, "name": change.attendee.full_name, "requested_at": change.requested_at,
-             "origin": change.origin,
-             "rows": list(zip(changes.describe(changes.current_values(change)),
-                              changes.describe(change.proposed), strict=True))}
-            for change in pending]
+    return [
+        {
+            "id": change.id,
+            "name": change.attendee.full_name,
+            "requested_at": change.requested_at,
+            "origin": change.origin,
+            "rows": list(
+                zip(
+                    changes.describe(changes.current_values(change)),
+                    changes.describe(change.proposed),
+                    strict=True,
+                )
+            ),
+        }
+        for change in pending
+    ]
 
 
-def _page(fair, *, lookup: LookupForm | None = None, holder: dict | None = None,
-          move: MoveForm | None = None, searched: bool = False, status: int = 200):
+def _page(
+    fair,
+    *,
+    lookup: LookupForm | None = None,
+    holder: dict | None = None,
+    move: MoveForm | None = None,
+    searched: bool = False,
+    status: int = 200,
+):
     target = request.values.get("registration", type=int)
     lookup = lookup or LookupForm(registration=target or "")
     html = render_template(
-        "registrations/desk.html", fair=fair, tab="desk", pending=_pending(fair), lookup=lookup,
-        holder=holder, searched=searched, move=move, may_decide=_user().role in DECIDERS)
+        "registrations/desk.html",
+        fair=fair,
+        tab="desk",
+        pending=_pending(fair),
+        lookup=lookup,
+        holder=holder,
+        searched=searched,
+        move=move,
+        may_decide=_user().role in DECIDERS,
+    )
     db.session.commit()  # the audit entries of what was shown
     return html, status, {"Cache-Control": "no-store"}
 
@@ -119,8 +162,10 @@ def decide_change(fair_id: int, change_id: int):
         flash(str(error.message), "danger")
     else:
         db.session.commit()
-        flash(_("Đã cập nhật thông tin theo yêu cầu.") if confirm else _("Đã từ chối yêu cầu thay đổi."),
-              "success")
+        flash(
+            _("Đã cập nhật thông tin theo yêu cầu.") if confirm else _("Đã từ chối yêu cầu thay đổi."),
+            "success",
+        )
     return redirect(url_for("registrations.desk", fair_id=fair.id), code=303)
 
 
@@ -148,8 +193,9 @@ def look_up(fair_id: int):
     if holder is not None and _user().role in DECIDERS:
         target = form.registration.data if (form.registration.data or "").isdigit() else None
         move = MoveForm(formdata=None, citizen_id=citizen_id, registration=target)
-    return _page(fair, lookup=form, holder=_holder(holder, fair.id) if holder else None, move=move,
-                 searched=True)
+    return _page(
+        fair, lookup=form, holder=_holder(holder, fair.id) if holder else None, move=move, searched=True
+    )
 
 
 @bp.route("/<int:fair_id>/desk/citizen-id/move", methods=["POST"])
@@ -162,8 +208,11 @@ def move_citizen_id(fair_id: int):
         citizen_id = _clean_citizen_id(form.citizen_id)
     if citizen_id is None:
         db.session.rollback()
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors)
-              or _("Biểu mẫu không hợp lệ hoặc đã hết hạn. Vui lòng thử lại."), "danger")
+        flash(
+            " ".join(str(e) for errors in form.errors.values() for e in errors)
+            or _("Biểu mẫu không hợp lệ hoặc đã hết hạn. Vui lòng thử lại."),
+            "danger",
+        )
         return redirect(url_for("registrations.desk", fair_id=fair.id), code=303)
     target = None
     if form.registration.data:
@@ -188,6 +237,7 @@ def move_citizen_id(fair_id: int):
 
 
 # --- For other pages -------------------------------------------------------------------------------
+
 
 @bp.app_template_global("citizen_id_conflict")
 def citizen_id_conflict(form) -> bool:

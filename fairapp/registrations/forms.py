@@ -13,6 +13,7 @@ def _known_choice(message):
     def check(form, field):
         if field.data and field.data not in {value for value, _label in field.choices}:
             raise ValidationError(message)
+
     return check
 
 
@@ -20,20 +21,32 @@ class RegistrationFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter, changes nothing
 
-    q = StringField(_l("Tìm theo họ tên, số điện thoại hoặc số CCCD"), validators=[
-        Length(max=MAX_QUERY_LENGTH, message=_l("Từ khoá tìm kiếm dài tối đa %(max)d ký tự.",
-                                                max=MAX_QUERY_LENGTH))])
+    q = StringField(
+        _l("Tìm theo họ tên, số điện thoại hoặc số CCCD"),
+        validators=[
+            Length(
+                max=MAX_QUERY_LENGTH,
+                message=_l("Từ khoá tìm kiếm dài tối đa %(max)d ký tự.", max=MAX_QUERY_LENGTH),
+            )
+        ],
+    )
     ward_code = SelectField(
-        _l("Phường/xã cư trú"), validate_choice=False,
-        validators=[_known_choice(_l("Phường/xã cư trú: chọn một phường/xã trong danh sách."))])
+        _l("Phường/xã cư trú"),
+        validate_choice=False,
+        validators=[_known_choice(_l("Phường/xã cư trú: chọn một phường/xã trong danh sách."))],
+    )
     priority_group = SelectField(
-        _l("Diện ưu tiên"), validate_choice=False,
+        _l("Diện ưu tiên"),
+        validate_choice=False,
         choices=[("", _l("Tất cả"))] + [(group.value, label) for group, label in PRIORITY_LABELS.items()],
-        validators=[_known_choice(_l("Diện ưu tiên: chọn một diện trong danh sách."))])
+        validators=[_known_choice(_l("Diện ưu tiên: chọn một diện trong danh sách."))],
+    )
     checked_in = SelectField(
-        _l("Điểm danh"), validate_choice=False,
+        _l("Điểm danh"),
+        validate_choice=False,
         choices=[("", _l("Tất cả")), ("yes", _l("Đã điểm danh")), ("no", _l("Chưa điểm danh"))],
-        validators=[_known_choice(_l("Điểm danh: chọn một lựa chọn trong danh sách."))])
+        validators=[_known_choice(_l("Điểm danh: chọn một lựa chọn trong danh sách."))],
+    )
     full_ids = BooleanField(_l("Xuất kèm số CCCD đầy đủ (chỉ quản trị viên; được ghi nhật ký)"))
 
     def priority(self) -> PriorityGroup | None:

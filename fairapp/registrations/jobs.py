@@ -57,6 +57,7 @@ def file_path(job: BadgeJob) -> Path | None:
 
 # --- requests and status -----------------------------------------------------------------------------
 
+
 def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> BadgeJob:
     """A queued job for every badge of the fair (the caller runs it after committing).
     Raises NoRegistrations, or JobAlreadyRunning while another job of this fair is in progress."""
@@ -67,16 +68,26 @@ def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None =
     count = db.session.scalar(sa.select(sa.func.count()).where(Registration.fair_id == fair.id))
     if not count:
         raise NoRegistrations()
-    for job in db.session.scalars(sa.select(BadgeJob).where(BadgeJob.fair_id == fair.id,
-                                                           BadgeJob.status.in_(ACTIVE))):
+    for job in db.session.scalars(
+        sa.select(BadgeJob).where(BadgeJob.fair_id == fair.id, BadgeJob.status.in_(ACTIVE))
+    ):
         if not _mark_if_stale(job, now):
             raise JobAlreadyRunning()
-    job = BadgeJob(fair_id=fair.id, requested_by=by.id, status=BadgeJobStatus.QUEUED, badges_total=count,
-                   pages_total=badges.page_count(count), pages_done=0, created_at=now, updated_at=now)
+    job = BadgeJob(
+        fair_id=fair.id,
+        requested_by=by.id,
+        status=BadgeJobStatus.QUEUED,
+        badges_total=count,
+        pages_total=badges.page_count(count),
+        pages_done=0,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(job)
     db.session.flush()
-    audit.record("badges.request", actor=by, target=fair, origin=origin,
-                 details={"job_id": job.id, "badges": count})
+    audit.record(
+        "badges.request", actor=by, target=fair, origin=origin, details={"job_id": job.id, "badges": count}
+    )
     db.session.flush()
     return job
 
@@ -91,15 +102,24 @@ def job_of(fair: Fair, job_id: int, *, now: datetime | None = None) -> BadgeJob:
 
 
 def recent_jobs(fair: Fair, limit: int = 5) -> list[BadgeJob]:
-    return list(db.session.scalars(sa.select(BadgeJob).where(BadgeJob.fair_id == fair.id)
-                                   .order_by(BadgeJob.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(BadgeJob).where(BadgeJob.fair_id == fair.id).order_by(BadgeJob.id.desc()).limit(limit)
+        )
+    )
 
 
 def status_of(job: BadgeJob) -> dict:
     percent = round(100 * job.pages_done / job.pages_total) if job.pages_total else 0
-    return {"id": job.id, "status": job.status.value, "pages_done": job.pages_done,
-            "pages_total": job.pages_total, "badges_total": job.badges_total, "percent": percent,
-            "error": job.error}
+    return {
+        "id": job.id,
+        "status": job.status.value,
+        "pages_done": job.pages_done,
+        "pages_total": job.pages_total,
+        "badges_total": job.badges_total,
+        "percent": percent,
+        "error": job.error,
+    }
 
 
 def _mark_if_stale(job: BadgeJob, now: datetime) -> bool:
@@ -113,8 +133,11 @@ def _mark_if_stale(job: BadgeJob, now: datetime) -> bool:
 def purge_expired(*, now: datetime | None = None) -> int:
     """Delete the files of jobs finished more than a day ago; their rows say `expired`."""
     cutoff = (now or utcnow()) - KEEP_FILES_FOR
-    old = list(db.session.scalars(sa.select(BadgeJob).where(BadgeJob.status == BadgeJobStatus.DONE,
-                                                           BadgeJob.finished_at < cutoff)))
+    old = list(
+        db.session.scalars(
+            sa.select(BadgeJob).where(BadgeJob.status == BadgeJobStatus.DONE, BadgeJob.finished_at < cutoff)
+        )
+    )
     for job in old:
         path = file_path(job)
         if path is not None:
@@ -125,6 +148,7 @@ def purge_expired(*, now: datetime | None = None) -> int:
 
 
 # --- running ---------------------------------------------------------------------------------------
+
 
 def launch(app: Flask, job_id: int) -> threading.Thread:
     """Run the (committed) job in a background thread of this process."""
@@ -169,9 +193,14 @@ def _run(app: Flask, job_id: int, stats: dict | None) -> None:
         job.updated_at = utcnow()
         db.session.commit()
 
-    pdf = badges.build_pdf(sheet, items, workers=app.config.get("BADGE_WORKERS", badges.WORKERS),
-                           chunk_pages=app.config.get("BADGE_CHUNK_PAGES", badges.CHUNK_PAGES),
-                           progress=progress, stats=stats)
+    pdf = badges.build_pdf(
+        sheet,
+        items,
+        workers=app.config.get("BADGE_WORKERS", badges.WORKERS),
+        chunk_pages=app.config.get("BADGE_CHUNK_PAGES", badges.CHUNK_PAGES),
+        progress=progress,
+        stats=stats,
+    )
     name = f"fair-{job.fair_id}-job-{job.id}-{secrets.token_hex(8)}.pdf"
     path = badge_folder(app) / name
     temporary = path.with_suffix(".part")

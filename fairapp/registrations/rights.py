@@ -58,8 +58,10 @@ def withdraw_consent(fair_id: int, registration_id: int):
     except DomainError as error:
         return _refused(error, fair, registration)
     db.session.commit()
-    flash(_("Đã rút lại đồng ý chia sẻ với doanh nghiệp trên %(n)d lần đăng ký của người này.",
-            n=len(changed)), "success")
+    flash(
+        _("Đã rút lại đồng ý chia sẻ với doanh nghiệp trên %(n)d lần đăng ký của người này.", n=len(changed)),
+        "success",
+    )
     return _back(fair, registration)
 
 
@@ -75,8 +77,13 @@ def erase(fair_id: int, registration_id: int):
     except DomainError as error:
         return _refused(error, fair, registration)
     db.session.commit()
-    flash(_("Đã xoá dữ liệu cá nhân của người này. Số liệu thống kê được giữ lại; vé của họ không còn "
-            "hiệu lực."), "success")
+    flash(
+        _(
+            "Đã xoá dữ liệu cá nhân của người này. Số liệu thống kê được giữ lại; vé của họ không còn "
+            "hiệu lực."
+        ),
+        "success",
+    )
     return _back(fair, registration)
 
 
@@ -89,21 +96,28 @@ def reissue(fair_id: int, registration_id: int):
     if not form.validate_on_submit():
         return detail_page(fair, registration, status=422, reissue_form=form)
     try:
-        tickets.reissue_ticket(registration, by=_user(), origin=request_origin(),
-                               reason=(form.reason.data or "").strip() or None)
+        tickets.reissue_ticket(
+            registration, by=_user(), origin=request_origin(), reason=(form.reason.data or "").strip() or None
+        )
     except DomainError as error:
         return _refused(error, fair, registration)
     db.session.commit()
     payload = signing.ticket_payload(registration)
-    response = Response(render_template(
-        "registrations/reissued.html", fair=fair, registration=registration,
-        link=absolute_url("tickets.show", secret=registration.ticket_secret),
-        qr_data_uri=qr.ticket_qr_data_uri(payload)))
+    response = Response(
+        render_template(
+            "registrations/reissued.html",
+            fair=fair,
+            registration=registration,
+            link=absolute_url("tickets.show", secret=registration.ticket_secret),
+            qr_data_uri=qr.ticket_qr_data_uri(payload),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 # --- erasure requests ---------------------------------------------------------------------------------
+
 
 @bp.route("/erasure-requests")
 @roles(*STAFF)
@@ -111,9 +125,15 @@ def erasure_requests():
     fair_id = request.args.get("fair_id", type=int)
     fair = services.fair_for_staff(_user(), fair_id) if fair_id is not None else None
     rows = privacy.pending_requests(_user(), fair_id=fair_id)
-    response = Response(render_template("registrations/erasure_requests.html", rows=rows, fair=fair,
-                                        carry_out_form=blank(CarryOutForm),
-                                        decline_form=blank(DeclineForm)))
+    response = Response(
+        render_template(
+            "registrations/erasure_requests.html",
+            rows=rows,
+            fair=fair,
+            carry_out_form=blank(CarryOutForm),
+            decline_form=blank(DeclineForm),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -15,28 +15,38 @@ def _length(label):
 
 
 class EraseForm(FlaskForm):
-    reason = TextAreaField(_l("Lý do xoá"), validators=[
-        DataRequired(message=_l("Lý do xoá: vui lòng ghi lý do.")), _length(_l("Lý do xoá"))])
-    checked = BooleanField(_l("Tôi đã kiểm tra giấy tờ của người này hoặc có căn cứ xoá (ghi ở lý do)"),
-                           validators=[DataRequired(
-                               message=_l("Vui lòng xác nhận đã kiểm tra trước khi xoá."))])
+    reason = TextAreaField(
+        _l("Lý do xoá"),
+        validators=[DataRequired(message=_l("Lý do xoá: vui lòng ghi lý do.")), _length(_l("Lý do xoá"))],
+    )
+    checked = BooleanField(
+        _l("Tôi đã kiểm tra giấy tờ của người này hoặc có căn cứ xoá (ghi ở lý do)"),
+        validators=[DataRequired(message=_l("Vui lòng xác nhận đã kiểm tra trước khi xoá."))],
+    )
 
 
 class ReissueForm(FlaskForm):
-    reason = StringField(_l("Lý do cấp lại vé (không bắt buộc)"),
-                         validators=[Optional(), _length(_l("Lý do cấp lại vé"))])
+    reason = StringField(
+        _l("Lý do cấp lại vé (không bắt buộc)"), validators=[Optional(), _length(_l("Lý do cấp lại vé"))]
+    )
 
 
 class CarryOutForm(FlaskForm):
     note = StringField(_l("Ghi chú (không bắt buộc)"), validators=[Optional(), _length(_l("Ghi chú"))])
-    checked = BooleanField(_l("Tôi đã kiểm tra căn cước công dân của người yêu cầu"),
-                           validators=[DataRequired(message=_l("Vui lòng xác nhận đã kiểm tra căn cước "
-                                                               "của người yêu cầu."))])
+    checked = BooleanField(
+        _l("Tôi đã kiểm tra căn cước công dân của người yêu cầu"),
+        validators=[DataRequired(message=_l("Vui lòng xác nhận đã kiểm tra căn cước của người yêu cầu."))],
+    )
 
 
 class DeclineForm(FlaskForm):
-    note = StringField(_l("Lý do từ chối"), validators=[
-        DataRequired(message=_l("Lý do từ chối: vui lòng ghi lý do.")), _length(_l("Lý do từ chối"))])
+    note = StringField(
+        _l("Lý do từ chối"),
+        validators=[
+            DataRequired(message=_l("Lý do từ chối: vui lòng ghi lý do.")),
+            _length(_l("Lý do từ chối")),
+        ],
+    )
 
 
 # Each form has its own prefix: the detail page shows them side by side.
@@ -54,5 +64,9 @@ def blank(form_class):
 
 def empty_forms() -> dict:
     """The detail page's forms, blank."""
-    return {"erase_form": blank(EraseForm), "reissue_form": blank(ReissueForm),
-            "carry_out_form": blank(CarryOutForm), "decline_form": blank(DeclineForm)}
+    return {
+        "erase_form": blank(EraseForm),
+        "reissue_form": blank(ReissueForm),
+        "carry_out_form": blank(CarryOutForm),
+        "decline_form": blank(DeclineForm),
+    }

@@ -43,6 +43,7 @@ _NON_DIGITS = re.compile(r"[\s.\-()]")
 
 # --- access ----------------------------------------------------------------------------------------
 
+
 def fair_for_staff(user, fair_id: int) -> Fair:
     """The fair, if `user` may manage it. Raises NotFound, or Forbidden for a ward not theirs."""
     fair = db.session.get(Fair, fair_id)
@@ -62,6 +63,7 @@ def registration_of(fair: Fair, registration_id: int) -> Registration:
 
 # --- masking ---------------------------------------------------------------------------------------
 
+
 def mask_search(digits: str) -> str:
     """A phone or citizen ID typed into the search, for the audit log: a whole citizen ID as the list
     shows it, else the last three digits of six or more ("*******678"), else nothing but its length."""
@@ -73,6 +75,7 @@ def mask_search(digits: str) -> str:
 
 
 # --- list ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class RegistrationFilter:
@@ -135,10 +138,12 @@ def _digits(query: str) -> str | None:
 
 def _matching_ids(fair: Fair, filters: RegistrationFilter) -> list[int]:
     """Registration ids of the fair that pass every filter, newest first."""
-    statement = (sa.select(Registration.id)
-                 .join(Attendee, Registration.attendee_id == Attendee.id)
-                 .where(Registration.fair_id == fair.id)
-                 .order_by(Registration.created_at.desc(), Registration.id.desc()))
+    statement = (
+        sa.select(Registration.id)
+        .join(Attendee, Registration.attendee_id == Attendee.id)
+        .where(Registration.fair_id == fair.id)
+        .order_by(Registration.created_at.desc(), Registration.id.desc())
+    )
     if filters.ward_code:
         statement = statement.where(Attendee.ward_code == filters.ward_code)
     if filters.priority_group:
@@ -162,8 +167,10 @@ def _load(ids: list[int]) -> list[Registration]:
     by_id = {}
     for start in range(0, len(ids), 500):
         found = db.session.scalars(
-            sa.select(Registration).where(Registration.id.in_(ids[start:start + 500]))
-            .options(joinedload(Registration.attendee))).all()
+            sa.select(Registration)
+            .where(Registration.id.in_(ids[start : start + 500]))
+            .options(joinedload(Registration.attendee))
+        ).all()
         by_id.update((registration.id, registration) for registration in found)
     return [by_id[i] for i in ids if i in by_id]
 
@@ -175,24 +182,48 @@ def ward_names(registrations: list[Registration]) -> dict[str, str]:
     return dict(db.session.execute(sa.select(Ward.code, Ward.name).where(Ward.code.in_(codes))).all())
 
 
-def list_registrations(fair: Fair, filters: RegistrationFilter, *, page: int = 1,
-                       per_page: int = PER_PAGE, by=None, origin: Origin = SYSTEM) -> Page:
+def list_registrations(
+    fair: Fair,
+    filters: RegistrationFilter,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    by=None,
+    origin: Origin = SYSTEM,
+) -> Page:
     """One page of the fair's registrations as rows for the list (citizen IDs masked). A search for a
     phone or citizen ID by `by` is audited ("registrations.search", the query masked); flushes then."""
     ids = _matching_ids(fair, filters)
     if by is not None and (digits := filters.digits()):
-        audit.record("registrations.search", actor=by, target=fair, origin=origin,
-                     details={"fair_id": fair.id, "query": mask_search(digits), "results": len(ids)})
+        audit.record(
+            "registrations.search",
+            actor=by,
+            target=fair,
+            origin=origin,
+            details={"fair_id": fair.id, "query": mask_search(digits), "results": len(ids)},
+        )
         db.session.flush()
     pages = max(1, math.ceil(len(ids) / per_page))
     page = min(max(page, 1), pages)
-    registrations = _load(ids[(page - 1) * per_page: page * per_page])
+    registrations = _load(ids[(page - 1) * per_page : page * per_page])
     wards = ward_names(registrations)
-    arrivals = dict(db.session.execute(
-        sa.select(CheckIn.registration_id, CheckIn.checked_in_at)
-        .where(CheckIn.registration_id.in_([r.id for r in registrations]))).all()) if registrations else {}
-    return Page(items=[{**list_row(r, wards), "checked_in_at": arrivals.get(r.id)} for r in registrations],
-                page=page, per_page=per_page, total=len(ids))
+    arrivals = (
+        dict(
+            db.session.execute(
+                sa.select(CheckIn.registration_id, CheckIn.checked_in_at).where(
+                    CheckIn.registration_id.in_([r.id for r in registrations])
+                )
+            ).all()
+        )
+        if registrations
+        else {}
+    )
+    return Page(
+        items=[{**list_row(r, wards), "checked_in_at": arrivals.get(r.id)} for r in registrations],
+        page=page,
+        per_page=per_page,
+        total=len(ids),
+    )
 
 
 def list_row(registration: Registration, wards: dict[str, str]) -> dict:
@@ -216,44 +247,63 @@ def list_row(registration: Registration, wards: dict[str, str]) -> dict:
 def ward_choices(fair: Fair) -> list[tuple[str, str]]:
     """The wards the fair's job seekers live in, for the filter: (code, name) by name."""
     rows = db.session.execute(
-        sa.select(Ward.code, Ward.name).distinct()
+        sa.select(Ward.code, Ward.name)
+        .distinct()
         .join(Attendee, Attendee.ward_code == Ward.code)
         .join(Registration, Registration.attendee_id == Attendee.id)
-        .where(Registration.fair_id == fair.id)).all()
+        .where(Registration.fair_id == fair.id)
+    ).all()
     return sorted(((row.code, row.name) for row in rows), key=lambda pair: fold(pair[1]))
 
 
 # --- detail ----------------------------------------------------------------------------------------
 
+
 def view_personal(registration: Registration, *, by, origin: Origin = SYSTEM) -> dict:
     """Everything about one registration, the full citizen ID included; the viewing is audited
     ("registration.view_personal")."""
-    audit.record("registration.view_personal", actor=by, target=registration, origin=origin,
-                 details={"fair_id": registration.fair_id, "attendee_id": registration.attendee_id})
+    audit.record(
+        "registration.view_personal",
+        actor=by,
+        target=registration,
+        origin=origin,
+        details={"fair_id": registration.fair_id, "attendee_id": registration.attendee_id},
+    )
     db.session.flush()
     attendee = registration.attendee
-    return {**list_row(registration, ward_names([registration])),
-            "citizen_id": attendee.citizen_id or "",
-            "birth_date": attendee.birth_date,
-            "education_level": attendee.education_level,
-            "household_code": attendee.household_code,
-            "desired_jobs": registration.desired_jobs,
-            "consent_personal_data_version": registration.consent_personal_data_version,
-            "consent_personal_data_at": registration.consent_personal_data_at,
-            "consent_share_version": registration.consent_share_version,
-            "consent_share_at": registration.consent_share_at,
-            "attendee_id": attendee.id,
-            "erased_at": attendee.erased_at,
-            "registrations": len(attendee.registrations),
-            "shares_anywhere": any(r.consent_share_version for r in attendee.registrations),
-            "ticket_secret": registration.ticket_secret}
+    return {
+        **list_row(registration, ward_names([registration])),
+        "citizen_id": attendee.citizen_id or "",
+        "birth_date": attendee.birth_date,
+        "education_level": attendee.education_level,
+        "household_code": attendee.household_code,
+        "desired_jobs": registration.desired_jobs,
+        "consent_personal_data_version": registration.consent_personal_data_version,
+        "consent_personal_data_at": registration.consent_personal_data_at,
+        "consent_share_version": registration.consent_share_version,
+        "consent_share_at": registration.consent_share_at,
+        "attendee_id": attendee.id,
+        "erased_at": attendee.erased_at,
+        "registrations": len(attendee.registrations),
+        "shares_anywhere": any(r.consent_share_version for r in attendee.registrations),
+        "ticket_secret": registration.ticket_secret,
+    }
 
 
 # --- export ----------------------------------------------------------------------------------------
 
-EXPORT_HEADERS = (_l("Mã đăng ký"), _l("Họ và tên"), _l("Điện thoại"), _l("Số CCCD"), _l("Năm sinh"),
-                  _l("Giới tính"), _l("Phường/xã"), _l("Diện ưu tiên"), _l("Kênh đăng ký"),
-                  _l("Thời điểm đăng ký"))
+EXPORT_HEADERS = (
+    _l("Mã đăng ký"),
+    _l("Họ và tên"),
+    _l("Điện thoại"),
+    _l("Số CCCD"),
+    _l("Năm sinh"),
+    _l("Giới tính"),
+    _l("Phường/xã"),
+    _l("Diện ưu tiên"),
+    _l("Kênh đăng ký"),
+    _l("Thời điểm đăng ký"),
+)
 FORMATS = ("xlsx", "csv")
 
 
@@ -265,8 +315,15 @@ class Export:
     rows: int
 
 
-def export_registrations(fair: Fair, filters: RegistrationFilter, *, fmt: str, by,
-                         full_citizen_ids: bool = False, origin: Origin = SYSTEM) -> Export:
+def export_registrations(
+    fair: Fair,
+    filters: RegistrationFilter,
+    *,
+    fmt: str,
+    by,
+    full_citizen_ids: bool = False,
+    origin: Origin = SYSTEM,
+) -> Export:
     """Every registration that passes `filters`, as .xlsx or .csv. Citizen IDs are masked unless an
     admin asks for them in full. Audited as "export.registrations" with the filter and row count.
     Raises Forbidden (full IDs asked by a non-admin), NotFound (unknown format)."""
@@ -280,9 +337,20 @@ def export_registrations(fair: Fair, filters: RegistrationFilter, *, fmt: str, b
     for registration in registrations:
         row = list_row(registration, wards)
         citizen_id = (registration.attendee.citizen_id or "") if full_citizen_ids else row["citizen_id"]
-        rows.append((row["id"], row["full_name"], row["phone"], citizen_id, row["birth_year"],
-                     str(row["gender"]), row["ward"], str(row["priority_label"]), str(row["channel"]),
-                     _local_naive(row["created_at"])))
+        rows.append(
+            (
+                row["id"],
+                row["full_name"],
+                row["phone"],
+                citizen_id,
+                row["birth_year"],
+                str(row["gender"]),
+                row["ward"],
+                str(row["priority_label"]),
+                str(row["channel"]),
+                _local_naive(row["created_at"]),
+            )
+        )
     headers = [str(header) for header in EXPORT_HEADERS]
     if fmt == "xlsx":
         content = spreadsheets.write_xlsx(rows, headers, title=fair.title)
@@ -290,9 +358,18 @@ def export_registrations(fair: Fair, filters: RegistrationFilter, *, fmt: str, b
     else:
         content = spreadsheets.write_csv(rows, headers)
         mimetype = "text/csv; charset=utf-8"
-    audit.record("export.registrations", actor=by, target=fair, origin=origin,
-                 details={"format": fmt, "filter": filters.audit_dict(), "rows": len(rows),
-                          "full_citizen_ids": full_citizen_ids})
+    audit.record(
+        "export.registrations",
+        actor=by,
+        target=fair,
+        origin=origin,
+        details={
+            "format": fmt,
+            "filter": filters.audit_dict(),
+            "rows": len(rows),
+            "full_citizen_ids": full_citizen_ids,
+        },
+    )
     db.session.flush()
     return Export(content, f"dang-ky-phien-{fair.id}.{fmt}", mimetype, len(rows))
 

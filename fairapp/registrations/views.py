@@ -45,9 +45,12 @@ def _filter_form(fair) -> tuple[RegistrationFilterForm, services.RegistrationFil
     form.ward_code.choices = [("", _("Tất cả"))] + services.ward_choices(fair)
     if not form.validate():
         return form, services.RegistrationFilter()
-    return form, services.RegistrationFilter(query=(form.q.data or "").strip(),
-                                             ward_code=form.ward_code.data or None,
-                                             priority_group=form.priority(), checked_in=form.arrived())
+    return form, services.RegistrationFilter(
+        query=(form.q.data or "").strip(),
+        ward_code=form.ward_code.data or None,
+        priority_group=form.priority(),
+        checked_in=form.arrived(),
+    )
 
 
 def _kept_args() -> dict:
@@ -56,18 +59,28 @@ def _kept_args() -> dict:
 
 # --- list, detail, export --------------------------------------------------------------------------
 
+
 @bp.route("/<int:fair_id>/registrations")
 @roles(*STAFF)
 def index(fair_id: int):
     fair = services.fair_for_staff(_user(), fair_id)
     form, filters = _filter_form(fair)
-    page = services.list_registrations(fair, filters, page=request.args.get("page", 1, type=int),
-                                       by=_user(), origin=request_origin())
+    page = services.list_registrations(
+        fair, filters, page=request.args.get("page", 1, type=int), by=_user(), origin=request_origin()
+    )
     pending = len(privacy.pending_requests(_user(), fair_id=fair.id))
     db.session.commit()  # the audit entry of a search for a phone or citizen ID
-    response = Response(render_template("registrations/index.html", fair=fair, form=form, page=page,
-                                        filters=_kept_args(), is_admin=_user().role == Role.ADMIN,
-                                        pending_erasures=pending))
+    response = Response(
+        render_template(
+            "registrations/index.html",
+            fair=fair,
+            form=form,
+            page=page,
+            filters=_kept_args(),
+            is_admin=_user().role == Role.ADMIN,
+            pending_erasures=pending,
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -86,8 +99,10 @@ def detail_page(fair, registration, *, status: int = 200, **forms) -> Response:
     pending = privacy.pending_request_of(registration.attendee)
     db.session.commit()  # the audit entry
     forms = {**rights_forms.empty_forms(), **forms}
-    response = Response(render_template("registrations/detail.html", fair=fair, person=person,
-                                        pending=pending, **forms), status=status)
+    response = Response(
+        render_template("registrations/detail.html", fair=fair, person=person, pending=pending, **forms),
+        status=status,
+    )
     response.headers["Cache-Control"] = "no-store"  # personal data: not kept by the browser
     return response
 
@@ -99,27 +114,43 @@ def export(fair_id: int, fmt: str):
     form, filters = _filter_form(fair)
     if form.errors:
         db.session.rollback()
-        return render_template("registrations/index.html", fair=fair, form=form,
-                               page=services.list_registrations(fair, services.RegistrationFilter()),
-                               filters={}, is_admin=_user().role == Role.ADMIN), 422
-    result = services.export_registrations(fair, filters, fmt=fmt, by=_user(), origin=request_origin(),
-                                           full_citizen_ids=bool(form.full_ids.data))
+        return render_template(
+            "registrations/index.html",
+            fair=fair,
+            form=form,
+            page=services.list_registrations(fair, services.RegistrationFilter()),
+            filters={},
+            is_admin=_user().role == Role.ADMIN,
+        ), 422
+    result = services.export_registrations(
+        fair, filters, fmt=fmt, by=_user(), origin=request_origin(), full_citizen_ids=bool(form.full_ids.data)
+    )
     db.session.commit()
-    response = send_file(io.BytesIO(result.content), mimetype=result.mimetype, as_attachment=True,
-                         download_name=result.filename)
+    response = send_file(
+        io.BytesIO(result.content),
+        mimetype=result.mimetype,
+        as_attachment=True,
+        download_name=result.filename,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 # --- badges ----------------------------------------------------------------------------------------
 
+
 @bp.route("/<int:fair_id>/badges")
 @roles(*STAFF)
 def badges(fair_id: int):
     fair = services.fair_for_staff(_user(), fair_id)
     registered = services.list_registrations(fair, services.RegistrationFilter(), per_page=1).total
-    return render_template("registrations/badges.html", fair=fair, form=BadgeJobForm(),
-                           jobs=jobs.recent_jobs(fair), registered=registered)
+    return render_template(
+        "registrations/badges.html",
+        fair=fair,
+        form=BadgeJobForm(),
+        jobs=jobs.recent_jobs(fair),
+        registered=registered,
+    )
 
 
 @bp.route("/<int:fair_id>/badges", methods=["POST"])
@@ -160,9 +191,11 @@ def badge_job_status(fair_id: int, job_id: int):
     if job.status == BadgeJobStatus.DONE:
         status["download_url"] = url_for("registrations.download_badges", fair_id=fair.id, job_id=job.id)
     if job.error:
-        status["error"] = (_("Công việc bị gián đoạn (máy chủ khởi động lại). Vui lòng tạo lại.")
-                           if job.error == jobs.INTERRUPTED
-                           else _("Không tạo được tệp thẻ. Vui lòng thử lại."))
+        status["error"] = (
+            _("Công việc bị gián đoạn (máy chủ khởi động lại). Vui lòng tạo lại.")
+            if job.error == jobs.INTERRUPTED
+            else _("Không tạo được tệp thẻ. Vui lòng thử lại.")
+        )
     response = jsonify(status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -178,8 +211,9 @@ def download_badges(fair_id: int, job_id: int):
         db.session.commit()
         flash(_("Tệp thẻ không còn (tệp được xoá sau một ngày). Vui lòng tạo lại."), "warning")
         return redirect(url_for("registrations.badges", fair_id=fair.id))
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
-                         download_name=f"the-phien-{fair.id}.pdf")
+    response = send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=f"the-phien-{fair.id}.pdf"
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -42,8 +42,12 @@ class PublicKey(MethodView):
     @public
     def get(self):
         """The Ed25519 key that signs ticket payloads."""
-        return {"algorithm": signing.ALGORITHM, "key_id": signing.key_id(),
-                "public_key": signing.public_key_b64url(), "payload_version": signing.VERSION}
+        return {
+            "algorithm": signing.ALGORITHM,
+            "key_id": signing.key_id(),
+            "public_key": signing.public_key_b64url(),
+            "payload_version": signing.VERSION,
+        }
 
 
 @blp.route("/fairs/<int:fair_id>/revocations")
@@ -55,6 +59,10 @@ class Revocations(MethodView):
         fair = fair_services.get_fair_for(current_user, fair_id)
         items = services.revocations(fair.id)
         db.session.commit()
-        return {"fair_id": fair.id, "items": [
-            {"registration_id": r.registration_id, "nonce": r.nonce, "revoked_at": r.revoked_at}
-            for r in items]}
+        return {
+            "fair_id": fair.id,
+            "items": [
+                {"registration_id": r.registration_id, "nonce": r.nonce, "revoked_at": r.revoked_at}
+                for r in items
+            ],
+        }

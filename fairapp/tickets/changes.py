@@ -26,8 +26,10 @@ DECISIONS = {"confirm": True, "reject": False}
 def ticket_changes(registration) -> list[dict]:
     """What the ticket page shows of the pending changes this link may decide: when they were asked
     for and what they would set (never the values stored now)."""
-    return [{"id": change.id, "requested_at": change.requested_at, "rows": changes.describe(change.proposed)}
-            for change in changes.decidable_with_ticket(registration)]
+    return [
+        {"id": change.id, "requested_at": change.requested_at, "rows": changes.describe(change.proposed)}
+        for change in changes.decidable_with_ticket(registration)
+    ]
 
 
 @bp.route("/<secret>/changes/<int:change_id>", methods=["POST"])
@@ -48,6 +50,8 @@ def decide(secret: str, change_id: int):
             flash(str(error.message), "danger")
         else:
             db.session.commit()
-            flash(_("Đã cập nhật thông tin của bạn.") if confirm else _("Đã từ chối yêu cầu thay đổi."),
-                  "success")
+            flash(
+                _("Đã cập nhật thông tin của bạn.") if confirm else _("Đã từ chối yêu cầu thay đổi."),
+                "success",
+            )
     return redirect(url_for("tickets.show", secret=secret), code=303)

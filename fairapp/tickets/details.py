@@ -27,8 +27,12 @@ LIMIT_PER_CITIZEN_ID = "5 per hour"
 
 @bp.route("/<secret>/details", methods=["GET", "POST"])
 @limiter.limit(LIMIT_PER_TICKET, methods=["POST"], key_func=lambda: "ticket-details:" + request.path)
-@limiter.limit(LIMIT_PER_CITIZEN_ID, methods=["POST"], key_func=lambda: citizen_id_key("ticket-details-cccd"),
-               exempt_when=lambda: not has_citizen_id())
+@limiter.limit(
+    LIMIT_PER_CITIZEN_ID,
+    methods=["POST"],
+    key_func=lambda: citizen_id_key("ticket-details-cccd"),
+    exempt_when=lambda: not has_citizen_id(),
+)
 @public
 def details_page(secret: str):
     registration = get_by_secret(secret)
@@ -54,12 +58,22 @@ def details_page(secret: str):
     attendee = registration.attendee
     open_fields = details.open_person_fields(registration)
     html = render_template(
-        "tickets/details.html", registration=registration, fair=registration.fair, attendee=attendee,
-        form=form, secret=secret, open_fields=open_fields, has_vacancies=bool(vacancies),
+        "tickets/details.html",
+        registration=registration,
+        fair=registration.fair,
+        attendee=attendee,
+        form=form,
+        secret=secret,
+        open_fields=open_fields,
+        has_vacancies=bool(vacancies),
         programmes=services.fair_programmes(registration.fair_id),
-        recorded=[FIELD_LABELS[name] for name in details.PERSON_FIELDS
-                  if name not in open_fields and getattr(attendee, name) is not None],
-        saved=request.args.get("saved"))
+        recorded=[
+            FIELD_LABELS[name]
+            for name in details.PERSON_FIELDS
+            if name not in open_fields and getattr(attendee, name) is not None
+        ],
+        saved=request.args.get("saved"),
+    )
     response = make_response(html, status)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -69,6 +83,9 @@ def details_page(secret: str):
 
 def _wishes(registration) -> dict:
     """The registration's wishes as the form shows them."""
-    return {"desired_jobs": registration.desired_jobs, "training_wish": registration.training_wish,
-            "desired_vacancy_ids": [str(i) for i in registration.desired_vacancy_ids or []],
-            "wants_training": "yes" if registration.wants_training else "no"}
+    return {
+        "desired_jobs": registration.desired_jobs,
+        "training_wish": registration.training_wish,
+        "desired_vacancy_ids": [str(i) for i in registration.desired_vacancy_ids or []],
+        "wants_training": "yes" if registration.wants_training else "no",
+    }

@@ -10,7 +10,11 @@ PDF_BOX_SIZE = 6  # 41+8 modules × 6 px: sharp at the 45 mm it is printed
 def render_ticket(registration) -> bytes:
     payload = signing.ticket_payload(registration)
     return render_pdf_template(
-        "pdf/ticket.html", registration=registration, fair=registration.fair,
-        attendee=registration.attendee, payload=payload,
+        "pdf/ticket.html",
+        registration=registration,
+        fair=registration.fair,
+        attendee=registration.attendee,
+        payload=payload,
         qr_data_uri=qr.ticket_qr_data_uri(payload, box_size=PDF_BOX_SIZE),
-        booths=services.booths_to_visit(registration.fair_id))
+        booths=services.booths_to_visit(registration.fair_id),
+    )

@@ -30,8 +30,13 @@ def withdraw_share_consent(secret: str):
     changed = privacy.withdraw_share_consent(registration, origin=request_origin())
     db.session.commit()
     if changed:
-        flash(_("Bạn đã rút lại đồng ý chia sẻ hồ sơ với doanh nghiệp. Doanh nghiệp không còn xem "
-                "được thông tin của bạn ở mọi phiên bạn đã đăng ký."), "success")
+        flash(
+            _(
+                "Bạn đã rút lại đồng ý chia sẻ hồ sơ với doanh nghiệp. Doanh nghiệp không còn xem "
+                "được thông tin của bạn ở mọi phiên bạn đã đăng ký."
+            ),
+            "success",
+        )
     else:
         flash(_("Hồ sơ của bạn không được chia sẻ với doanh nghiệp ở phiên nào."), "info")
     return redirect(url_for("tickets.show", secret=secret))
@@ -43,8 +48,14 @@ def ask_erasure(secret: str):
     """First step: say what will happen (erased at once, or a request to confirm at the desk)."""
     registration = services.get_by_secret(secret)
     pending = privacy.pending_request_of(registration.attendee)
-    return _page("tickets/erase_confirm.html", registration=registration, fair=registration.fair,
-                 secret=secret, at_once=privacy.erasable_at_once(registration), pending=pending)
+    return _page(
+        "tickets/erase_confirm.html",
+        registration=registration,
+        fair=registration.fair,
+        secret=secret,
+        at_once=privacy.erasable_at_once(registration),
+        pending=pending,
+    )
 
 
 @bp.route("/<secret>/rights/erase/confirm", methods=["POST"])
@@ -59,5 +70,6 @@ def confirm_erasure(secret: str):
         db.session.rollback()
         raise
     db.session.commit()
-    return _page("tickets/erasure_result.html", fair=fair, asked=asked,
-                 secret=None if asked.erased else secret)
+    return _page(
+        "tickets/erasure_result.html", fair=fair, asked=asked, secret=None if asked.erased else secret
+    )

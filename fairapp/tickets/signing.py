@@ -42,8 +42,8 @@ MAX_LENGTH = len(VERSION) + 2 * MAX_ID_DIGITS + NONCE_LENGTH + SIGNATURE_LENGTH 
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _PAYLOAD = re.compile(
-    r"F1\.([1-9A-Z][0-9A-Z]{0,12})\.([1-9A-Z][0-9A-Z]{0,12})\.([A-Z2-7]{8})\.([A-Z2-7]{103})",
-    re.ASCII)
+    r"F1\.([1-9A-Z][0-9A-Z]{0,12})\.([1-9A-Z][0-9A-Z]{0,12})\.([A-Z2-7]{8})\.([A-Z2-7]{103})", re.ASCII
+)
 
 
 class InvalidTicket(DomainError):
@@ -60,6 +60,7 @@ class TicketClaims:
 
 
 # -- encoding ---------------------------------------------------------------------------------
+
 
 def base36(number: int) -> str:
     if number < 1:
@@ -80,8 +81,9 @@ def _b32(data: bytes) -> str:
     return base64.b32encode(data).decode("ascii").rstrip("=")
 
 
-def encode_payload(fair_id: int, registration_id: int, nonce: str, *,
-                   private_key: Ed25519PrivateKey | None = None) -> str:
+def encode_payload(
+    fair_id: int, registration_id: int, nonce: str, *, private_key: Ed25519PrivateKey | None = None
+) -> str:
     """The signed payload for these claims (with the deployment key unless one is given)."""
     if len(nonce) != NONCE_LENGTH or any(c not in NONCE_ALPHABET for c in nonce):
         raise ValueError(f"nonce must be {NONCE_LENGTH} characters of A-Z2-7")
@@ -128,7 +130,6 @@ def verify(text, *, public_key: Ed25519PublicKey | None = None) -> TicketClaims:
         if len(known) > VERIFIED_CACHE_SIZE:
             known.popitem(last=False)
     return claims
-
 
 
 def _verify(text, public_key: Ed25519PublicKey) -> TicketClaims:
@@ -212,7 +213,8 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
 
 def _create_key_file(path: Path) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -59,8 +59,10 @@ def show(secret: str):
 @public
 def qr_png(secret: str):
     registration = _load(secret)
-    return _private(Response(qr.qr_png(signing.ticket_payload(registration), box_size=10),
-                             mimetype="image/png"), max_age=300)
+    return _private(
+        Response(qr.qr_png(signing.ticket_payload(registration), box_size=10), mimetype="image/png"),
+        max_age=300,
+    )
 
 
 @bp.route("/<secret>/ticket.pdf")
@@ -86,8 +88,14 @@ def manifest(secret: str):
         "background_color": "#ffffff",
         "theme_color": "#0b5471",
         "lang": "vi",
-        "icons": [{"src": url_for("tickets.qr_png", secret=secret), "sizes": "490x490",
-                   "type": "image/png", "purpose": "any"}],
+        "icons": [
+            {
+                "src": url_for("tickets.qr_png", secret=secret),
+                "sizes": "490x490",
+                "type": "image/png",
+                "purpose": "any",
+            }
+        ],
     }
     response = current_app.json.response(body)
     response.mimetype = "application/manifest+json"
@@ -104,6 +112,7 @@ def service_worker():
     response.cache_control.max_age = 0
     response.headers["Service-Worker-Allowed"] = "/t/"
     return response
+
 
 # Routes on this blueprint: the optional details a ticket holder adds after registering
 # (tickets.details_page), the pending changes the person confirms or rejects (tickets.decide).

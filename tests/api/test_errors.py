@@ -66,10 +66,8 @@ def test_validation_failure_is_422_with_field_names(client, echo_api):
 
 
 def test_missing_nested_object_and_unknown_field(client, echo_api):
-    error = _error(client.post(f"{echo_api}/echo", json={"name": "An", "extra": 1}),
-                   422, "validation_error")
-    assert error["fields"] == {"address": "Trường này là bắt buộc.",
-                               "extra": "Trường này không được hỗ trợ."}
+    error = _error(client.post(f"{echo_api}/echo", json={"name": "An", "extra": 1}), 422, "validation_error")
+    assert error["fields"] == {"address": "Trường này là bắt buộc.", "extra": "Trường này không được hỗ trợ."}
 
 
 @pytest.mark.parametrize("body", [[1, 2], "text", 42, None, True])
@@ -88,8 +86,9 @@ def test_form_encoded_body_is_not_accepted_as_json(client, echo_api):
 def test_body_over_the_limit_is_json_413(app, client, echo_api):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     body = json.dumps({**GOOD, "name": "x" * 2000})
-    _error(client.post(f"{echo_api}/echo", data=body, content_type="application/json"),
-           413, "payload_too_large")
+    _error(
+        client.post(f"{echo_api}/echo", data=body, content_type="application/json"), 413, "payload_too_large"
+    )
 
 
 def test_protected_api_without_token_is_401_json(client):
@@ -98,8 +97,10 @@ def test_protected_api_without_token_is_401_json(client):
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize("header", ["Bearer fa_not-a-real-token", "Bearer ", "Basic dXNlcjpwdw==",
-                                    "Bearer " + "fa_" + "x" * 200, "bearer"])
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer fa_not-a-real-token", "Bearer ", "Basic dXNlcjpwdw==", "Bearer " + "fa_" + "x" * 200, "bearer"],
+)
 def test_bad_token_is_401_json(client, header):
     _error(client.get("/api/v1/me", headers={"Authorization": header}), 401, "unauthorized")
 
@@ -127,8 +128,7 @@ def test_wrong_role_is_403_json_before_the_body_is_read(client, echo_api, make_u
     gate, admin = token_for(make_user("gate")), token_for(make_user("admin"))
     _error(client.post(f"{echo_api}/admin-only", json={}, headers=bearer(gate)), 403, "forbidden")
     _error(client.post(f"{echo_api}/admin-only", json={}), 401, "unauthorized")
-    _error(client.post(f"{echo_api}/admin-only", json={}, headers=bearer(admin)),
-           422, "validation_error")
+    _error(client.post(f"{echo_api}/admin-only", json={}, headers=bearer(admin)), 422, "validation_error")
     body = {"name": "An Bình", "address": {"ward_code": "05533"}}
     assert client.post(f"{echo_api}/admin-only", json=body, headers=bearer(admin)).status_code == 200
 

@@ -19,8 +19,14 @@ from tests.conftest import csrf_token_from
 
 UNAVAILABLE = "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."
 TOO_BIG = 10**20  # past every database's integers (SQLite and psycopg stop at 2**63)
-PERSON = {"full_name": "Nguyễn Văn An", "phone": "0912345678", "birth_year": 1995, "gender": "male",
-          "ward_code": "05528", "consent_personal_data": True}
+PERSON = {
+    "full_name": "Nguyễn Văn An",
+    "phone": "0912345678",
+    "birth_year": 1995,
+    "gender": "male",
+    "ward_code": "05528",
+    "consent_personal_data": True,
+}
 
 
 def broken_url(database_url: str) -> str:
@@ -33,8 +39,9 @@ def broken_url(database_url: str) -> str:
 @pytest.fixture()
 def broken_app(app, database_url, instance_path):
     """An application like the test's, whose database cannot be reached."""
-    broken = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                         "SQLALCHEMY_DATABASE_URI": broken_url(database_url)})
+    broken = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": broken_url(database_url)}
+    )
     yield broken
     with broken.app_context():
         _db.engine.dispose()
@@ -55,6 +62,7 @@ def assert_unavailable(response, *, json: bool = True) -> None:
 
 
 # --- 1. The database cannot be used ------------------------------------------------------------------
+
 
 def test_unreachable_database_answers_503_on_pages_and_api(broken_app, caplog):
     client = broken_app.test_client()
@@ -81,8 +89,7 @@ def _lost_connection(*_args, **_kwargs):
     raise sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
 
 
-def test_connection_lost_during_a_request_answers_503(app, client, make_user, token_for, monkeypatch,
-                                                       auth):
+def test_connection_lost_during_a_request_answers_503(app, client, make_user, token_for, monkeypatch, auth):
     from fairapp.fairs import services
 
     secret = token_for(make_user("admin"))
@@ -116,16 +123,20 @@ def test_connections_killed_by_the_server_cost_no_request(app, db, database_url,
     secret = token_for(make_user("gate"))
     db.session.commit()
     db.session.close()
-    served = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                         "SQLALCHEMY_DATABASE_URI": database_url})
+    served = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url}
+    )
     client = served.test_client()
 
     def requests() -> list[int]:
-        return [client.get("/api/v1/me", headers=bearer(secret)).status_code,
-                client.post("/api/v1/checkins", json={"fair_id": 1, "qr_payload": "x"},
-                            headers=bearer(secret)).status_code,
-                client.get("/fairs").status_code,
-                client.get("/api/v1/admin-units?province=19").status_code]
+        return [
+            client.get("/api/v1/me", headers=bearer(secret)).status_code,
+            client.post(
+                "/api/v1/checkins", json={"fair_id": 1, "qr_payload": "x"}, headers=bearer(secret)
+            ).status_code,
+            client.get("/fairs").status_code,
+            client.get("/api/v1/admin-units?province=19").status_code,
+        ]
 
     try:
         before = requests()
@@ -135,9 +146,12 @@ def test_connections_killed_by_the_server_cost_no_request(app, db, database_url,
         assert pooled >= 1  # the requests left connections in the pool
         admin = sa.create_engine(database_url, poolclass=sa.NullPool)
         with admin.connect() as connection:
-            killed = connection.execute(sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+            killed = connection.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
         admin.dispose()
         assert killed >= pooled
         assert requests() == before
@@ -148,11 +162,16 @@ def test_connections_killed_by_the_server_cost_no_request(app, db, database_url,
 
 # --- 2. Ids past the database's integers ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("number", [TOO_BIG, 2**63, MAX_ID + 1])
 def test_too_large_ids_in_urls_are_404(client, auth, make_user, token_for, number):
     secret = token_for(make_user("admin"))
-    for path in (f"/api/v1/fairs/{number}", f"/api/v1/fairs/{number}/stats",
-                 f"/api/v1/employers/{number}", f"/api/v1/fairs/{number}/revocations"):
+    for path in (
+        f"/api/v1/fairs/{number}",
+        f"/api/v1/fairs/{number}/stats",
+        f"/api/v1/employers/{number}",
+        f"/api/v1/fairs/{number}/revocations",
+    ):
         response = client.get(path, headers=bearer(secret))
         assert response.status_code == 404, path
         assert response.get_json()["error"]["code"] == "not_found"
@@ -185,8 +204,14 @@ def _fair(db, status):
     from fairapp.fairs.models import Fair
 
     starts_at = utcnow().replace(microsecond=0) + timedelta(days=7)
-    fair = Fair(title="Phiên giao dịch việc làm", ward_code="05528", venue_name="Nhà văn hoá",
-                starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), status=status)
+    fair = Fair(
+        title="Phiên giao dịch việc làm",
+        ward_code="05528",
+        venue_name="Nhà văn hoá",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=status,
+    )
     db.session.add(fair)
     db.session.commit()
     return fair
@@ -205,17 +230,27 @@ def test_too_large_ids_in_bodies_are_refused_naming_the_field(client, db, make_u
     fair = _fair(db, FairStatus.PUBLISHED)
     employer = services.create_employer({"name": "Công ty TNHH An Bình", "tax_code": "0101234565"})
     db.session.commit()
-    for body, field in (({"employer_id": TOO_BIG}, "employer_id"), ({"school_id": 2**63}, "school_id"),
-                        ({"employer_id": MAX_ID + 1}, "employer_id")):
+    for body, field in (
+        ({"employer_id": TOO_BIG}, "employer_id"),
+        ({"school_id": 2**63}, "school_id"),
+        ({"employer_id": MAX_ID + 1}, "employer_id"),
+    ):
         assert field in _fields(client.post(f"/api/v1/fairs/{fair.id}/booths", json=body, headers=admin))
     vacancy = {"title": "Công nhân may", "quantity": 5, "fair_ids": [TOO_BIG]}
-    assert "fair_ids.0" in _fields(client.post(f"/api/v1/employers/{employer.id}/vacancies", json=vacancy,
-                                               headers=admin))
+    assert "fair_ids.0" in _fields(
+        client.post(f"/api/v1/employers/{employer.id}/vacancies", json=vacancy, headers=admin)
+    )
     person = {**PERSON, "desired_vacancy_ids": [1, TOO_BIG]}
-    assert "desired_vacancy_ids.1" in _fields(client.post(f"/api/v1/fairs/{fair.id}/registrations",
-                                                          json=person, headers=admin))
-    new_fair = {"title": "Phiên mới", "ward_code": "05528", "starts_at": "2030-03-07T07:30:00+07:00",
-                "ends_at": "2030-03-07T11:30:00+07:00", "capacity": TOO_BIG}
+    assert "desired_vacancy_ids.1" in _fields(
+        client.post(f"/api/v1/fairs/{fair.id}/registrations", json=person, headers=admin)
+    )
+    new_fair = {
+        "title": "Phiên mới",
+        "ward_code": "05528",
+        "starts_at": "2030-03-07T07:30:00+07:00",
+        "ends_at": "2030-03-07T11:30:00+07:00",
+        "capacity": TOO_BIG,
+    }
     assert "capacity" in _fields(client.post("/api/v1/fairs", json=new_fair, headers=admin))
     # a check-in's fair_id is read by hand: a malformed request, 400 naming the field
     gate = bearer(token_for(make_user("gate")))
@@ -224,6 +259,7 @@ def test_too_large_ids_in_bodies_are_refused_naming_the_field(client, db, make_u
 
 
 # --- 3. JSON nested too deep -------------------------------------------------------------------------
+
 
 def nested(levels: int) -> str:
     return "[" * levels + "]" * levels
@@ -241,8 +277,12 @@ def _api_bodies(app) -> list[str]:
     paths = []
     for path, operations in spec["paths"].items():
         if "requestBody" in operations.get("post", {}):
-            paths.append(path.replace("{fair_id}", "1").replace("{employer_id}", "1")
-                         .replace("{school_id}", "1").replace("{device_id}", "1"))
+            paths.append(
+                path.replace("{fair_id}", "1")
+                .replace("{employer_id}", "1")
+                .replace("{school_id}", "1")
+                .replace("{device_id}", "1")
+            )
     return paths
 
 
@@ -250,12 +290,19 @@ def _api_bodies(app) -> list[str]:
 def test_deep_json_is_400_on_every_api_body(app, client, make_user, token_for, levels):
     admin = bearer(token_for(make_user("admin")))
     paths = _api_bodies(app)
-    assert {"/api/v1/fairs", "/api/v1/checkins", "/api/v1/checkins/sync", "/api/v1/employers",
-            "/api/v1/fairs/1/registrations", "/api/v1/devices"} <= set(paths)
+    assert {
+        "/api/v1/fairs",
+        "/api/v1/checkins",
+        "/api/v1/checkins/sync",
+        "/api/v1/employers",
+        "/api/v1/fairs/1/registrations",
+        "/api/v1/devices",
+    } <= set(paths)
     for path in paths:
         for headers in (admin, {}):  # a staff token; or none (public routes read the body too)
-            response = client.post(path, data=nested(levels), content_type="application/json",
-                                   headers=headers)
+            response = client.post(
+                path, data=nested(levels), content_type="application/json", headers=headers
+            )
             if response.status_code == 401:
                 continue  # refused before the body is read
             _invalid_json(response)
@@ -263,12 +310,14 @@ def test_deep_json_is_400_on_every_api_body(app, client, make_user, token_for, l
 
 def test_json_at_the_depth_limit_is_read(app, client, make_user, token_for):
     admin = bearer(token_for(make_user("admin")))
-    response = client.post("/api/v1/checkins", data=nested(MAX_DEPTH), content_type="application/json",
-                           headers=admin)
+    response = client.post(
+        "/api/v1/checkins", data=nested(MAX_DEPTH), content_type="application/json", headers=admin
+    )
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
     deep_field = '{"fair_id": 1, "qr_payload": "x", "gate": ' + nested(MAX_DEPTH - 1) + "}"
-    response = client.post("/api/v1/checkins", data=deep_field, content_type="application/json",
-                           headers=admin)
+    response = client.post(
+        "/api/v1/checkins", data=deep_field, content_type="application/json", headers=admin
+    )
     assert response.get_json()["error"]["fields"] == {"gate": "gate: chuỗi ký tự, tối đa 50 ký tự."}
 
 
@@ -280,6 +329,7 @@ def test_deep_json_on_the_scanner_page_endpoints(client, db, auth):
     auth.login("admin")
     token = csrf_token_from(client.get("/").get_data(as_text=True))
     for path in ("/api/v1/checkins", "/api/v1/devices", f"/scan/{fair.id}/manual"):
-        response = client.post(path, data=nested(500), content_type="application/json",
-                               headers={"X-CSRFToken": token})
+        response = client.post(
+            path, data=nested(500), content_type="application/json", headers={"X-CSRFToken": token}
+        )
         _invalid_json(response)

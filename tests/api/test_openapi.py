@@ -14,7 +14,10 @@ def test_spec_is_valid_openapi_3_with_me_and_bearer(client):
     assert spec["openapi"].startswith("3.")
     assert "get" in spec["paths"]["/api/v1/me"]
     assert spec["components"]["securitySchemes"]["bearer"] == {
-        "type": "http", "scheme": "bearer", "description": "flask --app fairapp users token EMAIL"}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "flask --app fairapp users token EMAIL",
+    }
     assert {"bearer": []} in spec["security"]
 
 
@@ -27,8 +30,12 @@ def test_spec_is_public_and_sets_no_cookie(client):
 def test_every_api_route_is_in_the_spec(app, client):
     """Routes registered outside flask-smorest would miss the document and its validation."""
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    documented = {(path, method.upper()) for path, item in paths.items() for method in item
-                  if method in ("get", "post", "put", "patch", "delete")}
+    documented = {
+        (path, method.upper())
+        for path, item in paths.items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("api-docs."):
             continue

@@ -26,6 +26,7 @@ UNLIMITED = {
 
 # --- The string fields the document declares -----------------------------------------------------------
 
+
 def _schema(spec: dict, schema: dict) -> dict:
     if "$ref" in schema:
         return spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
@@ -69,12 +70,16 @@ def spec(client):
 
 
 def test_every_request_string_declares_its_length(spec):
-    missing = [(method, path, field) for (method, path, field), prop in request_strings(spec).items()
-               if not {"maxLength", "enum", "format"} & set(prop) and (path, field) not in UNLIMITED]
+    missing = [
+        (method, path, field)
+        for (method, path, field), prop in request_strings(spec).items()
+        if not {"maxLength", "enum", "format"} & set(prop) and (path, field) not in UNLIMITED
+    ]
     assert missing == []
 
 
 # --- Values of a given length that the server accepts ---------------------------------------------------
+
 
 def letters(n: int) -> str:
     return "Nguyễn Văn " + "a" * (n - 11) if n > 11 else "a" * n
@@ -83,8 +88,9 @@ def letters(n: int) -> str:
 def spaced(digits: str, n: int) -> str:
     """The digits with spaces between them, `n` characters in all."""
     gaps, extra = len(digits) - 1, n - len(digits)
-    return "".join(d + " " * (extra // gaps + (i < extra % gaps)) if i < gaps else d
-                   for i, d in enumerate(digits))
+    return "".join(
+        d + " " * (extra // gaps + (i < extra % gaps)) if i < gaps else d for i, d in enumerate(digits)
+    )
 
 
 def padded(text: str, n: int) -> str:
@@ -119,8 +125,14 @@ class Calls:
 
     def fair(self, status=FairStatus.PUBLISHED, *, starts_in=timedelta(days=7)) -> Fair:
         starts_at = utcnow().replace(microsecond=0) + starts_in
-        fair = Fair(title=f"Phiên số {next(self.numbers)}", ward_code=BACH_QUANG, venue_name="Nhà văn hoá",
-                    starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), status=status)
+        fair = Fair(
+            title=f"Phiên số {next(self.numbers)}",
+            ward_code=BACH_QUANG,
+            venue_name="Nhà văn hoá",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=4),
+            status=status,
+        )
         self.db.session.add(fair)
         self.db.session.commit()
         return fair
@@ -129,8 +141,9 @@ class Calls:
         return f"0101234565-{next(self.numbers):03d}"
 
     def employer(self):
-        employer = partner_services.create_employer({"name": "Công ty TNHH An Bình",
-                                                      "tax_code": self.tax_code()})
+        employer = partner_services.create_employer(
+            {"name": "Công ty TNHH An Bình", "tax_code": self.tax_code()}
+        )
         employer.status = PartnerStatus.APPROVED
         self.db.session.commit()
         return employer
@@ -144,39 +157,65 @@ class Calls:
 
 def _registration(calls: Calls, field: str, n: int):
     fair = calls.__dict__.setdefault("registration_fair", calls.fair())
-    body = {"full_name": "Nguyễn Thị Lan", "phone": calls.phone(), "birth_year": 1995, "gender": "female",
-            "ward_code": BACH_QUANG, "priority_group": "poor", "consent_personal_data": True,
-            "wants_training": True}
+    body = {
+        "full_name": "Nguyễn Thị Lan",
+        "phone": calls.phone(),
+        "birth_year": 1995,
+        "gender": "female",
+        "ward_code": BACH_QUANG,
+        "priority_group": "poor",
+        "consent_personal_data": True,
+        "wants_training": True,
+    }
     body["full_name"] = f"Nguyễn Thị {'abcdefghijklmnopqrstuvwxyz'[next(calls.numbers) % 26]}an"
-    body[field] = {"full_name": letters, "phone": lambda k: spaced(calls.phone(), k),
-                   "birth_date": lambda k: "1995-03-04".ljust(k, "4"),
-                   "ward_code": lambda k: padded(BACH_QUANG, k),
-                   "citizen_id": lambda k: spaced("019195001234", k)}.get(field, lambda k: "a" * k)(n)
+    body[field] = {
+        "full_name": letters,
+        "phone": lambda k: spaced(calls.phone(), k),
+        "birth_date": lambda k: "1995-03-04".ljust(k, "4"),
+        "ward_code": lambda k: padded(BACH_QUANG, k),
+        "citizen_id": lambda k: spaced("019195001234", k),
+    }.get(field, lambda k: "a" * k)(n)
     return calls.post(f"/api/v1/fairs/{fair.id}/registrations", body)
 
 
 def _fair_create(calls: Calls, field: str, n: int):
     starts = utcnow().replace(microsecond=0) + timedelta(days=30 + next(calls.numbers))
-    body = {"title": "Phiên giao dịch việc làm", "ward_code": BACH_QUANG, "force": True,
-            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=4)).isoformat()}
+    body = {
+        "title": "Phiên giao dịch việc làm",
+        "ward_code": BACH_QUANG,
+        "force": True,
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=4)).isoformat(),
+    }
     body[field] = padded(BACH_QUANG, n) if field == "ward_code" else letters(n)
     return calls.post("/api/v1/fairs", body)
 
 
 def _partner(path_of):
     def send(calls: Calls, field: str, n: int):
-        body = {"name": "Công ty TNHH An Bình", "tax_code": calls.tax_code(), "title": "Công nhân may",
-                "quantity": 5}
-        body[field] = {"phone": lambda k: spaced("0912345678", k), "email": email,
-                       "ward_code": lambda k: padded(BACH_QUANG, k)}.get(field, letters)(n)
+        body = {
+            "name": "Công ty TNHH An Bình",
+            "tax_code": calls.tax_code(),
+            "title": "Công nhân may",
+            "quantity": 5,
+        }
+        body[field] = {
+            "phone": lambda k: spaced("0912345678", k),
+            "email": email,
+            "ward_code": lambda k: padded(BACH_QUANG, k),
+        }.get(field, letters)(n)
         return calls.post(path_of(calls), body)
+
     return send
 
 
 def _checkin(calls: Calls, field: str, n: int):
     fair = calls.__dict__.setdefault("open_fair", calls.fair(FairStatus.OPEN, starts_in=timedelta(hours=-1)))
-    body = {"fair_id": fair.id, "qr_payload": "F1.not-a-ticket",
-            field: moment(n) if field == "scanned_at" else f"{next(calls.numbers)}-".ljust(n, "x")}
+    body = {
+        "fair_id": fair.id,
+        "qr_payload": "F1.not-a-ticket",
+        field: moment(n) if field == "scanned_at" else f"{next(calls.numbers)}-".ljust(n, "x"),
+    }
     return calls.post("/api/v1/checkins", body, calls.gate)
 
 
@@ -185,8 +224,12 @@ def _sync(calls: Calls, field: str, n: int):
 
     fair = calls.__dict__.setdefault("open_fair", calls.fair(FairStatus.OPEN, starts_in=timedelta(hours=-1)))
     device = devices.register_device(calls.gate_user, name="Điện thoại", gate=None)
-    scan = {"scan_id": f"s{next(calls.numbers)}", "fair_id": fair.id, "qr_payload": "F1.x",
-            "scanned_at": moment(32)}
+    scan = {
+        "scan_id": f"s{next(calls.numbers)}",
+        "fair_id": fair.id,
+        "qr_payload": "F1.x",
+        "scanned_at": moment(32),
+    }
     body = {"device_id": device.public_id, "scans": [scan]}
     if field == "device_id":
         body["device_id"] = f"d{next(calls.numbers)}-".ljust(n, "x")
@@ -205,6 +248,7 @@ def _query(path):
     def send(calls: Calls, field: str, n: int):
         value = padded(BACH_QUANG, n) if field == "ward_code" else "a" * n
         return calls.client.get(path, query_string={field: value}, headers=calls.admin)
+
     return send
 
 
@@ -213,19 +257,23 @@ ENDPOINTS = {
     ("post", "/api/v1/fairs"): _fair_create,
     ("get", "/api/v1/fairs"): _query("/api/v1/fairs"),
     ("post", "/api/v1/fairs/{fair_id}/cancel"): lambda calls, field, n: calls.post(
-        f"/api/v1/fairs/{calls.fair().id}/cancel", {"reason": "a" * n}),
+        f"/api/v1/fairs/{calls.fair().id}/cancel", {"reason": "a" * n}
+    ),
     ("post", "/api/v1/employers"): _partner(lambda calls: "/api/v1/employers"),
     ("get", "/api/v1/employers"): _query("/api/v1/employers"),
     ("post", "/api/v1/employers/{employer_id}/vacancies"): _partner(
-        lambda calls: f"/api/v1/employers/{calls.employer().id}/vacancies"),
+        lambda calls: f"/api/v1/employers/{calls.employer().id}/vacancies"
+    ),
     ("post", "/api/v1/schools"): _partner(lambda calls: "/api/v1/schools"),
     ("post", "/api/v1/fairs/{fair_id}/booths"): lambda calls, field, n: calls.post(
-        f"/api/v1/fairs/{calls.fair().id}/booths", {"employer_id": calls.employer().id, "label": "A" * n}),
+        f"/api/v1/fairs/{calls.fair().id}/booths", {"employer_id": calls.employer().id, "label": "A" * n}
+    ),
     ("get", "/api/v1/admin-units"): _query("/api/v1/admin-units"),
     ("post", "/api/v1/checkins"): _checkin,
     ("post", "/api/v1/checkins/sync"): _sync,
     ("post", "/api/v1/devices"): lambda calls, field, n: calls.post(
-        "/api/v1/devices", {field: f"{next(calls.numbers)}-".ljust(n, "x")}, calls.gate),
+        "/api/v1/devices", {field: f"{next(calls.numbers)}-".ljust(n, "x")}, calls.gate
+    ),
 }
 HAND_READ = {"/api/v1/checkins", "/api/v1/checkins/sync", "/api/v1/devices"}  # 400, not 422
 
@@ -239,13 +287,17 @@ def test_the_server_accepts_exactly_the_declared_length(client, db, make_user, t
         send = ENDPOINTS[(method, path)]
         accepted = send(calls, field, length)
         if accepted.status_code >= 400:
-            problems.append(f"{method} {path} {field}: {length} characters refused: "
-                            f"{accepted.get_data(as_text=True)[:300]}")
+            problems.append(
+                f"{method} {path} {field}: {length} characters refused: "
+                f"{accepted.get_data(as_text=True)[:300]}"
+            )
         refused = send(calls, field, length + 1)
         status = 400 if path in HAND_READ else 422
         error = (refused.get_json() or {}).get("error", {})
         named = field.replace("scans.", "scans.0.")
         if refused.status_code != status or named not in error.get("fields", {}):
-            problems.append(f"{method} {path} {field}: {length + 1} characters not refused naming the "
-                            f"field: {refused.status_code} {refused.get_data(as_text=True)[:300]}")
+            problems.append(
+                f"{method} {path} {field}: {length + 1} characters not refused naming the "
+                f"field: {refused.status_code} {refused.get_data(as_text=True)[:300]}"
+            )
     assert problems == []

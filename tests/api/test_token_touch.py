@@ -31,6 +31,7 @@ def test_concurrent_requests_with_one_token_never_fail(app, db, make_user, token
     db.session.expire_all()
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.prefix == secret[:10]))
     assert token.last_used_at is not None
-    uses = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "token.use", AuditEntry.object_id == str(token.id))).all()
+    uses = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "token.use", AuditEntry.object_id == str(token.id))
+    ).all()
     assert len(uses) == 1

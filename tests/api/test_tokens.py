@@ -17,8 +17,9 @@ def _token_row(db, secret) -> ApiToken:
 
 
 def _uses(db, token) -> list[AuditEntry]:
-    return db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "token.use", AuditEntry.object_id == str(token.id))).all()
+    return db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "token.use", AuditEntry.object_id == str(token.id))
+    ).all()
 
 
 def test_valid_token_reads_me_and_records_its_use(client, db, make_user, token_for):
@@ -35,8 +36,12 @@ def test_valid_token_reads_me_and_records_its_use(client, db, make_user, token_f
     assert token.last_used_at is not None
     assert abs(utcnow() - token.last_used_at) < timedelta(minutes=1)
     [use] = _uses(db, token)
-    assert (use.actor_id, use.object_type, use.ip, use.user_agent) == \
-        (user.id, "api_tokens", "127.0.0.1", "scanner/1")
+    assert (use.actor_id, use.object_type, use.ip, use.user_agent) == (
+        user.id,
+        "api_tokens",
+        "127.0.0.1",
+        "scanner/1",
+    )
 
 
 def test_token_use_is_audited_once_per_idle_hour(client, db, make_user, token_for):
@@ -71,8 +76,9 @@ def test_token_of_deactivated_account_is_401(client, db, make_user, token_for):
     admin = make_user("admin")
     user = make_user("employer")
     secret = token_for(user)
-    services.update_user(user, email=user.email, phone=None, full_name=user.full_name,
-                         role="employer", active=False, by=admin)
+    services.update_user(
+        user, email=user.email, phone=None, full_name=user.full_name, role="employer", active=False, by=admin
+    )
     db.session.commit()
     assert client.get("/api/v1/me", headers=bearer(secret)).status_code == 401
 
@@ -86,10 +92,12 @@ def test_another_accounts_token_hash_does_not_work(client, db, make_user, token_
 
 def test_bearer_answers_set_no_session_cookie(client, make_user, token_for):
     secret = token_for(make_user("admin"))
-    for response in (client.get("/api/v1/me", headers=bearer(secret)),
-                     client.get("/api/v1/me?lang=en", headers=bearer(secret)),
-                     client.get("/api/v1/nothing-here", headers=bearer(secret)),
-                     client.get("/api/v1/me", headers=bearer("fa_wrong"))):
+    for response in (
+        client.get("/api/v1/me", headers=bearer(secret)),
+        client.get("/api/v1/me?lang=en", headers=bearer(secret)),
+        client.get("/api/v1/nothing-here", headers=bearer(secret)),
+        client.get("/api/v1/me", headers=bearer("fa_wrong")),
+    ):
         assert "Set-Cookie" not in response.headers, response.headers
     assert client.get_cookie("fairapp_session") is None
 

@@ -21,10 +21,16 @@ def make_fair(db):
     def make(**overrides):
         n = next(numbers)
         starts_at = overrides.pop("starts_at", (utcnow() + timedelta(days=10)).replace(microsecond=0))
-        fields = {"title": f"Phiên giao dịch việc làm số {n}", "ward_code": BACH_QUANG,
-                  "venue_name": f"Nhà văn hoá tổ {n}", "starts_at": starts_at,
-                  "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=4)),
-                  "capacity": 300, "status": FairStatus.PUBLISHED, **overrides}
+        fields = {
+            "title": f"Phiên giao dịch việc làm số {n}",
+            "ward_code": BACH_QUANG,
+            "venue_name": f"Nhà văn hoá tổ {n}",
+            "starts_at": starts_at,
+            "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=4)),
+            "capacity": 300,
+            "status": FairStatus.PUBLISHED,
+            **overrides,
+        }
         fair = Fair(**fields)
         db.session.add(fair)
         db.session.commit()
@@ -40,8 +46,9 @@ def offer_vacancy(db):
     numbers = count(200)
 
     def offer(fair, title="Công nhân may"):
-        employer = Employer(name=f"Công ty May {title}", tax_code=f"0100109{next(numbers):03d}",
-                            status=PartnerStatus.APPROVED)
+        employer = Employer(
+            name=f"Công ty May {title}", tax_code=f"0100109{next(numbers):03d}", status=PartnerStatus.APPROVED
+        )
         db.session.add(employer)
         db.session.flush()
         vacancy = Vacancy(employer_id=employer.id, title=title, quantity=20)
@@ -57,6 +64,14 @@ def offer_vacancy(db):
 
 def person(**overrides) -> dict:
     """A valid registration body (API names): a woman born in 1995 in Bách Quang with a CCCD."""
-    return {"full_name": "Nguyễn Thị Lan", "phone": "0912345678", "birth_year": 1995, "gender": "female",
-            "ward_code": BACH_QUANG, "priority_group": "near_poor", "citizen_id": "019195001234",
-            "consent_personal_data": True, **overrides}
+    return {
+        "full_name": "Nguyễn Thị Lan",
+        "phone": "0912345678",
+        "birth_year": 1995,
+        "gender": "female",
+        "ward_code": BACH_QUANG,
+        "priority_group": "near_poor",
+        "citizen_id": "019195001234",
+        "consent_personal_data": True,
+        **overrides,
+    }

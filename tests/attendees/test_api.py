@@ -32,8 +32,11 @@ def test_created_then_the_same_registration_again(client, db, make_fair):
     assert body["attendee_id"] == registration.attendee_id
     assert body["created"] is True and body["channel"] == "online"
     claims = verify(body["ticket"]["qr_payload"])
-    assert (claims.fair_id, claims.registration_id, claims.nonce) == (fair.id, registration.id,
-                                                                      registration.ticket_nonce)
+    assert (claims.fair_id, claims.registration_id, claims.nonce) == (
+        fair.id,
+        registration.id,
+        registration.ticket_nonce,
+    )
     assert body["ticket"]["url"] == f"http://localhost/t/{registration.ticket_secret}"
 
     # the public again: that it is so, the phone's last three digits, and nothing else
@@ -52,14 +55,28 @@ def test_staff_get_the_same_registration_again(client, db, make_fair, make_user,
 
 
 def test_validation_errors_are_422_per_field(client, db, make_fair):
-    response = client.post(url(make_fair()), json=person(
-        phone="02083855123", citizen_id="019196001234", full_name="   ", ward_code="00000",
-        priority_group="rich", consent_personal_data=False))
+    response = client.post(
+        url(make_fair()),
+        json=person(
+            phone="02083855123",
+            citizen_id="019196001234",
+            full_name="   ",
+            ward_code="00000",
+            priority_group="rich",
+            consent_personal_data=False,
+        ),
+    )
     assert response.status_code == 422
     error = response.json["error"]
     assert error["code"] == "validation_error"
-    assert set(error["fields"]) == {"phone", "citizen_id", "full_name", "ward_code", "priority_group",
-                                    "consent_personal_data"}
+    assert set(error["fields"]) == {
+        "phone",
+        "citizen_id",
+        "full_name",
+        "ward_code",
+        "priority_group",
+        "consent_personal_data",
+    }
     assert error["fields"]["phone"].startswith("Số điện thoại:")
 
 
@@ -76,8 +93,10 @@ def test_english_messages_on_request(client, db, make_fair):
     assert response.status_code == 422 and "phone" in response.json["error"]["fields"]
 
 
-@pytest.mark.parametrize(("status", "code"), [("draft", "fair_not_published"), ("closed", "fair_closed"),
-                                              ("cancelled", "fair_cancelled")])
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [("draft", "fair_not_published"), ("closed", "fair_closed"), ("cancelled", "fair_cancelled")],
+)
 def test_fair_status_refusals(client, db, make_fair, status, code):
     response = client.post(url(make_fair(status=status)), json=person())
     assert response.status_code == 409 and response.json["error"]["code"] == code
@@ -98,8 +117,11 @@ def test_capacity_for_the_public_not_for_staff(client, db, make_fair, make_user,
     headers = bearer_for(make_user("gate"))
     staff = client.post(url(fair), json=second, headers=headers)
     assert staff.status_code == 201 and staff.json["channel"] == "staff"
-    walk_in = client.post(url(fair), headers=headers, json={
-        **person(full_name="Lò Thị Mai", citizen_id=None, phone="0977654321"), "channel": "walk_in"})
+    walk_in = client.post(
+        url(fair),
+        headers=headers,
+        json={**person(full_name="Lò Thị Mai", citizen_id=None, phone="0977654321"), "channel": "walk_in"},
+    )
     assert walk_in.status_code == 201 and walk_in.json["channel"] == "walk_in"
     assert db.session.get(Registration, walk_in.json["registration_id"]).channel == Channel.WALK_IN
 
@@ -125,8 +147,10 @@ def test_per_phone_limit_and_generous_per_address(app, client, db, make_fair):
     assert limited.status_code == 429 and limited.json["error"]["code"] == "rate_limited"
     # twenty other people through the same address are fine
     for n in range(20):
-        response = client.post(url(fair), json=person(full_name=f"Người Thứ {chr(65 + n)}", citizen_id=None,
-                                                      phone=f"09876543{n:02d}"))
+        response = client.post(
+            url(fair),
+            json=person(full_name=f"Người Thứ {chr(65 + n)}", citizen_id=None, phone=f"09876543{n:02d}"),
+        )
         assert response.status_code == 201
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 21
 
@@ -134,8 +158,13 @@ def test_per_phone_limit_and_generous_per_address(app, client, db, make_fair):
 def test_per_address_limit(app, client, db, make_fair):
     app.config["REGISTRATION_LIMIT_PER_ADDRESS"] = "5 per minute"
     fair = make_fair()
-    codes = [client.post(url(fair), json=person(full_name=f"Người Thứ {chr(65 + n)}", citizen_id=None,
-                                                phone=f"09876543{n:02d}")).status_code for n in range(6)]
+    codes = [
+        client.post(
+            url(fair),
+            json=person(full_name=f"Người Thứ {chr(65 + n)}", citizen_id=None, phone=f"09876543{n:02d}"),
+        ).status_code
+        for n in range(6)
+    ]
     assert codes == [201] * 5 + [429]
 
 

@@ -22,21 +22,25 @@ def test_the_same_request_twice_is_one_pending_change(db, make_fair):
         commit_registration(fair.id, person(ward_code=SONG_CONG), channel=Channel.ONLINE)
     commit_registration(fair.id, person(ward_code=SONG_CONG, priority_group="poor"), channel=Channel.ONLINE)
     assert [c.proposed for c in db.session.scalars(sa.select(PendingChange).order_by(PendingChange.id))] == [
-        {"ward_code": SONG_CONG}, {"ward_code": SONG_CONG, "priority_group": "poor"}]
+        {"ward_code": SONG_CONG},
+        {"ward_code": SONG_CONG, "priority_group": "poor"},
+    ]
 
 
 def test_which_tickets_speak_for_the_person(db, make_fair, make_user):
     first, second, third = make_fair(), make_fair(), make_fair()
     own = registration(db, commit_registration(first.id, person(), channel=Channel.ONLINE))
     later_online = registration(db, commit_registration(second.id, person(), channel=Channel.ONLINE))
-    by_staff = registration(db, commit_registration(third.id, person(), channel=Channel.STAFF,
-                                                    by=make_user("gate")))
+    by_staff = registration(
+        db, commit_registration(third.id, person(), channel=Channel.STAFF, by=make_user("gate"))
+    )
     assert changes.speaks_for_person(own) and changes.speaks_for_person(by_staff)
     assert not changes.speaks_for_person(later_online)
 
 
 def test_only_an_earlier_ticket_of_the_same_person_may_decide(db, make_fair):
     first, second = make_fair(), make_fair()
+
     def online(fair, **overrides):
         return registration(db, commit_registration(fair.id, person(**overrides), channel=Channel.ONLINE))
 
@@ -58,8 +62,13 @@ def test_a_change_that_would_clash_with_another_record_is_refused_and_stays_pend
     commit_registration(fair.id, person(citizen_id=None), channel=Channel.ONLINE)
     other = commit_registration(fair.id, person(citizen_id=None, phone="0987654321"), channel=Channel.ONLINE)
     # asks to take the first record's phone: the same phone and name without a citizen ID is one person
-    change = PendingChange(attendee_id=other.registration.attendee_id, proposed={"phone": "0912345678"},
-                           origin="online", requested_at=utcnow(), status=ChangeStatus.PENDING)
+    change = PendingChange(
+        attendee_id=other.registration.attendee_id,
+        proposed={"phone": "0912345678"},
+        origin="online",
+        requested_at=utcnow(),
+        status=ChangeStatus.PENDING,
+    )
     db.session.add(change)
     db.session.commit()
     with pytest.raises(changes.ChangeClash) as caught:

@@ -39,21 +39,25 @@ def test_refused_online_without_saying_why_and_audited(client, db, make_fair):
     error = response.json["error"]
     assert set(error) == {"code", "message", "fields"} and error["code"] == "validation_error"
     assert error["fields"] == {"citizen_id": str(PUBLIC_MESSAGE)}
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "registration.citizen_id_conflict"))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "registration.citizen_id_conflict")
+    )
     assert entry.object_type == "attendees" and entry.object_id == str(holder.attendee_id)
     assert entry.details == {"fair_id": fair.id, "citizen_id": "********1234", "channel": "online"}
     assert entry.actor_label == "online" and "019195001234" not in str(entry.details)
     assert db.session.scalar(sa.select(sa.func.count(Attendee.id))) == 1
 
 
-@pytest.mark.parametrize(("raw", "status"), [
-    (person(phone="0987654321"), 201),  # the holder's own name: the same person
-    (person(full_name="NGUYEN THI LAN", phone="0987654321"), 201),  # the same name, folded
-    (person(citizen_id="019195001235", full_name="Lê Thị Mai"), 201),  # a number nobody holds
-    (person(citizen_id="01919500123", full_name="Lê Thị Mai"), 422),  # malformed
-    (person(citizen_id="019196001234", full_name="Lê Thị Mai"), 422),  # does not match the birth year
-])
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (person(phone="0987654321"), 201),  # the holder's own name: the same person
+        (person(full_name="NGUYEN THI LAN", phone="0987654321"), 201),  # the same name, folded
+        (person(citizen_id="019195001235", full_name="Lê Thị Mai"), 201),  # a number nobody holds
+        (person(citizen_id="01919500123", full_name="Lê Thị Mai"), 422),  # malformed
+        (person(citizen_id="019196001234", full_name="Lê Thị Mai"), 422),  # does not match the birth year
+    ],
+)
 def test_the_message_means_only_that(client, db, make_fair, raw, status):
     first, second = make_fair(), make_fair()
     commit_registration(first.id, HOLDER, channel=Channel.ONLINE)
@@ -76,8 +80,9 @@ def test_the_ticket_link_gives_the_same_message_next_to_the_field(client, db, ma
     other = commit_registration(fair.id, {**OTHER_NAME, "citizen_id": None}, channel=Channel.ONLINE)
     page = f"/t/{other.registration.ticket_secret}/details"
     html = client.get(page).get_data(as_text=True)
-    response = client.post(page, data={"csrf_token": csrf_token_from(html),
-                                       "citizen_id": HOLDER["citizen_id"]})
+    response = client.post(
+        page, data={"csrf_token": csrf_token_from(html), "citizen_id": HOLDER["citizen_id"]}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and str(PUBLIC_MESSAGE) in body
     assert "Nguyễn Thị Lan" not in body and "họ tên khác" not in body
@@ -87,14 +92,27 @@ def test_limited_per_citizen_id(app, client, db, make_fair):
     app.config["REGISTRATION_LIMIT_PER_CITIZEN_ID"] = "3 per hour"
     fair = make_fair()
     commit_registration(fair.id, HOLDER, channel=Channel.ONLINE)
-    codes = [client.post(url(fair), json=person(full_name=f"Người thử {n}", phone=f"09876543{n:02d}",
-                                                citizen_id="019 195 001 234")).status_code for n in range(4)]
+    codes = [
+        client.post(
+            url(fair),
+            json=person(full_name=f"Người thử {n}", phone=f"09876543{n:02d}", citizen_id="019 195 001 234"),
+        ).status_code
+        for n in range(4)
+    ]
     assert codes == [422, 422, 422, 429]
     # another number, and registrations without one, go on
-    assert client.post(url(fair), json=person(full_name="Lê Thị Mai", phone="0987650000",
-                                              citizen_id="019195009999")).status_code == 201
-    assert client.post(url(fair), json=person(full_name="Lò Thị Hoa", phone="0987650001",
-                                              citizen_id=None)).status_code == 201
+    assert (
+        client.post(
+            url(fair), json=person(full_name="Lê Thị Mai", phone="0987650000", citizen_id="019195009999")
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            url(fair), json=person(full_name="Lò Thị Hoa", phone="0987650001", citizen_id=None)
+        ).status_code
+        == 201
+    )
 
 
 def test_refusals_limited_per_address_only_for_requests_with_a_citizen_id(app, client, db, make_fair):
@@ -102,21 +120,36 @@ def test_refusals_limited_per_address_only_for_requests_with_a_citizen_id(app, c
     fair = make_fair()
     holders = ["019195001234", "019195001235", "019195001236"]
     for n, number in enumerate(holders):
-        commit_registration(fair.id, person(full_name=f"Chủ Số {chr(65 + n)}", phone=f"09123400{n:02d}",
-                                            citizen_id=number), channel=Channel.ONLINE)
+        commit_registration(
+            fair.id,
+            person(full_name=f"Chủ Số {chr(65 + n)}", phone=f"09123400{n:02d}", citizen_id=number),
+            channel=Channel.ONLINE,
+        )
 
     def probe(number, n):
-        return client.post(url(fair), json=person(full_name=f"Kẻ Dò {chr(65 + n)}", phone=f"09876500{n:02d}",
-                                                  citizen_id=number)).status_code
+        return client.post(
+            url(fair),
+            json=person(full_name=f"Kẻ Dò {chr(65 + n)}", phone=f"09876500{n:02d}", citizen_id=number),
+        ).status_code
 
     # registrations that are not refused do not count
     assert probe("019195007777", 10) == 201 and probe("019195007778", 11) == 201
     assert [probe(number, n) for n, number in enumerate(holders)] == [422, 422, 429]
     assert probe("019195007779", 12) == 429  # any number from this address, for now
-    assert client.post(url(fair), json=person(full_name="Lò Thị Hoa", phone="0987650001",
-                                              citizen_id=None)).status_code == 201
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
-        AuditEntry.action == "registration.citizen_id_conflict")) == 2
+    assert (
+        client.post(
+            url(fair), json=person(full_name="Lò Thị Hoa", phone="0987650001", citizen_id=None)
+        ).status_code
+        == 201
+    )
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(
+                AuditEntry.action == "registration.citizen_id_conflict"
+            )
+        )
+        == 2
+    )
 
 
 def test_staff_see_the_conflict_with_its_code(client, db, make_fair, make_user, bearer_for):
@@ -132,8 +165,9 @@ def test_staff_see_the_conflict_with_its_code(client, db, make_fair, make_user, 
     attendee = db.session.scalar(sa.select(Attendee))
     assert (attendee.full_name, attendee.phone) == ("Nguyễn Thị Lan", "0912345678")
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "registration.citizen_id_conflict"))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "registration.citizen_id_conflict")
+    )
     assert entry.actor_id == gate.id and entry.details["channel"] == "staff"
 
 

@@ -15,9 +15,27 @@ from fairapp.errors import ValidationError
 from fairapp.text import clean_name, fold
 from tests.attendees.conftest import person
 
-FORMAT_CHARACTERS = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f",
-                     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-                     "\u2069", "\u180e", "\U000e0041"]
+FORMAT_CHARACTERS = [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u00ad",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u180e",
+    "\U000e0041",
+]
 
 
 @pytest.mark.parametrize("character", FORMAT_CHARACTERS)
@@ -33,25 +51,38 @@ def test_nfc_and_white_space(app):
     assert clean_full_name("\u00a0 Nguye\u0302\u0303n\u2003\u2003Thi\u0323\tLan \u3000") == "Nguyễn Thị Lan"
 
 
-@pytest.mark.parametrize(("typed", "shown"), [
-    ("Nguyễn Văn Аn", "А"),  # Cyrillic A
-    ("Нguyễn Văn An", "Н"),  # Cyrillic EN for N
-    ("Nguyễn Văn Αn", "Α"),  # Greek ALPHA
-    ("Ｎguyễn Văn An", "Ｎ"),  # full-width N
-    ("𝐍guyễn Văn An", "𝐍"),  # mathematical bold N
-    ("Nguyễn Văn An 2", "2"),
-    ("Nguyễn <b>An</b>", "<"),
-    ("Nguyễn Văn A\u0301\u0301n", "U+0301"),  # a second accent on one letter: no such Vietnamese letter
-    ("阮文安", "阮"),
-])
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Nguyễn Văn Аn", "А"),  # Cyrillic A
+        ("Нguyễn Văn An", "Н"),  # Cyrillic EN for N
+        ("Nguyễn Văn Αn", "Α"),  # Greek ALPHA
+        ("Ｎguyễn Văn An", "Ｎ"),  # full-width N
+        ("𝐍guyễn Văn An", "𝐍"),  # mathematical bold N
+        ("Nguyễn Văn An 2", "2"),
+        ("Nguyễn <b>An</b>", "<"),
+        ("Nguyễn Văn A\u0301\u0301n", "U+0301"),  # a second accent on one letter: no such Vietnamese letter
+        ("阮文安", "阮"),
+    ],
+)
 def test_other_scripts_digits_and_marks_are_refused_naming_the_character(app, typed, shown):
     with pytest.raises(ValueError) as refused:
         clean_full_name(typed)
     assert f"“{shown}”" in str(refused.value.args[0])
 
 
-@pytest.mark.parametrize("name", ["H'Hen Niê", "H’Hen Niê", "Nguyễn-Trần Thị Mai", "Lê T. Hà",
-                                  "Đặng Thị Ỷ", "Y Moan Êban", "KSOR Y PHƯỚC"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "H'Hen Niê",
+        "H’Hen Niê",
+        "Nguyễn-Trần Thị Mai",
+        "Lê T. Hà",
+        "Đặng Thị Ỷ",
+        "Y Moan Êban",
+        "KSOR Y PHƯỚC",
+    ],
+)
 def test_vietnamese_names_are_kept(app, name):
     assert clean_full_name(name) == name
 
@@ -65,8 +96,16 @@ def test_the_message_names_the_field(app):
     assert message.startswith("Họ và tên: ") and "“А”" in message
 
 
-@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(FORMAT_CHARACTERS + [
-    " ", "\u00a0", "\u0301", "\u0323", "\u0302", "a", "e", "\u3000"]))))
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(),
+            st.sampled_from(
+                FORMAT_CHARACTERS + [" ", "\u00a0", "\u0301", "\u0323", "\u0302", "a", "e", "\u3000"]
+            ),
+        )
+    )
+)
 def test_cleaning_is_idempotent_and_leaves_no_format_character(typed):
     cleaned = clean_name(typed)
     assert clean_name(cleaned) == cleaned
@@ -76,6 +115,7 @@ def test_cleaning_is_idempotent_and_leaves_no_format_character(typed):
 
 
 # --- Through the API: a look-alike is never a second person ------------------------------------------
+
 
 @pytest.fixture()
 def staff(db, make_user):
@@ -92,8 +132,9 @@ def test_look_alikes_never_make_a_second_person(client, db, make_fair, staff):
     first = client.post(url, json=person(citizen_id=None), headers=staff)
     assert first.status_code == 201
     # invisible characters: the same person, the same registration
-    again = client.post(url, json=person(citizen_id=None, full_name="Nguyễn\u200b Thị\u2060 La\u200dn\ufeff"),
-                        headers=staff)
+    again = client.post(
+        url, json=person(citizen_id=None, full_name="Nguyễn\u200b Thị\u2060 La\u200dn\ufeff"), headers=staff
+    )
     assert again.status_code == 200
     assert again.get_json()["attendee_id"] == first.get_json()["attendee_id"]
     # a Cyrillic letter: refused, naming the field
@@ -108,11 +149,13 @@ def test_staff_accounts_refuse_look_alike_letters(app, db):
     from fairapp.auth import services
 
     with pytest.raises(ValidationError) as refused:
-        services.create_user(email="lan@example.vn", full_name="Nguyễn Thị Lаn", role="gate",
-                             password="demo-password-1")
+        services.create_user(
+            email="lan@example.vn", full_name="Nguyễn Thị Lаn", role="gate", password="demo-password-1"
+        )
     assert "“а”" in str(refused.value.fields["full_name"])
-    user = services.create_user(email="an@example.vn", full_name="Cổng\u200b số 2", role="gate",
-                                password="demo-password-1")
+    user = services.create_user(
+        email="an@example.vn", full_name="Cổng\u200b số 2", role="gate", password="demo-password-1"
+    )
     assert user.full_name == "Cổng số 2"  # digits are fine in an account's name
 
 
@@ -120,9 +163,11 @@ def test_partner_contacts_refuse_look_alike_letters(app, db):
     from fairapp.partners import services
 
     with pytest.raises(ValidationError) as refused:
-        services.create_employer({"name": "Công ty TNHH An Bình", "tax_code": "0101234565",
-                                  "contact_name": "Trần Văn Нùng"})
+        services.create_employer(
+            {"name": "Công ty TNHH An Bình", "tax_code": "0101234565", "contact_name": "Trần Văn Нùng"}
+        )
     assert "contact_name" in refused.value.fields
-    employer = services.create_employer({"name": "Công ty TNHH An Bình", "tax_code": "0101234565",
-                                         "contact_name": "Trần\u200b Văn  Hùng"})
+    employer = services.create_employer(
+        {"name": "Công ty TNHH An Bình", "tax_code": "0101234565", "contact_name": "Trần\u200b Văn  Hùng"}
+    )
     assert employer.contact_name == "Trần Văn Hùng"

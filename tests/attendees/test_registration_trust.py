@@ -16,11 +16,16 @@ from tests.attendees.conftest import SONG_CONG, person
 from tests.conftest import csrf_token_from
 
 BA_XUYEN = "05533"  # the victim's ward: not the fair's, so a page naming it would give it away
-VICTIM = person(ward_code=BA_XUYEN, household_code="HCN-05533-042", address="Tổ 7, phường Bá Xuyên",
-                education_level="upper_secondary")
+VICTIM = person(
+    ward_code=BA_XUYEN,
+    household_code="HCN-05533-042",
+    address="Tổ 7, phường Bá Xuyên",
+    education_level="upper_secondary",
+)
 # What an attacker types, by what they know of the victim
-BY_NAME_AND_PHONE = person(citizen_id=None, birth_year=1990, ward_code=SONG_CONG, priority_group="poor",
-                           household_code="HN-GIA-1")
+BY_NAME_AND_PHONE = person(
+    citizen_id=None, birth_year=1990, ward_code=SONG_CONG, priority_group="poor", household_code="HN-GIA-1"
+)
 BY_CITIZEN_ID_AND_NAME = person(phone="0987654321", ward_code=SONG_CONG, priority_group="none")
 BY_CITIZEN_ID_OTHER_NAME = person(full_name="Trần Thị Giả", phone="0987654322")
 # What no answer to the attacker may contain (unless they typed it themselves)
@@ -41,10 +46,16 @@ def url(fair):
 def rows(db, registration_id: int) -> tuple[dict, dict]:
     """Every stored column of the registration and of its person, as the database has them."""
     registrations, attendees = Registration.__table__, Attendee.__table__
-    registration = db.session.execute(sa.select(registrations).where(
-        registrations.c.id == registration_id)).mappings().one()
-    attendee = db.session.execute(sa.select(attendees).where(
-        attendees.c.id == registration["attendee_id"])).mappings().one()
+    registration = (
+        db.session.execute(sa.select(registrations).where(registrations.c.id == registration_id))
+        .mappings()
+        .one()
+    )
+    attendee = (
+        db.session.execute(sa.select(attendees).where(attendees.c.id == registration["attendee_id"]))
+        .mappings()
+        .one()
+    )
     return dict(registration), dict(attendee)
 
 
@@ -92,11 +103,16 @@ def test_a_second_public_registration_gets_nothing_and_changes_nothing(client, d
     assert [a.citizen_id for a in people] == ["019195001234", None, None]
     changes = db.session.scalars(sa.select(PendingChange).order_by(PendingChange.id)).all()
     assert {change.status for change in changes} == {ChangeStatus.PENDING}
-    assert changes[0].proposed == {"birth_year": 1990, "ward_code": SONG_CONG, "priority_group": "poor",
-                                   "household_code": "HN-GIA-1"}
+    assert changes[0].proposed == {
+        "birth_year": 1990,
+        "ward_code": SONG_CONG,
+        "priority_group": "poor",
+        "household_code": "HN-GIA-1",
+    }
     assert changes[1].proposed == {"phone": "0987654321", "ward_code": SONG_CONG, "priority_group": "none"}
-    refusals = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "registration.citizen_id_conflict")).all()
+    refusals = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "registration.citizen_id_conflict")
+    ).all()
     assert len(refusals) == 1 and {e.details["citizen_id"] for e in refusals} == {"********1234"}
 
 
@@ -122,8 +138,10 @@ def test_the_pending_change_is_confirmed_only_through_the_victims_own_earlier_ti
     client.post(url(second), json=BY_CITIZEN_ID_AND_NAME)  # already registered: a second pending change
     assert db.session.scalar(sa.select(sa.func.count(PendingChange.id))) == 2
     for pending in db.session.scalars(sa.select(PendingChange)).all():
-        answer = client.post(f"{attacker_ticket}/changes/{pending.id}",
-                             data={"csrf_token": _csrf(client, victim_ticket), "decision": "confirm"})
+        answer = client.post(
+            f"{attacker_ticket}/changes/{pending.id}",
+            data={"csrf_token": _csrf(client, victim_ticket), "decision": "confirm"},
+        )
         assert answer.status_code == 404
     db.session.rollback()
     assert rows(db, victim["registration_id"])[1] == attendee_before
@@ -132,8 +150,10 @@ def test_the_pending_change_is_confirmed_only_through_the_victims_own_earlier_ti
     page = client.get(victim_ticket).get_data(as_text=True)
     assert "data-pending-changes" in page and f'data-change="{change.id}"' in page
     assert "HN-GIA-1" in page and "HCN-05533-042" not in page
-    answer = client.post(f"{victim_ticket}/changes/{change.id}",
-                         data={"csrf_token": csrf_token_from(page), "decision": "reject"})
+    answer = client.post(
+        f"{victim_ticket}/changes/{change.id}",
+        data={"csrf_token": csrf_token_from(page), "decision": "reject"},
+    )
     assert answer.status_code == 303
     db.session.rollback()
     assert db.session.get(PendingChange, change.id).status == ChangeStatus.REJECTED
@@ -150,8 +170,9 @@ def test_the_person_confirms_a_change_through_their_ticket_audited(client, db, m
     assert client.post(url(second), json=moved).status_code == 201
     change = db.session.scalar(sa.select(PendingChange))
     page = client.get(ticket).get_data(as_text=True)
-    answer = client.post(f"{ticket}/changes/{change.id}",
-                         data={"csrf_token": csrf_token_from(page), "decision": "confirm"})
+    answer = client.post(
+        f"{ticket}/changes/{change.id}", data={"csrf_token": csrf_token_from(page), "decision": "confirm"}
+    )
     assert answer.status_code == 303
     db.session.rollback()
     attendee = db.session.get(Attendee, victim["attendee_id"])
@@ -159,8 +180,9 @@ def test_the_person_confirms_a_change_through_their_ticket_audited(client, db, m
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "attendee.change_confirmed"))
     assert entry.details["before"] == {"ward_code": BA_XUYEN, "address": "Tổ 7, phường Bá Xuyên"}
     assert entry.details["after"] == {"ward_code": SONG_CONG, "address": "Tổ 1, phường Sông Công"}
-    again = client.post(f"{ticket}/changes/{change.id}",
-                        data={"csrf_token": csrf_token_from(page), "decision": "confirm"})
+    again = client.post(
+        f"{ticket}/changes/{change.id}", data={"csrf_token": csrf_token_from(page), "decision": "confirm"}
+    )
     assert again.status_code == 404  # decided: no longer there for the ticket
 
 
@@ -173,8 +195,9 @@ def test_a_ticket_handed_out_by_the_same_submission_cannot_confirm(client, db, m
     change = db.session.scalar(sa.select(PendingChange))
     page = client.get(ticket).get_data(as_text=True)
     assert "data-pending-changes" not in page
-    answer = client.post(f"{ticket}/changes/{change.id}",
-                         data={"csrf_token": csrf_token_from(page), "decision": "confirm"})
+    answer = client.post(
+        f"{ticket}/changes/{change.id}", data={"csrf_token": csrf_token_from(page), "decision": "confirm"}
+    )
     assert answer.status_code == 404
     db.session.rollback()
     assert db.session.get(PendingChange, change.id).status == ChangeStatus.PENDING
@@ -182,8 +205,9 @@ def test_a_ticket_handed_out_by_the_same_submission_cannot_confirm(client, db, m
 
 
 @pytest.mark.parametrize("with_citizen_id", [True, False])
-def test_concurrent_public_registrations_of_a_known_person_make_no_duplicates(app, db, make_fair,
-                                                                              with_citizen_id):
+def test_concurrent_public_registrations_of_a_known_person_make_no_duplicates(
+    app, db, make_fair, with_citizen_id
+):
     first, second = make_fair(), make_fair()
     victim = VICTIM if with_citizen_id else {**VICTIM, "citizen_id": None}
     commit_registration(first.id, victim, channel=Channel.ONLINE)

@@ -29,19 +29,32 @@ def count(db, model):
 def test_registration_stores_person_consent_and_ticket(db, make_fair, offer_vacancy):
     fair = make_fair()
     vacancy = offer_vacancy(fair)
-    outcome = register(fair, person(full_name="  Nguye\u0302\u0303n Thị  Lan ", desired_jobs="May mặc",
-                                    desired_vacancy_ids=[vacancy.id], consent_share_with_employers=True,
-                                    wants_training=True, training_wish="Điện dân dụng",
-                                    education_level="upper_secondary", qualification="none",
-                                    situation="unemployed", household_code="HN-05528-17"))
+    outcome = register(
+        fair,
+        person(
+            full_name="  Nguye\u0302\u0303n Thị  Lan ",
+            desired_jobs="May mặc",
+            desired_vacancy_ids=[vacancy.id],
+            consent_share_with_employers=True,
+            wants_training=True,
+            training_wish="Điện dân dụng",
+            education_level="upper_secondary",
+            qualification="none",
+            situation="unemployed",
+            household_code="HN-05528-17",
+        ),
+    )
     assert outcome.created
     registration = db.session.get(Registration, outcome.registration.id)
     attendee = registration.attendee
     assert attendee.full_name == "Nguyễn Thị Lan" and attendee.name_key == "nguyen thi lan"
     assert (attendee.phone, attendee.citizen_id, attendee.birth_year) == ("0912345678", "019195001234", 1995)
     assert attendee.priority_group.value == "near_poor" and attendee.household_code == "HN-05528-17"
-    assert (attendee.education_level, attendee.qualification, attendee.situation) == \
-        ("upper_secondary", "none", "unemployed")
+    assert (attendee.education_level, attendee.qualification, attendee.situation) == (
+        "upper_secondary",
+        "none",
+        "unemployed",
+    )
     assert registration.channel == Channel.ONLINE
     assert registration.consent_personal_data_version == consent.PERSONAL_DATA_VERSION == "2026-12-v1"
     assert registration.consent_share_version == consent.SHARE_VERSION
@@ -50,7 +63,8 @@ def test_registration_stores_person_consent_and_ticket(db, make_fair, offer_vaca
     assert registration.desired_vacancy_ids == [vacancy.id] and registration.desired_jobs == "May mặc"
     assert registration.wants_training and registration.training_wish == "Điện dân dụng"
     assert len(registration.ticket_nonce) == 8 and set(registration.ticket_nonce) <= set(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    )
     assert len(registration.ticket_secret) == 20
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "registration.create"))
     assert entry.object_id == str(registration.id) and entry.details["channel"] == "online"
@@ -81,8 +95,12 @@ def test_same_fair_twice_online_says_so_without_the_ticket(db, make_fair):
 def test_same_fair_twice_by_staff_returns_the_same_registration(db, make_fair, make_user):
     fair = make_fair()
     first = register(fair, person())
-    again = register(fair, person(phone="+84 912 345 678", full_name="NGUYEN THI LAN", citizen_id=None),
-                     Channel.STAFF, by=make_user("gate"))
+    again = register(
+        fair,
+        person(phone="+84 912 345 678", full_name="NGUYEN THI LAN", citizen_id=None),
+        Channel.STAFF,
+        by=make_user("gate"),
+    )
     assert not again.created and again.registration.id == first.registration.id
     assert again.registration.ticket_secret == first.registration.ticket_secret
     assert count(db, Registration) == 1 and count(db, Attendee) == 1
@@ -122,8 +140,10 @@ def test_found_again_by_phone_and_folded_name(db, make_fair):
     assert count(db, Attendee) == 1
     attendee = db.session.get(Attendee, outcome.registration.attendee_id)
     assert attendee.priority_group.value == "near_poor" and attendee.full_name == "Nguyễn Thị Lan"
-    assert db.session.scalar(sa.select(PendingChange.proposed)) == {"full_name": "nguyen thi LAN",
-                                                                    "priority_group": "poor"}
+    assert db.session.scalar(sa.select(PendingChange.proposed)) == {
+        "full_name": "nguyen thi LAN",
+        "priority_group": "poor",
+    }
     assert count(db, Registration) == 2
 
 
@@ -157,14 +177,21 @@ def test_online_citizen_id_of_someone_else_is_refused(db, make_fair):
     with pytest.raises(RegistrationInvalid) as caught:
         register(fair, person(full_name="Lê Thị Mai", phone="0987654321"))
     assert caught.value.code == "validation_error" and caught.value.status == 422
-    assert caught.value.fields == {"citizen_id": "Chúng tôi không thể đăng ký số CCCD này trực tuyến. "
-                                                 "Vui lòng mang CCCD đến bàn đăng ký tại phiên."}
+    assert caught.value.fields == {
+        "citizen_id": "Chúng tôi không thể đăng ký số CCCD này trực tuyến. "
+        "Vui lòng mang CCCD đến bàn đăng ký tại phiên."
+    }
     assert db.session.scalar(sa.select(Attendee.phone)) == "0912345678"  # nothing overwritten
 
 
-@pytest.mark.parametrize(("status", "code"), [
-    (FairStatus.DRAFT, "fair_not_published"), (FairStatus.CLOSED, "fair_closed"),
-    (FairStatus.CANCELLED, "fair_cancelled")])
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (FairStatus.DRAFT, "fair_not_published"),
+        (FairStatus.CLOSED, "fair_closed"),
+        (FairStatus.CANCELLED, "fair_cancelled"),
+    ],
+)
 @pytest.mark.parametrize("channel", [Channel.ONLINE, Channel.WALK_IN])
 def test_fair_status_refusals(db, make_fair, status, code, channel):
     fair = make_fair(status=status)
@@ -203,17 +230,26 @@ def test_capacity_refuses_online_but_not_walk_in_or_staff(db, make_fair, make_us
     # the person already registered still gets their registration back
     assert not register(fair, person()).created
     gate = make_user("gate")
-    walk_in = register(fair, person(full_name="Trần Văn Hùng", gender="male", citizen_id=None,
-                                    phone="0987654321"), Channel.WALK_IN, by=gate)
+    walk_in = register(
+        fair,
+        person(full_name="Trần Văn Hùng", gender="male", citizen_id=None, phone="0987654321"),
+        Channel.WALK_IN,
+        by=gate,
+    )
     assert walk_in.created and db.session.get(Registration, walk_in.registration.id).created_by == gate.id
-    assert register(fair, person(full_name="Lò Văn Páo", gender="male", citizen_id=None,
-                                 phone="0977654321"), Channel.STAFF, by=gate).created
+    assert register(
+        fair,
+        person(full_name="Lò Văn Páo", gender="male", citizen_id=None, phone="0977654321"),
+        Channel.STAFF,
+        by=gate,
+    ).created
     assert count(db, Registration) == 3
 
 
 def test_html_is_stored_as_typed(db, make_fair):
-    outcome = register(make_fair(), person(full_name="H'Hen  Niê", citizen_id=None,
-                                           desired_jobs="<b>bảo vệ</b>"))
+    outcome = register(
+        make_fair(), person(full_name="H'Hen  Niê", citizen_id=None, desired_jobs="<b>bảo vệ</b>")
+    )
     registration = db.session.get(Registration, outcome.registration.id)
     assert registration.attendee.full_name == "H'Hen Niê"  # markup in a name: refused (test_names.py)
     assert registration.desired_jobs == "<b>bảo vệ</b>"
@@ -258,7 +294,10 @@ def test_lost_ticket_lookup_is_audited(db, make_fair):
     assert [r.id for r in found.tickets] == [outcome.registration.id] and not found.needs_proof
     assert services.find_lost_tickets(fair.id, "0912345678", 1996).tickets == []
     db.session.commit()
-    entries = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "registration.lost_ticket_lookup").order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == "registration.lost_ticket_lookup")
+        .order_by(AuditEntry.id)
+    ).all()
     assert [e.details["found"] for e in entries] == [1, 0]
     assert entries[0].details["phone"] == "091****678"

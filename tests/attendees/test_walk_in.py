@@ -9,16 +9,27 @@ from tests.conftest import csrf_token_from
 
 
 def walk_in_data(html: str, **overrides) -> dict:
-    data = {"csrf_token": csrf_token_from(html), "full_name": "Hoàng Văn Nam", "phone": "0987654321",
-            "birth_year": "1988", "birth_date": "1988-04-02", "gender": "male", "ward_code": BACH_QUANG,
-            "citizen_id": "019088004321", "address": "Tổ 5, phường Bách Quang", "priority_group": "poor",
-            "consent_personal_data": "y"}
+    data = {
+        "csrf_token": csrf_token_from(html),
+        "full_name": "Hoàng Văn Nam",
+        "phone": "0987654321",
+        "birth_year": "1988",
+        "birth_date": "1988-04-02",
+        "gender": "male",
+        "ward_code": BACH_QUANG,
+        "citizen_id": "019088004321",
+        "address": "Tổ 5, phường Bách Quang",
+        "priority_group": "poor",
+        "consent_personal_data": "y",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    (None, 302), ("employer", 403), ("school", 403), ("gate", 200), ("organiser", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(None, 302), ("employer", 403), ("school", 403), ("gate", 200), ("organiser", 200), ("admin", 200)],
+)
 def test_who_may_open_the_walk_in_page(client, auth, make_fair, role, status):
     fair = make_fair()
     if role == "employer":
@@ -73,14 +84,19 @@ def test_walk_in_registers_with_channel_and_staff(client, auth, db, make_fair):
     registration = db.session.scalar(sa.select(Registration))
     assert registration.channel == Channel.WALK_IN and registration.created_by == user.id
     attendee = registration.attendee
-    assert (attendee.citizen_id, str(attendee.birth_date), attendee.address) == \
-        ("019088004321", "1988-04-02", "Tổ 5, phường Bách Quang")
+    assert (attendee.citizen_id, str(attendee.birth_date), attendee.address) == (
+        "019088004321",
+        "1988-04-02",
+        "Tổ 5, phường Bách Quang",
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "data-walk-in-done" in page and "Hoàng Văn Nam" in page
 
     # capacity (1) does not stop walk-ins
-    second = client.post(f"/manage/fairs/{fair.id}/walk-in", data=walk_in_data(
-        html, full_name="Lò Thị Mai", gender="female", citizen_id="", phone="0977654321"))
+    second = client.post(
+        f"/manage/fairs/{fair.id}/walk-in",
+        data=walk_in_data(html, full_name="Lò Thị Mai", gender="female", citizen_id="", phone="0977654321"),
+    )
     assert second.status_code == 303
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 2
 
@@ -89,8 +105,10 @@ def test_walk_in_needs_the_consent_box_and_keeps_input(client, auth, db, make_fa
     fair = make_fair()
     auth.login("organiser", ward_codes=[BACH_QUANG])
     html = client.get(f"/manage/fairs/{fair.id}/walk-in").get_data(as_text=True)
-    response = client.post(f"/manage/fairs/{fair.id}/walk-in",
-                           data=walk_in_data(html, consent_personal_data=None, citizen_id="019089004321"))
+    response = client.post(
+        f"/manage/fairs/{fair.id}/walk-in",
+        data=walk_in_data(html, consent_personal_data=None, citizen_id="019089004321"),
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "cần đồng ý" in body and "năm sinh 1988" in body
@@ -132,8 +150,9 @@ def test_done_shows_the_ticket_link_only_to_whoever_registered_and_for_minutes(c
     auth.login("gate")
     page = client.get(first_done).get_data(as_text=True)
     assert "data-walk-in-done" not in page and first.ticket_secret not in page and "Hoàng Văn Nam" not in page
-    own_done = _walk_in(client, fair, full_name="Lò Thị Mai", gender="female", citizen_id="",
-                        phone="0977654321")
+    own_done = _walk_in(
+        client, fair, full_name="Lò Thị Mai", gender="female", citizen_id="", phone="0977654321"
+    )
     own = db.session.scalar(sa.select(Registration).where(Registration.id != first.id))
     assert own.ticket_secret in client.get(own_done).get_data(as_text=True)
     # Only the registration just made: any other id of the fair (enumerated) shows nothing.

@@ -50,8 +50,15 @@ def test_newest_first_with_vietnam_time_and_details(client, auth, make_user, db)
     target = make_user("gate")
     base = datetime(2025, 7, 4, 17, 30, tzinfo=UTC)  # 00:30 on 05/07/2025 in Vietnam
     _entry(db, "zz.older", base - timedelta(days=1))
-    _entry(db, "zz.newer", base, actor=admin, target=target,
-           origin=Origin(ip="203.0.113.9"), details={"changes": {"role": ["gate", "organiser"]}})
+    _entry(
+        db,
+        "zz.newer",
+        base,
+        actor=admin,
+        target=target,
+        origin=Origin(ip="203.0.113.9"),
+        details={"changes": {"role": ["gate", "organiser"]}},
+    )
     db.session.commit()
     html = client.get("/admin/audit/?action=zz.").get_data(as_text=True)
     assert ACTIONS.findall(html) == ["zz.newer", "zz.older"]
@@ -78,19 +85,23 @@ def test_filters(client, auth, make_user, db):
     assert _actions(client, "?actor=Hoàng Quản" + ours) == ["user.create", "token.revoke"]
     assert _actions(client, f"?actor={other.id}" + ours) == ["fair.publish", "user.update"]
     assert _actions(client, f"?object_type=users&object_id={other.id}" + ours) == [
-        "user.update", "user.create"]
-    assert _actions(client, "?date_from=05/07/2025&date_to=05/07/2025") == ["user.update",
-                                                                           "user.create"]
+        "user.update",
+        "user.create",
+    ]
+    assert _actions(client, "?date_from=05/07/2025&date_to=05/07/2025") == ["user.update", "user.create"]
     assert _actions(client, "?date_to=04/07/2025") == ["token.revoke"]
     assert _actions(client, "?date_from=6/7/2025&date_to=31/12/2025") == ["fair.publish"]
     assert _actions(client, "?action=%25" + ours) == []  # a wildcard is taken literally
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("?date_from=2025-07-05", "Từ ngày phải có dạng ngày/tháng/năm, ví dụ 05/07/2025."),
-    ("?date_to=31/02/2025", "Đến ngày phải có dạng ngày/tháng/năm, ví dụ 05/07/2025."),
-    ("?date_from=10/07/2025&date_to=01/07/2025", "Đến ngày phải sau hoặc bằng Từ ngày."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?date_from=2025-07-05", "Từ ngày phải có dạng ngày/tháng/năm, ví dụ 05/07/2025."),
+        ("?date_to=31/02/2025", "Đến ngày phải có dạng ngày/tháng/năm, ví dụ 05/07/2025."),
+        ("?date_from=10/07/2025&date_to=01/07/2025", "Đến ngày phải sau hoặc bằng Từ ngày."),
+    ],
+)
 def test_bad_dates_are_explained_not_a_500(client, auth, query, message):
     auth.login("admin")
     response = client.get("/admin/audit/" + query)
@@ -114,8 +125,12 @@ def test_pages(client, auth, db, monkeypatch):
 
 
 def test_no_route_changes_the_log(app, client, auth):
-    methods = {method for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit.")
-               for method in rule.methods}
+    methods = {
+        method
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("audit.")
+        for method in rule.methods
+    }
     assert methods <= {"GET", "HEAD", "OPTIONS"}
     assert bp.deferred_functions  # the blueprint does register routes
     auth.login("admin")

@@ -16,7 +16,8 @@ HERE = Origin(ip="203.0.113.7", user_agent="officer-laptop")
 def _entries(db, action: str) -> list[AuditEntry]:
     db.session.expire_all()
     return db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)).all()
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    ).all()
 
 
 def _recent(entry: AuditEntry) -> bool:
@@ -25,8 +26,12 @@ def _recent(entry: AuditEntry) -> bool:
 
 def _post_login(client, login, password, ip="198.51.100.20"):
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"login": login, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": ip}, headers={"User-Agent": "phone-browser"})
+    return client.post(
+        "/login",
+        data={"login": login, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": ip},
+        headers={"User-Agent": "phone-browser"},
+    )
 
 
 def test_sign_in_success(client, db, make_user):
@@ -42,8 +47,9 @@ def test_sign_in_success(client, db, make_user):
 def test_sign_in_failures_say_why(client, db, make_user):
     user = make_user("organiser")
     inactive = make_user("gate")
-    services.update_user(inactive, email=inactive.email, phone=None, full_name=inactive.full_name,
-                         role="gate", active=False)
+    services.update_user(
+        inactive, email=inactive.email, phone=None, full_name=inactive.full_name, role="gate", active=False
+    )
     db.session.commit()
 
     _post_login(client, user.email, "wrong-password")
@@ -70,10 +76,23 @@ def test_sign_out(client, db, auth):
 
 def test_user_create_update_and_password_reset(db, make_user):
     admin = make_user("admin")
-    user = services.create_user(email="new@example.vn", full_name="Lê Văn Cường", role="gate",
-                                password="long-enough-1", by=admin, origin=HERE)
-    services.update_user(user, email="new@example.vn", phone="0987654321",
-                         full_name="Lê Văn Cường", role="employer", by=admin, origin=HERE)
+    user = services.create_user(
+        email="new@example.vn",
+        full_name="Lê Văn Cường",
+        role="gate",
+        password="long-enough-1",
+        by=admin,
+        origin=HERE,
+    )
+    services.update_user(
+        user,
+        email="new@example.vn",
+        phone="0987654321",
+        full_name="Lê Văn Cường",
+        role="employer",
+        by=admin,
+        origin=HERE,
+    )
     services.set_password(user, "another-long-1", by=admin, origin=HERE)
     db.session.commit()
 
@@ -94,8 +113,11 @@ def test_token_create_use_and_revoke(client, db, make_user):
     admin, user = make_user("admin"), make_user("gate")
     token, secret = services.issue_token(user, "cổng số 1", by=admin, origin=HERE)
     db.session.commit()
-    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"},
-                          environ_base={"REMOTE_ADDR": "198.51.100.33"})
+    response = client.get(
+        "/api/v1/me",
+        headers={"Authorization": f"Bearer {secret}"},
+        environ_base={"REMOTE_ADDR": "198.51.100.33"},
+    )
     assert response.status_code == 200
     services.revoke_token(db.session.get(type(token), token.id), by=admin, origin=HERE)
     db.session.commit()

@@ -51,8 +51,11 @@ class SignIn:
     def __call__(self, login, password, ip="192.0.2.1"):
         client = ContextPerRequestClient(self.app, self.app.response_class)
         token = csrf_token_from(client.get("/login").get_data(as_text=True))
-        return client.post("/login", data={"login": login, "password": password, "csrf_token": token},
-                           environ_base={"REMOTE_ADDR": ip})
+        return client.post(
+            "/login",
+            data={"login": login, "password": password, "csrf_token": token},
+            environ_base={"REMOTE_ADDR": ip},
+        )
 
 
 @pytest.fixture()

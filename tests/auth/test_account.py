@@ -52,9 +52,15 @@ def test_profile_shows_role_wards_and_employer(client, auth, make_user, db):
 
 
 def _change(client, current, new, confirm=None):
-    return client.post("/account/password", data={
-        "csrf_token": csrf(client), "current_password": current, "new_password": new,
-        "confirm": new if confirm is None else confirm})
+    return client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf(client),
+            "current_password": current,
+            "new_password": new,
+            "confirm": new if confirm is None else confirm,
+        },
+    )
 
 
 def test_change_own_password_keeps_this_browser_and_ends_the_others(app, client, auth, db):
@@ -71,20 +77,23 @@ def test_change_own_password_keeps_this_browser_and_ends_the_others(app, client,
 
     assert sign_in(elsewhere, user).status_code == 200  # the old password is refused
     assert sign_in(elsewhere, user, "mat-khau-rieng-9").status_code == 302
-    [entry] = db.session.scalars(sa.select(AuditEntry)
-                                 .where(AuditEntry.action == "user.password_change")).all()
+    [entry] = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "user.password_change")
+    ).all()
     assert (entry.actor_id, entry.object_id) == (user.id, str(user.id))
 
 
-@pytest.mark.parametrize(("current", "new", "confirm", "message"), [
-    ("sai-mat-khau", "mat-khau-rieng-9", None, "Mật khẩu hiện tại không đúng."),
-    (PASSWORD, "ngan", None, "Mật khẩu mới cần từ 8 đến 200 ký tự."),
-    (PASSWORD, "mat-khau-rieng-9", "mat-khau-khac-9", "Hai lần nhập mật khẩu mới không khớp."),
-    (PASSWORD, PASSWORD, None, "Mật khẩu mới phải khác mật khẩu hiện tại."),
-    ("", "mat-khau-rieng-9", None, "Vui lòng nhập mật khẩu hiện tại."),
-])
-def test_refused_change_names_the_field_and_changes_nothing(client, auth, db, current, new,
-                                                           confirm, message):
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("sai-mat-khau", "mat-khau-rieng-9", None, "Mật khẩu hiện tại không đúng."),
+        (PASSWORD, "ngan", None, "Mật khẩu mới cần từ 8 đến 200 ký tự."),
+        (PASSWORD, "mat-khau-rieng-9", "mat-khau-khac-9", "Hai lần nhập mật khẩu mới không khớp."),
+        (PASSWORD, PASSWORD, None, "Mật khẩu mới phải khác mật khẩu hiện tại."),
+        ("", "mat-khau-rieng-9", None, "Vui lòng nhập mật khẩu hiện tại."),
+    ],
+)
+def test_refused_change_names_the_field_and_changes_nothing(client, auth, db, current, new, confirm, message):
     user = auth.login("organiser")
     hash_before = user.password_hash
     response = _change(client, current, new, confirm)
@@ -93,8 +102,12 @@ def test_refused_change_names_the_field_and_changes_nothing(client, auth, db, cu
     db.session.refresh(user)
     assert (user.password_hash, user.session_version) == (hash_before, 1)
     assert client.get("/account/").status_code == 200
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))
-                             .where(AuditEntry.action == "user.password_change")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "user.password_change")
+        )
+        == 0
+    )
 
 
 def test_wrong_current_password_has_a_stable_code(make_user):
@@ -107,7 +120,12 @@ def test_wrong_current_password_has_a_stable_code(make_user):
 
 def test_change_needs_csrf(client, auth):
     auth.login("gate")
-    response = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "mat-khau-rieng-9",
-        "confirm": "mat-khau-rieng-9"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "mat-khau-rieng-9",
+            "confirm": "mat-khau-rieng-9",
+        },
+    )
     assert response.status_code == 400

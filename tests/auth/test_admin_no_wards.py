@@ -30,9 +30,17 @@ def test_edit_page_warns_until_wards_are_given(client, auth, db, make_user):
     page = client.get(f"/admin/users/{organiser.id}").get_data(as_text=True)
     assert "data-no-wards" in page and "không xem được phiên giao dịch" in page
     assert "để trống thì không xem được phiên nào" in page  # the field says what an empty choice means
-    response = client.post(f"/admin/users/{organiser.id}", data={
-        "csrf_token": csrf_token_from(page), "full_name": organiser.full_name, "email": organiser.email,
-        "role": "organiser", "ward_codes": ["05528"], "active": "y"})
+    response = client.post(
+        f"/admin/users/{organiser.id}",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "full_name": organiser.full_name,
+            "email": organiser.email,
+            "role": "organiser",
+            "ward_codes": ["05528"],
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     assert "data-no-wards" not in client.get(f"/admin/users/{organiser.id}").get_data(as_text=True)
 
@@ -40,10 +48,17 @@ def test_edit_page_warns_until_wards_are_given(client, auth, db, make_user):
 def test_gate_staff_may_be_given_wards(client, auth, db):
     auth.login("admin")
     page = client.get("/admin/users/new").get_data(as_text=True)
-    response = client.post("/admin/users/new", data={
-        "csrf_token": csrf_token_from(page), "full_name": "Nhân viên Cổng Bách Quang",
-        "email": "cong.bq@example.vn", "role": "gate", "password": "mat-khau-dai-1",
-        "ward_codes": ["05528"]})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "full_name": "Nhân viên Cổng Bách Quang",
+            "email": "cong.bq@example.vn",
+            "role": "gate",
+            "password": "mat-khau-dai-1",
+            "ward_codes": ["05528"],
+        },
+    )
     assert response.status_code == 302
     gate = db.session.query(User).filter_by(email="cong.bq@example.vn").one()
     assert gate.role == Role.GATE and gate.ward_codes == {"05528"}

@@ -45,8 +45,9 @@ def client(app):
 
 def sign_in(client, user, password=PASSWORD):
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"login": user.email or user.phone, "password": password,
-                                       "csrf_token": token})
+    return client.post(
+        "/login", data={"login": user.email or user.phone, "password": password, "csrf_token": token}
+    )
 
 
 def csrf(client, path="/"):
@@ -54,11 +55,13 @@ def csrf(client, path="/"):
 
 
 def entries(db, action):
-    return db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)
-                              .order_by(AuditEntry.id)).all()
+    return db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    ).all()
 
 
 # ---------------------------------------------------------------- access
+
 
 @pytest.fixture()
 def target(make_user, db):
@@ -82,8 +85,9 @@ def _routes(user_id, token_id):
 
 
 def test_every_users_and_audit_route_is_in_the_access_table(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
-                 if rule.endpoint.startswith(("users.", "audit."))}
+    endpoints = {
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith(("users.", "audit."))
+    }
     assert endpoints == {endpoint for _m, endpoint, _p in _routes(1, 1)}
 
 
@@ -94,8 +98,9 @@ def test_access_by_role(client, auth, target, db, role):
         auth.login(role)
     token_form = csrf(client, "/login" if role is None else "/")
     for method, _endpoint, path in _routes(user.id, token.id):
-        response = client.open(path, method=method,
-                               data={"csrf_token": token_form} if method == "POST" else None)
+        response = client.open(
+            path, method=method, data={"csrf_token": token_form} if method == "POST" else None
+        )
         if role is None:
             assert response.status_code == 302, path
             assert response.headers["Location"].startswith("/login?next=")
@@ -117,10 +122,18 @@ def test_anonymous_redirect_keeps_the_path(client, target):
 
 # ---------------------------------------------------------------- create
 
+
 def _new_user_form(token, **overrides):
-    return {"csrf_token": token, "full_name": "Nguyễn Thị Hoa", "email": "Hoa@Example.vn",
-            "phone": "0912 345 678", "role": "organiser", "password": "mat-khau-moi-1",
-            "ward_codes": list(HOME_WARDS), **overrides}
+    return {
+        "csrf_token": token,
+        "full_name": "Nguyễn Thị Hoa",
+        "email": "Hoa@Example.vn",
+        "phone": "0912 345 678",
+        "role": "organiser",
+        "password": "mat-khau-moi-1",
+        "ward_codes": list(HOME_WARDS),
+        **overrides,
+    }
 
 
 def test_create_organiser_with_wards(client, auth, db):
@@ -146,18 +159,20 @@ def test_create_employer_links_employer_and_drops_wards(client, auth, db):
     employer = Employer(name="Công ty TNHH May Sông Công", tax_code="4600100155")
     db.session.add(employer)
     db.session.commit()
-    response = client.post("/admin/users/new", data=_new_user_form(
-        csrf(client), role="employer", employer_id=str(employer.id), school_id="7"))
+    response = client.post(
+        "/admin/users/new",
+        data=_new_user_form(csrf(client), role="employer", employer_id=str(employer.id), school_id="7"),
+    )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "hoa@example.vn"))
-    assert (user.role, user.employer_id, user.school_id, user.wards) == (Role.EMPLOYER, employer.id,
-                                                                        None, [])
+    assert (user.role, user.employer_id, user.school_id, user.wards) == (Role.EMPLOYER, employer.id, None, [])
 
 
 def test_create_with_unknown_employer_is_refused_on_the_field(client, auth, db):
     auth.login("admin")
-    response = client.post("/admin/users/new", data=_new_user_form(
-        csrf(client), role="employer", employer_id="999"))
+    response = client.post(
+        "/admin/users/new", data=_new_user_form(csrf(client), role="employer", employer_id="999")
+    )
     assert response.status_code == 200
     assert "Không có doanh nghiệp mã 999." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(User).where(User.email == "hoa@example.vn")) is None
@@ -178,13 +193,16 @@ def test_duplicate_email_shows_message_and_saves_nothing(client, auth, make_user
     assert len(entries(db, "user.create")) == created_before
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"password": "short"}, "Mật khẩu cần từ 8 đến 200 ký tự."),
-    ({"phone": "12345"}, "Số điện thoại di động Việt Nam phải có 10 chữ số"),
-    ({"email": "", "phone": ""}, "Cần có email hoặc số điện thoại để đăng nhập."),
-    ({"role": "superuser"}, "Vai trò không hợp lệ."),
-    ({"full_name": ""}, "Vui lòng nhập họ và tên."),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"password": "short"}, "Mật khẩu cần từ 8 đến 200 ký tự."),
+        ({"phone": "12345"}, "Số điện thoại di động Việt Nam phải có 10 chữ số"),
+        ({"email": "", "phone": ""}, "Cần có email hoặc số điện thoại để đăng nhập."),
+        ({"role": "superuser"}, "Vai trò không hợp lệ."),
+        ({"full_name": ""}, "Vui lòng nhập họ và tên."),
+    ],
+)
 def test_create_bad_input_names_the_rule(client, auth, db, overrides, message):
     auth.login("admin")
     response = client.post("/admin/users/new", data=_new_user_form(csrf(client), **overrides))
@@ -199,26 +217,32 @@ def test_ward_choices_are_the_home_province(client, auth, db):
     assert 'value="05528"' in html
     foreign = db.session.scalar(sa.select(Ward).where(Ward.province_code != 19).limit(1))
     assert f'value="{foreign.code}"' not in html
-    response = client.post("/admin/users/new", data=_new_user_form(
-        csrf(client), ward_codes=["05528", foreign.code]))
+    response = client.post(
+        "/admin/users/new", data=_new_user_form(csrf(client), ward_codes=["05528", foreign.code])
+    )
     assert "Phường/xã đã chọn không thuộc tỉnh này." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(User).where(User.email == "hoa@example.vn")) is None
 
 
 # ---------------------------------------------------------------- list
 
+
 def test_list_search_filter_and_pages(client, auth, make_user, monkeypatch):
     auth.login("admin", full_name="Quản Trị Viên")
     make_user("organiser", full_name="Trần Văn Bình", phone="0987654321")
     make_user("gate", full_name="Lê Thị Cúc", email="cuc@songcong.vn")
     closed = make_user("gate", full_name="Phạm Văn Dũng")
-    services.update_user(closed, email=closed.email, phone=None, full_name=closed.full_name,
-                         role="gate", active=False)
+    services.update_user(
+        closed, email=closed.email, phone=None, full_name=closed.full_name, role="gate", active=False
+    )
     services.db.session.commit()
 
     def names(query):
-        return set(re.findall(r'/admin/users/\d+">([^<]+)</a>',
-                              client.get("/admin/users/" + query).get_data(as_text=True)))
+        return set(
+            re.findall(
+                r'/admin/users/\d+">([^<]+)</a>', client.get("/admin/users/" + query).get_data(as_text=True)
+            )
+        )
 
     assert names("?q=Bình") == {"Trần Văn Bình"}
     assert names("?q=SONGCONG") == {"Lê Thị Cúc"}
@@ -239,10 +263,17 @@ def test_list_search_filter_and_pages(client, auth, make_user, monkeypatch):
 
 # ---------------------------------------------------------------- edit
 
+
 def _edit_form(token, user, **overrides):
-    data = {"csrf_token": token, "full_name": user.full_name, "email": user.email or "",
-            "phone": user.phone or "", "role": user.role.value,
-            "ward_codes": sorted(user.ward_codes), "active": "y" if user.active else ""}
+    data = {
+        "csrf_token": token,
+        "full_name": user.full_name,
+        "email": user.email or "",
+        "phone": user.phone or "",
+        "role": user.role.value,
+        "ward_codes": sorted(user.ward_codes),
+        "active": "y" if user.active else "",
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v not in ("", None)}
 
@@ -250,8 +281,9 @@ def _edit_form(token, user, **overrides):
 def test_edit_role_and_wards_are_audited(client, auth, make_user, db):
     admin = auth.login("admin")
     user = make_user("organiser", ward_codes=["05528"])
-    response = client.post(f"/admin/users/{user.id}", data=_edit_form(
-        csrf(client), user, ward_codes=["05528", "05533"]))
+    response = client.post(
+        f"/admin/users/{user.id}", data=_edit_form(csrf(client), user, ward_codes=["05528", "05533"])
+    )
     assert response.status_code == 302
     db.session.commit()
     assert user.ward_codes == {"05528", "05533"}
@@ -268,8 +300,7 @@ def test_edit_role_and_wards_are_audited(client, auth, make_user, db):
     db.session.commit()
     assert user.role == Role.SCHOOL and user.wards == []
     last = entries(db, "user.update")[-1]
-    assert last.details["changes"] == {"role": ["gate", "school"],
-                                       "wards": [["05528", "05533"], []]}
+    assert last.details["changes"] == {"role": ["gate", "school"], "wards": [["05528", "05533"], []]}
 
 
 def test_edit_form_is_prefilled(client, auth, make_user):
@@ -286,8 +317,10 @@ def test_edit_duplicate_phone_keeps_old_values(client, auth, make_user, db):
     make_user("gate", phone="0912000111")
     user = make_user("gate")
     old_name = user.full_name
-    response = client.post(f"/admin/users/{user.id}", data=_edit_form(
-        csrf(client), user, phone="0912000111", full_name="Tên Mới"))
+    response = client.post(
+        f"/admin/users/{user.id}",
+        data=_edit_form(csrf(client), user, phone="0912000111", full_name="Tên Mới"),
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Đã có tài khoản dùng thông tin này." in html
@@ -318,11 +351,11 @@ def test_deactivate_ends_that_users_session(app, client, auth, make_user, db):
 
 def test_admin_cannot_deactivate_or_demote_self(client, auth, db):
     admin = auth.login("admin")
-    for overrides, message in (({"active": ""}, "Bạn không thể tự khoá tài khoản của mình."),
-                               ({"role": "organiser"},
-                                "Bạn không thể bỏ vai trò quản trị của chính mình.")):
-        response = client.post(f"/admin/users/{admin.id}", data=_edit_form(
-            csrf(client), admin, **overrides))
+    for overrides, message in (
+        ({"active": ""}, "Bạn không thể tự khoá tài khoản của mình."),
+        ({"role": "organiser"}, "Bạn không thể bỏ vai trò quản trị của chính mình."),
+    ):
+        response = client.post(f"/admin/users/{admin.id}", data=_edit_form(csrf(client), admin, **overrides))
         assert response.status_code == 200
         assert message in response.get_data(as_text=True)
     db.session.commit()
@@ -334,20 +367,29 @@ def test_admin_cannot_deactivate_or_demote_self(client, auth, db):
 def test_cannot_demote_self_in_the_service(make_user, db):
     admin = make_user("admin")
     with pytest.raises(services.CannotDemoteSelf) as raised:
-        services.update_user(admin, email=admin.email, phone=None, full_name=admin.full_name,
-                             role="gate", active=False, by=admin)
+        services.update_user(
+            admin,
+            email=admin.email,
+            phone=None,
+            full_name=admin.full_name,
+            role="gate",
+            active=False,
+            by=admin,
+        )
     assert raised.value.code == "cannot_demote_self"
     assert set(raised.value.fields) == {"role", "active"}
     other_admin = make_user("admin")
-    services.update_user(admin, email=admin.email, phone=None, full_name=admin.full_name,
-                         role="gate", by=other_admin)
+    services.update_user(
+        admin, email=admin.email, phone=None, full_name=admin.full_name, role="gate", by=other_admin
+    )
     assert admin.role == Role.GATE
 
 
 def test_admin_may_edit_own_details(client, auth, db):
     admin = auth.login("admin")
-    response = client.post(f"/admin/users/{admin.id}", data=_edit_form(
-        csrf(client), admin, full_name="Tên Quản Trị Mới"))
+    response = client.post(
+        f"/admin/users/{admin.id}", data=_edit_form(csrf(client), admin, full_name="Tên Quản Trị Mới")
+    )
     assert response.status_code == 302
     db.session.commit()
     assert admin.full_name == "Tên Quản Trị Mới"
@@ -356,6 +398,7 @@ def test_admin_may_edit_own_details(client, auth, db):
 
 # ---------------------------------------------------------------- password reset
 
+
 def test_reset_password_ends_sessions_and_new_password_works(app, client, auth, make_user, db):
     admin = auth.login("admin")
     user = make_user("organiser")
@@ -363,13 +406,17 @@ def test_reset_password_ends_sessions_and_new_password_works(app, client, auth, 
     sign_in(other, user)
     assert other.get("/account/").status_code == 200
 
-    mismatch = client.post(f"/admin/users/{user.id}/password", data={
-        "csrf_token": csrf(client), "password": "mat-khau-moi-2", "confirm": "khac-hoan-toan"})
+    mismatch = client.post(
+        f"/admin/users/{user.id}/password",
+        data={"csrf_token": csrf(client), "password": "mat-khau-moi-2", "confirm": "khac-hoan-toan"},
+    )
     assert "Hai lần nhập mật khẩu mới không khớp." in mismatch.get_data(as_text=True)
     assert other.get("/account/").status_code == 200
 
-    response = client.post(f"/admin/users/{user.id}/password", data={
-        "csrf_token": csrf(client), "password": "mat-khau-moi-2", "confirm": "mat-khau-moi-2"})
+    response = client.post(
+        f"/admin/users/{user.id}/password",
+        data={"csrf_token": csrf(client), "password": "mat-khau-moi-2", "confirm": "mat-khau-moi-2"},
+    )
     assert response.status_code == 302
     assert other.get("/account/").status_code == 302  # the old session is over
     assert sign_in(other, user).status_code == 200  # old password refused
@@ -381,8 +428,10 @@ def test_reset_password_ends_sessions_and_new_password_works(app, client, auth, 
 
 def test_admin_resetting_own_password_stays_signed_in(client, auth):
     admin = auth.login("admin")
-    response = client.post(f"/admin/users/{admin.id}/password", data={
-        "csrf_token": csrf(client), "password": "mat-khau-moi-3", "confirm": "mat-khau-moi-3"})
+    response = client.post(
+        f"/admin/users/{admin.id}/password",
+        data={"csrf_token": csrf(client), "password": "mat-khau-moi-3", "confirm": "mat-khau-moi-3"},
+    )
     assert response.status_code == 302
     assert client.get("/admin/users/").status_code == 200
 
@@ -395,8 +444,9 @@ SECRET = re.compile(r"fa_[A-Za-z0-9_\-]{20,}")
 def test_token_secret_is_shown_once_and_only_its_hash_is_kept(app, client, auth, make_user, db):
     admin = auth.login("admin")
     user = make_user("gate")
-    response = client.post(f"/admin/users/{user.id}/tokens", data={
-        "csrf_token": csrf(client), "name": "Máy quét cổng 1"})
+    response = client.post(
+        f"/admin/users/{user.id}/tokens", data={"csrf_token": csrf(client), "name": "Máy quét cổng 1"}
+    )
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     [secret] = set(SECRET.findall(response.get_data(as_text=True)))
@@ -423,8 +473,9 @@ def test_revoked_token_is_refused_by_the_api(app, client, auth, make_user, db):
     bearer = {"Authorization": f"Bearer {secret}"}
     assert api.get("/api/v1/me", headers=bearer).status_code == 200
 
-    response = client.post(f"/admin/users/{user.id}/tokens/{token.id}/revoke",
-                           data={"csrf_token": csrf(client)})
+    response = client.post(
+        f"/admin/users/{user.id}/tokens/{token.id}/revoke", data={"csrf_token": csrf(client)}
+    )
     assert response.status_code == 302
     refused = api.get("/api/v1/me", headers=bearer)
     assert refused.status_code == 401
@@ -440,8 +491,9 @@ def test_revoke_needs_csrf_and_the_tokens_owner(client, auth, make_user, db):
     token, _secret = services.issue_token(owner, "scanner")
     db.session.commit()
     assert client.post(f"/admin/users/{owner.id}/tokens/{token.id}/revoke").status_code == 400
-    wrong_user = client.post(f"/admin/users/{stranger.id}/tokens/{token.id}/revoke",
-                             data={"csrf_token": csrf(client)})
+    wrong_user = client.post(
+        f"/admin/users/{stranger.id}/tokens/{token.id}/revoke", data={"csrf_token": csrf(client)}
+    )
     assert wrong_user.status_code == 404
     db.session.commit()
     assert db.session.get(ApiToken, token.id).revoked_at is None
@@ -450,7 +502,6 @@ def test_revoke_needs_csrf_and_the_tokens_owner(client, auth, make_user, db):
 def test_token_name_is_required(client, auth, make_user, db):
     auth.login("admin")
     user = make_user("gate")
-    response = client.post(f"/admin/users/{user.id}/tokens", data={
-        "csrf_token": csrf(client), "name": ""})
+    response = client.post(f"/admin/users/{user.id}/tokens", data={"csrf_token": csrf(client), "name": ""})
     assert "Vui lòng đặt tên cho mã truy cập." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0

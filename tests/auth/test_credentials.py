@@ -38,14 +38,24 @@ def test_changing_ones_password_revokes_ones_api_tokens(app, client, auth, db, m
     elsewhere = app.test_client()
     sign_in(elsewhere, user)
 
-    response = client.post("/account/password", data={
-        "csrf_token": csrf(client), "current_password": PASSWORD, "new_password": "mat-khau-rieng-9",
-        "confirm": "mat-khau-rieng-9"})
+    response = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf(client),
+            "current_password": PASSWORD,
+            "new_password": "mat-khau-rieng-9",
+            "confirm": "mat-khau-rieng-9",
+        },
+    )
     assert response.status_code == 302
 
     assert _me(app.test_client(), old) == 401
-    assert client.post("/api/v1/checkins", json={"fair_id": 1, "qr_payload": "x"},
-                       headers=bearer(old)).status_code == 401  # the entrance's fast lane too
+    assert (
+        client.post(
+            "/api/v1/checkins", json={"fair_id": 1, "qr_payload": "x"}, headers=bearer(old)
+        ).status_code
+        == 401
+    )  # the entrance's fast lane too
     assert _me(app.test_client(), kept) == 200  # another account's token is untouched
     assert elsewhere.get("/account/").status_code == 302  # the other session is over
     assert client.get("/account/").status_code == 200  # this one carries on
@@ -62,13 +72,17 @@ def test_an_admin_reset_revokes_the_accounts_api_tokens(app, client, auth, db, m
     secrets = _tokens(db, user)
     assert [_me(app.test_client(), s) for s in secrets] == [200, 200]
 
-    response = client.post(f"/admin/users/{user.id}/password", data={
-        "csrf_token": csrf(client), "password": "mat-khau-moi-2", "confirm": "mat-khau-moi-2"})
+    response = client.post(
+        f"/admin/users/{user.id}/password",
+        data={"csrf_token": csrf(client), "password": "mat-khau-moi-2", "confirm": "mat-khau-moi-2"},
+    )
     assert response.status_code == 302
 
     assert [_me(app.test_client(), s) for s in secrets] == [401, 401]
     revoked = entries(db, "token.revoke")
     assert [(e.actor_id, e.details["reason"]) for e in revoked] == [(admin.id, "password_reset")] * 2
     db.session.expire_all()
-    assert all(t.revoked_at is not None for t in db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user.id)))
+    assert all(
+        t.revoked_at is not None
+        for t in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id))
+    )

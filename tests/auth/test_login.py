@@ -11,10 +11,10 @@ def test_login_and_home(client, auth):
 def test_wrong_password_and_unknown_account_read_the_same(client, make_user):
     user = make_user("organiser")
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    wrong = client.post("/login", data={"login": user.email, "password": "nope-nope",
-                                        "csrf_token": token})
-    unknown = client.post("/login", data={"login": "nobody@example.vn", "password": PASSWORD,
-                                          "csrf_token": token})
+    wrong = client.post("/login", data={"login": user.email, "password": "nope-nope", "csrf_token": token})
+    unknown = client.post(
+        "/login", data={"login": "nobody@example.vn", "password": PASSWORD, "csrf_token": token}
+    )
     assert wrong.status_code == unknown.status_code == 200
     message = "Email/số điện thoại hoặc mật khẩu không đúng."
     assert message in wrong.get_data(as_text=True)

@@ -16,14 +16,19 @@ from tests.auth.conftest import SignIn
 from tests.conftest import PASSWORD, _config
 
 WRONG = "Email/số điện thoại hoặc mật khẩu không đúng."
-WAIT = re.compile(r"Có quá nhiều lần đăng nhập không thành công\. "
-                  r"Vui lòng chờ (\d+) (giây|phút) rồi thử lại\.")
+WAIT = re.compile(
+    r"Có quá nhiều lần đăng nhập không thành công\. "
+    r"Vui lòng chờ (\d+) (giây|phút) rồi thử lại\."
+)
 
 
 def _logins(db, user) -> int:
     db.session.expire_all()
-    return len(db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "auth.login", AuditEntry.actor_id == user.id)).all())
+    return len(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "auth.login", AuditEntry.actor_id == user.id)
+        ).all()
+    )
 
 
 def _refusal(response) -> str:
@@ -35,10 +40,18 @@ def _refusal(response) -> str:
 
 
 def test_the_defaults(app):
-    assert app.config["LOGIN_ACCOUNT_THROTTLE"] == {"free_failures": 5, "first_delay": 15,
-                                                    "max_delay": 900, "window": 86400}
-    assert app.config["LOGIN_ADDRESS_THROTTLE"] == {"free_failures": 30, "first_delay": 2,
-                                                    "max_delay": 120, "window": 3600}
+    assert app.config["LOGIN_ACCOUNT_THROTTLE"] == {
+        "free_failures": 5,
+        "first_delay": 15,
+        "max_delay": 900,
+        "window": 86400,
+    }
+    assert app.config["LOGIN_ADDRESS_THROTTLE"] == {
+        "free_failures": 30,
+        "first_delay": 2,
+        "max_delay": 120,
+        "window": 3600,
+    }
     assert app.config["LOGIN_KNOWN_ADDRESS_DAYS"] == 30
 
 
@@ -57,8 +70,9 @@ def test_after_five_failures_the_account_waits_from_any_new_address(db, make_use
         assert response.status_code == 200 and WRONG in response.get_data(as_text=True)
 
     refused = sign_in(user.email, "wrong-password", ip="198.51.100.50")
-    assert _refusal(refused) == ("Có quá nhiều lần đăng nhập không thành công. "
-                                 "Vui lòng chờ 15 giây rồi thử lại.")
+    assert _refusal(refused) == (
+        "Có quá nhiều lần đăng nhập không thành công. Vui lòng chờ 15 giây rồi thử lại."
+    )
     assert 14 <= int(refused.headers["Retry-After"]) <= 15
     # The right password is refused too (unchecked), and nothing is signed in.
     assert sign_in(user.email, PASSWORD, ip="198.51.100.51").status_code == 429
@@ -89,16 +103,19 @@ def test_the_wait_leaves_other_accounts_alone(db, make_user, sign_in):
 
 def test_phone_logins_count_as_one_account_whatever_the_spelling(make_user, sign_in):
     user = make_user("gate", email=None, phone="0912345678")
-    statuses = [sign_in(spelling, "wrong-password").status_code
-                for spelling in ["0912345678", "0912 345 678", "+84912345678", "091.234.5678", "84912345678"]]
+    statuses = [
+        sign_in(spelling, "wrong-password").status_code
+        for spelling in ["0912345678", "0912 345 678", "+84912345678", "091.234.5678", "84912345678"]
+    ]
     assert statuses == [200] * 5
     assert sign_in("+84 912 345 678", PASSWORD).status_code == 429
     assert sign_in(user.phone, PASSWORD).status_code == 429
 
 
 def test_many_accounts_failing_from_one_address_make_that_address_wait(app_with, db, make_user):
-    served = app_with(LOGIN_ADDRESS_THROTTLE={"free_failures": 4, "first_delay": 30, "max_delay": 120,
-                                              "window": 3600})
+    served = app_with(
+        LOGIN_ADDRESS_THROTTLE={"free_failures": 4, "first_delay": 30, "max_delay": 120, "window": 3600}
+    )
     sign_in = SignIn(served)
     regular = make_user("employer")
     assert sign_in(regular.email, PASSWORD, ip="203.0.113.9").status_code == 302  # a known address

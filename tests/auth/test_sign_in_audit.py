@@ -21,8 +21,9 @@ def test_a_failure_on_an_account_keeps_the_account_not_the_typed_text(db, make_u
         assert sign_in(login, "typed-secret-1", ip="198.51.100.20").status_code == 200
 
     failures = entries(db, "auth.login_failed")
-    assert [(f.actor_id, f.object_type, f.object_id, f.actor_label, f.details) for f in failures] == \
-        [(user.id, "users", str(user.id), user.email, {"reason": "password"})] * 2
+    assert [(f.actor_id, f.object_type, f.object_id, f.actor_label, f.details) for f in failures] == [
+        (user.id, "users", str(user.id), user.email, {"reason": "password"})
+    ] * 2
     audited = _everything_audited(db)
     for text in [*typed, "LAN.Nguyen", "912-345-678", "typed-secret-1"]:
         assert text not in audited
@@ -33,8 +34,9 @@ def test_a_failure_with_an_unknown_login_stores_nothing_typed(db, sign_in):
         assert sign_in(login, "typed-secret-2", ip="198.51.100.21").status_code == 200
 
     failures = entries(db, "auth.login_failed")
-    assert [(f.actor_id, f.object_type, f.object_id, f.actor_label, f.details) for f in failures] == \
-        [(None, None, None, UNKNOWN_LOGIN, {"reason": "unknown"})] * 3
+    assert [(f.actor_id, f.object_type, f.object_id, f.actor_label, f.details) for f in failures] == [
+        (None, None, None, UNKNOWN_LOGIN, {"reason": "unknown"})
+    ] * 3
     audited = _everything_audited(db)
     for text in ("ai.do.khong.co", "0987", "987000111", "Nguyễn", "typed-secret-2"):
         assert text not in audited

@@ -29,8 +29,9 @@ def _try(login, password, ip, at):
 
 def test_an_account_waits_after_five_failures_then_twice_as_long_each_time_up_to_15_min(db, make_user):
     user = make_user("organiser")
-    assert [_try(user.email, "bad-guess-1", f"198.51.100.{n}", T0 + timedelta(seconds=n))
-            for n in range(5)] == ["wrong"] * 5
+    assert [
+        _try(user.email, "bad-guess-1", f"198.51.100.{n}", T0 + timedelta(seconds=n)) for n in range(5)
+    ] == ["wrong"] * 5
     last = T0 + timedelta(seconds=4)
     assert _try(user.email, PASSWORD, "198.51.100.77", last + timedelta(seconds=1)) == 14
 
@@ -120,13 +121,19 @@ def test_nothing_is_stored_as_typed(db, make_user):
     stored = repr(rows)
     for raw in ("912345678", "stranger", "example.vn", "198.51.100", "2001:db8"):
         assert raw not in stored
-    assert {row.scope for row in db.session.scalars(sa.select(SignInThrottle))} == \
-        {"account", "address", "pair"}
+    assert {row.scope for row in db.session.scalars(sa.select(SignInThrottle))} == {
+        "account",
+        "address",
+        "pair",
+    }
 
 
 def test_ipv6_addresses_count_per_64_network():
-    assert throttle.network("2001:db8:7:1::42") == throttle.network("2001:db8:7:1:abcd::1") \
+    assert (
+        throttle.network("2001:db8:7:1::42")
+        == throttle.network("2001:db8:7:1:abcd::1")
         == "2001:db8:7:1::/64"
+    )
     assert throttle.network("2001:db8:7:2::42") != throttle.network("2001:db8:7:1::42")
     assert throttle.network("::ffff:198.51.100.4") == "198.51.100.4"
     assert throttle.network(None) == "-"

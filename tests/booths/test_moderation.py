@@ -31,18 +31,25 @@ def actions(db, object_type=None) -> list[str]:
 
 @pytest.mark.parametrize("decision", ["reject", "suspend"])
 def test_rejecting_or_suspending_withdraws_the_booths_at_fairs_not_ended(
-        decision, db, make_user, make_employer, published_fair):
+    decision, db, make_user, make_employer, published_fair
+):
     organiser = make_user("organiser")
     employer = make_employer()
     past = utcnow() - timedelta(days=3)
     held = {
-        "confirmed": Booth(fair_id=published_fair().id, employer_id=employer.id,
-                           status=BoothStatus.CONFIRMED, label="A1"),
+        "confirmed": Booth(
+            fair_id=published_fair().id, employer_id=employer.id, status=BoothStatus.CONFIRMED, label="A1"
+        ),
         "applied": Booth(fair_id=published_fair().id, employer_id=employer.id, status=BoothStatus.APPLIED),
         "invited": Booth(fair_id=published_fair().id, employer_id=employer.id, status=BoothStatus.INVITED),
-        "ended": Booth(fair_id=published_fair(starts_at=past, ends_at=past + timedelta(hours=4),
-                                              status=FairStatus.CLOSED).id,
-                       employer_id=employer.id, status=BoothStatus.CONFIRMED, label="A9"),
+        "ended": Booth(
+            fair_id=published_fair(
+                starts_at=past, ends_at=past + timedelta(hours=4), status=FairStatus.CLOSED
+            ).id,
+            employer_id=employer.id,
+            status=BoothStatus.CONFIRMED,
+            label="A9",
+        ),
     }
     db.session.add_all(held.values())
     db.session.commit()
@@ -61,8 +68,11 @@ def test_rejecting_or_suspending_withdraws_the_booths_at_fairs_not_ended(
     assert actions(db, "booths").count("booth.withdraw") == 3
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == f"employer.{decision}")).one()
     assert entry.actor_id == organiser.id
-    assert entry.details == {"from": "approved", "to": "rejected" if decision == "reject" else "suspended",
-                             "reason": "Giấy phép kinh doanh bị thu hồi"}
+    assert entry.details == {
+        "from": "approved",
+        "to": "rejected" if decision == "reject" else "suspended",
+        "reason": "Giấy phép kinh doanh bị thu hồi",
+    }
 
 
 def test_reinstating_does_not_bring_withdrawn_booths_back(db, make_user, make_school, published_fair):
@@ -86,15 +96,18 @@ def test_reinstating_does_not_bring_withdrawn_booths_back(db, make_user, make_sc
     assert again.id == booth.id and again.status == BoothStatus.APPLIED
 
 
-@pytest.mark.parametrize(("status", "decision", "code"), [
-    ("pending", "suspend", "invalid_transition"),
-    ("rejected", "suspend", "invalid_transition"),
-    ("approved", "reinstate", "invalid_transition"),
-    ("suspended", "approve", "invalid_transition"),
-    ("approved", "approve", "invalid_transition"),
-    ("approved", "suspend", "reason_required"),
-    ("suspended", "reject", "reason_required"),
-])
+@pytest.mark.parametrize(
+    ("status", "decision", "code"),
+    [
+        ("pending", "suspend", "invalid_transition"),
+        ("rejected", "suspend", "invalid_transition"),
+        ("approved", "reinstate", "invalid_transition"),
+        ("suspended", "approve", "invalid_transition"),
+        ("approved", "approve", "invalid_transition"),
+        ("approved", "suspend", "reason_required"),
+        ("suspended", "reject", "reason_required"),
+    ],
+)
 def test_decisions_follow_the_status_rules(status, decision, code, db, make_user, make_employer):
     employer = make_employer(status=status)
     with pytest.raises(DomainError) as caught:
@@ -113,8 +126,9 @@ def test_only_staff_decide(db, make_user, make_employer):
 
 
 @pytest.mark.parametrize("decision", ["reject", "suspend"])
-def test_a_locked_employers_accounts_can_no_longer_edit(decision, db, make_user, make_employer,
-                                                        published_fair):
+def test_a_locked_employers_accounts_can_no_longer_edit(
+    decision, db, make_user, make_employer, published_fair
+):
     employer = make_employer(name="Công ty TNHH May Sông Công")
     user = make_user("employer", employer_id=employer.id)
     vacancy = partner_services.create_vacancy(employer, VACANCY, by=user)
@@ -139,23 +153,27 @@ def test_a_locked_employers_accounts_can_no_longer_edit(decision, db, make_user,
         db.session.rollback()
     assert employer.name == "Công ty TNHH May Sông Công" and vacancy.title == "Công nhân may"
     # staff still correct the record
-    partner_services.update_employer(employer, {"name": "Công ty TNHH May Sông Công (cũ)",
-                                                "tax_code": employer.tax_code}, by=make_user("admin"))
+    partner_services.update_employer(
+        employer,
+        {"name": "Công ty TNHH May Sông Công (cũ)", "tax_code": employer.tax_code},
+        by=make_user("admin"),
+    )
     assert employer.name == "Công ty TNHH May Sông Công (cũ)"
 
 
 def test_a_suspended_schools_accounts_can_no_longer_edit(db, make_user, make_school):
     school = make_school()
     user = make_user("school", school_id=school.id)
-    programme = partner_services.create_programme(school, {"name": "Điện dân dụng", "level": "so_cap"},
-                                                  by=user)
+    programme = partner_services.create_programme(
+        school, {"name": "Điện dân dụng", "level": "so_cap"}, by=user
+    )
     moderation.decide(school, "suspend", "Vi phạm quy định", by=make_user("organiser"))
     db.session.commit()
-    for attempt in (lambda: partner_services.update_school(school, {"name": "Tên mới"}, by=user),
-                    lambda: partner_services.create_programme(school, {"name": "Hàn", "level": "so_cap"},
-                                                              by=user),
-                    lambda: partner_services.update_programme(programme, {"name": "Mới", "level": "so_cap"},
-                                                              by=user)):
+    for attempt in (
+        lambda: partner_services.update_school(school, {"name": "Tên mới"}, by=user),
+        lambda: partner_services.create_programme(school, {"name": "Hàn", "level": "so_cap"}, by=user),
+        lambda: partner_services.update_programme(programme, {"name": "Mới", "level": "so_cap"}, by=user),
+    ):
         with pytest.raises(DomainError) as caught:
             attempt()
         assert caught.value.code == "partner_locked"
@@ -186,6 +204,7 @@ def test_a_suspended_partners_booth_is_not_confirmed(db, make_user, make_employe
 
 # --- Hiding a vacancy ------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def offered(db, make_user, make_employer, published_fair):
     """A vacancy of an employer without a ward, offered at a fair in Phường Bách Quang."""
@@ -194,8 +213,12 @@ def offered(db, make_user, make_employer, published_fair):
     vacancy = Vacancy(employer_id=employer.id, title="Bảo vệ ca đêm", quantity=2)
     db.session.add(vacancy)
     db.session.flush()
-    db.session.add_all([VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id),
-                        Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED)])
+    db.session.add_all(
+        [
+            VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id),
+            Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED),
+        ]
+    )
     db.session.commit()
     return vacancy
 
@@ -232,8 +255,9 @@ def test_an_organiser_of_the_ward_hides_and_shows_a_vacancy(db, make_user, offer
     with pytest.raises(DomainError) as caught:
         moderation.unhide_vacancy(offered, by=organiser)
     assert caught.value.code == "invalid_transition"
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.object_type == "vacancies")
-                                 .order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.object_type == "vacancies").order_by(AuditEntry.id)
+    ).all()
     assert [e.action for e in entries] == ["vacancy.hide", "vacancy.unhide"]
     assert entries[0].details["reason"] == "Tin tuyển dụng sai sự thật"
     assert entries[0].actor_id == organiser.id

@@ -24,8 +24,11 @@ def write_y4m(path: Path, text: str, frames: int = 20) -> None:
     frame = Image.new("RGB", (WIDTH, HEIGHT), (128, 128, 128))
     frame.paste(image, ((WIDTH - side) // 2, (HEIGHT - side) // 2))
     y, cb, cr = frame.convert("YCbCr").split()
-    planes = y.tobytes() + cb.resize((WIDTH // 2, HEIGHT // 2)).tobytes() + \
-        cr.resize((WIDTH // 2, HEIGHT // 2)).tobytes()
+    planes = (
+        y.tobytes()
+        + cb.resize((WIDTH // 2, HEIGHT // 2)).tobytes()
+        + cr.resize((WIDTH // 2, HEIGHT // 2)).tobytes()
+    )
     with path.open("wb") as file:
         file.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F30:1 Ip A1:1 C420jpeg\n".encode("ascii"))
         for _ in range(frames):
@@ -36,12 +39,21 @@ def camera_page_playing(browser, live_url: str, video: Path) -> Iterator:
     """Yield a 360-px page whose rear camera shows `video`; close its browser afterwards."""
     if not Path(CHROMIUM).is_file():
         pytest.skip("chromium missing")
-    camera_browser = browser.browser_type.launch(executable_path=CHROMIUM, args=[
-        *CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
     context = camera_browser.new_context(
-        base_url=live_url, viewport={"width": MOBILE[0], "height": MOBILE[1]}, locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh")
+        base_url=live_url,
+        viewport={"width": MOBILE[0], "height": MOBILE[1]},
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors = ConsoleErrors()

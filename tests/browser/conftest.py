@@ -17,8 +17,16 @@ from fairapp import create_app
 from tests.conftest import ARTIFACTS, PASSWORD, _config
 
 CHROMIUM = os.environ.get("FAIRAPP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MOBILE = (360, 740)
 DESKTOP = (1280, 800)
 HEIGHTS = {MOBILE[0]: MOBILE[1], DESKTOP[0]: DESKTOP[1]}
@@ -57,8 +65,10 @@ def browser():
     One per test module, not per session: Playwright's sync API refuses to start while another
     instance is running in the thread, and browser tests elsewhere in the suite start their own."""
     if not Path(CHROMIUM).is_file():
-        message = (f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                   "(or set FAIRAPP_CHROMIUM); the browser tests need it.")
+        message = (
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
+            "(or set FAIRAPP_CHROMIUM); the browser tests need it."
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -98,8 +108,11 @@ def page_at(app, browser, live_url, console_errors) -> Iterator[Callable]:
 
     def open_page(width: int = DESKTOP[0], height: int | None = None):
         context = browser.new_context(
-            base_url=live_url, viewport={"width": width, "height": height or HEIGHTS.get(width, 800)},
-            locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+            base_url=live_url,
+            viewport={"width": width, "height": height or HEIGHTS.get(width, 800)},
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def choose_ward(page, index: int, typed: str, name: str) -> None:
-    picker = page.locator(f'[data-ward-picker].field-stops-{index}-ward_code')
+    picker = page.locator(f"[data-ward-picker].field-stops-{index}-ward_code")
     box = picker.get_by_role("combobox")
     box.fill(typed)
     picker.get_by_role("option", name=name).first.click()
@@ -56,7 +56,9 @@ def test_plan_a_two_ward_season_publish_one_and_see_it_in_public(db, make_user, 
     resident = page_at(MOBILE[0])
     resident.goto(f"/fairs/{fairs[0].id}")
     expect(resident.locator("main")).to_contain_text("Nhà văn hoá tổ dân phố Mỏ Chè 2")
-    expect(resident.locator("main")).to_contain_text(services.local_day(fairs[0].starts_at).strftime("%d/%m/%Y"))
+    expect(resident.locator("main")).to_contain_text(
+        services.local_day(fairs[0].starts_at).strftime("%d/%m/%Y")
+    )
     expect(resident.get_by_role("link", name="Đăng ký tham gia").first).to_be_visible()
     width = resident.evaluate("document.documentElement.scrollWidth")
     assert width <= MOBILE[0], f"the public page scrolls sideways at 360 px ({width} px)"

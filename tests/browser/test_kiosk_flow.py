@@ -21,21 +21,38 @@ pytestmark = pytest.mark.browser
 
 def open_fair(db) -> Fair:
     starts_at = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
-    fair = Fair(title="Phiên giao dịch việc làm Bách Quang", ward_code="05528",
-                venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2", starts_at=starts_at,
-                ends_at=starts_at + timedelta(hours=4), status=FairStatus.OPEN, opened_at=starts_at)
+    fair = Fair(
+        title="Phiên giao dịch việc làm Bách Quang",
+        ward_code="05528",
+        venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=FairStatus.OPEN,
+        opened_at=starts_at,
+    )
     db.session.add(fair)
     db.session.commit()
     return fair
 
 
 def register(db, fair: Fair, full_name: str, phone: str) -> Registration:
-    attendee = Attendee(full_name=full_name, name_key=fold(full_name), phone=phone, birth_year=1996,
-                        gender=Gender.FEMALE, ward_code=fair.ward_code)
+    attendee = Attendee(
+        full_name=full_name,
+        name_key=fold(full_name),
+        phone=phone,
+        birth_year=1996,
+        gender=Gender.FEMALE,
+        ward_code=fair.ward_code,
+    )
     db.session.add(attendee)
     db.session.flush()
-    registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+    registration = Registration(
+        fair_id=fair.id,
+        attendee_id=attendee.id,
+        channel=Channel.ONLINE,
+        consent_personal_data_version="2025-01",
+        consent_personal_data_at=utcnow(),
+    )
     db.session.add(registration)
     db.session.commit()
     return registration
@@ -92,13 +109,19 @@ def test_kiosk_check_in_with_the_ticket_saved_on_the_phone(db, make_user, page_a
     other.get_by_role("button", name="Điểm danh", exact=True).click()
     expect(other.locator("[data-kiosk-name]")).to_have_text("Đ. V. Tú")
     db.session.rollback()  # a fresh snapshot: the live server committed the check-in
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)
-                             .where(CheckIn.registration_id == walker.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(CheckIn).where(CheckIn.registration_id == walker.id)
+        )
+        == 1
+    )
 
     # The tablet draws the next QR by itself once the 30-second window turns.
     expect(screen).not_to_have_attribute("data-token", token, timeout=35_000)
     new_token = screen.get_attribute("data-token")
     expect(image).to_have_attribute("src", f"/manage/fairs/{fair.id}/kiosk/qr/{new_token}.png")
-    tablet.wait_for_function("() => document.querySelector('[data-kiosk-qr-image]').complete "
-                             "&& document.querySelector('[data-kiosk-qr-image]').naturalWidth > 300")
+    tablet.wait_for_function(
+        "() => document.querySelector('[data-kiosk-qr-image]').complete "
+        "&& document.querySelector('[data-kiosk-qr-image]').naturalWidth > 300"
+    )
     assert console_errors == []

@@ -19,21 +19,39 @@ pytestmark = pytest.mark.browser
 
 def open_fair(db) -> Fair:
     starts_at = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
-    fair = Fair(title="Phiên giao dịch việc làm Sông Công", ward_code="05528", venue_name="Nhà văn hoá",
-                starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), status=FairStatus.OPEN,
-                opened_at=starts_at)
+    fair = Fair(
+        title="Phiên giao dịch việc làm Sông Công",
+        ward_code="05528",
+        venue_name="Nhà văn hoá",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=FairStatus.OPEN,
+        opened_at=starts_at,
+    )
     db.session.add(fair)
     db.session.commit()
     return fair
 
 
 def register(db, fair, full_name, phone, group) -> Registration:
-    attendee = Attendee(full_name=full_name, name_key=fold(full_name), phone=phone, birth_year=1990,
-                        gender=Gender.MALE, ward_code=fair.ward_code, priority_group=group)
+    attendee = Attendee(
+        full_name=full_name,
+        name_key=fold(full_name),
+        phone=phone,
+        birth_year=1990,
+        gender=Gender.MALE,
+        ward_code=fair.ward_code,
+        priority_group=group,
+    )
     db.session.add(attendee)
     db.session.flush()
-    registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+    registration = Registration(
+        fair_id=fair.id,
+        attendee_id=attendee.id,
+        channel=Channel.ONLINE,
+        consent_personal_data_version="2025-01",
+        consent_personal_data_at=utcnow(),
+    )
     db.session.add(registration)
     db.session.commit()
     return registration

@@ -23,16 +23,26 @@ MAX_HEIGHT = 1600  # px at 360 px wide: the form, and the whole page with its he
 
 def fair_with_a_vacancy(db) -> tuple[Fair, Vacancy]:
     starts_at = (utcnow() + timedelta(days=3)).replace(microsecond=0)
-    fair = Fair(title="Phiên giao dịch việc làm Bách Quang", ward_code="05528", venue_name="Nhà văn hoá tổ 5",
-                starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), status=FairStatus.PUBLISHED)
+    fair = Fair(
+        title="Phiên giao dịch việc làm Bách Quang",
+        ward_code="05528",
+        venue_name="Nhà văn hoá tổ 5",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+    )
     employer = Employer(name="Công ty May Sông Công", tax_code="0100109106", status=PartnerStatus.APPROVED)
     db.session.add_all([fair, employer])
     db.session.flush()
     vacancy = Vacancy(employer_id=employer.id, title="Công nhân may", quantity=30)
     db.session.add(vacancy)
     db.session.flush()
-    db.session.add_all([VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id),
-                        Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED)])
+    db.session.add_all(
+        [
+            VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id),
+            Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED),
+        ]
+    )
     db.session.commit()
     return fair, vacancy
 
@@ -101,7 +111,9 @@ def test_short_form_at_360px_then_ticket_then_details(db, page_at, console_error
     assert registration.desired_vacancy_ids == [vacancy.id]
     assert registration.desired_jobs == "Công nhân may, bán hàng"
     assert (registration.attendee.education_level, registration.attendee.household_code) == (
-        "lower_secondary", "BQ-0042")
+        "lower_secondary",
+        "BQ-0042",
+    )
     page.get_by_role("link", name="Quay lại vé").click()
     expect(page.locator("[data-ticket-name]")).to_have_text("Lò Thị Xuân")
     # the one refused submission is the only thing the console reports

@@ -113,6 +113,7 @@ def test_anonymous_visitor_signs_in_and_comes_back_to_the_page(page_at, make_use
     sign_in(page, admin.email, path="")
     assert path_of(page).rstrip("/") == "/admin/users"
     expect(nav_of(page, "admin").locator('[data-nav="users.index"]')).to_have_attribute(
-        "aria-current", "page")
+        "aria-current", "page"
+    )
     expect(page.get_by_text(admin.email).first).to_be_visible()
     assert_no_console_errors(console_errors)

@@ -24,21 +24,39 @@ pytestmark = pytest.mark.browser
 
 def open_fair(db) -> Fair:
     starts_at = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
-    fair = Fair(title="Phiên giao dịch việc làm Bách Quang", ward_code="05528", venue_name="Nhà văn hoá",
-                starts_at=starts_at, ends_at=starts_at + timedelta(hours=5), status=FairStatus.OPEN,
-                opened_at=starts_at)
+    fair = Fair(
+        title="Phiên giao dịch việc làm Bách Quang",
+        ward_code="05528",
+        venue_name="Nhà văn hoá",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=5),
+        status=FairStatus.OPEN,
+        opened_at=starts_at,
+    )
     db.session.add(fair)
     db.session.commit()
     return fair
 
 
 def register(db, fair: Fair, full_name: str, phone: str, priority=PriorityGroup.NONE) -> Registration:
-    attendee = Attendee(full_name=full_name, name_key=fold(full_name), phone=phone, birth_year=1992,
-                        gender=Gender.FEMALE, ward_code=fair.ward_code, priority_group=priority)
+    attendee = Attendee(
+        full_name=full_name,
+        name_key=fold(full_name),
+        phone=phone,
+        birth_year=1992,
+        gender=Gender.FEMALE,
+        ward_code=fair.ward_code,
+        priority_group=priority,
+    )
     db.session.add(attendee)
     db.session.flush()
-    registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+    registration = Registration(
+        fair_id=fair.id,
+        attendee_id=attendee.id,
+        channel=Channel.ONLINE,
+        consent_personal_data_version="2025-01",
+        consent_personal_data_at=utcnow(),
+    )
     db.session.add(registration)
     db.session.commit()
     return registration
@@ -100,8 +118,9 @@ def test_camera_admits_the_ticket_then_says_already_checked_in(db, make_user, ca
     assert page.console_errors == []
 
 
-def test_offline_scan_is_checked_locally_queued_and_synced_once(db, make_user, page_at, console_errors,
-                                                                ticket):
+def test_offline_scan_is_checked_locally_queued_and_synced_once(
+    db, make_user, page_at, console_errors, ticket
+):
     fair, registration, payload = ticket
     other = register(db, fair, "Phạm Văn Long", "0912000222")
     page = page_at(MOBILE[0])
@@ -152,8 +171,9 @@ def test_offline_scan_is_checked_locally_queued_and_synced_once(db, make_user, p
     assert console_errors == []
 
 
-def test_search_and_manual_check_in_then_sign_out_wipes_local_data(db, make_user, page_at, console_errors,
-                                                                   ticket):
+def test_search_and_manual_check_in_then_sign_out_wipes_local_data(
+    db, make_user, page_at, console_errors, ticket
+):
     fair, registration, _payload = ticket
     page = page_at(MOBILE[0])
     sign_in(page, make_user("gate").email)
@@ -168,10 +188,12 @@ def test_search_and_manual_check_in_then_sign_out_wipes_local_data(db, make_user
     expect(page.locator("[data-answer]")).to_have_attribute("data-result", "ok")
     assert [r.source for r in check_ins(db, registration.id)] == ["manual"]
 
-    stored = "() => new Promise((ok) => { const r = indexedDB.open('fairapp-scanner'); " \
-             "r.onsuccess = () => { const tx = r.result.transaction('fairs'); " \
-             "const q = tx.objectStore('fairs').count(); " \
-             "q.onsuccess = () => { r.result.close(); ok(q.result); }; }; })"
+    stored = (
+        "() => new Promise((ok) => { const r = indexedDB.open('fairapp-scanner'); "
+        "r.onsuccess = () => { const tx = r.result.transaction('fairs'); "
+        "const q = tx.objectStore('fairs').count(); "
+        "q.onsuccess = () => { r.result.close(); ok(q.result); }; }; })"
+    )
     assert page.evaluate(stored) == 1
     assert page.evaluate("() => localStorage.getItem('fairapp.scanner.device')")
     with page.expect_navigation():  # the navbar's sign-out form (folded away at this width)
@@ -182,5 +204,6 @@ def test_search_and_manual_check_in_then_sign_out_wipes_local_data(db, make_user
     assert "fairapp-scanner" not in names
     assert page.evaluate("() => localStorage.getItem('fairapp.scanner.device')") is None
     assert page.evaluate("() => caches.keys()") == [] or all(
-        not name.startswith("fairapp-scanner-") for name in page.evaluate("() => caches.keys()"))
+        not name.startswith("fairapp-scanner-") for name in page.evaluate("() => caches.keys()")
+    )
     assert console_errors == []

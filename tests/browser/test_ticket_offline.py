@@ -22,13 +22,19 @@ pytestmark = pytest.mark.browser
 
 def published_fair(db) -> Fair:
     starts_at = (utcnow() + timedelta(days=5)).replace(hour=0, minute=30, second=0, microsecond=0)
-    fair = Fair(title="Phiên giao dịch việc làm Bách Quang", ward_code="05528",
-                venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2", starts_at=starts_at,
-                ends_at=starts_at + timedelta(hours=4), status=FairStatus.PUBLISHED)
+    fair = Fair(
+        title="Phiên giao dịch việc làm Bách Quang",
+        ward_code="05528",
+        venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+    )
     db.session.add(fair)
     db.session.flush()
-    employer = Employer(name="Công ty TNHH Điện tử Sông Công", tax_code="0100109106",
-                        status=PartnerStatus.APPROVED)
+    employer = Employer(
+        name="Công ty TNHH Điện tử Sông Công", tax_code="0100109106", status=PartnerStatus.APPROVED
+    )
     db.session.add(employer)
     db.session.flush()
     db.session.add(Booth(fair_id=fair.id, employer_id=employer.id, label="A1", status=BoothStatus.CONFIRMED))
@@ -37,12 +43,23 @@ def published_fair(db) -> Fair:
 
 
 def register(db, fair: Fair, full_name: str) -> Registration:
-    attendee = Attendee(full_name=full_name, name_key=fold(full_name), phone="0912345678",
-                        birth_year=1998, gender=Gender.MALE, ward_code=fair.ward_code)
+    attendee = Attendee(
+        full_name=full_name,
+        name_key=fold(full_name),
+        phone="0912345678",
+        birth_year=1998,
+        gender=Gender.MALE,
+        ward_code=fair.ward_code,
+    )
     db.session.add(attendee)
     db.session.flush()
-    registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+    registration = Registration(
+        fair_id=fair.id,
+        attendee_id=attendee.id,
+        channel=Channel.ONLINE,
+        consent_personal_data_version="2025-01",
+        consent_personal_data_at=utcnow(),
+    )
     db.session.add(registration)
     db.session.commit()
     return registration
@@ -72,8 +89,12 @@ def test_ticket_still_shows_offline_after_first_view(db, page_at, console_errors
     page.context.set_offline(True)
     page.reload()
     expect(page.locator("img[data-ticket-qr]")).to_be_visible()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth",
-                         page.locator("img[data-ticket-qr]").element_handle()) > 300
+    assert (
+        page.evaluate(
+            "(img) => img.complete && img.naturalWidth", page.locator("img[data-ticket-qr]").element_handle()
+        )
+        > 300
+    )
     expect(page.locator("[data-ticket-name]")).to_have_text("Hoàng Văn Đức")
     expect(page.get_by_text("Công ty TNHH Điện tử Sông Công")).to_be_visible()
     screenshot(page, "tickets", "ticket-360-offline")

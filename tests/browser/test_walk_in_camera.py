@@ -17,6 +17,8 @@ from tests.browser.conftest import MOBILE, screenshot, sign_in
 pytestmark = pytest.mark.browser
 
 CARD_TEXT = "019095004321|091234567|Hoàng Văn Nam|02041995|Nam|Tổ 5, phường Bách Quang, Thái Nguyên|15082021"
+
+
 @pytest.fixture()
 def camera_page(browser, live_url, tmp_path, app):
     """A page whose camera plays the card's QR."""
@@ -27,8 +29,14 @@ def camera_page(browser, live_url, tmp_path, app):
 
 def test_scan_citizen_card_fills_the_form_and_registers(db, make_user, camera_page):
     starts_at = (utcnow() + timedelta(days=3)).replace(microsecond=0)
-    fair = Fair(title="Phiên giao dịch việc làm Bách Quang", ward_code="05528", venue_name="Nhà văn hoá",
-                starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), status=FairStatus.PUBLISHED)
+    fair = Fair(
+        title="Phiên giao dịch việc làm Bách Quang",
+        ward_code="05528",
+        venue_name="Nhà văn hoá",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+    )
     db.session.add(fair)
     db.session.commit()
     gate = make_user("gate")
@@ -61,17 +69,28 @@ def test_scan_citizen_card_fills_the_form_and_registers(db, make_user, camera_pa
     registration = db.session.scalar(sa.select(Registration).where(Registration.fair_id == fair.id))
     assert registration.channel == Channel.WALK_IN and registration.created_by == gate.id
     attendee = registration.attendee
-    assert (attendee.full_name, attendee.citizen_id, attendee.phone, attendee.birth_year,
-            attendee.gender.value, attendee.ward_code) == (
-        "Hoàng Văn Nam", "019095004321", "0912345678", 1995, "male", "05528")
+    assert (
+        attendee.full_name,
+        attendee.citizen_id,
+        attendee.phone,
+        attendee.birth_year,
+        attendee.gender.value,
+        attendee.ward_code,
+    ) == ("Hoàng Văn Nam", "019095004321", "0912345678", 1995, "male", "05528")
     assert page.console_errors == []
 
 
 def test_keyboard_scanner_fills_the_form(db, make_user, page_at):
     """A USB scanner types the card's text into the box and presses Enter: same result, no camera."""
     starts_at = (utcnow() + timedelta(days=3)).replace(microsecond=0)
-    fair = Fair(title="Phiên Sông Công", ward_code="05528", venue_name="Nhà văn hoá",
-                starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), status=FairStatus.PUBLISHED)
+    fair = Fair(
+        title="Phiên Sông Công",
+        ward_code="05528",
+        venue_name="Nhà văn hoá",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+    )
     db.session.add(fair)
     db.session.commit()
     page = page_at(MOBILE[0])

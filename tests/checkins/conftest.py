@@ -23,10 +23,16 @@ def make_fair(db):
     def make(**overrides):
         n = next(numbers)
         starts_at = overrides.pop("starts_at", (utcnow() - timedelta(hours=1)).replace(microsecond=0))
-        fields = {"title": f"Phiên giao dịch việc làm số {n}", "ward_code": BACH_QUANG,
-                  "venue_name": f"Nhà văn hoá tổ {n}", "starts_at": starts_at,
-                  "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=4)),
-                  "status": FairStatus.OPEN, "opened_at": starts_at, **overrides}
+        fields = {
+            "title": f"Phiên giao dịch việc làm số {n}",
+            "ward_code": BACH_QUANG,
+            "venue_name": f"Nhà văn hoá tổ {n}",
+            "starts_at": starts_at,
+            "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=4)),
+            "status": FairStatus.OPEN,
+            "opened_at": starts_at,
+            **overrides,
+        }
         fair = Fair(**fields)
         db.session.add(fair)
         db.session.commit()
@@ -40,17 +46,33 @@ def register(db):
     """register(fair, full_name=..., priority_group=...) → a saved Registration with a new attendee."""
     numbers = count(1)
 
-    def make(fair, full_name="Nguyễn Thị Hồng Nhung", *, priority_group=PriorityGroup.NONE, commit=True,
-             ward_code=BACH_QUANG):
+    def make(
+        fair,
+        full_name="Nguyễn Thị Hồng Nhung",
+        *,
+        priority_group=PriorityGroup.NONE,
+        commit=True,
+        ward_code=BACH_QUANG,
+    ):
         n = next(numbers)
-        attendee = Attendee(full_name=full_name, name_key=fold(full_name), phone=f"0986{n:06d}",
-                            birth_year=1990, gender=Gender.FEMALE, ward_code=ward_code,
-                            priority_group=priority_group)
+        attendee = Attendee(
+            full_name=full_name,
+            name_key=fold(full_name),
+            phone=f"0986{n:06d}",
+            birth_year=1990,
+            gender=Gender.FEMALE,
+            ward_code=ward_code,
+            priority_group=priority_group,
+        )
         db.session.add(attendee)
         db.session.flush()
-        registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                    consent_personal_data_version="2025-01",
-                                    consent_personal_data_at=utcnow())
+        registration = Registration(
+            fair_id=fair.id,
+            attendee_id=attendee.id,
+            channel=Channel.ONLINE,
+            consent_personal_data_version="2025-01",
+            consent_personal_data_at=utcnow(),
+        )
         db.session.add(registration)
         if commit:
             db.session.commit()

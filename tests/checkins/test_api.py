@@ -25,17 +25,20 @@ def test_check_in_over_http(client, db, make_fair, ticket, token_for):
     _user, headers = token_for("gate")
     fair = make_fair()
     registration, payload = ticket(fair, "Lò Thị Mai", priority_group=PriorityGroup.NEAR_POOR)
-    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload,
-                                                     "scan_id": "x1"}, headers=headers)
+    response = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload, "scan_id": "x1"}, headers=headers
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["result"] == "ok" and body["checked_in_at"]
     assert body["attendee"] == {"registration_id": registration.id, "name": "Lò Thị Mai", "priority": True}
-    again = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                        headers=headers).get_json()
+    again = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers
+    ).get_json()
     assert again["result"] == "already_checked_in" and again["checked_in_at"] == body["checked_in_at"]
-    repeat = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload,
-                                                   "scan_id": "x1"}, headers=headers).get_json()
+    repeat = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload, "scan_id": "x1"}, headers=headers
+    ).get_json()
     assert repeat["result"] == "ok"
     assert count(db, CheckIn) == 1 and count(db, Scan) == 2
 
@@ -58,25 +61,36 @@ def test_every_refusal_code_over_http(case, client, db, make_fair, ticket, token
     elif case == "fair_not_open":
         fair = make_fair(starts_at=utcnow() + timedelta(days=2), status="published", opened_at=None)
         _r, payload = ticket(fair)
-    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                           headers=headers)
+    response = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers
+    )
     assert response.status_code == 200 and response.get_json()["result"] == expected
     assert count(db, CheckIn) == 0 and count(db, Scan, Scan.result == expected) == 1
 
 
-@pytest.mark.parametrize("body", [
-    None, [], "text", {"qr_payload": "x"}, {"fair_id": "1", "qr_payload": "x"},
-    {"fair_id": True, "qr_payload": "x"},
-    {"fair_id": 1}, {"fair_id": 1, "qr_payload": 5}, {"fair_id": 1, "qr_payload": "x", "scan_id": "s" * 65},
-    {"fair_id": 1, "qr_payload": "x", "scanned_at": "yesterday"},
-    {"fair_id": 1, "qr_payload": "x", "scanned_at": "2026-11-28T07:45:00"},  # no offset
-    {"fair_id": 10**30, "qr_payload": "x"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        "text",
+        {"qr_payload": "x"},
+        {"fair_id": "1", "qr_payload": "x"},
+        {"fair_id": True, "qr_payload": "x"},
+        {"fair_id": 1},
+        {"fair_id": 1, "qr_payload": 5},
+        {"fair_id": 1, "qr_payload": "x", "scan_id": "s" * 65},
+        {"fair_id": 1, "qr_payload": "x", "scanned_at": "yesterday"},
+        {"fair_id": 1, "qr_payload": "x", "scanned_at": "2026-11-28T07:45:00"},  # no offset
+        {"fair_id": 10**30, "qr_payload": "x"},
+    ],
+)
 def test_malformed_requests_are_400(body, client, token_for):
     _user, headers = token_for("gate")
     if body is None:
-        response = client.post("/api/v1/checkins", data="{not json", headers={
-            **headers, "Content-Type": "application/json"})
+        response = client.post(
+            "/api/v1/checkins", data="{not json", headers={**headers, "Content-Type": "application/json"}
+        )
     else:
         response = client.post("/api/v1/checkins", json=body, headers=headers)
     assert response.status_code == 400
@@ -95,15 +109,17 @@ def test_organiser_of_another_ward_is_refused(client, db, make_fair, ticket, tok
     db.session.commit()
     fair = make_fair()
     _registration, payload = ticket(fair)
-    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                           headers=headers)
+    response = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers
+    )
     assert response.status_code == 403
     assert count(db, CheckIn) == 0
 
 
 def _sync(client, headers, device_id, scans, **extra):
-    return client.post("/api/v1/checkins/sync", json={"device_id": device_id, "scans": scans, **extra},
-                       headers=headers)
+    return client.post(
+        "/api/v1/checkins/sync", json={"device_id": device_id, "scans": scans, **extra}, headers=headers
+    )
 
 
 def test_sync_batch_replayed_three_times_adds_nothing(client, db, make_fair, ticket, token_for, make_device):
@@ -114,10 +130,17 @@ def test_sync_batch_replayed_three_times_adds_nothing(client, db, make_fair, tic
     scans = []
     for n in range(5):
         _registration, payload = ticket(fair)
-        scans.append({"scan_id": f"d1-{n}", "fair_id": fair.id, "qr_payload": payload,
-                      "scanned_at": (now - timedelta(minutes=10 - n)).isoformat()})
-    scans.append({"scan_id": "d1-bad", "fair_id": fair.id, "qr_payload": "rác",
-                  "scanned_at": now.isoformat()})
+        scans.append(
+            {
+                "scan_id": f"d1-{n}",
+                "fair_id": fair.id,
+                "qr_payload": payload,
+                "scanned_at": (now - timedelta(minutes=10 - n)).isoformat(),
+            }
+        )
+    scans.append(
+        {"scan_id": "d1-bad", "fair_id": fair.id, "qr_payload": "rác", "scanned_at": now.isoformat()}
+    )
     answers = []
     for _ in range(3):
         response = _sync(client, headers, device.public_id, scans)
@@ -140,13 +163,23 @@ def test_two_devices_offline_uploaded_in_reverse_order(client, db, make_fair, ti
     fair = make_fair()
     _registration, payload = ticket(fair)
     now = utcnow()
-    early = {"scan_id": "a-1", "fair_id": fair.id, "qr_payload": payload,
-             "scanned_at": (now - timedelta(minutes=20)).isoformat()}
-    late = {"scan_id": "b-1", "fair_id": fair.id, "qr_payload": payload,
-            "scanned_at": (now - timedelta(minutes=15)).isoformat()}
+    early = {
+        "scan_id": "a-1",
+        "fair_id": fair.id,
+        "qr_payload": payload,
+        "scanned_at": (now - timedelta(minutes=20)).isoformat(),
+    }
+    late = {
+        "scan_id": "b-1",
+        "fair_id": fair.id,
+        "qr_payload": payload,
+        "scanned_at": (now - timedelta(minutes=15)).isoformat(),
+    }
     assert _sync(client, headers_b, phone_b.public_id, [late]).get_json()["results"][0]["result"] == "ok"
-    assert _sync(client, headers_a, phone_a.public_id, [early]).get_json()["results"][0]["result"] \
+    assert (
+        _sync(client, headers_a, phone_a.public_id, [early]).get_json()["results"][0]["result"]
         == "already_checked_in"
+    )
     scans = {s.scan_id: s for s in db.session.scalars(sa.select(Scan))}
     assert set(scans) == {"a-1", "b-1"}
     assert scans["a-1"].flagged and scans["a-1"].flag_reason == "offline_duplicate"
@@ -160,10 +193,20 @@ def test_sync_device_clock_two_hours_off_is_flagged(client, db, make_fair, ticke
     fair = make_fair()
     _registration, payload = ticket(fair)
     now = utcnow()
-    response = _sync(client, headers, device.public_id, [
-        {"scan_id": "c-1", "fair_id": fair.id, "qr_payload": payload,
-         "scanned_at": (now + timedelta(hours=2)).isoformat()}],
-        sent_at=(now + timedelta(hours=2)).isoformat())
+    response = _sync(
+        client,
+        headers,
+        device.public_id,
+        [
+            {
+                "scan_id": "c-1",
+                "fair_id": fair.id,
+                "qr_payload": payload,
+                "scanned_at": (now + timedelta(hours=2)).isoformat(),
+            }
+        ],
+        sent_at=(now + timedelta(hours=2)).isoformat(),
+    )
     assert response.get_json()["results"][0]["result"] == "ok"
     scan = db.session.scalar(sa.select(Scan))
     assert scan.flagged and "clock_skew" in scan.flag_reason and abs(scan.skew_seconds - 7200) < 5
@@ -171,13 +214,26 @@ def test_sync_device_clock_two_hours_off_is_flagged(client, db, make_fair, ticke
     assert check_in.checked_in_at <= utcnow()  # never in the future
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"device_id": "x"}, {"scans": []}, {"device_id": 5, "scans": []},
-    {"device_id": "x", "scans": "nope"}, {"device_id": "x", "scans": [5]},
-    {"device_id": "x", "scans": [{"fair_id": 1, "qr_payload": "a", "scanned_at": "2026-01-01T00:00:00Z"}]},
-    {"device_id": "x", "scans": [{"scan_id": "s", "fair_id": 1, "qr_payload": "a"}]},
-    {"device_id": "x", "scans": [{"scan_id": "s", "qr_payload": "a", "scanned_at": "2026-01-01T00:00:00Z"}]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"device_id": "x"},
+        {"scans": []},
+        {"device_id": 5, "scans": []},
+        {"device_id": "x", "scans": "nope"},
+        {"device_id": "x", "scans": [5]},
+        {
+            "device_id": "x",
+            "scans": [{"fair_id": 1, "qr_payload": "a", "scanned_at": "2026-01-01T00:00:00Z"}],
+        },
+        {"device_id": "x", "scans": [{"scan_id": "s", "fair_id": 1, "qr_payload": "a"}]},
+        {
+            "device_id": "x",
+            "scans": [{"scan_id": "s", "qr_payload": "a", "scanned_at": "2026-01-01T00:00:00Z"}],
+        },
+    ],
+)
 def test_malformed_sync_is_400(body, client, token_for):
     _user, headers = token_for("gate")
     response = client.post("/api/v1/checkins/sync", json=body, headers=headers)
@@ -196,8 +252,9 @@ def test_sync_with_unknown_or_other_users_device(client, token_for, make_device,
 def test_device_registration_and_revocation(app, client, db, auth, make_fair, ticket, token_for):
     gate = auth.login("gate")
     token = csrf_token_from(client.get("/").get_data(as_text=True))
-    response = client.post("/api/v1/devices", json={"name": "Điện thoại Lan", "gate": "Cổng 2"},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        "/api/v1/devices", json={"name": "Điện thoại Lan", "gate": "Cổng 2"}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 201
     device_id = response.get_json()["device_id"]
     device = db.session.scalar(sa.select(Device).where(Device.public_id == device_id))
@@ -218,8 +275,9 @@ def test_device_registration_and_revocation(app, client, db, auth, make_fair, ti
     assert revoked.status_code == 200
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "device.revoke")) is not None
 
-    refused = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                          headers=headers)
+    refused = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers
+    )
     assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "device_revoked"
     data = client.get(f"/api/v1/fairs/{fair.id}/scanner-data", headers=headers)
     assert data.status_code == 401 and data.get_json()["error"]["code"] == "device_revoked"
@@ -228,9 +286,17 @@ def test_device_registration_and_revocation(app, client, db, auth, make_fair, ti
     assert client.post("/api/v1/devices", json={}, headers={"X-CSRFToken": token}).status_code in (400, 401)
     # the person may sign in again (a deliberate act), and is then served
     page = client.get("/login")
-    assert client.post("/login", data={"login": gate.email, "password": PASSWORD,
-                                       "csrf_token": csrf_token_from(page.get_data(as_text=True))}
-                       ).status_code == 302
+    assert (
+        client.post(
+            "/login",
+            data={
+                "login": gate.email,
+                "password": PASSWORD,
+                "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            },
+        ).status_code
+        == 302
+    )
     assert client.get(f"/api/v1/fairs/{fair.id}/stats").status_code == 200
 
 
@@ -238,8 +304,11 @@ def test_unknown_device_header_is_refused_for_check_in(client, make_fair, ticket
     _user, headers = token_for("gate")
     fair = make_fair()
     _registration, payload = ticket(fair)
-    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                           headers={**headers, "X-Device-Id": "no-such-device"})
+    response = client.post(
+        "/api/v1/checkins",
+        json={"fair_id": fair.id, "qr_payload": payload},
+        headers={**headers, "X-Device-Id": "no-such-device"},
+    )
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "device_unknown"
 
 
@@ -253,8 +322,12 @@ def test_stats(client, db, make_fair, ticket, register, token_for):
     assert body["registered"] == 2 and body["checked_in"] == 1
     assert body["interviewed"] == 0 and body["hired"] == 0
     assert body["by_priority_group"]["poor"]["checked_in"] == 1
-    assert body["by_priority_group"]["escaped_poverty"] == {"registered": 1, "checked_in": 0,
-                                                            "interviewed": 0, "hired": 0}
+    assert body["by_priority_group"]["escaped_poverty"] == {
+        "registered": 1,
+        "checked_in": 0,
+        "interviewed": 0,
+        "hired": 0,
+    }
 
 
 def test_scanner_data(client, db, make_fair, ticket, token_for):
@@ -270,7 +343,8 @@ def test_scanner_data(client, db, make_fair, ticket, token_for):
     assert body["public_key"] and len(body["key_id"]) == 8
     assert body["registrations"] == [
         {"registration_id": first.id, "name": "Hoàng Văn Tú", "priority": True},
-        {"registration_id": second.id, "name": "Đỗ Thị Hà", "priority": False}]
+        {"registration_id": second.id, "name": "Đỗ Thị Hà", "priority": False},
+    ]
     assert body["checked_in"] == [first.id]
     assert [r["registration_id"] for r in body["revocations"]] == [second.id]
     text = str(body)
@@ -304,7 +378,10 @@ def test_access_table(role, client, db, make_fair, token_for, make_device, make_
     statuses = []
     for method, path, body in ROUTES:
         url = path.format(fair=fair.id, device=device.id)
-        response = getattr(client, method)(url, json=body, headers=headers) if body is not None \
+        response = (
+            getattr(client, method)(url, json=body, headers=headers)
+            if body is not None
             else getattr(client, method)(url, headers=headers)
+        )
         statuses.append(response.status_code)
     assert statuses == EXPECTED[role]

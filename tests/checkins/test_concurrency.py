@@ -24,14 +24,29 @@ ROUNDS = 3
 
 
 def _registrations(db, fair, n):
-    attendees = [Attendee(full_name=f"Người lao động {i}", name_key=f"nguoi lao dong {i}",
-                          phone=f"0977{i:06d}", birth_year=1990, gender=Gender.MALE,
-                          ward_code=fair.ward_code) for i in range(n)]
+    attendees = [
+        Attendee(
+            full_name=f"Người lao động {i}",
+            name_key=f"nguoi lao dong {i}",
+            phone=f"0977{i:06d}",
+            birth_year=1990,
+            gender=Gender.MALE,
+            ward_code=fair.ward_code,
+        )
+        for i in range(n)
+    ]
     db.session.add_all(attendees)
     db.session.flush()
-    registrations = [Registration(fair_id=fair.id, attendee_id=a.id, channel=Channel.ONLINE,
-                                  consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
-                     for a in attendees]
+    registrations = [
+        Registration(
+            fair_id=fair.id,
+            attendee_id=a.id,
+            channel=Channel.ONLINE,
+            consent_personal_data_version="2025-01",
+            consent_personal_data_at=utcnow(),
+        )
+        for a in attendees
+    ]
     db.session.add_all(registrations)
     db.session.commit()
     return [ticket_payload(r) for r in registrations]
@@ -53,9 +68,11 @@ def test_sixteen_threads_redeem_500_tickets_three_times(app, db, make_fair, make
                 start.wait()
                 for payload in chunk:
                     try:
+
                         def scan(payload=payload):
                             fair_ = _db.session.get(Fair, fair_id)
                             return services.check_in(fair_, payload, by=_db.session.get(User, gate_id)).result
+
                         results[run_committed(scan)] += 1
                     except Exception as error:  # counted, never hidden
                         errors.append(repr(error))
@@ -87,9 +104,16 @@ def test_the_same_scan_id_from_racing_threads_is_one_scan(app, db, make_fair, ma
         with app.app_context():
             try:
                 start.wait()
-                return run_committed(lambda: services.check_in(
-                    _db.session.get(Fair, fair_id), payload, by=_db.session.get(User, gate_id),
-                    scan_id="same-scan").result)
+                return run_committed(
+                    lambda: (
+                        services.check_in(
+                            _db.session.get(Fair, fair_id),
+                            payload,
+                            by=_db.session.get(User, gate_id),
+                            scan_id="same-scan",
+                        ).result
+                    )
+                )
             finally:
                 _db.session.remove()
 

@@ -57,11 +57,13 @@ def test_revoking_another_wards_device_is_refused(client, db, auth, phones):
     assert "gate of Sông Công" not in html and "gate without wards" not in html
     token = csrf_token_from(html)
     for name in ("gate of Sông Công", "gate without wards", "organiser of Sông Công"):
-        response = client.post(f"/manage/devices/{phones[name].id}/revoke", data={"csrf_token": token},
-                               follow_redirects=True)
+        response = client.post(
+            f"/manage/devices/{phones[name].id}/revoke", data={"csrf_token": token}, follow_redirects=True
+        )
         assert "chỉ được thu hồi thiết bị" in response.get_data(as_text=True), name
-    response = client.post(f"/manage/devices/{phones['gate of Bách Quang'].id}/revoke",
-                           data={"csrf_token": token})
+    response = client.post(
+        f"/manage/devices/{phones['gate of Bách Quang'].id}/revoke", data={"csrf_token": token}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     revoked = set(db.session.scalars(sa.select(Device.name).where(Device.revoked_at.is_not(None))))
@@ -72,11 +74,16 @@ def test_revoking_another_wards_device_through_the_api(client, db, token_for, ph
     _organiser, headers = token_for("organiser", ward_codes=[BACH_QUANG])
     refused = client.post(f"/api/v1/devices/{phones['gate of Sông Công'].id}/revoke", headers=headers)
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "device_not_managed"
-    allowed = client.post(f"/api/v1/devices/{phones['gate of Bách Quang and Sông Công'].id}/revoke",
-                          headers=headers)
+    allowed = client.post(
+        f"/api/v1/devices/{phones['gate of Bách Quang and Sông Công'].id}/revoke", headers=headers
+    )
     assert allowed.status_code == 200
     _admin, admin_headers = token_for("admin")
-    assert client.post(f"/api/v1/devices/{phones['gate without wards'].id}/revoke",
-                       headers=admin_headers).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/devices/{phones['gate without wards'].id}/revoke", headers=admin_headers
+        ).status_code
+        == 200
+    )
     db.session.expire_all()
     assert db.session.get(Device, phones["gate of Sông Công"].id).revoked_at is None

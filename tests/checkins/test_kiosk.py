@@ -31,6 +31,7 @@ def visit_from(html: str) -> str:
 
 # --- The token -------------------------------------------------------------------------------------
 
+
 def test_token_is_valid_now_and_in_the_next_window_then_refused(app):
     token = services.token_for(7, services.window_of(PINNED))
     assert len(token) == 20 and re.fullmatch(r"[A-Za-z0-9_-]+", token)
@@ -83,8 +84,9 @@ def test_check_entry_refuses_old_token_other_fair_and_closed_fair(app, db, make_
         services.check_entry(other, token, now=now)
     # The fair reached its end time: it closes by itself and the kiosk stops.
     with pytest.raises(services.KioskClosed):
-        services.check_entry(fair, services.token_for(fair.id, services.window_of(fair.ends_at)),
-                             now=fair.ends_at)
+        services.check_entry(
+            fair, services.token_for(fair.id, services.window_of(fair.ends_at)), now=fair.ends_at
+        )
     assert fair.status == FairStatus.CLOSED
 
 
@@ -98,14 +100,25 @@ def test_visit_pass_lasts_three_minutes_for_one_fair(app):
     forged = f"{int(stamp) + 600}.{nonce}.{mac}"  # moving the time on breaks the MAC
     assert not services.visit_matches(7, forged, now=PINNED + timedelta(minutes=9))
     assert not services.visit_matches(7, f"{stamp}.{nonce[:-1]}A.{mac}", now=PINNED)  # another nonce
-    for garbage in (None, "", ".", "..", "abc.def.ghi", f"1.{nonce}.{mac}", f"{stamp}.{mac}", "x" * 100,
-                    f"١٢.{nonce}.{mac}", "1.é.x"):
+    for garbage in (
+        None,
+        "",
+        ".",
+        "..",
+        "abc.def.ghi",
+        f"1.{nonce}.{mac}",
+        f"{stamp}.{mac}",
+        "x" * 100,
+        f"١٢.{nonce}.{mac}",
+        "1.é.x",
+    ):
         assert not services.visit_matches(7, garbage, now=PINNED)
     app.config["KIOSK_VISIT_SECONDS"] = 60  # a setting
     assert not services.visit_matches(7, issued, now=PINNED + timedelta(seconds=61))
 
 
 # --- The tablet's screen ---------------------------------------------------------------------------
+
 
 def test_screen_shows_the_qr_and_token_json_gives_the_current_token(client, auth, make_fair):
     fair = make_fair()
@@ -143,9 +156,18 @@ def test_screen_of_a_closed_fair_shows_no_qr(client, auth, make_fair):
     assert body["open"] is False and "token" not in body
 
 
-@pytest.mark.parametrize(("role", "wards", "expected"), [
-    ("admin", [], 200), ("gate", [], 200), ("organiser", ["05528"], 200), ("organiser", [SONG_CONG], 403),
-    ("employer", [], 403), ("school", [], 403), (None, [], 302)])
+@pytest.mark.parametrize(
+    ("role", "wards", "expected"),
+    [
+        ("admin", [], 200),
+        ("gate", [], 200),
+        ("organiser", ["05528"], 200),
+        ("organiser", [SONG_CONG], 403),
+        ("employer", [], 403),
+        ("school", [], 403),
+        (None, [], 302),
+    ],
+)
 def test_screen_access(client, auth, make_fair, role, wards, expected):
     fair = make_fair()  # in Bách Quang (05528)
     if role:
@@ -155,6 +177,7 @@ def test_screen_access(client, auth, make_fair, role, wards, expected):
 
 
 # --- The job seeker's phone ------------------------------------------------------------------------
+
 
 def open_landing(client, fair):
     token = services.current_token(fair)
@@ -168,8 +191,14 @@ def test_check_in_with_the_saved_ticket(client, db, make_fair, register):
     registration = register(fair, "Lường Thị Mai")
     token, html = open_landing(client, fair)
     assert "Điểm danh bằng vé đã lưu" in html and "data-kiosk-saved" in html
-    response = client.post(f"/k/{fair.id}/{token}/ticket", data={
-        "csrf_token": csrf_token_from(html), "secret": registration.ticket_secret, "visit": visit_from(html)})
+    response = client.post(
+        f"/k/{fair.id}/{token}/ticket",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "secret": registration.ticket_secret,
+            "visit": visit_from(html),
+        },
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Đã điểm danh" in page and "L. T. Mai" in page and 'data-kiosk-result="ok"' in page
@@ -182,8 +211,14 @@ def test_check_in_with_the_saved_ticket(client, db, make_fair, register):
 
     # The same ticket again, from a new scan of the kiosk's QR: amber "already", and still one check-in.
     _token, html = open_landing(client, fair)
-    again = client.post(f"/k/{fair.id}/{token}/ticket", data={
-        "csrf_token": csrf_token_from(html), "secret": registration.ticket_secret, "visit": visit_from(html)})
+    again = client.post(
+        f"/k/{fair.id}/{token}/ticket",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "secret": registration.ticket_secret,
+            "visit": visit_from(html),
+        },
+    )
     assert again.status_code == 200
     assert 'data-kiosk-result="already_checked_in"' in again.get_data(as_text=True)
     assert count(db, CheckIn) == 1
@@ -193,8 +228,14 @@ def test_saved_ticket_of_another_fair_is_not_registered(client, db, make_fair, r
     fair, other = make_fair(), make_fair()
     elsewhere = register(other)
     token, html = open_landing(client, fair)
-    response = client.post(f"/k/{fair.id}/{token}/ticket", data={
-        "csrf_token": csrf_token_from(html), "secret": elsewhere.ticket_secret, "visit": visit_from(html)})
+    response = client.post(
+        f"/k/{fair.id}/{token}/ticket",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "secret": elsewhere.ticket_secret,
+            "visit": visit_from(html),
+        },
+    )
     assert response.status_code == 404
     assert 'data-kiosk-result="not_registered"' in response.get_data(as_text=True)
     assert count(db, CheckIn) == 0
@@ -204,9 +245,15 @@ def test_check_in_with_phone_and_birth_year(client, db, make_fair, register):
     fair = make_fair()
     registration = register(fair, "Hoàng Văn Dũng")
     token, html = open_landing(client, fair)
-    response = client.post(f"/k/{fair.id}/{token}", data={
-        "csrf_token": csrf_token_from(html), "visit": visit_from(html),
-        "phone": registration.attendee.phone, "birth_year": "1990"})
+    response = client.post(
+        f"/k/{fair.id}/{token}",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "visit": visit_from(html),
+            "phone": registration.attendee.phone,
+            "birth_year": "1990",
+        },
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Đã điểm danh" in page and "H. V. Dũng" in page and "Hoàng Văn Dũng" not in page
@@ -219,9 +266,15 @@ def test_wrong_birth_year_is_not_found_and_checks_nobody_in(client, db, make_fai
     fair = make_fair()
     registration = register(fair)
     token, html = open_landing(client, fair)
-    response = client.post(f"/k/{fair.id}/{token}", data={
-        "csrf_token": csrf_token_from(html), "visit": visit_from(html),
-        "phone": registration.attendee.phone, "birth_year": "1991"})
+    response = client.post(
+        f"/k/{fair.id}/{token}",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "visit": visit_from(html),
+            "phone": registration.attendee.phone,
+            "birth_year": "1991",
+        },
+    )
     assert response.status_code == 404
     page = response.get_data(as_text=True)
     assert "Không tìm thấy đăng ký" in page and "bàn đón tiếp" in page
@@ -234,9 +287,15 @@ def test_wrong_birth_year_is_not_found_and_checks_nobody_in(client, db, make_fai
 def test_bad_phone_or_year_names_the_field(client, db, make_fair):
     fair = make_fair()
     token, html = open_landing(client, fair)
-    response = client.post(f"/k/{fair.id}/{token}", data={
-        "csrf_token": csrf_token_from(html), "visit": visit_from(html),
-        "phone": "12ab", "birth_year": "19x0"})
+    response = client.post(
+        f"/k/{fair.id}/{token}",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "visit": visit_from(html),
+            "phone": "12ab",
+            "birth_year": "19x0",
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Số điện thoại đã đăng ký: cần số di động Việt Nam" in page
@@ -255,8 +314,10 @@ def test_photo_of_an_old_qr_is_refused(client, db, make_fair, register):
 
     # Posting straight to the old URL (no page, no pass) is refused too.
     _token, html = open_landing(client, fair)  # only for a CSRF token of this session
-    for url, data in ((f"/k/{fair.id}/{old}/ticket", {"secret": registration.ticket_secret}),
-                      (f"/k/{fair.id}/{old}", {"phone": registration.attendee.phone, "birth_year": "1990"})):
+    for url, data in (
+        (f"/k/{fair.id}/{old}/ticket", {"secret": registration.ticket_secret}),
+        (f"/k/{fair.id}/{old}", {"phone": registration.attendee.phone, "birth_year": "1990"}),
+    ):
         response = client.post(url, data={"csrf_token": csrf_token_from(html), **data})
         assert response.status_code == 410, url
         assert 'data-kiosk-result="expired"' in response.get_data(as_text=True)
@@ -269,16 +330,24 @@ def test_landing_opened_in_time_may_be_submitted_after_the_token_moved_on(client
     registration = register(fair)
     _token, html = open_landing(client, fair)
     moved_on = services.token_for(fair.id, services.window_of(utcnow()) - 3)
-    response = client.post(f"/k/{fair.id}/{moved_on}", data={
-        "csrf_token": csrf_token_from(html), "visit": visit_from(html),
-        "phone": registration.attendee.phone, "birth_year": "1990"})
+    response = client.post(
+        f"/k/{fair.id}/{moved_on}",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "visit": visit_from(html),
+            "phone": registration.attendee.phone,
+            "birth_year": "1990",
+        },
+    )
     assert response.status_code == 200
     assert count(db, CheckIn) == 1
     # A pass of another fair does not work here.
     other = make_fair()
     foreign = services.visit_pass(other.id)
-    response = client.post(f"/k/{fair.id}/{moved_on}/ticket", data={
-        "csrf_token": csrf_token_from(html), "visit": foreign, "secret": registration.ticket_secret})
+    response = client.post(
+        f"/k/{fair.id}/{moved_on}/ticket",
+        data={"csrf_token": csrf_token_from(html), "visit": foreign, "secret": registration.ticket_secret},
+    )
     assert response.status_code == 410
 
 
@@ -288,8 +357,14 @@ def test_closed_fair_refuses_kiosk_check_in(client, db, make_fair, register):
     token, html = open_landing(client, fair)
     fair.status = FairStatus.CLOSED
     db.session.commit()
-    response = client.post(f"/k/{fair.id}/{token}/ticket", data={
-        "csrf_token": csrf_token_from(html), "visit": visit_from(html), "secret": registration.ticket_secret})
+    response = client.post(
+        f"/k/{fair.id}/{token}/ticket",
+        data={
+            "csrf_token": csrf_token_from(html),
+            "visit": visit_from(html),
+            "secret": registration.ticket_secret,
+        },
+    )
     assert response.status_code == 409
     assert 'data-kiosk-result="closed"' in response.get_data(as_text=True)
     assert count(db, CheckIn) == 0
@@ -306,8 +381,9 @@ def test_post_without_csrf_is_refused(client, db, make_fair, register):
     fair = make_fair()
     registration = register(fair)
     token, html = open_landing(client, fair)
-    response = client.post(f"/k/{fair.id}/{token}/ticket", data={
-        "visit": visit_from(html), "secret": registration.ticket_secret})
+    response = client.post(
+        f"/k/{fair.id}/{token}/ticket", data={"visit": visit_from(html), "secret": registration.ticket_secret}
+    )
     assert response.status_code == 400
     assert count(db, CheckIn) == 0
 
@@ -316,14 +392,19 @@ def test_phone_lookups_are_rate_limited_per_phone(client, db, make_fair, registe
     fair = make_fair()
     registration = register(fair)
     token, html = open_landing(client, fair)
-    data = {"csrf_token": csrf_token_from(html), "visit": visit_from(html),
-            "phone": registration.attendee.phone, "birth_year": "1970"}
+    data = {
+        "csrf_token": csrf_token_from(html),
+        "visit": visit_from(html),
+        "phone": registration.attendee.phone,
+        "birth_year": "1970",
+    }
     statuses = [client.post(f"/k/{fair.id}/{token}", data=data).status_code for _ in range(6)]
     assert statuses == [404] * 5 + [429]
     # Another number from the same address still gets through.
     other = register(fair, "Đỗ Thị Hà")
-    response = client.post(f"/k/{fair.id}/{token}", data={
-        **data, "phone": other.attendee.phone, "birth_year": "1990"})
+    response = client.post(
+        f"/k/{fair.id}/{token}", data={**data, "phone": other.attendee.phone, "birth_year": "1990"}
+    )
     assert response.status_code == 200 and count(db, CheckIn) == 1
 
 
@@ -331,13 +412,23 @@ def test_phone_lookups_are_rate_limited_per_address(app, client, db, make_fair, 
     app.config["KIOSK_LIMIT_PER_ADDRESS"] = "3 per minute"
     fair = make_fair()
     token, html = open_landing(client, fair)
-    statuses = [client.post(f"/k/{fair.id}/{token}", data={
-        "csrf_token": csrf_token_from(html), "visit": visit_from(html),
-        "phone": f"09120000{n:02d}", "birth_year": "1990"}).status_code for n in range(4)]
+    statuses = [
+        client.post(
+            f"/k/{fair.id}/{token}",
+            data={
+                "csrf_token": csrf_token_from(html),
+                "visit": visit_from(html),
+                "phone": f"09120000{n:02d}",
+                "birth_year": "1990",
+            },
+        ).status_code
+        for n in range(4)
+    ]
     assert statuses == [404, 404, 404, 429]
 
 
 # --- One pass, one person --------------------------------------------------------------------------
+
 
 def test_a_visit_pass_admits_one_person_and_a_second_use_is_refused(client, db, make_fair, register):
     fair = make_fair()
@@ -353,16 +444,19 @@ def test_a_visit_pass_admits_one_person_and_a_second_use_is_refused(client, db, 
     page = again.get_data(as_text=True)
     assert 'data-kiosk-result="visit_used"' in page and "Lượt quét này đã được dùng" in page
     assert "Lan" not in page and "Dũng" not in page and "data-kiosk-name" not in page
-    saved = client.post(f"/k/{fair.id}/{token}/ticket", data={
-        "csrf_token": data["csrf_token"], "visit": data["visit"], "secret": second.ticket_secret})
+    saved = client.post(
+        f"/k/{fair.id}/{token}/ticket",
+        data={"csrf_token": data["csrf_token"], "visit": data["visit"], "secret": second.ticket_secret},
+    )
     assert saved.status_code == 409 and 'data-kiosk-result="visit_used"' in saved.get_data(as_text=True)
     assert db.session.scalars(sa.select(CheckIn.registration_id)).all() == [first.id]
     assert db.session.scalars(sa.select(KioskVisit.registration_id)).all() == [first.id]
 
     # A new scan of the kiosk's QR gives a new pass: the next person gets in.
     _token, html = open_landing(client, fair)
-    response = client.post(f"/k/{fair.id}/{token}", data={
-        **data, "visit": visit_from(html), "phone": second.attendee.phone})
+    response = client.post(
+        f"/k/{fair.id}/{token}", data={**data, "visit": visit_from(html), "phone": second.attendee.phone}
+    )
     assert response.status_code == 200 and "T. T. Lan" in response.get_data(as_text=True)
     assert count(db, CheckIn) == 2
 
@@ -374,8 +468,10 @@ def test_the_token_alone_admits_nobody(client, db, make_fair, register):
     registration = register(fair)
     token, html = open_landing(client, fair)
     phone = {"phone": registration.attendee.phone, "birth_year": "1990"}
-    for url, extra in ((f"/k/{fair.id}/{token}", phone),
-                       (f"/k/{fair.id}/{token}/ticket", {"secret": registration.ticket_secret})):
+    for url, extra in (
+        (f"/k/{fair.id}/{token}", phone),
+        (f"/k/{fair.id}/{token}/ticket", {"secret": registration.ticket_secret}),
+    ):
         response = client.post(url, data={"csrf_token": csrf_token_from(html), **extra})
         assert response.status_code == 410, url
         assert 'data-kiosk-result="expired"' in response.get_data(as_text=True)
@@ -386,8 +482,11 @@ def test_a_failed_lookup_does_not_use_the_pass(client, db, make_fair, register):
     fair = make_fair()
     registration = register(fair)
     token, html = open_landing(client, fair)
-    data = {"csrf_token": csrf_token_from(html), "visit": visit_from(html),
-            "phone": registration.attendee.phone}
+    data = {
+        "csrf_token": csrf_token_from(html),
+        "visit": visit_from(html),
+        "phone": registration.attendee.phone,
+    }
     assert client.post(f"/k/{fair.id}/{token}", data={**data, "birth_year": "1991"}).status_code == 404
     assert client.post(f"/k/{fair.id}/{token}", data={**data, "birth_year": "19x0"}).status_code == 422
     assert client.post(f"/k/{fair.id}/{token}", data={**data, "birth_year": "1990"}).status_code == 200
@@ -405,8 +504,9 @@ def test_the_database_keeps_a_pass_to_one_use(app, db, make_fair, register):
     db.session.commit()
     assert count(db, CheckIn) == 1
     # Whatever the code above does, the UNIQUE nonce refuses a second row (two requests racing).
-    db.session.add(KioskVisit(nonce=visit.nonce, fair_id=fair.id, registration_id=second.id,
-                              used_at=utcnow()))
+    db.session.add(
+        KioskVisit(nonce=visit.nonce, fair_id=fair.id, registration_id=second.id, used_at=utcnow())
+    )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()

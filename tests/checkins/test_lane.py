@@ -32,10 +32,12 @@ def served_by_flask(app):
 @pytest.fixture()
 def used_token(db, token_for):
     """A gate user's token whose last use was just written (so the lane does not hand it over)."""
+
     def make(role="gate", **overrides):
         user, headers = token_for(role, **overrides)
-        db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id)
-                           .values(last_used_at=utcnow()))
+        db.session.execute(
+            sa.update(ApiToken).where(ApiToken.user_id == user.id).values(last_used_at=utcnow())
+        )
         db.session.commit()
         return user, headers
 
@@ -45,14 +47,15 @@ def used_token(db, token_for):
 def _altered(payload: str) -> str:
     """The payload with one character of its signature changed."""
     at = len(payload) - 20
-    return payload[:at] + ("B" if payload[at] != "B" else "C") + payload[at + 1:]
+    return payload[:at] + ("B" if payload[at] != "B" else "C") + payload[at + 1 :]
 
 
 def _scans(client, headers, fair, payloads):
     answers = []
     for payload in payloads:
-        response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                               headers=headers)
+        response = client.post(
+            "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers
+        )
         assert response.status_code == 200
         body = response.get_json()
         body.pop("scan_id")
@@ -83,17 +86,28 @@ def test_lane_answers_as_the_view_does(app, db, client, make_fair, ticket, used_
     for answer in lane_answers + view_answers:  # registration ids differ between the two rounds
         answer.get("attendee", {}).pop("registration_id", None)
     assert lane_answers == view_answers
-    assert [a["result"] for a in lane_answers] == ["ok", "already_checked_in", "invalid", "wrong_fair",
-                                                   "revoked", "fair_not_open"]
+    assert [a["result"] for a in lane_answers] == [
+        "ok",
+        "already_checked_in",
+        "invalid",
+        "wrong_fair",
+        "revoked",
+        "fair_not_open",
+    ]
     assert lane_flask == 0 and view_flask == 6  # the lane served all six itself
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 12
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action == "checkin.create")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "checkin.create")
+        )
+        == 2
+    )
 
 
-def test_lane_keeps_the_scan_id_rule_and_the_device(db, client, make_fair, ticket, used_token, make_device,
-                                                    served_by_flask):
+def test_lane_keeps_the_scan_id_rule_and_the_device(
+    db, client, make_fair, ticket, used_token, make_device, served_by_flask
+):
     user, headers = used_token()
     device = make_device(user, gate="Cổng B")
     fair = make_fair()
@@ -109,8 +123,9 @@ def test_lane_keeps_the_scan_id_rule_and_the_device(db, client, make_fair, ticke
     assert db.session.scalar(sa.select(CheckIn.device_id)) == device.id
 
 
-def test_lane_hands_everything_else_to_the_view(db, client, make_fair, ticket, used_token, make_device,
-                                                served_by_flask):
+def test_lane_hands_everything_else_to_the_view(
+    db, client, make_fair, ticket, used_token, make_device, served_by_flask
+):
     """Each of these is answered by the view, in full: its status, its code, its translated message."""
     gate, headers = used_token()
     _employer, employer_headers = used_token("employer")
@@ -120,16 +135,28 @@ def test_lane_hands_everything_else_to_the_view(db, client, make_fair, ticket, u
     revoked_device.revoked_at = utcnow()
     db.session.commit()
     cases = [
-        ({"fair_id": fair.id}, headers, 400, "bad_request"),                     # no payload
+        ({"fair_id": fair.id}, headers, 400, "bad_request"),  # no payload
         ({"fair_id": "x", "qr_payload": payload}, headers, 400, "bad_request"),  # not an id
-        ({"fair_id": fair.id, "qr_payload": payload}, {"Authorization": "Bearer fa_nope"}, 401,
-         "unauthorized"),
+        (
+            {"fair_id": fair.id, "qr_payload": payload},
+            {"Authorization": "Bearer fa_nope"},
+            401,
+            "unauthorized",
+        ),
         ({"fair_id": fair.id, "qr_payload": payload}, employer_headers, 403, "forbidden"),
         ({"fair_id": 999_999, "qr_payload": payload}, headers, 404, "not_found"),
-        ({"fair_id": fair.id, "qr_payload": payload}, {**headers, "X-Device-Id": revoked_device.public_id},
-         401, "device_revoked"),
-        ({"fair_id": fair.id, "qr_payload": payload}, {**headers, "X-Device-Id": "unknown-device"}, 401,
-         "device_unknown"),
+        (
+            {"fair_id": fair.id, "qr_payload": payload},
+            {**headers, "X-Device-Id": revoked_device.public_id},
+            401,
+            "device_revoked",
+        ),
+        (
+            {"fair_id": fair.id, "qr_payload": payload},
+            {**headers, "X-Device-Id": "unknown-device"},
+            401,
+            "device_unknown",
+        ),
     ]
     for body, request_headers, status, code in cases:
         served_by_flask.clear()
@@ -137,19 +164,25 @@ def test_lane_hands_everything_else_to_the_view(db, client, make_fair, ticket, u
         assert (response.status_code, response.get_json()["error"]["code"]) == (status, code), body
         assert served_by_flask == [1]
     for body in ("{not json", "[" * 2000 + "]" * 2000, '{"a":' * 1500 + "1" + "}" * 1500, b"\xff\xfe"):
-        response = client.post("/api/v1/checkins", data=body, headers={**headers, "Content-Type":
-                                                                       "application/json"})
+        response = client.post(
+            "/api/v1/checkins", data=body, headers={**headers, "Content-Type": "application/json"}
+        )
         assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0  # nothing written
 
 
 def test_lane_hands_over_when_the_token_use_is_due_and_when_a_fair_must_open(
-        db, client, make_fair, ticket, token_for, served_by_flask):
+    db, client, make_fair, ticket, token_for, served_by_flask
+):
     _user, headers = token_for("gate")  # never used: its first use is written by the view
     fair = make_fair()
     _registration, payload = ticket(fair)
-    assert client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                       headers=headers).get_json()["result"] == "ok"
+    assert (
+        client.post(
+            "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers
+        ).get_json()["result"]
+        == "ok"
+    )
     assert served_by_flask == [1]
     assert db.session.scalar(sa.select(ApiToken.last_used_at)) is not None
     # A published fair whose start has passed opens on its first scan (written through the Session).
@@ -157,8 +190,12 @@ def test_lane_hands_over_when_the_token_use_is_due_and_when_a_fair_must_open(
     opening = make_fair(status=FairStatus.PUBLISHED, opened_at=None, starts_at=starts)
     _registration, early = ticket(opening)
     served_by_flask.clear()
-    assert client.post("/api/v1/checkins", json={"fair_id": opening.id, "qr_payload": early},
-                       headers=headers).get_json()["result"] == "ok"
+    assert (
+        client.post(
+            "/api/v1/checkins", json={"fair_id": opening.id, "qr_payload": early}, headers=headers
+        ).get_json()["result"]
+        == "ok"
+    )
     assert served_by_flask == [1]
     db.session.refresh(opening)
     assert opening.status == FairStatus.OPEN
@@ -168,8 +205,9 @@ def test_lane_answers_carry_the_security_headers(client, make_fair, ticket, used
     _user, headers = used_token()
     fair = make_fair()
     _registration, payload = ticket(fair)
-    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                           headers=headers)
+    response = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=headers
+    )
     assert served_by_flask == []
     assert response.headers["Content-Type"] == "application/json"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -177,8 +215,9 @@ def test_lane_answers_carry_the_security_headers(client, make_fair, ticket, used
     assert "Set-Cookie" not in response.headers
 
 
-def test_refused_scans_are_committed_with_normal_sync_and_check_ins_with_full(app, db, client, make_fair,
-                                                                               ticket, used_token):
+def test_refused_scans_are_committed_with_normal_sync_and_check_ins_with_full(
+    app, db, client, make_fair, ticket, used_token
+):
     """A refusal's record may be committed with synchronous=NORMAL; the connection is FULL again once
     the pool has it back, and a check-in is always FULL."""
     if db.engine.dialect.name != "sqlite":

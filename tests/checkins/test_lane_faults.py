@@ -50,23 +50,29 @@ def _assert_unavailable(response) -> None:
 
 
 def test_unreachable_database_is_503_from_the_lane(app, database_url, gate_headers):
-    broken = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                         "SQLALCHEMY_DATABASE_URI": broken_url(database_url)})
+    broken = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": broken_url(database_url)}
+    )
     try:
-        response = broken.test_client().post("/api/v1/checkins", json={"fair_id": 1, "qr_payload": "F1.x"},
-                                             headers=gate_headers)
+        response = broken.test_client().post(
+            "/api/v1/checkins", json={"fair_id": 1, "qr_payload": "F1.x"}, headers=gate_headers
+        )
         _assert_unavailable(response)
     finally:
         with broken.app_context():
             _db.engine.dispose()
 
 
-@pytest.mark.parametrize("error", [
-    sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly")),
-    sqlite3.OperationalError("disk I/O error"),  # the lane runs on the driver's connection
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly")),
+        sqlite3.OperationalError("disk I/O error"),  # the lane runs on the driver's connection
+    ],
+)
 def test_connection_lost_in_the_lane_is_503_without_a_second_try(
-        client, make_fair, ticket, gate_headers, served_by_flask, monkeypatch, error):
+    client, make_fair, ticket, gate_headers, served_by_flask, monkeypatch, error
+):
     fair = make_fair()
     _registration, payload = ticket(fair)
 
@@ -74,8 +80,9 @@ def test_connection_lost_in_the_lane_is_503_without_a_second_try(
         raise error
 
     monkeypatch.setattr(lane, "run_committed", lost)
-    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                           headers=gate_headers)
+    response = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=gate_headers
+    )
     _assert_unavailable(response)
     assert served_by_flask == []  # answered by the lane: the view did not try the database again
 
@@ -85,15 +92,17 @@ def test_lost_while_reading_the_token_is_503(client, gate_headers, monkeypatch):
         raise sa.exc.OperationalError("SELECT", {}, Exception("terminating connection"))
 
     monkeypatch.setattr(lane, "token_principal", lost)
-    _assert_unavailable(client.post("/api/v1/checkins", json={"fair_id": 1, "qr_payload": "F1.x"},
-                                    headers=gate_headers))
+    _assert_unavailable(
+        client.post("/api/v1/checkins", json={"fair_id": 1, "qr_payload": "F1.x"}, headers=gate_headers)
+    )
 
 
 @pytest.mark.parametrize("levels", [33, 900, 100_000])  # the last is past lane.MAX_BODY: the view's
 def test_deep_json_through_the_lane_is_400(client, gate_headers, levels):
     body = '{"fair_id": 1, "qr_payload": "x", "gate": ' + "[" * levels + "]" * levels + "}"
-    response = client.post("/api/v1/checkins", data=body.encode(), content_type="application/json",
-                           headers=gate_headers)
+    response = client.post(
+        "/api/v1/checkins", data=body.encode(), content_type="application/json", headers=gate_headers
+    )
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert response.get_json()["error"]["code"] == "invalid_json"
     for name, value in HEADERS:
@@ -105,16 +114,18 @@ def test_fair_id_past_the_database_is_a_malformed_request(app, client, gate_head
     """fair_id past INTEGER (PostgreSQL refused it inside the lane: a bare 500 without headers)."""
     app.config["CHECKIN_LANE"] = lane_on
     for fair_id in (MAX_ID + 1, 3_000_000_000, 2**63, 10**20):
-        response = client.post("/api/v1/checkins", json={"fair_id": fair_id, "qr_payload": "F1.x"},
-                               headers=gate_headers)
+        response = client.post(
+            "/api/v1/checkins", json={"fair_id": fair_id, "qr_payload": "F1.x"}, headers=gate_headers
+        )
         assert response.status_code == 400, response.get_data(as_text=True)[:300]
         assert "fair_id" in response.get_json()["error"]["fields"]
         for name, value in HEADERS:
             assert response.headers.get(name) == value, name
 
 
-def test_any_other_error_in_the_lane_is_handed_to_the_view(client, make_fair, ticket, gate_headers,
-                                                           served_by_flask, monkeypatch):
+def test_any_other_error_in_the_lane_is_handed_to_the_view(
+    client, make_fair, ticket, gate_headers, served_by_flask, monkeypatch
+):
     fair = make_fair()
     _registration, payload = ticket(fair)
 
@@ -122,8 +133,9 @@ def test_any_other_error_in_the_lane_is_handed_to_the_view(client, make_fair, ti
         raise RuntimeError("a bug in the lane")
 
     monkeypatch.setattr(lane, "token_principal", bug)
-    response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload},
-                           headers=gate_headers)
+    response = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": payload}, headers=gate_headers
+    )
     assert response.status_code == 200 and response.get_json()["result"] == "ok"
     assert served_by_flask == [1]  # the view answered it
 
@@ -138,7 +150,10 @@ def test_ids_past_the_database_in_scanner_pages(client, db, make_fair, ticket, a
     assert client.get(f"/manage/fairs/{fair.id}/walk-in?done={10**20}").status_code == 200
     token = csrf_token_from(client.get("/").get_data(as_text=True))
     for registration_id in (MAX_ID + 1, 10**20):
-        response = client.post(f"/scan/{fair.id}/manual", json={"registration_id": registration_id},
-                               headers={"X-CSRFToken": token})
+        response = client.post(
+            f"/scan/{fair.id}/manual",
+            json={"registration_id": registration_id},
+            headers={"X-CSRFToken": token},
+        )
         assert response.status_code == 422
         assert list(response.get_json()["error"]["fields"]) == ["registration_id"]

@@ -15,8 +15,12 @@ from fairapp.live import services
 from fairapp.tickets.services import reissue_ticket
 
 BACH_QUANG, SONG_CONG = "05528", "05518"
-POOR, NEAR_POOR, ESCAPED, NONE = (PriorityGroup.POOR, PriorityGroup.NEAR_POOR,
-                                  PriorityGroup.ESCAPED_POVERTY, PriorityGroup.NONE)
+POOR, NEAR_POOR, ESCAPED, NONE = (
+    PriorityGroup.POOR,
+    PriorityGroup.NEAR_POOR,
+    PriorityGroup.ESCAPED_POVERTY,
+    PriorityGroup.NONE,
+)
 
 
 def view_pass(html: str) -> str:
@@ -47,8 +51,12 @@ def test_live_json_counts_change_after_a_check_in(client, auth, db, make_fair, r
     groups = {row["group"]: row for row in after["by_priority_group"]}
     assert groups["poor"]["checked_in"] == 1 and groups["none"]["checked_in"] == 0
     wards = {row["code"]: row for row in after["by_ward"]}
-    assert wards[BACH_QUANG] == {"code": BACH_QUANG, "name": "Phường Bách Quang", "registered": 1,
-                                 "checked_in": 1}
+    assert wards[BACH_QUANG] == {
+        "code": BACH_QUANG,
+        "name": "Phường Bách Quang",
+        "registered": 1,
+        "checked_in": 1,
+    }
     assert wards[SONG_CONG]["registered"] == 1 and wards[SONG_CONG]["checked_in"] == 0
     assert after["priority_waiting_count"] == 0
 
@@ -75,7 +83,10 @@ def test_priority_list_excludes_arrived_people_and_priority_none(db, make_fair, 
     waiting = services.priority_waiting(fair)
     # Poorest group first, then by name.
     assert [(w.full_name, w.priority_group) for w in waiting] == [
-        ("Ma Thị Én", POOR), ("Vi Thị Cúc", NEAR_POOR), ("Hà Văn Đức", ESCAPED)]
+        ("Ma Thị Én", POOR),
+        ("Vi Thị Cúc", NEAR_POOR),
+        ("Hà Văn Đức", ESCAPED),
+    ]
     assert all(re.fullmatch(r"0\d{9}", w.phone) for w in waiting)
     assert waiting[0].ward_name == "Phường Bách Quang"
 
@@ -101,7 +112,8 @@ def test_page_shows_phones_and_audits_each_load_once(client, auth, db, make_fair
     for _ in range(3):
         body = client.get(url).get_json()
         assert [(w["name"], w["phone"], w["group"]) for w in body["priority_waiting"]] == [
-            ("Vi Thị Cúc", waiting.attendee.phone, "near_poor")]
+            ("Vi Thị Cúc", waiting.attendee.phone, "near_poor")
+        ]
     assert len(audits(db, "live.view_priority_contacts")) == 1
     client.get(f"/manage/fairs/{fair.id}/live")
     assert len(audits(db, "live.view_priority_contacts")) == 2
@@ -141,14 +153,35 @@ def test_scan_problems_newest_first(db, make_fair, ticket, make_user, make_devic
     assert checkins.check_in(fair, "F1.GARBAGE", by=gate, gate="Cổng A", now=next(at)).result == "invalid"
     assert checkins.check_in(fair, foreign, by=gate, now=next(at)).result == "wrong_fair"
     assert checkins.check_in(fair, old_payload, by=gate, now=next(at)).result == "revoked"
-    assert checkins.check_in(fair, duplicate, by=gate, device=phone_b, source="offline",
-                             scanned_at=now - timedelta(minutes=20), now=next(at)).result == "ok"
-    late = checkins.check_in(fair, duplicate, by=gate, device=phone_a, source="offline",
-                             scanned_at=now - timedelta(minutes=21), now=next(at))
+    assert (
+        checkins.check_in(
+            fair,
+            duplicate,
+            by=gate,
+            device=phone_b,
+            source="offline",
+            scanned_at=now - timedelta(minutes=20),
+            now=next(at),
+        ).result
+        == "ok"
+    )
+    late = checkins.check_in(
+        fair,
+        duplicate,
+        by=gate,
+        device=phone_a,
+        source="offline",
+        scanned_at=now - timedelta(minutes=21),
+        now=next(at),
+    )
     assert late.result == "already_checked_in"
     when = next(at)
-    assert checkins.check_in(fair, skewed, by=gate, device=phone_a, scanned_at=when + timedelta(hours=2),
-                             now=when).result == "ok"
+    assert (
+        checkins.check_in(
+            fair, skewed, by=gate, device=phone_a, scanned_at=when + timedelta(hours=2), now=when
+        ).result
+        == "ok"
+    )
     assert checkins.check_in(fair, fine, by=gate, now=next(at)).result == "already_checked_in"  # routine
     checkins.check_in(other, foreign, by=gate, now=next(at))  # another fair's scan: not listed here
     db.session.commit()
@@ -182,9 +215,18 @@ def test_scan_problems_in_the_json_are_readable(client, auth, db, make_fair, tic
     assert "Đồng hồ thiết bị lệch nhiều" in html
 
 
-@pytest.mark.parametrize(("role", "wards", "expected"), [
-    ("admin", None, 200), ("organiser", [BACH_QUANG], 200), ("organiser", [SONG_CONG], 403),
-    ("gate", None, 403), ("employer", None, 403), ("school", None, 403), (None, None, 302)])
+@pytest.mark.parametrize(
+    ("role", "wards", "expected"),
+    [
+        ("admin", None, 200),
+        ("organiser", [BACH_QUANG], 200),
+        ("organiser", [SONG_CONG], 403),
+        ("gate", None, 403),
+        ("employer", None, 403),
+        ("school", None, 403),
+        (None, None, 302),
+    ],
+)
 def test_live_access(client, auth, db, make_fair, role, wards, expected):
     fair = make_fair()  # in Bách Quang
     if role:

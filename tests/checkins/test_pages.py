@@ -35,8 +35,10 @@ def test_revoke_needs_csrf(client, db, auth, make_user, make_device):
     assert db.session.get(Device, device.id).revoked_at is None
 
 
-@pytest.mark.parametrize("role,status", [(None, 302), ("gate", 403), ("employer", 403), ("school", 403),
-                                         ("organiser", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "role,status",
+    [(None, 302), ("gate", 403), ("employer", 403), ("school", 403), ("organiser", 200), ("admin", 200)],
+)
 def test_device_list_access(role, status, client, auth):
     if role:
         auth.login(role)

@@ -41,8 +41,12 @@ def test_another_account_repeating_a_scan_id_gets_a_fresh_scan(db, first_scan, m
     other = make_user("organiser", ward_codes=[SONG_CONG])
 
     refused = services.check_in(elsewhere, "not a ticket", by=other, scan_id=SCAN_ID)
-    assert (refused.result, refused.name, refused.priority, refused.registration_id) == \
-        ("invalid", None, False, None)
+    assert (refused.result, refused.name, refused.priority, refused.registration_id) == (
+        "invalid",
+        None,
+        False,
+        None,
+    )
     assert refused.first_scan
 
     # A genuine ticket of their own fair under the same scan id: admitted, its own check-in and scan.
@@ -53,14 +57,21 @@ def test_another_account_repeating_a_scan_id_gets_a_fresh_scan(db, first_scan, m
     assert (admitted.result, admitted.name, admitted.registration_id) == ("ok", "Hà Văn Khải", own.id)
     assert db.session.scalar(sa.select(CheckIn.scan_id).where(CheckIn.registration_id == own.id)) == SCAN_ID
     assert [(s.by_user_id, s.result) for s in _scans(db)] == [
-        (organiser.id, "ok"), (other.id, "invalid"), (gate.id, "ok")]
+        (organiser.id, "ok"),
+        (other.id, "invalid"),
+        (gate.id, "ok"),
+    ]
 
 
 def test_the_same_account_gets_the_stored_answer_at_the_same_fair_only(db, first_scan, make_fair):
     organiser, fair, registration = first_scan
     again = services.check_in(fair, "whatever was read", by=organiser, scan_id=SCAN_ID)
-    assert (again.result, again.name, again.registration_id, again.first_scan) == \
-        ("ok", "Lò Thị Xuân", registration.id, False)
+    assert (again.result, again.name, again.registration_id, again.first_scan) == (
+        "ok",
+        "Lò Thị Xuân",
+        registration.id,
+        False,
+    )
     # The same account at another fair of its ward: a fresh scan.
     other_fair = make_fair(ward_code=BACH_QUANG)
     fresh = services.check_in(other_fair, "whatever was read", by=organiser, scan_id=SCAN_ID)
@@ -69,8 +80,9 @@ def test_the_same_account_gets_the_stored_answer_at_the_same_fair_only(db, first
     assert [s.fair_id for s in _scans(db, by_user_id=organiser.id)] == [fair.id, other_fair.id]
 
 
-def test_manual_check_in_with_a_scan_id_of_another_account_is_fresh(db, first_scan, make_fair, register,
-                                                                    make_user):
+def test_manual_check_in_with_a_scan_id_of_another_account_is_fresh(
+    db, first_scan, make_fair, register, make_user
+):
     _organiser, _fair, _registration = first_scan
     elsewhere = make_fair(ward_code=SONG_CONG)
     person = register(elsewhere, "Vi Thị Na", ward_code=SONG_CONG)
@@ -85,8 +97,11 @@ def test_through_the_scanner_session(client, db, auth, first_scan, make_fair):
     auth.login("organiser", ward_codes=[SONG_CONG])
     html = client.get(f"/scan/{elsewhere.id}").get_data(as_text=True)
     token = html.split('<meta name="csrf-token" content="', 1)[1].split('"', 1)[0]
-    response = client.post("/api/v1/checkins", headers={"X-CSRFToken": token}, json={
-        "fair_id": elsewhere.id, "qr_payload": "not a ticket", "scan_id": SCAN_ID})
+    response = client.post(
+        "/api/v1/checkins",
+        headers={"X-CSRFToken": token},
+        json={"fair_id": elsewhere.id, "qr_payload": "not a ticket", "scan_id": SCAN_ID},
+    )
     body = response.get_json()
     assert response.status_code == 200 and body["result"] == "invalid"
     assert "attendee" not in body and "Xuân" not in response.get_data(as_text=True)
@@ -110,8 +125,11 @@ def test_through_the_bearer_token_lane(client, db, first_scan, make_fair, token_
     user, headers = token_for("organiser", ward_codes=[SONG_CONG])
     db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id).values(last_used_at=utcnow()))
     db.session.commit()  # its last use just written: the lane answers, not the view
-    response = client.post("/api/v1/checkins", headers=headers, json={
-        "fair_id": elsewhere.id, "qr_payload": "not a ticket", "scan_id": SCAN_ID})
+    response = client.post(
+        "/api/v1/checkins",
+        headers=headers,
+        json={"fair_id": elsewhere.id, "qr_payload": "not a ticket", "scan_id": SCAN_ID},
+    )
     assert served_by_flask == []
     body = response.get_json()
     assert response.status_code == 200 and body["result"] == "invalid" and "attendee" not in body
@@ -122,10 +140,21 @@ def test_through_an_offline_sync(client, db, first_scan, make_fair, token_for, m
     elsewhere = make_fair(ward_code=SONG_CONG)
     user, headers = token_for("gate")
     device = make_device(user)
-    response = client.post("/api/v1/checkins/sync", headers=headers, json={
-        "device_id": device.public_id,
-        "scans": [{"scan_id": SCAN_ID, "fair_id": elsewhere.id, "qr_payload": "not a ticket",
-                   "scanned_at": utcnow().isoformat()}]})
+    response = client.post(
+        "/api/v1/checkins/sync",
+        headers=headers,
+        json={
+            "device_id": device.public_id,
+            "scans": [
+                {
+                    "scan_id": SCAN_ID,
+                    "fair_id": elsewhere.id,
+                    "qr_payload": "not a ticket",
+                    "scanned_at": utcnow().isoformat(),
+                }
+            ],
+        },
+    )
     assert response.status_code == 200
     assert response.get_json()["results"] == [{"scan_id": SCAN_ID, "result": "invalid"}]
     kept = [(s.by_user_id, s.device_id, s.result) for s in _scans(db)]
@@ -134,15 +163,28 @@ def test_through_an_offline_sync(client, db, first_scan, make_fair, token_for, m
 
 # --- The key in the schema -----------------------------------------------------------------------------
 
+
 def test_downgrade_keeps_every_scan_under_a_unique_id(scratch_url, tmp_path, monkeypatch):  # noqa: F811
     """Back to one scan per scan id: a reused id's later scans keep their rows under a server-made id."""
     monkeypatch.setenv("FAIRAPP_INSTANCE_PATH", str(tmp_path))
-    scans = sa.table("scans", sa.column("id"), sa.column("scan_id"), sa.column("result"),
-                     sa.column("source"), sa.column("server_time", UTCDateTime()), sa.column("flagged"))
+    scans = sa.table(
+        "scans",
+        sa.column("id"),
+        sa.column("scan_id"),
+        sa.column("result"),
+        sa.column("source"),
+        sa.column("server_time", UTCDateTime()),
+        sa.column("flagged"),
+    )
     with scratch_app(scratch_url, tmp_path):
         upgrade()
-        row = {"scan_id": "dup", "result": "invalid", "source": "scanner", "server_time": utcnow(),
-               "flagged": False}
+        row = {
+            "scan_id": "dup",
+            "result": "invalid",
+            "source": "scanner",
+            "server_time": utcnow(),
+            "flagged": False,
+        }
         with _db.engine.begin() as connection:  # no account, no fair: the new key lets them repeat
             connection.execute(scans.insert(), [row, row, {**row, "scan_id": "single"}])
         downgrade(revision="7d0a00000001")

@@ -67,8 +67,9 @@ def test_who_may_check_in_by_hand(client, auth, make_fair, register, role, statu
         if role:
             _login(auth, role)
         token = csrf_token_from(client.get("/login" if role is None else "/").get_data(as_text=True))
-    response = client.post(f"/scan/{fair.id}/manual", json={"registration_id": registration.id},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        f"/scan/{fair.id}/manual", json={"registration_id": registration.id}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == status
     expected = 1 if status == 200 else 0
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == expected
@@ -83,13 +84,20 @@ def test_organiser_of_another_ward_may_not_scan_for_the_fair(client, auth, make_
     organiser.wards = [db.session.get(Ward, SONG_CONG)]
     db.session.commit()
     page = client.get("/login")
-    client.post("/login", data={"login": organiser.email, "password": "demo-password-1",
-                                "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    client.post(
+        "/login",
+        data={
+            "login": organiser.email,
+            "password": "demo-password-1",
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
     token = csrf_token_from(client.get("/").get_data(as_text=True))
     assert client.get(f"/scan/{fair.id}").status_code == 403
     assert client.get(f"/scan/{fair.id}/search?q=Nhung").status_code == 403
-    response = client.post(f"/scan/{fair.id}/manual", json={"registration_id": registration.id},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        f"/scan/{fair.id}/manual", json={"registration_id": registration.id}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 0
     chooser = client.get("/scan/").get_data(as_text=True)
@@ -99,10 +107,16 @@ def test_organiser_of_another_ward_may_not_scan_for_the_fair(client, auth, make_
 def test_chooser_lists_todays_open_and_published_fairs_only(client, auth, make_fair):
     now = utcnow()
     open_fair = make_fair(title="Phiên đang mở hôm nay")
-    later = make_fair(title="Phiên chiều nay", status=FairStatus.PUBLISHED, opened_at=None,
-                      starts_at=now + timedelta(minutes=30), ends_at=now + timedelta(minutes=90))
-    make_fair(title="Phiên tuần sau", status=FairStatus.PUBLISHED, opened_at=None,
-              starts_at=now + timedelta(days=7))
+    later = make_fair(
+        title="Phiên chiều nay",
+        status=FairStatus.PUBLISHED,
+        opened_at=None,
+        starts_at=now + timedelta(minutes=30),
+        ends_at=now + timedelta(minutes=90),
+    )
+    make_fair(
+        title="Phiên tuần sau", status=FairStatus.PUBLISHED, opened_at=None, starts_at=now + timedelta(days=7)
+    )
     make_fair(title="Phiên nháp hôm nay", status=FairStatus.DRAFT, opened_at=None)
     auth.login("gate")
     html = client.get("/scan/").get_data(as_text=True)
@@ -120,10 +134,16 @@ def test_chooser_keeps_a_fair_begun_yesterday_while_it_runs(client, auth, make_f
 
     now = utcnow()
     midnight = local_datetime(local_day(now), time(0))
-    make_fair(title="Phiên qua nửa đêm", starts_at=midnight - timedelta(hours=2),
-              ends_at=max(now, midnight) + timedelta(hours=1))
-    make_fair(title="Phiên hôm qua đã xong", starts_at=midnight - timedelta(hours=5),
-              ends_at=min(now, midnight) - timedelta(minutes=1))
+    make_fair(
+        title="Phiên qua nửa đêm",
+        starts_at=midnight - timedelta(hours=2),
+        ends_at=max(now, midnight) + timedelta(hours=1),
+    )
+    make_fair(
+        title="Phiên hôm qua đã xong",
+        starts_at=midnight - timedelta(hours=5),
+        ends_at=min(now, midnight) - timedelta(minutes=1),
+    )
     auth.login("gate")
     html = client.get("/scan/").get_data(as_text=True)
     assert "Phiên qua nửa đêm" in html
@@ -145,7 +165,8 @@ def test_scanner_page_has_camera_keyboard_box_csrf_meta_and_no_inline_script(cli
 
 
 def test_search_finds_by_name_without_accents_and_by_phone_digits_never_showing_them(
-        client, auth, make_fair, register):
+    client, auth, make_fair, register
+):
     fair = make_fair()
     other_fair = make_fair()
     nhung = register(fair, "Nguyễn Thị Hồng Nhung", priority_group=PriorityGroup.POOR)
@@ -157,8 +178,9 @@ def test_search_finds_by_name_without_accents_and_by_phone_digits_never_showing_
     auth.login("gate")
 
     answer = client.get(f"/scan/{fair.id}/search?q=nhung").get_json()
-    assert answer["items"] == [{"registration_id": nhung.id, "name": "Nguyễn Thị Hồng Nhung",
-                                "priority": True, "checked_in": False}]
+    assert answer["items"] == [
+        {"registration_id": nhung.id, "name": "Nguyễn Thị Hồng Nhung", "priority": True, "checked_in": False}
+    ]
     by_phone = client.get(f"/scan/{fair.id}/search", query_string={"q": attendee.phone[-6:]})
     body = by_phone.get_data(as_text=True)
     assert [item["registration_id"] for item in by_phone.get_json()["items"]] == [nhung.id]
@@ -183,19 +205,26 @@ def test_manual_check_in_admits_once_then_says_already(client, auth, make_fair, 
     registration = register(fair, "Lê Thị Mai", priority_group=PriorityGroup.NEAR_POOR)
     gate = auth.login("gate")
     token = _csrf(client, fair.id)
-    first = client.post(f"/scan/{fair.id}/manual", json={"registration_id": registration.id},
-                        headers={"X-CSRFToken": token})
+    first = client.post(
+        f"/scan/{fair.id}/manual", json={"registration_id": registration.id}, headers={"X-CSRFToken": token}
+    )
     assert first.status_code == 200
     assert first.get_json() | {"checked_in_at": None} == {
-        "result": "ok", "registration_id": registration.id, "name": "Lê Thị Mai", "priority": True,
-        "checked_in_at": None}
+        "result": "ok",
+        "registration_id": registration.id,
+        "name": "Lê Thị Mai",
+        "priority": True,
+        "checked_in_at": None,
+    }
     assert first.get_json()["checked_in_at"]
-    second = client.post(f"/scan/{fair.id}/manual", json={"registration_id": registration.id},
-                         headers={"X-CSRFToken": token}).get_json()
+    second = client.post(
+        f"/scan/{fair.id}/manual", json={"registration_id": registration.id}, headers={"X-CSRFToken": token}
+    ).get_json()
     assert second["result"] == "already_checked_in"
     rows = db.session.scalars(sa.select(CheckIn)).all()
     assert [(row.registration_id, row.source, row.by_user_id) for row in rows] == [
-        (registration.id, "manual", gate.id)]
+        (registration.id, "manual", gate.id)
+    ]
     assert db.session.scalar(sa.select(sa.func.count(Scan.id))) == 2
     found = client.get(f"/scan/{fair.id}/search?q=Mai").get_json()["items"]
     assert found[0]["checked_in"] is True
@@ -211,8 +240,9 @@ def test_manual_check_in_refuses_bad_input_other_fairs_and_missing_csrf(client, 
         response = client.post(url, json=body, headers={"X-CSRFToken": token})
         assert response.status_code == 422
         assert "registration_id" in response.get_json()["error"]["fields"]
-    response = client.post(url, data="not json", headers={"X-CSRFToken": token,
-                                                          "Content-Type": "application/json"})
+    response = client.post(
+        url, data="not json", headers={"X-CSRFToken": token, "Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     response = client.post(url, json={"registration_id": other.id}, headers={"X-CSRFToken": token})
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
@@ -225,17 +255,25 @@ def test_manual_check_in_when_the_fair_is_not_open(client, auth, make_fair, regi
     registration = register(fair)
     auth.login("gate")
     token = _csrf(client, fair.id)
-    answer = client.post(f"/scan/{fair.id}/manual", json={"registration_id": registration.id},
-                         headers={"X-CSRFToken": token}).get_json()
+    answer = client.post(
+        f"/scan/{fair.id}/manual", json={"registration_id": registration.id}, headers={"X-CSRFToken": token}
+    ).get_json()
     assert answer["result"] == "fair_not_open" and answer["checked_in_at"] is None
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 0
 
 
 def _walk_in_form(client, fair_id: int) -> dict:
     html = client.get(f"/manage/fairs/{fair_id}/walk-in?from=scanner").get_data(as_text=True)
-    return {"csrf_token": csrf_token_from(html), "full_name": "Hoàng Văn Nam", "phone": "0987654321",
-            "birth_year": "1988", "gender": "male", "ward_code": BACH_QUANG, "priority_group": "poor",
-            "consent_personal_data": "y"}
+    return {
+        "csrf_token": csrf_token_from(html),
+        "full_name": "Hoàng Văn Nam",
+        "phone": "0987654321",
+        "birth_year": "1988",
+        "gender": "male",
+        "ward_code": BACH_QUANG,
+        "priority_group": "poor",
+        "consent_personal_data": "y",
+    }
 
 
 def test_walk_in_from_the_scanner_is_checked_in_at_once(client, auth, make_fair):
@@ -248,7 +286,10 @@ def test_walk_in_from_the_scanner_is_checked_in_at_once(client, auth, make_fair)
     assert response.headers["Location"] == f"/scan/{fair.id}?walk_in={registration.id}"
     check_in = db.session.scalar(sa.select(CheckIn))
     assert (check_in.registration_id, check_in.source, check_in.by_user_id) == (
-        registration.id, "walk_in", gate.id)
+        registration.id,
+        "walk_in",
+        gate.id,
+    )
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã đăng ký và cho vào:" in html and "Hoàng Văn Nam" in html and "ƯU TIÊN" in html
 

@@ -27,13 +27,20 @@ def test_first_scan_admits_and_records_scan_and_audit(db, make_fair, ticket, mak
     outcome = services.check_in(fair, payload, by=gate, scan_id="s-1", gate="Cổng A")
     db.session.commit()
     assert outcome.result == "ok" and outcome.first_scan
-    assert (outcome.name, outcome.priority, outcome.registration_id) == ("Trần Văn Bình", True,
-                                                                         registration.id)
+    assert (outcome.name, outcome.priority, outcome.registration_id) == (
+        "Trần Văn Bình",
+        True,
+        registration.id,
+    )
     row = db.session.scalar(sa.select(CheckIn))
     assert row.registration_id == registration.id and row.source == "scanner" and row.by_user_id == gate.id
     scan = db.session.scalar(sa.select(Scan))
-    assert (scan.scan_id, scan.result, scan.gate, scan.registration_id) == ("s-1", "ok", "Cổng A",
-                                                                             registration.id)
+    assert (scan.scan_id, scan.result, scan.gate, scan.registration_id) == (
+        "s-1",
+        "ok",
+        "Cổng A",
+        registration.id,
+    )
     assert scan.payload_digest and len(scan.payload_digest) == 64
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "checkin.create"))
     assert entry.actor_id == gate.id and entry.object_id == str(row.id)
@@ -73,8 +80,19 @@ def test_garbage_truncated_oversized_and_forged_are_invalid(db, make_fair, ticke
     fair = make_fair()
     _registration, payload = ticket(fair)
     forged = payload[:-5] + ("AAAAA" if not payload.endswith("AAAAA") else "BBBBB")
-    for bad in ("", "garbage", payload[:-10], payload + "A", "F1." + "A" * 5000, "x" * 100_000, forged,
-                payload.lower(), "\x00\ud800", None, 12345):
+    for bad in (
+        "",
+        "garbage",
+        payload[:-10],
+        payload + "A",
+        "F1." + "A" * 5000,
+        "x" * 100_000,
+        forged,
+        payload.lower(),
+        "\x00\ud800",
+        None,
+        12345,
+    ):
         assert services.check_in(fair, bad, by=gate).result == "invalid", bad
     db.session.commit()
     assert count(db, CheckIn) == 0 and count(db, Scan, Scan.result == "invalid") == 11
@@ -150,8 +168,9 @@ def test_offline_scan_keeps_device_time(db, make_fair, ticket, make_user):
     fair = make_fair()
     _registration, payload = ticket(fair)
     now = utcnow().replace(microsecond=0)
-    outcome = services.check_in(fair, payload, by=gate, scanned_at=now - timedelta(minutes=50), now=now,
-                                source="offline")
+    outcome = services.check_in(
+        fair, payload, by=gate, scanned_at=now - timedelta(minutes=50), now=now, source="offline"
+    )
     db.session.commit()
     assert outcome.result == "ok" and outcome.checked_in_at == now - timedelta(minutes=50)
     assert not db.session.scalar(sa.select(Scan)).flagged
@@ -163,26 +182,53 @@ def test_offline_scan_uploaded_after_close_counts_if_made_during_the_fair(db, ma
     fair = make_fair(starts_at=start, ends_at=start + timedelta(hours=4), status=FairStatus.CLOSED)
     _r1, during = ticket(fair)
     _r2, after = ticket(fair)
-    assert services.check_in(fair, during, by=gate, scanned_at=start + timedelta(hours=1),
-                             source="offline").result == "ok"
-    assert services.check_in(fair, after, by=gate, scanned_at=start + timedelta(hours=5),
-                             source="offline").result == "fair_not_open"
-    assert services.check_in(fair, after, by=gate, scanned_at=start + timedelta(hours=1)).result \
-        == "fair_not_open"  # online scans need the fair open now
+    assert (
+        services.check_in(
+            fair, during, by=gate, scanned_at=start + timedelta(hours=1), source="offline"
+        ).result
+        == "ok"
+    )
+    assert (
+        services.check_in(
+            fair, after, by=gate, scanned_at=start + timedelta(hours=5), source="offline"
+        ).result
+        == "fair_not_open"
+    )
+    assert (
+        services.check_in(fair, after, by=gate, scanned_at=start + timedelta(hours=1)).result
+        == "fair_not_open"
+    )  # online scans need the fair open now
 
 
-def test_two_devices_offline_reverse_order_both_kept_one_flagged(db, make_fair, ticket, make_user,
-                                                                  make_device):
+def test_two_devices_offline_reverse_order_both_kept_one_flagged(
+    db, make_fair, ticket, make_user, make_device
+):
     gate = make_user("gate")
     phone_a, phone_b = make_device(gate, "A"), make_device(gate, "B")
     fair = make_fair()
     _registration, payload = ticket(fair)
     now = utcnow().replace(microsecond=0)
     # B scanned later (09:05) but uploads first; A scanned earlier (09:00) and uploads second.
-    b = services.check_in(fair, payload, by=gate, device=phone_b, scan_id="b-1", source="offline",
-                          scanned_at=now - timedelta(minutes=25), now=now)
-    a = services.check_in(fair, payload, by=gate, device=phone_a, scan_id="a-1", source="offline",
-                          scanned_at=now - timedelta(minutes=30), now=now)
+    b = services.check_in(
+        fair,
+        payload,
+        by=gate,
+        device=phone_b,
+        scan_id="b-1",
+        source="offline",
+        scanned_at=now - timedelta(minutes=25),
+        now=now,
+    )
+    a = services.check_in(
+        fair,
+        payload,
+        by=gate,
+        device=phone_a,
+        scan_id="a-1",
+        source="offline",
+        scanned_at=now - timedelta(minutes=30),
+        now=now,
+    )
     db.session.commit()
     assert (b.result, a.result) == ("ok", "already_checked_in")
     scans = {s.scan_id: s for s in db.session.scalars(sa.select(Scan))}
@@ -202,8 +248,10 @@ def test_check_in_registration_for_kiosk_and_walk_in(db, make_fair, register, ma
     again = services.check_in_registration(registration, by=organiser, source="manual")
     assert again.result == "already_checked_in"
     closed = make_fair(status=FairStatus.CLOSED)
-    assert services.check_in_registration(register(closed), by=organiser, source="walk_in").result \
+    assert (
+        services.check_in_registration(register(closed), by=organiser, source="walk_in").result
         == "fair_not_open"
+    )
     db.session.commit()
     assert count(db, CheckIn) == 1 and count(db, Scan) == 3
 
@@ -223,16 +271,25 @@ def test_fair_counts(db, make_fair, ticket, register, make_user):
     db.session.commit()
     counts = services.fair_counts(fair)
     assert counts["registered"] == 4 and counts["checked_in"] == 2
-    assert counts["by_priority_group"]["poor"] == {"registered": 2, "checked_in": 1, "interviewed": 0,
-                                                   "hired": 0}
+    assert counts["by_priority_group"]["poor"] == {
+        "registered": 2,
+        "checked_in": 1,
+        "interviewed": 0,
+        "hired": 0,
+    }
     assert counts["by_priority_group"]["near_poor"]["checked_in"] == 1
-    assert counts["by_priority_group"]["none"] == {"registered": 1, "checked_in": 0, "interviewed": 0,
-                                                   "hired": 0}
+    assert counts["by_priority_group"]["none"] == {
+        "registered": 1,
+        "checked_in": 0,
+        "interviewed": 0,
+        "hired": 0,
+    }
     assert counts["by_priority_group"]["escaped_poverty"]["registered"] == 0
 
 
-def test_a_ticket_reissued_between_the_read_and_the_write_is_not_admitted(app, db, make_fair, ticket,
-                                                                          make_user, monkeypatch):
+def test_a_ticket_reissued_between_the_read_and_the_write_is_not_admitted(
+    app, db, make_fair, ticket, make_user, monkeypatch
+):
     """The guards read the ticket as current; before the write it is reissued, by another request on
     another connection. The INSERT checks the ticket again: revoked, no check-in."""
     from fairapp.attendees.models import Registration

@@ -62,19 +62,41 @@ def test_killed_workers_lose_no_committed_check_in(app, db, make_fair, token_for
     fair_id = fair.id
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    environment = {**os.environ, "FAIRAPP_INSTANCE_PATH": str(instance_path), "FAIRAPP_SECRET_KEY": "test",
-                   "FAIRAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
-    server = subprocess.Popen([str(GUNICORN), "--workers", "2", "--worker-class", "sync", "--bind",
-                               f"127.0.0.1:{port}", "--log-level", "critical", "fairapp.wsgi:app"],
-                              cwd=ROOT, env=environment, start_new_session=True)
+    environment = {
+        **os.environ,
+        "FAIRAPP_INSTANCE_PATH": str(instance_path),
+        "FAIRAPP_SECRET_KEY": "test",
+        "FAIRAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+    }
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "critical",
+            "fairapp.wsgi:app",
+        ],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+    )
     answered_ok, failures, kills = [], [], []
     lock = threading.Lock()
     done = threading.Event()
 
     def send(payload: str) -> None:
         body = json.dumps({"fair_id": fair_id, "qr_payload": payload}).encode()
-        request = urllib.request.Request(base + "/api/v1/checkins", data=body, method="POST",
-                                         headers={"Content-Type": "application/json", **headers})
+        request = urllib.request.Request(
+            base + "/api/v1/checkins",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", **headers},
+        )
         try:
             with urllib.request.urlopen(request, timeout=20) as response:
                 result = json.load(response)["result"]
@@ -124,6 +146,7 @@ def test_killed_workers_lose_no_committed_check_in(app, db, make_fair, token_for
     assert answered_ids <= stored, f"answered ok but lost: {sorted(answered_ids - stored)[:10]}"
     # all or nothing: every check-in has its scan and its audit entry
     ok_scans = db.session.scalar(sa.select(sa.func.count()).select_from(Scan).where(Scan.result == "ok"))
-    audits = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                               .where(AuditEntry.action == "checkin.create"))
+    audits = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "checkin.create")
+    )
     assert len(stored) == ok_scans == audits

@@ -144,8 +144,14 @@ def test_seed_refuses_a_database_with_data(db, make_user):
 def test_command_if_empty_is_idempotent(db, runner):
     first = runner.invoke(args=["seed-demo", "--if-empty"])
     assert first.exit_code == 0, first.output
-    for expected in ("admin@demo.vn", "organiser@demo.vn", "gate@demo.vn", "employer@demo.vn",
-                     "school@demo.vn", DEMO_PASSWORD):
+    for expected in (
+        "admin@demo.vn",
+        "organiser@demo.vn",
+        "gate@demo.vn",
+        "employer@demo.vn",
+        "school@demo.vn",
+        DEMO_PASSWORD,
+    ):
         assert expected in first.output
     second = runner.invoke(args=["seed-demo", "--if-empty"])
     assert second.exit_code == 0, second.output

@@ -18,10 +18,15 @@ def make_fair(db):
     def make(**overrides):
         n = next(counter)
         starts_at = overrides.pop("starts_at", NOW + timedelta(days=7, hours=-0.5))
-        fields = {"title": f"Phiên giao dịch việc làm số {n}", "ward_code": BACH_QUANG,
-                  "venue_name": f"Nhà văn hoá tổ {n}", "starts_at": starts_at,
-                  "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=4)),
-                  "status": FairStatus.DRAFT, **overrides}
+        fields = {
+            "title": f"Phiên giao dịch việc làm số {n}",
+            "ward_code": BACH_QUANG,
+            "venue_name": f"Nhà văn hoá tổ {n}",
+            "starts_at": starts_at,
+            "ends_at": overrides.pop("ends_at", starts_at + timedelta(hours=4)),
+            "status": FairStatus.DRAFT,
+            **overrides,
+        }
         fair = Fair(**fields)
         db.session.add(fair)
         db.session.commit()

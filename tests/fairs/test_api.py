@@ -14,25 +14,36 @@ from tests.fairs.conftest import BACH_QUANG, SONG_CONG
 @pytest.fixture()
 def bearer(make_user, db):
     """bearer(role, **user fields) → (headers, user)."""
+
     def make(role="admin", **overrides):
         user = make_user(role, **overrides)
         _token, secret = auth_services.issue_token(user)
         db.session.commit()
         return {"Authorization": f"Bearer {secret}"}, user
+
     return make
 
 
 def _body(**overrides):
     start = (utcnow() + timedelta(days=10)).replace(microsecond=0)
-    return {"title": "Phiên giao dịch việc làm Bách Quang", "ward_code": BACH_QUANG,
-            "venue": "Nhà văn hoá tổ dân phố Mỏ Chè 2", "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(hours=4)).isoformat(), "capacity": 200, **overrides}
+    return {
+        "title": "Phiên giao dịch việc làm Bách Quang",
+        "ward_code": BACH_QUANG,
+        "venue": "Nhà văn hoá tổ dân phố Mỏ Chè 2",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=4)).isoformat(),
+        "capacity": 200,
+        **overrides,
+    }
 
 
 def test_create_publish_open_close_round_trip(client, bearer, db):
     headers, _ = bearer("organiser", ward_codes=[BACH_QUANG])
-    created = client.post("/api/v1/fairs", json=_body(starts_at="2030-03-07T07:30:00+07:00",
-                                                      ends_at="2030-03-07T11:30:00+07:00"), headers=headers)
+    created = client.post(
+        "/api/v1/fairs",
+        json=_body(starts_at="2030-03-07T07:30:00+07:00", ends_at="2030-03-07T11:30:00+07:00"),
+        headers=headers,
+    )
     assert created.status_code == 201, created.get_json()
     data = created.get_json()
     assert data["status"] == "draft" and data["venue"] == "Nhà văn hoá tổ dân phố Mỏ Chè 2"
@@ -47,8 +58,9 @@ def test_create_publish_open_close_round_trip(client, bearer, db):
 
 
 def test_list_and_get(client, bearer, make_fair):
-    mine = make_fair(ward_code=BACH_QUANG, status=FairStatus.PUBLISHED,
-                     starts_at=utcnow() + timedelta(days=3))
+    mine = make_fair(
+        ward_code=BACH_QUANG, status=FairStatus.PUBLISHED, starts_at=utcnow() + timedelta(days=3)
+    )
     other = make_fair(ward_code=SONG_CONG, starts_at=utcnow() + timedelta(days=3))
     headers, _ = bearer("gate")
     items = client.get("/api/v1/fairs", headers=headers).get_json()["items"]
@@ -61,8 +73,9 @@ def test_list_and_get(client, bearer, make_fair):
 
 
 def test_organiser_lists_and_reads_only_their_wards(client, bearer, make_fair):
-    mine = make_fair(ward_code=BACH_QUANG, status=FairStatus.PUBLISHED,
-                     starts_at=utcnow() + timedelta(days=3))
+    mine = make_fair(
+        ward_code=BACH_QUANG, status=FairStatus.PUBLISHED, starts_at=utcnow() + timedelta(days=3)
+    )
     other = make_fair(ward_code=SONG_CONG, starts_at=utcnow() + timedelta(days=3))
     organiser, _ = bearer("organiser", ward_codes=[BACH_QUANG])
     assert [i["id"] for i in client.get("/api/v1/fairs", headers=organiser).get_json()["items"]] == [mine.id]
@@ -71,16 +84,25 @@ def test_organiser_lists_and_reads_only_their_wards(client, bearer, make_fair):
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "ward_not_allowed"
 
 
-@pytest.mark.parametrize(("overrides", "code", "field"), [
-    ({"ends_at": "2030-03-07T07:00:00+07:00", "starts_at": "2030-03-07T08:00:00+07:00"},
-     "end_before_start", "ends_at"),
-    ({"starts_at": "2020-03-07T08:00:00+07:00", "ends_at": "2020-03-07T10:00:00+07:00"},
-     "start_in_past", "starts_at"),
-    ({"capacity": 0}, "capacity_not_positive", "capacity"),
-    ({"ward_code": "99999"}, "unknown_ward", "ward_code"),
-    ({"starts_at": "2030-03-07T08:00:00"}, "validation_error", "starts_at"),
-    ({"title": None}, "validation_error", "title"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        (
+            {"ends_at": "2030-03-07T07:00:00+07:00", "starts_at": "2030-03-07T08:00:00+07:00"},
+            "end_before_start",
+            "ends_at",
+        ),
+        (
+            {"starts_at": "2020-03-07T08:00:00+07:00", "ends_at": "2020-03-07T10:00:00+07:00"},
+            "start_in_past",
+            "starts_at",
+        ),
+        ({"capacity": 0}, "capacity_not_positive", "capacity"),
+        ({"ward_code": "99999"}, "unknown_ward", "ward_code"),
+        ({"starts_at": "2030-03-07T08:00:00"}, "validation_error", "starts_at"),
+        ({"title": None}, "validation_error", "title"),
+    ],
+)
 def test_bad_input_is_refused_with_codes_and_fields(client, bearer, db, overrides, code, field):
     headers, _ = bearer()
     response = client.post("/api/v1/fairs", json=_body(**overrides), headers=headers)
@@ -127,13 +149,25 @@ def test_cancel_needs_a_reason(client, bearer, make_fair, db):
 
 # --- the access table ------------------------------------------------------------------------------
 
-WRITES = [("post", "/api/v1/fairs", True), ("post", "/api/v1/fairs/{id}/publish", False),
-          ("post", "/api/v1/fairs/{id}/cancel", False)]
+WRITES = [
+    ("post", "/api/v1/fairs", True),
+    ("post", "/api/v1/fairs/{id}/publish", False),
+    ("post", "/api/v1/fairs/{id}/cancel", False),
+]
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("anonymous", 401), ("gate", 403), ("employer", 403), ("school", 403),
-    ("organiser_other_ward", 403), ("organiser", None), ("admin", None)])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 401),
+        ("gate", 403),
+        ("employer", 403),
+        ("school", 403),
+        ("organiser_other_ward", 403),
+        ("organiser", None),
+        ("admin", None),
+    ],
+)
 @pytest.mark.parametrize(("method", "path", "is_create"), WRITES)
 def test_write_access_table(client, bearer, make_fair, db, who, expected, method, path, is_create):
     fair = make_fair(ward_code=BACH_QUANG, starts_at=utcnow() + timedelta(days=2))
@@ -158,19 +192,35 @@ def test_write_access_table(client, bearer, make_fair, db, who, expected, method
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Fair)) == 1
 
 
-@pytest.mark.parametrize(("who", "expected"), [("anonymous", 401), ("employer", 403), ("school", 403),
-                                               ("gate", 200), ("organiser", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 401),
+        ("employer", 403),
+        ("school", 403),
+        ("gate", 200),
+        ("organiser", 200),
+        ("admin", 200),
+    ],
+)
 def test_read_access_table(client, bearer, make_fair, who, expected):
     fair = make_fair()
-    headers = {} if who == "anonymous" else \
-        bearer(who, **({"ward_codes": [BACH_QUANG]} if who == "organiser" else {}))[0]
+    headers = (
+        {}
+        if who == "anonymous"
+        else bearer(who, **({"ward_codes": [BACH_QUANG]} if who == "organiser" else {}))[0]
+    )
     assert client.get("/api/v1/fairs", headers=headers).status_code == expected
     assert client.get(f"/api/v1/fairs/{fair.id}", headers=headers).status_code == expected
 
 
 def test_openapi_documents_the_fair_endpoints(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/api/v1/fairs", "/api/v1/fairs/{fair_id}", "/api/v1/fairs/{fair_id}/publish",
-                 "/api/v1/fairs/{fair_id}/cancel"):
+    for path in (
+        "/api/v1/fairs",
+        "/api/v1/fairs/{fair_id}",
+        "/api/v1/fairs/{fair_id}/publish",
+        "/api/v1/fairs/{fair_id}/cancel",
+    ):
         assert path in spec["paths"], sorted(spec["paths"])
     assert "FairCreate" in spec["components"]["schemas"]

@@ -20,11 +20,17 @@ from tests.fairs.conftest import NOW
 
 @pytest.fixture()
 def published_fair(make_fair, db):
-    fair = make_fair(title="Phiên giao dịch việc làm lưu động tháng 3", status=FairStatus.PUBLISHED,
-                     starts_at=NOW.replace(year=2030), venue_address="Số 5 đường Cách Mạng Tháng Tám",
-                     contact_name="Anh Trần Văn Dũng", contact_phone="0987654321")
-    employer = Employer(name="Công ty TNHH Điện tử Sông Công", tax_code="0101234567",
-                        status=PartnerStatus.APPROVED)
+    fair = make_fair(
+        title="Phiên giao dịch việc làm lưu động tháng 3",
+        status=FairStatus.PUBLISHED,
+        starts_at=NOW.replace(year=2030),
+        venue_address="Số 5 đường Cách Mạng Tháng Tám",
+        contact_name="Anh Trần Văn Dũng",
+        contact_phone="0987654321",
+    )
+    employer = Employer(
+        name="Công ty TNHH Điện tử Sông Công", tax_code="0101234567", status=PartnerStatus.APPROVED
+    )
     db.session.add(employer)
     db.session.flush()
     for title, quantity in (("Công nhân lắp ráp", 40), ("Thợ điện", 12)):
@@ -57,10 +63,19 @@ def pdf_text(pdf: bytes) -> str:
 def test_poster_text_keeps_vietnamese_diacritics(client, published_fair):
     pdf, elapsed = poster(client, published_fair)
     text = pdf_text(pdf)
-    for expected in ("Phiên giao dịch việc làm lưu động tháng 3", "Phường Bách Quang", "Tỉnh Thái Nguyên",
-                     "hộ nghèo, hộ cận nghèo, hộ mới thoát nghèo", "Đăng ký tham gia",
-                     "Số 5 đường Cách Mạng Tháng Tám", "Anh Trần Văn Dũng", "0987654321",
-                     "doanh nghiệp tuyển dụng", "chỉ tiêu tuyển dụng", "thẻ căn cước"):
+    for expected in (
+        "Phiên giao dịch việc làm lưu động tháng 3",
+        "Phường Bách Quang",
+        "Tỉnh Thái Nguyên",
+        "hộ nghèo, hộ cận nghèo, hộ mới thoát nghèo",
+        "Đăng ký tham gia",
+        "Số 5 đường Cách Mạng Tháng Tám",
+        "Anh Trần Văn Dũng",
+        "0987654321",
+        "doanh nghiệp tuyển dụng",
+        "chỉ tiêu tuyển dụng",
+        "thẻ căn cước",
+    ):
         assert expected in text, expected
     assert re.search(r"1 ?doanh nghiệp tuyển dụng", text)
     assert re.search(r"52 ?chỉ tiêu tuyển dụng", text)  # 40 + 12 workers wanted
@@ -86,12 +101,16 @@ def test_poster_qr_uses_the_public_base_url(app, client, published_fair):
     pdf, _ = poster(client, published_fair)
     image = pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil()
     assert [c.text for c in zxingcpp.read_barcodes(image)] == [
-        f"https://vieclam.example.vn/fairs/{published_fair.id}/register"]
+        f"https://vieclam.example.vn/fairs/{published_fair.id}/register"
+    ]
 
 
 def test_html_in_the_title_is_printed_as_text(client, make_fair):
-    fair = make_fair(title='<b>Ngày hội</b> <img src="file:///etc/passwd">', status=FairStatus.PUBLISHED,
-                     description="<script>x</script>")
+    fair = make_fair(
+        title='<b>Ngày hội</b> <img src="file:///etc/passwd">',
+        status=FairStatus.PUBLISHED,
+        description="<script>x</script>",
+    )
     pdf, _ = poster(client, fair)
     printed = pdf_text(pdf).replace(" ", "")  # the long word may wrap anywhere
     assert '<b>Ngàyhội</b><imgsrc="file:///etc/passwd">' in printed
@@ -107,15 +126,18 @@ def test_draft_has_no_poster(client, make_fair):
     assert client.get(f"/fairs/{make_fair().id}/poster.pdf").status_code == 404
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.com/logo.png",
-    "https://127.0.0.1/x.css",
-    "ftp://example.com/a",
-    "file:///etc/passwd",
-    "file://example.com/etc/passwd",
-    (STATIC_ROOT / "css" / ".." / ".." / "setup.cfg").as_uri(),
-    (STATIC_ROOT / "no-such-file.png").as_uri(),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://127.0.0.1/x.css",
+        "ftp://example.com/a",
+        "file:///etc/passwd",
+        "file://example.com/etc/passwd",
+        (STATIC_ROOT / "css" / ".." / ".." / "setup.cfg").as_uri(),
+        (STATIC_ROOT / "no-such-file.png").as_uri(),
+    ],
+)
 def test_url_fetcher_refuses_remote_and_outside_files(url):
     with pytest.raises(UrlRefused):
         StaticOnlyFetcher().fetch(url)
@@ -134,9 +156,11 @@ def test_render_pdf_never_opens_a_network_connection(app):
     listener.listen(1)
     listener.settimeout(0.2)
     port = listener.getsockname()[1]
-    html = (f'<html><head><link rel="stylesheet" href="http://127.0.0.1:{port}/x.css"></head><body>'
-            f'<img src="http://127.0.0.1:{port}/x.png"><img src="file:///etc/passwd"><p>Xin chào</p>'
-            "</body></html>")
+    html = (
+        f'<html><head><link rel="stylesheet" href="http://127.0.0.1:{port}/x.css"></head><body>'
+        f'<img src="http://127.0.0.1:{port}/x.png"><img src="file:///etc/passwd"><p>Xin chào</p>'
+        "</body></html>"
+    )
     try:
         pdf = render_pdf(html)
         with pytest.raises(TimeoutError):

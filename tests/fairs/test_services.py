@@ -20,19 +20,28 @@ def _count(db, model):
 
 
 def _fair_entries(db):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
-                             .where(AuditEntry.action.like("fair%")))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action.like("fair%"))
+    )
 
 
 def _new(by, **overrides):
     starts_at = overrides.pop("starts_at", NOW + timedelta(days=5))
-    fields = {"title": "Phiên giao dịch việc làm Bách Quang", "ward_code": BACH_QUANG,
-              "venue_name": "Nhà văn hoá tổ dân phố Mỏ Chè 2", "starts_at": starts_at,
-              "ends_at": starts_at + timedelta(hours=4), "capacity": 300, "now": NOW, **overrides}
+    fields = {
+        "title": "Phiên giao dịch việc làm Bách Quang",
+        "ward_code": BACH_QUANG,
+        "venue_name": "Nhà văn hoá tổ dân phố Mỏ Chè 2",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=4),
+        "capacity": 300,
+        "now": NOW,
+        **overrides,
+    }
     return services.create_fair(by=by, **fields)
 
 
 # --- status on access ------------------------------------------------------------------------------
+
 
 def test_published_fair_opens_and_closes_to_the_second(db, make_fair):
     fair = make_fair(status=FairStatus.PUBLISHED)
@@ -94,6 +103,7 @@ def test_get_public_fair_hides_drafts(db, make_fair):
 
 # --- create and validation -------------------------------------------------------------------------
 
+
 def test_create_makes_an_audited_draft_in_utc(db, make_user):
     organiser = make_user("organiser", ward_codes=[BACH_QUANG])
     starts_at = services.local_datetime(date(2026, 3, 7), time(7, 30))
@@ -105,15 +115,18 @@ def test_create_makes_an_audited_draft_in_utc(db, make_user):
     assert entry.object_id == str(fair.id) and entry.actor_id == organiser.id
 
 
-@pytest.mark.parametrize(("overrides", "code", "field"), [
-    ({"ends_at": NOW + timedelta(days=5)}, "end_before_start", "ends_at"),
-    ({"starts_at": NOW - SECOND}, "start_in_past", "starts_at"),
-    ({"starts_at": NOW}, "start_in_past", "starts_at"),
-    ({"capacity": 0}, "capacity_not_positive", "capacity"),
-    ({"capacity": -5}, "capacity_not_positive", "capacity"),
-    ({"ward_code": "99999"}, "unknown_ward", "ward_code"),
-    ({"title": "   "}, "title_required", "title"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        ({"ends_at": NOW + timedelta(days=5)}, "end_before_start", "ends_at"),
+        ({"starts_at": NOW - SECOND}, "start_in_past", "starts_at"),
+        ({"starts_at": NOW}, "start_in_past", "starts_at"),
+        ({"capacity": 0}, "capacity_not_positive", "capacity"),
+        ({"capacity": -5}, "capacity_not_positive", "capacity"),
+        ({"ward_code": "99999"}, "unknown_ward", "ward_code"),
+        ({"title": "   "}, "title_required", "title"),
+    ],
+)
 def test_create_refuses_bad_input_with_codes_and_saves_nothing(db, make_user, overrides, code, field):
     admin = make_user("admin")
     with pytest.raises(DomainError) as caught:
@@ -150,14 +163,23 @@ def test_organiser_cannot_move_a_fair_into_a_ward_not_theirs(db, make_user):
     fair = _new(organiser)
     db.session.commit()
     with pytest.raises(DomainError) as caught:
-        services.update_fair(fair, by=organiser, title=fair.title, ward_code=SONG_CONG,
-                             starts_at=fair.starts_at, ends_at=fair.ends_at, venue_name="X", now=NOW)
+        services.update_fair(
+            fair,
+            by=organiser,
+            title=fair.title,
+            ward_code=SONG_CONG,
+            starts_at=fair.starts_at,
+            ends_at=fair.ends_at,
+            venue_name="X",
+            now=NOW,
+        )
     assert caught.value.code == "ward_not_allowed"
     db.session.rollback()
     assert db.session.get(Fair, fair.id).ward_code == BACH_QUANG
 
 
 # --- life cycle ------------------------------------------------------------------------------------
+
 
 def test_full_life_cycle_by_hand(db, make_user):
     organiser = make_user("organiser", ward_codes=[BACH_QUANG])
@@ -169,15 +191,23 @@ def test_full_life_cycle_by_hand(db, make_user):
     services.close_fair(fair, by=organiser, now=NOW + timedelta(hours=2))
     assert fair.status == FairStatus.CLOSED
     db.session.commit()
-    actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.like("fair%"))
-                                 .order_by(AuditEntry.id)).all()
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.action.like("fair%")).order_by(AuditEntry.id)
+    ).all()
     assert actions == ["fair.create", "fair.publish", "fair.open", "fair.close"]
 
 
-@pytest.mark.parametrize(("status", "action"), [
-    (FairStatus.DRAFT, "open"), (FairStatus.DRAFT, "close"), (FairStatus.PUBLISHED, "publish"),
-    (FairStatus.PUBLISHED, "close"), (FairStatus.OPEN, "publish"), (FairStatus.OPEN, "open"),
-])
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        (FairStatus.DRAFT, "open"),
+        (FairStatus.DRAFT, "close"),
+        (FairStatus.PUBLISHED, "publish"),
+        (FairStatus.PUBLISHED, "close"),
+        (FairStatus.OPEN, "publish"),
+        (FairStatus.OPEN, "open"),
+    ],
+)
 def test_transitions_out_of_order_are_refused(db, make_user, make_fair, status, action):
     admin = make_user("admin")
     fair = make_fair(status=status, starts_at=NOW + timedelta(days=1))
@@ -215,14 +245,23 @@ def test_cancel_needs_a_reason_and_keeps_it(db, make_user, make_fair):
     db.session.commit()
     stored = db.session.get(Fair, fair.id)
     assert (stored.status, stored.cancel_reason, stored.cancelled_by) == (
-        FairStatus.CANCELLED, "Mưa bão", organiser.id)
+        FairStatus.CANCELLED,
+        "Mưa bão",
+        organiser.id,
+    )
 
 
 def test_closed_fair_is_read_only_except_for_admins(db, make_user, make_fair):
     organiser, admin = make_user("organiser", ward_codes=[BACH_QUANG]), make_user("admin")
     fair = make_fair(status=FairStatus.CLOSED, starts_at=NOW - timedelta(days=3))
-    edit = {"title": "Đổi tên", "ward_code": fair.ward_code, "starts_at": fair.starts_at,
-            "ends_at": fair.ends_at, "venue_name": fair.venue_name, "now": NOW}
+    edit = {
+        "title": "Đổi tên",
+        "ward_code": fair.ward_code,
+        "starts_at": fair.starts_at,
+        "ends_at": fair.ends_at,
+        "venue_name": fair.venue_name,
+        "now": NOW,
+    }
     with pytest.raises(DomainError) as caught:
         services.update_fair(fair, by=organiser, **edit)
     assert caught.value.code == "fair_read_only"
@@ -237,17 +276,22 @@ def test_closed_fair_is_read_only_except_for_admins(db, make_user, make_fair):
 
 # --- conflicts -------------------------------------------------------------------------------------
 
+
 def test_same_venue_at_overlapping_times_is_a_conflict_whatever_the_spelling(db, make_user):
     admin = make_user("admin")
     first = _new(admin, venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2")
     with pytest.raises(DomainError) as caught:
-        _new(admin, venue_name="nha VAN hoa to dan pho mo che 2",
-             starts_at=first.starts_at + timedelta(hours=3))
+        _new(
+            admin,
+            venue_name="nha VAN hoa to dan pho mo che 2",
+            starts_at=first.starts_at + timedelta(hours=3),
+        )
     assert caught.value.code == "conflict" and caught.value.status == 409
     assert [(c["kind"], c["fair_id"]) for c in caught.value.conflicts] == [("same_venue", first.id)]
     assert _count(db, Fair) == 1
-    forced = _new(admin, venue_name="Mo Che 2 khac", starts_at=first.starts_at + timedelta(hours=5),
-                  force=True)
+    forced = _new(
+        admin, venue_name="Mo Che 2 khac", starts_at=first.starts_at + timedelta(hours=5), force=True
+    )
     assert forced.id != first.id
 
 
@@ -267,18 +311,34 @@ def test_cancelled_fairs_do_not_conflict_and_editing_does_not_conflict_with_itse
     admin = make_user("admin")
     make_fair(status=FairStatus.CANCELLED, starts_at=NOW + timedelta(days=5))
     fair = _new(admin)
-    services.update_fair(fair, by=admin, title="Mới", ward_code=fair.ward_code, starts_at=fair.starts_at,
-                         ends_at=fair.ends_at + timedelta(hours=1), venue_name=fair.venue_name, now=NOW)
+    services.update_fair(
+        fair,
+        by=admin,
+        title="Mới",
+        ward_code=fair.ward_code,
+        starts_at=fair.starts_at,
+        ends_at=fair.ends_at + timedelta(hours=1),
+        venue_name=fair.venue_name,
+        now=NOW,
+    )
     assert fair.title == "Mới"
 
 
 # --- seasons and clones ----------------------------------------------------------------------------
 
+
 def _plan(**overrides):
-    fields = {"title": "Phiên giao dịch việc làm lưu động", "ward_codes": [BACH_QUANG, SONG_CONG],
-              "first_date": date(2026, 3, 3), "weekday": 5, "every_weeks": 2,
-              "start_time": time(7, 30), "end_time": time(11, 30), "cycles": 1,
-              "venues": {SONG_CONG: "Hội trường UBND phường Sông Công"}}
+    fields = {
+        "title": "Phiên giao dịch việc làm lưu động",
+        "ward_codes": [BACH_QUANG, SONG_CONG],
+        "first_date": date(2026, 3, 3),
+        "weekday": 5,
+        "every_weeks": 2,
+        "start_time": time(7, 30),
+        "end_time": time(11, 30),
+        "cycles": 1,
+        "venues": {SONG_CONG: "Hội trường UBND phường Sông Công"},
+    }
     return planning.SeasonPlan(**{**fields, **overrides})
 
 
@@ -288,8 +348,11 @@ def test_season_creates_drafts_ward_after_ward_on_successive_dates(db, make_user
     db.session.commit()
     fairs = planning.series_fairs(db.session.get(FairSeries, series.id))
     assert [(services.local_day(f.starts_at), f.ward_code) for f in fairs] == [
-        (date(2026, 3, 7), BACH_QUANG), (date(2026, 3, 21), SONG_CONG),
-        (date(2026, 4, 4), BACH_QUANG), (date(2026, 4, 18), SONG_CONG)]
+        (date(2026, 3, 7), BACH_QUANG),
+        (date(2026, 3, 21), SONG_CONG),
+        (date(2026, 4, 4), BACH_QUANG),
+        (date(2026, 4, 18), SONG_CONG),
+    ]
     assert {f.status for f in fairs} == {FairStatus.DRAFT}
     assert fairs[0].venue_name is None and fairs[1].venue_name == "Hội trường UBND phường Sông Công"
     assert services.to_local(fairs[0].starts_at).strftime("%H:%M") == "07:30"
@@ -305,13 +368,16 @@ def test_a_refused_ward_refuses_the_whole_season(db, make_user):
     assert _count(db, Fair) == 0 and _count(db, FairSeries) == 0
 
 
-@pytest.mark.parametrize(("overrides", "code"), [
-    ({"ward_codes": []}, "wards_required"),
-    ({"ward_codes": [BACH_QUANG, "00000"]}, "unknown_ward"),
-    ({"end_time": time(7, 0)}, "end_before_start"),
-    ({"first_date": date(2026, 2, 1), "weekday": 0}, "start_in_past"),
-    ({"every_weeks": 0}, "invalid_pattern"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"ward_codes": []}, "wards_required"),
+        ({"ward_codes": [BACH_QUANG, "00000"]}, "unknown_ward"),
+        ({"end_time": time(7, 0)}, "end_before_start"),
+        ({"first_date": date(2026, 2, 1), "weekday": 0}, "start_in_past"),
+        ({"every_weeks": 0}, "invalid_pattern"),
+    ],
+)
 def test_season_refusals(db, make_user, overrides, code):
     with pytest.raises(DomainError) as caught:
         planning.plan_season(_plan(**overrides), by=make_user("admin"), now=NOW)
@@ -333,12 +399,19 @@ def test_season_warns_about_clashes_before_saving(db, make_user, make_fair):
 
 def test_clone_copies_text_not_status(db, make_user, make_fair):
     admin = make_user("admin")
-    source = make_fair(status=FairStatus.PUBLISHED, description="Tuyển 200 lao động",
-                       contact_name="Chị Lan", directions="Đối diện chợ")
+    source = make_fair(
+        status=FairStatus.PUBLISHED,
+        description="Tuyển 200 lao động",
+        contact_name="Chị Lan",
+        directions="Đối diện chợ",
+    )
     clone = planning.clone_fair(source, by=admin, ward_code=SONG_CONG, on_date=date(2026, 3, 20), now=NOW)
     assert clone.status == FairStatus.DRAFT and clone.ward_code == SONG_CONG
     assert (clone.title, clone.description, clone.contact_name) == (
-        source.title, "Tuyển 200 lao động", "Chị Lan")
+        source.title,
+        "Tuyển 200 lao động",
+        "Chị Lan",
+    )
     assert clone.venue_name is None and clone.directions is None
     assert services.local_day(clone.starts_at) == date(2026, 3, 20)
     assert services.to_local(clone.starts_at).time() == services.to_local(source.starts_at).time()

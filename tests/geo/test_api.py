@@ -15,14 +15,20 @@ def test_admin_units_lists_every_ward_of_the_province_without_a_token(client):
     assert len(items) == len(province_ward_codes(19)) == 92
     assert {item["code"] for item in items} == province_ward_codes(19)
     bach_quang = next(item for item in items if item["code"] == "05528")
-    assert bach_quang == {"code": "05528", "name": "Phường Bách Quang", "short_name": "Bách Quang",
-                          "kind": "phuong", "province_code": 19}
+    assert bach_quang == {
+        "code": "05528",
+        "name": "Phường Bách Quang",
+        "short_name": "Bách Quang",
+        "kind": "phuong",
+        "province_code": 19,
+    }
     assert {item["kind"] for item in items} == {"phuong", "xa"}
 
 
 def test_admin_units_defaults_to_the_home_province(app, client):
-    assert {i["code"] for i in client.get("/api/v1/admin-units").get_json()["items"]} == \
-        province_ward_codes(19)
+    assert {i["code"] for i in client.get("/api/v1/admin-units").get_json()["items"]} == province_ward_codes(
+        19
+    )
     app.config["HOME_PROVINCE_CODE"] = 25
     items = client.get("/api/v1/admin-units").get_json()["items"]
     assert {i["province_code"] for i in items} == {25}
@@ -67,14 +73,18 @@ def test_admin_units_is_in_the_openapi_document(client):
 
 # The picker's endpoint ---------------------------------------------------------------------------
 
+
 def test_picker_search_finds_by_old_name_with_its_label(client):
     response = client.get("/units/search?q=luong+son")
     assert response.status_code == 200
     first = response.get_json()["items"][0]
-    assert first == {"code": "05528", "name": "Phường Bách Quang", "province_code": 19,
-                     "label": "Phường Bách Quang, Tỉnh Thái Nguyên",
-                     "legacy_label": "trước 01/07/2025: Phường Lương Sơn, Thành phố Sông Công, "
-                                     "Tỉnh Thái Nguyên"}
+    assert first == {
+        "code": "05528",
+        "name": "Phường Bách Quang",
+        "province_code": 19,
+        "label": "Phường Bách Quang, Tỉnh Thái Nguyên",
+        "legacy_label": "trước 01/07/2025: Phường Lương Sơn, Thành phố Sông Công, Tỉnh Thái Nguyên",
+    }
 
 
 def test_picker_search_direct_match_has_no_legacy_label(client):
@@ -88,8 +98,16 @@ def test_picker_search_province_parameter(client):
     assert items and {item["province_code"] for item in items} == {25}
 
 
-@pytest.mark.parametrize("url", ["/units/search", "/units/search?q=", "/units/search?q=%20%20",
-                                 "/units/search?q=%25", "/units/search?q=" + "x" * 5000])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/units/search",
+        "/units/search?q=",
+        "/units/search?q=%20%20",
+        "/units/search?q=%25",
+        "/units/search?q=" + "x" * 5000,
+    ],
+)
 def test_picker_search_empty_or_odd_queries_give_empty_items(client, url):
     response = client.get(url)
     assert response.status_code == 200

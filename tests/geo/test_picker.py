@@ -112,8 +112,8 @@ def test_a_chosen_ward_outside_the_list_stays_selected(app, page):
         form = PlaceForm(meta={"csrf": False})
         form.validate()
         html = render_template_string(
-            '{% from "geo/_picker.html" import ward_picker %}{{ ward_picker(form.ward_code) }}',
-            form=form)
+            '{% from "geo/_picker.html" import ward_picker %}{{ ward_picker(form.ward_code) }}', form=form
+        )
     assert '<option value="04924" selected>Xã Lương Sơn, Tỉnh Phú Thọ</option>' in html
     assert form.ward_code.ward.province_code == 25
 

@@ -10,8 +10,16 @@ from tests.geo.test_picker import page  # noqa: F401  (the fixture registering /
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture()
@@ -39,10 +47,22 @@ def test_typing_an_old_name_and_choosing_with_the_keyboard(browser, live_url):
     tab = browser.new_page()
     problems = []
     # Script errors and CSP violations; failed responses are checked by URL below.
-    tab.on("console", lambda m: problems.append(m.text)
-           if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    tab.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    tab.on(
+        "response",
+        lambda r: (
+            problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
     tab.on("pageerror", lambda e: problems.append(str(e)))
     tab.goto(live_url)
 

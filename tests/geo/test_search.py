@@ -11,9 +11,19 @@ def search(app):
         yield services.search_units
 
 
-@pytest.mark.parametrize("query", ["bach quang", "Bách Quang", "BACH QUANG", "phuong bach quang",
-                                   "  Phường   Bách  Quang ", "bách quang, thái nguyên",
-                                   "bach quang thai nguyen", "Bach"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bach quang",
+        "Bách Quang",
+        "BACH QUANG",
+        "phuong bach quang",
+        "  Phường   Bách  Quang ",
+        "bách quang, thái nguyên",
+        "bach quang thai nguyen",
+        "Bach",
+    ],
+)
 def test_bach_quang_is_found_first_however_it_is_typed(search, query):
     matches = search(query)
     assert matches[0].code == "05528"
@@ -36,8 +46,7 @@ def test_old_name_finds_the_new_unit_home_province_first(search, query):
     first = matches[0]
     assert first.code == "05528"  # old Phường Lương Sơn (05506, Sông Công) became Bách Quang
     assert first.legacy is not None and first.legacy.code == "05506"
-    assert first.legacy_label == ("trước 01/07/2025: Phường Lương Sơn, Thành phố Sông Công, "
-                                  "Tỉnh Thái Nguyên")
+    assert first.legacy_label == ("trước 01/07/2025: Phường Lương Sơn, Thành phố Sông Công, Tỉnh Thái Nguyên")
     # Other provinces' units named Lương Sơn still come, after the home province's.
     others = [m for m in matches if m.ward.province_code != 19]
     assert {"Xã Lương Sơn"} <= {m.name for m in others}
@@ -59,8 +68,7 @@ def test_exact_and_prefix_matches_come_before_substring_matches(search):
     assert names[0] == "Phường Sông Công"
     home = [m for m in search("quang") if m.ward.province_code == 19]
     # "Quảng Bạch" starts with the word; "Bách Quang" only holds it later
-    assert [m.name for m in home].index("Xã Quảng Bạch") < [m.name for m in home].index(
-        "Phường Bách Quang")
+    assert [m.name for m in home].index("Xã Quảng Bạch") < [m.name for m in home].index("Phường Bách Quang")
 
 
 def test_one_match_per_ward_and_the_limit_holds(search):
@@ -81,8 +89,9 @@ def test_like_wildcards_in_input_are_literal(search, query):
     assert search(query) == []
 
 
-@pytest.mark.parametrize("query", ["", "   ", None, "!!!", "x" * 300,
-                                   "đ" * 150 + " " + "%_" * 75, "bach quang " * 30])
+@pytest.mark.parametrize(
+    "query", ["", "   ", None, "!!!", "x" * 300, "đ" * 150 + " " + "%_" * 75, "bach quang " * 30]
+)
 def test_empty_or_garbage_queries_do_not_fail(search, query):
     matches = search(query)
     assert isinstance(matches, list)

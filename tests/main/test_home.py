@@ -15,8 +15,14 @@ BACH_QUANG, SONG_CONG, BA_XUYEN = "05528", "05518", "05533"
 
 def fair(db, title, *, days, ward=BACH_QUANG, status=FairStatus.PUBLISHED, hours=4):
     starts_at = (utcnow() + timedelta(days=days)).replace(microsecond=0)
-    row = Fair(title=title, ward_code=ward, venue_name="Nhà văn hoá", starts_at=starts_at,
-               ends_at=starts_at + timedelta(hours=hours), status=status)
+    row = Fair(
+        title=title,
+        ward_code=ward,
+        venue_name="Nhà văn hoá",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours),
+        status=status,
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -38,8 +44,12 @@ def test_home_lists_upcoming_published_fairs_soonest_first(client, db):
 
     html = client.get("/").get_data(as_text=True)
 
-    assert listed(html) == ["Phiên đang diễn ra", "Phiên mở ngày mai", "Phiên tuần sau ở Sông Công",
-                            "Phiên tháng sau"]
+    assert listed(html) == [
+        "Phiên đang diễn ra",
+        "Phiên mở ngày mai",
+        "Phiên tuần sau ở Sông Công",
+        "Phiên tháng sau",
+    ]
     assert "Chưa có phiên giao dịch nào được công bố" not in html
     assert html.count("Đang diễn ra") == 1
     assert 'href="/fairs"' in html
@@ -54,8 +64,12 @@ def test_the_visitors_ward_comes_first_and_is_remembered(client, db):
     assert listed(client.get("/").get_data(as_text=True)) == soonest
 
     picked = client.get(f"/?ward={SONG_CONG}")
-    assert listed(picked.get_data(as_text=True)) == ["Phiên Sông Công", "Phiên Bách Quang sớm",
-                                                     "Phiên Bá Xuyên", "Phiên Bách Quang muộn"]
+    assert listed(picked.get_data(as_text=True)) == [
+        "Phiên Sông Công",
+        "Phiên Bách Quang sớm",
+        "Phiên Bá Xuyên",
+        "Phiên Bách Quang muộn",
+    ]
     assert f'<option value="{SONG_CONG}" selected>' in picked.get_data(as_text=True)
     cookie = picked.headers["Set-Cookie"]
     assert cookie.startswith(f"ward={SONG_CONG};") and "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -15,9 +15,14 @@ class SampleForm(FlaskForm):
     class Meta:
         csrf = False
 
-    full_name = StringField("Họ và tên", validators=[InputRequired("Họ và tên: bắt buộc."),
-                                                     Length(max=5, message="Họ và tên: tối đa 5 ký tự.")],
-                            description="Như trên căn cước.")
+    full_name = StringField(
+        "Họ và tên",
+        validators=[
+            InputRequired("Họ và tên: bắt buộc."),
+            Length(max=5, message="Họ và tên: tối đa 5 ký tự."),
+        ],
+        description="Như trên căn cước.",
+    )
     ward = SelectField("Phường, xã", choices=[("05528", "Phường Bách Quang")], validators=[Optional()])
     consent = BooleanField("Tôi đồng ý", validators=[InputRequired("Cần đồng ý.")])
     gender = RadioField("Giới tính", choices=[("male", "Nam"), ("female", "Nữ")], validators=[Optional()])
@@ -29,8 +34,9 @@ def render(source: str, **context) -> str:
 
 
 def test_valid_field_has_label_required_marker_help_and_no_error(app):
-    with app.test_request_context("/", method="POST", data={"full_name": "Lan", "consent": "y",
-                                                            "token": "t"}):
+    with app.test_request_context(
+        "/", method="POST", data={"full_name": "Lan", "consent": "y", "token": "t"}
+    ):
         form = SampleForm()
         assert form.validate()
         html = render("{{ render_field(form.full_name, autocomplete='name') }}", form=form)
@@ -88,8 +94,9 @@ def test_form_errors_point_at_fields_and_stay_silent_for_a_valid_form(app):
         assert not form.validate()
         html = render("{{ render_form_errors(form) }}", form=form)
         assert "Vui lòng kiểm tra các ô được đánh dấu bên dưới." in html
-    with app.test_request_context("/", method="POST", data={"full_name": "Lan", "consent": "y",
-                                                            "token": "t"}):
+    with app.test_request_context(
+        "/", method="POST", data={"full_name": "Lan", "consent": "y", "token": "t"}
+    ):
         form = SampleForm()
         assert form.validate()
         assert render("{{ render_form_errors(form) }}", form=form).strip() == ""
@@ -97,8 +104,10 @@ def test_form_errors_point_at_fields_and_stay_silent_for_a_valid_form(app):
 
 def test_submit_button(app):
     with app.test_request_context("/"):
-        html = render("{{ submit_button('Lưu') }}|{{ submit_button('Xoá', class_='btn-danger', "
-                      "name='action', value='delete') }}")
+        html = render(
+            "{{ submit_button('Lưu') }}|{{ submit_button('Xoá', class_='btn-danger', "
+            "name='action', value='delete') }}"
+        )
     plain, danger = html.split("|")
     assert plain == '<button type="submit" class="btn btn-primary">Lưu</button>'
     assert danger == '<button type="submit" class="btn btn-danger" name="action" value="delete">Xoá</button>'

@@ -10,19 +10,38 @@ from fairapp.auth.models import Role
 from fairapp.main import nav
 from tests.conftest import csrf_token_from
 
-ALL = {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "booths.mine",
-       "users.index", "audit.index", "account.profile"}
+ALL = {
+    "main.home",
+    "fairs.index",
+    "partners.employers",
+    "checkins.scanner",
+    "booths.mine",
+    "users.index",
+    "audit.index",
+    "account.profile",
+}
 EXPECTED = {
-    "admin": {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "users.index",
-              "audit.index", "account.profile"},
-    "organiser": {"main.home", "fairs.index", "partners.employers", "checkins.scanner",
-                  "account.profile"},
+    "admin": {
+        "main.home",
+        "fairs.index",
+        "partners.employers",
+        "checkins.scanner",
+        "users.index",
+        "audit.index",
+        "account.profile",
+    },
+    "organiser": {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "account.profile"},
     "gate": {"main.home", "checkins.scanner", "account.profile"},
     "employer": {"main.home", "booths.mine", "account.profile"},
     "school": {"main.home", "booths.mine", "account.profile"},
 }
-ROLE_NAMES = {"admin": "Quản trị", "organiser": "Cán bộ tổ chức", "gate": "Soát vé",
-              "employer": "Nhà tuyển dụng", "school": "Cơ sở đào tạo"}
+ROLE_NAMES = {
+    "admin": "Quản trị",
+    "organiser": "Cán bộ tổ chức",
+    "gate": "Soát vé",
+    "employer": "Nhà tuyển dụng",
+    "school": "Cơ sở đào tạo",
+}
 NAV_BLOCK = re.compile(r"<nav\b[^>]*data-role=\"([^\"]+)\"[^>]*>(.*?)</nav>", re.DOTALL)
 
 
@@ -31,8 +50,7 @@ def every_nav_page(app):
     """Pages that feature areas add later: stand-ins for those not registered yet, so every entry
     can be checked now (the real page is used where it exists)."""
     for endpoint in sorted(ALL - set(app.view_functions)):
-        app.add_url_rule(f"/_nav-test/{endpoint}", endpoint=endpoint,
-                         view_func=public(lambda: "stand-in"))
+        app.add_url_rule(f"/_nav-test/{endpoint}", endpoint=endpoint, view_func=public(lambda: "stand-in"))
     return app
 
 
@@ -113,13 +131,18 @@ def test_navbar_collapses_behind_a_toggler_driven_by_data_attributes(client):
 
 
 def test_visible_entries_filter_by_role_and_registered_endpoint():
-    entries = (nav.NavEntry("a.page", "A", nav.EVERYONE), nav.NavEntry("b.page", "B", frozenset({Role.GATE})),
-               nav.NavEntry("c.page", "C", nav.SIGNED_IN))
+    entries = (
+        nav.NavEntry("a.page", "A", nav.EVERYONE),
+        nav.NavEntry("b.page", "B", frozenset({Role.GATE})),
+        nav.NavEntry("c.page", "C", nav.SIGNED_IN),
+    )
     registered = {"a.page", "b.page"}
     assert [e.endpoint for e in nav.visible_entries(None, registered, entries)] == ["a.page"]
     assert [e.endpoint for e in nav.visible_entries(Role.GATE, registered, entries)] == ["a.page", "b.page"]
-    assert [e.endpoint for e in nav.visible_entries(Role.ADMIN, registered | {"c.page"}, entries)] == \
-        ["a.page", "c.page"]
+    assert [e.endpoint for e in nav.visible_entries(Role.ADMIN, registered | {"c.page"}, entries)] == [
+        "a.page",
+        "c.page",
+    ]
 
 
 def test_role_labels_are_vietnamese(app):

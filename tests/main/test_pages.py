@@ -32,8 +32,9 @@ def assert_no_inline_code(html: str) -> None:
 @pytest.fixture()
 def trouble_pages(app):
     """A page only admins may open, and one that fails unexpectedly."""
-    app.add_url_rule("/_test/admins-only", endpoint="_test_admins_only",
-                     view_func=roles(Role.ADMIN)(lambda: "secret"))
+    app.add_url_rule(
+        "/_test/admins-only", endpoint="_test_admins_only", view_func=roles(Role.ADMIN)(lambda: "secret")
+    )
 
     def broken():
         raise RuntimeError("boom")
@@ -58,10 +59,13 @@ def test_home_for_visitors_is_vietnamese_and_public(client):
 
 
 def test_shell_assets_are_served_locally(client):
-    for path in ("/static/vendor/bootstrap/bootstrap.min.css", "/static/css/app.css",
-                 "/static/vendor/be-vietnam-pro/be-vietnam-pro.css",
-                 "/static/vendor/be-vietnam-pro/files/be-vietnam-pro-vietnamese-400-normal.woff2",
-                 "/static/vendor/bootstrap/bootstrap.bundle.min.js"):
+    for path in (
+        "/static/vendor/bootstrap/bootstrap.min.css",
+        "/static/css/app.css",
+        "/static/vendor/be-vietnam-pro/be-vietnam-pro.css",
+        "/static/vendor/be-vietnam-pro/files/be-vietnam-pro-vietnamese-400-normal.woff2",
+        "/static/vendor/bootstrap/bootstrap.bundle.min.js",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         response.close()
@@ -138,10 +142,15 @@ def test_unexpected_failure_shows_the_500_page(client, trouble_pages):
 
 def test_error_page_renders_while_the_database_is_down(instance_path):
     """A database that cannot be reached is a 503 (try again soon), rendered without it."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      # nothing listens on port 1: every query fails to connect
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}}})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            # nothing listens on port 1: every query fails to connect
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}},
+        }
+    )
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = "1:1"  # someone signed in: loading them needs the database

@@ -36,12 +36,19 @@ def test_manifest_pins_the_expected_versions_with_licences():
     by_file = {entry["file"]: entry for entry in entries}
     for entry in entries:
         assert entry["version"] == PINS[entry["package"]], entry
-    for package, folder in (("bootstrap", "bootstrap"), ("@fontsource/be-vietnam-pro", "be-vietnam-pro"),
-                            ("qr-scanner", "qr-scanner")):
+    for package, folder in (
+        ("bootstrap", "bootstrap"),
+        ("@fontsource/be-vietnam-pro", "be-vietnam-pro"),
+        ("qr-scanner", "qr-scanner"),
+    ):
         assert by_file[f"vendor/{folder}/LICENSE"]["package"] == package
-    for name in ("vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap/bootstrap.bundle.min.js",
-                 "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/qr-scanner/qr-scanner-worker.min.js",
-                 "vendor/be-vietnam-pro/be-vietnam-pro.css"):
+    for name in (
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "vendor/qr-scanner/qr-scanner.umd.min.js",
+        "vendor/qr-scanner/qr-scanner-worker.min.js",
+        "vendor/be-vietnam-pro/be-vietnam-pro.css",
+    ):
         assert name in by_file, name
     fonts = [name for name in by_file if name.endswith(".woff2")]
     assert len(fonts) == 8  # vietnamese and latin subsets × weights 400, 500, 600, 700
@@ -60,8 +67,11 @@ def test_font_css_points_at_vendored_woff2_files_only():
 
 def test_no_vendored_file_lacks_a_manifest_entry():
     listed = {entry["file"] for entry in manifest()["files"]}
-    on_disk = {path.relative_to(STATIC).as_posix() for path in (STATIC / "vendor").rglob("*")
-               if path.is_file() and path != MANIFEST}
+    on_disk = {
+        path.relative_to(STATIC).as_posix()
+        for path in (STATIC / "vendor").rglob("*")
+        if path.is_file() and path != MANIFEST
+    }
     assert on_disk == listed
 
 

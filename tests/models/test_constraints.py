@@ -15,9 +15,14 @@ START = datetime(2026, 12, 5, 0, 30, tzinfo=UTC)
 
 
 def make_fair(db, **overrides):
-    fields = {"title": "Phiên giao dịch việc làm lưu động", "ward_code": "05518",
-              "venue_name": "Nhà văn hoá tổ dân phố 1", "starts_at": START,
-              "ends_at": START + timedelta(hours=4), **overrides}
+    fields = {
+        "title": "Phiên giao dịch việc làm lưu động",
+        "ward_code": "05518",
+        "venue_name": "Nhà văn hoá tổ dân phố 1",
+        "starts_at": START,
+        "ends_at": START + timedelta(hours=4),
+        **overrides,
+    }
     fair = Fair(**fields)
     db.session.add(fair)
     db.session.flush()
@@ -25,8 +30,14 @@ def make_fair(db, **overrides):
 
 
 def make_attendee(db, **overrides):
-    fields = {"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "birth_year": 1990,
-              "gender": Gender.FEMALE, "ward_code": "05518", **overrides}
+    fields = {
+        "full_name": "Nguyễn Thị Hoa",
+        "phone": "0912345678",
+        "birth_year": 1990,
+        "gender": Gender.FEMALE,
+        "ward_code": "05518",
+        **overrides,
+    }
     attendee = Attendee(**fields)
     db.session.add(attendee)
     db.session.flush()
@@ -41,8 +52,13 @@ def make_employer(db, tax_code="4600100155"):
 
 
 def registration(fair, attendee):
-    return Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                        consent_personal_data_version="2025-07", consent_personal_data_at=START)
+    return Registration(
+        fair_id=fair.id,
+        attendee_id=attendee.id,
+        channel=Channel.ONLINE,
+        consent_personal_data_version="2025-07",
+        consent_personal_data_at=START,
+    )
 
 
 def refused(db, *objects):
@@ -77,8 +93,9 @@ def test_booth_belongs_to_exactly_one_employer_or_school(db):
     db.session.flush()
     assert refused(db, Booth(fair_id=fair.id, employer_id=employer.id, school_id=school.id))
     assert refused(db, Booth(fair_id=fair.id))
-    assert not refused(db, Booth(fair_id=fair.id, employer_id=employer.id),
-                       Booth(fair_id=fair.id, school_id=school.id))
+    assert not refused(
+        db, Booth(fair_id=fair.id, employer_id=employer.id), Booth(fair_id=fair.id, school_id=school.id)
+    )
     assert refused(db, Booth(fair_id=fair.id, employer_id=employer.id, label="A2"))
     assert refused(db, Booth(fair_id=fair.id, school_id=school.id, label="B2"))
     assert db.session.query(Booth).filter_by(fair_id=fair.id).count() == 2
@@ -94,32 +111,66 @@ def test_vacancy_offered_once_per_fair(db):
 
 @pytest.mark.parametrize(("capacity", "ok"), [(0, False), (-5, False), (1, True), (None, True)])
 def test_fair_capacity_positive_or_unlimited(db, capacity, ok):
-    fair = Fair(title="Phiên", ward_code="05518", venue_name="Hội trường", starts_at=START,
-                ends_at=START + timedelta(hours=3), capacity=capacity)
+    fair = Fair(
+        title="Phiên",
+        ward_code="05518",
+        venue_name="Hội trường",
+        starts_at=START,
+        ends_at=START + timedelta(hours=3),
+        capacity=capacity,
+    )
     assert refused(db, fair) is not ok
 
 
 def test_fair_ends_after_it_starts(db):
-    assert refused(db, Fair(title="Phiên", ward_code="05518", venue_name="Hội trường",
-                            starts_at=START, ends_at=START))
-    assert refused(db, Fair(title="Phiên", ward_code="05518", venue_name="Hội trường",
-                            starts_at=START, ends_at=START - timedelta(minutes=1)))
-    assert not refused(db, Fair(title="Phiên", ward_code="05518", venue_name="Hội trường",
-                                starts_at=START, ends_at=START + timedelta(seconds=1)))
+    assert refused(
+        db, Fair(title="Phiên", ward_code="05518", venue_name="Hội trường", starts_at=START, ends_at=START)
+    )
+    assert refused(
+        db,
+        Fair(
+            title="Phiên",
+            ward_code="05518",
+            venue_name="Hội trường",
+            starts_at=START,
+            ends_at=START - timedelta(minutes=1),
+        ),
+    )
+    assert not refused(
+        db,
+        Fair(
+            title="Phiên",
+            ward_code="05518",
+            venue_name="Hội trường",
+            starts_at=START,
+            ends_at=START + timedelta(seconds=1),
+        ),
+    )
 
 
 def test_fair_ward_must_exist(db):
-    assert refused(db, Fair(title="Phiên", ward_code="99999", venue_name="Hội trường",
-                            starts_at=START, ends_at=START + timedelta(hours=1)))
+    assert refused(
+        db,
+        Fair(
+            title="Phiên",
+            ward_code="99999",
+            venue_name="Hội trường",
+            starts_at=START,
+            ends_at=START + timedelta(hours=1),
+        ),
+    )
 
 
-@pytest.mark.parametrize(("low", "high", "ok"), [
-    (9_000_000, 6_500_000, False),
-    (6_500_000, 9_000_000, True),
-    (7_000_000, 7_000_000, True),
-    (None, None, True),  # thoả thuận
-    (6_500_000, None, True),
-])
+@pytest.mark.parametrize(
+    ("low", "high", "ok"),
+    [
+        (9_000_000, 6_500_000, False),
+        (6_500_000, 9_000_000, True),
+        (7_000_000, 7_000_000, True),
+        (None, None, True),  # thoả thuận
+        (6_500_000, None, True),
+    ],
+)
 def test_vacancy_salary_range(db, low, high, ok):
     employer = make_employer(db)
     vacancy = Vacancy(employer_id=employer.id, title="Thợ hàn", quantity=5, salary_min=low, salary_max=high)
@@ -139,19 +190,46 @@ def test_employer_tax_code_unique(db):
 
 def test_citizen_id_unique_but_many_may_have_none(db):
     make_attendee(db, citizen_id="019190012345")
-    assert refused(db, Attendee(full_name="Trần Văn Nam", phone="0987654321", birth_year=1985,
-                                gender=Gender.MALE, ward_code="05528", citizen_id="019190012345"))
-    assert not refused(db, Attendee(full_name="Lê Văn An", phone="0987000001", birth_year=1980,
-                                    gender=Gender.MALE, ward_code="05528"),
-                       Attendee(full_name="Lê Thị Bình", phone="0987000002", birth_year=1982,
-                                gender=Gender.FEMALE, ward_code="05528"))
+    assert refused(
+        db,
+        Attendee(
+            full_name="Trần Văn Nam",
+            phone="0987654321",
+            birth_year=1985,
+            gender=Gender.MALE,
+            ward_code="05528",
+            citizen_id="019190012345",
+        ),
+    )
+    assert not refused(
+        db,
+        Attendee(
+            full_name="Lê Văn An", phone="0987000001", birth_year=1980, gender=Gender.MALE, ward_code="05528"
+        ),
+        Attendee(
+            full_name="Lê Thị Bình",
+            phone="0987000002",
+            birth_year=1982,
+            gender=Gender.FEMALE,
+            ward_code="05528",
+        ),
+    )
     assert db.session.query(Attendee).filter(Attendee.citizen_id.is_(None)).count() == 2
 
 
 @pytest.mark.parametrize("citizen_id", ["01919001234", "0191900123456"])
 def test_citizen_id_has_twelve_characters(db, citizen_id):
-    assert refused(db, Attendee(full_name="Trần Văn Nam", phone="0987654321", birth_year=1985,
-                                gender=Gender.MALE, ward_code="05528", citizen_id=citizen_id))
+    assert refused(
+        db,
+        Attendee(
+            full_name="Trần Văn Nam",
+            phone="0987654321",
+            birth_year=1985,
+            gender=Gender.MALE,
+            ward_code="05528",
+            citizen_id=citizen_id,
+        ),
+    )
 
 
 def test_enums_stored_by_value_and_datetimes_come_back_aware_utc(db):

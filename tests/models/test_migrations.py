@@ -45,8 +45,11 @@ def scratch_url(request, tmp_path):
 @contextmanager
 def scratch_app(url, instance_path):
     """An app on the scratch database. Alembic's env.py reconfigures logging; put it back after."""
-    loggers = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
-               if isinstance(logger, logging.Logger)}
+    loggers = {
+        name: logger.disabled
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
     root_level, root_handlers = logging.root.level, list(logging.root.handlers)
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url})
     try:
@@ -75,8 +78,17 @@ def test_upgrade_downgrade_upgrade(scratch_url, tmp_path, monkeypatch):
     monkeypatch.setenv("FAIRAPP_INSTANCE_PATH", str(tmp_path))
     with scratch_app(scratch_url, tmp_path):
         model_tables = set(db.metadata.tables)
-        assert {"fairs", "employers", "vacancies", "schools", "training_programmes", "booths",
-                "vacancy_offers", "attendees", "registrations"} <= model_tables
+        assert {
+            "fairs",
+            "employers",
+            "vacancies",
+            "schools",
+            "training_programmes",
+            "booths",
+            "vacancy_offers",
+            "attendees",
+            "registrations",
+        } <= model_tables
 
         upgrade()
         assert table_names() == model_tables | {"alembic_version"}
@@ -96,5 +108,4 @@ def test_models_and_migrations_agree(scratch_url, tmp_path, monkeypatch):
         # The comparison does see a difference when there is one.
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE vacancy_offers")
-        assert any(diff[0] == "add_table" and diff[1].name == "vacancy_offers"
-                   for diff in differences())
+        assert any(diff[0] == "add_table" and diff[1].name == "vacancy_offers" for diff in differences())

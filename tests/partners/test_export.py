@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from fairapp.audit.models import AuditEntry
 from fairapp.partners import services
 
-NAMES = ["Công ty TNHH Dệt may Đồng Hỷ", "=HYPERLINK(\"http://evil.example\",\"Bấm vào\")", "+1+1", "@SUM(1)"]
+NAMES = ["Công ty TNHH Dệt may Đồng Hỷ", '=HYPERLINK("http://evil.example","Bấm vào")', "+1+1", "@SUM(1)"]
 CODES = ["4600123459", "4600111220", "0100109106", "4600555667"]
 
 
@@ -20,12 +20,22 @@ CODES = ["4600123459", "4600111220", "0100109106", "4600555667"]
 def listed(db, make_user):
     """Four approved employers (one in Phường Sông Công), one pending; a vacancy of the first."""
     admin = make_user("admin")
-    employers = [services.create_employer({"name": name, "tax_code": code, "ward_code": ward}, by=admin)
-                 for name, code, ward in zip(NAMES, CODES, ["05528", "05518", "05528", "05528"], strict=True)]
+    employers = [
+        services.create_employer({"name": name, "tax_code": code, "ward_code": ward}, by=admin)
+        for name, code, ward in zip(NAMES, CODES, ["05528", "05518", "05528", "05528"], strict=True)
+    ]
     services.create_employer({"name": "Hộ kinh doanh Bà Hằng", "tax_code": "4605556664"}, by=None)
-    services.create_vacancy(employers[0], {
-        "title": "=1+2 Thợ may", "quantity": 12, "salary_min": 6_500_000, "salary_max": 9_000_000,
-        "deadline": date.today() + timedelta(days=20)}, by=admin)
+    services.create_vacancy(
+        employers[0],
+        {
+            "title": "=1+2 Thợ may",
+            "quantity": 12,
+            "salary_min": 6_500_000,
+            "salary_max": 9_000_000,
+            "deadline": date.today() + timedelta(days=20),
+        },
+        by=admin,
+    )
     db.session.commit()
     return employers
 
@@ -73,8 +83,9 @@ def test_employers_csv_has_bom_and_prefixed_formulas(client, auth, listed):
 
 def test_vacancies_export_both_formats_filtered_by_ward(client, auth, listed):
     auth.login("organiser")
-    sheet = load_workbook(io.BytesIO(_download(
-        client, "/manage/import/export/vacancies.xlsx", ward_code="05528").data)).active
+    sheet = load_workbook(
+        io.BytesIO(_download(client, "/manage/import/export/vacancies.xlsx", ward_code="05528").data)
+    ).active
     header = [c.value for c in sheet[1]]
     row = list(sheet[2])
     assert row[0].value == NAMES[0] and row[header.index("Vị trí tuyển dụng")].value == "=1+2 Thợ may"
@@ -84,11 +95,25 @@ def test_vacancies_export_both_formats_filtered_by_ward(client, auth, listed):
     assert row[header.index("Hạn nhận hồ sơ (dd/mm/yyyy)")].number_format == "dd/mm/yyyy"
     assert sheet.max_row == 2
 
-    rows = list(csv.reader(io.StringIO(_download(
-        client, "/manage/import/export/vacancies.csv", ward_code="05518").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                _download(client, "/manage/import/export/vacancies.csv", ward_code="05518").data.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     assert len(rows) == 1  # header only: no vacancy of an employer in Phường Sông Công
-    rows = list(csv.reader(io.StringIO(_download(
-        client, "/manage/import/export/vacancies.csv", status="open").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                _download(client, "/manage/import/export/vacancies.csv", status="open").data.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     assert rows[1][2] == "'=1+2 Thợ may" and "Đang tuyển" in rows[1]
 
 
@@ -96,18 +121,24 @@ def test_every_export_is_audited(client, db, auth, listed):
     user = auth.login("organiser")
     _download(client, "/manage/import/export/employers.csv", status="pending", ward_code="")
     _download(client, "/manage/import/export/vacancies.xlsx")
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("export.%"))
-                                 .order_by(AuditEntry.id)).all()
-    assert [(e.action, e.actor_id) for e in entries] == [("export.employers", user.id),
-                                                          ("export.vacancies", user.id)]
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action.like("export.%")).order_by(AuditEntry.id)
+    ).all()
+    assert [(e.action, e.actor_id) for e in entries] == [
+        ("export.employers", user.id),
+        ("export.vacancies", user.id),
+    ]
     assert entries[0].details == {"format": "csv", "rows": 1, "status": "pending", "ward_code": None}
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ({"status": "everything"}, "Trạng thái: giá trị không hợp lệ."),
-    ({"status": "open"}, "Trạng thái: giá trị không hợp lệ."),  # a vacancy status, not an employer's
-    ({"ward_code": "99999"}, "Phường/xã không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"status": "everything"}, "Trạng thái: giá trị không hợp lệ."),
+        ({"status": "open"}, "Trạng thái: giá trị không hợp lệ."),  # a vacancy status, not an employer's
+        ({"ward_code": "99999"}, "Phường/xã không hợp lệ"),
+    ],
+)
 def test_bad_filters_are_refused_with_a_message(client, db, auth, listed, query, message):
     auth.login("organiser")
     response = client.get("/manage/import/export/employers.xlsx", query_string=query, follow_redirects=True)

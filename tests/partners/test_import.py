@@ -48,9 +48,11 @@ def _filled(client, employers=(), vacancies=()) -> bytes:
 
 def _upload(client, data: bytes, name: str = "danh-sach.xlsx"):
     page = client.get("/manage/import/")
-    return client.post("/manage/import/", data={
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data")
+    return client.post(
+        "/manage/import/",
+        data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _count(db, model) -> int:
@@ -59,8 +61,9 @@ def _count(db, model) -> int:
 
 def _report_rows(html: str) -> list[tuple[str, str, str, str]]:
     table = html.split('data-testid="import-errors"', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>",
-                      table, re.S)
+    rows = re.findall(
+        r"<tr>\s*<td>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", table, re.S
+    )
     return [tuple(cell.strip() for cell in row) for row in rows]
 
 
@@ -68,16 +71,39 @@ def _report_rows(html: str) -> list[tuple[str, str, str, str]]:
 # Vacancy row: employer tax code, title, occupation, quantity, salary from, salary to, work place,
 #              education, experience, age from, age to, hours, benefits, other requirements, deadline
 def _employer(tax, name="Công ty TNHH Điện tử Thái Nguyên", **over):
-    row = [tax, name, "Điện tử", "Tổ 5, phường Bách Quang", "05528", "Trần Văn Đức", "0912345678",
-           "nhansu@dientu.example.vn"]
+    row = [
+        tax,
+        name,
+        "Điện tử",
+        "Tổ 5, phường Bách Quang",
+        "05528",
+        "Trần Văn Đức",
+        "0912345678",
+        "nhansu@dientu.example.vn",
+    ]
     for index, value in over.items():
         row[int(index[1:])] = value
     return row
 
 
 def _vacancy(tax, title="Công nhân lắp ráp", quantity=10, low=6_000_000, high=8_000_000, deadline=None):
-    return [tax, title, "Lắp ráp điện tử", quantity, low, high, "KCN Sông Công II", "Trung học cơ sở",
-            0, 18, 40, "Ca ngày", "Ăn trưa, BHXH", "Sức khoẻ tốt", deadline]
+    return [
+        tax,
+        title,
+        "Lắp ráp điện tử",
+        quantity,
+        low,
+        high,
+        "KCN Sông Công II",
+        "Trung học cơ sở",
+        0,
+        18,
+        40,
+        "Ca ngày",
+        "Ăn trưa, BHXH",
+        "Sức khoẻ tốt",
+        deadline,
+    ]
 
 
 def test_template_has_both_sheets_headers_keys_example_and_lists(client, staff):
@@ -100,8 +126,11 @@ def test_template_has_both_sheets_headers_keys_example_and_lists(client, staff):
 
 def test_a_good_file_imports_everything_approved_and_audited(client, db, staff):
     deadline = date.today() + timedelta(days=30)
-    data = _filled(client, employers=[_employer(TAX_A), _employer(TAX_B, "Hợp tác xã Chè Tân Cương")],
-                   vacancies=[_vacancy(TAX_A, deadline=deadline), _vacancy(TAX_B, "Công nhân hái chè", 25)])
+    data = _filled(
+        client,
+        employers=[_employer(TAX_A), _employer(TAX_B, "Hợp tác xã Chè Tân Cương")],
+        vacancies=[_vacancy(TAX_A, deadline=deadline), _vacancy(TAX_B, "Công nhân hái chè", 25)],
+    )
     response = _upload(client, data)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "Đã nhập 2 doanh nghiệp và 2 vị trí tuyển dụng" in response.get_data(as_text=True)
@@ -125,20 +154,24 @@ def existing(db, make_user):
 
 
 def _bad_file(client):
-    return _filled(client, employers=[
-        _employer(TAX_A),                                        # row 4: good
-        _employer(TAX_BAD, "Công ty Sai Mã"),                    # row 5: wrong check digit
-        _employer(TAX_A, "Công ty Trùng Trong Tệp"),             # row 6: same tax code as row 4
-        _employer(TAX_DB, "Công ty Đã Có"),                      # row 7: already registered
-        _employer(TAX_C, None),                                  # row 8: name missing
-    ], vacancies=[
-        _vacancy(TAX_A),                                         # row 4: good
-        _vacancy(TAX_A, "Thợ hàn", quantity=0),                  # row 5: quantity ≤ 0
-        _vacancy(TAX_A, "Kế toán", low=9_000_000, high=7_000_000),  # row 6: min > max
-        _vacancy(TAX_A, None),                                   # row 7: title missing
-        _vacancy(TAX_DB, "Bảo vệ", quantity=2),                  # row 8: good, existing employer
-        _vacancy(TAX_BAD, "Lái xe"),                             # row 9: employer row refused
-    ])
+    return _filled(
+        client,
+        employers=[
+            _employer(TAX_A),  # row 4: good
+            _employer(TAX_BAD, "Công ty Sai Mã"),  # row 5: wrong check digit
+            _employer(TAX_A, "Công ty Trùng Trong Tệp"),  # row 6: same tax code as row 4
+            _employer(TAX_DB, "Công ty Đã Có"),  # row 7: already registered
+            _employer(TAX_C, None),  # row 8: name missing
+        ],
+        vacancies=[
+            _vacancy(TAX_A),  # row 4: good
+            _vacancy(TAX_A, "Thợ hàn", quantity=0),  # row 5: quantity ≤ 0
+            _vacancy(TAX_A, "Kế toán", low=9_000_000, high=7_000_000),  # row 6: min > max
+            _vacancy(TAX_A, None),  # row 7: title missing
+            _vacancy(TAX_DB, "Bảo vệ", quantity=2),  # row 8: good, existing employer
+            _vacancy(TAX_BAD, "Lái xe"),  # row 9: employer row refused
+        ],
+    )
 
 
 def test_a_file_with_bad_rows_saves_nothing_and_reports_each(client, db, staff, existing):
@@ -173,8 +206,9 @@ def test_confirming_imports_only_the_valid_rows_once(client, db, app, staff, exi
     confirm = {"csrf_token": csrf_token_from(html), "token": token}
     response = client.post("/manage/import/confirm", data=confirm)
     assert response.status_code == 200
-    assert "Đã nhập 1 doanh nghiệp và 2 vị trí tuyển dụng; 8 dòng có lỗi được bỏ qua" in \
-        response.get_data(as_text=True)
+    assert "Đã nhập 1 doanh nghiệp và 2 vị trí tuyển dụng; 8 dòng có lỗi được bỏ qua" in response.get_data(
+        as_text=True
+    )
     assert {e.tax_code for e in db.session.scalars(sa.select(Employer))} == {TAX_A, TAX_DB}
     titles = {(v.employer.tax_code, v.title) for v in db.session.scalars(sa.select(Vacancy))}
     assert titles == {(TAX_A, "Công nhân lắp ráp"), (TAX_DB, "Bảo vệ")}
@@ -188,8 +222,11 @@ def test_confirming_imports_only_the_valid_rows_once(client, db, app, staff, exi
 @pytest.mark.parametrize("token", ["../../../etc/passwd", "x" * 32 + "/..", "", "a" * 31])
 def test_confirm_never_uses_a_path_from_the_browser(client, db, staff, token):
     page = client.get("/manage/import/").get_data(as_text=True)
-    response = client.post("/manage/import/confirm", follow_redirects=True,
-                           data={"csrf_token": csrf_token_from(page), "token": token})
+    response = client.post(
+        "/manage/import/confirm",
+        follow_redirects=True,
+        data={"csrf_token": csrf_token_from(page), "token": token},
+    )
     assert response.status_code == 200 and "không còn" in response.get_data(as_text=True)
 
 
@@ -200,8 +237,11 @@ def test_another_account_cannot_confirm_an_upload(client, db, auth, existing):
     auth.logout()
     auth.login("admin")
     page = client.get("/manage/import/").get_data(as_text=True)
-    response = client.post("/manage/import/confirm", follow_redirects=True,
-                           data={"csrf_token": csrf_token_from(page), "token": token})
+    response = client.post(
+        "/manage/import/confirm",
+        follow_redirects=True,
+        data={"csrf_token": csrf_token_from(page), "token": token},
+    )
     assert "không còn" in response.get_data(as_text=True)
     assert _count(db, Vacancy) == 0
 
@@ -231,12 +271,18 @@ def test_a_workbook_that_is_not_the_template_is_refused(client, db, staff):
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.mark.parametrize(("data", "name", "message"), [
-    (PNG, "anh.xlsx", "không phải bảng tính Excel (.xlsx) hợp lệ"),
-    ("Mã số thuế,Tên\n4600123459,Công ty\n".encode(), "danh-sach.xlsx",
-     "không phải bảng tính Excel (.xlsx) hợp lệ"),
-    (PNG, "anh.png", "chỉ nhận tệp .xlsx"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (PNG, "anh.xlsx", "không phải bảng tính Excel (.xlsx) hợp lệ"),
+        (
+            "Mã số thuế,Tên\n4600123459,Công ty\n".encode(),
+            "danh-sach.xlsx",
+            "không phải bảng tính Excel (.xlsx) hợp lệ",
+        ),
+        (PNG, "anh.png", "chỉ nhận tệp .xlsx"),
+    ],
+)
 def test_a_file_that_is_not_a_spreadsheet_is_refused(client, db, staff, data, name, message):
     response = _upload(client, data, name)
     assert response.status_code == 422
@@ -266,9 +312,14 @@ def test_too_many_rows_gets_a_message(client, db, app, staff):
     assert "quá nhiều dòng: tối đa 10 dòng" in response.get_data(as_text=True)
 
 
-ROUTES = [("GET", "/manage/import/"), ("POST", "/manage/import/"), ("POST", "/manage/import/confirm"),
-          ("GET", "/manage/import/template.xlsx"), ("GET", "/manage/import/export/employers.xlsx"),
-          ("GET", "/manage/import/export/vacancies.csv")]
+ROUTES = [
+    ("GET", "/manage/import/"),
+    ("POST", "/manage/import/"),
+    ("POST", "/manage/import/confirm"),
+    ("GET", "/manage/import/template.xlsx"),
+    ("GET", "/manage/import/export/employers.xlsx"),
+    ("GET", "/manage/import/export/vacancies.csv"),
+]
 
 
 @pytest.mark.parametrize(("method", "url"), ROUTES)

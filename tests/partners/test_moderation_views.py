@@ -27,8 +27,11 @@ def test_organiser_suspends_and_reinstates_an_employer(client, auth, db, make_em
     db.session.expire_all()
     assert db.session.get(Employer, employer.id).status == PartnerStatus.APPROVED
 
-    done = client.post(f"{url}/suspend", data={"csrf_token": token, "reason": "Nợ lương người lao động"},
-                       follow_redirects=True).get_data(as_text=True)
+    done = client.post(
+        f"{url}/suspend",
+        data={"csrf_token": token, "reason": "Nợ lương người lao động"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Đã tạm ngừng đơn vị" in done and "Đã rút 1 gian hàng" in done
     assert "Nợ lương người lao động" in done and "Tạm ngừng" in done
     assert f'action="/manage/employers/{employer.id}/reinstate"' in done
@@ -84,15 +87,20 @@ def test_a_rejected_school_cannot_edit_its_profile(client, auth, db, make_school
     assert client.get("/school/profile").status_code == 403
 
 
-def test_organiser_hides_a_vacancy_and_the_registration_form_drops_it(client, auth, db, make_employer,
-                                                                      published_fair):
+def test_organiser_hides_a_vacancy_and_the_registration_form_drops_it(
+    client, auth, db, make_employer, published_fair
+):
     employer = make_employer()
     fair = published_fair()
     vacancy = Vacancy(employer_id=employer.id, title="Việc nhẹ lương cao", quantity=50)
     db.session.add(vacancy)
     db.session.flush()
-    db.session.add_all([VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id),
-                        Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED)])
+    db.session.add_all(
+        [
+            VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id),
+            Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED),
+        ]
+    )
     db.session.commit()
     assert "Việc nhẹ lương cao" in client.get(f"/fairs/{fair.id}").get_data(as_text=True)
     auth.login("organiser", ward_codes=[fair.ward_code])
@@ -100,9 +108,11 @@ def test_organiser_hides_a_vacancy_and_the_registration_form_drops_it(client, au
     page = client.get(url).get_data(as_text=True)
     assert f'action="/manage/vacancies/{vacancy.id}/hide"' in page
 
-    done = client.post(f"/manage/vacancies/{vacancy.id}/hide",
-                       data={"csrf_token": csrf_token_from(page), "reason": "Tin tuyển dụng lừa đảo"},
-                       follow_redirects=True).get_data(as_text=True)
+    done = client.post(
+        f"/manage/vacancies/{vacancy.id}/hide",
+        data={"csrf_token": csrf_token_from(page), "reason": "Tin tuyển dụng lừa đảo"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
 
     assert "Đã ẩn vị trí" in done and "Đã bị ẩn" in done and "Tin tuyển dụng lừa đảo" in done
     for path in (f"/fairs/{fair.id}", f"/fairs/{fair.id}/register"):
@@ -123,9 +133,11 @@ def test_an_organiser_of_another_ward_is_not_offered_the_hide_button(client, aut
     db.session.commit()
     page = client.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
     assert f"/manage/vacancies/{vacancy.id}/hide" not in page
-    refused = client.post(f"/manage/vacancies/{vacancy.id}/hide",
-                          data={"csrf_token": csrf_token_from(page), "reason": "Lý do"},
-                          follow_redirects=True)
+    refused = client.post(
+        f"/manage/vacancies/{vacancy.id}/hide",
+        data={"csrf_token": csrf_token_from(page), "reason": "Lý do"},
+        follow_redirects=True,
+    )
     assert "Chỉ cán bộ phụ trách phường, xã" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Vacancy, vacancy.id).hidden_at is None

@@ -13,8 +13,11 @@ BADGE = "Đã sửa sau khi duyệt"
 
 
 def public_changes(db) -> list[AuditEntry]:
-    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("%.public_change"))
-                                   .order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action.like("%.public_change")).order_by(AuditEntry.id)
+        )
+    )
 
 
 def test_an_approved_employer_renaming_itself_is_audited_and_flagged(db, make_user, make_employer):
@@ -34,8 +37,9 @@ def test_an_approved_employer_renaming_itself_is_audited_and_flagged(db, make_us
     assert entry.details["after"] == {"name": "Công ty TNHH Việc Nhẹ Lương Cao"}
 
 
-def test_vacancy_text_changes_and_new_vacancies_flag_the_vacancy_and_the_employer(db, make_user,
-                                                                                   make_employer):
+def test_vacancy_text_changes_and_new_vacancies_flag_the_vacancy_and_the_employer(
+    db, make_user, make_employer
+):
     employer = make_employer()
     user = make_user("employer", employer_id=employer.id)
     vacancy = services.create_vacancy(employer, VACANCY, by=user)
@@ -51,9 +55,11 @@ def test_vacancy_text_changes_and_new_vacancies_flag_the_vacancy_and_the_employe
     assert [e.action for e in entries] == ["vacancy.public_change", "vacancy.public_change"]
     assert entries[0].details["before"]["title"] is None
     assert entries[0].details["after"]["title"] == "Công nhân may"
-    assert entries[1].details == {"partner": f"employer:{employer.id}",
-                                  "before": {"benefits": "Bảo hiểm đầy đủ"},
-                                  "after": {"benefits": "Thưởng 10 triệu mỗi tháng"}}
+    assert entries[1].details == {
+        "partner": f"employer:{employer.id}",
+        "before": {"benefits": "Bảo hiểm đầy đủ"},
+        "after": {"benefits": "Thưởng 10 triệu mỗi tháng"},
+    }
     assert employer.public_changed_at == first  # the oldest change not yet reviewed
 
 
@@ -62,21 +68,28 @@ def test_a_programme_rename_flags_the_school(db, make_user, make_school):
     staff = make_user("organiser")
     programme = services.create_programme(school, {"name": "Điện dân dụng", "level": "so_cap"}, by=staff)
     assert programme.public_changed_at is None  # staff changes are not flagged
-    services.update_programme(programme, {"name": "Điện tử cao cấp", "level": "so_cap"},
-                              by=make_user("school", school_id=school.id))
+    services.update_programme(
+        programme, {"name": "Điện tử cao cấp", "level": "so_cap"}, by=make_user("school", school_id=school.id)
+    )
     assert programme.public_changed_at is not None and school.public_changed_at is not None
     [change] = review.changes_since_review(school)
     assert (change.kind, change.item_name, change.before, change.after) == (
-        "programme", "Điện tử cao cấp", {"name": "Điện dân dụng"}, {"name": "Điện tử cao cấp"})
+        "programme",
+        "Điện tử cao cấp",
+        {"name": "Điện dân dụng"},
+        {"name": "Điện tử cao cấp"},
+    )
 
 
 def test_changes_by_staff_or_before_approval_are_not_flagged(db, make_user, make_employer):
     pending = make_employer(status="pending")
-    services.update_employer(pending, {"name": "Tên mới khi chờ duyệt"},
-                             by=make_user("employer", employer_id=pending.id))
+    services.update_employer(
+        pending, {"name": "Tên mới khi chờ duyệt"}, by=make_user("employer", employer_id=pending.id)
+    )
     approved = make_employer()
-    services.update_employer(approved, {"name": "Tên do cán bộ sửa", "tax_code": approved.tax_code},
-                             by=make_user("organiser"))
+    services.update_employer(
+        approved, {"name": "Tên do cán bộ sửa", "tax_code": approved.tax_code}, by=make_user("organiser")
+    )
     assert pending.public_changed_at is None and approved.public_changed_at is None
     assert public_changes(db) == []
 
@@ -101,8 +114,9 @@ def test_marking_reviewed_clears_the_flags_and_later_changes_start_afresh(db, ma
     assert change.after == {"title": "Công nhân may mẫu"}
 
 
-def test_organisers_see_the_badge_and_the_changes_and_mark_them_reviewed(client, auth, db, make_user,
-                                                                          make_employer):
+def test_organisers_see_the_badge_and_the_changes_and_mark_them_reviewed(
+    client, auth, db, make_user, make_employer
+):
     changed = make_employer(name="Công ty TNHH May Sông Công")
     untouched = make_employer(name="Công ty CP Cơ khí Phổ Yên")
     user = make_user("employer", employer_id=changed.id)
@@ -112,18 +126,21 @@ def test_organisers_see_the_badge_and_the_changes_and_mark_them_reviewed(client,
     auth.login("organiser")
 
     listing = client.get("/manage/employers").get_data(as_text=True)
-    row = listing[listing.index(f'data-employer="{changed.id}"'):]
-    assert BADGE in row[:row.index("</tr>")]
-    other = listing[listing.index(f'data-employer="{untouched.id}"'):]
-    assert BADGE not in other[:other.index("</tr>")]
+    row = listing[listing.index(f'data-employer="{changed.id}"') :]
+    assert BADGE in row[: row.index("</tr>")]
+    other = listing[listing.index(f'data-employer="{untouched.id}"') :]
+    assert BADGE not in other[: other.index("</tr>")]
 
     page = client.get(f"/manage/employers/{changed.id}").get_data(as_text=True)
     assert BADGE in page and "Thông tin công khai đã thay đổi sau khi duyệt" in page
     assert "Công ty TNHH May Sông Công" in page and "Công ty TNHH Đổi Tên" in page  # before and after
     assert "Tên doanh nghiệp:" in page and "Quyền lợi:" in page
 
-    response = client.post(f"/manage/employers/{changed.id}/reviewed",
-                           data={"csrf_token": csrf_token_from(page)}, follow_redirects=True)
+    response = client.post(
+        f"/manage/employers/{changed.id}/reviewed",
+        data={"csrf_token": csrf_token_from(page)},
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert "Đã đánh dấu là đã xem các thay đổi." in html
     assert BADGE not in html and "Thông tin công khai đã thay đổi sau khi duyệt" not in html
@@ -134,8 +151,9 @@ def test_organisers_see_the_badge_and_the_changes_and_mark_them_reviewed(client,
 
 def test_a_school_is_flagged_on_the_list_and_reviewed(client, auth, db, make_user, make_school):
     school = make_school(name="Trường Trung cấp Nghề")
-    services.update_school(school, {"name": "Trường Đại học Danh Giá"},
-                           by=make_user("school", school_id=school.id))
+    services.update_school(
+        school, {"name": "Trường Đại học Danh Giá"}, by=make_user("school", school_id=school.id)
+    )
     db.session.commit()
     auth.login("admin")
     listing = client.get("/manage/schools").get_data(as_text=True)

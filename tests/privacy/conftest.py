@@ -22,10 +22,16 @@ def make_fair(db):
     def make(**overrides):
         n = next(numbers)
         starts_at = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
-        fields = {"title": f"Phiên giao dịch việc làm số {n}", "ward_code": BACH_QUANG,
-                  "venue_name": f"Nhà văn hoá tổ {n}", "starts_at": starts_at,
-                  "ends_at": starts_at + timedelta(hours=4), "status": FairStatus.OPEN,
-                  "opened_at": starts_at, **overrides}
+        fields = {
+            "title": f"Phiên giao dịch việc làm số {n}",
+            "ward_code": BACH_QUANG,
+            "venue_name": f"Nhà văn hoá tổ {n}",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=4),
+            "status": FairStatus.OPEN,
+            "opened_at": starts_at,
+            **overrides,
+        }
         fair = Fair(**fields)
         db.session.add(fair)
         db.session.commit()
@@ -40,22 +46,45 @@ def person(db):
     registered for each fair (online, consenting to share unless share=False)."""
     numbers = count(1)
 
-    def make(*fairs, full_name="Nguyễn Thị Hồng Nhung", share=True, registered_at=None,
-             consent_version=consent.PERSONAL_DATA_VERSION, **fields):
+    def make(
+        *fairs,
+        full_name="Nguyễn Thị Hồng Nhung",
+        share=True,
+        registered_at=None,
+        consent_version=consent.PERSONAL_DATA_VERSION,
+        **fields,
+    ):
         n = next(numbers)
         registered_at = registered_at or utcnow()
-        attendee = Attendee(**{"full_name": full_name, "name_key": fold(full_name), "phone": f"0912{n:06d}",
-                               "birth_year": 1990, "gender": Gender.FEMALE, "ward_code": BACH_QUANG,
-                               "priority_group": PriorityGroup.POOR, "created_at": registered_at, **fields})
+        attendee = Attendee(
+            **{
+                "full_name": full_name,
+                "name_key": fold(full_name),
+                "phone": f"0912{n:06d}",
+                "birth_year": 1990,
+                "gender": Gender.FEMALE,
+                "ward_code": BACH_QUANG,
+                "priority_group": PriorityGroup.POOR,
+                "created_at": registered_at,
+                **fields,
+            }
+        )
         db.session.add(attendee)
         db.session.flush()
         for fair in fairs:
-            db.session.add(Registration(
-                fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                consent_personal_data_version=consent_version, consent_personal_data_at=registered_at,
-                consent_share_version="2026-11-v1" if share else None,
-                consent_share_at=registered_at if share else None, desired_jobs="Thợ may, gọi 0912000999",
-                created_at=registered_at))
+            db.session.add(
+                Registration(
+                    fair_id=fair.id,
+                    attendee_id=attendee.id,
+                    channel=Channel.ONLINE,
+                    consent_personal_data_version=consent_version,
+                    consent_personal_data_at=registered_at,
+                    consent_share_version="2026-11-v1" if share else None,
+                    consent_share_at=registered_at if share else None,
+                    desired_jobs="Thợ may, gọi 0912000999",
+                    created_at=registered_at,
+                )
+            )
         db.session.commit()
         return attendee
 

@@ -41,8 +41,9 @@ def test_withdraw_consent_at_the_desk(client, auth, db, make_fair, person):
     attendee = person(fair, make_fair())
     organiser = auth.login("organiser", ward_codes=[BACH_QUANG])
 
-    response = client.post(f"{_detail(fair, attendee.registrations[0])}/withdraw-consent",
-                           data={"csrf_token": _token(client)})
+    response = client.post(
+        f"{_detail(fair, attendee.registrations[0])}/withdraw-consent", data={"csrf_token": _token(client)}
+    )
 
     assert response.status_code == 302
     assert [r.consent_share_version for r in _attendee(db, attendee.id).registrations] == [None, None]
@@ -65,8 +66,9 @@ def test_erase_at_the_desk_needs_a_reason_and_the_check(client, auth, db, make_f
     assert "Yêu cầu tại bàn" in unchecked.get_data(as_text=True)  # what was typed is kept
     assert _attendee(db, attendee.id).erased_at is None
 
-    done = client.post(url, data={"csrf_token": token, "erase-reason": "Yêu cầu tại bàn",
-                                  "erase-checked": "y"})
+    done = client.post(
+        url, data={"csrf_token": token, "erase-reason": "Yêu cầu tại bàn", "erase-checked": "y"}
+    )
 
     assert done.status_code == 302
     assert _attendee(db, attendee.id).erased_at is not None
@@ -82,8 +84,10 @@ def test_an_organiser_of_another_ward_is_refused(action, client, auth, db, make_
     nonce = registration.ticket_nonce
     auth.login("organiser", ward_codes=[SONG_CONG])
 
-    response = client.post(f"{_detail(fair, registration)}/{action}", data={
-        "csrf_token": _token(client), "erase-reason": "x", "erase-checked": "y"})
+    response = client.post(
+        f"{_detail(fair, registration)}/{action}",
+        data={"csrf_token": _token(client), "erase-reason": "x", "erase-checked": "y"},
+    )
 
     assert response.status_code == 403
     attendee = _attendee(db, attendee.id)
@@ -91,15 +95,18 @@ def test_an_organiser_of_another_ward_is_refused(action, client, auth, db, make_
     assert attendee.registrations[0].ticket_nonce == nonce
 
 
-def test_reissue_revokes_the_old_qr_and_shows_the_new_link_once(client, auth, db, make_fair, person,
-                                                                  token_for):
+def test_reissue_revokes_the_old_qr_and_shows_the_new_link_once(
+    client, auth, db, make_fair, person, token_for
+):
     fair = make_fair()
     registration = person(fair).registrations[0]
     old_payload, old_secret = signing.ticket_payload(registration), registration.ticket_secret
     organiser = auth.login("organiser", ward_codes=[BACH_QUANG])
 
-    response = client.post(f"{_detail(fair, registration)}/reissue",
-                           data={"csrf_token": _token(client), "reissue-reason": "Mất điện thoại"})
+    response = client.post(
+        f"{_detail(fair, registration)}/reissue",
+        data={"csrf_token": _token(client), "reissue-reason": "Mất điện thoại"},
+    )
 
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     db.session.expire_all()
@@ -109,12 +116,15 @@ def test_reissue_revokes_the_old_qr_and_shows_the_new_link_once(client, auth, db
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "ticket.reissue"))
     assert entry.actor_id == organiser.id and entry.details["reason"] == "Mất điện thoại"
     _gate, headers = token_for("gate")
-    old = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": old_payload},
-                      headers=headers)
+    old = client.post(
+        "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": old_payload}, headers=headers
+    )
     assert old.get_json()["result"] == "revoked"
-    new = client.post("/api/v1/checkins", json={"fair_id": fair.id,
-                                                "qr_payload": signing.ticket_payload(registration)},
-                      headers=headers)
+    new = client.post(
+        "/api/v1/checkins",
+        json={"fair_id": fair.id, "qr_payload": signing.ticket_payload(registration)},
+        headers=headers,
+    )
     assert new.get_json()["result"] == "ok"
     assert client.get(f"/t/{old_secret}").status_code == 404
     assert client.get(f"/t/{registration.ticket_secret}").status_code == 200
@@ -133,6 +143,7 @@ def test_gate_staff_cannot_reissue(client, auth, db, make_fair, person):
 
 
 # --- erasure requests ---------------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def requested(db, make_fair, person):
@@ -199,8 +210,10 @@ def test_decline_a_request_needs_a_note(client, auth, db, requested):
 def test_an_organiser_of_another_ward_cannot_decide(action, client, auth, db, requested):
     attendee, request = requested
     auth.login("organiser", ward_codes=[SONG_CONG])
-    response = client.post(f"/manage/fairs/erasure-requests/{request.id}/{action}", data={
-        "csrf_token": _token(client), "carry-checked": "y", "decline-note": "x"})
+    response = client.post(
+        f"/manage/fairs/erasure-requests/{request.id}/{action}",
+        data={"csrf_token": _token(client), "carry-checked": "y", "decline-note": "x"},
+    )
     assert response.status_code == 403
     assert db.session.get(ErasureRequest, request.id).status == ErasureStatus.PENDING
     assert _attendee(db, attendee.id).erased_at is None

@@ -23,15 +23,23 @@ CITIZEN_ID = "019190001234"
 
 
 def _entries(db, action):
-    return db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)
-                              .order_by(AuditEntry.id)).all()
+    return db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    ).all()
 
 
 def test_erase_empties_what_identifies_and_keeps_what_reports_count(db, make_fair, person, make_user):
     fair, other = make_fair(), make_fair()
-    attendee = person(fair, other, citizen_id=CITIZEN_ID, birth_date=date(1990, 5, 17),
-                      address="Tổ 5, phường Bách Quang", household_code="HN-0042",
-                      education_level="upper_secondary", situation="unemployed")
+    attendee = person(
+        fair,
+        other,
+        citizen_id=CITIZEN_ID,
+        birth_date=date(1990, 5, 17),
+        address="Tổ 5, phường Bách Quang",
+        household_code="HN-0042",
+        education_level="upper_secondary",
+        situation="unemployed",
+    )
     organiser = make_user("organiser", ward_codes=["05528"])
 
     result = privacy.erase(attendee, by=organiser, reason="Người lao động yêu cầu tại bàn")
@@ -40,13 +48,23 @@ def test_erase_empties_what_identifies_and_keeps_what_reports_count(db, make_fai
     assert result.erased and result.tickets_revoked == 2
     attendee = db.session.get(Attendee, attendee.id)
     assert attendee.full_name == privacy.ERASED_NAME and attendee.name_key == f"~{attendee.id}"
-    assert (attendee.phone, attendee.citizen_id, attendee.birth_date, attendee.address,
-            attendee.household_code) == ("", None, None, None, None)
+    assert (
+        attendee.phone,
+        attendee.citizen_id,
+        attendee.birth_date,
+        attendee.address,
+        attendee.household_code,
+    ) == ("", None, None, None, None)
     assert attendee.erased_at is not None
     # Kept for statistics: none names the person on its own
-    assert (attendee.birth_year, attendee.gender, attendee.ward_code, attendee.priority_group,
-            attendee.education_level, attendee.situation) == (
-        1990, Gender.FEMALE, "05528", PriorityGroup.POOR, "upper_secondary", "unemployed")
+    assert (
+        attendee.birth_year,
+        attendee.gender,
+        attendee.ward_code,
+        attendee.priority_group,
+        attendee.education_level,
+        attendee.situation,
+    ) == (1990, Gender.FEMALE, "05528", PriorityGroup.POOR, "upper_secondary", "unemployed")
     for registration in attendee.registrations:
         assert registration.desired_jobs is None and registration.consent_share_version is None
         assert registration.consent_personal_data_version == consent.PERSONAL_DATA_VERSION
@@ -76,8 +94,10 @@ def test_two_erased_people_do_not_clash_on_unique_keys(db, make_fair, person):
     # Without citizen IDs, two records emptied alike (phone "", same folded name) would clash
     first = person(fair, full_name="Lò Văn Páo")
     second = person(fair, full_name="Lò Thị Mai")
-    with_ids = [person(fair, full_name="Hà Văn Sơn", citizen_id="019190000001"),
-                person(fair, full_name="Hà Thị Lan", citizen_id="019190000002")]
+    with_ids = [
+        person(fair, full_name="Hà Văn Sơn", citizen_id="019190000001"),
+        person(fair, full_name="Hà Thị Lan", citizen_id="019190000002"),
+    ]
 
     for attendee in (first, second, *with_ids):
         privacy.erase(attendee, reason="test")
@@ -92,8 +112,10 @@ def test_two_erased_people_do_not_clash_on_unique_keys(db, make_fair, person):
 def test_counts_and_stats_are_unchanged_by_erasure(db, make_fair, person, make_user):
     fair = make_fair()
     gate = make_user("gate")
-    people = [person(fair, priority_group=group)
-              for group in (PriorityGroup.POOR, PriorityGroup.NEAR_POOR, PriorityGroup.NONE)]
+    people = [
+        person(fair, priority_group=group)
+        for group in (PriorityGroup.POOR, PriorityGroup.NEAR_POOR, PriorityGroup.NONE)
+    ]
     first = people[0].registrations[0]
     assert checkins.check_in(fair, signing.ticket_payload(first), by=gate).result == "ok"
     db.session.commit()
@@ -110,8 +132,9 @@ def test_counts_and_stats_are_unchanged_by_erasure(db, make_fair, person, make_u
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 3
 
 
-def test_erased_tickets_are_refused_by_the_scanner_api_and_the_ticket_page(client, db, make_fair, person,
-                                                                           token_for):
+def test_erased_tickets_are_refused_by_the_scanner_api_and_the_ticket_page(
+    client, db, make_fair, person, token_for
+):
     fair = make_fair()
     attendee = person(fair)
     registration = attendee.registrations[0]
@@ -126,8 +149,9 @@ def test_erased_tickets_are_refused_by_the_scanner_api_and_the_ticket_page(clien
     db.session.commit()
 
     for scanned in (payload, old_payload):
-        response = client.post("/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": scanned},
-                               headers=headers)
+        response = client.post(
+            "/api/v1/checkins", json={"fair_id": fair.id, "qr_payload": scanned}, headers=headers
+        )
         assert response.status_code == 200 and response.get_json()["result"] == "revoked"
     for path in ("", "/qr.png", "/ticket.pdf", "/manifest.webmanifest"):
         assert client.get(f"/t/{secret}{path}").status_code == 404, path
@@ -136,7 +160,8 @@ def test_erased_tickets_are_refused_by_the_scanner_api_and_the_ticket_page(clien
         tickets.get_by_secret(registration.ticket_secret)
     revoked = client.get(f"/api/v1/fairs/{fair.id}/revocations", headers=headers).get_json()["items"]
     assert {"registration_id": registration.id, "nonce": registration.ticket_nonce} in [
-        {k: item[k] for k in ("registration_id", "nonce")} for item in revoked]
+        {k: item[k] for k in ("registration_id", "nonce")} for item in revoked
+    ]
     with pytest.raises(tickets.TicketErased):
         tickets.reissue_ticket(registration)
 
@@ -147,17 +172,38 @@ def test_audit_values_are_redacted_and_the_rows_kept(db, make_fair, person, make
     bystander = person(fair, full_name="Trần Văn Bình")
     registration = attendee.registrations[0]
     organiser = make_user("organiser")
-    audit.record("attendee.update", actor=organiser, target=attendee, details={
-        "before": {"full_name": "Nguyễn Thị Hồng Nhung", "phone": attendee.phone, "ward_code": "05528"},
-        "after": {"full_name": "Nguyễn Thị Hồng Nhung", "address": "Số 12 đường Thắng Lợi"}})
-    audit.record("registration.note", actor=organiser, target=registration,
-                 details={"text": f"Gọi lại cho Nguyễn Thị Hồng Nhung số {attendee.phone}"})
-    audit.record("pending_change.create", actor_label="public", target=fair,  # another object
-                 details={"changes": {"citizen_id": CITIZEN_ID}, "household": "HN-0042"})
-    audit.record("kiosk.visit", actor_label="kiosk", details={"attendee_id": attendee.id,
-                                                              "name": "Nguyễn Thị Hồng Nhung"})
-    audit.record("attendee.update", actor=organiser, target=bystander,
-                 details={"before": {"full_name": "Trần Văn Bình", "phone": bystander.phone}})
+    audit.record(
+        "attendee.update",
+        actor=organiser,
+        target=attendee,
+        details={
+            "before": {"full_name": "Nguyễn Thị Hồng Nhung", "phone": attendee.phone, "ward_code": "05528"},
+            "after": {"full_name": "Nguyễn Thị Hồng Nhung", "address": "Số 12 đường Thắng Lợi"},
+        },
+    )
+    audit.record(
+        "registration.note",
+        actor=organiser,
+        target=registration,
+        details={"text": f"Gọi lại cho Nguyễn Thị Hồng Nhung số {attendee.phone}"},
+    )
+    audit.record(
+        "pending_change.create",
+        actor_label="public",
+        target=fair,  # another object
+        details={"changes": {"citizen_id": CITIZEN_ID}, "household": "HN-0042"},
+    )
+    audit.record(
+        "kiosk.visit",
+        actor_label="kiosk",
+        details={"attendee_id": attendee.id, "name": "Nguyễn Thị Hồng Nhung"},
+    )
+    audit.record(
+        "attendee.update",
+        actor=organiser,
+        target=bystander,
+        details={"before": {"full_name": "Trần Văn Bình", "phone": bystander.phone}},
+    )
     db.session.commit()
     rows_before = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
 
@@ -166,8 +212,10 @@ def test_audit_values_are_redacted_and_the_rows_kept(db, make_fair, person, make
 
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == rows_before + 1
     update, note = _entries(db, "attendee.update")[0], _entries(db, "registration.note")[0]
-    assert update.details == {"before": {"full_name": REDACTED, "phone": REDACTED, "ward_code": "05528"},
-                              "after": {"full_name": REDACTED, "address": REDACTED}}
+    assert update.details == {
+        "before": {"full_name": REDACTED, "phone": REDACTED, "ward_code": "05528"},
+        "after": {"full_name": REDACTED, "address": REDACTED},
+    }
     assert note.details == {"text": f"Gọi lại cho {REDACTED} số {REDACTED}"}
     change = _entries(db, "pending_change.create")[0]
     assert change.details == {"changes": {"citizen_id": REDACTED}, "household": REDACTED}

@@ -31,18 +31,32 @@ def _people(db, make_fair, person):
         "recent": person(recent_fair, registered_at=now - 2 * MONTH),
         "never_registered": person(registered_at=now - 37 * MONTH),
     }
-    db.session.add(Registration(fair_id=recent_fair.id, attendee_id=people["came_back"].id,
-                                channel=Channel.STAFF, consent_personal_data_version="2026-12-v1",
-                                consent_personal_data_at=now - 10 * MONTH, created_at=now - 10 * MONTH))
+    db.session.add(
+        Registration(
+            fair_id=recent_fair.id,
+            attendee_id=people["came_back"].id,
+            channel=Channel.STAFF,
+            consent_personal_data_version="2026-12-v1",
+            consent_personal_data_at=now - 10 * MONTH,
+            created_at=now - 10 * MONTH,
+        )
+    )
     registration = people["checked_in"].registrations[0]
-    db.session.add(CheckIn(fair_id=old_fair.id, registration_id=registration.id,
-                           checked_in_at=now - 20 * MONTH, source="scanner"))
+    db.session.add(
+        CheckIn(
+            fair_id=old_fair.id,
+            registration_id=registration.id,
+            checked_in_at=now - 20 * MONTH,
+            source="scanner",
+        )
+    )
     db.session.commit()
     return people
 
 
 def test_purge_respects_the_period_dry_run_changes_nothing_and_a_second_run_is_idempotent(
-        runner, db, make_fair, person):
+    runner, db, make_fair, person
+):
     people = _people(db, make_fair, person)
     expected = sorted([people["gone"].id, people["never_registered"].id])
 
@@ -68,8 +82,12 @@ def test_purge_respects_the_period_dry_run_changes_nothing_and_a_second_run_is_i
 
     assert again.exit_code == 0 and "erased 0 people" in again.output and "attendee ids" not in again.output
     assert _erased_ids(db) == expected
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
-        AuditEntry.action == "attendee.erase")) == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "attendee.erase")
+        )
+        == 2
+    )
 
 
 def test_the_period_comes_from_the_option_or_the_setting(app, runner, db, make_fair, person):
@@ -130,8 +148,15 @@ def test_erasure_drops_what_the_public_channel_proposed(db, make_fair, person):
     from fairapp.attendees.models import ChangeStatus, PendingChange
 
     attendee = person(make_fair())
-    db.session.add(PendingChange(attendee_id=attendee.id, proposed={"address": "Tổ 9, Bách Quang"},
-                                 origin="online", requested_at=utcnow(), status=ChangeStatus.PENDING))
+    db.session.add(
+        PendingChange(
+            attendee_id=attendee.id,
+            proposed={"address": "Tổ 9, Bách Quang"},
+            origin="online",
+            requested_at=utcnow(),
+            status=ChangeStatus.PENDING,
+        )
+    )
     db.session.commit()
     privacy.erase(attendee, reason="test")
     db.session.commit()

@@ -26,8 +26,9 @@ def test_withdraw_consent_from_the_ticket_link_clears_every_registration(client,
     registration = attendee.registrations[0]
     secret = registration.ticket_secret
 
-    response = client.post(f"/t/{secret}/rights/share-consent/withdraw",
-                           data={"csrf_token": _token(client, secret)})
+    response = client.post(
+        f"/t/{secret}/rights/share-consent/withdraw", data={"csrf_token": _token(client, secret)}
+    )
 
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/t/{secret}")
     db.session.expire_all()
@@ -79,8 +80,9 @@ def test_erasure_from_the_only_registration_happens_at_once_after_confirming(cli
     assert db.session.scalar(sa.select(sa.func.count(ErasureRequest.id))) == 0
 
 
-def test_erasure_of_a_person_with_other_registrations_is_a_request_for_the_desk(client, db, make_fair,
-                                                                                 person):
+def test_erasure_of_a_person_with_other_registrations_is_a_request_for_the_desk(
+    client, db, make_fair, person
+):
     """Whoever registered a victim's details for a new fair holds that link; it must not erase the
     victim's history."""
     victim = person(make_fair(), make_fair())
@@ -96,7 +98,10 @@ def test_erasure_of_a_person_with_other_registrations_is_a_request_for_the_desk(
     assert db.session.get(Attendee, victim.id).erased_at is None
     request = db.session.scalar(sa.select(ErasureRequest))
     assert (request.attendee_id, request.registration_id, request.status) == (
-        victim.id, victim.registrations[1].id, ErasureStatus.PENDING)
+        victim.id,
+        victim.registrations[1].id,
+        ErasureStatus.PENDING,
+    )
     assert client.get(f"/t/{secret}").status_code == 200  # the ticket still works until the desk acts
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "erasure_request.create"))
 

@@ -11,8 +11,13 @@ STARTS, ENDS = datetime(2026, 12, 12, 0, 30, tzinfo=UTC), datetime(2026, 12, 12,
 
 
 def test_announcement_spells_out_date_place_and_who_should_come(app, make_fair):
-    fair = make_fair(title="Phiên giao dịch việc làm lưu động tháng 12", starts_at=STARTS, ends_at=ENDS,
-                     venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2", venue_address="Đường Cách Mạng Tháng Mười")
+    fair = make_fair(
+        title="Phiên giao dịch việc làm lưu động tháng 12",
+        starts_at=STARTS,
+        ends_at=ENDS,
+        venue_name="Nhà văn hoá tổ dân phố Mỏ Chè 2",
+        venue_address="Đường Cách Mạng Tháng Mười",
+    )
     text = announcement_text(fair, FairCounts(employers=12, vacancies=20, quota=340, schools=3))
 
     assert "thứ Bảy, ngày 12 tháng 12 năm 2026, từ 7 giờ 30 đến 11 giờ" in text
@@ -28,8 +33,15 @@ def test_announcement_spells_out_date_place_and_who_should_come(app, make_fair):
 
 
 def test_announcement_without_partners_or_contact(app, make_fair):
-    fair = make_fair(title="Ngày hội việc làm", ward_code=SONG_CONG, starts_at=STARTS, ends_at=ENDS,
-                     contact_phone=None, venue_address=None, venue_name="Sân UBND phường Sông Công")
+    fair = make_fair(
+        title="Ngày hội việc làm",
+        ward_code=SONG_CONG,
+        starts_at=STARTS,
+        ends_at=ENDS,
+        contact_phone=None,
+        venue_address=None,
+        venue_name="Sân UBND phường Sông Công",
+    )
     text = announcement_text(fair, FairCounts())
     assert "tổ chức phiên giao dịch việc làm lưu động “Ngày hội việc làm”" in text
     assert "tại Sân UBND phường Sông Công." in text  # the ward is not named twice

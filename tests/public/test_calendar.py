@@ -17,8 +17,11 @@ def events(response):
 
 
 def test_fair_ics_has_the_fair_times_place_and_registration_link(client, make_fair):
-    fair = make_fair(title="Phiên việc làm Bách Quang", venue_name="Nhà văn hoá tổ 7",
-                     description="Mang theo hồ sơ, nhé; dấu phẩy, chấm phẩy")
+    fair = make_fair(
+        title="Phiên việc làm Bách Quang",
+        venue_name="Nhà văn hoá tổ 7",
+        description="Mang theo hồ sơ, nhé; dấu phẩy, chấm phẩy",
+    )
     response = client.get(f"/fairs/{fair.id}.ics")
     assert response.headers["Content-Disposition"] == f'attachment; filename="phien-giao-dich-{fair.id}.ics"'
     [event] = events(response)
@@ -60,7 +63,8 @@ def test_feed_lists_upcoming_and_cancelled_upcoming_fairs_only(app, client, make
     assert {str(e["UID"]): str(e["STATUS"]) for e in feed} == {
         f"fair-{sooner.id}@vieclam.example.vn": "CONFIRMED",
         f"fair-{cancelled.id}@vieclam.example.vn": "CANCELLED",
-        f"fair-{later.id}@vieclam.example.vn": "CONFIRMED"}
+        f"fair-{later.id}@vieclam.example.vn": "CONFIRMED",
+    }
     # the same UID as the fair's own file, so importing both gives one event
     [single] = events(client.get(f"/fairs/{later.id}.ics"))
     assert str(single["UID"]) == f"fair-{later.id}@vieclam.example.vn"

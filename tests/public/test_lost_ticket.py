@@ -1,4 +1,4 @@
-""""Lost your ticket?" with a second factor: phone and birth year can be found out, so a person with a
+""" "Lost your ticket?" with a second factor: phone and birth year can be found out, so a person with a
 household code or a citizen ID on record gets the link only with one of those (the ID's last four
 digits); a wrong one shows nothing, is audited and counts toward the limits."""
 
@@ -24,8 +24,14 @@ def register(fair, **overrides):
 
 
 def audit_proofs(db) -> list:
-    return [entry["proof"] for entry in db.session.scalars(sa.select(AuditEntry.details).where(
-        AuditEntry.action == "registration.lost_ticket_lookup").order_by(AuditEntry.id))]
+    return [
+        entry["proof"]
+        for entry in db.session.scalars(
+            sa.select(AuditEntry.details)
+            .where(AuditEntry.action == "registration.lost_ticket_lookup")
+            .order_by(AuditEntry.id)
+        )
+    ]
 
 
 def test_a_citizen_id_on_record_asks_for_its_last_four_digits(client, db, make_fair):

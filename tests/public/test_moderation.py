@@ -18,18 +18,22 @@ from tests.tickets.conftest import make_registration  # noqa: F401
 
 
 def surfaces(client, fair, registration) -> dict[str, str]:
-    return {"fair page": client.get(f"/fairs/{fair.id}").get_data(as_text=True),
-            "registration form": client.get(f"/fairs/{fair.id}/register").get_data(as_text=True),
-            "ticket page": client.get(f"/t/{registration.ticket_secret}").get_data(as_text=True)}
+    return {
+        "fair page": client.get(f"/fairs/{fair.id}").get_data(as_text=True),
+        "registration form": client.get(f"/fairs/{fair.id}/register").get_data(as_text=True),
+        "ticket page": client.get(f"/t/{registration.ticket_secret}").get_data(as_text=True),
+    }
 
 
 @pytest.mark.parametrize("decision", ["suspend", "reject"])
 def test_a_suspended_or_rejected_employer_vanishes_from_every_public_surface(
-        decision, client, db, make_fair, take_part, make_registration, make_user):  # noqa: F811
+    decision, client, db, make_fair, take_part, make_registration, make_user
+):  # noqa: F811
     fair = make_fair()
     kept = take_part(fair, employer="Công ty CP Cơ khí Phổ Yên", vacancies=[("Thợ hàn", 10, None, None)])
-    gone = take_part(fair, employer="Công ty TNHH Lừa Đảo",
-                     vacancies=[("Việc nhẹ lương cao", 50, None, None)])
+    gone = take_part(
+        fair, employer="Công ty TNHH Lừa Đảo", vacancies=[("Việc nhẹ lương cao", 50, None, None)]
+    )
     registration = make_registration(fair)
     before = surfaces(client, fair, registration)
     assert "Công ty TNHH Lừa Đảo" in before["fair page"] and "Việc nhẹ lương cao" in before["fair page"]
@@ -49,7 +53,8 @@ def test_a_suspended_or_rejected_employer_vanishes_from_every_public_surface(
 
 
 def test_a_suspended_school_vanishes_from_every_public_surface(
-        client, db, make_fair, take_part, make_registration, make_user):  # noqa: F811
+    client, db, make_fair, take_part, make_registration, make_user
+):  # noqa: F811
     fair = make_fair()
     take_part(fair, school="Trường Cao đẳng Công nghiệp Thái Nguyên", programmes=["Điện công nghiệp"])
     gone = take_part(fair, school="Trung tâm Dạy nghề Ma", programmes=["Khoá học cấp tốc"])
@@ -66,7 +71,8 @@ def test_a_suspended_school_vanishes_from_every_public_surface(
 
 
 def test_an_employer_not_approved_is_not_public_even_with_a_confirmed_booth(
-        client, db, make_fair, take_part, make_registration):  # noqa: F811
+    client, db, make_fair, take_part, make_registration
+):  # noqa: F811
     """Visibility does not depend on a booth withdrawal having run: the partner's status alone hides it."""
     fair = make_fair()
     booth = take_part(fair, employer="Công ty Bị Treo", vacancies=[("Lái xe", 3, None, None)])
@@ -79,13 +85,22 @@ def test_an_employer_not_approved_is_not_public_even_with_a_confirmed_booth(
 
 
 def test_only_open_current_unhidden_vacancies_of_confirmed_booths_are_public(
-        client, db, make_fair, take_part, make_registration):  # noqa: F811
+    client, db, make_fair, take_part, make_registration
+):  # noqa: F811
     fair = make_fair()
     today = local_day(utcnow())
-    booth = take_part(fair, employer="Công ty TNHH May Sông Công",
-                      vacancies=[("Công nhân may", 30, None, None), ("Thợ cắt đã đóng", 2, None, None),
-                                 ("Thợ là đã đủ", 2, None, None), ("Tổ trưởng hết hạn", 1, None, None),
-                                 ("Kho vận hạn hôm nay", 4, None, None), ("Bảo vệ bị ẩn", 2, None, None)])
+    booth = take_part(
+        fair,
+        employer="Công ty TNHH May Sông Công",
+        vacancies=[
+            ("Công nhân may", 30, None, None),
+            ("Thợ cắt đã đóng", 2, None, None),
+            ("Thợ là đã đủ", 2, None, None),
+            ("Tổ trưởng hết hạn", 1, None, None),
+            ("Kho vận hạn hôm nay", 4, None, None),
+            ("Bảo vệ bị ẩn", 2, None, None),
+        ],
+    )
     by_title = {v.title: v for v in db.session.scalars(db.select(Vacancy))}
     by_title["Thợ cắt đã đóng"].status = VacancyStatus.CLOSED
     by_title["Thợ là đã đủ"].status = VacancyStatus.FILLED
@@ -93,8 +108,11 @@ def test_only_open_current_unhidden_vacancies_of_confirmed_booths_are_public(
     by_title["Kho vận hạn hôm nay"].deadline = today
     by_title["Bảo vệ bị ẩn"].hidden_at, by_title["Bảo vệ bị ẩn"].hide_reason = utcnow(), "Sai sự thật"
     # offered here by an employer whose booth is not confirmed (applied, invited, cancelled)
-    for status, title in ((BoothStatus.APPLIED, "Việc chờ duyệt"), (BoothStatus.INVITED, "Việc được mời"),
-                          (BoothStatus.CANCELLED, "Việc đã huỷ")):
+    for status, title in (
+        (BoothStatus.APPLIED, "Việc chờ duyệt"),
+        (BoothStatus.INVITED, "Việc được mời"),
+        (BoothStatus.CANCELLED, "Việc đã huỷ"),
+    ):
         take_part(fair, employer=f"Công ty {title}", vacancies=[(title, 5, None, None)], status=status)
     # the same employer's vacancy offered at another fair only
     other = make_fair()
@@ -108,8 +126,17 @@ def test_only_open_current_unhidden_vacancies_of_confirmed_booths_are_public(
     assert [v.title for v in public_offer(fair.id).vacancies] == shown
     assert sorted(c.title for c in attendees.fair_vacancies(fair.id)) == sorted(shown)
     assert [b.name for b in booths_to_visit(fair.id)] == ["Công ty TNHH May Sông Công"]
-    hidden = ["Thợ cắt đã đóng", "Thợ là đã đủ", "Tổ trưởng hết hạn", "Bảo vệ bị ẩn", "Việc chờ duyệt",
-              "Việc được mời", "Việc đã huỷ", "Việc ở phiên khác", "Công ty Việc chờ duyệt"]
+    hidden = [
+        "Thợ cắt đã đóng",
+        "Thợ là đã đủ",
+        "Tổ trưởng hết hạn",
+        "Bảo vệ bị ẩn",
+        "Việc chờ duyệt",
+        "Việc được mời",
+        "Việc đã huỷ",
+        "Việc ở phiên khác",
+        "Công ty Việc chờ duyệt",
+    ]
     registration = make_registration(fair)
     pages = surfaces(client, fair, registration)
     for title in shown:

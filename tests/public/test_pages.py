@@ -36,8 +36,11 @@ def meta_tags(html: str) -> dict[str, str]:
 
 def test_upcoming_lists_published_and_open_fairs_only(client, make_fair, db):
     published = make_fair(title="Phiên Bách Quang tháng 12")
-    started = make_fair(title="Phiên đang diễn ra", starts_at=utcnow() - timedelta(hours=1),
-                        ends_at=utcnow() + timedelta(hours=2))
+    started = make_fair(
+        title="Phiên đang diễn ra",
+        starts_at=utcnow() - timedelta(hours=1),
+        ends_at=utcnow() + timedelta(hours=2),
+    )
     make_fair(title="Phiên còn nháp", status=FairStatus.DRAFT)
     make_fair(title="Phiên đã huỷ", status=FairStatus.CANCELLED, cancel_reason="Mưa bão")
     make_fair(title="Phiên đã qua", starts_at=utcnow() - timedelta(days=3))
@@ -86,15 +89,25 @@ def test_empty_list_says_so(client):
 
 
 def test_fair_page_shows_details_participants_and_totals(client, make_fair, take_part, db):
-    fair = make_fair(title="Phiên giao dịch việc làm phường Bách Quang", capacity=250,
-                     description="Gặp gỡ doanh nghiệp khu công nghiệp Sông Công.")
+    fair = make_fair(
+        title="Phiên giao dịch việc làm phường Bách Quang",
+        capacity=250,
+        description="Gặp gỡ doanh nghiệp khu công nghiệp Sông Công.",
+    )
     fair.directions = "Rẽ trái sau chợ Mỏ Chè, đi 200 m."
     db.session.commit()
-    take_part(fair, employer="Công ty TNHH May Sông Công",
-              vacancies=[("Công nhân may", 30, 6_500_000, 8_000_000), ("Thợ cắt", 5, None, None)])
+    take_part(
+        fair,
+        employer="Công ty TNHH May Sông Công",
+        vacancies=[("Công nhân may", 30, 6_500_000, 8_000_000), ("Thợ cắt", 5, None, None)],
+    )
     take_part(fair, employer="Công ty CP Cơ khí Phổ Yên", vacancies=[("Thợ hàn", 10, 9_000_000, None)])
-    take_part(fair, employer="Công ty chưa duyệt gian hàng", vacancies=[("Bảo vệ", 2, None, None)],
-              status=BoothStatus.APPLIED)
+    take_part(
+        fair,
+        employer="Công ty chưa duyệt gian hàng",
+        vacancies=[("Bảo vệ", 2, None, None)],
+        status=BoothStatus.APPLIED,
+    )
     take_part(fair, school="Trường Cao đẳng Công nghiệp Thái Nguyên", programmes=["Điện công nghiệp"])
 
     response = client.get(f"/fairs/{fair.id}")
@@ -104,12 +117,23 @@ def test_fair_page_shows_details_participants_and_totals(client, make_fair, take
     with client.application.test_request_context():
         assert date_vn(fair.starts_at) in html
         assert f"từ {time_vn(fair.starts_at)} đến {time_vn(fair.ends_at)}" in html
-    for text in ("Nhà văn hoá tổ dân phố 1", "Số 1 đường Thắng Lợi", "Rẽ trái sau chợ Mỏ Chè",
-                 "250 người", "Chị Nguyễn Thị Hoa", 'href="tel:0912345678"',
-                 "Gặp gỡ doanh nghiệp khu công nghiệp",
-                 "Công ty TNHH May Sông Công", "Công nhân may", "Số lượng: 30",
-                 "6.500.000 đ – 8.000.000 đ", "Thoả thuận", "Từ 9.000.000 đ",
-                 "Trường Cao đẳng Công nghiệp Thái Nguyên", "Điện công nghiệp"):
+    for text in (
+        "Nhà văn hoá tổ dân phố 1",
+        "Số 1 đường Thắng Lợi",
+        "Rẽ trái sau chợ Mỏ Chè",
+        "250 người",
+        "Chị Nguyễn Thị Hoa",
+        'href="tel:0912345678"',
+        "Gặp gỡ doanh nghiệp khu công nghiệp",
+        "Công ty TNHH May Sông Công",
+        "Công nhân may",
+        "Số lượng: 30",
+        "6.500.000 đ – 8.000.000 đ",
+        "Thoả thuận",
+        "Từ 9.000.000 đ",
+        "Trường Cao đẳng Công nghiệp Thái Nguyên",
+        "Điện công nghiệp",
+    ):
         assert text in html, text
     assert "Công ty chưa duyệt gian hàng" not in html and "Bảo vệ" not in html
     totals = re.findall(r"<li><strong>(\d+)</strong> ([^<]+)</li>", html)
@@ -126,9 +150,11 @@ def test_register_shows_the_registration_form(client, make_fair):
 
 
 def test_html_in_fair_text_is_shown_as_text(client, make_fair):
-    fair = make_fair(title='<script>alert("x")</script> Ngày hội',
-                     description='<img src=x onerror="alert(1)"> mô tả',
-                     cancel_reason=None)
+    fair = make_fair(
+        title='<script>alert("x")</script> Ngày hội',
+        description='<img src=x onerror="alert(1)"> mô tả',
+        cancel_reason=None,
+    )
     html = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Ngày hội" in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; mô tả" in html
@@ -166,12 +192,15 @@ def test_open_graph_tags_use_public_base_url_when_configured(app, client, make_f
     assert tags["og:image"] == f"https://vieclam.songcong.example.vn/fairs/{fair.id}/card.png"
 
 
-@pytest.mark.parametrize("status, banner, text, can_register", [
-    (FairStatus.PUBLISHED, None, None, True),
-    (FairStatus.OPEN, "open", "Phiên đang diễn ra", True),
-    (FairStatus.CLOSED, "closed", "Phiên đã kết thúc", False),
-    (FairStatus.CANCELLED, "cancelled", "Phiên này đã bị huỷ", False),
-])
+@pytest.mark.parametrize(
+    "status, banner, text, can_register",
+    [
+        (FairStatus.PUBLISHED, None, None, True),
+        (FairStatus.OPEN, "open", "Phiên đang diễn ra", True),
+        (FairStatus.CLOSED, "closed", "Phiên đã kết thúc", False),
+        (FairStatus.CANCELLED, "cancelled", "Phiên này đã bị huỷ", False),
+    ],
+)
 def test_status_banner(client, make_fair, status, banner, text, can_register):
     fair = make_fair(status=status, cancel_reason="Trùng lịch bầu cử" if banner == "cancelled" else None)
     html = client.get(f"/fairs/{fair.id}").get_data(as_text=True)
@@ -184,9 +213,17 @@ def test_status_banner(client, make_fair, status, banner, text, can_register):
     assert ("register-button" in html) is can_register
 
 
-@pytest.mark.parametrize("path", ["/fairs/{id}", "/fairs/{id}/register", "/fairs/{id}.ics",
-                                  "/fairs/{id}/poster.pdf", "/fairs/{id}/card.png",
-                                  "/fairs/{id}/announcement"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fairs/{id}",
+        "/fairs/{id}/register",
+        "/fairs/{id}.ics",
+        "/fairs/{id}/poster.pdf",
+        "/fairs/{id}/card.png",
+        "/fairs/{id}/announcement",
+    ],
+)
 def test_drafts_and_unknown_fairs_are_not_found(client, make_fair, path):
     draft = make_fair(status=FairStatus.DRAFT)
     assert client.get(path.format(id=draft.id)).status_code == 404
@@ -195,8 +232,11 @@ def test_drafts_and_unknown_fairs_are_not_found(client, make_fair, path):
 
 def test_pages_are_mobile_friendly_and_need_no_inline_code(client, make_fair, take_part):
     fair = make_fair()
-    take_part(fair, employer="Công ty TNHH Một Thành Viên Có Tên Rất Dài Để Thử Xuống Dòng Trên Điện Thoại",
-              vacancies=[("Nhân viên kho", 3, 5_000_000, 7_000_000)])
+    take_part(
+        fair,
+        employer="Công ty TNHH Một Thành Viên Có Tên Rất Dài Để Thử Xuống Dòng Trên Điện Thoại",
+        vacancies=[("Nhân viên kho", 3, 5_000_000, 7_000_000)],
+    )
     for path in ("/fairs", f"/fairs/{fair.id}", f"/fairs/{fair.id}/announcement"):
         response = client.get(path)
         html = response.get_data(as_text=True)

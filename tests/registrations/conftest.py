@@ -21,9 +21,15 @@ def make_fair(db):
     def make(**overrides):
         n = next(numbers)
         starts_at = (utcnow() + timedelta(days=10)).replace(hour=0, minute=30, second=0, microsecond=0)
-        fields = {"title": f"Phiên giao dịch việc làm số {n}", "ward_code": BACH_QUANG,
-                  "venue_name": f"Nhà văn hoá tổ {n}", "starts_at": starts_at,
-                  "ends_at": starts_at + timedelta(hours=4), "status": FairStatus.PUBLISHED, **overrides}
+        fields = {
+            "title": f"Phiên giao dịch việc làm số {n}",
+            "ward_code": BACH_QUANG,
+            "venue_name": f"Nhà văn hoá tổ {n}",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=4),
+            "status": FairStatus.PUBLISHED,
+            **overrides,
+        }
         fair = Fair(**fields)
         db.session.add(fair)
         db.session.commit()
@@ -38,17 +44,38 @@ def register(db):
     → a saved Registration with a new attendee (phone and citizen ID unique unless given)."""
     numbers = count(1)
 
-    def make(fair, full_name="Nguyễn Thị Hồng Nhung", *, phone=None, citizen_id=None, ward_code=BACH_QUANG,
-             priority_group=PriorityGroup.NONE, commit=True, **overrides):
+    def make(
+        fair,
+        full_name="Nguyễn Thị Hồng Nhung",
+        *,
+        phone=None,
+        citizen_id=None,
+        ward_code=BACH_QUANG,
+        priority_group=PriorityGroup.NONE,
+        commit=True,
+        **overrides,
+    ):
         n = next(numbers)
-        attendee = Attendee(full_name=full_name, name_key=fold(full_name), phone=phone or f"0987{n:06d}",
-                            citizen_id=citizen_id, birth_year=1990, gender=Gender.FEMALE, ward_code=ward_code,
-                            priority_group=priority_group)
+        attendee = Attendee(
+            full_name=full_name,
+            name_key=fold(full_name),
+            phone=phone or f"0987{n:06d}",
+            citizen_id=citizen_id,
+            birth_year=1990,
+            gender=Gender.FEMALE,
+            ward_code=ward_code,
+            priority_group=priority_group,
+        )
         db.session.add(attendee)
         db.session.flush()
-        registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                    consent_personal_data_version="2025-01",
-                                    consent_personal_data_at=utcnow(), **overrides)
+        registration = Registration(
+            fair_id=fair.id,
+            attendee_id=attendee.id,
+            channel=Channel.ONLINE,
+            consent_personal_data_version="2025-01",
+            consent_personal_data_at=utcnow(),
+            **overrides,
+        )
         db.session.add(registration)
         if commit:
             db.session.commit()

@@ -20,16 +20,26 @@ from fairapp.tickets.signing import ticket_payload
 from tests.conftest import csrf_token_from
 from tests.registrations.conftest import BACH_QUANG, SONG_CONG
 
-NAMES = ["Nguyễn Thị Hồng Nhung", "Trần Văn Đức", "Lê Hoàng Phương Thảo", "Đặng Thị Huyền Trâm",
-         "Phạm Quốc Việt", "Bùi Thị Ngọc Ánh", "Hoàng Văn Lượng", "Vũ Thị Thuỳ Dương", "Ông Văn Ước"]
+NAMES = [
+    "Nguyễn Thị Hồng Nhung",
+    "Trần Văn Đức",
+    "Lê Hoàng Phương Thảo",
+    "Đặng Thị Huyền Trâm",
+    "Phạm Quốc Việt",
+    "Bùi Thị Ngọc Ánh",
+    "Hoàng Văn Lượng",
+    "Vũ Thị Thuỳ Dương",
+    "Ông Văn Ước",
+]
 
 
 @pytest.fixture()
 def fair_with(db, make_fair, register):
     def make(count: int):
         fair = make_fair(title="Phiên giao dịch việc làm lưu động phường Bách Quang")
-        registrations = [register(fair, f"{NAMES[n % len(NAMES)]} {n:02d}", commit=False)
-                         for n in range(count)]
+        registrations = [
+            register(fair, f"{NAMES[n % len(NAMES)]} {n:02d}", commit=False) for n in range(count)
+        ]
         db.session.commit()
         return fair, registrations
 
@@ -92,7 +102,7 @@ def test_parallel_chunks_are_joined_in_order(app, fair_with):
     assert sorted(seen) == [1, 2, 3]
     for number, page in enumerate(reader.pages):
         text = _text(page)
-        for badge in items[number * 8:(number + 1) * 8]:
+        for badge in items[number * 8 : (number + 1) * 8]:
             assert badge.name in text
     assert _page_payloads(pdf, 2) == {item.payload for item in items[16:]}
 
@@ -100,8 +110,9 @@ def test_parallel_chunks_are_joined_in_order(app, fair_with):
 def _start(client, fair):
     page = client.get(f"/manage/fairs/{fair.id}/badges")
     assert page.status_code == 200
-    return client.post(f"/manage/fairs/{fair.id}/badges",
-                       data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    return client.post(
+        f"/manage/fairs/{fair.id}/badges", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+    )
 
 
 def _wait(client, url, timeout=120):
@@ -154,14 +165,16 @@ def test_no_registrations_no_job(db, make_fair, client, auth):
     page = client.get(f"/manage/fairs/{fair.id}/badges")
     token = csrf_token_from(client.get("/").get_data(as_text=True))
     assert "Tạo tệp PDF thẻ đeo" not in page.get_data(as_text=True)
-    response = client.post(f"/manage/fairs/{fair.id}/badges", data={"csrf_token": token},
-                           follow_redirects=True)
+    response = client.post(
+        f"/manage/fairs/{fair.id}/badges", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "chưa có người đăng ký" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BadgeJob)) == 0
 
 
-def test_an_interrupted_job_is_reported_and_can_be_restarted(app, db, make_fair, register, make_user, client,
-                                                             auth):
+def test_an_interrupted_job_is_reported_and_can_be_restarted(
+    app, db, make_fair, register, make_user, client, auth
+):
     fair = make_fair()
     register(fair)
     user = make_user("admin")

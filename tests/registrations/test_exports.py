@@ -57,12 +57,15 @@ def test_xlsx_keeps_formulas_as_quoted_text(db, exported, client, auth):
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
-    cells = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=2)
-             for r in range(2, sheet.max_row + 1)}
+    cells = {
+        sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=2) for r in range(2, sheet.max_row + 1)
+    }
     evil = cells[EVIL]
     assert evil.data_type == "s" and evil.quotePrefix  # shown as typed, never run as a formula
-    names = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=4).value
-             for r in range(2, sheet.max_row + 1)}
+    names = {
+        sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=4).value
+        for r in range(2, sheet.max_row + 1)
+    }
     assert names["Nguyễn Thị Hồng Nhung"] == "********1234"
     assert [e.details["format"] for e in _audits(db)] == ["xlsx"]
 

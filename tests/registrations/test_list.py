@@ -17,10 +17,17 @@ CITIZEN_ID = "019195001234"
 
 def _routes(fair, registration, job):
     base = f"/manage/fairs/{fair.id}"
-    return [("GET", f"{base}/registrations"), ("GET", f"{base}/registrations/{registration.id}"),
-            ("GET", f"{base}/registrations/export.xlsx"), ("GET", f"{base}/registrations/export.csv"),
-            ("GET", f"{base}/badges"), ("POST", f"{base}/badges"), ("GET", f"{base}/badges/{job.id}"),
-            ("GET", f"{base}/badges/{job.id}/status"), ("GET", f"{base}/badges/{job.id}/download")]
+    return [
+        ("GET", f"{base}/registrations"),
+        ("GET", f"{base}/registrations/{registration.id}"),
+        ("GET", f"{base}/registrations/export.xlsx"),
+        ("GET", f"{base}/registrations/export.csv"),
+        ("GET", f"{base}/badges"),
+        ("POST", f"{base}/badges"),
+        ("GET", f"{base}/badges/{job.id}"),
+        ("GET", f"{base}/badges/{job.id}/status"),
+        ("GET", f"{base}/badges/{job.id}/download"),
+    ]
 
 
 @pytest.fixture()
@@ -28,19 +35,28 @@ def listed(db, make_fair, register, make_user):
     fair = make_fair()
     registration = register(fair, citizen_id=CITIZEN_ID)
     author = make_user("admin")
-    job = BadgeJob(fair_id=fair.id, requested_by=author.id, status=BadgeJobStatus.FAILED, badges_total=1,
-                   pages_total=1, error="x")
+    job = BadgeJob(
+        fair_id=fair.id,
+        requested_by=author.id,
+        status=BadgeJobStatus.FAILED,
+        badges_total=1,
+        pages_total=1,
+        error="x",
+    )
     db.session.add(job)
     db.session.commit()
     return fair, registration, job
 
 
-@pytest.mark.parametrize("who, allowed", [
-    ("admin", True),
-    ("organiser of the ward", True),
-    ("organiser without wards", False),  # deny by default: no wards, no fair (fairapp.auth.scope)
-    ("organiser of another ward", False),
-])
+@pytest.mark.parametrize(
+    "who, allowed",
+    [
+        ("admin", True),
+        ("organiser of the ward", True),
+        ("organiser without wards", False),  # deny by default: no wards, no fair (fairapp.auth.scope)
+        ("organiser of another ward", False),
+    ],
+)
 def test_access_by_ward(who, allowed, listed, client, auth):
     fair, registration, job = listed
     if who == "admin":
@@ -114,13 +130,17 @@ def test_detail_shows_the_full_citizen_id_and_is_audited(db, make_fair, register
     assert response.status_code == 200
     assert CITIZEN_ID in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
-    entries = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "registration.view_personal")).all()
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "registration.view_personal")
+    ).all()
     assert [(e.actor_id, e.object_type, e.object_id) for e in entries] == [
-        (user.id, "registrations", str(registration.id))]
+        (user.id, "registrations", str(registration.id))
+    ]
     client.get(f"/manage/fairs/{fair.id}/registrations/{registration.id}")
-    assert db.session.scalar(sa.select(sa.func.count()).where(
-        AuditEntry.action == "registration.view_personal")) == 2
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "registration.view_personal"))
+        == 2
+    )
 
 
 def test_mask_citizen_id():
@@ -133,8 +153,9 @@ def test_mask_citizen_id():
 def crowd(make_fair, register):
     fair = make_fair()
     register(fair, "Nguyễn Văn Đức", phone="0912345678", citizen_id="019090005678")
-    register(fair, "Trần Thị Ánh", phone="0987000111", ward_code=SONG_CONG,
-             priority_group=PriorityGroup.NEAR_POOR)
+    register(
+        fair, "Trần Thị Ánh", phone="0987000111", ward_code=SONG_CONG, priority_group=PriorityGroup.NEAR_POOR
+    )
     register(fair, "Đỗ Đức Anh", phone="0977000222", ward_code=BA_XUYEN, priority_group=PriorityGroup.POOR)
     other = make_fair()
     register(other, "Nguyễn Văn Đức Hai", phone="0966000333")

@@ -18,22 +18,42 @@ CITIZEN_ID = "019195001234"
 def open_fair(make_fair, register):
     """A fair open now in Bách Quang with one registered job seeker (a full citizen ID on file)."""
     starts_at = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
-    fair = make_fair(title="Phiên Bách Quang hôm nay", status=FairStatus.OPEN, starts_at=starts_at,
-                     opened_at=starts_at, ends_at=starts_at + timedelta(hours=4))
+    fair = make_fair(
+        title="Phiên Bách Quang hôm nay",
+        status=FairStatus.OPEN,
+        starts_at=starts_at,
+        opened_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+    )
     return fair, register(fair, "Nguyễn Thị Hồng Nhung", citizen_id=CITIZEN_ID)
 
 
 def _pages(fair, registration) -> list[str]:
     base = f"/manage/fairs/{fair.id}"
-    return [base, f"{base}/registrations", f"{base}/registrations/{registration.id}",
-            f"{base}/registrations/export.csv", f"{base}/registrations/export.xlsx", f"{base}/live",
-            f"{base}/live.json", f"{base}/walk-in", f"{base}/kiosk", f"{base}/kiosk/token.json",
-            f"{base}/booths", f"/scan/{fair.id}", f"/scan/{fair.id}/search?q=Nhung"]
+    return [
+        base,
+        f"{base}/registrations",
+        f"{base}/registrations/{registration.id}",
+        f"{base}/registrations/export.csv",
+        f"{base}/registrations/export.xlsx",
+        f"{base}/live",
+        f"{base}/live.json",
+        f"{base}/walk-in",
+        f"{base}/kiosk",
+        f"{base}/kiosk/token.json",
+        f"{base}/booths",
+        f"/scan/{fair.id}",
+        f"/scan/{fair.id}/search?q=Nhung",
+    ]
 
 
 def _api(fair) -> list[str]:
-    return [f"/api/v1/fairs/{fair.id}", f"/api/v1/fairs/{fair.id}/stats",
-            f"/api/v1/fairs/{fair.id}/scanner-data", f"/api/v1/fairs/{fair.id}/revocations"]
+    return [
+        f"/api/v1/fairs/{fair.id}",
+        f"/api/v1/fairs/{fair.id}/stats",
+        f"/api/v1/fairs/{fair.id}/scanner-data",
+        f"/api/v1/fairs/{fair.id}/revocations",
+    ]
 
 
 def _bearer(db, user) -> dict:
@@ -58,9 +78,19 @@ def test_fair_pages_and_api(client, db, auth, open_fair, wards, status):
         assert response.status_code == status, url
     scan = client.post("/api/v1/checkins", headers=headers, json={"fair_id": fair.id, "qr_payload": "x"})
     assert scan.status_code == status
-    staff_registration = client.post(f"/api/v1/fairs/{fair.id}/registrations", headers=headers, json={
-        "full_name": "Lò Văn Pá", "phone": "0912345678", "birth_year": 1990, "gender": "male",
-        "ward_code": BACH_QUANG, "priority_group": "none", "consent_personal_data": True})
+    staff_registration = client.post(
+        f"/api/v1/fairs/{fair.id}/registrations",
+        headers=headers,
+        json={
+            "full_name": "Lò Văn Pá",
+            "phone": "0912345678",
+            "birth_year": 1990,
+            "gender": "male",
+            "ward_code": BACH_QUANG,
+            "priority_group": "none",
+            "consent_personal_data": True,
+        },
+    )
     assert staff_registration.status_code == (403 if status == 403 else 201)
 
 

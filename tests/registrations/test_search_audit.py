@@ -12,16 +12,20 @@ CITIZEN_ID = "019195001234"
 
 
 def _searches(db):
-    return db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "registrations.search")
-                              .order_by(AuditEntry.id)).all()
+    return db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "registrations.search").order_by(AuditEntry.id)
+    ).all()
 
 
-@pytest.mark.parametrize("query, masked", [
-    ("0987000001", "*******001"),
-    ("+84 987 000 001", "*******001"),
-    (CITIZEN_ID, "********1234"),
-    ("1234", "****"),
-])
+@pytest.mark.parametrize(
+    "query, masked",
+    [
+        ("0987000001", "*******001"),
+        ("+84 987 000 001", "*******001"),
+        (CITIZEN_ID, "********1234"),
+        ("1234", "****"),
+    ],
+)
 def test_a_phone_or_citizen_id_search_is_audited_masked(query, masked, client, auth, db, make_fair, register):
     fair = make_fair()
     register(fair, phone="0987000001", citizen_id=CITIZEN_ID)

@@ -23,10 +23,16 @@ def make_fair(db):
     def make(**overrides):
         n = next(numbers)
         starts_at = (utcnow() + timedelta(days=10)).replace(hour=0, minute=30, second=0, microsecond=0)
-        fields = {"title": f"Phiên giao dịch việc làm số {n}", "ward_code": BACH_QUANG,
-                  "venue_name": f"Nhà văn hoá tổ dân phố {n}", "venue_address": f"Số {n} đường Thắng Lợi",
-                  "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=4),
-                  "status": FairStatus.PUBLISHED, **overrides}
+        fields = {
+            "title": f"Phiên giao dịch việc làm số {n}",
+            "ward_code": BACH_QUANG,
+            "venue_name": f"Nhà văn hoá tổ dân phố {n}",
+            "venue_address": f"Số {n} đường Thắng Lợi",
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=4),
+            "status": FairStatus.PUBLISHED,
+            **overrides,
+        }
         fair = Fair(**fields)
         db.session.add(fair)
         db.session.commit()
@@ -42,14 +48,24 @@ def make_registration(db, make_fair):
 
     def make(fair=None, *, full_name="Nguyễn Thị Hồng Nhung", **overrides):
         fair = fair or make_fair()
-        attendee = Attendee(full_name=full_name, name_key=fold(full_name),
-                            phone=f"09{next(phones):08d}", birth_year=1995, gender=Gender.FEMALE,
-                            ward_code=fair.ward_code)
+        attendee = Attendee(
+            full_name=full_name,
+            name_key=fold(full_name),
+            phone=f"09{next(phones):08d}",
+            birth_year=1995,
+            gender=Gender.FEMALE,
+            ward_code=fair.ward_code,
+        )
         db.session.add(attendee)
         db.session.flush()
-        registration = Registration(fair_id=fair.id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                                    consent_personal_data_version="2025-01",
-                                    consent_personal_data_at=utcnow(), **overrides)
+        registration = Registration(
+            fair_id=fair.id,
+            attendee_id=attendee.id,
+            channel=Channel.ONLINE,
+            consent_personal_data_version="2025-01",
+            consent_personal_data_at=utcnow(),
+            **overrides,
+        )
         db.session.add(registration)
         db.session.commit()
         return registration
@@ -64,14 +80,19 @@ def add_booth(db):
 
     def add(fair, *, employer=None, school=None, label=None, status=BoothStatus.CONFIRMED):
         if employer:
-            holder = Employer(name=employer, tax_code=f"0100109{next(tax_codes):03d}",
-                              status=PartnerStatus.APPROVED)
+            holder = Employer(
+                name=employer, tax_code=f"0100109{next(tax_codes):03d}", status=PartnerStatus.APPROVED
+            )
         else:
             holder = School(name=school, status=PartnerStatus.APPROVED)
         db.session.add(holder)
         db.session.flush()
-        booth = Booth(fair_id=fair.id, label=label, status=status,
-                      **({"employer_id": holder.id} if employer else {"school_id": holder.id}))
+        booth = Booth(
+            fair_id=fair.id,
+            label=label,
+            status=status,
+            **({"employer_id": holder.id} if employer else {"school_id": holder.id}),
+        )
         db.session.add(booth)
         db.session.commit()
         return booth

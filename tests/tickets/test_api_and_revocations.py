@@ -52,7 +52,11 @@ def test_reissue_revokes_the_old_nonce(db, make_registration, make_user):
     assert not services.is_revoked(registration.id, registration.ticket_nonce)
     row = db.session.scalar(sa.select(RevokedTicket))
     assert (row.registration_id, row.nonce, row.reason, row.revoked_by) == (
-        registration.id, old_nonce, "Mất điện thoại", organiser.id)
+        registration.id,
+        old_nonce,
+        "Mất điện thoại",
+        organiser.id,
+    )
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "ticket.reissue"))
     assert entry.object_id == str(registration.id) and entry.actor_id == organiser.id
 
@@ -85,13 +89,16 @@ def test_revocation_list_api(client, auth, db, make_fair, make_registration):
     items = [{"registration_id": i["registration_id"], "nonce": i["nonce"]} for i in response.json["items"]]
     assert items == [{"registration_id": first.id, "nonce": nonce} for nonce in nonces]
     assert second.id not in {i["registration_id"] for i in items}
-    assert client.get(f"/api/v1/fairs/{other_fair.id}/revocations").json["items"][0]["registration_id"] \
+    assert (
+        client.get(f"/api/v1/fairs/{other_fair.id}/revocations").json["items"][0]["registration_id"]
         == elsewhere.id
+    )
     assert client.get("/api/v1/fairs/999999/revocations").status_code == 404
 
 
-@pytest.mark.parametrize("role, status", [(None, 401), ("employer", 403), ("school", 403),
-                                          ("gate", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "role, status", [(None, 401), ("employer", 403), ("school", 403), ("gate", 200), ("admin", 200)]
+)
 def test_revocation_list_access(client, auth, make_fair, role, status):
     fair = make_fair()
     if role:

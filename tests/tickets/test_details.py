@@ -18,8 +18,7 @@ from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from fairapp.text import fold
 from tests.conftest import csrf_token_from
 
-REFUSAL = ("Chúng tôi không thể đăng ký số CCCD này trực tuyến. Vui lòng mang CCCD đến bàn đăng ký "
-           "tại phiên.")
+REFUSAL = "Chúng tôi không thể đăng ký số CCCD này trực tuyến. Vui lòng mang CCCD đến bàn đăng ký tại phiên."
 # make_registration's person: a woman born in 1995, so a citizen ID 0xx 1 95 xxxxxx fits.
 CITIZEN_ID = "019195001234"
 
@@ -28,6 +27,7 @@ CITIZEN_ID = "019195001234"
 def offer(db):
     """offer(fair, title) → a Vacancy of a new approved employer with a confirmed booth, offered at
     the fair (what the public sees: fairapp.booths.services.public_offer)."""
+
     def make(fair, title="Công nhân may"):
         employer = Employer(name=f"Công ty {title}", tax_code="0100109106", status=PartnerStatus.APPROVED)
         db.session.add(employer)
@@ -49,8 +49,15 @@ def add_details(registration, raw):
 
 
 def another_person(db, citizen_id=CITIZEN_ID) -> Attendee:
-    attendee = Attendee(full_name="Phạm Văn Bình", name_key=fold("Phạm Văn Bình"), phone="0987000111",
-                        birth_year=1995, gender=Gender.FEMALE, ward_code="05528", citizen_id=citizen_id)
+    attendee = Attendee(
+        full_name="Phạm Văn Bình",
+        name_key=fold("Phạm Văn Bình"),
+        phone="0987000111",
+        birth_year=1995,
+        gender=Gender.FEMALE,
+        ward_code="05528",
+        citizen_id=citizen_id,
+    )
     db.session.add(attendee)
     db.session.commit()
     return attendee
@@ -62,30 +69,64 @@ def audit_entries(db, action="attendee.details_added"):
 
 # --- The service ------------------------------------------------------------------------------------
 
+
 def test_wishes_are_set_and_empty_person_fields_filled(db, make_registration, offer):
     registration = make_registration()
     vacancy = offer(registration.fair)
-    changed = add_details(registration, {
-        "desired_vacancy_ids": [vacancy.id], "desired_jobs": "Công nhân may", "wants_training": True,
-        "training_wish": "Điện công nghiệp", "education_level": "lower_secondary", "qualification": "none",
-        "situation": "unemployed", "citizen_id": CITIZEN_ID, "birth_date": "03/02/1995",
-        "address": "Tổ 5, phường Bách Quang"})
+    changed = add_details(
+        registration,
+        {
+            "desired_vacancy_ids": [vacancy.id],
+            "desired_jobs": "Công nhân may",
+            "wants_training": True,
+            "training_wish": "Điện công nghiệp",
+            "education_level": "lower_secondary",
+            "qualification": "none",
+            "situation": "unemployed",
+            "citizen_id": CITIZEN_ID,
+            "birth_date": "03/02/1995",
+            "address": "Tổ 5, phường Bách Quang",
+        },
+    )
     db.session.commit()
 
-    assert sorted(changed) == sorted([
-        "desired_vacancy_ids", "desired_jobs", "wants_training", "training_wish", "education_level",
-        "qualification", "situation", "citizen_id", "birth_date", "address"])
+    assert sorted(changed) == sorted(
+        [
+            "desired_vacancy_ids",
+            "desired_jobs",
+            "wants_training",
+            "training_wish",
+            "education_level",
+            "qualification",
+            "situation",
+            "citizen_id",
+            "birth_date",
+            "address",
+        ]
+    )
     row = db.session.get(Registration, registration.id)
     assert (row.desired_vacancy_ids, row.desired_jobs, row.wants_training, row.training_wish) == (
-        [vacancy.id], "Công nhân may", True, "Điện công nghiệp")
+        [vacancy.id],
+        "Công nhân may",
+        True,
+        "Điện công nghiệp",
+    )
     person = row.attendee
-    assert (person.education_level, person.qualification, person.situation, person.citizen_id,
-            person.birth_date.isoformat(), person.address) == (
-        "lower_secondary", "none", "unemployed", CITIZEN_ID, "1995-02-03", "Tổ 5, phường Bách Quang")
+    assert (
+        person.education_level,
+        person.qualification,
+        person.situation,
+        person.citizen_id,
+        person.birth_date.isoformat(),
+        person.address,
+    ) == ("lower_secondary", "none", "unemployed", CITIZEN_ID, "1995-02-03", "Tổ 5, phường Bách Quang")
     [entry] = audit_entries(db)
     assert entry.object_type == "attendees" and entry.object_id == str(person.id)
-    assert entry.details == {"registration_id": registration.id, "fair_id": registration.fair_id,
-                             "fields": changed}
+    assert entry.details == {
+        "registration_id": registration.id,
+        "fair_id": registration.fair_id,
+        "fields": changed,
+    }
     assert CITIZEN_ID not in str(entry.details) and "Bách Quang" not in str(entry.details)
 
 
@@ -95,14 +136,24 @@ def test_recorded_person_fields_are_never_overwritten(db, make_registration):
     person.citizen_id, person.education_level, person.address = CITIZEN_ID, "primary", "Tổ 1"
     db.session.commit()
 
-    changed = add_details(registration, {
-        "citizen_id": "019195009999", "education_level": "upper_secondary", "address": "Tổ 9",
-        "qualification": "college"})
+    changed = add_details(
+        registration,
+        {
+            "citizen_id": "019195009999",
+            "education_level": "upper_secondary",
+            "address": "Tổ 9",
+            "qualification": "college",
+        },
+    )
     db.session.commit()
 
     person = db.session.get(Attendee, person.id)
     assert (person.citizen_id, person.education_level, person.address, person.qualification) == (
-        CITIZEN_ID, "primary", "Tổ 1", "college")
+        CITIZEN_ID,
+        "primary",
+        "Tổ 1",
+        "college",
+    )
     assert changed == ["qualification"]
     assert audit_entries(db)[0].details["fields"] == ["qualification"]
 
@@ -113,8 +164,12 @@ def test_a_field_filled_meanwhile_is_not_overwritten(db, make_registration):
     registration = make_registration()
     person = registration.attendee
     assert person.address is None  # loaded
-    db.session.execute(sa.update(Attendee).where(Attendee.id == person.id).values(address="Tổ 2")
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        sa.update(Attendee)
+        .where(Attendee.id == person.id)
+        .values(address="Tổ 2")
+        .execution_options(synchronize_session=False)
+    )
 
     changed = add_details(registration, {"address": "Tổ 9", "situation": "student"})
     db.session.commit()
@@ -161,18 +216,21 @@ def test_citizen_id_of_another_record_is_refused_without_saying_so(db, make_regi
     assert audit_entries(db) == []
 
 
-@pytest.mark.parametrize(("raw", "field", "message"), [
-    ({"citizen_id": "01919500123"}, "citizen_id", "Số căn cước (CCCD): phải gồm đúng 12 chữ số."),
-    ({"citizen_id": "019196001234"}, "citizen_id", "khớp với năm sinh 1995"),  # the recorded year
-    ({"citizen_id": "019095001234"}, "citizen_id", "khớp với giới tính"),  # the recorded sex
-    ({"birth_date": "1996-02-03"}, "birth_date", "Ngày sinh: không khớp với năm sinh."),
-    ({"birth_date": "31/02/1995"}, "birth_date", "Ngày sinh: cần một ngày có thật"),
-    ({"education_level": "phd"}, "education_level", "Trình độ học vấn: lựa chọn không hợp lệ."),
-    ({"situation": "retired"}, "situation", "Tình trạng hiện nay: lựa chọn không hợp lệ."),
-    ({"desired_jobs": "x" * 1001}, "desired_jobs", "Công việc mong muốn: dài tối đa 1000 ký tự."),
-    ({"address": "x" * 301}, "address", "Địa chỉ: dài tối đa 300 ký tự."),
-    ({"desired_vacancy_ids": [999999]}, "desired_vacancy_ids", "có vị trí không tuyển tại phiên này"),
-])
+@pytest.mark.parametrize(
+    ("raw", "field", "message"),
+    [
+        ({"citizen_id": "01919500123"}, "citizen_id", "Số căn cước (CCCD): phải gồm đúng 12 chữ số."),
+        ({"citizen_id": "019196001234"}, "citizen_id", "khớp với năm sinh 1995"),  # the recorded year
+        ({"citizen_id": "019095001234"}, "citizen_id", "khớp với giới tính"),  # the recorded sex
+        ({"birth_date": "1996-02-03"}, "birth_date", "Ngày sinh: không khớp với năm sinh."),
+        ({"birth_date": "31/02/1995"}, "birth_date", "Ngày sinh: cần một ngày có thật"),
+        ({"education_level": "phd"}, "education_level", "Trình độ học vấn: lựa chọn không hợp lệ."),
+        ({"situation": "retired"}, "situation", "Tình trạng hiện nay: lựa chọn không hợp lệ."),
+        ({"desired_jobs": "x" * 1001}, "desired_jobs", "Công việc mong muốn: dài tối đa 1000 ký tự."),
+        ({"address": "x" * 301}, "address", "Địa chỉ: dài tối đa 300 ký tự."),
+        ({"desired_vacancy_ids": [999999]}, "desired_vacancy_ids", "có vị trí không tuyển tại phiên này"),
+    ],
+)
 def test_bad_details_are_refused_by_the_registration_rules(db, make_registration, raw, field, message):
     registration = make_registration()
     with pytest.raises(RegistrationInvalid) as refused:
@@ -184,6 +242,7 @@ def test_bad_details_are_refused_by_the_registration_rules(db, make_registration
 
 
 # --- The page ---------------------------------------------------------------------------------------
+
 
 def test_ticket_page_links_to_the_details(client, make_registration):
     registration = make_registration()
@@ -208,8 +267,16 @@ def test_details_page_is_private_and_asks_only_what_is_empty(client, db, make_re
     html = response.get_data(as_text=True)
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert 'name="csrf_token"' in html
-    for name in ("qualification", "situation", "birth_date", "address", "desired_jobs",
-                 "desired_vacancy_ids", "wants_training", "training_wish"):
+    for name in (
+        "qualification",
+        "situation",
+        "birth_date",
+        "address",
+        "desired_jobs",
+        "desired_vacancy_ids",
+        "wants_training",
+        "training_wish",
+    ):
         assert f'name="{name}"' in html, name
     for name in ("citizen_id", "education_level", "household_code", "full_name", "phone"):
         assert f'name="{name}"' not in html, name
@@ -229,18 +296,35 @@ def test_details_are_saved_and_shown_again(client, db, make_registration, offer)
     registration = make_registration()
     vacancy = offer(registration.fair)
     url = f"/t/{registration.ticket_secret}/details"
-    response = client.post(url, data=details_form(
-        client, registration, desired_vacancy_ids=str(vacancy.id), desired_jobs="Công nhân may",
-        wants_training="yes", training_wish="May công nghiệp", education_level="primary",
-        situation="unemployed", citizen_id="019 195 001 234"))
+    response = client.post(
+        url,
+        data=details_form(
+            client,
+            registration,
+            desired_vacancy_ids=str(vacancy.id),
+            desired_jobs="Công nhân may",
+            wants_training="yes",
+            training_wish="May công nghiệp",
+            education_level="primary",
+            situation="unemployed",
+            citizen_id="019 195 001 234",
+        ),
+    )
 
     assert response.status_code == 303 and response.headers["Location"] == f"{url}?saved=1"
     db.session.expire_all()
     row = db.session.get(Registration, registration.id)
     assert (row.desired_vacancy_ids, row.desired_jobs, row.wants_training, row.training_wish) == (
-        [vacancy.id], "Công nhân may", True, "May công nghiệp")
+        [vacancy.id],
+        "Công nhân may",
+        True,
+        "May công nghiệp",
+    )
     assert (row.attendee.education_level, row.attendee.situation, row.attendee.citizen_id) == (
-        "primary", "unemployed", CITIZEN_ID)
+        "primary",
+        "unemployed",
+        CITIZEN_ID,
+    )
     assert len(audit_entries(db)) == 1
 
     html = client.get(f"{url}?saved=1").get_data(as_text=True)
@@ -254,20 +338,33 @@ def test_a_crafted_post_cannot_overwrite_recorded_data(client, db, make_registra
     registration = make_registration()
     registration.attendee.citizen_id = CITIZEN_ID
     db.session.commit()
-    response = client.post(f"/t/{registration.ticket_secret}/details", data=details_form(
-        client, registration, citizen_id="019195009999", full_name="Kẻ Giả Mạo", phone="0999999999",
-        birth_year="1990"))
+    response = client.post(
+        f"/t/{registration.ticket_secret}/details",
+        data=details_form(
+            client,
+            registration,
+            citizen_id="019195009999",
+            full_name="Kẻ Giả Mạo",
+            phone="0999999999",
+            birth_year="1990",
+        ),
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("?saved=0")
     db.session.expire_all()
     person = db.session.get(Attendee, registration.attendee_id)
     assert (person.citizen_id, person.full_name, person.birth_year) == (
-        CITIZEN_ID, "Nguyễn Thị Hồng Nhung", 1995)
+        CITIZEN_ID,
+        "Nguyễn Thị Hồng Nhung",
+        1995,
+    )
 
 
 def test_bad_input_is_named_next_to_the_field_and_kept(client, db, make_registration):
     registration = make_registration()
-    response = client.post(f"/t/{registration.ticket_secret}/details", data=details_form(
-        client, registration, citizen_id="12345", desired_jobs="Bảo vệ & <i>lái xe</i>"))
+    response = client.post(
+        f"/t/{registration.ticket_secret}/details",
+        data=details_form(client, registration, citizen_id="12345", desired_jobs="Bảo vệ & <i>lái xe</i>"),
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     error = re.search(r'class="[^"]*field-citizen_id[^"]*".*?invalid-feedback[^>]*>([^<]+)<', body, re.S)
@@ -290,8 +387,10 @@ def test_bad_input_message_is_translated(client, db, make_registration):
 def test_citizen_id_clash_on_the_page_reveals_nothing(client, db, make_registration):
     registration = make_registration()
     other = another_person(db)
-    response = client.post(f"/t/{registration.ticket_secret}/details",
-                           data=details_form(client, registration, citizen_id=CITIZEN_ID))
+    response = client.post(
+        f"/t/{registration.ticket_secret}/details",
+        data=details_form(client, registration, citizen_id=CITIZEN_ID),
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert REFUSAL in body
@@ -346,14 +445,20 @@ def test_a_link_that_does_not_speak_for_the_person_fills_nothing(db, make_regist
     link: what they give about the person goes to the desk as a pending change; nothing is filled."""
     first = make_registration()
     attendee = first.attendee
-    later = Registration(fair_id=make_fair().id, attendee_id=attendee.id, channel=Channel.ONLINE,
-                         consent_personal_data_version="2025-01", consent_personal_data_at=utcnow())
+    later = Registration(
+        fair_id=make_fair().id,
+        attendee_id=attendee.id,
+        channel=Channel.ONLINE,
+        consent_personal_data_version="2025-01",
+        consent_personal_data_at=utcnow(),
+    )
     db.session.add(later)
     db.session.commit()
     assert details.open_person_fields(later) == details.PERSON_FIELDS  # says nothing of the record
 
-    added = details.add_details(later, {"address": "Tổ 9", "citizen_id": CITIZEN_ID,
-                                        "desired_jobs": "Bảo vệ"})
+    added = details.add_details(
+        later, {"address": "Tổ 9", "citizen_id": CITIZEN_ID, "desired_jobs": "Bảo vệ"}
+    )
     db.session.commit()
     assert added.changed == ["desired_jobs"] and added.proposed
     db.session.refresh(attendee)

@@ -54,7 +54,10 @@ def test_qr_on_the_page_decodes_to_the_payload(client, make_registration):
     assert [d.text for d in decoded] == [signing.ticket_payload(registration)]
     claims = signing.verify(decoded[0].text)
     assert (claims.fair_id, claims.registration_id, claims.nonce) == (
-        registration.fair_id, registration.id, registration.ticket_nonce)
+        registration.fair_id,
+        registration.id,
+        registration.ticket_nonce,
+    )
 
 
 def test_name_is_escaped(client, make_registration):
@@ -67,8 +70,13 @@ def test_name_is_escaped(client, make_registration):
 def test_wrong_secret_is_404(client, make_registration):
     registration = make_registration()
     wrong = registration.ticket_secret[:-1] + ("a" if registration.ticket_secret[-1] != "a" else "b")
-    for path in (f"/t/{wrong}", f"/t/{wrong}/ticket.pdf", f"/t/{wrong}/qr.png",
-                 f"/t/{wrong}/manifest.webmanifest", "/t/" + "a" * 500):
+    for path in (
+        f"/t/{wrong}",
+        f"/t/{wrong}/ticket.pdf",
+        f"/t/{wrong}/qr.png",
+        f"/t/{wrong}/manifest.webmanifest",
+        "/t/" + "a" * 500,
+    ):
         assert client.get(path).status_code == 404, path
 
 

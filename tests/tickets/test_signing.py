@@ -48,8 +48,9 @@ def test_large_ids_round_trip():
     assert verify(text, public_key=PUBLIC) == TicketClaims(big, big - 1, "ZZZZ7777")
 
 
-@pytest.mark.parametrize("fair_id, registration_id", [(1, 1), (99_999_999, 99_999_999),
-                                                      (2**40, 2**40), (2**63 - 1, 2**63 - 1)])
+@pytest.mark.parametrize(
+    "fair_id, registration_id", [(1, 1), (99_999_999, 99_999_999), (2**40, 2**40), (2**63 - 1, 2**63 - 1)]
+)
 def test_qr_version_at_most_6_at_ecc_m(fair_id, registration_id):
     text = payload(fair_id, registration_id, "QWERTY23")
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
@@ -59,17 +60,28 @@ def test_qr_version_at_most_6_at_ecc_m(fair_id, registration_id):
     assert qr_version(text) <= 6
 
 
-@pytest.mark.parametrize("text", [
-    "", "F1", "F1.", "F1....", None, 12, b"F1.C.2O0.ABCD2345.", ["F1"],
-    "F2.C.2O0.ABCD2345." + "A" * 103,
-    "f1.C.2O0.ABCD2345." + "A" * 103,
-    "F1.C.2O0.ABCD2345." + "A" * 5000,
-    "F1.C.2O0.ABCD2345." + "A" * 10**6,
-    "F1.Ç.2O0.ABCD2345." + "A" * 103,
-    "F1.C.2O0.ABCD2345." + "Ａ" * 103,  # full-width letters
-    "F1.C.2O0.ABCD2345." + "A" * 102 + "\u0301",
-    "\x00" * 130, "F1.C.2O0.ABCD2345.\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "F1",
+        "F1.",
+        "F1....",
+        None,
+        12,
+        b"F1.C.2O0.ABCD2345.",
+        ["F1"],
+        "F2.C.2O0.ABCD2345." + "A" * 103,
+        "f1.C.2O0.ABCD2345." + "A" * 103,
+        "F1.C.2O0.ABCD2345." + "A" * 5000,
+        "F1.C.2O0.ABCD2345." + "A" * 10**6,
+        "F1.Ç.2O0.ABCD2345." + "A" * 103,
+        "F1.C.2O0.ABCD2345." + "Ａ" * 103,  # full-width letters
+        "F1.C.2O0.ABCD2345." + "A" * 102 + "\u0301",
+        "\x00" * 130,
+        "F1.C.2O0.ABCD2345.\n",
+    ],
+)
 def test_garbage_rejected(text):
     assert rejects(text)
 
@@ -80,9 +92,18 @@ def test_canonical_form_only():
     variants = [
         text.replace("F1.C.", "F1.0C.", 1),  # leading zero in the fair id
         text.replace(".2O0.", ".02O0.", 1),  # leading zero in the registration id
-        text.lower(), text.replace("ABCD2345", "abcd2345"), head + "." + signature.lower(),
-        text + ".", "." + text, text.replace(".", "..", 1), text + "\n", " " + text, text + " ",
-        text + "=", head + "." + signature + "A", head + "." + signature[:-1],
+        text.lower(),
+        text.replace("ABCD2345", "abcd2345"),
+        head + "." + signature.lower(),
+        text + ".",
+        "." + text,
+        text.replace(".", "..", 1),
+        text + "\n",
+        " " + text,
+        text + " ",
+        text + "=",
+        head + "." + signature + "A",
+        head + "." + signature[:-1],
         "F1.C.2O0.ABCD2345.X." + signature,
         "F01.C.2O0.ABCD2345." + signature,
     ]
@@ -113,8 +134,7 @@ def test_forged_with_another_key_never_verifies():
 def _mutations(rng: random.Random, valid: list[str]):
     """Yield (kind, text) mutants of valid payloads; `text` may by chance equal a valid payload,
     which the caller skips."""
-    kinds = ["flip", "insert", "delete", "swap", "case", "truncate", "ids", "resign", "replace_field",
-             "junk"]
+    kinds = ["flip", "insert", "delete", "swap", "case", "truncate", "ids", "resign", "replace_field", "junk"]
     while True:
         text = rng.choice(valid)
         kind = rng.choice(kinds)
@@ -154,8 +174,9 @@ def _mutations(rng: random.Random, valid: list[str]):
 
 def test_ten_thousand_mutations_none_verifies():
     rng = random.Random(20261125)
-    valid = [payload(rng.randrange(1, 10**8), rng.randrange(1, 10**8), signing.new_nonce())
-             for _ in range(50)]
+    valid = [
+        payload(rng.randrange(1, 10**8), rng.randrange(1, 10**8), signing.new_nonce()) for _ in range(50)
+    ]
     valid_set = set(valid)
     seen, by_kind = 0, {}
     for kind, mutant in _mutations(rng, valid):
