@@ -5,13 +5,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from fairapp.transactions import FairApp
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application. Configuration, extensions, blueprints, CLI and error handlers;
     no database work happens here."""
-    app = Flask(
+    app = FairApp(
         __name__,
         instance_path=os.environ.get("FAIRAPP_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,

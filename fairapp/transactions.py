@@ -1,0 +1,129 @@
+"""One transaction per request, per CLI command and per background job, by one mechanism.
+
+    run_in_transaction(work, *, writes)   run `work`, then commit or roll back; retried when SQLite
+                                          was locked. Every request goes through it (FairApp below).
+    rollback_request()                    a view that shows a refusal (a form's errors) says so: the
+                                          request's changes are rolled back although it answers 200
+    afterwards(action)                    work kept whatever becomes of the request's transaction (the
+                                          audit entry of a refused attempt): run in a transaction of
+                                          its own once the request's has ended
+    write_point(durable=True)             a service says it is about to write (SQLite: the writer's turn)
+
+Services flush, never commit. A request commits when it may write (not GET, HEAD or OPTIONS), its view
+answered below 400 and did not call rollback_request(); otherwise it rolls back, so a GET never
+commits. An exception rolls back and propagates (the error handlers answer it). A SQLite "database is
+locked" rolls back and runs the view again, from the start.
+
+SQLite has one writer at a time. A service calls write_point() right before its first write; inside
+a unit this takes the writer's turn once (fairapp.database.write_turn: the read snapshot ends in
+place and BEGIN IMMEDIATE follows on the same connection), so the write lock is held only for the
+writes and the commit, and the next writer is woken at once. What the reads decided is re-checked by
+the database (unique keys, conditional statements). Other databases: nothing to take; row locks and
+unique keys settle races.
+
+`write_point(durable=False)`: this transaction writes only records whose loss on a power cut is
+acceptable (a refused scan): the turn commits with synchronous=NORMAL. A transaction that may write
+both kinds (an offline device's batch) calls write_point() before its first write."""
+
+import contextvars
+import logging
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from flask import Flask, g, request
+from sqlalchemy.exc import OperationalError
+
+from fairapp.database import WRITE_TURN, write_turn
+from fairapp.extensions import db
+
+ATTEMPTS = 4
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Unit:
+    stack: ExitStack
+    durable: bool | None = None  # None until the writer's turn is taken
+    afterwards: list[Callable[[], None]] = field(default_factory=list)
+
+
+_unit: contextvars.ContextVar[_Unit | None] = contextvars.ContextVar("transaction_unit", default=None)
+
+
+def write_point(*, durable: bool = True) -> None:
+    """Called by a service right before it writes. Inside a unit: takes the writer's turn once (see the
+    module's documentation); elsewhere (a test calling a service directly) it does nothing."""
+    unit = _unit.get()
+    if unit is None:
+        return
+    session = db.session()
+    if unit.durable is None:
+        if not session.info.get(WRITE_TURN):
+            unit.stack.enter_context(write_turn(session, durable=durable))
+        unit.durable = durable
+    elif durable and not unit.durable:  # SQLite cannot change a transaction's durability half-way
+        raise RuntimeError("a durable write after a relaxed one in the same transaction")
+
+
+def rollback_request() -> None:
+    """The view answers a refusal: roll back whatever the request flushed, whatever its status."""
+    g.rollback_request = True
+
+
+def afterwards(action: Callable[[], None]) -> None:
+    """Run `action` in a transaction of its own (committed) once the current one has ended, committed
+    or rolled back."""
+    unit = _unit.get()
+    if unit is None:
+        raise RuntimeError("afterwards() outside a transaction unit")
+    unit.afterwards.append(action)
+
+
+def run_in_transaction[T](
+    work: Callable[[], T], *, writes: bool = True, keep: Callable[[T], bool] = lambda _result: True
+) -> T:
+    """Run `work`; commit if `writes` and keep(result), else roll back. Anything raised rolls back and
+    propagates. SQLite locked: rolled back and run again (up to ATTEMPTS times), so `work` must start
+    from its inputs, not from objects of an earlier attempt."""
+    for attempt in range(1, ATTEMPTS + 1):
+        unit = _Unit(ExitStack())
+        token = _unit.set(unit)
+        try:
+            with unit.stack:  # leaving it ends the writer's turn, after the commit or rollback
+                result = work()
+                if writes and keep(result):
+                    db.session.commit()
+                else:
+                    db.session.rollback()
+            return result
+        except OperationalError as error:
+            db.session.rollback()
+            if attempt == ATTEMPTS or "locked" not in str(error.orig).lower():
+                raise
+            log.warning("database locked, attempt %s", attempt)
+        except BaseException:
+            db.session.rollback()
+            raise
+        finally:
+            _unit.reset(token)
+            for action in unit.afterwards:
+                run_in_transaction(action)
+        time.sleep(0.005 * attempt)
+    raise AssertionError("unreachable")
+
+
+class FairApp(Flask):
+    """Flask, with every view run in one transaction (run_in_transaction): committed when the request
+    may write and its answer is a success, rolled back otherwise."""
+
+    def dispatch_request(self):
+        def view():
+            return self.make_response(super(FairApp, self).dispatch_request())
+
+        def keep(response) -> bool:
+            return response.status_code < 400 and not g.get("rollback_request", False)
+
+        return run_in_transaction(view, writes=request.method not in SAFE_METHODS, keep=keep)
