@@ -1,8 +1,9 @@
--- POST /api/v1/checkins cycling through ticket payloads from a file, one per line.
--- Set by the bench (wrk.lua is loaded with these globals replaced): PAYLOADS, FAIR_ID, TOKEN.
+-- POST /api/v1/checkins as the scanner page sends it: its device token (Authorization: Bearer, no
+-- cookie), Accept and Content-Type JSON, and the page's body: a fresh client scan_id for every scan,
+-- the fair, the ticket's payload and the phone's time.
+-- Set by the bench (this file is loaded with these globals replaced): PAYLOADS, FAIR_ID, TOKEN.
+-- Arguments: the number of threads n, and a tag that makes this run's scan ids its own.
 -- Thread t of n takes lines t, t+n, t+2n, ... so no two threads send the same ticket in one pass.
--- The requests are formatted once, in init(): the load generator shares the server's two cores, so
--- it should spend as little of them as it can.
 local payloads_file = "%(payloads)s"
 local fair_id = %(fair_id)s
 local token = "%(token)s"
@@ -15,16 +16,19 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local requests = {}
+local payloads = {}
 local position = 0
+local headers = nil
+local tag = ""
 function init(args)
   local step = tonumber(args[1] or "1")
-  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+  tag = args[2] or ""
+  headers = {["Content-Type"] = "application/json", ["Accept"] = "application/json",
+             ["Authorization"] = "Bearer " .. token}
   local index = 0
   for line in io.lines(payloads_file) do
     if index % step == thread_index then
-      local body = '{"fair_id":' .. fair_id .. ',"qr_payload":"' .. line .. '"}'
-      table.insert(requests, wrk.format("POST", "/api/v1/checkins", headers, body))
+      table.insert(payloads, line)
     end
     index = index + 1
   end
@@ -32,5 +36,8 @@ end
 
 function request()
   position = position + 1
-  return requests[((position - 1) % #requests) + 1]
+  local payload = payloads[((position - 1) % #payloads) + 1]
+  local body = '{"scan_id":"' .. tag .. thread_index .. '-' .. position .. '","fair_id":' .. fair_id ..
+    ',"qr_payload":"' .. payload .. '","scanned_at":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ") .. '"}'
+  return wrk.format("POST", "/api/v1/checkins", headers, body)
 end

@@ -1,22 +1,31 @@
-"""POST /api/v1/checkins under load (issue 6): gunicorn serving fairapp.wsgi:app on a temporary SQLite
-database (WAL, synchronous=FULL, as in production) and, when reachable, a temporary PostgreSQL database;
-one open fair with REGISTRATIONS job seekers; `wrk` with bench/checkin.lua cycling through their ticket
-payloads with a gate user's bearer token, CONNECTIONS connections for DURATION_S seconds each:
+"""POST /api/v1/checkins under load, as the gate's scanner page sends it, side by side with a floor.
+
+gunicorn serves fairapp.wsgi:app on a temporary SQLite database (WAL, synchronous=FULL, as in
+production) and, when reachable, a temporary PostgreSQL database: one open fair with REGISTRATIONS job
+seekers and a gate user. The bench then does what the scanner page does: signs in through the sign-in
+form, opens the fair's scanner page for its CSRF token and registers the browser as a device
+(POST /api/v1/devices), which gives the device's token. `wrk` (bench/checkin.lua) sends the page's own
+check-in requests with that token: its headers, and its body with a fresh scan id and the phone's time
+for every scan. CONNECTIONS connections, DURATION_S seconds each:
 
     1. first-time check-ins (every request a ticket not yet admitted)
-    2. repeated scans of tickets already admitted (already_checked_in)
+    2. repeated scans of tickets already admitted (already_checked_in, each kept as a scan)
+
+The same runs, in the same process, against the floor (bench/floor_app.py: a bare Flask app doing one
+transaction per scan, on the same database engine, under the same gunicorn settings) give the ratios.
 
     .venv/bin/python bench/checkin_bench.py            (needs `apt-get install -y wrk`)
 
-Targets: (1) ≥ 1,000/s with p99 ≤ 40 ms and 0 errors on SQLite, ≥ 600/s on PostgreSQL; (2) ≥ 2,000/s
-with p99 ≤ 15 ms. Printed: requests/s, p50/p99, errors (non-2xx and socket errors, plus answers whose
-result was not the one expected), the check-ins stored, RSS per gunicorn worker, the load average.
+Targets: SQLite first-time ≥ 0.6 × the floor with p99 ≤ 40 ms, repeated ≥ 0.5 × the floor with p99 ≤
+15 ms; PostgreSQL first-time ≥ 0.5 × its floor; 0 errors. Printed: requests/s, p50/p99, errors (non-2xx
+and socket errors, plus answers whose result was not the one expected), the check-ins stored, CPU time
+of the gunicorn workers per request, RSS per worker, the load average.
 
 FAIRAPP_BENCH_SERVER overrides the gunicorn options; FAIRAPP_BENCH_PG the PostgreSQL server URL
-(default postgresql+psycopg://postgres@127.0.0.1:5432/postgres; "off" skips it). FAIRAPP_BENCH_LANE=off
-turns the check-in lane off (CHECKIN_LANE = False), to measure the Flask view that session-cookie
-requests (the scanner page) take."""
+(default postgresql+psycopg://postgres@127.0.0.1:5432/postgres; "off" skips it)."""
 
+import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -26,6 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,21 +50,21 @@ THREADS = 2
 DURATION_S = 10
 REGISTRATIONS = 20_000
 REPEATED = 2_000  # the tickets re-scanned in the second run
-# Sync workers (wrk then reconnects per request). Measured on this 2-core machine: 1,256 first-time and
-# 2,080 repeated check-ins/s, against 1,159 and 1,956 for gthread with 1 thread (keep-alive, but its
-# poller and pool cost more than the connections save) and less with more threads (GIL hand-offs).
+PASSWORD = "bench-password-1"
+# Sync workers (wrk then reconnects per request); on this 2-core machine they did better than gthread.
 SERVER = os.environ.get("FAIRAPP_BENCH_SERVER", "--workers 2 --worker-class sync").split()
 PG_SERVER = os.environ.get("FAIRAPP_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# (ratio to the floor's requests/s, p99 in ms) for each run; None: no target
 TARGETS = {
-    "first": {"sqlite": (1000, 40), "postgresql": (600, 40)},
-    "repeat": {"sqlite": (2000, 15), "postgresql": (2000, 15)},
+    "first": {"sqlite": (0.6, 40), "postgresql": (0.5, 40)},
+    "repeat": {"sqlite": (0.5, 15), "postgresql": (None, None)},
 }
 LUA = ROOT / "bench" / "checkin.lua"
 
 
-def _prepare(folder: Path, url: str) -> tuple[int, str, list[str]]:
-    """Migrate, load the units, create an open fair with REGISTRATIONS registrations and a gate user
-    with a token. Returns (fair id, token, payloads)."""
+def _prepare(folder: Path, url: str) -> tuple[int, list[str]]:
+    """Migrate, load the units, create an open fair with REGISTRATIONS registrations and a gate user.
+    Returns (fair id, ticket payloads)."""
     os.environ["FAIRAPP_INSTANCE_PATH"] = str(folder)
     import sqlalchemy as sa
     from flask_migrate import upgrade
@@ -82,11 +93,9 @@ def _prepare(folder: Path, url: str) -> tuple[int, str, list[str]]:
             opened_at=starts,
         )
         db.session.add(fair)
-        user = auth_services.create_user(
-            email="gate@bench.vn", full_name="Cổng đo tải", role="gate", password="bench-password-1"
+        auth_services.create_user(
+            email="gate@bench.vn", full_name="Cổng đo tải", role="gate", password=PASSWORD
         )
-        db.session.flush()
-        _token, secret = auth_services.issue_token(user, "bench")
         now = utcnow()
         groups = ["none", "poor", "near_poor", "escaped_poverty"]
         db.session.execute(
@@ -133,17 +142,52 @@ def _prepare(folder: Path, url: str) -> tuple[int, str, list[str]]:
         fair_id = fair.id
         db.session.remove()
         db.engine.dispose()
-    return fair_id, secret, payloads
+    return fair_id, payloads
+
+
+def _scanner_device_token(base: str, fair_id: int) -> str:
+    """What the gate volunteer's browser does before its first scan: sign in through the form, open
+    the fair's scanner page, register the browser as a device with the page's CSRF token. Returns the
+    device's token, which the scanner page's check-ins carry."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"login": "gate@bench.vn", "password": PASSWORD, "csrf_token": csrf})
+    opener.open(base + "/login", data=form.encode())
+    page = opener.open(f"{base}/scan/{fair_id}").read().decode()
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    request = urllib.request.Request(
+        base + "/api/v1/devices",
+        data=json.dumps({"name": "Scanner bench"}).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf},
+    )
+    return json.loads(opener.open(request).read())["token"]
+
+
+def _cpu_seconds(master_pid: int) -> float:
+    """User and system CPU time of the gunicorn workers (the master's children) so far."""
+    total = 0
+    for pid in _children(master_pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(master_pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return []
 
 
 def _worker_rss_mb(master_pid: int) -> list[float]:
     """VmRSS of each gunicorn worker (the master's children), in MB."""
-    try:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    except OSError:
-        return []
     sizes = []
-    for pid in children:
+    for pid in _children(master_pid):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -175,7 +219,9 @@ def _column(url: str, query: str) -> list:
         engine.dispose()
 
 
-def _wrk(wrk: str, script: Path, base: str) -> dict:
+def _wrk(wrk: str, script: Path, base: str, tag: str, master_pid: int) -> dict:
+    """One wrk run; its figures, with the workers' CPU time per request (ms)."""
+    cpu_before = _cpu_seconds(master_pid)
     completed = subprocess.run(
         [
             wrk,
@@ -188,6 +234,7 @@ def _wrk(wrk: str, script: Path, base: str) -> dict:
             base,
             "--",
             str(THREADS),
+            tag,
         ],
         capture_output=True,
         text=True,
@@ -196,10 +243,12 @@ def _wrk(wrk: str, script: Path, base: str) -> dict:
     )
     time.sleep(1.5)  # requests still queued when wrk stopped are answered (and committed) before counting
     try:
-        return parse_wrk(completed.stdout)
+        figures = parse_wrk(completed.stdout)
     except (AttributeError, KeyError):
         print(completed.stdout, completed.stderr)
         raise
+    figures["cpu_ms"] = (_cpu_seconds(master_pid) - cpu_before) * 1000 / max(1, figures["requests"])
+    return figures
 
 
 def _script(folder: Path, name: str, payloads: list[str], fair_id: int, token: str) -> Path:
@@ -215,89 +264,130 @@ def _script(folder: Path, name: str, payloads: list[str], fair_id: int, token: s
     return script
 
 
-def run_one(backend: str, url: str, folder: Path) -> dict:
-    """Both runs against one database; returns {"first": figures, "repeat": figures, "rss_mb": [...]}."""
-    wrk = shutil.which("wrk")
-    fair_id, token, payloads = _prepare(folder, url)
-    if os.environ.get("FAIRAPP_BENCH_LANE") == "off":
-        (folder / "config.py").write_text("CHECKIN_LANE = False\n")
+def _serve(target: str, environment: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    environment = {
-        **os.environ,
-        "FAIRAPP_INSTANCE_PATH": str(folder),
-        "FAIRAPP_SECRET_KEY": "bench",
-        "FAIRAPP_DATABASE_URL": url,
-    }
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            *SERVER,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "fairapp.wsgi:app",
-        ],
+        [str(Path(sys.executable).parent / "gunicorn"), *SERVER, "--bind", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning", target],
         cwd=ROOT,
         env=environment,
         start_new_session=True,
     )
-    figures: dict = {"backend": backend}
+    return server, f"http://127.0.0.1:{port}"
+
+
+def _stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def _runs(wrk, folder, base, server, fair_id, token, first, repeat, name) -> dict:
+    """Warm-up, then the first-time and repeated runs against one server."""
+    warm = _script(folder, f"{name}-warm", first[-200:], fair_id, token)
+    subprocess.run(
+        [wrk, "-t1", "-c8", "-d1s", "-s", str(warm), base, "--", "1", f"{name}w"],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
+    return {
+        "first": _wrk(
+            wrk, _script(folder, f"{name}-first", first[:-200], fair_id, token), base, f"{name}f", server.pid
+        ),
+        "repeat": _wrk(
+            wrk, _script(folder, f"{name}-repeat", repeat, fair_id, token), base, f"{name}r", server.pid
+        ),
+        "rss_mb": _worker_rss_mb(server.pid),
+    }
+
+
+def run_one(backend: str, url: str, folder: Path) -> dict:
+    """The floor's runs, then the application's, on one database. Returns their figures."""
+    wrk = shutil.which("wrk")
+    fair_id, payloads = _prepare(folder, url)
+    base_environment = {**os.environ, "FAIRAPP_INSTANCE_PATH": str(folder), "FAIRAPP_SECRET_KEY": "bench"}
+
+    # The floor: the same tickets, the same requests, on its own table of the same database engine.
+    floor_url = f"sqlite:///{folder}/floor.sqlite3" if backend == "sqlite" else url
+    from bench import floor_app
+
+    floor_app.create_table(floor_url)
+    server, base = _serve("bench.floor_app:app", {**base_environment, "FLOOR_DATABASE": floor_url})
+    try:
+        wait_until_up(base, server, path="/up")
+        floor = _runs(wrk, folder, base, server, fair_id, "none", payloads, payloads[:REPEATED], "floor")
+    finally:
+        _stop(server)
+
+    server, base = _serve("fairapp.wsgi:app", {**base_environment, "FAIRAPP_DATABASE_URL": url})
+    figures: dict = {"backend": backend, "floor": floor}
     try:
         wait_until_up(base, server)
-        # Warm every worker and thread on tickets kept out of both runs (the key, the caches).
-        warm = _script(folder, "warm", payloads[-200:], fair_id, token)
+        token = _scanner_device_token(base, fair_id)
+        first = payloads
+        warm = _script(folder, "warm", first[-200:], fair_id, token)
         subprocess.run(
-            [wrk, "-t1", "-c8", "-d1s", "-s", str(warm), base, "--", "1"],
+            [wrk, "-t1", "-c8", "-d1s", "-s", str(warm), base, "--", "1", "w"],
             capture_output=True,
             check=True,
             timeout=30,
         )
-        first = payloads[:-200]
-        figures["first"] = _wrk(wrk, _script(folder, "first", first, fair_id, token), base)
+        figures["first"] = _wrk(
+            wrk, _script(folder, "first", first[:-200], fair_id, token), base, "f", server.pid
+        )
         admitted = _scalar(url, "SELECT count(*) FROM check_ins")
         figures["first"]["check_ins"] = admitted
         first_scans = _scalar(url, "SELECT count(*) FROM scans WHERE result = 'ok'")
         # a request answered but not "ok" (a wrap-around of the list, a refusal) is an error here
         figures["first"]["not_ok"] = max(0, figures["first"]["requests"] - first_scans)
-        # the tickets admitted in the first run (the wrk threads interleave, so not simply the first N)
+        # the tickets the first run admitted are the ones the second run scans again
         by_registration = {int(p.split(".")[2], 36): p for p in first}
         admitted_ids = _column(url, f"SELECT registration_id FROM check_ins ORDER BY id LIMIT {REPEATED}")
         repeat = [by_registration[i] for i in admitted_ids if i in by_registration]
         before = _scalar(url, "SELECT count(*) FROM scans")
-        figures["repeat"] = _wrk(wrk, _script(folder, "repeat", repeat, fair_id, token), base)
+        figures["repeat"] = _wrk(
+            wrk, _script(folder, "repeat", repeat, fair_id, token), base, "r", server.pid
+        )
         figures["repeat"]["check_ins_added"] = _scalar(url, "SELECT count(*) FROM check_ins") - admitted
         figures["repeat"]["scans_added"] = _scalar(url, "SELECT count(*) FROM scans") - before
+        # every repeated scan answered already_checked_in and kept as a scan of its own
+        figures["repeat"]["not_ok"] = abs(figures["repeat"]["scans_added"] - figures["repeat"]["requests"])
         figures["rss_mb"] = _worker_rss_mb(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
     return figures
 
 
 def _report(figures: dict) -> None:
     backend = figures["backend"]
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    floor = figures["floor"]
     for run, title in (("first", "first-time check-ins"), ("repeat", "repeated scans")):
-        f = figures[run]
-        rps, p99 = TARGETS[run][backend]
+        f, bare = figures[run], floor[run]
+        ratio_target, p99 = TARGETS[run][backend]
         errors = f["errors"] + f.get("not_ok", 0)
-        verdict = "meets" if f["requests_per_s"] >= rps and f["p99_ms"] <= p99 and errors == 0 else "MISSES"
+        ratio = f["requests_per_s"] / bare["requests_per_s"] if bare["requests_per_s"] else 0.0
+        if ratio_target is None:
+            verdict = "no target"
+        else:
+            met = ratio >= ratio_target and f["p99_ms"] <= p99 and errors == 0
+            verdict = f"{'meets' if met else 'MISSES'} the target ≥ {ratio_target}× the floor, p99 ≤ {p99} ms"
         extra = (
             f"{f['check_ins']} check-ins stored"
             if run == "first"
             else f"{f['check_ins_added']} check-ins added, {f['scans_added']} scans kept"
         )
         print(
-            f"[{backend}] {title}: {f['requests_per_s']:.0f} requests/s, p50 {f['p50_ms']:.1f} ms, "
-            f"p99 {f['p99_ms']:.1f} ms, {errors} errors; {extra} "
-            f"({verdict} the target ≥ {rps}/s, p99 ≤ {p99} ms)",
+            f"[{backend}] {title}: floor {bare['requests_per_s']:.0f}/s (p99 {bare['p99_ms']:.1f} ms, "
+            f"CPU {bare['cpu_ms']:.2f} ms/request); scanner page's requests {f['requests_per_s']:.0f}/s = "
+            f"{ratio:.2f}× the floor, p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms, "
+            f"CPU {f['cpu_ms']:.2f} ms/request, {errors} errors; {extra} ({verdict})",
             flush=True,
         )
     print(
         f"[{backend}] gunicorn {' '.join(SERVER)}; RSS per worker: "
-        f"{', '.join(f'{mb} MB' for mb in figures['rss_mb'])}; load average {load}",
+        f"{', '.join(f'{mb} MB' for mb in figures['rss_mb'])} (floor: "
+        f"{', '.join(f'{mb} MB' for mb in floor['rss_mb'])}); load average {load}",
         flush=True,
     )
 

@@ -13,13 +13,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_up(
+    base: str, process: subprocess.Popen, timeout: float = 30, path: str = "/api/v1/openapi.json"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("gunicorn exited during start-up")
         try:
-            with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2) as answer:
+            with urllib.request.urlopen(base + path, timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:

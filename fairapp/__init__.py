@@ -35,15 +35,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = ids.IdConverter  # before any route: ids past the database's are 404
 
     _init_extensions(app)
+    from fairapp.checkins.api import refuse_revoked_devices
+
+    app.before_request(refuse_revoked_devices)  # first: a revoked device learns nothing else
     _register_blueprints(app)
     _register_cli(app)
 
     from fairapp import errors, i18n, security
-    from fairapp.checkins import lane
 
     errors.register(app)
     i18n.register(app)
-    lane.install(app)  # inside ProxyFix (security.register), which fixes the client's address first
     security.register(app)
     return app
 

@@ -76,9 +76,6 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
-    # POST /api/v1/checkins with a bearer token answered before Flask's machinery (fairapp.checkins.lane)
-    CHECKIN_LANE = True
-
     # Job seekers not seen at any fair for this many months are erased by `flask privacy purge`
     PRIVACY_RETENTION_MONTHS = 36
 

@@ -107,12 +107,12 @@ def _lock_descriptor(database: str | None) -> int | None:
 
 
 @contextmanager
-def write_turn(owner, *, durable: bool = True) -> Iterator[None]:
-    """Wait for this writer's turn, then hold SQLite's write lock (BEGIN IMMEDIATE) on the owner's
-    connection until the block ends; the caller commits or rolls back inside the block. `owner` is an
-    ORM Session or a fairapp.fastsql.RawUnit. What it read before is kept as loaded (its read snapshot
-    ends in place: COMMIT, then BEGIN IMMEDIATE on the same connection, without a trip through the
-    pool), so it must not have written anything yet. Other databases: nothing to do, their row locks
+def write_turn(session, *, durable: bool = True) -> Iterator[None]:
+    """Wait for this writer's turn, then hold SQLite's write lock (BEGIN IMMEDIATE) on the session's
+    connection until the block ends; the caller commits or rolls back inside the block. What the
+    session read before is kept as loaded (its read snapshot ends in place: COMMIT, then BEGIN
+    IMMEDIATE on the same connection, without a trip through the pool), so it must not have written
+    anything yet. Other databases: nothing to do, their row locks
     and unique keys settle races.
 
     `durable=False` commits this turn with synchronous=NORMAL: still safe when a worker is killed (the
@@ -120,14 +120,12 @@ def write_turn(owner, *, durable: bool = True) -> Iterator[None]:
     checkpoint syncs the WAL (on PostgreSQL: synchronous_commit off for the transaction). The check-in
     service asks for it for records of refused scans only (a ticket scanned again, a forged one),
     never for a check-in."""
-    raw = hasattr(owner, "driver")  # a RawUnit
-    engine = owner.engine if raw else owner.get_bind()
+    engine = session.get_bind()
     if engine.dialect.name != "sqlite":
         if not durable and engine.dialect.name == "postgresql":
             # PostgreSQL's counterpart of synchronous=NORMAL, for this transaction only: the commit
-            # does not wait for the WAL flush (lost only if the server itself crashes within ~0.6 s).
-            driver = owner.driver if raw else owner.connection().connection.driver_connection
-            driver.execute("SET LOCAL synchronous_commit TO OFF")
+            # does not wait for the WAL flush (lost only if the server itself crashes just after it).
+            session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
         yield
         return
     with _turn_lock:
@@ -135,17 +133,17 @@ def write_turn(owner, *, durable: bool = True) -> Iterator[None]:
         if descriptor is not None:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         try:
-            pooled = owner.pooled if raw else owner.connection().connection
+            pooled = session.connection().connection
             driver = pooled.driver_connection
             driver.execute("COMMIT")
             if not durable:
                 driver.execute("PRAGMA synchronous=NORMAL")  # FULL again when the pool takes it back
                 pooled.info[LOWERED_SYNC] = True
             driver.execute("BEGIN IMMEDIATE")
-            owner.info[WRITE_TURN] = True
+            session.info[WRITE_TURN] = True
             yield
         finally:
-            owner.info.pop(WRITE_TURN, None)
+            session.info.pop(WRITE_TURN, None)
             if descriptor is not None:
                 fcntl.flock(descriptor, fcntl.LOCK_UN)
 
@@ -192,8 +190,8 @@ def guard_connect_errors(engine: Engine) -> None:
 def is_unavailable(error: BaseException) -> bool:
     """Whether `error` says the database cannot be used right now (unreachable, restarting, a lost
     connection, locked or timed out), not that a statement was wrong: the request may succeed when
-    tried again, and is answered 503 `database_unavailable`. Raw DB-API errors count too: the
-    check-in lane runs on the driver's connection (fairapp.fastsql)."""
+    tried again, and is answered 503 `database_unavailable`. Raw DB-API errors count too (a driver's
+    error raised outside SQLAlchemy's wrapping)."""
     if isinstance(
         error,
         DatabaseUnreachable

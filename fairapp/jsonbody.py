@@ -3,7 +3,7 @@ MAX_DEPTH with InvalidJSON (400 `invalid_json`), where the standard parser would
 gives up (a RecursionError, answered 500) or hand the deep structure to code that recurses over it.
 
 It is the application's JSON provider (`app.json`, so `request.get_json()` in any view), flask-smorest's
-body loader (fairapp.api) and the check-in lane's (fairapp.checkins.lane). InvalidJSON is no ValueError:
+body loader (fairapp.api). InvalidJSON is no ValueError:
 `request.get_json(silent=True)` lets it through instead of reading the body as missing."""
 
 import json

@@ -29,7 +29,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fairapp import fastsql
 from fairapp.attendees import changes, citizen_ids, consent, validation
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
@@ -40,7 +39,6 @@ from fairapp.errors import Conflict, DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.fastsql import Prepared
 
 REGISTRABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
 # The columns of a new person's record taken from what was typed (citizen_id apart).
@@ -152,11 +150,9 @@ _ATTENDEE_COLUMNS = Attendee.__table__.c
 _BY_PHONE = sa.and_(
     _ATTENDEE_COLUMNS.phone == sa.bindparam("phone"), _ATTENDEE_COLUMNS.name_key == sa.bindparam("name_key")
 )
-_ATTENDEE_IDS_BY_PHONE = Prepared(sa.select(_ATTENDEE_COLUMNS.id).where(_BY_PHONE))
-_ATTENDEE_IDS_BY_ID_OR_PHONE = Prepared(
-    sa.select(_ATTENDEE_COLUMNS.id).where(
-        sa.or_(_ATTENDEE_COLUMNS.citizen_id == sa.bindparam("citizen_id"), _BY_PHONE)
-    )
+_ATTENDEE_IDS_BY_PHONE = sa.select(_ATTENDEE_COLUMNS.id).where(_BY_PHONE)
+_ATTENDEE_IDS_BY_ID_OR_PHONE = sa.select(_ATTENDEE_COLUMNS.id).where(
+    sa.or_(_ATTENDEE_COLUMNS.citizen_id == sa.bindparam("citizen_id"), _BY_PHONE)
 )
 
 
@@ -167,16 +163,16 @@ def find_attendee(person: CleanPerson) -> tuple[Attendee | None, bool]:
     if person.citizen_id:
         ids = [
             row[0]
-            for row in _ATTENDEE_IDS_BY_ID_OR_PHONE.execute(
-                fastsql.connection(),
+            for row in db.session.execute(
+                _ATTENDEE_IDS_BY_ID_OR_PHONE,
                 {"citizen_id": person.citizen_id, "phone": person.phone, "name_key": person.name_key},
             )
         ]
     else:
         ids = [
             row[0]
-            for row in _ATTENDEE_IDS_BY_PHONE.execute(
-                fastsql.connection(), {"phone": person.phone, "name_key": person.name_key}
+            for row in db.session.execute(
+                _ATTENDEE_IDS_BY_PHONE, {"phone": person.phone, "name_key": person.name_key}
             )
         ]
     if not ids:

@@ -6,11 +6,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fairapp import fastsql
 from fairapp.audit.models import AuditEntry
 from fairapp.db import utcnow
 from fairapp.extensions import db
-from fairapp.fastsql import Prepared
 
 
 @dataclass(frozen=True)
@@ -54,18 +52,7 @@ def _values(
     }
 
 
-_COLUMNS = (
-    "at",
-    "actor_id",
-    "actor_label",
-    "object_type",
-    "object_id",
-    "ip",
-    "user_agent",
-    "action",
-    "details",
-)
-_INSERT = Prepared(sa.insert(AuditEntry.__table__), columns=_COLUMNS)
+_INSERT = sa.insert(AuditEntry.__table__)
 
 
 def append(
@@ -78,10 +65,8 @@ def append(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> None:
-    """record(), as one INSERT on the connection in use (fairapp.fastsql.connection()): no ORM object
-    and no flush, for the hot paths (registering, checking in). The same entry, in the same
-    transaction."""
-    _INSERT.execute(
-        fastsql.connection(),
-        {"at": at or utcnow(), **_values(action, actor, target, origin, actor_label, details)},
+    """record(), as one Core INSERT in the session's transaction: no ORM object and no flush, for the
+    check-in and registration. The same entry, in the same transaction."""
+    db.session.execute(
+        _INSERT, {"at": at or utcnow(), **_values(action, actor, target, origin, actor_label, details)}
     )

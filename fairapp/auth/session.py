@@ -1,4 +1,7 @@
-"""Flask-Login wiring: session users, bearer-token users for the API, and the CSRF rule for both."""
+"""Flask-Login wiring, the one place a request is authenticated: a session cookie (pages), an account's
+API token, or a scanner device's token (fairapp.checkins.devices), both as `Authorization: Bearer`.
+A device token makes the request its user's and names the device (g.device); a revoked device is
+refused with 401 device_revoked."""
 
 import logging
 
@@ -9,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from fairapp.audit.services import Origin
 from fairapp.auth import services
+from fairapp.checkins import devices
 from fairapp.db import utcnow
 from fairapp.extensions import db
 
@@ -34,6 +38,8 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def _load(session_id: str):
+        if bearer_secret() is not None:
+            return None  # a request with a token is that token's, whatever cookie comes with it
         return services.load_session_user(session_id)
 
     @login_manager.request_loader
@@ -41,6 +47,8 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         secret = bearer_secret()
         if secret is None:
             return None
+        if devices.is_device_token(secret):
+            return _device_user(secret)
         found = services.token_user(secret)
         g.authenticated_by_token = found is not None
         if found is None:
@@ -50,6 +58,18 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
         if services.token_touch_due(last_used_at, now):
             touch_token_use(user, token_id, last_used_at, now)
         return user
+
+
+def _device_user(secret: str):
+    found = devices.device_for_token(secret)
+    g.authenticated_by_token = found is not None
+    if found is None:
+        return None
+    device, user = found
+    if device.revoked_at is not None:
+        raise devices.DeviceRevoked()
+    g.device = device
+    return user
 
 
 def touch_token_use(user, token_id: int, last_used_at, now) -> None:

@@ -1,41 +1,44 @@
-"""Check-in endpoints of the API (DESIGN §7), for admins, organisers (fairs of their wards) and gate staff.
+"""Check-in endpoints of the API, for admins, organisers (fairs of their wards) and gate staff.
 
     POST /api/v1/checkins                 one scan → {result, checked_in_at?, attendee?, scan_id}
     POST /api/v1/checkins/sync            an offline device's queue → {results: [{scan_id, result}]}
     GET  /api/v1/fairs/{id}/stats         registered, checked in, … by priority group
     GET  /api/v1/fairs/{id}/scanner-data  what a scanner needs to verify offline
-    POST /api/v1/devices                  register this browser as a scanner → 201 {device_id}
+    POST /api/v1/devices                  register this browser as a scanner → 201 {device_id, token}
     POST /api/v1/devices/{id}/revoke      an organiser or admin revokes a device
 
 A check-in's `result` is a fact about the scan, so every result answers 200; 400 only for a request that
-is not the documented shape. Requests carrying `X-Device-Id` of a revoked device are refused with 401
-`device_revoked` anywhere in the application (checked against the database on every such request)."""
+is not the documented shape.
+
+One path: the scanner page (its device token), an API client (an account's token, X-Device-Id naming
+its device) and an offline device's upload all reach services.check_in, in the request's one
+transaction (fairapp.transactions). A revoked device is refused with 401 `device_revoked` anywhere in
+the application, whether its token or its X-Device-Id names it (checked against the database on
+every such request)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, g, request, session
+from flask import g, request, session
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from fairapp.auth.access import roles, view_handler
+from fairapp.auth.access import roles
 from fairapp.auth.models import Role
-from fairapp.auth.principal import principal_roles, self_checked
 from fairapp.auth.session import request_origin
 from fairapp.checkins import devices, services
 from fairapp.checkins.models import Device
 from fairapp.checkins.scanner_data import scanner_data
-from fairapp.checkins.transaction import run_committed
 from fairapp.db import utcnow
 from fairapp.errors import DomainError
-from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import FairState
 from fairapp.ids import Id, is_id
+from fairapp.transactions import write_point
 
 blp = Blueprint("api_checkins", __name__, url_prefix="", description="Check-in at the entrance, devices")
 
@@ -129,6 +132,13 @@ class DeviceRequestSchema(Schema):
 
 class DeviceResponseSchema(Schema):
     device_id = fields.Str(required=True)
+    token = fields.Str(
+        required=True,
+        metadata={
+            "description": "The device's own credential, given once: send it as `Authorization: Bearer` "
+            "(no cookie, no CSRF token) until the device is revoked"
+        },
+    )
     name = fields.Str(allow_none=True)
     gate = fields.Str(allow_none=True)
 
@@ -136,20 +146,16 @@ class DeviceResponseSchema(Schema):
 # --- The device rule, for every request -----------------------------------------------------------------
 
 
-@blp.before_app_request
-def _refuse_revoked_devices():
-    """One indexed lookup when the header is there; the device is kept for the view."""
+def refuse_revoked_devices():
+    """Before every request (registered in create_app): a request naming a revoked device with
+    X-Device-Id is refused, one indexed lookup; the device found is kept for request_device()."""
     public_id = request.headers.get(devices.HEADER)
-    g.checkin_device = None
-    if not public_id or (
-        request.url_rule is not None
-        and self_checked(view_handler(current_app, request.endpoint, request.method))
-    ):
-        return  # no device named; or a hot view that applies this rule itself (principal_device)
+    if not public_id:
+        return
     device = devices.find_device(public_id)
     if device is not None and device.revoked_at is not None:
         _refuse_revoked()
-    g.checkin_device = device
+    g.named_device = device
 
 
 def _refuse_revoked():
@@ -160,27 +166,15 @@ def _refuse_revoked():
     raise devices.DeviceRevoked()
 
 
-def principal_device(principal, public_id: str | None) -> devices.DeviceRef | None:
-    """For a hot path (no Flask-Login): the device named by X-Device-Id, with the rules of
-    _refuse_revoked_devices and _request_device; None without the header. Raises DeviceRevoked,
-    DeviceUnknown or DeviceNotYours (the view signs a revoked device out)."""
-    if not public_id:
-        return None
-    device = devices.device_ref(public_id)
-    if device is not None and device.revoked_at is not None:
-        raise devices.DeviceRevoked()
-    if device is None:
-        raise devices.DeviceUnknown()
-    if device.user_id != principal.id:
-        raise devices.DeviceNotYours()
-    return device
-
-
-def _request_device() -> Device | None:
-    """The device named by X-Device-Id (None without the header); unknown or not the user's: refused."""
+def request_device() -> Device | None:
+    """The device this request comes from: the one whose token signed it in (fairapp.auth.session), else
+    the one X-Device-Id names, which must be the signed-in user's; None when none is named."""
+    device = g.get("device")
+    if device is not None:
+        return device
     if not request.headers.get(devices.HEADER):
         return None
-    device = g.get("checkin_device")
+    device = g.get("named_device")
     if device is None:
         raise devices.DeviceUnknown()
     if device.user_id != current_user.id:
@@ -243,11 +237,6 @@ def _fair(fair_id: int) -> Fair:
     return fair_services.get_fair_for(current_user, fair_id)
 
 
-def _fair_gate(fair_id: int) -> FairState:
-    """_fair's rules, reading only the fair's status columns."""
-    return services.fair_gate(current_user, fair_id)
-
-
 # --- Answers -------------------------------------------------------------------------------------------
 
 
@@ -279,23 +268,14 @@ class CheckIns(MethodView):
             }
         },
     )
-    @principal_roles(*SCANNERS)
+    @roles(*SCANNERS)
     def post(self):
         """Check in one scanned ticket. Every result answers 200; a scan_id repeated by the same account
         for the same fair gets the first answer."""
-        # The entrance's hot path: the account, its device and the fair are read as plain rows
-        # (fairapp.auth.principal, DeviceRef, FairState), not as ORM objects. fairapp.checkins.lane
-        # answers the same requests made with a bearer token before Flask's machinery.
         scan = read_scan(_body())
-        principal = g.principal
-        fair = services.fair_gate(principal, scan.fair_id)
-        try:
-            device = principal_device(principal, request.headers.get(devices.HEADER))
-        except devices.DeviceRevoked:
-            _refuse_revoked()
-        return run_committed(
-            lambda: check_in_answer(scan, fair, principal, device, request_origin()), relax_refusals=True
-        )
+        user = current_user._get_current_object()
+        fair = services.fair_gate(user, scan.fair_id)
+        return check_in_answer(scan, fair, user, request_device(), request_origin())
 
 
 @dataclass(frozen=True)
@@ -320,26 +300,21 @@ def read_scan(body: dict) -> ScanRequest:
     return ScanRequest(fair_id, payload, scan_id or None, gate or None, _time(body, "scanned_at"))
 
 
-def check_in_answer(
-    scan: ScanRequest, fair: FairState, principal, device: devices.DeviceRef | None, origin
-) -> dict:
-    """The work of one check-in request (inside run_committed): the scan, then the device's last
-    use, both in the write transaction."""
-    body = answer(
-        services.check_in(
-            fair,
-            scan.payload,
-            by=principal,
-            device=device,
-            scan_id=scan.scan_id,
-            gate=scan.gate or getattr(device, "gate", None),
-            scanned_at=scan.scanned_at,
-            origin=origin,
-        )
+def check_in_answer(scan: ScanRequest, fair: FairState, user, device: Device | None, origin) -> dict:
+    """The work of one check-in request: the scan, then the device's last use."""
+    outcome = services.check_in(
+        fair,
+        scan.payload,
+        by=user,
+        device=device,
+        scan_id=scan.scan_id,
+        gate=scan.gate or getattr(device, "gate", None),
+        scanned_at=scan.scanned_at,
+        origin=origin,
     )
     if device is not None:
-        devices.touch_ref(device)
-    return body
+        devices.touch(device)
+    return answer(outcome)
 
 
 @blp.route("/checkins/sync")
@@ -366,42 +341,39 @@ class CheckInSync(MethodView):
                 _l("%(field)s: danh sách, tối đa %(limit)s lượt quét.", field="scans", limit=MAX_SYNC_SCANS),
             )
         scans = [_sync_item(item, index) for index, item in enumerate(items)]
-        device = devices.find_device(public_id)
-        if device is None:
+        device = g.get("device") or devices.find_device(public_id)
+        if device is None or device.public_id != public_id:
             raise devices.DeviceUnknown()
         if device.revoked_at is not None:
             raise devices.DeviceRevoked()
         if device.user_id != current_user.id:
             raise devices.DeviceNotYours()
-        fairs = {fair_id: _fair_gate(fair_id) for fair_id in {s["fair_id"] for s in scans}}
-        user, origin = current_user._get_current_object(), request_origin()
-
-        def work():
-            now = utcnow()
-            skew = (sent_at - now) if sent_at is not None else None
-            results = [
-                {
-                    "scan_id": s["scan_id"],
-                    "result": services.check_in(
-                        fairs[s["fair_id"]],
-                        s["qr_payload"],
-                        by=user,
-                        device=device,
-                        scan_id=s["scan_id"],
-                        gate=device.gate,
-                        scanned_at=s["scanned_at"],
-                        source=services.OFFLINE,
-                        now=now,
-                        device_skew=skew,
-                        origin=origin,
-                    ).result,
-                }
-                for s in scans
-            ]
-            devices.touch(device)  # after the scans: written in their write transaction
-            return {"results": results}
-
-        return run_committed(work)
+        user = current_user._get_current_object()
+        fairs = {fair_id: services.fair_gate(user, fair_id) for fair_id in {s["fair_id"] for s in scans}}
+        origin, now = request_origin(), utcnow()
+        skew = (sent_at - now) if sent_at is not None else None
+        write_point()  # a batch may admit: its transaction is durable from the start
+        results = [
+            {
+                "scan_id": s["scan_id"],
+                "result": services.check_in(
+                    fairs[s["fair_id"]],
+                    s["qr_payload"],
+                    by=user,
+                    device=device,
+                    scan_id=s["scan_id"],
+                    gate=device.gate,
+                    scanned_at=s["scanned_at"],
+                    source=services.OFFLINE,
+                    now=now,
+                    device_skew=skew,
+                    origin=origin,
+                ).result,
+            }
+            for s in scans
+        ]
+        devices.touch(device)  # after the scans: written in their write transaction
+        return {"results": results}
 
 
 def _sync_item(item, index: int) -> dict:
@@ -428,7 +400,6 @@ class FairStats(MethodView):
         """Registered, checked in, interviewed, hired; the same by priority group."""
         fair = _fair(fair_id)
         counts = services.fair_counts(fair)
-        db.session.commit()
         return {"fair_id": fair.id, "status": fair.status.value, **counts}
 
 
@@ -439,9 +410,7 @@ class ScannerData(MethodView):
         """Everything a scanner needs to verify this fair's tickets offline: the public key, the
         revocation list, the registrations (display name and a priority marker only) and who is in."""
         fair = _fair(fair_id)
-        data = scanner_data(fair)
-        db.session.commit()
-        return data
+        return scanner_data(fair)
 
 
 @blp.route("/devices")
@@ -463,10 +432,8 @@ class Devices(MethodView):
         body = body if isinstance(body, dict) else {}
         name = _text(body, "name", MAX_DEVICE_NAME_LENGTH)
         gate = _text(body, "gate", MAX_GATE_LENGTH)
-        device = devices.register_device(current_user, name=name, gate=gate, origin=request_origin())
-        data = {"device_id": device.public_id, "name": device.name, "gate": device.gate}
-        db.session.commit()
-        return data, 201
+        device, token = devices.register_device(current_user, name=name, gate=gate, origin=request_origin())
+        return {"device_id": device.public_id, "token": token, "name": device.name, "gate": device.gate}, 201
 
 
 @blp.route("/devices/<int:device_id>/revoke")
@@ -475,6 +442,4 @@ class DeviceRevoke(MethodView):
     def post(self, device_id: int):
         """Revoke a device: its next request is refused with 401 device_revoked."""
         device = devices.revoke_device(device_id, by=current_user, origin=request_origin())
-        data = {"id": device.id, "device_id": device.public_id, "revoked_at": device.revoked_at.isoformat()}
-        db.session.commit()
-        return data
+        return {"id": device.id, "device_id": device.public_id, "revoked_at": device.revoked_at.isoformat()}

@@ -1,18 +1,23 @@
 """Scanner devices: a browser registered by a signed-in gate user, revoked by an organiser of their wards
 (or an admin).
 
-A request that carries `X-Device-Id` names its device; a revoked (or unknown) device is refused on every
-app server, because the check reads the database each time (one indexed lookup by public id).
+Registering gives the browser a device token (as pretixSCAN's devices have): the scanner page sends it
+as `Authorization: Bearer fad_…` and nothing else, no cookie and no CSRF token, so a scanner keeps
+working through a long day offline whatever happens to the session, and a stolen page cannot be
+replayed from another site. The token is valid while the device is not revoked and its user is active
+and has not been signed out everywhere since (users.session_version). Requests made otherwise (a
+session, an account's API token) may name a device with `X-Device-Id`. Either way a revoked device is
+refused on every app server: the check reads the database on each request (one indexed lookup).
 Services flush, never commit."""
 
-from dataclasses import dataclass
+import hashlib
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
-from fairapp import fastsql
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.auth.models import Role, User, user_wards
@@ -20,9 +25,10 @@ from fairapp.checkins.models import Device
 from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
-from fairapp.fastsql import Prepared
 
 HEADER = "X-Device-Id"
+TOKEN_PREFIX = "fad_"
+MAX_TOKEN_LENGTH = 100
 MAX_PUBLIC_ID_LENGTH = 40
 LAST_SEEN_INTERVAL_S = 60  # last_seen_at is written at most once a minute per device
 
@@ -63,9 +69,17 @@ def _clean(value, length: int) -> str | None:
 
 def register_device(
     user: User, *, name: str | None = None, gate: str | None = None, origin: Origin = SYSTEM
-) -> Device:
-    """A new device for `user`; its public_id goes to the browser. Audited. Flushes."""
-    device = Device(user_id=user.id, name=_clean(name, 100), gate=_clean(gate, 50))
+) -> tuple[Device, str]:
+    """A new device for `user` and its token: its public_id and the token go to the browser, which
+    alone holds the token (only its hash is kept). Audited. Flushes."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    device = Device(
+        user_id=user.id,
+        name=_clean(name, 100),
+        gate=_clean(gate, 50),
+        token_hash=_digest(token),
+        session_version=user.session_version,
+    )
     db.session.add(device)
     db.session.flush()
     audit.record(
@@ -76,7 +90,37 @@ def register_device(
         details={"name": device.name, "gate": device.gate},
     )
     db.session.flush()
-    return device
+    return device, token
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_device_token(secret: str | None) -> bool:
+    return isinstance(secret, str) and secret.startswith(TOKEN_PREFIX)
+
+
+def device_for_token(secret: str) -> tuple[Device, User] | None:
+    """The device and its user for a device token, revoked or not (the caller refuses a revoked one
+    with device_revoked), or None: unknown, its user inactive or signed out everywhere since. One
+    indexed query."""
+    if not is_device_token(secret) or len(secret) > MAX_TOKEN_LENGTH:
+        return None
+    row = db.session.execute(_BY_TOKEN, {"token_hash": _digest(secret)}).first()
+    if row is None:
+        return None
+    device, user = row
+    if not user.active or device.session_version != user.session_version:
+        return None
+    return device, user
+
+
+_BY_TOKEN = (
+    sa.select(Device, User)
+    .join(User, User.id == Device.user_id)
+    .where(Device.token_hash == sa.bindparam("token_hash"))
+)
 
 
 def find_device(public_id: str | None) -> Device | None:
@@ -91,74 +135,6 @@ def touch(device: Device, *, now: datetime | None = None) -> None:
     now = now or utcnow()
     if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= LAST_SEEN_INTERVAL_S:
         device.last_seen_at = now
-
-
-def device_for_request(public_id: str | None, user=None, *, now: datetime | None = None) -> Device | None:
-    """The device a request names, or None if it names none. Raises DeviceRevoked (revoked),
-    DeviceUnknown (no such device) or DeviceNotYours (another account's device)."""
-    if public_id is None or public_id == "":
-        return None
-    if len(public_id) > MAX_PUBLIC_ID_LENGTH:
-        raise DeviceUnknown()
-    device = db.session.scalar(sa.select(Device).where(Device.public_id == public_id))
-    if device is None:
-        raise DeviceUnknown()
-    if device.revoked_at is not None:
-        raise DeviceRevoked()
-    if user is not None and getattr(user, "id", None) != device.user_id:
-        raise DeviceNotYours()
-    now = now or utcnow()
-    if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= LAST_SEEN_INTERVAL_S:
-        device.last_seen_at = now
-    return device
-
-
-@dataclass(frozen=True)
-class DeviceRef:
-    """A device as the check-in's hot path reads it (one Core query, no ORM object)."""
-
-    id: int
-    user_id: int
-    gate: str | None
-    last_seen_at: datetime | None
-    revoked_at: datetime | None
-
-
-_DEVICES = Device.__table__
-_DEVICE_REF = Prepared(
-    sa.select(
-        _DEVICES.c.id, _DEVICES.c.user_id, _DEVICES.c.gate, _DEVICES.c.last_seen_at, _DEVICES.c.revoked_at
-    ).where(_DEVICES.c.public_id == sa.bindparam("public_id"))
-)
-
-
-_TOUCH = Prepared(
-    sa.update(_DEVICES).where(_DEVICES.c.id == sa.bindparam("device_id")), columns=["last_seen_at"]
-)
-
-
-def device_ref(public_id: str | None) -> DeviceRef | None:
-    """find_device, as a DeviceRef."""
-    if not isinstance(public_id, str) or not public_id or len(public_id) > MAX_PUBLIC_ID_LENGTH:
-        return None
-    row = _DEVICE_REF.first(fastsql.connection(), {"public_id": public_id})
-    return DeviceRef(*row) if row is not None else None
-
-
-def touch_ref(device: DeviceRef, *, now: datetime | None = None) -> None:
-    """touch() for a DeviceRef: one conditional UPDATE, at most once a minute."""
-    now = now or utcnow()
-    if device.last_seen_at is None or (now - device.last_seen_at).total_seconds() >= LAST_SEEN_INTERVAL_S:
-        _TOUCH.execute(fastsql.connection(), {"device_id": device.id, "last_seen_at": now})
-
-
-def device_is_revoked(public_id: str) -> bool:
-    """True if the public id names a revoked device (the request guard's one indexed lookup)."""
-    if not public_id or len(public_id) > MAX_PUBLIC_ID_LENGTH:
-        return False
-    return bool(
-        db.session.scalar(sa.select(Device.revoked_at.is_not(None)).where(Device.public_id == public_id))
-    )
 
 
 def manageable(user: User) -> sa.ColumnElement[bool]:

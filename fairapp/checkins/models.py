@@ -36,6 +36,11 @@ class Device(db.Model):
     name: Mapped[str | None] = mapped_column(sa.String(100))
     gate: Mapped[str | None] = mapped_column(sa.String(50))
 
+    # Its credential: a bearer token given to the browser once (only its hash is kept), valid while the
+    # device is not revoked and its user active and not signed out everywhere since (session_version)
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    session_version: Mapped[int | None]
+
     # Life
     created_at: Mapped[utc_created]
     last_seen_at: Mapped[datetime | None]

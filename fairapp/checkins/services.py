@@ -42,20 +42,18 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from fairapp import fastsql
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.checkins.models import SCAN_KEY, CheckIn, Device, Scan
-from fairapp.checkins.transaction import write_point
 from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import FairState, WardNotAllowed, fair_state, may_see, up_to_date
-from fairapp.fastsql import Prepared
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
+from fairapp.transactions import write_point
 
 OK = "ok"
 ALREADY_CHECKED_IN = "already_checked_in"
@@ -170,9 +168,9 @@ def check_in(
         return _refuse(scan, FAIR_NOT_OPEN)
 
     # Guard: the registration and its ticket (one query: registration, attendee, check-in, revocation)
-    row = _TICKET_QUERY.first(
-        fastsql.connection(), {"registration_id": claims.registration_id, "nonce": claims.nonce}
-    )
+    row = db.session.execute(
+        _TICKET_QUERY, {"registration_id": claims.registration_id, "nonce": claims.nonce}
+    ).first()
     if row is None:
         return _refuse(scan, INVALID)
     (
@@ -244,9 +242,9 @@ def stored_outcome(scan_id: str, *, by, fair_id: int | None) -> ScanOutcome | No
         or fair_id is None
     ):
         return None
-    row = _STORED_QUERY.first(
-        fastsql.connection(), {"scan_id": scan_id, "by_user_id": user_id, "fair_id": fair_id}
-    )
+    row = db.session.execute(
+        _STORED_QUERY, {"scan_id": scan_id, "by_user_id": user_id, "fair_id": fair_id}
+    ).first()
     if row is None:
         return None
     result, flagged, registration_id, full_name, priority_group, checked_in_at = row
@@ -286,7 +284,7 @@ _REGISTRATIONS, _ATTENDEES = Registration.__table__, Attendee.__table__
 _CHECK_INS, _SCANS, _REVOKED = CheckIn.__table__, Scan.__table__, RevokedTicket.__table__
 
 # Built once (only the parameters change): registration, attendee, check-in and revocation by id.
-_TICKET_QUERY = Prepared(
+_TICKET_QUERY = (
     sa.select(
         _REGISTRATIONS.c.id,
         _REGISTRATIONS.c.fair_id,
@@ -307,7 +305,7 @@ _TICKET_QUERY = Prepared(
 
 # The first scan with a client scan id by this account at this fair (the UNIQUE key of scans), with what
 # its answer showed.
-_STORED_QUERY = Prepared(
+_STORED_QUERY = (
     sa.select(
         _SCANS.c.result,
         _SCANS.c.flagged,
@@ -327,15 +325,13 @@ _STORED_QUERY = Prepared(
     )
 )
 
-_EXISTING_QUERY = Prepared(
-    sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at, _CHECK_INS.c.device_id).where(
-        _CHECK_INS.c.registration_id == sa.bindparam("registration_id")
-    )
+_EXISTING_QUERY = sa.select(_CHECK_INS.c.id, _CHECK_INS.c.checked_in_at, _CHECK_INS.c.device_id).where(
+    _CHECK_INS.c.registration_id == sa.bindparam("registration_id")
 )
 
 
 def _existing(registration_id: int) -> _Existing | None:
-    row = _EXISTING_QUERY.first(fastsql.connection(), {"registration_id": registration_id})
+    row = db.session.execute(_EXISTING_QUERY, {"registration_id": registration_id}).first()
     return _Existing(*row) if row is not None else None
 
 
@@ -412,7 +408,6 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
         checked_in_at = _checked_in_at(scan)
         device_id = getattr(scan.device, "id", None)
         write_point()
-        connection = fastsql.connection()
         values = {
             "fair_id": scan.fair_id,
             "registration_id": ticket.registration_id,
@@ -423,12 +418,14 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
             "by_user_id": getattr(scan.by, "id", None),
         }
         if ticket.nonce is None:
-            check_in_id = _statement("check_in").scalar(connection, values)
+            check_in_id = db.session.execute(_statement("check_in"), values).scalar()
         else:  # the ticket is checked again by the INSERT itself: still current, not revoked
-            check_in_id = _statement("check_in_ticket").scalar(connection, {**values, "nonce": ticket.nonce})
+            check_in_id = db.session.execute(
+                _statement("check_in_ticket"), {**values, "nonce": ticket.nonce}
+            ).scalar()
         if check_in_id is not None:
             if not _insert_scan(scan, OK, ticket.registration_id):
-                _DELETE_CHECK_IN.execute(connection, {"check_in_id": check_in_id})
+                db.session.execute(_DELETE_CHECK_IN, {"check_in_id": check_in_id})
                 if (stored := _stored(scan)) is not None:
                     return stored
                 raise RuntimeError("scan id conflict without a stored scan")
@@ -502,7 +499,7 @@ class _CheckInRef:
     __tablename__ = CheckIn.__tablename__
 
 
-_STATEMENTS: dict[tuple[str, str], Prepared] = {}
+_STATEMENTS: dict[tuple[str, str], sa.Insert] = {}
 _COLUMNS = {
     "check_in": (
         "fair_id",
@@ -532,8 +529,9 @@ _COLUMNS = {
 }
 
 
-def _statement(name: str) -> Prepared:
-    """The hot path's INSERTs, built once per dialect (Core on the tables, no unit of work):
+def _statement(name: str) -> sa.Insert:
+    """The check-in's INSERTs, built once per dialect (Core on the tables, no unit of work; SQLAlchemy
+    caches their compiled form):
     INSERT … ON CONFLICT (the UNIQUE column) DO NOTHING RETURNING id, so a lost race is an empty
     result instead of an error and needs no SAVEPOINT.
 
@@ -541,7 +539,7 @@ def _statement(name: str) -> Prepared:
     registration still carries the scanned nonce AND it is not on the revocation list, so a ticket
     reissued or revoked after the guards read it is not admitted (the statement sees the latest
     commit: on SQLite it runs inside the write lock)."""
-    dialect = fastsql.connection().dialect.name
+    dialect = db.session.get_bind().dialect.name
     statement = _STATEMENTS.get((dialect, name))
     if statement is None:
         if dialect == "postgresql":
@@ -561,33 +559,31 @@ def _statement(name: str) -> Prepared:
                 ),
                 ~sa.exists().where(_REVOKED.c.registration_id == registration_id, _REVOKED.c.nonce == nonce),
             )
-            core = (
+            statement = (
                 insert(_CHECK_INS)
                 .from_select(columns, current)
                 .on_conflict_do_nothing(index_elements=["registration_id"])
                 .returning(_CHECK_INS.c.id)
             )
-            statement = Prepared(core)
         else:
             table, unique = (
                 (CheckIn.__table__, ["registration_id"])
                 if name == "check_in"
                 else (Scan.__table__, list(SCAN_KEY))
             )
-            core = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
-            statement = Prepared(core, columns=_COLUMNS[name])
+            statement = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
         _STATEMENTS[(dialect, name)] = statement
     return statement
 
 
-_DELETE_CHECK_IN = Prepared(sa.delete(_CHECK_INS).where(_CHECK_INS.c.id == sa.bindparam("check_in_id")))
+_DELETE_CHECK_IN = sa.delete(_CHECK_INS).where(_CHECK_INS.c.id == sa.bindparam("check_in_id"))
 
 
 def _insert_scan(scan: _Scan, result: str, registration_id: int | None) -> bool:
     """The scan row (one INSERT … ON CONFLICT (scan_id, by_user_id, fair_id) DO NOTHING RETURNING id);
     False if this account's scan with this scan id at this fair is already there."""
     values = _scan_values(scan, result, registration_id)
-    return _statement("scan").scalar(fastsql.connection(), values) is not None
+    return db.session.execute(_statement("scan"), values).scalar() is not None
 
 
 def _scan_values(scan: _Scan, result: str, registration_id: int | None) -> dict:

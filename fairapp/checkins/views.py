@@ -20,7 +20,6 @@ from fairapp.auth.access import public, roles
 from fairapp.auth.models import Role
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn
-from fairapp.checkins.transaction import run_committed
 from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.extensions import db
@@ -234,13 +233,7 @@ def manual(fair_id: int):
         return _json_error(404, "not_found", _("Không tìm thấy đăng ký này trong phiên."))
     user = _user()
     try:
-        answer = run_committed(
-            lambda: _answer(
-                services.check_in_registration(
-                    db.session.get(Registration, registration_id), by=user, source="manual"
-                )
-            )
-        )
+        answer = _answer(services.check_in_registration(registration, by=user, source="manual"))
     except DomainError as error:
         return _json_error(error.status, error.code, error.message)
     return current_app.json.response(answer)
@@ -264,9 +257,7 @@ def after_walk_in(fair, registration_id: int, user):
     check the person in at once and go back to the scanner, which shows the outcome."""
     # A refusal leaves the person registered all the same; the scanner page says "not checked in".
     with contextlib.suppress(DomainError):
-        run_committed(
-            lambda: services.check_in_registration(
-                db.session.get(Registration, registration_id), by=user, source="walk_in"
-            )
+        services.check_in_registration(
+            db.session.get(Registration, registration_id), by=user, source="walk_in"
         )
     return redirect(url_for("checkins.fair_scanner", fair_id=fair.id, walk_in=registration_id), code=303)

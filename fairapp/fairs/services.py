@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fairapp import fastsql
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
 from fairapp.auth.scope import EVERYWHERE, WardScope
@@ -18,7 +17,6 @@ from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairSeries, FairStatus
-from fairapp.fastsql import Prepared
 from fairapp.geo.services import get_ward
 from fairapp.text import clean_name, fold
 
@@ -105,15 +103,15 @@ _STATE = sa.select(
     _FAIRS.c.ward_code,
     _FAIRS.c.capacity,
 ).where(_FAIRS.c.id == sa.bindparam("fair_id"))
-_FAIR_STATE = Prepared(_STATE)
-_FAIR_STATE_FOR_UPDATE = Prepared(_STATE.with_for_update())
+_FAIR_STATE = _STATE
+_FAIR_STATE_FOR_UPDATE = _STATE.with_for_update()
 
 
 def fair_state(fair_id: int, *, now: datetime | None = None, for_update: bool = False) -> FairState | None:
     """The fair's state, its status brought up to date (refresh_status's rules), or None. `for_update`:
     hold the fair's row lock (PostgreSQL; SQLite locks the whole database)."""
     statement = _FAIR_STATE_FOR_UPDATE if for_update else _FAIR_STATE
-    row = statement.first(fastsql.connection(), {"fair_id": fair_id})
+    row = db.session.execute(statement, {"fair_id": fair_id}).first()
     return up_to_date(FairState(*row), now or utcnow()) if row is not None else None
 
 
@@ -123,8 +121,6 @@ def up_to_date(state: FairState, now: datetime) -> FairState:
     NeedsSession instead, and the caller starts again on the Session."""
     if due_status(state, now) == state.status:
         return state
-    if fastsql.current_unit() is not None:
-        raise fastsql.NeedsSession()
     return FairState.of(refresh_status(db.session.get(Fair, state.id), now=now))
 
 

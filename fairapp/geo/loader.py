@@ -4,7 +4,6 @@ and the official old → new mapping (effective 1 July 2025). Idempotent: loads 
 import sqlalchemy as sa
 import vietnam_provinces as vp
 from vietnam_provinces import legacy
-from vietnam_provinces._ward_conversion_2025 import OLD_TO_NEW
 
 from fairapp.extensions import db
 from fairapp.geo.models import LegacyWard, Province, Ward, legacy_ward_successors
@@ -82,10 +81,10 @@ def load_units() -> dict[str, int]:
         known_old = {row["code"] for row in rows}
         known_new = {ward_code(w.code) for w in vp.Ward.iter_all()}
         links = {
-            (ward_code(old), ward_code(new.code))
-            for old, entry in OLD_TO_NEW.items()
-            for new in entry.new_wards
-            if ward_code(old) in known_old and ward_code(new.code) in known_new
+            (ward_code(old.code), ward_code(new.code))
+            for new in vp.Ward.iter_all()
+            for old in new.get_legacy_sources()
+            if ward_code(old.code) in known_old and ward_code(new.code) in known_new
         }
         db.session.execute(
             sa.insert(legacy_ward_successors), [{"legacy_code": o, "ward_code": n} for o, n in sorted(links)]

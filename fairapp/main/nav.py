@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_login.utils import _user_context_processor
 
 from fairapp.auth.models import Role
 
@@ -149,5 +148,5 @@ def register(app: Flask) -> None:
     """Add the navigation context processor. Flask-Login's own processor loads the user for every
     template, which would make the 500 page need the database; ours gives the lazy proxy instead."""
     processors = app.template_context_processors[None]
-    processors[:] = [p for p in processors if p is not _user_context_processor]
+    processors[:] = [p for p in processors if getattr(p, "__module__", None) != "flask_login.utils"]
     app.context_processor(_navigation_context)

@@ -5,7 +5,10 @@
  *   admitted  { fair_id, registration_id, at }  tickets this device admitted while offline
  *   queue     { scan_id, fair_id, qr_payload, scanned_at }  scans not yet accepted by the server
  *
- * ScannerStore.wipe() deletes all of it, the scanner's offline page cache and the device id. It runs
+ * In localStorage: this browser's scanner device, its id and its token (the credential the scanner's
+ * API requests carry, given once when the device is registered).
+ *
+ * ScannerStore.wipe() deletes all of it, the scanner's offline page cache and the device. It runs
  * when the person signs out (the navbar's sign-out form, hooked here), when the sign-in page loads
  * (this script included with data-wipe-on-load) and for a fair's names when the fair has closed.
  */
@@ -123,9 +126,20 @@
       try { return localStorage.getItem(DEVICE_KEY); } catch (error) { return null; }
     },
 
-    setDeviceId: function (value) {
+    deviceToken: function () {
+      try { return localStorage.getItem(DEVICE_KEY + ".token"); } catch (error) { return null; }
+    },
+
+    /* setDevice(id, token) keeps this browser's device; setDevice(null) forgets it. */
+    setDevice: function (id, token) {
       try {
-        if (value) { localStorage.setItem(DEVICE_KEY, value); } else { localStorage.removeItem(DEVICE_KEY); }
+        if (id && token) {
+          localStorage.setItem(DEVICE_KEY, id);
+          localStorage.setItem(DEVICE_KEY + ".token", token);
+        } else {
+          localStorage.removeItem(DEVICE_KEY);
+          localStorage.removeItem(DEVICE_KEY + ".token");
+        }
       } catch (error) { /* private mode: the device registers again next time */ }
     },
 
@@ -133,7 +147,7 @@
 
     /* Everything the scanner kept on this phone: database, offline page cache, device id. */
     wipe: function () {
-      ScannerStore.setDeviceId(null);
+      ScannerStore.setDevice(null);
       var closing = connection ? connection.then(function (db) { db.close(); }, function () {}) : Promise.resolve();
       connection = null;
       var database = closing.then(function () {

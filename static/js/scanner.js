@@ -2,8 +2,12 @@
  * The gate scanner page (templates/checkins/scanner.html): camera and keyboard-scanner box through
  * QrCamera, a full-screen green / amber / red answer with sound and vibration, and an offline mode.
  *
- * Online, every scan goes to POST /api/v1/checkins (session cookie, X-CSRFToken from the page's
- * <meta>, X-Device-Id of this browser, a client scan_id so a retry is the same scan).
+ * This browser registers itself once as a scanner device (POST /api/v1/devices, with the session
+ * cookie and the page's CSRF token) and keeps the device's token. The scanner's API requests (check-ins,
+ * the offline upload, the fair's scanner data) carry that token alone (Authorization: Bearer, no
+ * cookie), so they keep working through a day offline whatever becomes of the session; search and
+ * manual check-in are page requests (session cookie, X-CSRFToken).
+ * Online, every scan goes to POST /api/v1/checkins with a client scan_id, so a retry is the same scan.
  * Offline (navigator.onLine false, or the request fails), the page checks the ticket itself with the
  * fair's scanner data kept in IndexedDB (ScannerStore): the Ed25519 signature (WebCrypto), the fair,
  * the fair's hours, the revocation list and the tickets already admitted; it answers at once, queues
@@ -64,18 +68,23 @@
 
   // --- Talking to the server ----------------------------------------------------------------------
 
-  function headers(withBody) {
-    var result = { "Accept": "application/json", "X-CSRFToken": csrfToken };
+  /* The headers of a request: as this device (its token) or as the signed-in page (cookie and CSRF). */
+  function headers(withBody, asDevice) {
+    var result = { "Accept": "application/json" };
     if (withBody) { result["Content-Type"] = "application/json"; }
-    var device = store.deviceId();
-    if (device) { result["X-Device-Id"] = device; }
+    if (asDevice) {
+      result["Authorization"] = "Bearer " + store.deviceToken();
+    } else {
+      result["X-CSRFToken"] = csrfToken;
+    }
     return result;
   }
 
   /* {status, json} for any answer; rejects only when the server could not be reached. */
-  function call(method, url, body) {
+  function call(method, url, body, asDevice) {
     return fetch(url, {
-      method: method, headers: headers(body !== undefined), credentials: "same-origin", cache: "no-store",
+      method: method, headers: headers(body !== undefined, asDevice),
+      credentials: asDevice ? "omit" : "same-origin", cache: "no-store",
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (response) {
       local.reachable = true;
@@ -92,19 +101,33 @@
     });
   }
 
+  /* A request as this device, registering it first if needed; {status: 401} when it cannot be. */
+  function callAsDevice(method, url, body) {
+    return ensureDevice().then(function (deviceId) {
+      if (!deviceId) { return { status: 401, json: null }; }
+      return call(method, url, body, true).then(function (answer) {
+        // Refused, not for a device reason: its user was signed out everywhere, or deactivated.
+        var code = errorCode(answer);
+        if (answer.status === 401 && (!code || code === "unauthorized")) { store.setDevice(null); }
+        return answer;
+      });
+    });
+  }
+
   function errorCode(answer) {
     return answer && answer.json && answer.json.error ? answer.json.error.code : null;
   }
 
   var registering = null;
   function ensureDevice() {
-    if (store.deviceId()) { return Promise.resolve(store.deviceId()); }
+    if (store.deviceId() && store.deviceToken()) { return Promise.resolve(store.deviceId()); }
     if (registering) { return registering; }
     var name = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "";
     registering = call("POST", root.dataset.devicesUrl, { name: ("Scanner " + name).trim() })
       .then(function (answer) {
-        var id = answer.json && (answer.json.device_id || answer.json.public_id);
-        if (answer.status < 300 && id) { store.setDeviceId(id); return id; }
+        var id = answer.json && answer.json.device_id;
+        var token = answer.json && answer.json.token;
+        if (answer.status < 300 && id && token) { store.setDevice(id, token); return id; }
         return null;
       }).catch(function () { return null; })
       .then(function (id) { registering = null; return id; });
@@ -121,7 +144,7 @@
       return true;
     }
     if (code === "device_unknown" || code === "device_not_yours") {
-      store.setDeviceId(null);
+      store.setDevice(null);
       return true;
     }
     return false;
@@ -190,7 +213,7 @@
   }
 
   function refreshData() {
-    return call("GET", root.dataset.scannerDataUrl).then(function (answer) {
+    return callAsDevice("GET", root.dataset.scannerDataUrl).then(function (answer) {
       if (deviceRefused(answer) || answer.status !== 200 || !answer.json) { return; }
       var data = answer.json;
       if (closed(data)) { return dropClosed(); }
@@ -299,9 +322,7 @@
                  scanned_at: new Date().toISOString() };
     root.setAttribute("data-last-source", source || "");
     if (!navigator.onLine) { return offlineScan(scan); }
-    return ensureDevice().then(function () {
-      return call("POST", root.dataset.checkinsUrl, scan);
-    }).then(function (answer) {
+    return callAsDevice("POST", root.dataset.checkinsUrl, scan).then(function (answer) {
       if (deviceRefused(answer)) {
         // Revoked: stop. Unknown or another account's: a new device is registered; the scan waits.
         return root.hasAttribute("data-device-revoked") ? null : offlineScan(scan);
@@ -349,7 +370,7 @@
         });
         return call("POST", root.dataset.syncUrl, {
           device_id: deviceId, sent_at: new Date().toISOString(), scans: batch
-        }).then(function (answer) {
+        }, true).then(function (answer) {
           if (deviceRefused(answer) || answer.status !== 200 || !answer.json) { return; }
           var done = (answer.json.results || []).map(function (item) { return item.scan_id; });
           return store.dequeue(done).then(function () {

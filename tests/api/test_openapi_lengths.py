@@ -223,7 +223,7 @@ def _sync(calls: Calls, field: str, n: int):
     from fairapp.checkins import devices
 
     fair = calls.__dict__.setdefault("open_fair", calls.fair(FairStatus.OPEN, starts_in=timedelta(hours=-1)))
-    device = devices.register_device(calls.gate_user, name="Điện thoại", gate=None)
+    device, _token = devices.register_device(calls.gate_user, name="Điện thoại", gate=None)
     scan = {
         "scan_id": f"s{next(calls.numbers)}",
         "fair_id": fair.id,

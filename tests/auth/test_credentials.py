@@ -55,7 +55,7 @@ def test_changing_ones_password_revokes_ones_api_tokens(app, client, auth, db, m
             "/api/v1/checkins", json={"fair_id": 1, "qr_payload": "x"}, headers=bearer(old)
         ).status_code
         == 401
-    )  # the entrance's fast lane too
+    )  # the check-in too, with the session's cookie beside the token
     assert _me(app.test_client(), kept) == 200  # another account's token is untouched
     assert elsewhere.get("/account/").status_code == 302  # the other session is over
     assert client.get("/account/").status_code == 200  # this one carries on

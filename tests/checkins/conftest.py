@@ -114,7 +114,7 @@ def make_device(db):
     from fairapp.checkins import devices
 
     def make(user, name="Điện thoại cổng 1", gate="Cổng chính"):
-        device = devices.register_device(user, name=name, gate=gate)
+        device, _token = devices.register_device(user, name=name, gate=gate)
         db.session.commit()
         return device
 

@@ -293,8 +293,8 @@ def test_a_ticket_reissued_between_the_read_and_the_write_is_not_admitted(
     """The guards read the ticket as current; before the write it is reissued, by another request on
     another connection. The INSERT checks the ticket again: revoked, no check-in."""
     from fairapp.attendees.models import Registration
-    from fairapp.checkins.transaction import run_committed
     from fairapp.extensions import db as _db
+    from fairapp.transactions import run_in_transaction as run_committed
 
     gate = make_user("gate")
     fair = make_fair()
