@@ -87,8 +87,10 @@ def login():
 @signed_in
 def logout():
     from fairapp.audit.services import record
+    from fairapp.checkins import devices
 
     record("auth.logout", actor=current_user, target=current_user, origin=request_origin())
+    devices.sign_out_device(request.form.get("device_id"), user=current_user, origin=request_origin())
     db.session.commit()
     logout_user()
     locale = session.get(LOCALE_SESSION_KEY)

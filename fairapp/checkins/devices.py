@@ -186,6 +186,21 @@ def revoke_device(
     return device
 
 
+def sign_out_device(
+    public_id: str | None, *, user: User, origin: Origin = SYSTEM, now: datetime | None = None
+) -> Device | None:
+    """The user signs out on the browser that is this device: it is revoked (its token refused from
+    then on), if it is theirs and still live. Anything else named is ignored. Audited. Flushes."""
+    device = find_device(public_id)
+    if device is None or device.user_id != user.id or device.revoked_at is not None:
+        return None
+    device.revoked_at = now or utcnow()
+    device.revoked_by = user.id
+    audit.record("device.sign_out", actor=user, target=device, origin=origin, details={"name": device.name})
+    db.session.flush()
+    return device
+
+
 def devices_for(user: User) -> list[tuple[Device, User]]:
     """The devices `user` may manage, newest first, with their owners."""
     query = (

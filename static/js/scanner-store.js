@@ -188,6 +188,15 @@
       var page = document.querySelector("[data-scanner]");
       var question = page ? (page.getAttribute("data-msg-unsent") || "") : "";
       if (unsent && question && !window.confirm(question.replace("{n}", String(unsent)))) { return; }
+      // The server ends this browser's device with the session: its token is refused from then on.
+      var device = ScannerStore.deviceId();
+      if (device && !form.querySelector("input[name=device_id]")) {
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "device_id";
+        field.value = device;
+        form.appendChild(field);
+      }
       window.setTimeout(go, 1500);
       ScannerStore.wipe().then(go, go);
     });
