@@ -23,7 +23,7 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in the instance folder
     # Ping a pooled connection before each use: one the server dropped (a PostgreSQL restart, an idle
     # timeout) is replaced instead of failing the request (fairapp.database.engine_options adds SQLite's)
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # pool_pre_ping for a database server: fairapp.database
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
     # Sessions and cookies

@@ -19,12 +19,14 @@ from sqlalchemy.engine import Engine, make_url
 
 
 def engine_options(app: Flask) -> dict:
-    """SQLALCHEMY_ENGINE_OPTIONS for this app: the configured ones (pool_pre_ping by default, so a
-    connection the server dropped, after a restart say, is replaced before a request uses it), plus
-    SQLite's busy timeout. A copy: the default dict is shared by every app built in this process."""
+    """SQLALCHEMY_ENGINE_OPTIONS for this app: the configured ones, plus pool_pre_ping for a database
+    server (a connection the server dropped, after a restart say, is replaced before a request uses
+    it; an SQLite file has no server to drop it, so no ping) and SQLite's busy timeout. A copy: the
+    default dict is shared by every app built in this process."""
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_pre_ping", True)  # also when a deployment gives options of its own
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    options.setdefault("pool_pre_ping", not sqlite)  # also when a deployment gives options of its own
+    if sqlite:
         options.setdefault("connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000})
     return options
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from fairapp import create_app
+from fairapp.database import engine_options
 from fairapp.extensions import db as _db
 from fairapp.ids import MAX_ID
 from fairapp.jsonbody import MAX_DEPTH
@@ -111,13 +112,14 @@ def test_a_bug_is_still_500_not_503(app, client, make_user, token_for, monkeypat
     assert response.status_code == 500 and response.get_json()["error"]["code"] == "server_error"
 
 
-def test_engines_ping_pooled_connections(app, db):
-    assert db.engine.pool._pre_ping is True
+def test_engines_of_a_database_server_ping_pooled_connections(app, db):
+    options = engine_options(app)
+    assert options["pool_pre_ping"] is (db.engine.dialect.name != "sqlite")
 
 
 def test_connections_killed_by_the_server_cost_no_request(app, db, database_url, make_user, token_for):
     """A PostgreSQL restart, or an idle connection cut: every pooled connection is terminated by the
-    server, and the next requests (ORM, the check-in lane's raw connection, a page) still succeed."""
+    server, and the next requests (ORM, a check-in, a page) still succeed."""
     if not database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only: SQLite has no server to drop a connection")
     secret = token_for(make_user("gate"))
