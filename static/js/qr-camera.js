@@ -106,7 +106,8 @@
     this._say("starting");
     if (!this.scanner) {
       this.scanner = new window.QrScanner(this.video, function (result) {
-        self._emit(result.data, "camera", false);
+        // A frame still being decoded when the camera was stopped reports afterwards: not a scan.
+        if (self.active) { self._emit(result.data, "camera", false); }
       }, {
         returnDetailedScanResult: true,
         preferredCamera: "environment",

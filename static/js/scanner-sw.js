@@ -1,10 +1,13 @@
 /* Service worker for the gate scanner (scope /scan/): network first, the cached copy when offline, so a
    scanner page opened once reloads without a connection. The page (static/js/scanner.js) asks it to
-   store the page and its assets; ScannerStore.wipe() deletes the cache on sign-out.
+   store the page and every file it needs, those it loads later included (the QR decoder's worker), and
+   is told which of them are not on hand; ScannerStore.wipe() deletes the cache on sign-out.
    Never cached: the API (check-ins must reach the server or the page's own queue), search results. */
 "use strict";
 
-const CACHE = "fairapp-scanner-v1";
+// A new name when the set of stored files changes: activation drops the old cache and the page, on
+// the controllerchange that follows, stores everything again.
+const CACHE = "fairapp-scanner-v2";
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -48,18 +51,32 @@ self.addEventListener("fetch", (event) => {
   if (cacheable(event.request)) event.respondWith(networkFirst(event.request));
 });
 
+/* Whether the cache holds the URL for offline use afterwards: a fresh copy when the server gives one,
+   the copy kept earlier when the server cannot be reached (the page reopened offline), nothing when
+   it answers otherwise (a redirect to the sign-in page, an error). */
+async function store(cache, url) {
+  let response;
+  try {
+    response = await fetch(url, {credentials: "same-origin"});
+  } catch (error) {
+    return Boolean(await cache.match(url, {ignoreVary: true}));
+  }
+  if (!keep(response)) return false;
+  await cache.put(url, response);
+  return true;
+}
+
+/* {type: "store", id, urls} → {type: "stored", id, missing}: the URLs not on hand for offline use,
+   those this worker never caches (the API) included. */
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type !== "store" || !Array.isArray(data.urls)) return;
-  const urls = data.urls.filter((url) => cacheable(new Request(url)));
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await Promise.all(urls.map(async (url) => {
-      try {
-        const response = await fetch(url, {credentials: "same-origin"});
-        if (keep(response)) await cache.put(url, response);
-      } catch (error) { /* offline already: keep what the cache has */ }
+    const missing = [];
+    await Promise.all(data.urls.map(async (url) => {
+      if (!cacheable(new Request(url)) || !(await store(cache, url))) missing.push(url);
     }));
-    if (event.source) event.source.postMessage({type: "stored", count: urls.length});
+    if (event.source) event.source.postMessage({type: "stored", id: data.id, missing: missing});
   })());
 });

@@ -577,6 +577,9 @@
 
   // --- Installable, offline page -----------------------------------------------------------------
 
+  /* Everything the page needs to scan without a network: itself, the files its tags name, what it has
+     loaded so far, and what it loads only later (data-offline-assets: the QR decoder's worker, fetched
+     when the camera starts, and the font files). */
   function assetUrls() {
     var urls = new Set([location.href.split("#")[0]]);
     performance.getEntriesByType("resource").forEach(function (entry) {
@@ -589,18 +592,39 @@
         var url = new URL(node.getAttribute("href") || node.getAttribute("src"), location.href);
         if (url.origin === location.origin) { urls.add(url.href); }
       });
+    (root.dataset.offlineAssets || "").split(/\s+/).filter(Boolean).forEach(function (path) {
+      urls.add(new URL(path, location.href).href);
+    });
     return Array.from(urls);
+  }
+
+  /* data-offline-ready: "true" once the worker answered that every one of assetUrls() is in its cache,
+     "false" while asking or when some are not (asked again on the next refresh, when online). */
+  var offlineCopy = { registration: null, storer: null, asked: 0 };
+
+  function storeOffline(again) {
+    var worker = offlineCopy.registration && offlineCopy.registration.active;
+    if (!worker || (worker === offlineCopy.storer && !again)) { return; }
+    offlineCopy.storer = worker;
+    offlineCopy.asked += 1;
+    root.setAttribute("data-offline-ready", "false");
+    worker.postMessage({ type: "store", id: offlineCopy.asked, urls: assetUrls() });
   }
 
   function installWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "stored") { root.setAttribute("data-offline-ready", "true"); }
+      var data = event.data || {};
+      if (data.type !== "stored" || data.id !== offlineCopy.asked || !Array.isArray(data.missing)) { return; }
+      root.setAttribute("data-offline-ready", data.missing.length ? "false" : "true");
     });
+    // A new worker took over (its cache starts empty): store everything with it.
+    navigator.serviceWorker.addEventListener("controllerchange", function () { storeOffline(false); });
     navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: root.dataset.scope })
       .then(function () { return navigator.serviceWorker.ready; })
       .then(function (registration) {
-        if (registration.active) { registration.active.postMessage({ type: "store", urls: assetUrls() }); }
+        offlineCopy.registration = registration;
+        storeOffline(false);
       })
       .catch(function () { /* no offline page; online scanning still works */ });
   }
@@ -620,7 +644,11 @@
   window.addEventListener("online", function () { local.reachable = true; network(); sync(); });
   window.addEventListener("offline", network);
   window.setInterval(function () { if (navigator.onLine) { sync(); } }, SYNC_EVERY_MS);
-  window.setInterval(function () { if (navigator.onLine && !local.queued) { refreshData(); } }, REFRESH_EVERY_MS);
+  window.setInterval(function () {
+    if (!navigator.onLine) { return; }
+    if (!local.queued) { refreshData(); }
+    if (root.getAttribute("data-offline-ready") === "false") { storeOffline(true); }
+  }, REFRESH_EVERY_MS);
 
   installWorker();
   loadStored().then(function () {

@@ -1,6 +1,6 @@
 /* The ticket page: register the ticket service worker and have it store this page and every file
    it loaded, so the ticket still opens without a connection. Sets data-offline-ready="true" on the
-   ticket once stored. */
+   ticket once the worker reports all of them stored. */
 (function () {
   "use strict";
   const ticket = document.querySelector("[data-ticket]");
@@ -32,18 +32,35 @@
     return Array.from(urls);
   }
 
+  // data-offline-ready="true" once the worker answered that every one of assetUrls() is in its cache.
+  let registration = null;
+  let storer = null;
+  let asked = 0;
+
+  function storeOffline() {
+    const worker = registration && registration.active;
+    if (!worker || worker === storer) return;
+    storer = worker;
+    asked += 1;
+    ticket.dataset.offlineReady = "false";
+    worker.postMessage({type: "store", id: asked, urls: assetUrls()});
+  }
+
   navigator.serviceWorker.addEventListener("message", (event) => {
-    if (event.data && event.data.type === "stored") ticket.dataset.offlineReady = "true";
+    const data = event.data || {};
+    if (data.type !== "stored" || data.id !== asked || !Array.isArray(data.missing)) return;
+    ticket.dataset.offlineReady = data.missing.length ? "false" : "true";
   });
+  // A newer worker took over while the page was open: have it store the page too.
+  navigator.serviceWorker.addEventListener("controllerchange", storeOffline);
 
   navigator.serviceWorker.register(ticket.dataset.serviceWorker, {scope: ticket.dataset.scope})
     .then(() => navigator.serviceWorker.ready)
     // Fonts load lazily, after first paint: wait for them so every file the page used is stored.
-    .then((registration) => (document.fonts ? document.fonts.ready : Promise.resolve())
-      .then(() => registration))
-    .then((registration) => {
-      const worker = registration.active;
-      if (worker) worker.postMessage({type: "store", urls: assetUrls()});
+    .then((ready) => (document.fonts ? document.fonts.ready : Promise.resolve()).then(() => ready))
+    .then((ready) => {
+      registration = ready;
+      storeOffline();
     })
     .catch(() => { /* no offline copy; the page itself still works */ });
 })();

@@ -51,18 +51,31 @@ self.addEventListener("fetch", (event) => {
   if (cacheable(event.request)) event.respondWith(networkFirst(event.request));
 });
 
+/* Whether the cache holds the URL for offline use afterwards: a fresh copy when the server gives one it
+   allows to be kept, the copy kept earlier when the server cannot be reached (the page reopened
+   offline), nothing when it answers otherwise. */
+async function store(cache, url) {
+  let response;
+  try {
+    response = await fetch(url, {credentials: "same-origin"});
+  } catch (error) {
+    return Boolean(await cache.match(url, {ignoreVary: true}));
+  }
+  if (!(response.ok && storable(response))) return false;
+  await cache.put(url, response);
+  return true;
+}
+
+/* {type: "store", id, urls} → {type: "stored", id, missing}: the URLs not on hand for offline use. */
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type !== "store" || !Array.isArray(data.urls)) return;
-  const urls = data.urls.filter((url) => cacheable(new Request(url)));
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await Promise.all(urls.map(async (url) => {
-      try {
-        const response = await fetch(url, {credentials: "same-origin"});
-        if (response.ok && storable(response)) await cache.put(url, response);
-      } catch (error) { /* offline already: keep what the cache has */ }
+    const missing = [];
+    await Promise.all(data.urls.map(async (url) => {
+      if (!cacheable(new Request(url)) || !(await store(cache, url))) missing.push(url);
     }));
-    if (event.source) event.source.postMessage({type: "stored", count: urls.length});
+    if (event.source) event.source.postMessage({type: "stored", id: data.id, missing: missing});
   })());
 });

@@ -2,7 +2,8 @@
 with Pillow as .y4m from ticket_payload), the page admits it (green, with the name and the priority
 marker), and the same ticket again is amber. Offline (context.set_offline), a scan typed by a
 keyboard scanner is checked in the browser, queued, and uploaded once the network is back: one
-check-in in the database, not two."""
+check-in in the database, not two. A page opened online and reopened without a network still decodes
+the camera (everything the camera needs came from the service worker's cache)."""
 
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.text import fold
+from fairapp.tickets.services import reissue_ticket
 from fairapp.tickets.signing import ticket_payload
 from tests.browser.camera import camera_page_playing, write_y4m
 from tests.browser.conftest import MOBILE, screenshot, sign_in
@@ -115,6 +117,63 @@ def test_camera_admits_the_ticket_then_says_already_checked_in(db, make_user, ca
     assert db.session.scalar(sa.select(sa.func.count(Device.id))) == 1
     results = db.session.scalars(sa.select(Scan.result).where(Scan.registration_id == registration.id)).all()
     assert results[0] == "ok" and set(results[1:]) == {"already_checked_in"}
+    assert page.console_errors == []
+
+
+def test_page_reopened_offline_decodes_the_camera_and_syncs_later(db, make_user, camera_page, ticket):
+    fair, registration, _payload = ticket
+    lost = register(db, fair, "Vũ Minh Tuấn", "0912000333")
+    lost_payload = ticket_payload(lost)
+    reissue_ticket(lost)  # the old QR goes on the revocation list
+    db.session.commit()
+    page = camera_page
+    sign_in(page, make_user("gate").email)
+    page.goto(f"/scan/{fair.id}")
+    scanner = page.locator("[data-scanner]")
+    expect(scanner).to_have_attribute("data-ready", "true")  # scanner data in IndexedDB
+    expect(scanner).to_have_attribute("data-offline-ready", "true")  # every file the page needs cached
+
+    page.context.set_offline(True)
+    page.reload()  # served by the service worker
+    expect(scanner).to_have_attribute("data-ready", "stored")
+    expect(scanner).to_have_attribute("data-offline-ready", "true")  # the worker found them all cached
+    page.get_by_role("button", name="Bật camera").click()
+    expect(page.locator("[data-qr-camera]")).to_have_attribute("data-qr-state", "scanning")
+    answer = page.locator("[data-answer]")
+    expect(answer).to_have_attribute("data-result", "ok", timeout=10_000)  # the decoder is running
+    expect(answer).to_have_attribute("data-colour", "green")
+    expect(answer.locator("[data-answer-name]")).to_have_text("Đặng Thị Thu Hà")
+    expect(answer.locator("[data-answer-detail]")).to_have_text(
+        "Kiểm tra ngoại tuyến — sẽ gửi lên máy chủ khi có mạng."
+    )
+    expect(page.locator("[data-network]")).to_have_text("Ngoại tuyến — 1 lượt quét đang chờ gửi")
+    expect(scanner).to_have_attribute("data-queued", "1")
+    screenshot(page, "scanner", "offline-camera-green-360")
+
+    # The same ticket still in front of the lens after the repeat pause: amber, from what the phone knows.
+    expect(answer).to_have_attribute("data-result", "already_checked_in", timeout=10_000)
+    expect(answer).to_have_attribute("data-colour", "amber")
+    # The answers keep covering the screen while the ticket stays in view: the button from the keyboard.
+    page.get_by_role("button", name="Tắt camera").press("Enter")
+    expect(page.locator("[data-qr-camera]")).to_have_attribute("data-qr-state", "stopped")
+    box = page.locator("[data-qr-manual]")
+    box.fill(lost_payload)
+    box.press("Enter")
+    expect(answer).to_have_attribute("data-result", "revoked")
+    expect(answer).to_have_attribute("data-colour", "red")
+    assert check_ins(db, registration.id) == []
+
+    page.context.set_offline(False)  # the `online` event uploads the queue
+    expect(scanner).to_have_attribute("data-queued", "0")
+    expect(page.locator("[data-network]")).to_be_hidden()
+    rows = check_ins(db, registration.id)
+    assert [(row.source, row.device_id is not None) for row in rows] == [("offline", True)]
+    assert check_ins(db, lost.id) == []
+    results = db.session.scalars(sa.select(Scan.result).where(Scan.registration_id == registration.id)).all()
+    assert results.count("ok") == 1 and set(results) == {"ok", "already_checked_in"}
+    assert db.session.scalars(sa.select(Scan.result).where(Scan.registration_id == lost.id)).all() == [
+        "revoked"
+    ]
     assert page.console_errors == []
 
 

@@ -164,6 +164,20 @@ def test_scanner_page_has_camera_keyboard_box_csrf_meta_and_no_inline_script(cli
     assert "<script>" not in html and "onclick" not in html
 
 
+def test_scanner_page_declares_the_files_it_fetches_later_and_each_is_served(client, auth, make_fair):
+    """The service worker stores these for a reopening without a network; a wrong name would keep the
+    page from ever reporting itself ready offline."""
+    fair = make_fair()
+    auth.login("gate")
+    html = client.get(f"/scan/{fair.id}").get_data(as_text=True)
+    declared = html.split('data-offline-assets="', 1)[1].split('"', 1)[0].split()
+    assert "/static/vendor/qr-scanner/qr-scanner-worker.min.js" in declared
+    for url in declared:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.close()
+
+
 def test_search_finds_by_name_without_accents_and_by_phone_digits_never_showing_them(
     client, auth, make_fair, register
 ):
