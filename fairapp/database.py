@@ -61,8 +61,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection):
         # BEGIN IMMEDIATE would serialise readers too; plain BEGIN plus busy_timeout is enough
         # because writes are short and conditional. The hot writers (check-ins, registrations) take
-        # the write lock first with write_turn() below.
-        connection.exec_driver_sql("BEGIN")
+        # the write lock first with write_turn() below. Sent on the driver's connection: it needs
+        # no statement machinery (no events, no result), and every request begins a transaction.
+        connection.connection.driver_connection.execute("BEGIN")
 
 
 def create_owner_only(database: str | None, *, uri: bool = False) -> None:

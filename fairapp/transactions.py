@@ -26,11 +26,13 @@ acceptable (a refused scan): the turn commits with synchronous=NORMAL. A transac
 both kinds (an offline device's batch) calls write_point() before its first write."""
 
 import contextvars
+import inspect
 import logging
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import Flask, g, request
 from sqlalchemy.exc import OperationalError
@@ -118,6 +120,20 @@ def run_in_transaction[T](
 class FairApp(Flask):
     """Flask, with every view run in one transaction (run_in_transaction): committed when the request
     may write and its answer is a success, rolled back otherwise."""
+
+    def ensure_sync(self, func):
+        """Flask's, with the answer to "is it a coroutine function?" kept per function (Flask asks it
+        for every hook and view on every request). Keyed by the function itself, not by a bound
+        method, which is new on every request."""
+        key = getattr(func, "__func__", func)
+        coroutine = self._coroutine_functions.get(key)
+        if coroutine is None:
+            coroutine = self._coroutine_functions[key] = inspect.iscoroutinefunction(func)
+        return self.async_to_sync(func) if coroutine else func
+
+    @cached_property
+    def _coroutine_functions(self) -> dict:
+        return {}
 
     def dispatch_request(self):
         def view():

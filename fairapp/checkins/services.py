@@ -138,8 +138,8 @@ def check_in(
     `device_skew`: for an offline batch, how far the device's clock was from ours when it uploaded."""
     now = now or utcnow()
     fair = fair if isinstance(fair, FairState) else FairState.of(fair)
-    if scan_id is not None and (stored := stored_outcome(scan_id, by=by, fair_id=fair.id)) is not None:
-        return stored
+    # A scan id this account already used at this fair is found by the scan's own INSERT (its UNIQUE
+    # key), which then answers as the first scan was answered: no read for it beforehand.
     scan = _new_scan(
         fair.id,
         by=by,
