@@ -27,7 +27,7 @@ bare 500 from the server without the security headers).
 import io
 import json
 import logging
-from contextlib import nullcontext
+from contextlib import contextmanager
 
 from flask import Flask
 from flask.globals import _cv_app
@@ -124,13 +124,22 @@ class CheckInLane:
     def _app_context(self):
         """A new application context, unless one of this app is current, as Flask's request context
         does (a test's). The unit then works on its own connection beside that context's Session, so
-        the Session's transaction is ended first: what it holds is committed for the unit to see, and
-        its next read sees what the unit committed, as with a request served by Flask."""
+        the Session's transaction is ended first, what it holds committed for the unit to see, and
+        ended again after (the fair is read on it), so that its next read sees what the unit
+        committed, as with a request served by Flask."""
         current = _cv_app.get(None)
         if current is None or current.app is not self.app:
             return self.app.app_context()
         db.session.commit()
-        return nullcontext()
+        return _session_ended_after()
+
+
+@contextmanager
+def _session_ended_after():
+    try:
+        yield
+    finally:
+        db.session.rollback()
 
 
 def _respond(environ, start_response, status: str, body: dict, headers=()) -> list[bytes]:
