@@ -12,9 +12,8 @@ headers every response carries.
 Anything else goes on to Flask, untouched: another path or method, a session cookie (the scanner page:
 CSRF and sign-out rules), a body that is not the documented shape, a token that is unknown or whose last
 use is due to be written, a role or device refused, a fair not found or not the account's: the view
-then answers it in full (translated errors, 401/403/404, the device sign-out), as it does when a fair's
-status change is due (written through the ORM Session). Nothing is written before a hand-over: every
-refusal happens in the read phase, and the unit's transaction is rolled back.
+then answers it in full (translated errors, 401/403/404, the device sign-out). Nothing is written before a
+hand-over: every refusal happens in the read phase, and the unit's transaction is rolled back.
 
 The body is parsed by fairapp.jsonbody.loads, as every JSON body is (too deep: handed over, and the view
 answers 400 invalid_json). A database that cannot be used right now (fairapp.database.is_unavailable)
