@@ -201,8 +201,8 @@ def registration_of(fair_id: int, attendee_id: int) -> Registration | None:
 
 
 def lock_fair(fair_id: int, *, now: datetime) -> fair_services.FairState:
-    """Read the fair holding the lock that serialises registrations for it, its status brought up to
-    date. Must be the first statement of the transaction on SQLite: a read first would pin a snapshot
+    """Read the fair holding the lock that serialises registrations for it, its status in effect at
+    `now`. Must be the first statement of the transaction on SQLite: a read first would pin a snapshot
     that another writer may overtake, and upgrading such a transaction to a writer fails at once
     ("database is locked") instead of waiting. PostgreSQL: the fair's row lock (FOR UPDATE)."""
     sqlite = db.session.get_bind().dialect.name == "sqlite"

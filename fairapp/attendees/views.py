@@ -34,7 +34,6 @@ DONE_SECONDS = 5 * 60
 def walk_in(fair_id: int):
     user = current_user._get_current_object()
     fair = fair_services.get_fair_for(user, fair_id)
-    db.session.commit()
     form = WalkInForm()
     refusal, status = None, 200
     if fair.status not in services.REGISTRABLE:

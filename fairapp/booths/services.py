@@ -51,7 +51,7 @@ def _holder(booth: Booth):
 
 
 def _ensure_open(fair: Fair, now: datetime) -> None:
-    if fair.status not in OPEN_FOR_BOOTHS or fair.ends_at <= now:
+    if fair.status_at(now) not in OPEN_FOR_BOOTHS:
         raise FairNotOpen()
 
 
@@ -355,7 +355,7 @@ def withdraw_booths(
             column == partner.id,
             Booth.status.in_(ACTIVE),
             Fair.ends_at > now,
-            Fair.status.not_in((FairStatus.CLOSED, FairStatus.CANCELLED)),
+            Fair.status_at(now).not_in((FairStatus.CLOSED, FairStatus.CANCELLED)),
         )
         .order_by(Booth.id)
     ).all()

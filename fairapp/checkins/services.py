@@ -50,7 +50,7 @@ from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.fairs.services import FairState, WardNotAllowed, fair_state, may_see, up_to_date
+from fairapp.fairs.services import FairState, WardNotAllowed, fair_state, may_see
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 from fairapp.transactions import write_point
@@ -379,9 +379,9 @@ def _new_scan(
 
 
 def _fair_admits(fair: FairState, scan: _Scan) -> bool:
-    """Open now (its status brought up to date first; that writes only when a transition is due), or,
-    for an offline scan, its device time lay within the fair's hours of a fair that did open."""
-    fair = up_to_date(fair, scan.now)
+    """Open now (its status in effect at the scan's time), or, for an offline scan, its device time lay
+    within the fair's hours of a fair that did open."""
+    fair = fair.at(scan.now)
     if fair.status == FairStatus.OPEN:
         return True
     return (

@@ -196,7 +196,6 @@ class Fairs(MethodView):
             status=FairStatus(args["status"]) if args.get("status") else None,
         )
         fairs = services.list_fairs(current_user, filters)
-        db.session.commit()  # statuses refreshed on access
         return {"items": [_out(fair) for fair in fairs]}
 
     @blp.arguments(FairCreateSchema)
@@ -220,9 +219,7 @@ class FairItem(MethodView):
     @roles(*READERS)
     def get(self, fair_id):
         """One fair (organisers: only in their wards)."""
-        fair = services.get_fair_for(current_user, fair_id)
-        db.session.commit()
-        return _out(fair)
+        return _out(services.get_fair_for(current_user, fair_id))
 
 
 def _action(name: str, service, *, with_reason: bool = False):

@@ -1,9 +1,10 @@
-"""Fair rules: status on access, the public view of fairs, and the organiser's operations.
+"""Fair rules: the effective status of fairs, the public view of fairs, and the organiser's operations.
 
-Every function takes the time as `now` (default: the current UTC time) so tests can pin it.
-Services flush, never commit."""
+A fair's stored status holds the transitions made by hand (publish, open, close, cancel); the clock makes
+the others (fairapp.fairs.models.Lifecycle), so reading a fair never writes. Every function takes the
+time as `now` (default: the current UTC time) so tests can pin it. Services flush, never commit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from fairapp.auth.scope import EVERYWHERE, WardScope
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
-from fairapp.fairs.models import Fair, FairSeries, FairStatus
+from fairapp.fairs.models import Fair, FairSeries, FairStatus, Lifecycle
 from fairapp.geo.services import get_ward
 from fairapp.text import clean_name, fold
 
@@ -24,59 +25,14 @@ PUBLIC_STATUSES = (FairStatus.PUBLISHED, FairStatus.OPEN, FairStatus.CLOSED, Fai
 UPCOMING_STATUSES = (FairStatus.PUBLISHED, FairStatus.OPEN)
 
 
-# --- Status on access ------------------------------------------------------------------------------
-
-
-def due_status(fair: Fair, now: datetime) -> FairStatus:
-    """The status the fair should have at `now`: published → open at its start, published or open →
-    closed at its end (to the second). Drafts, closed and cancelled fairs never move by themselves."""
-    if fair.status in UPCOMING_STATUSES and now >= fair.ends_at:
-        return FairStatus.CLOSED
-    if fair.status == FairStatus.PUBLISHED and now >= fair.starts_at:
-        return FairStatus.OPEN
-    return fair.status
-
-
-def refresh_status(fair: Fair, *, now: datetime | None = None) -> Fair:
-    """Bring the fair's status up to date and persist it with a conditional UPDATE (… WHERE id AND
-    status = the old one), so concurrent requests do not fight; whoever loses reloads. Flushes."""
-    now = now or utcnow()
-    new = due_status(fair, now)
-    if new == fair.status:
-        return fair
-    old = fair.status
-    values = {"status": new}
-    if new == FairStatus.OPEN:
-        values["opened_at"] = fair.starts_at
-    else:
-        values["closed_at"] = fair.ends_at
-        if old == FairStatus.PUBLISHED:
-            values["opened_at"] = fair.starts_at
-    result = db.session.execute(
-        sa.update(Fair)
-        .where(Fair.id == fair.id, Fair.status == old)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount == 0:  # someone else moved it first: take what they wrote
-        db.session.refresh(fair)
-    else:
-        _apply(fair, values)
-    return fair
-
-
-def _apply(fair: Fair, values: dict) -> None:
-    """Reflect an UPDATE already executed on the loaded object without marking it dirty."""
-    from sqlalchemy.orm.attributes import set_committed_value
-
-    for key, value in values.items():
-        set_committed_value(fair, key, value)
+# --- A fair's state, for the hot paths -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class FairState:
-    """A fair's status columns, read in one Core query: what the hot paths (checking in, registering)
-    need instead of the whole ORM object."""
+    """A fair's status columns in effect at one moment, read in one Core query: what the hot paths
+    (checking in, registering) need instead of the whole ORM object. `recorded` is what is stored, so
+    that `at` can tell the state at any other moment."""
 
     id: int
     status: FairStatus
@@ -85,16 +41,31 @@ class FairState:
     opened_at: datetime | None
     ward_code: str
     capacity: int | None
+    recorded: Lifecycle
 
     @classmethod
-    def of(cls, fair: Fair) -> "FairState":
-        return cls(
-            fair.id, fair.status, fair.starts_at, fair.ends_at, fair.opened_at, fair.ward_code, fair.capacity
+    def of(cls, fair: Fair, *, now: datetime | None = None) -> "FairState":
+        recorded = fair.recorded
+        state = cls(
+            fair.id,
+            recorded.status,
+            fair.starts_at,
+            fair.ends_at,
+            recorded.opened_at,
+            fair.ward_code,
+            fair.capacity,
+            recorded,
         )
+        return state.at(now or utcnow())
+
+    def at(self, now: datetime) -> "FairState":
+        """The same fair's state in effect at `now`."""
+        effective = self.recorded.at(now, starts_at=self.starts_at, ends_at=self.ends_at)
+        return replace(self, status=effective.status, opened_at=effective.opened_at)
 
 
 _FAIRS = Fair.__table__
-_STATE = sa.select(
+_STATE = sa.select(  # FairState's fields in order, then what `recorded` needs besides
     _FAIRS.c.id,
     _FAIRS.c.status,
     _FAIRS.c.starts_at,
@@ -102,52 +73,39 @@ _STATE = sa.select(
     _FAIRS.c.opened_at,
     _FAIRS.c.ward_code,
     _FAIRS.c.capacity,
+    _FAIRS.c.closed_at,
 ).where(_FAIRS.c.id == sa.bindparam("fair_id"))
-_FAIR_STATE = _STATE
-_FAIR_STATE_FOR_UPDATE = _STATE.with_for_update()
+_STATE_FOR_UPDATE = _STATE.with_for_update()
 
 
 def fair_state(fair_id: int, *, now: datetime | None = None, for_update: bool = False) -> FairState | None:
-    """The fair's state, its status brought up to date (refresh_status's rules), or None. `for_update`:
-    hold the fair's row lock (PostgreSQL; SQLite locks the whole database)."""
-    statement = _FAIR_STATE_FOR_UPDATE if for_update else _FAIR_STATE
-    row = db.session.execute(statement, {"fair_id": fair_id}).first()
-    return up_to_date(FairState(*row), now or utcnow()) if row is not None else None
-
-
-def up_to_date(state: FairState, now: datetime) -> FairState:
-    """The state after the status transition that is due, if any (rare: twice in a fair's life). The
-    transition is written through the ORM Session: inside a fairapp.fastsql.RawUnit it raises
-    NeedsSession instead, and the caller starts again on the Session."""
-    if due_status(state, now) == state.status:
-        return state
-    return FairState.of(refresh_status(db.session.get(Fair, state.id), now=now))
-
-
-def refresh_statuses(fairs, *, now: datetime | None = None) -> list[Fair]:
-    now = now or utcnow()
-    return [refresh_status(fair, now=now) for fair in fairs]
+    """The fair's state in effect at `now`, or None. Reads only. `for_update`: hold the fair's row lock
+    (PostgreSQL; SQLite locks the whole database)."""
+    row = db.session.execute(_STATE_FOR_UPDATE if for_update else _STATE, {"fair_id": fair_id}).first()
+    if row is None:
+        return None
+    recorded = Lifecycle(row.status, row.opened_at, row.closed_at)
+    return FairState(*row[:-1], recorded).at(now or utcnow())
 
 
 # --- What the public sees --------------------------------------------------------------------------
 
 
 def public_fairs(*, ward_code: str | None = None, now: datetime | None = None) -> list[Fair]:
-    """Published or open fairs that have not ended, soonest first, optionally in one ward."""
+    """Fairs published or open at `now` (so not ended), soonest first, optionally in one ward."""
     now = now or utcnow()
-    query = sa.select(Fair).where(Fair.status.in_(UPCOMING_STATUSES))
+    query = sa.select(Fair).where(Fair.status_at(now).in_(UPCOMING_STATUSES))
     if ward_code:
         query = query.where(Fair.ward_code == ward_code)
-    fairs = refresh_statuses(db.session.scalars(query.order_by(Fair.starts_at, Fair.id)).all(), now=now)
-    return [fair for fair in fairs if fair.status in UPCOMING_STATUSES and fair.ends_at > now]
+    return list(db.session.scalars(query.order_by(Fair.starts_at, Fair.id)))
 
 
-def get_public_fair(fair_id: int, *, now: datetime | None = None) -> Fair:
+def get_public_fair(fair_id: int) -> Fair:
     """A fair anyone may see (published, open, closed or cancelled); drafts raise NotFound."""
     fair = db.session.get(Fair, fair_id)
     if fair is None or fair.status not in PUBLIC_STATUSES:
         raise NotFound()
-    return refresh_status(fair, now=now)
+    return fair
 
 
 # --- Errors ----------------------------------------------------------------------------------------
@@ -241,9 +199,10 @@ def ensure_may_act(user, ward_code: str) -> None:
         raise WardNotAllowed()
 
 
-def ensure_writable(fair: Fair, user) -> None:
-    """A closed or cancelled fair is read-only except for admins (fair_read_only)."""
-    if fair.status in (FairStatus.CLOSED, FairStatus.CANCELLED) and user.role != Role.ADMIN:
+def ensure_writable(fair: Fair, user, *, now: datetime | None = None) -> None:
+    """A fair closed or cancelled at `now` is read-only except for admins (fair_read_only)."""
+    status = fair.status_at(now or utcnow())
+    if status in (FairStatus.CLOSED, FairStatus.CANCELLED) and user.role != Role.ADMIN:
         raise FairReadOnly()
 
 
@@ -259,14 +218,14 @@ def may_see(user, fair: Fair | FairState) -> bool:
     return fair_scope(user).allows(fair.ward_code)
 
 
-def get_fair_for(user, fair_id: int, *, now: datetime | None = None) -> Fair:
+def get_fair_for(user, fair_id: int) -> Fair:
     """A fair for the organiser pages: NotFound, or WardNotAllowed outside the user's wards."""
     fair = db.session.get(Fair, fair_id)
     if fair is None:
         raise NotFound()
     if not may_see(user, fair):
         raise WardNotAllowed()
-    return refresh_status(fair, now=now)
+    return fair
 
 
 # --- Conflicts -------------------------------------------------------------------------------------
@@ -302,7 +261,7 @@ def find_conflicts(slot: Slot, *, exclude_id: int | None = None, planned: list[S
     window = timedelta(days=1)
     query = sa.select(Fair).where(
         Fair.ward_code == slot.ward_code,
-        Fair.status != FairStatus.CANCELLED,
+        Fair.recorded_status != FairStatus.CANCELLED,  # the clock never cancels
         Fair.starts_at < slot.ends_at + window,
         Fair.ends_at > slot.starts_at - window,
     )
@@ -430,9 +389,8 @@ def update_fair(
     past, a published or open fair keeps a venue (venue_required), a closed or cancelled fair is
     read-only for organisers (fair_read_only), and moving it needs both wards (ward_not_allowed)."""
     now = now or utcnow()
-    refresh_status(fair, now=now)
     ensure_may_act(by, fair.ward_code)
-    ensure_writable(fair, by)
+    ensure_writable(fair, by, now=now)
     title, ward_code, venue_name = _clean(title), (ward_code or "").strip(), _clean(venue_name)
     _check_fields(
         title=title,
@@ -442,7 +400,7 @@ def update_fair(
         capacity=capacity,
         now=now,
         check_start=starts_at != fair.starts_at,
-        require_venue=fair.status != FairStatus.DRAFT,
+        require_venue=fair.status_at(now) != FairStatus.DRAFT,
         venue_name=venue_name,
     )
     ensure_may_act(by, ward_code)
@@ -457,7 +415,7 @@ def update_fair(
     db.session.flush()
     changed = {key: [before[key], value] for key, value in _snapshot(fair).items() if before[key] != value}
     record("fair.update", actor=by, target=fair, origin=origin, details={"changed": changed, "forced": force})
-    return refresh_status(fair, now=now)
+    return fair
 
 
 def _snapshot(fair: Fair) -> dict:
@@ -472,13 +430,19 @@ def _snapshot(fair: Fair) -> dict:
 
 
 def _guard(fair: Fair, *, by, allowed_from: tuple, now: datetime) -> FairStatus:
-    """Common checks of a status action; returns the status the fair had (after refreshing)."""
-    refresh_status(fair, now=now)
+    """Common checks of a status action; returns the status the fair has at `now`."""
     ensure_may_act(by, fair.ward_code)
-    ensure_writable(fair, by)
-    if fair.status not in allowed_from:
+    ensure_writable(fair, by, now=now)
+    status = fair.status_at(now)
+    if status not in allowed_from:
         raise InvalidTransition()
-    return fair.status
+    return status
+
+
+def _record(fair: Fair, status: FairStatus, *, now: datetime) -> None:
+    """Record a transition made by hand, keeping the opening the clock made before it, if any."""
+    fair.recorded_opened_at = fair.lifecycle_at(now).opened_at
+    fair.recorded_status = status
 
 
 def _done(fair: Fair, action: str, *, by, before: FairStatus, origin: Origin, **details) -> None:
@@ -488,26 +452,28 @@ def _done(fair: Fair, action: str, *, by, before: FairStatus, origin: Origin, **
         actor=by,
         target=fair,
         origin=origin,
-        details={"from": before.value, "to": fair.status.value, **details},
+        details={"from": before.value, "to": fair.recorded_status.value, **details},
     )
 
 
 def publish_fair(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> Fair:
-    """draft → published (then open at once if its start has come). Needs a venue (venue_required)
+    """draft → published (and so open at once if its start has come). Needs a venue (venue_required)
     and a fair that has not ended (fair_ended)."""
     now = now or utcnow()
     before = _guard(fair, by=by, allowed_from=(FairStatus.DRAFT,), now=now)
     _refuse("venue_required" if not fair.venue_name else "", "fair_ended" if fair.ends_at <= now else "")
-    fair.status, fair.published_at = FairStatus.PUBLISHED, now
+    _record(fair, FairStatus.PUBLISHED, now=now)
+    fair.published_at = now
     _done(fair, "fair.publish", by=by, before=before, origin=origin)
-    return refresh_status(fair, now=now)
+    return fair
 
 
 def open_fair(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> Fair:
     """published → open by hand (early doors); it also opens by itself at its start time."""
     now = now or utcnow()
     before = _guard(fair, by=by, allowed_from=(FairStatus.PUBLISHED,), now=now)
-    fair.status, fair.opened_at = FairStatus.OPEN, now
+    _record(fair, FairStatus.OPEN, now=now)
+    fair.recorded_opened_at = now
     _done(fair, "fair.open", by=by, before=before, origin=origin)
     return fair
 
@@ -516,7 +482,8 @@ def close_fair(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None 
     """open → closed by hand; it also closes by itself at its end time."""
     now = now or utcnow()
     before = _guard(fair, by=by, allowed_from=(FairStatus.OPEN,), now=now)
-    fair.status, fair.closed_at = FairStatus.CLOSED, now
+    _record(fair, FairStatus.CLOSED, now=now)
+    fair.recorded_closed_at = now
     _done(fair, "fair.close", by=by, before=before, origin=origin)
     return fair
 
@@ -529,7 +496,8 @@ def cancel_fair(fair: Fair, *, by, reason: str, origin: Origin = SYSTEM, now: da
         fair, by=by, allowed_from=(FairStatus.DRAFT, FairStatus.PUBLISHED, FairStatus.OPEN), now=now
     )
     _refuse("" if reason else "reason_required")
-    fair.status, fair.cancel_reason = FairStatus.CANCELLED, reason
+    _record(fair, FairStatus.CANCELLED, now=now)
+    fair.cancel_reason = reason
     fair.cancelled_at, fair.cancelled_by = now, by.id
     _done(fair, "fair.cancel", by=by, before=before, origin=origin, reason=reason)
     return fair
@@ -572,12 +540,13 @@ def _visible_query(user, filters: FairFilter):
 
 
 def list_fairs(user, filters: FairFilter | None = None, *, now: datetime | None = None) -> list[Fair]:
-    """Fairs the user may see (organisers: their wards), filtered, soonest first, statuses fresh."""
+    """Fairs the user may see (organisers: their wards), filtered (the status: in effect at `now`),
+    soonest first."""
     filters = filters or FairFilter()
     query = _visible_query(user, filters)
-    # Refresh before filtering by status: a published fair may have become open or closed.
-    fairs = refresh_statuses(db.session.scalars(query.order_by(Fair.starts_at, Fair.id)).all(), now=now)
-    return [fair for fair in fairs if filters.status is None or fair.status == filters.status]
+    if filters.status is not None:
+        query = query.where(Fair.status_at(now or utcnow()) == filters.status)
+    return list(db.session.scalars(query.order_by(Fair.starts_at, Fair.id)))
 
 
 def status_counts(fairs) -> dict[FairStatus, int]:

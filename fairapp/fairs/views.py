@@ -116,7 +116,6 @@ def _filters(form: FairFilterForm) -> services.FairFilter:
 def index():
     form = FairFilterForm(request.args)
     fairs = services.list_fairs(_user(), _filters(form))
-    db.session.commit()  # statuses refreshed on access
     return render_template(
         "fairs/index.html", form=form, fairs=fairs, counts=services.status_counts(fairs), query=_kept_query()
     )
@@ -144,7 +143,6 @@ def calendar():
     following = date(year + month // 12, month % 12 + 1, 1)
     filters.date_from, filters.date_to = first, date.fromordinal(following.toordinal() - 1)
     fairs = services.list_fairs(_user(), filters)
-    db.session.commit()
     previous = date.fromordinal(first.toordinal() - 1)
     kept = {k: v for k, v in _kept_query().items() if k in ("ward_code", "status")}
     return render_template(
@@ -286,7 +284,6 @@ def clone(fair_id):
 @roles(*STAFF)
 def detail(fair_id):
     fair = services.get_fair_for(_user(), fair_id)
-    db.session.commit()
     return render_template(
         "fairs/detail.html",
         fair=fair,

@@ -36,7 +36,6 @@ from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.fairs.services import refresh_status
 from fairapp.kiosk.models import KioskVisit
 
 WINDOW_SECONDS = 30
@@ -117,9 +116,8 @@ def seconds_left(now: datetime) -> int:
 
 
 def ensure_open(fair: Fair, *, now: datetime | None = None) -> None:
-    """Raises KioskClosed unless the fair, its status brought up to date, is open."""
-    refresh_status(fair, now=now)
-    if fair.status != FairStatus.OPEN:
+    """Raises KioskClosed unless the fair is open at `now`."""
+    if fair.status_at(now or utcnow()) != FairStatus.OPEN:
         raise KioskClosed()
 
 

@@ -88,7 +88,6 @@ def _screen_state(fair: Fair) -> dict:
 def screen(fair_id: int):
     fair = fair_services.get_fair_for(current_user, fair_id)
     state = _screen_state(fair)
-    db.session.commit()
     return _no_store(Response(render_template("kiosk/screen.html", fair=fair, state=state)))
 
 
@@ -97,7 +96,6 @@ def screen(fair_id: int):
 def token_json(fair_id: int):
     fair = fair_services.get_fair_for(current_user, fair_id)
     state = _screen_state(fair)
-    db.session.commit()
     return _no_store(jsonify(state))
 
 
@@ -105,7 +103,6 @@ def token_json(fair_id: int):
 @roles(*KIOSK_ROLES)
 def qr_png(fair_id: int, token: str):
     fair = fair_services.get_fair_for(current_user, fair_id)
-    db.session.commit()
     if not services.token_matches(fair.id, token):
         raise NotFound()  # only the fair's own current tokens are drawn, never arbitrary text
     url = base_url() + url_for("kiosk.landing", fair_id=fair.id, token=token)

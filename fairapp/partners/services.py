@@ -391,12 +391,10 @@ def _read_vacancy(data: dict, *, now: datetime, old_deadline=None) -> dict:
 
 
 def offerable_fairs(*, now: datetime | None = None) -> list[Fair]:
-    """Fairs a vacancy can be offered at: published or open, not yet ended."""
+    """Fairs a vacancy can be offered at: published or open at `now` (so not yet ended)."""
     now = now or utcnow()
     return db.session.scalars(
-        sa.select(Fair)
-        .where(Fair.status.in_(OFFERABLE), Fair.ends_at > now)
-        .order_by(Fair.starts_at, Fair.id)
+        sa.select(Fair).where(Fair.status_at(now).in_(OFFERABLE)).order_by(Fair.starts_at, Fair.id)
     ).all()
 
 

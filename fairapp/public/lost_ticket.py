@@ -44,7 +44,6 @@ def _limit(name: str):
 @public
 def lost_ticket(fair_id: int):
     fair = fair_services.get_public_fair(fair_id)
-    db.session.commit()
     form = LostTicketProofForm()
     result, status = None, 200
     if form.validate_on_submit():

@@ -34,12 +34,9 @@ def ticket_url(registration: Registration, *, absolute: bool = False) -> str:
 
 
 def _load_fair(fair_id: int) -> Fair:
-    """A public fair with its status brought up to date. Drafts are not public: 404 here, as on the
-    fair's own page (the API answers 409 fair_not_published); closed and cancelled fairs get a clear
-    refusal on the page."""
-    fair = fair_services.get_public_fair(fair_id)
-    db.session.commit()
-    return fair
+    """A public fair. Drafts are not public: 404 here, as on the fair's own page (the API answers 409
+    fair_not_published); closed and cancelled fairs get a clear refusal on the page."""
+    return fair_services.get_public_fair(fair_id)
 
 
 @bp.route("/fairs/<int:fair_id>/register", methods=["GET", "POST"])

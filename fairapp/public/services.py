@@ -1,7 +1,7 @@
 """Read models for the public pages: plain data about a fair and who takes part in it.
 
-The fair rules (which fairs are public, status on access) live in fairapp.fairs.services; this module
-only reads. Templates get these dataclasses, not database objects."""
+The fair rules (which fairs are public, their effective status) live in fairapp.fairs.services; this
+module only reads. Templates get these dataclasses, not database objects."""
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -82,15 +82,14 @@ class FairLine:
 
 
 def upcoming_fairs(*, ward_code: str | None = None, now: datetime | None = None) -> list[FairLine]:
-    """Published or open fairs that have not ended, soonest first, optionally in one ward; never
-    drafts, cancelled or closed fairs. Reads only: a fair whose start has passed counts as running
-    whatever its stored status (a list never writes the status transition that is due)."""
+    """Fairs published or open at `now` (so not ended), soonest first, optionally in one ward; never
+    drafts, cancelled or closed fairs. Reads only."""
     now = now or utcnow()
     query = (
         sa.select(Fair)
         .join(Fair.ward)
         .options(contains_eager(Fair.ward))
-        .where(Fair.status.in_(fair_services.UPCOMING_STATUSES), Fair.ends_at > now)
+        .where(Fair.status_at(now).in_(fair_services.UPCOMING_STATUSES))
     )
     if ward_code:
         query = query.where(Fair.ward_code == ward_code)
@@ -126,7 +125,7 @@ def calendar_fairs(*, now: datetime | None = None) -> list[Fair]:
     now = now or utcnow()
     upcoming = fair_services.public_fairs(now=now)
     cancelled = db.session.scalars(
-        sa.select(Fair).where(Fair.status == FairStatus.CANCELLED, Fair.ends_at > now)
+        sa.select(Fair).where(Fair.status_at(now) == FairStatus.CANCELLED, Fair.ends_at > now)
     ).all()
     return sorted([*upcoming, *cancelled], key=lambda fair: (fair.starts_at, fair.id))
 

@@ -10,8 +10,6 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from fairapp.auth.access import public
-from fairapp.extensions import db
-from fairapp.fairs import services as fair_services
 from fairapp.tickets import pdf, qr, services, signing
 
 bp = Blueprint("tickets", __name__, url_prefix="/t")
@@ -28,11 +26,8 @@ def _private(response: Response, *, max_age: int = 0) -> Response:
 
 
 def _load(secret: str):
-    """The registration of this link (404 otherwise), its fair's status brought up to date."""
-    registration = services.get_by_secret(secret)
-    fair_services.refresh_status(registration.fair)
-    db.session.commit()
-    return registration
+    """The registration of this link (404 otherwise)."""
+    return services.get_by_secret(secret)
 
 
 def ticket_context(registration) -> dict:

@@ -82,12 +82,12 @@ def test_check_entry_refuses_old_token_other_fair_and_closed_fair(app, db, make_
         services.check_entry(fair, token, now=now + timedelta(seconds=61))
     with pytest.raises(services.KioskTokenExpired):
         services.check_entry(other, token, now=now)
-    # The fair reached its end time: it closes by itself and the kiosk stops.
+    # The fair reached its end time: it is closed by itself and the kiosk stops.
     with pytest.raises(services.KioskClosed):
         services.check_entry(
             fair, services.token_for(fair.id, services.window_of(fair.ends_at)), now=fair.ends_at
         )
-    assert fair.status == FairStatus.CLOSED
+    assert fair.status_at(fair.ends_at) == FairStatus.CLOSED and fair.recorded_status == FairStatus.OPEN
 
 
 def test_visit_pass_lasts_three_minutes_for_one_fair(app):

@@ -1,4 +1,4 @@
-"""Fair rules: status on access (to the second), transitions, validation codes, ward limits,
+"""Fair rules: the effective status (to the second), transitions, validation codes, ward limits,
 read-only closed fairs, conflicts, season planning and cloning — and nothing half-saved."""
 
 from datetime import date, time, timedelta
@@ -40,44 +40,74 @@ def _new(by, **overrides):
     return services.create_fair(by=by, **fields)
 
 
-# --- status on access ------------------------------------------------------------------------------
+# --- effective status -----------------------------------------------------------------------------
+
+
+def _status_in_sql(db, fair, now):
+    return db.session.scalar(sa.select(Fair.status_at(now)).where(Fair.id == fair.id))
 
 
 def test_published_fair_opens_and_closes_to_the_second(db, make_fair):
     fair = make_fair(status=FairStatus.PUBLISHED)
-    services.refresh_status(fair, now=fair.starts_at - SECOND)
-    assert fair.status == FairStatus.PUBLISHED
-    services.refresh_status(fair, now=fair.starts_at)
-    assert fair.status == FairStatus.OPEN
-    services.refresh_status(fair, now=fair.ends_at - SECOND)
-    assert fair.status == FairStatus.OPEN
-    services.refresh_status(fair, now=fair.ends_at)
-    assert fair.status == FairStatus.CLOSED
-    db.session.commit()
+    moments = {
+        fair.starts_at - SECOND: (FairStatus.PUBLISHED, None, None),
+        fair.starts_at: (FairStatus.OPEN, fair.starts_at, None),
+        fair.ends_at - SECOND: (FairStatus.OPEN, fair.starts_at, None),
+        fair.ends_at: (FairStatus.CLOSED, fair.starts_at, fair.ends_at),
+    }
+    for now, (status, opened_at, closed_at) in moments.items():
+        assert fair.lifecycle_at(now) == (status, opened_at, closed_at)
+        assert fair.status_at(now) == status == _status_in_sql(db, fair, now)
+        state = services.fair_state(fair.id, now=now)
+        assert (state.status, state.opened_at) == (status, opened_at)
+        assert services.FairState.of(fair, now=now) == state
     db.session.expire_all()
-    stored = db.session.get(Fair, fair.id)
-    assert stored.status == FairStatus.CLOSED and stored.closed_at == fair.ends_at
+    stored = db.session.get(Fair, fair.id)  # nothing was written
+    assert stored.recorded == (FairStatus.PUBLISHED, None, None)
 
 
-def test_published_fair_past_its_end_goes_straight_to_closed(db, make_fair):
+def test_published_fair_past_its_end_is_closed(db, make_fair):
     fair = make_fair(status=FairStatus.PUBLISHED)
-    services.refresh_status(fair, now=fair.ends_at + timedelta(days=1))
-    assert fair.status == FairStatus.CLOSED and fair.opened_at == fair.starts_at
+    later = fair.ends_at + timedelta(days=1)
+    assert fair.lifecycle_at(later) == (FairStatus.CLOSED, fair.starts_at, fair.ends_at)
 
 
-@pytest.mark.parametrize("status", [FairStatus.DRAFT, FairStatus.CANCELLED])
-def test_drafts_and_cancelled_fairs_never_move_by_themselves(db, make_fair, status):
+def test_a_fair_opened_by_hand_keeps_its_opening_and_closes_at_its_end(db, make_fair):
+    opened = NOW - timedelta(minutes=30)
+    fair = make_fair(status=FairStatus.OPEN, starts_at=NOW, opened_at=opened)
+    assert fair.lifecycle_at(NOW - SECOND) == (FairStatus.OPEN, opened, None)
+    assert fair.lifecycle_at(fair.ends_at) == (FairStatus.CLOSED, opened, fair.ends_at)
+    assert _status_in_sql(db, fair, fair.ends_at - SECOND) == FairStatus.OPEN
+    assert _status_in_sql(db, fair, fair.ends_at) == FairStatus.CLOSED
+
+
+@pytest.mark.parametrize("status", [FairStatus.DRAFT, FairStatus.CLOSED, FairStatus.CANCELLED])
+def test_drafts_closed_and_cancelled_fairs_never_move_by_themselves(db, make_fair, status):
     fair = make_fair(status=status)
-    services.refresh_status(fair, now=fair.ends_at + timedelta(days=1))
-    assert fair.status == status
+    for now in (fair.starts_at - SECOND, fair.starts_at, fair.ends_at + timedelta(days=1)):
+        assert fair.status_at(now) == status == _status_in_sql(db, fair, now)
 
 
-def test_conditional_update_does_not_overwrite_a_newer_status(db, make_fair):
+def test_a_later_state_of_a_fair_state(db, make_fair):
     fair = make_fair(status=FairStatus.PUBLISHED)
-    # Another request cancelled it meanwhile; our stale copy still says published.
-    db.session.execute(sa.update(Fair).where(Fair.id == fair.id).values(status=FairStatus.CANCELLED))
-    services.refresh_status(fair, now=fair.starts_at)
-    assert fair.status == FairStatus.CANCELLED
+    early = services.fair_state(fair.id, now=fair.starts_at - SECOND)
+    assert early.at(fair.starts_at) == services.fair_state(fair.id, now=fair.starts_at)
+    assert early.at(fair.ends_at).status == FairStatus.CLOSED
+    assert services.fair_state(fair.id, now=fair.ends_at).at(fair.starts_at).status == FairStatus.OPEN
+    assert services.fair_state(999_999, now=NOW) is None
+
+
+def test_list_filters_on_the_status_in_effect(db, make_fair, make_user):
+    admin = make_user("admin")
+    waiting = make_fair(status=FairStatus.PUBLISHED, starts_at=NOW + timedelta(hours=1))
+    running = make_fair(status=FairStatus.PUBLISHED, starts_at=NOW - timedelta(hours=1))
+    ended = make_fair(status=FairStatus.OPEN, starts_at=NOW - timedelta(days=1))
+    listed = {
+        status: services.list_fairs(admin, services.FairFilter(status=status), now=NOW)
+        for status in (FairStatus.PUBLISHED, FairStatus.OPEN, FairStatus.CLOSED)
+    }
+    assert listed == {FairStatus.PUBLISHED: [waiting], FairStatus.OPEN: [running], FairStatus.CLOSED: [ended]}
+    assert services.list_fairs(admin, now=NOW) == [ended, running, waiting]
 
 
 def test_public_fairs_are_upcoming_published_or_open_soonest_first(db, make_fair):
@@ -88,17 +118,17 @@ def test_public_fairs_are_upcoming_published_or_open_soonest_first(db, make_fair
     make_fair(status=FairStatus.CANCELLED)
     ended = make_fair(status=FairStatus.OPEN, starts_at=NOW - timedelta(days=1))
     assert services.public_fairs(now=NOW) == [running, sooner, later]
-    assert running.status == FairStatus.OPEN and ended.status == FairStatus.CLOSED
+    assert running.status_at(NOW) == FairStatus.OPEN and ended.status_at(NOW) == FairStatus.CLOSED
     assert services.public_fairs(ward_code=SONG_CONG, now=NOW) == [sooner]
 
 
 def test_get_public_fair_hides_drafts(db, make_fair):
     draft, cancelled = make_fair(), make_fair(status=FairStatus.CANCELLED)
     with pytest.raises(NotFound):
-        services.get_public_fair(draft.id, now=NOW)
+        services.get_public_fair(draft.id)
     with pytest.raises(NotFound):
-        services.get_public_fair(999_999, now=NOW)
-    assert services.get_public_fair(cancelled.id, now=NOW) is cancelled
+        services.get_public_fair(999_999)
+    assert services.get_public_fair(cancelled.id) is cancelled
 
 
 # --- create and validation -------------------------------------------------------------------------
@@ -154,7 +184,7 @@ def test_organiser_outside_their_wards_is_refused(db, make_user, make_fair):
         services.publish_fair(fair, by=organiser, now=NOW)
     assert caught.value.code == "ward_not_allowed"
     with pytest.raises(DomainError) as caught:
-        services.get_fair_for(organiser, fair.id, now=NOW)
+        services.get_fair_for(organiser, fair.id)
     assert caught.value.code == "ward_not_allowed"
 
 
@@ -185,11 +215,12 @@ def test_full_life_cycle_by_hand(db, make_user):
     organiser = make_user("organiser", ward_codes=[BACH_QUANG])
     fair = _new(organiser)
     services.publish_fair(fair, by=organiser, now=NOW)
-    assert fair.status == FairStatus.PUBLISHED and fair.published_at == NOW
+    assert fair.status_at(NOW) == FairStatus.PUBLISHED and fair.published_at == NOW
     services.open_fair(fair, by=organiser, now=NOW + timedelta(hours=1))
-    assert fair.status == FairStatus.OPEN
+    assert fair.recorded == (FairStatus.OPEN, NOW + timedelta(hours=1), None)
     services.close_fair(fair, by=organiser, now=NOW + timedelta(hours=2))
-    assert fair.status == FairStatus.CLOSED
+    assert fair.recorded == (FairStatus.CLOSED, NOW + timedelta(hours=1), NOW + timedelta(hours=2))
+    assert fair.status_at(NOW + timedelta(hours=2)) == FairStatus.CLOSED
     db.session.commit()
     actions = db.session.scalars(
         sa.select(AuditEntry.action).where(AuditEntry.action.like("fair%")).order_by(AuditEntry.id)
@@ -215,7 +246,55 @@ def test_transitions_out_of_order_are_refused(db, make_user, make_fair, status, 
         getattr(services, f"{action}_fair")(fair, by=admin, now=NOW)
     assert caught.value.code == "invalid_transition" and caught.value.status == 409
     db.session.rollback()
-    assert db.session.get(Fair, fair.id).status == status
+    assert db.session.get(Fair, fair.id).recorded_status == status
+
+
+@pytest.mark.parametrize(
+    ("moment", "action"),
+    [("starts_at", "open"), ("starts_at", "publish"), ("ends_at", "close"), ("ends_at", "cancel")],
+)
+def test_guards_use_the_status_in_effect(db, make_user, make_fair, moment, action):
+    """Opening a fair that opened by itself, or closing or cancelling one that closed by itself, is
+    refused as if the clock's transition had been recorded."""
+    admin = make_user("admin")
+    fair = make_fair(status=FairStatus.PUBLISHED)
+    extra = {"reason": "Mưa bão"} if action == "cancel" else {}
+    with pytest.raises(DomainError) as caught:
+        getattr(services, f"{action}_fair")(fair, by=admin, now=getattr(fair, moment), **extra)
+    assert caught.value.code == "invalid_transition"
+    db.session.rollback()
+    assert db.session.get(Fair, fair.id).recorded_status == FairStatus.PUBLISHED
+
+
+def test_a_fair_that_opened_by_itself_closes_or_cancels_by_hand_with_its_opening(db, make_user, make_fair):
+    admin = make_user("admin")
+    closing, cancelling = make_fair(status=FairStatus.PUBLISHED), make_fair(status=FairStatus.PUBLISHED)
+    during = closing.starts_at + timedelta(hours=1)
+    services.close_fair(closing, by=admin, now=during)
+    services.cancel_fair(cancelling, by=admin, reason="Mưa bão", now=during)
+    db.session.commit()
+    db.session.expire_all()
+    assert closing.recorded == (FairStatus.CLOSED, closing.starts_at, during)
+    assert cancelling.recorded == (FairStatus.CANCELLED, cancelling.starts_at, None)
+    details = db.session.scalar(sa.select(AuditEntry.details).where(AuditEntry.action == "fair.close"))
+    assert (details["from"], details["to"]) == ("open", "closed")
+
+
+def test_organisers_cannot_edit_a_fair_that_closed_by_itself(db, make_user, make_fair):
+    organiser = make_user("organiser", ward_codes=[BACH_QUANG])
+    fair = make_fair(status=FairStatus.PUBLISHED)
+    with pytest.raises(DomainError) as caught:
+        services.update_fair(
+            fair,
+            by=organiser,
+            title="Đổi tên",
+            ward_code=fair.ward_code,
+            starts_at=fair.starts_at,
+            ends_at=fair.ends_at,
+            venue_name=fair.venue_name,
+            now=fair.ends_at,
+        )
+    assert caught.value.code == "fair_read_only"
 
 
 def test_publishing_needs_a_venue(db, make_user, make_fair):
@@ -225,14 +304,14 @@ def test_publishing_needs_a_venue(db, make_user, make_fair):
         services.publish_fair(fair, by=admin, now=NOW)
     assert caught.value.code == "venue_required" and "venue_name" in caught.value.fields
     db.session.rollback()
-    assert db.session.get(Fair, fair.id).status == FairStatus.DRAFT
+    assert db.session.get(Fair, fair.id).recorded_status == FairStatus.DRAFT
     assert _fair_entries(db) == 0
 
 
 def test_publishing_when_the_start_has_come_opens_it(db, make_user, make_fair):
     fair = make_fair(starts_at=NOW - timedelta(minutes=5))
     services.publish_fair(fair, by=make_user("admin"), now=NOW)
-    assert fair.status == FairStatus.OPEN
+    assert fair.recorded_status == FairStatus.PUBLISHED and fair.status_at(NOW) == FairStatus.OPEN
 
 
 def test_cancel_needs_a_reason_and_keeps_it(db, make_user, make_fair):

@@ -107,7 +107,7 @@ def test_reading_the_home_page_writes_nothing(client, db):
 
     assert "Phiên đang diễn ra" in html and "Đang diễn ra" in html
     db.session.expire_all()
-    assert db.session.get(Fair, started.id).status == FairStatus.PUBLISHED
+    assert db.session.get(Fair, started.id).recorded_status == FairStatus.PUBLISHED
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == audit_before
 
 

@@ -63,7 +63,7 @@ def test_upcoming_lists_published_and_open_fairs_only(client, make_fair, db):
     # the started fair is shown as running, and reading the list wrote nothing (DESIGN §3)
     assert html.count("Đang diễn ra") == 1
     _db.session.expire_all()
-    assert _db.session.get(Fair, started.id).status == FairStatus.PUBLISHED
+    assert _db.session.get(Fair, started.id).recorded_status == FairStatus.PUBLISHED
 
 
 def test_filter_by_ward_offers_only_wards_with_upcoming_fairs(client, make_fair):
