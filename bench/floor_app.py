@@ -36,9 +36,7 @@ def _connect(database: str = DATABASE):
 
 def create_table(database: str) -> None:
     connection, _sql = _connect(database)
-    connection.execute(
-        "CREATE TABLE IF NOT EXISTS floor_scans (payload VARCHAR(512) PRIMARY KEY)"
-    )
+    connection.execute("CREATE TABLE IF NOT EXISTS floor_scans (payload VARCHAR(512) PRIMARY KEY)")
     connection.commit()
     connection.close()
 
