@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fairapp.attendees.models import Attendee, Channel
 from fairapp.attendees.validation import RegistrationInvalid, _message
-from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.audit.services import SYSTEM, Origin, record, record_read
 from fairapp.errors import Conflict, NotFound
 from fairapp.extensions import db
 
@@ -118,16 +118,16 @@ class MoveRefused(Conflict):
 
 
 def holder_of(citizen_id: str, *, by, fair_id: int, origin: Origin = SYSTEM) -> Attendee | None:
-    """The record holding the number, for staff at a fair's desk. Every lookup is audited (masked)."""
+    """The record holding the number, for staff at a fair's desk. Every lookup is audited (masked; a
+    read)."""
     holder = db.session.scalar(sa.select(Attendee).where(Attendee.citizen_id == citizen_id))
-    record(
+    record_read(
         "attendee.citizen_id_lookup",
         actor=by,
         target=holder,
         origin=origin,
         details={"fair_id": fair_id, "citizen_id": mask(citizen_id), "found": holder is not None},
     )
-    db.session.flush()
     return holder
 
 

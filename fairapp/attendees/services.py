@@ -33,7 +33,8 @@ from fairapp import fastsql
 from fairapp.attendees import changes, citizen_ids, consent, validation
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
-from fairapp.audit.services import SYSTEM, Origin, append, record
+from fairapp.audit.services import SYSTEM, Origin, append, record_read
+from fairapp.auth.models import User
 from fairapp.database import WRITE_TURN
 from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, NotFound
@@ -448,7 +449,7 @@ def find_lost_tickets(
     """Registrations for the fair of people with this phone and birth year. A person with a
     household code or a citizen ID is shown only when `proof` is that household code or the last
     four digits of that citizen ID (phone and birth year alone can be found out; those not). Every
-    lookup is audited (the phone masked), found or not, with how the second factor went."""
+    lookup is audited (the phone masked; a read), found or not, with how the second factor went."""
     found = db.session.scalars(
         sa.select(Registration)
         .join(Attendee, Attendee.id == Registration.attendee_id)
@@ -461,7 +462,7 @@ def find_lost_tickets(
         (guarded if attendee.household_code or attendee.citizen_id else open_).append(registration)
     proved = [r for r in guarded if proof and _proves(r.attendee, proof)]
     failed = bool(proof and guarded and not proved)
-    record(
+    record_read(
         "registration.lost_ticket_lookup",
         actor_label="public",
         origin=origin,
@@ -474,7 +475,6 @@ def find_lost_tickets(
             "proof": None if not (proof and guarded) else "wrong" if failed else "ok",
         },
     )
-    db.session.flush()
     return LostTickets(
         tickets=sorted(open_ + proved, key=lambda r: r.id),
         needs_proof=bool(guarded and not proved),

@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 
 from fairapp.attendees.models import Attendee, Registration
 from fairapp.attendees.services import mask_phone
-from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.audit.services import SYSTEM, Origin, record_read
 from fairapp.checkins import services as checkins
 from fairapp.db import utcnow
 from fairapp.errors import DomainError
@@ -235,7 +235,7 @@ def find_by_ticket(fair: Fair, secret) -> Registration:
 
 def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = SYSTEM) -> Registration:
     """The one registration for this fair of a person with this phone and birth year. Every lookup
-    is audited (the phone masked). Raises NotRegistered, or Ambiguous when several people match."""
+    is audited (the phone masked; a read). Raises NotRegistered, or Ambiguous when several match."""
     found = db.session.scalars(
         sa.select(Registration)
         .join(Attendee, Attendee.id == Registration.attendee_id)
@@ -243,7 +243,7 @@ def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = S
         .order_by(Registration.id)
         .limit(2)
     ).all()
-    record(
+    record_read(
         "kiosk.lookup",
         actor_label="kiosk",
         origin=origin,
@@ -254,7 +254,6 @@ def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = S
             "found": len(found),
         },
     )
-    db.session.flush()
     if not found:
         raise NotRegistered()
     if len(found) > 1:
