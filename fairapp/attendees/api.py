@@ -19,12 +19,14 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from fairapp.attendees import services
 from fairapp.attendees.models import Channel, EducationLevel, Gender, PriorityGroup, Qualification, Situation
-from fairapp.attendees.transaction import commit_registration, registration_limits
+from fairapp.attendees.transaction import count_refusal, registration_limits
 from fairapp.attendees.validation import NAME_LENGTH, TEXT_LIMITS
 from fairapp.auth.access import public
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
+from fairapp.errors import DomainError
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed, may_see
 from fairapp.ids import Id
@@ -177,7 +179,11 @@ def create_registration(payload: dict, fair_id: int):
             raise WardNotAllowed()
         channel = Channel(payload.get("channel") or "staff")
     payload.pop("channel", None)
-    outcome = commit_registration(fair_id, payload, channel=channel, by=staff, origin=request_origin())
+    try:
+        outcome = services.register(fair_id, payload, channel=channel, by=staff, origin=request_origin())
+    except DomainError as error:
+        count_refusal(error)
+        raise
     registration = outcome.registration
     if registration is None:  # the public, already registered: no ticket, nothing about the person
         return jsonify(

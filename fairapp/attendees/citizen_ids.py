@@ -2,7 +2,7 @@
 
 Online it is refused like any other bad field, with one message that says neither that the number
 is known nor whose it is (PUBLIC_MESSAGE, code validation_error); the refusal is audited with the
-number masked and rate-limited per address and per number (fairapp.attendees.transaction). Staff see
+number masked and rate-limited per address and per number (fairapp.attendees.limits). Staff see
 the conflict (code citizen_id_conflict) and settle it at the desk: look up who holds the number, check
 the physical card, and move the number to the right person (`move`), audited.
 
@@ -76,8 +76,8 @@ def clash(attendee: Attendee, citizen_id: str, *, fair_id: int, channel: Channel
 
 
 def record_clash(error: HeldUnderAnotherName, *, by=None, origin: Origin = SYSTEM) -> None:
-    """Audit a refused number (masked), in a transaction of its own: the registration's was rolled
-    back. The caller commits."""
+    """Audit a refused number (masked). Run in a transaction of its own (fairapp.attendees.services
+    .register asks for it afterwards): the registration's is rolled back."""
     record(
         "registration.citizen_id_conflict",
         actor=by,

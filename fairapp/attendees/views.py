@@ -7,12 +7,10 @@ signed session with the time, and `?done=<id>` alone (another registration, anot
 shows nothing."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
 
 from fairapp.attendees import consent, services
 from fairapp.attendees.forms import WalkInForm
 from fairapp.attendees.models import Channel, Registration
-from fairapp.attendees.transaction import commit_registration
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
@@ -22,6 +20,7 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.ids import id_arg
+from fairapp.views import acting_user
 
 bp = Blueprint("attendees", __name__, url_prefix="/manage")
 WALK_IN_ROLES = (Role.ADMIN, Role.ORGANISER, Role.GATE)
@@ -32,9 +31,8 @@ DONE_SECONDS = 5 * 60
 @bp.route("/fairs/<int:fair_id>/walk-in", methods=["GET", "POST"])
 @roles(*WALK_IN_ROLES)
 def walk_in(fair_id: int):
-    user = current_user._get_current_object()
+    user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)
-    db.session.commit()
     form = WalkInForm()
     refusal, status = None, 200
     if fair.status not in services.REGISTRABLE:
@@ -46,7 +44,7 @@ def walk_in(fair_id: int):
             status = 400
         else:
             try:
-                outcome = commit_registration(
+                outcome = services.register(
                     fair.id, form.raw(), channel=Channel.WALK_IN, by=user, origin=request_origin()
                 )
             except RegistrationInvalid as error:
@@ -57,7 +55,7 @@ def walk_in(fair_id: int):
                     raise
                 refusal, status = error, error.status
             else:
-                if request.args.get("from") == "scanner":  # check in at once, back to the scanner
+                if request.args.get("from") == "scanner":  # back to the scanner, checked in
                     from fairapp.checkins.views import after_walk_in
 
                     return after_walk_in(fair, outcome.registration.id, user)

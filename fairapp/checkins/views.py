@@ -22,12 +22,14 @@ from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn
 from fairapp.checkins.transaction import run_committed
 from fairapp.db import utcnow
-from fairapp.errors import DomainError
+from fairapp.errors import DomainError, json_error
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import FairStatus
 from fairapp.ids import id_arg, is_id
 from fairapp.text import fold
+from fairapp.transactions import afterwards
+from fairapp.views import acting_user
 
 bp = Blueprint("checkins", __name__, url_prefix="/scan")
 
@@ -260,13 +262,20 @@ def _answer(outcome) -> dict:
 
 
 def after_walk_in(fair, registration_id: int, user):
-    """Called by the walk-in view (attendees.walk_in?from=scanner) once the registration is committed:
-    check the person in at once and go back to the scanner, which shows the outcome."""
-    # A refusal leaves the person registered all the same; the scanner page says "not checked in".
+    """The walk-in view's answer to a registration made from the scanner (attendees.walk_in?from=scanner):
+    back to the scanner, which shows the outcome, and the person checked in at once, in a transaction of
+    its own once the registration is committed (fairapp.transactions.afterwards): a refusal leaves them
+    registered all the same, and the scanner page says "not checked in"."""
+    afterwards(lambda: _check_in_walk_in(registration_id, user))
+    return redirect(url_for("checkins.fair_scanner", fair_id=fair.id, walk_in=registration_id), code=303)
+
+
+def _check_in_walk_in(registration_id: int, user) -> None:
+    if db.session.get(Registration, registration_id) is None:  # the registration was not committed
+        return
     with contextlib.suppress(DomainError):
         run_committed(
             lambda: services.check_in_registration(
                 db.session.get(Registration, registration_id), by=user, source="walk_in"
             )
         )
-    return redirect(url_for("checkins.fair_scanner", fair_id=fair.id, walk_in=registration_id), code=303)

@@ -13,7 +13,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from fairapp.attendees import consent, services
 from fairapp.attendees.forms import RegistrationForm
 from fairapp.attendees.models import Channel, Registration
-from fairapp.attendees.transaction import commit_registration, registration_limits
+from fairapp.attendees.transaction import count_refusal, registration_limits
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
@@ -37,9 +37,7 @@ def _load_fair(fair_id: int) -> Fair:
     """A public fair with its status brought up to date. Drafts are not public: 404 here, as on the
     fair's own page (the API answers 409 fair_not_published); closed and cancelled fairs get a clear
     refusal on the page."""
-    fair = fair_services.get_public_fair(fair_id)
-    db.session.commit()
-    return fair
+    return fair_services.get_public_fair(fair_id)
 
 
 @bp.route("/fairs/<int:fair_id>/register", methods=["GET", "POST"])
@@ -56,10 +54,11 @@ def register(fair_id: int):
             status = 400
         else:
             try:
-                outcome = commit_registration(
+                outcome = services.register(
                     fair.id, form.raw(), channel=Channel.ONLINE, origin=request_origin()
                 )
             except RegistrationInvalid as error:
+                count_refusal(error)
                 form.show_errors(error.fields)
                 status = 422
             except DomainError as error:
