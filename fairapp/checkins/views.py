@@ -13,7 +13,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.auth.access import public, roles
@@ -41,22 +40,9 @@ SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _fair(fair_id: int):
     """The fair if this user may scan for it (NotFound / WardNotAllowed otherwise), status fresh."""
-    fair = fair_services.get_fair_for(_user(), fair_id)
-    db.session.commit()  # the status refresh
-    return fair
-
-
-def _json_error(status: int, code: str, message, field: str | None = None):
-    body = {"error": {"code": code, "message": str(message)}}
-    if field:
-        body["error"]["fields"] = {field: str(message)}
-    return current_app.json.response(body), status
+    return fair_services.get_fair_for(acting_user(), fair_id)
 
 
 def _no_store(response: Response) -> Response:
@@ -76,9 +62,8 @@ def scanner():
     now = utcnow()
     today = fair_services.local_day(now)
     fairs = fair_services.list_fairs(
-        _user(), fair_services.FairFilter(date_from=today - timedelta(days=1), date_to=today)
+        acting_user(), fair_services.FairFilter(date_from=today - timedelta(days=1), date_to=today)
     )
-    db.session.commit()
     start_of_today = fair_services.local_datetime(today, time(0))
     fairs = [
         fair
@@ -178,16 +163,12 @@ def search(fair_id: int):
     fair = _fair(fair_id)
     query = (request.args.get("q") or "").strip()
     if len(query) < SEARCH_MIN_LENGTH or len(query) > SEARCH_MAX_LENGTH:
-        return _json_error(
-            422,
-            "validation_error",
-            _(
-                "Từ khoá tìm kiếm phải dài từ %(min)d đến %(max)d ký tự.",
-                min=SEARCH_MIN_LENGTH,
-                max=SEARCH_MAX_LENGTH,
-            ),
-            field="q",
+        message = _(
+            "Từ khoá tìm kiếm phải dài từ %(min)d đến %(max)d ký tự.",
+            min=SEARCH_MIN_LENGTH,
+            max=SEARCH_MAX_LENGTH,
         )
+        return json_error(422, "validation_error", message, {"q": message})
     digits = _digits(query)
     statement = (
         sa.select(Registration.id, Attendee.full_name, Attendee.priority_group, CheckIn.id)
@@ -197,9 +178,8 @@ def search(fair_id: int):
     )
     if digits and len(digits) == len(query.replace(" ", "").replace(".", "")):
         if len(digits) < 4:
-            return _json_error(
-                422, "validation_error", _("Số điện thoại: hãy nhập ít nhất 4 chữ số."), field="q"
-            )
+            message = _("Số điện thoại: hãy nhập ít nhất 4 chữ số.")
+            return json_error(422, "validation_error", message, {"q": message})
         statement = statement.where(Attendee.phone.contains(digits, autoescape=True))
     else:
         statement = statement.where(Attendee.name_key.contains(fold(query), autoescape=True))
@@ -225,16 +205,12 @@ def manual(fair_id: int):
     body = request.get_json(silent=True)
     registration_id = body.get("registration_id") if isinstance(body, dict) else None
     if not is_id(registration_id):
-        return _json_error(
-            422,
-            "validation_error",
-            _("Mã đăng ký (registration_id) phải là một số nguyên dương."),
-            field="registration_id",
-        )
+        message = _("Mã đăng ký (registration_id) phải là một số nguyên dương.")
+        return json_error(422, "validation_error", message, {"registration_id": message})
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.fair_id != fair.id:
-        return _json_error(404, "not_found", _("Không tìm thấy đăng ký này trong phiên."))
-    user = _user()
+        return json_error(404, "not_found", _("Không tìm thấy đăng ký này trong phiên."))
+    user = acting_user()
     try:
         answer = run_committed(
             lambda: _answer(
@@ -244,7 +220,7 @@ def manual(fair_id: int):
             )
         )
     except DomainError as error:
-        return _json_error(error.status, error.code, error.message)
+        return json_error(error.status, error.code, error.message)
     return current_app.json.response(answer)
 
 

@@ -15,7 +15,6 @@ from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.errors import json_error
-from fairapp.extensions import db
 from fairapp.fairs import services
 from fairapp.fairs.models import FairStatus
 from fairapp.ids import bounded_int
@@ -170,20 +169,6 @@ def _renamed(error: services.DomainError) -> services.DomainError:
     return error
 
 
-def _run(action):
-    """Call a service; commit on success, roll back and answer the error otherwise."""
-    try:
-        result = action()
-    except services.FairConflict as error:
-        db.session.rollback()
-        return _conflict_answer(error)
-    except services.DomainError as error:
-        db.session.rollback()
-        raise _renamed(error) from None
-    db.session.commit()
-    return result
-
-
 @blp.route("")
 class Fairs(MethodView):
     @blp.arguments(FairQuerySchema, location="query")
@@ -196,7 +181,6 @@ class Fairs(MethodView):
             status=FairStatus(args["status"]) if args.get("status") else None,
         )
         fairs = services.list_fairs(current_user, filters)
-        db.session.commit()  # statuses refreshed on access
         return {"items": [_out(fair) for fair in fairs]}
 
     @blp.arguments(FairCreateSchema)
@@ -208,10 +192,13 @@ class Fairs(MethodView):
         """Create a draft fair. Errors: end_before_start, start_in_past, capacity_not_positive,
         unknown_ward, title_required (422), ward_not_allowed (403), conflict (409)."""
         venue = args.pop("venue")
-        result = _run(
-            lambda: services.create_fair(by=current_user, venue_name=venue, origin=request_origin(), **args)
-        )
-        return result if isinstance(result, Response) else _out(result)
+        try:
+            fair = services.create_fair(by=current_user, venue_name=venue, origin=request_origin(), **args)
+        except services.FairConflict as error:
+            return _conflict_answer(error)
+        except services.DomainError as error:
+            raise _renamed(error) from None
+        return _out(fair)
 
 
 @blp.route("/<int:fair_id>")
@@ -220,9 +207,7 @@ class FairItem(MethodView):
     @roles(*READERS)
     def get(self, fair_id):
         """One fair (organisers: only in their wards)."""
-        fair = services.get_fair_for(current_user, fair_id)
-        db.session.commit()
-        return _out(fair)
+        return _out(services.get_fair_for(current_user, fair_id))
 
 
 def _action(name: str, service, *, with_reason: bool = False):
@@ -230,8 +215,13 @@ def _action(name: str, service, *, with_reason: bool = False):
         body = args[0] if args else {}
         fair = services.get_fair_for(current_user, fair_id)
         extra = {"reason": body["reason"]} if with_reason else {}
-        result = _run(lambda: service(fair, by=current_user, origin=request_origin(), **extra))
-        return result if isinstance(result, Response) else {"id": result.id, "status": result.status.value}
+        try:
+            fair = service(fair, by=current_user, origin=request_origin(), **extra)
+        except services.FairConflict as error:
+            return _conflict_answer(error)
+        except services.DomainError as error:
+            raise _renamed(error) from None
+        return {"id": fair.id, "status": fair.status.value}
 
     post.__name__ = "post"
     post.__doc__ = {

@@ -27,6 +27,7 @@ from fairapp.kiosk import services
 from fairapp.kiosk.forms import PhoneForm, SavedTicketForm
 from fairapp.public.views import base_url
 from fairapp.tickets import qr
+from fairapp.transactions import commit_request
 
 bp = Blueprint("kiosk", __name__)
 
@@ -88,7 +89,6 @@ def _screen_state(fair: Fair) -> dict:
 def screen(fair_id: int):
     fair = fair_services.get_fair_for(current_user, fair_id)
     state = _screen_state(fair)
-    db.session.commit()
     return _no_store(Response(render_template("kiosk/screen.html", fair=fair, state=state)))
 
 
@@ -97,7 +97,6 @@ def screen(fair_id: int):
 def token_json(fair_id: int):
     fair = fair_services.get_fair_for(current_user, fair_id)
     state = _screen_state(fair)
-    db.session.commit()
     return _no_store(jsonify(state))
 
 
@@ -105,7 +104,6 @@ def token_json(fair_id: int):
 @roles(*KIOSK_ROLES)
 def qr_png(fair_id: int, token: str):
     fair = fair_services.get_fair_for(current_user, fair_id)
-    db.session.commit()
     if not services.token_matches(fair.id, token):
         raise NotFound()  # only the fair's own current tokens are drawn, never arbitrary text
     url = base_url() + url_for("kiosk.landing", fair_id=fair.id, token=token)
@@ -126,7 +124,7 @@ def _public_fair(fair_id: int) -> Fair:
 
 
 def _result(fair: Fair, state: str, *, name: str | None = None, status: int = 200) -> Response:
-    db.session.commit()  # the scan, check-in and audit rows, or the audited lookup
+    commit_request()  # a refusal too: the scan, check-in and audit rows, or the audited lookup, stand
     html = render_template("kiosk/result.html", fair=fair, state=state, name=name)
     return _no_store(Response(html, status=status, mimetype="text/html"))
 
@@ -181,7 +179,6 @@ def landing(fair_id: int, token: str):
                 return _refusal(fair, error)
             return _checked_in(fair, registration, visit)
     ticket_form.visit.data = form.visit.data
-    db.session.commit()
     html = render_template("kiosk/landing.html", fair=fair, form=form, ticket_form=ticket_form, token=token)
     return _no_store(Response(html, status=status, mimetype="text/html"))
 

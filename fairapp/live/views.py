@@ -13,18 +13,17 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.db import utcnow
-from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.live import services
 from fairapp.registrations.services import PRIORITY_LABELS
+from fairapp.views import acting_user
 
 bp = Blueprint("live", __name__, url_prefix="/manage")
 
@@ -132,11 +131,10 @@ def live_payload(fair: Fair, *, contacts: bool) -> dict:
 @bp.route("/fairs/<int:fair_id>/live")
 @roles(*LIVE_ROLES)
 def view(fair_id: int):
-    user = current_user._get_current_object()
+    user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)
     data = live_payload(fair, contacts=True)
     services.record_contacts_view(fair, by=user, shown=len(data["priority_waiting"]), origin=request_origin())
-    db.session.commit()
     response = current_app.make_response(
         render_template(
             "live/view.html",
@@ -153,10 +151,9 @@ def view(fair_id: int):
 @bp.route("/fairs/<int:fair_id>/live.json")
 @roles(*LIVE_ROLES)
 def data(fair_id: int):
-    user = current_user._get_current_object()
+    user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)
     body = live_payload(fair, contacts=_may_see_contacts(fair, user))
-    db.session.commit()
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -16,7 +16,7 @@ from fairapp.attendees.transaction import phone_key
 from fairapp.attendees.validation import clean_birth_year, clean_phone
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
-from fairapp.extensions import db, limiter
+from fairapp.extensions import limiter
 from fairapp.fairs import services as fair_services
 from fairapp.public.registration import ticket_url
 from fairapp.public.views import bp
@@ -44,7 +44,6 @@ def _limit(name: str):
 @public
 def lost_ticket(fair_id: int):
     fair = fair_services.get_public_fair(fair_id)
-    db.session.commit()
     form = LostTicketProofForm()
     result, status = None, 200
     if form.validate_on_submit():
@@ -64,7 +63,6 @@ def lost_ticket(fair_id: int):
         else:
             proof = (form.proof.data or "").strip() or None
             result = services.find_lost_tickets(fair.id, phone, year, proof=proof, origin=request_origin())
-            db.session.commit()
             if result.proof_failed:
                 form.proof.errors = [WRONG_PROOF]
                 status = 422

@@ -1,9 +1,8 @@
 """Public pages about fairs, for residents without an account: the list of upcoming fairs, a fair's
 page with its share card, calendar files, the poster and the loudspeaker announcement.
 
-Reading one fair may bring its status up to date (fairs.services.refresh_status), so those views
-commit; the lists read only. A ward the visitor picks on a list is remembered in a cookie (WARD_COOKIE),
-and the home page lists that ward's fairs first."""
+A ward the visitor picks on a list is remembered in a cookie (WARD_COOKIE), and the home page lists
+that ward's fairs first."""
 
 from urllib.parse import urlsplit
 
@@ -13,7 +12,6 @@ from flask_babel import gettext as _
 
 from fairapp.auth.access import public
 from fairapp.db import utcnow
-from fairapp.extensions import db
 from fairapp.fairs import poster
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
@@ -78,9 +76,7 @@ def links(fair: Fair) -> calendar.FairLinks:
 
 def _load(fair_id: int) -> Fair:
     """A public fair with its status brought up to date (404 for drafts and unknown ids)."""
-    fair = fair_services.get_public_fair(fair_id)
-    db.session.commit()
-    return fair
+    return fair_services.get_public_fair(fair_id)
 
 
 # --- Pages -----------------------------------------------------------------------------------------
@@ -182,7 +178,6 @@ def fair_ics(fair_id: int):
 @public
 def calendar_feed():
     fairs = services.calendar_fairs()
-    db.session.commit()
     body = calendar.calendar_file(
         [(fair, links(fair)) for fair in fairs], host=_host(), name=_("Phiên giao dịch việc làm lưu động")
     )

@@ -15,7 +15,7 @@ from fairapp.attendees.transaction import citizen_id_key, has_citizen_id
 from fairapp.attendees.validation import FIELD_LABELS, RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
-from fairapp.extensions import db, limiter
+from fairapp.extensions import limiter
 from fairapp.tickets.services import get_by_secret
 from fairapp.tickets.views import bp
 
@@ -48,11 +48,9 @@ def details_page(secret: str):
             try:
                 added = details.add_details(registration, form.raw(), origin=request_origin())
             except RegistrationInvalid as error:
-                db.session.rollback()
                 form.show_errors(error.fields)
                 status = 422
             else:
-                db.session.commit()
                 saved = "desk" if added.proposed else "1" if added.changed else "0"
                 return redirect(url_for("tickets.details_page", secret=secret, saved=saved), code=303)
     attendee = registration.attendee

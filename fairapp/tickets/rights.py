@@ -12,8 +12,6 @@ from flask_babel import gettext as _
 
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
-from fairapp.errors import DomainError
-from fairapp.extensions import db
 from fairapp.privacy import services as privacy
 from fairapp.tickets import services
 from fairapp.tickets.views import _private, bp
@@ -28,7 +26,6 @@ def _page(template: str, **context) -> Response:
 def withdraw_share_consent(secret: str):
     registration = services.get_by_secret(secret)
     changed = privacy.withdraw_share_consent(registration, origin=request_origin())
-    db.session.commit()
     if changed:
         flash(
             _(
@@ -64,12 +61,7 @@ def confirm_erasure(secret: str):
     """Second step: erase, or record the request."""
     registration = services.get_by_secret(secret)
     fair = registration.fair
-    try:
-        asked = privacy.ask_erasure(registration, origin=request_origin())
-    except DomainError:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    asked = privacy.ask_erasure(registration, origin=request_origin())
     return _page(
         "tickets/erasure_result.html", fair=fair, asked=asked, secret=None if asked.erased else secret
     )

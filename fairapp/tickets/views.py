@@ -10,7 +10,6 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from fairapp.auth.access import public
-from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.tickets import pdf, qr, services, signing
 
@@ -31,7 +30,6 @@ def _load(secret: str):
     """The registration of this link (404 otherwise), its fair's status brought up to date."""
     registration = services.get_by_secret(secret)
     fair_services.refresh_status(registration.fair)
-    db.session.commit()
     return registration
 
 
