@@ -38,11 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
-    from fairapp import errors, i18n, security
+    from fairapp import errors, i18n, security, templating
     from fairapp.checkins import lane
 
     errors.register(app)
     i18n.register(app)
+    templating.register(app)
     lane.install(app)  # inside ProxyFix (security.register), which fixes the client's address first
     security.register(app)
     return app

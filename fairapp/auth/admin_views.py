@@ -3,7 +3,7 @@ reset a password, and manage API tokens. Every write is a POST with CSRF; servic
 
 An organiser without wards sees no fair (fairapp.auth.scope): the list marks such accounts, their edit
 page says so, and their own home page and fair list say whom to ask (the `no_wards` and `ward_admins`
-helpers of every template)."""
+helpers of every template, fairapp.templating)."""
 
 import sqlalchemy as sa
 from flask import (
@@ -61,11 +61,6 @@ def ward_admins() -> list[User]:
             .limit(ADMINS_SHOWN)
         )
     )
-
-
-@bp.app_context_processor
-def _ward_helpers() -> dict:
-    return {"no_wards": no_wards, "ward_admins": ward_admins}
 
 
 def _ward_choices() -> list[tuple[str, str]]:

@@ -23,14 +23,6 @@ bp = Blueprint("booths", __name__)
 PARTNERS = (Role.EMPLOYER, Role.SCHOOL)
 
 
-@bp.app_context_processor
-def _helpers():
-    return {
-        "booth_status": lambda s: forms.STATUS_LABELS[BoothStatus(s)],
-        "partners_contact": partner_services.partners_contact,
-    }
-
-
 # --- The employer's or school's booths -------------------------------------------------------------
 
 

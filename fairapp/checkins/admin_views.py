@@ -6,16 +6,11 @@ from flask_babel import gettext as _
 
 from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
-from fairapp.checkins import devices, services
+from fairapp.checkins import devices
 from fairapp.errors import DomainError
 from fairapp.views import ActionForm, acting_user, flash_refusal
 
 bp = Blueprint("checkin_admin", __name__, url_prefix="/manage/devices")
-
-
-@bp.app_context_processor
-def _helpers():
-    return {"checked_in_count": services.checked_in_count}
 
 
 @bp.route("/")

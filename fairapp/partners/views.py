@@ -15,22 +15,12 @@ from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.partners import forms, services
-from fairapp.partners.models import Employer, PartnerStatus, School
+from fairapp.partners.blueprint import bp
+from fairapp.partners.models import Employer, School
 from fairapp.partners.standing import ensure_active, ensure_editable
 from fairapp.views import ActionForm, acting_user, flash_refusal, form_errors
 
-bp = Blueprint("partners", __name__)
 ACCOUNT_FIELDS = ("account_full_name", "account_email", "account_phone", "password")
-
-
-@bp.app_context_processor
-def _helpers():
-    return {
-        "partner_status": lambda s: forms.STATUS_LABELS[PartnerStatus(s)],
-        "vacancy_status": lambda s: forms.VACANCY_STATUS_LABELS[s],
-        "education_label": lambda s: forms.EDUCATION_LABELS.get(s, ""),
-        "level_label": lambda s: forms.LEVEL_LABELS.get(s, ""),
-    }
 
 
 def _data(form, names=None) -> dict:

@@ -222,10 +222,9 @@ def move_citizen_id(fair_id: int):
     return redirect(url_for("registrations.desk", fair_id=fair.id), code=303)
 
 
-# --- For other pages -------------------------------------------------------------------------------
+# --- For other pages' templates (fairapp.templating) -----------------------------------------------
 
 
-@bp.app_template_global("citizen_id_conflict")
 def citizen_id_conflict(form) -> bool:
     """Whether a registration form was refused because another name holds the citizen ID typed (the
     staff message): the walk-in page then offers the desk's look-up."""
@@ -233,7 +232,6 @@ def citizen_id_conflict(form) -> bool:
     return bool(field is not None and field.errors and str(field.errors[0]) == citizen_ids.staff_message())
 
 
-@bp.app_template_global("desk_pending_count")
 def desk_pending_count(registration_id: int) -> int:
     """How many changes of this registration's person wait for a decision (the detail page)."""
     registration = db.session.get(Registration, registration_id)

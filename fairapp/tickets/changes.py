@@ -2,7 +2,7 @@
 ticket link may confirm or reject (fairapp.attendees.changes.may_decide: a link that already spoke
 for the person before the change was asked for; never one the same submission handed out).
 
-    ticket_changes(registration)                    template global, for tickets/_pending_changes.html
+    ticket_changes(registration)                    for tickets/_pending_changes.html (fairapp.templating)
     POST /t/<secret>/changes/<change_id>            decision=confirm|reject → back to the ticket page
 
 Imported by fairapp.tickets.views so that the route lands on its blueprint."""
@@ -15,13 +15,12 @@ from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, NotFound
 from fairapp.tickets import services
-from fairapp.tickets.views import bp
+from fairapp.tickets.blueprint import bp
 from fairapp.views import ActionForm, flash_refusal
 
 DECISIONS = {"confirm": True, "reject": False}
 
 
-@bp.app_template_global("ticket_changes")
 def ticket_changes(registration) -> list[dict]:
     """What the ticket page shows of the pending changes this link may decide: when they were asked
     for and what they would set (never the values stored now)."""
