@@ -504,20 +504,6 @@ def token_of(user: User, token_id: int) -> ApiToken | None:
     return db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
 
 
-def user_for_token(secret: str, *, origin: Origin = SYSTEM, now: datetime | None = None) -> User | None:
-    """The active user behind a bearer token, or None. Records the token's use (throttled), as
-    touch_token does; the request edge (fairapp.auth.session) uses the two halves separately so that
-    the write gets its own short transaction."""
-    found = token_user(secret)
-    if found is None:
-        return None
-    user, token_id, last_used_at = found
-    now = now or utcnow()
-    if token_touch_due(last_used_at, now):
-        touch_token(user, token_id, last_used_at, now=now, origin=origin)
-    return user
-
-
 # Built once (only the hash changes): the user, the token's id and last use, for a live token.
 _TOKEN_USER = (
     sa.select(User, ApiToken.id, ApiToken.last_used_at)

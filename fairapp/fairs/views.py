@@ -3,7 +3,7 @@ own page, status actions (POST with CSRF) and cancel with a reason. Organisers s
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -34,7 +34,6 @@ def _helpers():
         "local": services.to_local,
         "status_label": lambda status: STATUS_LABELS[FairStatus(status)],
         "FairStatus": FairStatus,
-        "has_endpoint": lambda name: name in current_app.view_functions,
     }
 
 

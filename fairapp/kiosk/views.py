@@ -45,11 +45,6 @@ REFUSAL_STATES = {
 }
 
 
-@bp.context_processor
-def _helpers() -> dict:
-    return {"has_endpoint": lambda name: name in current_app.view_functions}
-
-
 def _limit(name: str):
     return lambda: current_app.config.get(name) or LIMITS[name]
 

@@ -44,11 +44,6 @@ FLAG_LABELS = {
 }
 
 
-@bp.context_processor
-def _helpers() -> dict:
-    return {"has_endpoint": lambda name: name in current_app.view_functions}
-
-
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="fairapp.live-contacts")
 
