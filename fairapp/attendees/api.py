@@ -30,6 +30,8 @@ from fairapp.errors import DomainError
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed, may_see
 from fairapp.ids import Id
+from fairapp.tickets.signing import ticket_payload
+from fairapp.tickets.views import ticket_url
 
 blp = Blueprint(
     "api_registrations", __name__, url_prefix="/fairs", description="Registering job seekers for a fair"
@@ -168,8 +170,6 @@ answers 200 with the same registration and its ticket; a citizen ID held under a
 def create_registration(payload: dict, fair_id: int):
     """Register a job seeker (DESIGN §7)."""
     from fairapp.extensions import db
-    from fairapp.public.registration import ticket_url
-    from fairapp.tickets.signing import ticket_payload
 
     staff = _staff()
     channel = Channel.ONLINE

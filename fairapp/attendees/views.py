@@ -20,6 +20,7 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.ids import id_arg
+from fairapp.tickets.views import ticket_url
 from fairapp.views import acting_user
 
 bp = Blueprint("attendees", __name__, url_prefix="/manage")
@@ -102,8 +103,6 @@ def _done(fair_id: int, user) -> dict | None:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.fair_id != fair_id:
         return None
-    from fairapp.public.registration import ticket_url
-
     return {
         "name": registration.attendee.full_name,
         "url": ticket_url(registration),

@@ -25,7 +25,7 @@ from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.kiosk import services
 from fairapp.kiosk.forms import PhoneForm, SavedTicketForm
-from fairapp.public.views import base_url
+from fairapp.links import base_url
 from fairapp.tickets import qr
 from fairapp.transactions import commit_request
 

@@ -13,8 +13,8 @@ from fairapp.booths.services import booths_of_employer
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.partners import forms, review, services
+from fairapp.partners.blueprint import bp
 from fairapp.partners.models import Employer, School, Vacancy
-from fairapp.partners.views import bp
 from fairapp.views import ActionForm, acting_user, flash_refusal
 
 DONE = {

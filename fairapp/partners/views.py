@@ -5,7 +5,7 @@ detail pages with their decisions, reviews and hidden vacancies: fairapp.partner
 Tenancy: an employer account reaches only its own employer's data (anything else is 404); a school
 account on employer pages, or the reverse, gets 403 from the role check."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -382,7 +382,3 @@ def colleagues():
     return render_template(
         "partners/colleagues.html", form=form, people=services.colleagues_of(acting_user())
     )
-
-
-# The organiser's detail pages and decisions (partners.employer_detail, partners.employer_decide, …).
-from fairapp.partners import moderation_views  # noqa: E402, F401

@@ -18,8 +18,8 @@ from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
 from fairapp.extensions import limiter
 from fairapp.fairs import services as fair_services
-from fairapp.public.registration import ticket_url
-from fairapp.public.views import bp
+from fairapp.public.blueprint import bp
+from fairapp.tickets.views import ticket_url
 
 WRONG_PROOF = _l("Mã hộ hoặc 4 số cuối CCCD không khớp. Bạn có thể hỏi cán bộ tại bàn đăng ký của phiên.")
 

@@ -1,36 +1,23 @@
 """Online registration for job seekers, without an account, on the `public` blueprint:
 
-    /fairs/<id>/register              the form (GET) and registering (POST) → the ticket page, or,
-                                      for a person already registered, a page that says so and
-                                      nothing more (no ticket: "Lost your ticket?" or the desk)
-    /fairs/<id>/registered/<secret>   a plain confirmation, used only while the ticket page is missing
-    /fairs/<id>/lost-ticket           fairapp.public.lost_ticket
+/fairs/<id>/register              the form (GET) and registering (POST) → the ticket page, or,
+                                  for a person already registered, a page that says so and
+                                  nothing more (no ticket: "Lost your ticket?" or the desk)"""
 
-Imported by fairapp.public.views so that the routes land on its blueprint."""
-
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request
 
 from fairapp.attendees import consent, services
 from fairapp.attendees.forms import RegistrationForm
-from fairapp.attendees.models import Channel, Registration
+from fairapp.attendees.models import Channel
 from fairapp.attendees.transaction import count_refusal, registration_limits
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
-from fairapp.errors import DomainError, NotFound
-from fairapp.extensions import db
+from fairapp.errors import DomainError
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
-from fairapp.public.views import base_url, bp
-
-
-def ticket_url(registration: Registration, *, absolute: bool = False) -> str:
-    """The personal ticket page (fairapp.tickets), or this module's confirmation until it exists."""
-    if "tickets.show" in current_app.view_functions:
-        path = url_for("tickets.show", secret=registration.ticket_secret)
-    else:
-        path = url_for("public.registered", fair_id=registration.fair_id, secret=registration.ticket_secret)
-    return base_url() + path if absolute else path
+from fairapp.public.blueprint import bp
+from fairapp.tickets.views import ticket_url
 
 
 def _load_fair(fair_id: int) -> Fair:
@@ -81,35 +68,9 @@ def register(fair_id: int):
     ), status
 
 
-@bp.route("/fairs/<int:fair_id>/registered/<secret>")
-@public
-def registered(fair_id: int, secret: str):
-    """A confirmation with the personal link; the tickets area replaces it with the ticket page."""
-    registration = db.session.scalar(
-        db.select(Registration).where(Registration.ticket_secret == secret, Registration.fair_id == fair_id)
-    )
-    if registration is None:
-        raise NotFound()
-    response = current_app.make_response(
-        render_template(
-            "registration/registered.html",
-            registration=registration,
-            fair=registration.fair,
-            link=ticket_url(registration, absolute=True),
-        )
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
 def _already_registered(fair: Fair, phone_hint: str):
     response = current_app.make_response(
         render_template("registration/already_registered.html", fair=fair, phone_hint=phone_hint)
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-# "Lost your ticket?" (public.lost_ticket), on the same blueprint.
-from fairapp.public import lost_ticket  # noqa: E402, F401

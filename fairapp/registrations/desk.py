@@ -29,7 +29,7 @@ from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.geo.services import get_ward
-from fairapp.registrations.views import bp
+from fairapp.registrations.blueprint import bp
 from fairapp.views import ActionForm, acting_user, flash_refusal
 
 VIEWERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)

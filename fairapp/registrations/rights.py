@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
+from fairapp.links import absolute_url
 from fairapp.privacy import services as privacy
-from fairapp.public.views import absolute_url
 from fairapp.registrations import services
+from fairapp.registrations.blueprint import bp
 from fairapp.registrations.rights_forms import (
     CarryOutForm,
     DeclineForm,
@@ -28,7 +29,7 @@ from fairapp.registrations.rights_forms import (
     blank,
     submitted,
 )
-from fairapp.registrations.views import bp, detail_page
+from fairapp.registrations.views import detail_page
 from fairapp.tickets import qr, signing
 from fairapp.tickets import services as tickets
 from fairapp.views import acting_user, flash_refusal

@@ -7,7 +7,6 @@ otherwise)."""
 import io
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -26,12 +25,12 @@ from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
 from fairapp.privacy import services as privacy
 from fairapp.registrations import jobs, rights_forms, services
+from fairapp.registrations.blueprint import bp
 from fairapp.registrations.forms import BadgeJobForm, RegistrationFilterForm
 from fairapp.registrations.models import BadgeJobStatus
 from fairapp.transactions import afterwards
 from fairapp.views import acting_user, flash_refusal
 
-bp = Blueprint("registrations", __name__, url_prefix="/manage/fairs")
 KEPT_ARGS = ("q", "ward_code", "priority_group", "checked_in")
 
 
@@ -208,7 +207,3 @@ def download_badges(fair_id: int, job_id: int):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# The registration desk: pending changes, citizen ID conflicts (registrations.desk and others).
-from fairapp.registrations import desk  # noqa: E402, F401

@@ -16,8 +16,8 @@ from fairapp.attendees.validation import FIELD_LABELS, RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
 from fairapp.extensions import limiter
+from fairapp.tickets.blueprint import bp
 from fairapp.tickets.services import get_by_secret
-from fairapp.tickets.views import bp
 
 # Enough to correct a form several times; few enough that a ticket cannot be used to try one citizen
 # ID after another (a refused number is counted also on its own, whichever ticket sends it).

@@ -5,7 +5,7 @@
     POST /t/<secret>/rights/erase/confirm            erase at once, or record a request for the desk
 
 The link is the only key, as for the ticket itself; each form carries a CSRF token. The answers are
-private like the ticket page's (fairapp.tickets.views._private)."""
+private like the ticket page's (fairapp.tickets.views.private)."""
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -14,11 +14,12 @@ from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
 from fairapp.privacy import services as privacy
 from fairapp.tickets import services
-from fairapp.tickets.views import _private, bp
+from fairapp.tickets.blueprint import bp
+from fairapp.tickets.views import private
 
 
 def _page(template: str, **context) -> Response:
-    return _private(Response(render_template(template, **context), mimetype="text/html"))
+    return private(Response(render_template(template, **context), mimetype="text/html"))
 
 
 @bp.route("/<secret>/rights/share-consent/withdraw", methods=["POST"])
