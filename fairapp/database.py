@@ -125,7 +125,8 @@ def write_turn(owner, *, durable: bool = True) -> Iterator[None]:
     if engine.dialect.name != "sqlite":
         if not durable and engine.dialect.name == "postgresql":
             # PostgreSQL's counterpart of synchronous=NORMAL, for this transaction only: the commit
-            # does not wait for the WAL flush (lost only if the server itself crashes within ~0.6 s).
+            # does not wait for the WAL flush (lost only if the server itself crashes before its WAL
+            # writer flushes).
             driver = owner.driver if raw else owner.connection().connection.driver_connection
             driver.execute("SET LOCAL synchronous_commit TO OFF")
         yield

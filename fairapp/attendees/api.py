@@ -1,4 +1,4 @@
-"""POST /api/v1/fairs/{id}/registrations (DESIGN §7).
+"""POST /api/v1/fairs/{id}/registrations: a job seeker registered for a fair.
 
 Without a token: online registration (published or open fair with room). A new registration answers
 201 with its ticket. The same person again for the same fair answers 200 `{"already_registered":
@@ -168,7 +168,7 @@ answers 200 with the same registration and its ticket; a citizen ID held under a
 @blp.doc(security=[{}, {"bearer": []}], description=DESCRIPTION)  # anyone; a staff token registers as staff
 @public
 def create_registration(payload: dict, fair_id: int):
-    """Register a job seeker (DESIGN §7)."""
+    """Register a job seeker."""
     from fairapp.extensions import db
 
     staff = _staff()

@@ -1,4 +1,4 @@
-"""Accounts: sign-in, user administration and API tokens. Services flush; the caller commits."""
+"""Accounts: sign-in, user administration and API tokens. Services flush, never commit."""
 
 import hashlib
 import secrets

@@ -1,5 +1,5 @@
 """Demo data for Sông Công: two fairs, six employers, two schools, 200 job seekers and one account
-per role. Deterministic (random.Random(2026)) apart from ticket secrets. Flushes; the caller commits."""
+per role. Deterministic (random.Random(2026)) apart from ticket secrets. Flushes, never commits."""
 
 import random
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Fair endpoints of the API (DESIGN §7): create, list, read, and the status actions.
+"""Fair endpoints of the API: create, list, read, and the status actions.
 
 Same rules as the pages (fairapp.fairs.services); times are ISO 8601 with an offset in and out
 (answers use Vietnam's +07:00). A clash with another fair answers 409 with the clashes listed,

@@ -15,7 +15,7 @@ kiosk_visits, in the check-in's transaction), and a second use is refused (kiosk
 lookup (a mistyped phone number) does not use it up. The result shows the admitted person's name
 shortened (initials and given name), never in full.
 
-Services flush, never commit; the caller's view commits."""
+Services flush, never commit."""
 
 import base64
 import hashlib

@@ -1,7 +1,7 @@
 """The kiosk: the tablet's screen with the rotating QR (staff), and the page a job seeker's phone opens
 from it (public).
 
-    /manage/fairs/<id>/kiosk                 the screen; static/js/kiosk.js fetches token.json every ~10 s
+    /manage/fairs/<id>/kiosk                 the screen; static/js/kiosk.js polls token.json
     /manage/fairs/<id>/kiosk/token.json      {open, token, url, qr_url, refresh_in}
     /manage/fairs/<id>/kiosk/qr/<token>.png  the QR of the landing URL (current or previous token only)
     /k/<id>/<token>                          landing: saved ticket, or phone + year of birth (POST)

@@ -1,4 +1,4 @@
-"""Employer, vacancy, school and booth endpoints of the API (DESIGN §7).
+"""Employer, vacancy, school and booth endpoints of the API.
 
 Bodies are read loosely (numbers may be strings, unknown keys are ignored) and checked by the same
 services as the pages, which answer 422 with a message per field. Tenancy: an employer token sees

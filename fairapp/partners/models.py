@@ -1,5 +1,4 @@
-"""Employers with their vacancies, and vocational schools with their training programmes
-(first cut; the partners issue extends them)."""
+"""Employers with their vacancies, and vocational schools with their training programmes."""
 
 import enum
 from datetime import date, datetime

@@ -64,7 +64,7 @@ def file_path(job: BadgeJob) -> Path | None:
 
 
 def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> BadgeJob:
-    """A queued job for every badge of the fair (the caller runs it after committing).
+    """A queued job for every badge of the fair (the caller launches it once committed).
     Raises NoRegistrations, or JobAlreadyRunning while another job of this fair is in progress."""
     now = now or utcnow()
     purge_expired(now=now)

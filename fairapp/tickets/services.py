@@ -3,7 +3,7 @@ revocation list. An erased person's tickets are gone: their QR codes are on the 
 their links were given secrets nobody holds (fairapp.privacy); should one still be found, it answers
 410 (ticket_erased), and it is never reissued.
 
-Services flush and never commit; the caller's view commits."""
+Services flush, never commit."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""registration trust (issue 10): pending changes to a person's data (attendee_changes)
+"""registration trust: pending changes to a person's data (attendee_changes)
 
 What the public channel asks to change is kept here until staff at the desk, or the person through
 a ticket link they already held, confirm or reject it.

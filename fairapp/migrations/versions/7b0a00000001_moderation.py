@@ -1,4 +1,4 @@
-"""moderation (issue 10): suspended partners, hidden vacancies, public changes since review
+"""moderation: suspended partners, hidden vacancies, public changes since review
 
 Adds: on employers and schools suspend_reason, suspended_at, public_changed_at; on vacancies hidden_at,
 hide_reason, public_changed_at; on training_programmes public_changed_at. The partner status

@@ -1,4 +1,4 @@
-"""privacy rights (issue 10): erased job seekers (attendees.erased_at) and erasure requests
+"""privacy rights: erased job seekers (attendees.erased_at) and erasure requests
 
 Revision ID: 7c0a00000001
 Revises: 7b0a00000001

@@ -1,4 +1,4 @@
-"""sign in limits (issue 10): failed sign-ins per account, address and pair; known addresses
+"""sign in limits: failed sign-ins per account, address and pair; known addresses
 
 Revision ID: 7d0a00000001
 Revises: 7c0a00000001

@@ -1,4 +1,4 @@
-"""scoping (issue 10): a scan id is unique per account and fair; used kiosk visit passes
+"""scoping: a scan id is unique per account and fair; used kiosk visit passes
 
 Revision ID: 7e0a00000001
 Revises: 7d0a00000001

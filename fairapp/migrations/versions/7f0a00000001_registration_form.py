@@ -1,4 +1,4 @@
-"""registration form (issue 10)
+"""registration form
 
 Revision ID: 7f0a00000001
 Revises: 7e0a00000001
