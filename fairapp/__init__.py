@@ -14,15 +14,15 @@ ROUTES_ON_SHARED_BLUEPRINTS = (
     "fairapp.partners.views",
     "fairapp.partners.moderation_views",
     "fairapp.public.views",
-    "fairapp.public.registration",
-    "fairapp.public.lost_ticket",
+    "fairapp.public.register_views",
+    "fairapp.public.lost_ticket_views",
     "fairapp.registrations.views",
-    "fairapp.registrations.desk",
-    "fairapp.registrations.rights",
+    "fairapp.registrations.desk_views",
+    "fairapp.registrations.rights_views",
     "fairapp.tickets.views",
-    "fairapp.tickets.details",
-    "fairapp.tickets.changes",
-    "fairapp.tickets.rights",
+    "fairapp.tickets.details_views",
+    "fairapp.tickets.changes_views",
+    "fairapp.tickets.rights_views",
 )
 
 

@@ -9,7 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from fairapp import ratelimits  # noqa: F401  (registers the fairapp-sqlite:// storage)
-from fairapp.db import Base
+from fairapp.modelbase import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -12,8 +12,8 @@ from fairapp.main import nav
 from fairapp.partners import forms as partner_forms
 from fairapp.partners.models import PartnerStatus
 from fairapp.partners.services import partners_contact
-from fairapp.registrations.desk import citizen_id_conflict, desk_pending_count
-from fairapp.tickets.changes import ticket_changes
+from fairapp.registrations.desk_views import citizen_id_conflict, desk_pending_count
+from fairapp.tickets.changes_views import ticket_changes
 
 
 def register(app: Flask) -> None:

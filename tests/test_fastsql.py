@@ -11,9 +11,9 @@ from fairapp.attendees.models import PriorityGroup
 from fairapp.audit.models import AuditEntry
 from fairapp.auth.models import Role, User
 from fairapp.checkins import services
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fastsql import Prepared
+from fairapp.modelbase import utcnow
 
 AUDIT = AuditEntry.__table__
 

@@ -14,9 +14,9 @@ from fairapp import transactions
 from fairapp.attendees.models import Channel
 from fairapp.audit.models import AuditEntry
 from fairapp.audit.services import record
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, ValidationError
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer
 from tests.attendees.conftest import person, register_committed
 from tests.conftest import csrf_token_from

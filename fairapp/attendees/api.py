@@ -20,8 +20,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from fairapp.attendees import services
+from fairapp.attendees.limits import count_refusal, registration_limits
 from fairapp.attendees.models import Channel, EducationLevel, Gender, PriorityGroup, Qualification, Situation
-from fairapp.attendees.transaction import count_refusal, registration_limits
 from fairapp.attendees.validation import NAME_LENGTH, TEXT_LIMITS
 from fairapp.auth.access import public
 from fairapp.auth.models import Role

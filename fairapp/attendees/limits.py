@@ -1,7 +1,8 @@
-"""The rate limits of registering (settings in fairapp.config): per address (generous: a commune may
-share one), per phone, per citizen ID typed, and per address again for citizen IDs refused because
-another name holds them. A view marks such a refusal (`count_refusal`) so that this last limit
-counts the request."""
+"""Rate limits on what job seekers send (settings in fairapp.config). Registering is limited per
+address (generous: a commune may share one), per phone, per citizen ID typed, and per address again
+for citizen IDs refused because another name holds them: a view marks such a refusal
+(`count_refusal`) so that this last limit counts the request. The keys (the phone or citizen ID in a
+request, normalised) serve the kiosk's and the lost-ticket page's limits too."""
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address

@@ -43,12 +43,12 @@ from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
 from fairapp.audit.services import SYSTEM, Origin, append, record_read
 from fairapp.auth.models import User
 from fairapp.database import WRITE_TURN
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fastsql import Prepared
+from fairapp.modelbase import utcnow
 from fairapp.transactions import afterwards, write_point
 
 REGISTRABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)

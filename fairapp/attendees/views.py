@@ -15,11 +15,11 @@ from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.ids import id_arg
+from fairapp.modelbase import utcnow
 from fairapp.tickets.views import ticket_url
 from fairapp.views import acting_user
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from fairapp import fastsql, transactions
 from fairapp.audit.models import AuditEntry
-from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fastsql import Prepared
+from fairapp.modelbase import utcnow
 
 
 @dataclass(frozen=True)

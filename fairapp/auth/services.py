@@ -14,10 +14,10 @@ from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth import throttle
 from fairapp.auth.models import ApiToken, Role, User
 from fairapp.auth.scope import WARD_ROLES
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, ValidationError
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, School
 from fairapp.phones import normalise_mobile
 from fairapp.text import clean_name, foreign_letter

@@ -19,11 +19,11 @@ from sqlalchemy.orm import contains_eager
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
 from fairapp.booths.models import Booth, BoothStatus, FairBoothSettings, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import ensure_may_act, local_day
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, School, TrainingProgramme, Vacancy, VacancyStatus
 from fairapp.partners.standing import InvalidTransition, NotApproved, ensure_active, is_staff
 

@@ -20,12 +20,12 @@ from fairapp.auth.models import Role
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn
 from fairapp.checkins.transaction import run_committed
-from fairapp.db import utcnow
 from fairapp.errors import DomainError, json_error
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import FairStatus
 from fairapp.ids import id_arg, is_id
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 from fairapp.transactions import afterwards
 from fairapp.views import acting_user

@@ -32,12 +32,12 @@ from fairapp.attendees.models import Attendee, Registration
 from fairapp.attendees.services import mask_phone
 from fairapp.audit.services import SYSTEM, Origin, record_read
 from fairapp.checkins import services as checkins
-from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import refresh_status
 from fairapp.kiosk.models import KioskVisit
+from fairapp.modelbase import utcnow
 
 WINDOW_SECONDS = 30
 VISIT_SECONDS = 3 * 60  # enough to type a phone number and a year; KIOSK_VISIT_SECONDS overrides it

@@ -13,12 +13,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fairapp.attendees.transaction import phone_key
+from fairapp.attendees.limits import phone_key
 from fairapp.attendees.validation import clean_birth_year, clean_phone
 from fairapp.auth.access import public, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.extensions import db, limiter
 from fairapp.fairs import services as fair_services
@@ -26,6 +25,7 @@ from fairapp.fairs.models import Fair, FairStatus
 from fairapp.kiosk import services
 from fairapp.kiosk.forms import PhoneForm, SavedTicketForm
 from fairapp.links import base_url
+from fairapp.modelbase import utcnow
 from fairapp.tickets import qr
 from fairapp.transactions import commit_request
 

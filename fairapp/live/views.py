@@ -18,10 +18,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.live import services
+from fairapp.modelbase import utcnow
 from fairapp.registrations.services import PRIORITY_LABELS
 from fairapp.views import acting_user
 

@@ -21,8 +21,8 @@ from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
 
 from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
 from fairapp.geo.forms import WardField
+from fairapp.modelbase import utcnow
 from fairapp.partners import spreadsheets
 from fairapp.spreadsheets import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, SpreadsheetError, read_xlsx
 from fairapp.transactions import afterwards

@@ -19,11 +19,11 @@ from flask_babel import lazy_gettext as _l
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth import services as auth_services
 from fairapp.auth.models import Role, User
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import local_day
+from fairapp.modelbase import utcnow
 from fairapp.partners import decisions, review
 from fairapp.partners.fields import Reader
 from fairapp.partners.models import (

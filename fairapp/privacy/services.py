@@ -38,10 +38,10 @@ from fairapp.attendees.services import mask_phone
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.checkins.models import CheckIn
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import utcnow
 from fairapp.privacy.models import ErasureRequest, ErasureStatus
 from fairapp.privacy.redaction import Identity, redact_audit
 from fairapp.tickets import services as tickets

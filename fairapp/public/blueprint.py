@@ -1,4 +1,4 @@
-"""The `public` blueprint: the routes of fairapp.public.views, .register_views and .lost_ticket."""
+"""The `public` blueprint: the routes of fairapp.public.views, .register_views and .lost_ticket_views."""
 
 from flask import Blueprint
 

@@ -12,7 +12,7 @@ from wtforms import StringField
 
 from fairapp.attendees import services
 from fairapp.attendees.forms import LostTicketForm
-from fairapp.attendees.transaction import phone_key
+from fairapp.attendees.limits import phone_key
 from fairapp.attendees.validation import clean_birth_year, clean_phone
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin

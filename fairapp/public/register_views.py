@@ -8,8 +8,8 @@ from flask import current_app, redirect, render_template, request
 
 from fairapp.attendees import consent, services
 from fairapp.attendees.forms import RegistrationForm
+from fairapp.attendees.limits import count_refusal, registration_limits
 from fairapp.attendees.models import Channel
-from fairapp.attendees.transaction import count_refusal, registration_limits
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin

@@ -11,12 +11,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from fairapp.auth.access import public
-from fairapp.db import utcnow
 from fairapp.fairs import poster
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.i18n import date_vn, time_vn
 from fairapp.links import absolute_url, base_url
+from fairapp.modelbase import utcnow
 from fairapp.public import calendar, card, services
 from fairapp.public.blueprint import bp
 

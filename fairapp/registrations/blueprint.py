@@ -1,5 +1,5 @@
-"""The `registrations` blueprint (/manage/fairs/...): the routes of fairapp.registrations.views, .desk
-and .rights."""
+"""The `registrations` blueprint (/manage/fairs/...): the routes of fairapp.registrations.views,
+.desk_views and .rights_views."""
 
 from flask import Blueprint
 

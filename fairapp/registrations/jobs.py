@@ -22,10 +22,10 @@ from flask_babel import lazy_gettext as _l
 
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import utcnow
 from fairapp.registrations import badges
 from fairapp.registrations.models import BadgeJob, BadgeJobStatus
 from fairapp.transactions import run_in_transaction

@@ -1,7 +1,7 @@
 """Organiser pages for a fair's registrations: the list (search, filters, masked citizen IDs; a search
 for a phone or citizen ID audited), the audited detail, .xlsx/.csv exports, and the badge PDF made in
 the background with a progress bar. The desk's privacy actions on the detail page live in
-fairapp.registrations.rights. Admins everywhere; organisers only for fairs in their wards (403
+fairapp.registrations.rights_views. Admins everywhere; organisers only for fairs in their wards (403
 otherwise)."""
 
 import io
@@ -86,7 +86,7 @@ def detail(fair_id: int, registration_id: int):
 
 
 def detail_page(fair, registration, *, status: int = 200, **forms) -> Response:
-    """The audited detail page with the desk's privacy forms (fairapp.registrations.rights); `forms`
+    """The audited detail page with the desk's privacy forms (fairapp.registrations.rights_views); `forms`
     replaces those that came back with errors."""
     person = services.view_personal(registration, by=acting_user(), origin=request_origin())
     pending = privacy.pending_request_of(registration.attendee)

@@ -1,5 +1,5 @@
-"""The `tickets` blueprint (/t/<secret>...): the routes of fairapp.tickets.views, .details, .changes
-and .rights."""
+"""The `tickets` blueprint (/t/<secret>...): the routes of fairapp.tickets.views, .details_views,
+.changes_views and .rights_views."""
 
 from flask import Blueprint
 

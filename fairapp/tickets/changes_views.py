@@ -3,9 +3,7 @@ ticket link may confirm or reject (fairapp.attendees.changes.may_decide: a link 
 for the person before the change was asked for; never one the same submission handed out).
 
     ticket_changes(registration)                    for tickets/_pending_changes.html (fairapp.templating)
-    POST /t/<secret>/changes/<change_id>            decision=confirm|reject → back to the ticket page
-
-Imported by fairapp.tickets.views so that the route lands on its blueprint."""
+    POST /t/<secret>/changes/<change_id>            decision=confirm|reject → back to the ticket page"""
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _

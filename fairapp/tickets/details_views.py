@@ -4,14 +4,13 @@
                             and the person's fields still empty (fairapp.attendees.details)
 
 Reached from the ticket page. Like the ticket, the page is private (the link's secret is the only key):
-never stored by any cache, not indexed, no Referer. Imported by fairapp.tickets.views so that the route
-lands on its blueprint."""
+never stored by any cache, not indexed, no Referer."""
 
 from flask import make_response, redirect, render_template, request, url_for
 
 from fairapp.attendees import details, services
 from fairapp.attendees.forms import DetailsForm
-from fairapp.attendees.transaction import citizen_id_key, has_citizen_id
+from fairapp.attendees.limits import citizen_id_key, has_citizen_id
 from fairapp.attendees.validation import FIELD_LABELS, RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin

@@ -15,9 +15,9 @@ from fairapp.attendees.models import Registration, new_ticket_secret
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.booths.services import public_offer
-from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
+from fairapp.modelbase import utcnow
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 

@@ -7,8 +7,8 @@ import pytest
 
 from fairapp.attendees import services
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from fairapp.transactions import run_in_transaction
 

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from fairapp.attendees import changes
 from fairapp.attendees.models import Attendee, ChangeStatus, Channel, PendingChange, Registration
-from fairapp.db import utcnow
 from fairapp.errors import NotFound
+from fairapp.modelbase import utcnow
 from tests.attendees.conftest import SONG_CONG, person, register_committed
 
 

@@ -11,9 +11,9 @@ from fairapp.attendees import consent, services
 from fairapp.attendees.models import Attendee, ChangeStatus, Channel, PendingChange, Registration
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.audit.models import AuditEntry
-from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.fairs.models import FairStatus
+from fairapp.modelbase import utcnow
 from tests.attendees.conftest import BACH_QUANG, SONG_CONG, person, register_committed
 
 

@@ -13,9 +13,9 @@ from fairapp.auth.models import User
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn, Scan
 from fairapp.checkins.transaction import run_committed
-from fairapp.db import utcnow
 from fairapp.extensions import db as _db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import utcnow
 from fairapp.tickets.signing import ticket_payload
 
 TICKETS = 500

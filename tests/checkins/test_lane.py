@@ -11,8 +11,8 @@ from fairapp.attendees.models import PriorityGroup
 from fairapp.audit.models import AuditEntry
 from fairapp.auth.models import ApiToken
 from fairapp.checkins.models import CheckIn, Scan
-from fairapp.db import utcnow
 from fairapp.fairs.models import FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.tickets.services import reissue_ticket
 
 

@@ -11,9 +11,9 @@ from flask import request_started
 from fairapp import create_app
 from fairapp.auth.models import ApiToken
 from fairapp.checkins import lane
-from fairapp.db import utcnow
 from fairapp.extensions import db as _db
 from fairapp.ids import MAX_ID
+from fairapp.modelbase import utcnow
 from fairapp.security import HEADERS
 from tests.api.test_faults import UNAVAILABLE, broken_url
 

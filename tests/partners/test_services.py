@@ -9,8 +9,8 @@ from fairapp.audit.models import AuditEntry
 from fairapp.auth.models import Role, User
 from fairapp.booths import moderation
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
+from fairapp.modelbase import utcnow
 from fairapp.partners import services
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from fairapp.partners.standing import InvalidTransition

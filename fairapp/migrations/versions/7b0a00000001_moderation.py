@@ -13,7 +13,7 @@ Create Date: 2026-12-06 20:30:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '7b0a00000001'
@@ -25,7 +25,7 @@ PARTNERS = ('employers', 'schools')
 
 
 def _moment(name):
-    return sa.Column(name, fairapp.db.UTCDateTime(timezone=True), nullable=True)
+    return sa.Column(name, fairapp.modelbase.UTCDateTime(timezone=True), nullable=True)
 
 
 def upgrade():
