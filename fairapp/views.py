@@ -28,9 +28,9 @@ def form_errors(form, error: DomainError, *, names: Mapping[str, str] | None = N
     """Show a refusal on the form that asked for it, and roll the request back. Each field message goes
     next to its field (`names` maps a service's field names to the form's when they differ), the rest
     above the form (form.form_errors); the error's own message too, unless it is a ValidationError
-    whose every message has its field. What was typed stays in the form. 403 and 404 propagate: who
-    may act, and on what, is not a matter of what was typed."""
-    if error.status in (403, 404):
+    whose every message has its field. What was typed stays in the form. A 403 or 404 that names no
+    field propagates: who may act, and on what, is not a matter of what was typed."""
+    if error.status in (403, 404) and not error.fields:
         raise error
     rollback_request()
     names = names or {}
