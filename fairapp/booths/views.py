@@ -15,7 +15,6 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
-from fairapp.partners import services as partner_services
 from fairapp.partners.models import Employer, PartnerStatus, School
 from fairapp.views import ActionForm, acting_user, flash_refusal
 
@@ -41,7 +40,7 @@ def mine():
     booths = services.booths_of(acting_user())
     taken = {b.fair_id for b in booths if b.status != BoothStatus.CANCELLED}
     fairs = (
-        [f for f in partner_services.offerable_fairs() if f.id not in taken]
+        [f for f in services.offerable_fairs() if f.id not in taken]
         if partner is not None and partner.status == PartnerStatus.APPROVED
         else []
     )

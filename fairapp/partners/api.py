@@ -177,7 +177,7 @@ def _vacancy(v) -> dict:
         "salary_max": v.salary_max,
         "status": v.status.value,
         "deadline": v.deadline,
-        "fair_ids": services.offered_fair_ids(v),
+        "fair_ids": booth_services.offered_fair_ids(v),
     }
 
 
@@ -243,7 +243,9 @@ class Vacancies(MethodView):
         validation_error (422), not_approved (403), not_found (404), fair_not_open (409)."""
         user = acting_user()
         employer = services.get_employer_for(user, employer_id)
-        return _vacancy(services.create_vacancy(employer, args, by=user, origin=request_origin()))
+        vacancy = services.create_vacancy(employer, args, by=user, origin=request_origin())
+        booth_services.set_offers(vacancy, args.get("fair_ids") or [], by=user, origin=request_origin())
+        return _vacancy(vacancy)
 
 
 @blp.route("/schools")

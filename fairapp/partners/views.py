@@ -12,6 +12,7 @@ from flask_login import current_user
 from fairapp.auth.access import STAFF, public, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
+from fairapp.booths import services as booth_services
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.partners import forms, services
@@ -210,10 +211,10 @@ def my_employer_edit():
 
 def _vacancy_form(vacancy=None):
     form = forms.VacancyForm(obj=vacancy) if vacancy is not None else forms.VacancyForm()
-    fairs = services.offerable_fairs()
+    fairs = booth_services.offerable_fairs()
     form.fair_ids.choices = [(fair.id, fair.title) for fair in fairs]
     if request.method == "GET" and vacancy is not None:
-        form.fair_ids.data = services.offered_fair_ids(vacancy)
+        form.fair_ids.data = booth_services.offered_fair_ids(vacancy)
         form.education.data = vacancy.education.value if vacancy.education else ""
         form.status.data = vacancy.status.value
         form.deadline.data = vacancy.deadline.strftime("%d/%m/%Y") if vacancy.deadline else ""
@@ -231,11 +232,11 @@ def vacancy_new():
     form, fairs = _vacancy_form()
     if form.validate_on_submit():
         try:
-            services.create_vacancy(
-                employer,
-                {**_data(form), "fair_ids": form.fair_ids.data or []},
-                by=acting_user(),
-                origin=request_origin(),
+            vacancy = services.create_vacancy(
+                employer, _data(form), by=acting_user(), origin=request_origin()
+            )
+            booth_services.set_offers(
+                vacancy, form.fair_ids.data or [], by=acting_user(), origin=request_origin()
             )
         except DomainError as error:
             form_errors(form, error)
@@ -253,11 +254,9 @@ def vacancy_edit(vacancy_id):
     form, fairs = _vacancy_form(vacancy)
     if form.validate_on_submit():
         try:
-            services.update_vacancy(
-                vacancy,
-                {**_data(form), "fair_ids": form.fair_ids.data or []},
-                by=acting_user(),
-                origin=request_origin(),
+            services.update_vacancy(vacancy, _data(form), by=acting_user(), origin=request_origin())
+            booth_services.set_offers(
+                vacancy, form.fair_ids.data or [], by=acting_user(), origin=request_origin()
             )
         except DomainError as error:
             form_errors(form, error)
