@@ -32,6 +32,7 @@ from fairapp.fairs.services import WardNotAllowed, may_see
 from fairapp.ids import Id
 from fairapp.tickets.signing import ticket_payload
 from fairapp.tickets.views import ticket_url
+from fairapp.views import acting_user
 
 blp = Blueprint(
     "api_registrations", __name__, url_prefix="/fairs", description="Registering job seekers for a fair"
@@ -136,7 +137,7 @@ class AlreadyRegisteredSchema(Schema):
 def _staff():
     """The signed-in staff member (token or scanner session), or None for the public."""
     if current_user.is_authenticated and current_user.role in STAFF_ROLES:
-        return current_user._get_current_object()
+        return acting_user()
     return None
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.errors import json_error
@@ -21,7 +21,6 @@ from fairapp.ids import bounded_int
 
 blp = Blueprint("api_fairs", __name__, url_prefix="/fairs", description="Job fairs")
 
-WRITERS = (Role.ADMIN, Role.ORGANISER)
 READERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)
 # Service field names → the API's own names
 FIELD_NAMES = {"venue_name": "venue"}
@@ -187,7 +186,7 @@ class Fairs(MethodView):
     @blp.response(201, FairSchema)
     @blp.alt_response(409, description="Clashes with other fairs (code `conflict`, list in `conflicts`)")
     @blp.alt_response(403, description="Ward outside the organiser's (code `ward_not_allowed`)")
-    @roles(*WRITERS)
+    @roles(*STAFF)
     def post(self, args):
         """Create a draft fair. Errors: end_before_start, start_in_past, capacity_not_positive,
         unknown_ward, title_required (422), ward_not_allowed (403), conflict (409)."""
@@ -230,7 +229,7 @@ def _action(name: str, service, *, with_reason: bool = False):
         "close": "open → closed by hand (it also closes by itself at its end).",
         "cancel": "draft, published or open → cancelled, with a reason.",
     }[name] + " Errors: invalid_transition, fair_read_only (409), ward_not_allowed (403)."
-    decorated = roles(*WRITERS)(post)
+    decorated = roles(*STAFF)(post)
     decorated = blp.alt_response(409, description="invalid_transition or fair_read_only")(decorated)
     decorated = blp.response(200, FairStatusSchema)(decorated)
     if with_reason:

@@ -15,8 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from fairapp.auth.access import roles
-from fairapp.auth.models import Role
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
@@ -27,7 +26,6 @@ from fairapp.views import acting_user
 
 bp = Blueprint("live", __name__, url_prefix="/manage")
 
-LIVE_ROLES = (Role.ADMIN, Role.ORGANISER)
 POLL_SECONDS = 4
 VIEW_PASS_SECONDS = 12 * 60 * 60
 RESULT_LABELS = {
@@ -124,7 +122,7 @@ def live_payload(fair: Fair, *, contacts: bool) -> dict:
 
 
 @bp.route("/fairs/<int:fair_id>/live")
-@roles(*LIVE_ROLES)
+@roles(*STAFF)
 def view(fair_id: int):
     user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)
@@ -144,7 +142,7 @@ def view(fair_id: int):
 
 
 @bp.route("/fairs/<int:fair_id>/live.json")
-@roles(*LIVE_ROLES)
+@roles(*STAFF)
 def data(fair_id: int):
     user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)

@@ -22,7 +22,7 @@ from fairapp.attendees import changes, citizen_ids
 from fairapp.attendees.models import Attendee, Registration
 from fairapp.attendees.validation import check_citizen_id
 from fairapp.audit import services as audit
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, NotFound
@@ -33,7 +33,7 @@ from fairapp.registrations.blueprint import bp
 from fairapp.views import ActionForm, acting_user, flash_refusal
 
 VIEWERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)
-DECIDERS = (Role.ADMIN, Role.ORGANISER)
+DECIDERS = STAFF
 
 
 class LookupForm(FlaskForm):
