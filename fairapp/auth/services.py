@@ -131,8 +131,8 @@ def authenticate(
     rules: throttle.Rules | None = None,
     now: datetime | None = None,
 ) -> User:
-    """check_sign_in then settle_sign_in, in one transaction (the CLI, tests). Raises
-    sign_in_delayed or invalid_login."""
+    """check_sign_in then settle_sign_in, in one transaction (tests drive the throttle through it).
+    Raises sign_in_delayed or invalid_login."""
     return settle_sign_in(check_sign_in(login, password, origin=origin, rules=rules, now=now))
 
 

@@ -481,11 +481,6 @@ def get_booth_for(by, booth_id: int) -> Booth:
     return booth
 
 
-def holder_name(booth: Booth) -> str:
-    holder = _holder(booth)
-    return holder.name if holder else ""
-
-
 def booths_of_employer(employer: Employer) -> list[Booth]:
     return db.session.scalars(
         sa.select(Booth)

@@ -512,12 +512,6 @@ def register_school(
     return school, user
 
 
-def approve_school(school: School, *, by, origin: Origin = SYSTEM, now=None) -> School:
-    """As approve_employer."""
-    decisions.decide(school, "approve", by=by, origin=origin, now=now)
-    return school
-
-
 PROGRAMME_LABELS = {
     "name": _l("Tên ngành/nghề"),
     "level": _l("Trình độ đào tạo"),
