@@ -1,4 +1,5 @@
-"""Engine set-up: options (every engine pings a pooled connection before using it), SQLite pragmas and
+"""The database connection (the models' base is fairapp.modelbase, the `db` object fairapp.extensions).
+Engine set-up: options (every engine pings a pooled connection before using it), SQLite pragmas and
 owner-only files for the embedded default, one clear line (never a traceback) when the database cannot
 be reached, which errors mean "unavailable, try again" (`is_unavailable`), and SQLite's one writer
 taking turns (`write_turn`)."""

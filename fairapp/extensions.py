@@ -1,4 +1,5 @@
-"""Flask extensions, created unbound and initialised in create_app()."""
+"""Flask extensions, created unbound and initialised in create_app(): `db` (Flask-SQLAlchemy, on the
+models' base fairapp.modelbase.Base), migrations, sign-in, CSRF, translations, rate limits."""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
