@@ -26,19 +26,21 @@ class ActionForm(FlaskForm):
 
 def form_errors(form, error: DomainError, *, names: Mapping[str, str] | None = None) -> None:
     """Show a refusal on the form that asked for it, and roll the request back. Each field message goes
-    next to its field (`names` maps a service's field names to the form's when they differ), the rest
-    above the form (form.form_errors); the error's own message too, unless it is a ValidationError
-    whose every message has its field. What was typed stays in the form. A 403 or 404 that names no
-    field propagates: who may act, and on what, is not a matter of what was typed."""
+    next to its field, instead of what the form's own checks said there (`names` maps a service's field
+    names to the form's when they differ), the rest above the form (form.form_errors); the error's own
+    message too, unless it is a ValidationError whose every message has its field. What was typed
+    stays in the form. A 403 or 404 that names no field propagates: who may act, and on what, is not a
+    matter of what was typed."""
     if error.status in (403, 404) and not error.fields:
         raise error
     rollback_request()
     names = names or {}
-    general = []
+    general, shown = [], set()
     for name, message in error.fields.items():
         target = names.get(name, name)
         if target in form:
-            form[target].errors = [*(form[target].errors or []), str(message)]
+            form[target].errors = [*(form[target].errors if target in shown else []), str(message)]
+            shown.add(target)
         else:
             general.append(str(message))
     if not error.fields or not isinstance(error, ValidationError):

@@ -21,7 +21,7 @@ from fairapp.fairs import services as fair_services
 from fairapp.ids import id_arg
 from fairapp.modelbase import utcnow
 from fairapp.tickets.views import ticket_url
-from fairapp.views import acting_user
+from fairapp.views import acting_user, form_errors
 
 bp = Blueprint("attendees", __name__, url_prefix="/manage")
 WALK_IN_ROLES = (Role.ADMIN, Role.ORGANISER, Role.GATE)
@@ -49,7 +49,7 @@ def walk_in(fair_id: int):
                     fair.id, form.raw(), channel=Channel.WALK_IN, by=user, origin=request_origin()
                 )
             except RegistrationInvalid as error:
-                form.show_errors(error.fields)
+                form_errors(form, error)
                 status = 422
             except DomainError as error:
                 if error.status in (403, 404):

@@ -18,6 +18,7 @@ from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.public.blueprint import bp
 from fairapp.tickets.views import ticket_url
+from fairapp.views import form_errors
 
 
 def _load_fair(fair_id: int) -> Fair:
@@ -46,7 +47,7 @@ def register(fair_id: int):
                 )
             except RegistrationInvalid as error:
                 count_refusal(error)
-                form.show_errors(error.fields)
+                form_errors(form, error)
                 status = 422
             except DomainError as error:
                 if error.status == 404:

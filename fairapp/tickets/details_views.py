@@ -17,6 +17,7 @@ from fairapp.auth.session import request_origin
 from fairapp.extensions import limiter
 from fairapp.tickets.blueprint import bp
 from fairapp.tickets.services import get_by_secret
+from fairapp.views import form_errors
 
 # Enough to correct a form several times; few enough that a ticket cannot be used to try one citizen
 # ID after another (a refused number is counted also on its own, whichever ticket sends it).
@@ -47,7 +48,7 @@ def details_page(secret: str):
             try:
                 added = details.add_details(registration, form.raw(), origin=request_origin())
             except RegistrationInvalid as error:
-                form.show_errors(error.fields)
+                form_errors(form, error)
                 status = 422
             else:
                 saved = "desk" if added.proposed else "1" if added.changed else "0"
