@@ -13,9 +13,12 @@
 
 Services flush, never commit. A request commits when it may write (not GET, HEAD or OPTIONS), its view
 answered below 400 (or called commit_request()) and did not call rollback_request(); otherwise it
-rolls back, so a GET never commits. An exception rolls back and propagates (the error handlers answer
-it). A SQLite "database is locked" rolls back and runs the view again, from the start: what that
-attempt asked to run afterwards is dropped, the new attempt asks again. Units do not nest.
+rolls back, so a GET never commits: the one thing a GET may leave is the audit entry of what it
+showed, asked for afterwards (fairapp.audit.services.record_read). An exception rolls back and
+propagates (the error handlers answer it). A SQLite "database is locked" rolls back and runs the
+view again, from the start: what that attempt asked to run afterwards is dropped, the new attempt
+asks again (so a view must do nothing outside the database that a second run would repeat wrongly).
+Units do not nest.
 
 SQLite has one writer at a time. A service calls write_point() right before its first write; inside
 a unit this takes the writer's turn once (fairapp.database.write_turn: the read snapshot ends in
