@@ -72,10 +72,10 @@ def _prepare(folder: Path, url: str) -> tuple[int, list[str]]:
     from fairapp import create_app
     from fairapp.attendees.models import Attendee, Registration, new_ticket_nonce, new_ticket_secret
     from fairapp.auth import services as auth_services
-    from fairapp.db import utcnow
     from fairapp.extensions import db
     from fairapp.fairs.models import Fair, FairStatus
     from fairapp.geo import loader
+    from fairapp.modelbase import utcnow
     from fairapp.tickets.signing import encode_payload
 
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})

@@ -88,10 +88,10 @@ def _prepare(folder: Path) -> int:
     from flask_migrate import upgrade
 
     from fairapp import create_app
-    from fairapp.db import utcnow
     from fairapp.extensions import db
     from fairapp.fairs.models import Fair, FairStatus
     from fairapp.geo import loader
+    from fairapp.modelbase import utcnow
 
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
     with app.app_context():

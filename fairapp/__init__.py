@@ -1,5 +1,6 @@
 """fairapp: mobile job fairs for Vietnamese wards and communes."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -8,6 +9,21 @@ from flask import Flask
 from fairapp.transactions import FairApp
 
 ROOT = Path(__file__).resolve().parent.parent
+# Modules whose routes go on their area's one blueprint (fairapp.<area>.blueprint), imported for that.
+ROUTES_ON_SHARED_BLUEPRINTS = (
+    "fairapp.partners.views",
+    "fairapp.partners.moderation_views",
+    "fairapp.public.views",
+    "fairapp.public.register_views",
+    "fairapp.public.lost_ticket_views",
+    "fairapp.registrations.views",
+    "fairapp.registrations.desk_views",
+    "fairapp.registrations.rights_views",
+    "fairapp.tickets.views",
+    "fairapp.tickets.details_views",
+    "fairapp.tickets.changes_views",
+    "fairapp.tickets.rights_views",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -41,10 +57,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
-    from fairapp import errors, i18n, security
+    from fairapp import errors, i18n, security, templating
 
     errors.register(app)
     i18n.register(app)
+    templating.register(app)
     security.register(app)
     return app
 
@@ -89,14 +106,14 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.kiosk.views import bp as kiosk_bp
     from fairapp.live.views import bp as live_bp
     from fairapp.main.views import bp as main_bp
+    from fairapp.partners.blueprint import bp as partners_bp
     from fairapp.partners.import_views import bp as partner_import_bp
-    from fairapp.partners.views import bp as partners_bp
-    from fairapp.public.views import bp as public_bp
-    from fairapp.registrations import rights as _registration_rights  # noqa: F401 (routes on its bp)
-    from fairapp.registrations.views import bp as registrations_bp
-    from fairapp.tickets import rights as _ticket_rights  # noqa: F401 (routes on tickets.bp)
-    from fairapp.tickets.views import bp as tickets_bp
+    from fairapp.public.blueprint import bp as public_bp
+    from fairapp.registrations.blueprint import bp as registrations_bp
+    from fairapp.tickets.blueprint import bp as tickets_bp
 
+    for module in ROUTES_ON_SHARED_BLUEPRINTS:
+        importlib.import_module(module)
     for blueprint in (main_bp, auth_bp, audit_bp, geo_bp, admin_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_bp)

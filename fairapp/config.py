@@ -56,7 +56,7 @@ class Defaults:
     }
     LOGIN_ADDRESS_THROTTLE = {"free_failures": 30, "first_delay": 2, "max_delay": 2 * 60, "window": 3600}
     LOGIN_KNOWN_ADDRESS_DAYS = 30
-    # Registration: a whole commune may register through one shared address (DESIGN §7), so the
+    # Registration: a whole commune may register through one shared address, so the
     # per-address limit is generous; abuse is limited per phone number instead.
     REGISTRATION_LIMIT_PER_ADDRESS = "600 per minute"
     REGISTRATION_LIMIT_PER_PHONE = "10 per hour"

@@ -1,4 +1,5 @@
-"""Engine set-up: options (every engine pings a pooled connection before using it), SQLite pragmas and
+"""The database connection (the models' base is fairapp.modelbase, the `db` object fairapp.extensions).
+Engine set-up: options (every engine pings a pooled connection before using it), SQLite pragmas and
 owner-only files for the embedded default, one clear line (never a traceback) when the database cannot
 be reached, which errors mean "unavailable, try again" (`is_unavailable`), and SQLite's one writer
 taking turns (`write_turn`)."""
@@ -127,7 +128,8 @@ def write_turn(session, *, durable: bool = True) -> Iterator[None]:
     if engine.dialect.name != "sqlite":
         if not durable and engine.dialect.name == "postgresql":
             # PostgreSQL's counterpart of synchronous=NORMAL, for this transaction only: the commit
-            # does not wait for the WAL flush (lost only if the server itself crashes just after it).
+            # does not wait for the WAL flush (lost only if the server itself crashes before its WAL
+            # writer flushes).
             session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
         yield
         return

@@ -1,4 +1,5 @@
-"""Flask extensions, created unbound and initialised in create_app()."""
+"""Flask extensions, created unbound and initialised in create_app(): `db` (Flask-SQLAlchemy, on the
+models' base fairapp.modelbase.Base), migrations, sign-in, CSRF, translations, rate limits."""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -9,7 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from fairapp import ratelimits  # noqa: F401  (registers the fairapp-sqlite:// storage)
-from fairapp.db import Base
+from fairapp.modelbase import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -5,7 +5,7 @@ from the vendored font files). User text reaches the HTML only through Jinja's a
 the URL fetcher refuses everything but data: URIs and files inside static/, so neither a fair's
 description nor a crafted stylesheet can read local files or reach the network.
 
-Layout with floats and absolute positioning: WeasyPrint lays flexbox out about ten times slower."""
+Layout with floats and absolute positioning: WeasyPrint lays flexbox out far more slowly."""
 
 import mimetypes
 from pathlib import Path

@@ -4,15 +4,21 @@
                                           was locked. Every request goes through it (FairApp below).
     rollback_request()                    a view that shows a refusal (a form's errors) says so: the
                                           request's changes are rolled back although it answers 200
+    commit_request()                      the reverse: a view answering an error status whose writes
+                                          stand (the record of a refused scan, a sign-in's turn)
     afterwards(action)                    work kept whatever becomes of the request's transaction (the
-                                          audit entry of a refused attempt): run in a transaction of
-                                          its own once the request's has ended
+                                          audit entry of a refused attempt, or of a read): run in a
+                                          transaction of its own once the request's has ended
     write_point(durable=True)             a service says it is about to write (SQLite: the writer's turn)
 
 Services flush, never commit. A request commits when it may write (not GET, HEAD or OPTIONS), its view
-answered below 400 and did not call rollback_request(); otherwise it rolls back, so a GET never
-commits. An exception rolls back and propagates (the error handlers answer it). A SQLite "database is
-locked" rolls back and runs the view again, from the start.
+answered below 400 (or called commit_request()) and did not call rollback_request(); otherwise it
+rolls back, so a GET never commits: the one thing a GET may leave is the audit entry of what it
+showed, asked for afterwards (fairapp.audit.services.record_read). An exception rolls back and
+propagates (the error handlers answer it). A SQLite "database is locked" rolls back and runs the
+view again, from the start: what that attempt asked to run afterwards is dropped, the new attempt
+asks again (so a view must do nothing outside the database that a second run would repeat wrongly).
+Units do not nest.
 
 SQLite has one writer at a time. A service calls write_point() right before its first write; inside
 a unit this takes the writer's turn once (fairapp.database.write_turn: the read snapshot ends in
@@ -75,6 +81,16 @@ def rollback_request() -> None:
     g.rollback_request = True
 
 
+def commit_request() -> None:
+    """The view answers an error status, but what the request wrote stands (a writing request only)."""
+    g.commit_request = True
+
+
+def in_unit() -> bool:
+    """Whether the caller runs inside run_in_transaction (a request, a CLI command, a job)."""
+    return _unit.get() is not None
+
+
 def afterwards(action: Callable[[], None]) -> None:
     """Run `action` in a transaction of its own (committed) once the current one has ended, committed
     or rolled back."""
@@ -90,9 +106,12 @@ def run_in_transaction[T](
     """Run `work`; commit if `writes` and keep(result), else roll back. Anything raised rolls back and
     propagates. SQLite locked: rolled back and run again (up to ATTEMPTS times), so `work` must start
     from its inputs, not from objects of an earlier attempt."""
+    if _unit.get() is not None:
+        raise RuntimeError("run_in_transaction() inside a transaction unit")
     for attempt in range(1, ATTEMPTS + 1):
         unit = _Unit(ExitStack())
         token = _unit.set(unit)
+        retry = False
         try:
             with unit.stack:  # leaving it ends the writer's turn, after the commit or rollback
                 result = work()
@@ -106,12 +125,13 @@ def run_in_transaction[T](
             if attempt == ATTEMPTS or "locked" not in str(error.orig).lower():
                 raise
             log.warning("database locked, attempt %s", attempt)
+            retry = True
         except BaseException:
             db.session.rollback()
             raise
         finally:
             _unit.reset(token)
-            for action in unit.afterwards:
+            for action in [] if retry else unit.afterwards:
                 run_in_transaction(action)
         time.sleep(0.005 * attempt)
     raise AssertionError("unreachable")
@@ -137,9 +157,13 @@ class FairApp(Flask):
 
     def dispatch_request(self):
         def view():
+            g.pop("rollback_request", None)  # each attempt decides afresh
+            g.pop("commit_request", None)
             return self.make_response(super(FairApp, self).dispatch_request())
 
         def keep(response) -> bool:
-            return response.status_code < 400 and not g.get("rollback_request", False)
+            if g.get("rollback_request", False):
+                return False
+            return response.status_code < 400 or g.get("commit_request", False)
 
         return run_in_transaction(view, writes=request.method not in SAFE_METHODS, keep=keep)

@@ -1,4 +1,4 @@
-"""POST /api/v1/fairs/{id}/registrations (DESIGN §7).
+"""POST /api/v1/fairs/{id}/registrations: a job seeker registered for a fair.
 
 Without a token: online registration (published or open fair with room). A new registration answers
 201 with its ticket. The same person again for the same fair answers 200 `{"already_registered":
@@ -19,15 +19,20 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from fairapp.attendees import services
+from fairapp.attendees.limits import count_refusal, registration_limits
 from fairapp.attendees.models import Channel, EducationLevel, Gender, PriorityGroup, Qualification, Situation
-from fairapp.attendees.transaction import commit_registration, registration_limits
 from fairapp.attendees.validation import NAME_LENGTH, TEXT_LIMITS
 from fairapp.auth.access import public
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
+from fairapp.errors import DomainError
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed, may_see
 from fairapp.ids import Id
+from fairapp.tickets.signing import ticket_payload
+from fairapp.tickets.views import ticket_url
+from fairapp.views import acting_user
 
 blp = Blueprint(
     "api_registrations", __name__, url_prefix="/fairs", description="Registering job seekers for a fair"
@@ -132,7 +137,7 @@ class AlreadyRegisteredSchema(Schema):
 def _staff():
     """The signed-in staff member (token or scanner session), or None for the public."""
     if current_user.is_authenticated and current_user.role in STAFF_ROLES:
-        return current_user._get_current_object()
+        return acting_user()
     return None
 
 
@@ -164,10 +169,8 @@ answers 200 with the same registration and its ticket; a citizen ID held under a
 @blp.doc(security=[{}, {"bearer": []}], description=DESCRIPTION)  # anyone; a staff token registers as staff
 @public
 def create_registration(payload: dict, fair_id: int):
-    """Register a job seeker (DESIGN §7)."""
+    """Register a job seeker."""
     from fairapp.extensions import db
-    from fairapp.public.registration import ticket_url
-    from fairapp.tickets.signing import ticket_payload
 
     staff = _staff()
     channel = Channel.ONLINE
@@ -177,7 +180,11 @@ def create_registration(payload: dict, fair_id: int):
             raise WardNotAllowed()
         channel = Channel(payload.get("channel") or "staff")
     payload.pop("channel", None)
-    outcome = commit_registration(fair_id, payload, channel=channel, by=staff, origin=request_origin())
+    try:
+        outcome = services.register(fair_id, payload, channel=channel, by=staff, origin=request_origin())
+    except DomainError as error:
+        count_refusal(error)
+        raise
     registration = outcome.registration
     if registration is None:  # the public, already registered: no ticket, nothing about the person
         return jsonify(

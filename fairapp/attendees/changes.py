@@ -36,10 +36,10 @@ from fairapp.attendees.models import (
 )
 from fairapp.attendees.validation import FIELD_LABELS, CleanPerson
 from fairapp.audit.services import SYSTEM, Origin, record
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, NotFound
 from fairapp.extensions import db
 from fairapp.geo.services import get_ward
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 
 # Fields a registration may change; the optional ones only when given. name_key follows full_name.

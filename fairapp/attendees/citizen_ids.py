@@ -2,7 +2,7 @@
 
 Online it is refused like any other bad field, with one message that says neither that the number
 is known nor whose it is (PUBLIC_MESSAGE, code validation_error); the refusal is audited with the
-number masked and rate-limited per address and per number (fairapp.attendees.transaction). Staff see
+number masked and rate-limited per address and per number (fairapp.attendees.limits). Staff see
 the conflict (code citizen_id_conflict) and settle it at the desk: look up who holds the number, check
 the physical card, and move the number to the right person (`move`), audited.
 
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fairapp.attendees.models import Attendee, Channel
 from fairapp.attendees.validation import RegistrationInvalid, _message
-from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.audit.services import SYSTEM, Origin, record, record_read
 from fairapp.errors import Conflict, NotFound
 from fairapp.extensions import db
 
@@ -76,8 +76,8 @@ def clash(attendee: Attendee, citizen_id: str, *, fair_id: int, channel: Channel
 
 
 def record_clash(error: HeldUnderAnotherName, *, by=None, origin: Origin = SYSTEM) -> None:
-    """Audit a refused number (masked), in a transaction of its own: the registration's was rolled
-    back. The caller commits."""
+    """Audit a refused number (masked). Run in a transaction of its own (fairapp.attendees.services
+    .register asks for it afterwards): the registration's is rolled back."""
     record(
         "registration.citizen_id_conflict",
         actor=by,
@@ -118,16 +118,16 @@ class MoveRefused(Conflict):
 
 
 def holder_of(citizen_id: str, *, by, fair_id: int, origin: Origin = SYSTEM) -> Attendee | None:
-    """The record holding the number, for staff at a fair's desk. Every lookup is audited (masked)."""
+    """The record holding the number, for staff at a fair's desk. Every lookup is audited (masked; a
+    read)."""
     holder = db.session.scalar(sa.select(Attendee).where(Attendee.citizen_id == citizen_id))
-    record(
+    record_read(
         "attendee.citizen_id_lookup",
         actor=by,
         target=holder,
         origin=origin,
         details={"fair_id": fair_id, "citizen_id": mask(citizen_id), "found": holder is not None},
     )
-    db.session.flush()
     return holder
 
 

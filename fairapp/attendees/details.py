@@ -1,5 +1,5 @@
 """The optional details a job seeker adds after registering, through the ticket link
-(fairapp.tickets.details): the wishes of this registration, and the person's fields still empty.
+(fairapp.tickets.details_views): the wishes of this registration, and the person's fields still empty.
 
     open_person_fields(registration) -> tuple[str, ...]
     add_details(registration, raw, *, origin=..., now=None) -> Added
@@ -27,9 +27,9 @@ from fairapp.attendees.citizen_ids import PUBLIC_MESSAGE
 from fairapp.attendees.models import Attendee, Channel, PriorityGroup, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
 from fairapp.audit.services import SYSTEM, Origin, record
-from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
+from fairapp.modelbase import utcnow
 
 # The person's fields a ticket link may fill while empty, in the order the page asks for them.
 PERSON_FIELDS = (

@@ -67,20 +67,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 class _FieldsForm(FlaskForm):
     """A form whose fields carry the API's names: `raw()` gives validation.clean its dictionary, and
-    `show_errors` puts its per-field messages back next to the fields."""
+    fairapp.views.form_errors puts its per-field messages back next to the fields."""
 
     API_FIELDS: tuple[str, ...] = ()
 
     def raw(self) -> dict:
         return {name: self[name].data for name in self.API_FIELDS if name in self}
-
-    def show_errors(self, fields: dict) -> None:
-        """Put the service's per-field messages next to the fields; unknown names above the form."""
-        for name, message in fields.items():
-            if name in self:
-                self[name].errors = [message]
-            else:
-                self.form_errors = [*self.form_errors, message]
 
 
 class _PersonFields(_FieldsForm):

@@ -8,9 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairapp.db import intpk, utc_created, utcnow, value_enum
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import intpk, utc_created, utcnow, value_enum
 from fairapp.text import fold
 
 # No look-alike characters (0/o, 1/l/i), so a secret can be read out over the phone.

@@ -1,6 +1,6 @@
 """Registering job seekers for fairs: one person, one record; one registration per person per fair.
 
-    register(fair_id, raw, channel=..., by=None, origin=..., now=None) -> Outcome
+    register(fair_id, typed, channel=..., by=None, origin=..., now=None) -> Outcome
 
 A person is found again by citizen ID (with the same folded name), else by phone plus folded name;
 the same person at another fair reuses the record. Who registers decides what happens then:
@@ -13,18 +13,25 @@ the same person at another fair reuses the record. Who registers decides what ha
   file. A citizen ID held under another name is refused with one message that does not say so
   (fairapp.attendees.citizen_ids).
 
-Races are settled by the database: the transaction first takes the fair's row lock (PostgreSQL) or
-the write lock (SQLite, which ignores FOR UPDATE), and the unique keys (citizen_id; phone + name_key
-without citizen ID; fair_id + attendee_id) catch anything that slips past, after which the existing
-row is used.
+The field checks that need no lock run first (check_person, reading no more than the ward table);
+then the writer's turn (fairapp.transactions.write_point: on SQLite BEGIN IMMEDIATE, the waiting
+writers woken at once instead of sleeping in SQLite's busy handler). Races are settled by the
+database: the transaction first takes the fair's row lock (PostgreSQL) or the write lock (SQLite,
+which ignores FOR UPDATE), and the unique keys (citizen_id; phone + name_key without citizen ID;
+fair_id + attendee_id) catch anything that slips past, after which the existing row is used.
+
+A citizen ID refused because another name holds it is audited in a transaction of its own once the
+request's has been rolled back (fairapp.transactions.afterwards).
 
 Errors (DomainError codes): not_found, fair_not_published, fair_closed, fair_cancelled (409),
 fair_full (409, online channel only), validation_error (422, with `fields`), citizen_id_conflict
 (409, staff channels), change_clash (409, staff channels), conflict (409)."""
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -32,13 +39,15 @@ from flask_babel import lazy_gettext as _l
 from fairapp.attendees import changes, citizen_ids, consent, validation
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
-from fairapp.audit.services import SYSTEM, Origin, append, record
+from fairapp.audit.services import SYSTEM, Origin, append, record_read
+from fairapp.auth.models import User
 from fairapp.database import WRITE_TURN
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
+from fairapp.transactions import afterwards, write_point
 
 REGISTRABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
 # The columns of a new person's record taken from what was typed (citizen_id apart).
@@ -215,38 +224,50 @@ def lock_fair(fair_id: int, *, now: datetime) -> fair_services.FairState:
     return fair
 
 
-def check_person(
-    raw: dict, *, now: datetime, require_consent: bool = True
-) -> CleanPerson | RegistrationInvalid | None:
-    """The field checks of `register` that need no lock, so that callers can run them before taking
-    it: the clean person, or the refusal to raise once the fair's status has been checked; None when
-    the person ticked vacancies (those are checked against the fair inside the transaction)."""
-    if raw.get("desired_vacancy_ids"):
+def check_person(typed: Mapping[str, Any], *, now: datetime) -> CleanPerson | RegistrationInvalid | None:
+    """The field checks of `register` that need no lock, run before taking it: the clean person, or
+    the refusal to raise once the fair's status has been checked; None when the person ticked
+    vacancies (those are checked against the fair inside the transaction)."""
+    if typed.get("desired_vacancy_ids"):
         return None
     try:
-        return validation.clean(
-            raw, today=fair_services.local_day(now), vacancy_ids=set(), require_consent=require_consent
-        )
+        return validation.clean(typed, today=fair_services.local_day(now), vacancy_ids=set())
     except RegistrationInvalid as error:
         return error
 
 
 def register(
     fair_id: int,
-    raw: dict,
+    typed: Mapping[str, Any],
     *,
     channel: Channel,
-    by=None,
+    by: User | None = None,
     origin: Origin = SYSTEM,
     now: datetime | None = None,
-    require_consent: bool = True,
-    checked: CleanPerson | RegistrationInvalid | None = None,
 ) -> Outcome:
-    """Register the person described by `raw` (API field names) for the fair. Online registration
-    needs a published or open fair with room; walk-in and staff registration only the status.
-    `checked`: what check_person(raw, now=now) returned, if the caller ran it. Flushes; the caller
-    commits."""
+    """Register the person described by `typed` (what was typed, by API field names; checked here by
+    fairapp.attendees.validation) for the fair. Online registration needs a published or open fair
+    with room; walk-in and staff registration only the status. Flushes."""
     now = now or utcnow()
+    checked = check_person(typed, now=now)
+    write_point()
+    try:
+        return _register(fair_id, typed, checked, channel=channel, by=by, origin=origin, now=now)
+    except citizen_ids.HeldUnderAnotherName as error:
+        afterwards(lambda clash=error: citizen_ids.record_clash(clash, by=by, origin=origin))
+        raise
+
+
+def _register(
+    fair_id: int,
+    typed: Mapping[str, Any],
+    checked: CleanPerson | RegistrationInvalid | None,
+    *,
+    channel: Channel,
+    by: User | None,
+    origin: Origin,
+    now: datetime,
+) -> Outcome:
     fair = lock_fair(fair_id, now=now)
     if fair.status not in REGISTRABLE:
         raise RegistrationClosed(fair.status)
@@ -254,11 +275,8 @@ def register(
         raise checked
     person = checked
     if person is None:  # the fair's vacancies are read only when the person ticked some
-        ticked = raw.get("desired_vacancy_ids")
-        offered = {choice.id for choice in fair_vacancies(fair.id)} if ticked else set()
-        person = validation.clean(
-            raw, today=fair_services.local_day(now), vacancy_ids=offered, require_consent=require_consent
-        )
+        offered = {choice.id for choice in fair_vacancies(fair.id)}
+        person = validation.clean(typed, today=fair_services.local_day(now), vacancy_ids=offered)
 
     attendee, by_citizen_id = find_attendee(person)
     if attendee is not None and (
@@ -444,7 +462,7 @@ def find_lost_tickets(
     """Registrations for the fair of people with this phone and birth year. A person with a
     household code or a citizen ID is shown only when `proof` is that household code or the last
     four digits of that citizen ID (phone and birth year alone can be found out; those not). Every
-    lookup is audited (the phone masked), found or not, with how the second factor went."""
+    lookup is audited (the phone masked; a read), found or not, with how the second factor went."""
     found = db.session.scalars(
         sa.select(Registration)
         .join(Attendee, Attendee.id == Registration.attendee_id)
@@ -457,7 +475,7 @@ def find_lost_tickets(
         (guarded if attendee.household_code or attendee.citizen_id else open_).append(registration)
     proved = [r for r in guarded if proof and _proves(r.attendee, proof)]
     failed = bool(proof and guarded and not proved)
-    record(
+    record_read(
         "registration.lost_ticket_lookup",
         actor_label="public",
         origin=origin,
@@ -470,7 +488,6 @@ def find_lost_tickets(
             "proof": None if not (proof and guarded) else "wrong" if failed else "ok",
         },
     )
-    db.session.flush()
     return LostTickets(
         tickets=sorted(open_ + proved, key=lambda r: r.id),
         needs_proof=bool(guarded and not proved),

@@ -7,21 +7,21 @@ signed session with the time, and `?done=<id>` alone (another registration, anot
 shows nothing."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
 
 from fairapp.attendees import consent, services
 from fairapp.attendees.forms import WalkInForm
 from fairapp.attendees.models import Channel, Registration
-from fairapp.attendees.transaction import commit_registration
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.ids import id_arg
+from fairapp.modelbase import utcnow
+from fairapp.tickets.views import ticket_url
+from fairapp.views import acting_user, form_errors
 
 bp = Blueprint("attendees", __name__, url_prefix="/manage")
 WALK_IN_ROLES = (Role.ADMIN, Role.ORGANISER, Role.GATE)
@@ -32,7 +32,7 @@ DONE_SECONDS = 5 * 60
 @bp.route("/fairs/<int:fair_id>/walk-in", methods=["GET", "POST"])
 @roles(*WALK_IN_ROLES)
 def walk_in(fair_id: int):
-    user = current_user._get_current_object()
+    user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)
     form = WalkInForm()
     refusal, status = None, 200
@@ -45,18 +45,18 @@ def walk_in(fair_id: int):
             status = 400
         else:
             try:
-                outcome = commit_registration(
+                outcome = services.register(
                     fair.id, form.raw(), channel=Channel.WALK_IN, by=user, origin=request_origin()
                 )
             except RegistrationInvalid as error:
-                form.show_errors(error.fields)
+                form_errors(form, error)
                 status = 422
             except DomainError as error:
                 if error.status in (403, 404):
                     raise
                 refusal, status = error, error.status
             else:
-                if request.args.get("from") == "scanner":  # check in at once, back to the scanner
+                if request.args.get("from") == "scanner":  # back to the scanner, checked in
                     from fairapp.checkins.views import after_walk_in
 
                     return after_walk_in(fair, outcome.registration.id, user)
@@ -103,8 +103,6 @@ def _done(fair_id: int, user) -> dict | None:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.fair_id != fair_id:
         return None
-    from fairapp.public.registration import ticket_url
-
     return {
         "name": registration.attendee.full_name,
         "url": ticket_url(registration),

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fairapp.db import intpk, utc_created
 from fairapp.extensions import db
+from fairapp.modelbase import intpk, utc_created
 
 
 class AuditEntry(db.Model):

@@ -1,4 +1,5 @@
-"""Writing the audit log. Every entry is added to the caller's transaction; nothing is committed here."""
+"""Writing the audit log. An entry of a change is added to the caller's transaction (record, append);
+the entry of a read is kept whatever becomes of it (record_read). Nothing is committed here."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,9 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fairapp import transactions
 from fairapp.audit.models import AuditEntry
-from fairapp.db import utcnow
 from fairapp.extensions import db
+from fairapp.modelbase import utcnow
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,26 @@ def record(
     entry = AuditEntry(**_values(action, actor, target, origin, actor_label, details))
     db.session.add(entry)
     return entry
+
+
+def record_read(
+    action: str,
+    *,
+    actor=None,
+    target=None,
+    origin: Origin = SYSTEM,
+    actor_label: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """The entry of a read: personal data shown, looked up or exported. It is kept whatever becomes of
+    the request's transaction (a GET commits nothing, a refusal rolls back), so inside a transaction
+    unit it is written in one of its own once the request's has ended (fairapp.transactions
+    .afterwards); outside one (a service called directly), added to the caller's like record()."""
+    values = {"at": utcnow(), **_values(action, actor, target, origin, actor_label, details)}
+    if not transactions.in_unit():
+        db.session.add(AuditEntry(**values))
+        return
+    transactions.afterwards(lambda: db.session.add(AuditEntry(**values)))
 
 
 def _values(

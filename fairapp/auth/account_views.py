@@ -7,11 +7,11 @@ from flask_login import current_user, login_user
 from fairapp.auth import services
 from fairapp.auth.access import signed_in
 from fairapp.auth.admin_forms import ROLE_LABELS, PasswordChangeForm
-from fairapp.auth.admin_views import show_domain_error
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.partners.models import Employer, School
+from fairapp.views import acting_user, form_errors
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -37,15 +37,14 @@ def profile():
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = acting_user()
         try:
             services.change_own_password(
                 user, form.current_password.data, form.new_password.data, origin=request_origin()
             )
         except DomainError as error:
-            show_domain_error(form, error)
+            form_errors(form, error)
         else:
-            db.session.commit()
             login_user(user)  # this browser carries the new session version; the others are out
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc."), "success")
             return redirect(url_for("account.profile"))

@@ -3,7 +3,7 @@ reset a password, and manage API tokens. Every write is a POST with CSRF; servic
 
 An organiser without wards sees no fair (fairapp.auth.scope): the list marks such accounts, their edit
 page says so, and their own home page and fair list say whom to ask (the `no_wards` and `ward_admins`
-helpers of every template)."""
+helpers of every template, fairapp.templating)."""
 
 import sqlalchemy as sa
 from flask import (
@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import login_user
 from sqlalchemy.orm import selectinload
 
 from fairapp.auth import services
@@ -34,10 +34,11 @@ from fairapp.auth.admin_forms import (
 from fairapp.auth.models import Role, User
 from fairapp.auth.scope import ORGANISER
 from fairapp.auth.session import request_origin
-from fairapp.errors import DomainError, ValidationError
+from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
 from fairapp.phones import normalise_mobile
+from fairapp.views import acting_user, form_errors
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -62,15 +63,6 @@ def ward_admins() -> list[User]:
     )
 
 
-@bp.app_context_processor
-def _ward_helpers() -> dict:
-    return {"no_wards": no_wards, "ward_admins": ward_admins}
-
-
-def _acting_admin() -> User:
-    return current_user._get_current_object()
-
-
 def _ward_choices() -> list[tuple[str, str]]:
     """The wards and communes of the home province, by name."""
     province = current_app.config["HOME_PROVINCE_CODE"]
@@ -78,19 +70,6 @@ def _ward_choices() -> list[tuple[str, str]]:
         sa.select(Ward).where(Ward.province_code == province).order_by(Ward.search_name, Ward.code)
     )
     return [(ward.code, ward.name) for ward in wards]
-
-
-def show_domain_error(form, error: DomainError) -> None:
-    """Roll back, put each field message next to its field and the rest in the form's own errors
-    (shown above the form by render_form_errors). What was typed stays in the form."""
-    db.session.rollback()
-    general = [str(message) for name, message in error.fields.items() if name not in form]
-    for name, message in error.fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, str(message)]
-    if not error.fields or not isinstance(error, ValidationError):
-        general.insert(0, str(error.message))
-    form.form_errors = [*form.form_errors, *general]
 
 
 # ---------------------------------------------------------------- list
@@ -138,13 +117,12 @@ def new():
                 ward_codes=form.chosen_wards(),
                 employer_id=employer_id,
                 school_id=school_id,
-                by=_acting_admin(),
+                by=acting_user(),
                 origin=request_origin(),
             )
         except DomainError as error:
-            show_domain_error(form, error)
+            form_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Đã tạo tài khoản %(name)s.", name=user.full_name), "success")
             return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/new.html", form=form)
@@ -171,7 +149,7 @@ def edit(user_id: int):
     form.ward_codes.choices = _ward_choices()
     if form.validate_on_submit():
         employer_id, school_id = form.affiliation()
-        by, origin = _acting_admin(), request_origin()
+        by, origin = acting_user(), request_origin()
         try:
             services.update_user(
                 user,
@@ -186,9 +164,8 @@ def edit(user_id: int):
             )
             services.set_affiliation(user, employer_id=employer_id, school_id=school_id, by=by, origin=origin)
         except DomainError as error:
-            show_domain_error(form, error)
+            form_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Đã lưu tài khoản %(name)s.", name=user.full_name), "success")
             return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/edit.html", form=form, user=user)
@@ -200,13 +177,12 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        admin = _acting_admin()
+        admin = acting_user()
         try:
             services.set_password(user, form.password.data, by=admin, origin=request_origin())
         except DomainError as error:
-            show_domain_error(form, error)
+            form_errors(form, error)
         else:
-            db.session.commit()
             if user.id == admin.id:
                 login_user(user)  # an admin resetting their own password stays in this browser
             flash(
@@ -231,10 +207,7 @@ def tokens(user_id: int):
     form = TokenCreateForm()
     secret = None
     if form.validate_on_submit():
-        _token, secret = services.issue_token(
-            user, form.name.data, by=_acting_admin(), origin=request_origin()
-        )
-        db.session.commit()
+        _token, secret = services.issue_token(user, form.name.data, by=acting_user(), origin=request_origin())
         form = TokenCreateForm(formdata=None)
     response = make_response(
         render_template(
@@ -252,7 +225,6 @@ def revoke_token(user_id: int, token_id: int):
     token = services.token_of(user, token_id)
     if token is None:
         abort(404)
-    services.revoke_token(token, by=_acting_admin(), origin=request_origin())
-    db.session.commit()
+    services.revoke_token(token, by=acting_user(), origin=request_origin())
     flash(_("Đã thu hồi mã truy cập %(name)s.", name=token.name), "success")
     return redirect(url_for("users.tokens", user_id=user.id))

@@ -1,17 +1,17 @@
-"""flask --app fairapp users create EMAIL --role ROLE --password PW; users token EMAIL; users unlock LOGIN."""
+"""flask --app fairapp users create EMAIL --role ROLE --password PW; users token EMAIL; users unlock LOGIN.
+Each command's writes are one transaction (fairapp.transactions.run_in_transaction)."""
 
 import click
 from flask.cli import AppGroup
 
 from fairapp.auth import services, throttle
 from fairapp.errors import DomainError
-from fairapp.extensions import db
+from fairapp.transactions import run_in_transaction
 
 users_cli = AppGroup("users", help="Accounts and API tokens.")
 
 
 def _fail(error: DomainError) -> None:
-    db.session.rollback()
     details = "; ".join(f"{field}: {text}" for field, text in error.fields.items())
     raise click.ClickException(f"{error.message}" + (f" ({details})" if details else ""))
 
@@ -32,19 +32,20 @@ def create_command(login, role, password, full_name, phone, wards, employer_id, 
     email = login if "@" in login else None
     phone = phone or (None if email else login)
     try:
-        user = services.create_user(
-            email=email,
-            phone=phone,
-            full_name=full_name or login,
-            role=role,
-            password=password,
-            ward_codes=wards,
-            employer_id=employer_id,
-            school_id=school_id,
+        user = run_in_transaction(
+            lambda: services.create_user(
+                email=email,
+                phone=phone,
+                full_name=full_name or login,
+                role=role,
+                password=password,
+                ward_codes=wards,
+                employer_id=employer_id,
+                school_id=school_id,
+            )
         )
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     click.echo(f"created user {user.id} ({user.role.value}) {user.login_name}")
 
 
@@ -53,21 +54,27 @@ def create_command(login, role, password, full_name, phone, wards, employer_id, 
 @click.option("--name", default="cli", help="A label to tell tokens apart.")
 def token_command(login, name):
     """Print a new API token for LOGIN, alone on its line."""
-    user = services.find_by_login(login)
-    if user is None or not user.active:
-        raise click.ClickException(f"no active account {login}")
-    _token, secret = services.issue_token(user, name)
-    db.session.commit()
-    click.echo(secret)
+
+    def issue() -> str:
+        user = services.find_by_login(login)
+        if user is None or not user.active:
+            raise click.ClickException(f"no active account {login}")
+        _token, secret = services.issue_token(user, name)
+        return secret
+
+    click.echo(run_in_transaction(issue))
 
 
 @users_cli.command("unlock")
 @click.argument("login")
 def unlock_command(login):
     """Forget LOGIN's failed sign-ins: its wait ends at once, from any address."""
-    user = services.find_by_login(login)
-    if user is None:
-        raise click.ClickException(f"no account {login}")
-    dropped = throttle.forget_account(throttle.Rules.of_app(), user.id)
-    db.session.commit()
-    click.echo(f"unlocked {user.login_name} (failure counts dropped: {dropped})")
+
+    def unlock() -> tuple[str, int]:
+        user = services.find_by_login(login)
+        if user is None:
+            raise click.ClickException(f"no account {login}")
+        return user.login_name, throttle.forget_account(throttle.Rules.of_app(), user.id)
+
+    name, dropped = run_in_transaction(unlock)
+    click.echo(f"unlocked {name} (failure counts dropped: {dropped})")

@@ -8,9 +8,9 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairapp.auth.scope import WardScope, ward_scope
-from fairapp.db import intpk, utc_created, value_enum
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
+from fairapp.modelbase import intpk, utc_created, value_enum
 
 
 class Role(enum.StrEnum):

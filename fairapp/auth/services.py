@@ -1,4 +1,4 @@
-"""Accounts: sign-in, user administration and API tokens. Services flush; the caller commits."""
+"""Accounts: sign-in, user administration and API tokens. Services flush, never commit."""
 
 import hashlib
 import secrets
@@ -14,10 +14,10 @@ from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth import throttle
 from fairapp.auth.models import ApiToken, Role, User
 from fairapp.auth.scope import WARD_ROLES
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, ValidationError
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, School
 from fairapp.phones import normalise_mobile
 from fairapp.text import clean_name, foreign_letter
@@ -131,8 +131,8 @@ def authenticate(
     rules: throttle.Rules | None = None,
     now: datetime | None = None,
 ) -> User:
-    """check_sign_in then settle_sign_in, in one transaction (the CLI, tests). Raises
-    sign_in_delayed or invalid_login."""
+    """check_sign_in then settle_sign_in, in one transaction (tests drive the throttle through it).
+    Raises sign_in_delayed or invalid_login."""
     return settle_sign_in(check_sign_in(login, password, origin=origin, rules=rules, now=now))
 
 
@@ -502,20 +502,6 @@ def tokens_of(user: User) -> list[ApiToken]:
 def token_of(user: User, token_id: int) -> ApiToken | None:
     """The token with this id if it belongs to this user (never another user's)."""
     return db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
-
-
-def user_for_token(secret: str, *, origin: Origin = SYSTEM, now: datetime | None = None) -> User | None:
-    """The active user behind a bearer token, or None. Records the token's use (throttled), as
-    touch_token does; the request edge (fairapp.auth.session) uses the two halves separately so that
-    the write gets its own short transaction."""
-    found = token_user(secret)
-    if found is None:
-        return None
-    user, token_id, last_used_at = found
-    now = now or utcnow()
-    if token_touch_due(last_used_at, now):
-        touch_token(user, token_id, last_used_at, now=now, origin=origin)
-    return user
 
 
 # Built once (only the hash changes): the user, the token's id and last use, for a live token.

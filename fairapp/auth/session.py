@@ -13,8 +13,8 @@ from sqlalchemy.exc import OperationalError
 from fairapp.audit.services import Origin
 from fairapp.auth import services
 from fairapp.checkins import devices
-from fairapp.db import utcnow
 from fairapp.extensions import db
+from fairapp.modelbase import utcnow
 
 log = logging.getLogger(__name__)
 

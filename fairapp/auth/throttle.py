@@ -35,9 +35,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from fairapp.auth.models import KnownAddress, SignInThrottle, ThrottleScope
-from fairapp.db import UTCDateTime
 from fairapp.errors import DomainError
 from fairapp.extensions import db
+from fairapp.modelbase import UTCDateTime
 
 ACCOUNT, ADDRESS, PAIR = ThrottleScope.ACCOUNT, ThrottleScope.ADDRESS, ThrottleScope.PAIR
 _HALF = 32  # a pair's key: the account's key, then the address's, each cut to 32 hex digits

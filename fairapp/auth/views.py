@@ -22,8 +22,8 @@ from fairapp.auth.access import public, signed_in
 from fairapp.auth.forms import LoginForm
 from fairapp.auth.session import end_reading, request_origin
 from fairapp.errors import DomainError
-from fairapp.extensions import db
 from fairapp.i18n import LOCALE_SESSION_KEY
+from fairapp.transactions import commit_request
 
 bp = Blueprint("auth", __name__)
 
@@ -59,7 +59,7 @@ def login():
             end_reading()  # the writes below start their own transaction, after the password check
             user = services.settle_sign_in(check)
         except throttle.SignInDelayed as error:
-            db.session.commit()  # the turn it may have claimed
+            commit_request()  # the turn it may have claimed stands
             seconds = max(1, math.ceil(error.wait.total_seconds()))
             flash(
                 _(
@@ -70,10 +70,8 @@ def login():
             )
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
         except DomainError as error:
-            db.session.commit()  # keep the failed-attempt audit entry and the counts
-            flash(str(error.message), "danger")
+            flash(str(error.message), "danger")  # answered 200: the failure's audit entry and counts stand
         else:
-            db.session.commit()
             locale = session.get(LOCALE_SESSION_KEY)
             session.clear()  # no fixation: a fresh session at sign-in
             if locale:
@@ -91,7 +89,6 @@ def logout():
 
     record("auth.logout", actor=current_user, target=current_user, origin=request_origin())
     devices.sign_out_device(request.form.get("device_id"), user=current_user, origin=request_origin())
-    db.session.commit()
     logout_user()
     locale = session.get(LOCALE_SESSION_KEY)
     session.clear()

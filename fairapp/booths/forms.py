@@ -52,7 +52,3 @@ class LimitForm(FlaskForm):
         description=_l("Để trống nếu không giới hạn."),
         render_kw={"inputmode": "numeric"},
     )
-
-
-class ActionForm(FlaskForm):
-    """An empty form: the CSRF token of a button."""

@@ -20,11 +20,11 @@ from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
 from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.booths.services import withdraw_booths
-from fairapp.db import utcnow
 from fairapp.errors import Forbidden, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import WardNotAllowed
+from fairapp.modelbase import utcnow
 from fairapp.partners import decisions
 from fairapp.partners.models import Employer, PartnerStatus, School, Vacancy
 from fairapp.partners.standing import InvalidTransition, is_staff

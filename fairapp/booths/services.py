@@ -19,11 +19,11 @@ from sqlalchemy.orm import contains_eager
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
 from fairapp.booths.models import Booth, BoothStatus, FairBoothSettings, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import ensure_may_act, local_day
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, School, TrainingProgramme, Vacancy, VacancyStatus
 from fairapp.partners.standing import InvalidTransition, NotApproved, ensure_active, is_staff
 
@@ -215,6 +215,66 @@ def ensure_booth(fair: Fair, *, employer: Employer, by, origin: Origin = SYSTEM)
         origin=origin,
         now=utcnow(),
         action="booth.apply",
+    )
+
+
+# --- A vacancy recruited for at fairs --------------------------------------------------------------
+
+
+def offerable_fairs(*, now: datetime | None = None) -> list[Fair]:
+    """Fairs a vacancy can be offered at: published or open at `now` (so not yet ended)."""
+    now = now or utcnow()
+    return db.session.scalars(
+        sa.select(Fair).where(Fair.status_at(now).in_(OPEN_FOR_BOOTHS)).order_by(Fair.starts_at, Fair.id)
+    ).all()
+
+
+def set_offers(
+    vacancy: Vacancy, fair_ids: list[int], *, by, origin: Origin = SYSTEM, now: datetime | None = None
+) -> None:
+    """The vacancy is recruited for at exactly these upcoming fairs (offers at past fairs stay). The
+    employer applies for a booth at a fair it has none at yet. Audited ("vacancy.offers") when the
+    offers change. Raises fair_not_open (409)."""
+    now = now or utcnow()
+    fairs = {fair.id: fair for fair in offerable_fairs(now=now)}
+    wanted = set(fair_ids)
+    if unknown := wanted - fairs.keys():
+        raise Conflict(
+            code="fair_not_open",
+            fields={
+                "fair_ids": _l(
+                    "Phiên giao dịch: chỉ chọn được các phiên đã công bố và chưa kết thúc "
+                    "(mã %(ids)s không hợp lệ).",
+                    ids=", ".join(map(str, sorted(unknown))),
+                )
+            },
+            message=_l("Chỉ chọn được các phiên đã công bố và chưa kết thúc."),
+        )
+    current = {
+        offer.fair_id: offer
+        for offer in db.session.scalars(sa.select(VacancyOffer).where(VacancyOffer.vacancy_id == vacancy.id))
+    }
+    withdrawn = sorted(fair_id for fair_id in current if fair_id in fairs and fair_id not in wanted)
+    for fair_id in withdrawn:
+        db.session.delete(current[fair_id])
+    added = sorted(wanted - current.keys())
+    for fair_id in added:
+        db.session.add(VacancyOffer(fair_id=fair_id, vacancy_id=vacancy.id))
+        ensure_booth(fairs[fair_id], employer=vacancy.employer, by=by, origin=origin)
+    if added or withdrawn:
+        record(
+            "vacancy.offers",
+            actor=by,
+            target=vacancy,
+            origin=origin,
+            details={"added": added, "withdrawn": withdrawn},
+        )
+    db.session.flush()
+
+
+def offered_fair_ids(vacancy: Vacancy) -> list[int]:
+    return list(
+        db.session.scalars(sa.select(VacancyOffer.fair_id).where(VacancyOffer.vacancy_id == vacancy.id))
     )
 
 
@@ -417,11 +477,6 @@ def get_booth_for(by, booth_id: int) -> Booth:
     if not is_staff(by):
         _ensure_own(booth, by)
     return booth
-
-
-def holder_name(booth: Booth) -> str:
-    holder = _holder(booth)
-    return holder.name if holder else ""
 
 
 def booths_of_employer(employer: Employer) -> list[Booth]:

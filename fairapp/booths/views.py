@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.booths import forms, services
@@ -15,39 +15,11 @@ from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
-from fairapp.partners import services as partner_services
 from fairapp.partners.models import Employer, PartnerStatus, School
+from fairapp.views import ActionForm, acting_user, flash_refusal
 
 bp = Blueprint("booths", __name__)
-STAFF = (Role.ADMIN, Role.ORGANISER)
 PARTNERS = (Role.EMPLOYER, Role.SCHOOL)
-
-
-@bp.app_context_processor
-def _helpers():
-    return {
-        "booth_status": lambda s: forms.STATUS_LABELS[BoothStatus(s)],
-        "partners_contact": partner_services.partners_contact,
-    }
-
-
-def _user():
-    return current_user._get_current_object()
-
-
-def _run(action, done: str, back):
-    """Run a service on a valid POST; flash the outcome; 403/404 propagate."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        if error.status in (403, 404) and error.code in ("forbidden", "not_found"):
-            raise
-        flash(str(next(iter(error.fields.values()), None) or error.message), "danger")
-        return back
-    db.session.commit()
-    flash(done, "success")
-    return back
 
 
 # --- The employer's or school's booths -------------------------------------------------------------
@@ -65,20 +37,19 @@ def _my_partner():
 @roles(*PARTNERS)
 def mine():
     partner = _my_partner()
-    booths = services.booths_of(_user())
+    booths = services.booths_of(acting_user())
     taken = {b.fair_id for b in booths if b.status != BoothStatus.CANCELLED}
     fairs = (
-        [f for f in partner_services.offerable_fairs() if f.id not in taken]
+        [f for f in services.offerable_fairs() if f.id not in taken]
         if partner is not None and partner.status == PartnerStatus.APPROVED
         else []
     )
-    db.session.commit()
     return render_template(
         "booths/mine.html",
         partner=partner,
         booths=booths,
         fairs=fairs,
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
         home=url_for("partners.my_employer" if current_user.role == Role.EMPLOYER else "partners.my_school"),
     )
 
@@ -88,33 +59,35 @@ def mine():
 def apply(fair_id):
     fair = db.session.get(Fair, fair_id) or abort(404)
     back = redirect(url_for("booths.mine"))
-    if not forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         return back
-    return _run(
-        lambda: services.apply(fair, by=_user(), origin=request_origin()),
-        _("Đã gửi đăng ký gian hàng; chờ cán bộ xác nhận."),
-        back,
-    )
+    try:
+        services.apply(fair, by=acting_user(), origin=request_origin())
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Đã gửi đăng ký gian hàng; chờ cán bộ xác nhận."), "success")
+    return back
 
 
 @bp.route("/booths/<int:booth_id>/<any(accept, withdraw):action>", methods=["POST"])
 @roles(*PARTNERS)
 def respond(booth_id, action):
-    booth = services.get_booth_for(_user(), booth_id)
+    booth = services.get_booth_for(acting_user(), booth_id)
     back = redirect(url_for("booths.mine"))
-    if not forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         return back
-    if action == "accept":
-        return _run(
-            lambda: services.accept(booth, by=_user(), origin=request_origin()),
-            _("Đã nhận lời mời; gian hàng đã được xác nhận."),
-            back,
-        )
-    return _run(
-        lambda: services.cancel(booth, by=_user(), origin=request_origin()),
-        _("Đã rút đăng ký gian hàng."),
-        back,
-    )
+    try:
+        if action == "accept":
+            services.accept(booth, by=acting_user(), origin=request_origin())
+        else:
+            services.cancel(booth, by=acting_user(), origin=request_origin())
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        accepted = _("Đã nhận lời mời; gian hàng đã được xác nhận.")
+        flash(accepted if action == "accept" else _("Đã rút đăng ký gian hàng."), "success")
+    return back
 
 
 # --- The organiser's page of a fair's booths -------------------------------------------------------
@@ -138,7 +111,7 @@ def _invite_choices(fair: Fair) -> list[tuple[str, str]]:
 
 
 def _staff_fair(fair_id: int) -> Fair:
-    return fair_services.get_fair_for(_user(), fair_id)
+    return fair_services.get_fair_for(acting_user(), fair_id)
 
 
 @bp.route("/manage/fairs/<int:fair_id>/booths")
@@ -149,7 +122,6 @@ def fair(fair_id):
     invite_form.partner.choices = _invite_choices(fair)
     limit_form = forms.LimitForm(booth_limit=services.booth_limit(fair))
     booths = services.booths_of_fair(fair)
-    db.session.commit()
     return render_template(
         "booths/fair.html",
         fair=fair,
@@ -173,11 +145,13 @@ def set_limit(fair_id):
         for errors in form.errors.values():
             flash(str(errors[0]), "danger")
         return back
-    return _run(
-        lambda: services.set_booth_limit(fair, form.booth_limit.data, by=_user(), origin=request_origin()),
-        _("Đã lưu số gian hàng tối đa."),
-        back,
-    )
+    try:
+        services.set_booth_limit(fair, form.booth_limit.data, by=acting_user(), origin=request_origin())
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Đã lưu số gian hàng tối đa."), "success")
+    return back
 
 
 @bp.route("/manage/fairs/<int:fair_id>/booths/invite", methods=["POST"])
@@ -195,39 +169,37 @@ def invite(fair_id):
         flash(_("Đơn vị: vui lòng chọn doanh nghiệp hoặc cơ sở đào tạo."), "danger")
         return back
     kind = {"employer": partner} if model is Employer else {"school": partner}
-    return _run(
-        lambda: services.invite(
+    try:
+        services.invite(
             fair,
-            by=_user(),
+            by=acting_user(),
             label=form.label.data,
             confirm=form.confirm.data,
             origin=request_origin(),
             **kind,
-        ),
-        _("Đã xếp gian hàng.") if form.confirm.data else _("Đã gửi lời mời."),
-        back,
-    )
+        )
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Đã xếp gian hàng.") if form.confirm.data else _("Đã gửi lời mời."), "success")
+    return back
 
 
 @bp.route("/manage/booths/<int:booth_id>/<any(confirm, cancel):action>", methods=["POST"])
 @roles(*STAFF)
 def decide(booth_id, action):
-    booth = services.get_booth_for(_user(), booth_id)
+    booth = services.get_booth_for(acting_user(), booth_id)
     back = redirect(url_for("booths.fair", fair_id=booth.fair_id))
-    if action == "confirm":
-        form = forms.ConfirmForm()
-        if not form.validate_on_submit():
-            return back
-        return _run(
-            lambda: services.confirm(booth, by=_user(), label=form.label.data, origin=request_origin()),
-            _("Đã xác nhận gian hàng."),
-            back,
-        )
-    form = forms.CancelForm()
+    form = forms.ConfirmForm() if action == "confirm" else forms.CancelForm()
     if not form.validate_on_submit():
         return back
-    return _run(
-        lambda: services.cancel(booth, by=_user(), reason=form.reason.data, origin=request_origin()),
-        _("Đã huỷ gian hàng."),
-        back,
-    )
+    try:
+        if action == "confirm":
+            services.confirm(booth, by=acting_user(), label=form.label.data, origin=request_origin())
+        else:
+            services.cancel(booth, by=acting_user(), reason=form.reason.data, origin=request_origin())
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(_("Đã xác nhận gian hàng.") if action == "confirm" else _("Đã huỷ gian hàng."), "success")
+    return back

@@ -32,12 +32,12 @@ from fairapp.auth.session import request_origin
 from fairapp.checkins import devices, services
 from fairapp.checkins.models import Device
 from fairapp.checkins.scanner_data import scanner_data
-from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import FairState
 from fairapp.ids import Id, is_id
+from fairapp.modelbase import utcnow
 from fairapp.transactions import write_point
 
 blp = Blueprint("api_checkins", __name__, url_prefix="", description="Check-in at the entrance, devices")

@@ -22,9 +22,9 @@ from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.auth.models import Role, User, user_wards
 from fairapp.checkins.models import Device
-from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
+from fairapp.modelbase import utcnow
 
 HEADER = "X-Device-Id"
 TOKEN_PREFIX = "fad_"

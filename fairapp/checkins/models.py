@@ -9,8 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fairapp.db import intpk, utc_created
 from fairapp.extensions import db
+from fairapp.modelbase import intpk, utc_created
 
 SOURCES = ("scanner", "offline", "kiosk", "manual", "walk_in")
 RESULTS = ("ok", "already_checked_in", "invalid", "wrong_fair", "revoked", "fair_not_open")

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.checkins.models import CheckIn
-from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import utcnow
 from fairapp.tickets import signing
 from fairapp.tickets.services import revocations
 

@@ -46,11 +46,11 @@ from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.checkins.models import SCAN_KEY, CheckIn, Device, Scan
-from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import FairState, WardNotAllowed, fair_state, may_see
+from fairapp.modelbase import utcnow
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 from fairapp.transactions import write_point

@@ -13,20 +13,21 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.auth.access import public, roles
 from fairapp.auth.models import Role
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn
-from fairapp.db import utcnow
-from fairapp.errors import DomainError
+from fairapp.errors import DomainError, json_error
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import FairStatus
 from fairapp.ids import id_arg, is_id
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
+from fairapp.transactions import afterwards
+from fairapp.views import acting_user
 
 bp = Blueprint("checkins", __name__, url_prefix="/scan")
 
@@ -38,22 +39,9 @@ SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _fair(fair_id: int):
     """The fair if this user may scan for it (NotFound / WardNotAllowed otherwise), status fresh."""
-    fair = fair_services.get_fair_for(_user(), fair_id)
-    db.session.commit()  # the status refresh
-    return fair
-
-
-def _json_error(status: int, code: str, message, field: str | None = None):
-    body = {"error": {"code": code, "message": str(message)}}
-    if field:
-        body["error"]["fields"] = {field: str(message)}
-    return current_app.json.response(body), status
+    return fair_services.get_fair_for(acting_user(), fair_id)
 
 
 def _no_store(response: Response) -> Response:
@@ -73,9 +61,8 @@ def scanner():
     now = utcnow()
     today = fair_services.local_day(now)
     fairs = fair_services.list_fairs(
-        _user(), fair_services.FairFilter(date_from=today - timedelta(days=1), date_to=today)
+        acting_user(), fair_services.FairFilter(date_from=today - timedelta(days=1), date_to=today)
     )
-    db.session.commit()
     start_of_today = fair_services.local_datetime(today, time(0))
     fairs = [
         fair
@@ -175,16 +162,12 @@ def search(fair_id: int):
     fair = _fair(fair_id)
     query = (request.args.get("q") or "").strip()
     if len(query) < SEARCH_MIN_LENGTH or len(query) > SEARCH_MAX_LENGTH:
-        return _json_error(
-            422,
-            "validation_error",
-            _(
-                "Từ khoá tìm kiếm phải dài từ %(min)d đến %(max)d ký tự.",
-                min=SEARCH_MIN_LENGTH,
-                max=SEARCH_MAX_LENGTH,
-            ),
-            field="q",
+        message = _(
+            "Từ khoá tìm kiếm phải dài từ %(min)d đến %(max)d ký tự.",
+            min=SEARCH_MIN_LENGTH,
+            max=SEARCH_MAX_LENGTH,
         )
+        return json_error(422, "validation_error", message, {"q": message})
     digits = _digits(query)
     statement = (
         sa.select(Registration.id, Attendee.full_name, Attendee.priority_group, CheckIn.id)
@@ -194,9 +177,8 @@ def search(fair_id: int):
     )
     if digits and len(digits) == len(query.replace(" ", "").replace(".", "")):
         if len(digits) < 4:
-            return _json_error(
-                422, "validation_error", _("Số điện thoại: hãy nhập ít nhất 4 chữ số."), field="q"
-            )
+            message = _("Số điện thoại: hãy nhập ít nhất 4 chữ số.")
+            return json_error(422, "validation_error", message, {"q": message})
         statement = statement.where(Attendee.phone.contains(digits, autoescape=True))
     else:
         statement = statement.where(Attendee.name_key.contains(fold(query), autoescape=True))
@@ -222,20 +204,16 @@ def manual(fair_id: int):
     body = request.get_json(silent=True)
     registration_id = body.get("registration_id") if isinstance(body, dict) else None
     if not is_id(registration_id):
-        return _json_error(
-            422,
-            "validation_error",
-            _("Mã đăng ký (registration_id) phải là một số nguyên dương."),
-            field="registration_id",
-        )
+        message = _("Mã đăng ký (registration_id) phải là một số nguyên dương.")
+        return json_error(422, "validation_error", message, {"registration_id": message})
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.fair_id != fair.id:
-        return _json_error(404, "not_found", _("Không tìm thấy đăng ký này trong phiên."))
-    user = _user()
+        return json_error(404, "not_found", _("Không tìm thấy đăng ký này trong phiên."))
+    user = acting_user()
     try:
         answer = _answer(services.check_in_registration(registration, by=user, source="manual"))
     except DomainError as error:
-        return _json_error(error.status, error.code, error.message)
+        return json_error(error.status, error.code, error.message)
     return current_app.json.response(answer)
 
 
@@ -253,11 +231,18 @@ def _answer(outcome) -> dict:
 
 
 def after_walk_in(fair, registration_id: int, user):
-    """Called by the walk-in view (attendees.walk_in?from=scanner) once the registration is committed:
-    check the person in at once and go back to the scanner, which shows the outcome."""
-    # A refusal leaves the person registered all the same; the scanner page says "not checked in".
+    """The walk-in view's answer to a registration made from the scanner (attendees.walk_in?from=scanner):
+    back to the scanner, which shows the outcome, and the person checked in at once, in a transaction of
+    its own once the registration is committed (fairapp.transactions.afterwards): a refusal leaves them
+    registered all the same, and the scanner page says "not checked in"."""
+    afterwards(lambda: _check_in_walk_in(registration_id, user))
+    return redirect(url_for("checkins.fair_scanner", fair_id=fair.id, walk_in=registration_id), code=303)
+
+
+def _check_in_walk_in(registration_id: int, user) -> None:
+    if db.session.get(Registration, registration_id) is None:  # the registration was not committed
+        return
     with contextlib.suppress(DomainError):
         services.check_in_registration(
             db.session.get(Registration, registration_id), by=user, source="walk_in"
         )
-    return redirect(url_for("checkins.fair_scanner", fair_id=fair.id, walk_in=registration_id), code=303)

@@ -1,0 +1,1 @@
+"""Demo data for Sông Công (flask --app fairapp seed-demo)."""

@@ -1,11 +1,12 @@
-"""flask --app fairapp seed-demo [--if-empty]: load the demo data and print the demo logins."""
+"""flask --app fairapp seed-demo [--if-empty]: load the demo data (one transaction) and print the demo
+logins."""
 
 import click
 from flask.cli import with_appcontext
 
 from fairapp.demo.seed import DemoSummary, has_data, seed_demo
 from fairapp.errors import DomainError
-from fairapp.extensions import db
+from fairapp.transactions import run_in_transaction
 
 
 @click.command("seed-demo")
@@ -17,11 +18,9 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("The database already has data; demo data not loaded.")
         return
     try:
-        summary = seed_demo()
+        summary = run_in_transaction(seed_demo)
     except DomainError as error:
-        db.session.rollback()
         raise click.ClickException(f"{error.message} (use --if-empty to skip quietly)") from None
-    db.session.commit()
     click.echo(
         f"Demo data loaded: {summary.fairs} fairs, {summary.employers} employers "
         f"({summary.vacancies} vacancies), {summary.schools} schools ({summary.programmes} "

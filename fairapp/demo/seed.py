@@ -1,5 +1,5 @@
 """Demo data for Sông Công: two fairs, six employers, two schools, 200 job seekers and one account
-per role. Deterministic (random.Random(2026)) apart from ticket secrets. Flushes; the caller commits."""
+per role. Deterministic (random.Random(2026)) apart from ticket secrets. Flushes, never commits."""
 
 import random
 from dataclasses import dataclass, field
@@ -14,12 +14,12 @@ from fairapp.audit.services import record
 from fairapp.auth.models import Role, User
 from fairapp.auth.services import create_user
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.demo import data
 from fairapp.errors import Conflict
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.geo import loader
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import (
     Employer,
     PartnerStatus,

@@ -1,4 +1,4 @@
-"""Fair endpoints of the API (DESIGN §7): create, list, read, and the status actions.
+"""Fair endpoints of the API: create, list, read, and the status actions.
 
 Same rules as the pages (fairapp.fairs.services); times are ISO 8601 with an offset in and out
 (answers use Vietnam's +07:00). A clash with another fair answers 409 with the clashes listed,
@@ -11,18 +11,16 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.errors import json_error
-from fairapp.extensions import db
 from fairapp.fairs import services
 from fairapp.fairs.models import FairStatus
 from fairapp.ids import bounded_int
 
 blp = Blueprint("api_fairs", __name__, url_prefix="/fairs", description="Job fairs")
 
-WRITERS = (Role.ADMIN, Role.ORGANISER)
 READERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)
 # Service field names → the API's own names
 FIELD_NAMES = {"venue_name": "venue"}
@@ -170,20 +168,6 @@ def _renamed(error: services.DomainError) -> services.DomainError:
     return error
 
 
-def _run(action):
-    """Call a service; commit on success, roll back and answer the error otherwise."""
-    try:
-        result = action()
-    except services.FairConflict as error:
-        db.session.rollback()
-        return _conflict_answer(error)
-    except services.DomainError as error:
-        db.session.rollback()
-        raise _renamed(error) from None
-    db.session.commit()
-    return result
-
-
 @blp.route("")
 class Fairs(MethodView):
     @blp.arguments(FairQuerySchema, location="query")
@@ -202,15 +186,18 @@ class Fairs(MethodView):
     @blp.response(201, FairSchema)
     @blp.alt_response(409, description="Clashes with other fairs (code `conflict`, list in `conflicts`)")
     @blp.alt_response(403, description="Ward outside the organiser's (code `ward_not_allowed`)")
-    @roles(*WRITERS)
+    @roles(*STAFF)
     def post(self, args):
         """Create a draft fair. Errors: end_before_start, start_in_past, capacity_not_positive,
         unknown_ward, title_required (422), ward_not_allowed (403), conflict (409)."""
         venue = args.pop("venue")
-        result = _run(
-            lambda: services.create_fair(by=current_user, venue_name=venue, origin=request_origin(), **args)
-        )
-        return result if isinstance(result, Response) else _out(result)
+        try:
+            fair = services.create_fair(by=current_user, venue_name=venue, origin=request_origin(), **args)
+        except services.FairConflict as error:
+            return _conflict_answer(error)
+        except services.DomainError as error:
+            raise _renamed(error) from None
+        return _out(fair)
 
 
 @blp.route("/<int:fair_id>")
@@ -227,8 +214,13 @@ def _action(name: str, service, *, with_reason: bool = False):
         body = args[0] if args else {}
         fair = services.get_fair_for(current_user, fair_id)
         extra = {"reason": body["reason"]} if with_reason else {}
-        result = _run(lambda: service(fair, by=current_user, origin=request_origin(), **extra))
-        return result if isinstance(result, Response) else {"id": result.id, "status": result.status.value}
+        try:
+            fair = service(fair, by=current_user, origin=request_origin(), **extra)
+        except services.FairConflict as error:
+            return _conflict_answer(error)
+        except services.DomainError as error:
+            raise _renamed(error) from None
+        return {"id": fair.id, "status": fair.status.value}
 
     post.__name__ = "post"
     post.__doc__ = {
@@ -237,7 +229,7 @@ def _action(name: str, service, *, with_reason: bool = False):
         "close": "open → closed by hand (it also closes by itself at its end).",
         "cancel": "draft, published or open → cancelled, with a reason.",
     }[name] + " Errors: invalid_transition, fair_read_only (409), ward_not_allowed (403)."
-    decorated = roles(*WRITERS)(post)
+    decorated = roles(*STAFF)(post)
     decorated = blp.alt_response(409, description="invalid_transition or fair_read_only")(decorated)
     decorated = blp.response(200, FairStatusSchema)(decorated)
     if with_reason:

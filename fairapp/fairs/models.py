@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairapp.db import intpk, utc_created, utcnow, value_enum
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
+from fairapp.modelbase import intpk, utc_created, utcnow, value_enum
 
 
 class FairStatus(enum.StrEnum):

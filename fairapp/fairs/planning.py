@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 
 from fairapp.audit.services import SYSTEM, Origin, record
-from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairSeries
 from fairapp.fairs.services import (
@@ -26,6 +25,7 @@ from fairapp.fairs.services import (
     to_local,
 )
 from fairapp.geo.services import get_ward
+from fairapp.modelbase import utcnow
 
 MAX_WARDS = 40
 MAX_CYCLES = 12

@@ -14,11 +14,11 @@ from flask_babel import lazy_gettext as _l
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth.models import Role
 from fairapp.auth.scope import EVERYWHERE, WardScope
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairSeries, FairStatus, Lifecycle
 from fairapp.geo.services import get_ward
+from fairapp.modelbase import utcnow
 from fairapp.text import clean_name, fold
 
 PUBLIC_STATUSES = (FairStatus.PUBLISHED, FairStatus.OPEN, FairStatus.CLOSED, FairStatus.CANCELLED)

@@ -3,23 +3,20 @@ own page, status actions (POST with CSRF) and cancel with a reason. Organisers s
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from flask_wtf import FlaskForm
 
-from fairapp.auth.access import roles
-from fairapp.auth.models import Role
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
-from fairapp.extensions import db
 from fairapp.fairs import planning, services
 from fairapp.fairs.forms import STATUS_LABELS, CancelForm, CloneForm, FairFilterForm, FairForm, SeriesForm
 from fairapp.fairs.models import FairStatus
+from fairapp.transactions import rollback_request
+from fairapp.views import ActionForm, acting_user, flash_refusal, form_errors
 
 bp = Blueprint("fairs", __name__, url_prefix="/manage/fairs")
-STAFF = (Role.ADMIN, Role.ORGANISER)
 # Service field names → form field names
 FAIR_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
 SERIES_FIELDS = {"starts_at": "first_date", "ends_at": "end_time"}
@@ -31,54 +28,19 @@ DONE = {
 }
 
 
-class ActionForm(FlaskForm):
-    """An empty form: the CSRF token of a status button."""
-
-
 @bp.context_processor
 def _helpers():
     return {
         "local": services.to_local,
         "status_label": lambda status: STATUS_LABELS[FairStatus(status)],
         "FairStatus": FairStatus,
-        "has_endpoint": lambda name: name in current_app.view_functions,
     }
 
 
-def _user():
-    return current_user._get_current_object()
-
-
-def _show_error(form, error: DomainError, names: dict) -> None:
-    """Roll back; each field message goes next to its field, the rest above the form."""
-    db.session.rollback()
-    general = []
-    for name, message in error.fields.items():
-        target = names.get(name, name)
-        if target in form:
-            form[target].errors = [*(form[target].errors or []), str(message)]
-        else:
-            general.append(str(message))
-    if not error.fields:
-        general.append(str(error.message))
-    form.form_errors = [*form.form_errors, *general]
-
-
-def _attempt(form, action, names):
-    """Run a service; on a clash return the clashes (to warn), on refusal show it; commit on success."""
-    try:
-        result = action()
-    except services.FairConflict as error:
-        db.session.rollback()
-        return None, error.conflicts
-    except DomainError as error:
-        if error.status == 403:
-            db.session.rollback()
-            raise
-        _show_error(form, error, names)
-        return None, []
-    db.session.commit()
-    return result, []
+def _warn(error: services.FairConflict) -> list[dict]:
+    """The clashes to show with a "save anyway" box; nothing of the attempt is kept."""
+    rollback_request()
+    return error.conflicts
 
 
 def _fair_values(form: FairForm) -> dict:
@@ -115,7 +77,7 @@ def _filters(form: FairFilterForm) -> services.FairFilter:
 @roles(*STAFF)
 def index():
     form = FairFilterForm(request.args)
-    fairs = services.list_fairs(_user(), _filters(form))
+    fairs = services.list_fairs(acting_user(), _filters(form))
     return render_template(
         "fairs/index.html", form=form, fairs=fairs, counts=services.status_counts(fairs), query=_kept_query()
     )
@@ -142,7 +104,7 @@ def calendar():
     first = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)
     filters.date_from, filters.date_to = first, date.fromordinal(following.toordinal() - 1)
-    fairs = services.list_fairs(_user(), filters)
+    fairs = services.list_fairs(acting_user(), filters)
     previous = date.fromordinal(first.toordinal() - 1)
     kept = {k: v for k, v in _kept_query().items() if k in ("ward_code", "status")}
     return render_template(
@@ -167,14 +129,15 @@ def new():
     form = FairForm()
     conflicts = []
     if form.validate_on_submit():
-        fair, conflicts = _attempt(
-            form,
-            lambda: services.create_fair(
-                by=_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)
-            ),
-            FAIR_FIELDS,
-        )
-        if fair:
+        try:
+            fair = services.create_fair(
+                by=acting_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)
+            )
+        except services.FairConflict as error:
+            conflicts = _warn(error)
+        except DomainError as error:
+            form_errors(form, error, names=FAIR_FIELDS)
+        else:
             flash(_("Đã tạo bản nháp phiên giao dịch."), "success")
             return redirect(url_for("fairs.detail", fair_id=fair.id))
     return render_template("fairs/form.html", form=form, fair=None, conflicts=conflicts)
@@ -183,7 +146,7 @@ def new():
 @bp.route("/<int:fair_id>/edit", methods=["GET", "POST"])
 @roles(*STAFF)
 def edit(fair_id):
-    fair = services.get_fair_for(_user(), fair_id)
+    fair = services.get_fair_for(acting_user(), fair_id)
     if request.method == "GET":
         start, end = services.to_local(fair.starts_at), services.to_local(fair.ends_at)
         form = FairForm(
@@ -196,14 +159,15 @@ def edit(fair_id):
         form = FairForm()
     conflicts = []
     if form.validate_on_submit():
-        updated, conflicts = _attempt(
-            form,
-            lambda: services.update_fair(
-                fair, by=_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)
-            ),
-            FAIR_FIELDS,
-        )
-        if updated:
+        try:
+            services.update_fair(
+                fair, by=acting_user(), force=form.confirm.data, origin=request_origin(), **_fair_values(form)
+            )
+        except services.FairConflict as error:
+            conflicts = _warn(error)
+        except DomainError as error:
+            form_errors(form, error, names=FAIR_FIELDS)
+        else:
             flash(_("Đã lưu thay đổi."), "success")
             return redirect(url_for("fairs.detail", fair_id=fair.id))
     return render_template("fairs/form.html", form=form, fair=fair, conflicts=conflicts)
@@ -238,14 +202,15 @@ def series():
     form = SeriesForm()
     conflicts = []
     if form.validate_on_submit():
-        created, conflicts = _attempt(
-            form,
-            lambda: planning.plan_season(
-                _plan(form), by=_user(), force=form.confirm.data, origin=request_origin()
-            ),
-            SERIES_FIELDS,
-        )
-        if created:
+        try:
+            created = planning.plan_season(
+                _plan(form), by=acting_user(), force=form.confirm.data, origin=request_origin()
+            )
+        except services.FairConflict as error:
+            conflicts = _warn(error)
+        except DomainError as error:
+            form_errors(form, error, names=SERIES_FIELDS)
+        else:
             flash(_("Đã tạo %(count)s bản nháp phiên giao dịch.", count=len(created.fairs)), "success")
             return redirect(url_for("fairs.index"))
     return render_template("fairs/series.html", form=form, conflicts=conflicts)
@@ -254,24 +219,25 @@ def series():
 @bp.route("/<int:fair_id>/clone", methods=["GET", "POST"])
 @roles(*STAFF)
 def clone(fair_id):
-    source = services.get_fair_for(_user(), fair_id)
+    source = services.get_fair_for(acting_user(), fair_id)
     form = CloneForm(ward_code=source.ward_code) if request.method == "GET" else CloneForm()
     conflicts = []
     if form.validate_on_submit():
-        fair, conflicts = _attempt(
-            form,
-            lambda: planning.clone_fair(
+        try:
+            fair = planning.clone_fair(
                 source,
-                by=_user(),
+                by=acting_user(),
                 ward_code=form.ward_code.data,
                 on_date=form.date.day,
                 venue_name=form.venue_name.data or None,
                 force=form.confirm.data,
                 origin=request_origin(),
-            ),
-            {"starts_at": "date", "ends_at": "date"},
-        )
-        if fair:
+            )
+        except services.FairConflict as error:
+            conflicts = _warn(error)
+        except DomainError as error:
+            form_errors(form, error, names={"starts_at": "date", "ends_at": "date"})
+        else:
             flash(_("Đã nhân bản thành bản nháp mới."), "success")
             return redirect(url_for("fairs.edit", fair_id=fair.id))
     return render_template("fairs/clone.html", form=form, source=source, conflicts=conflicts)
@@ -283,12 +249,12 @@ def clone(fair_id):
 @bp.route("/<int:fair_id>")
 @roles(*STAFF)
 def detail(fair_id):
-    fair = services.get_fair_for(_user(), fair_id)
+    fair = services.get_fair_for(acting_user(), fair_id)
     return render_template(
         "fairs/detail.html",
         fair=fair,
         figures=services.fair_figures(fair),
-        actions=services.allowed_actions(fair, _user()),
+        actions=services.allowed_actions(fair, acting_user()),
         action_form=ActionForm(),
     )
 
@@ -296,21 +262,18 @@ def detail(fair_id):
 @bp.route("/<int:fair_id>/<any(publish, open, close):action>", methods=["POST"])
 @roles(*STAFF)
 def change_status(fair_id, action):
-    fair = services.get_fair_for(_user(), fair_id)
+    fair = services.get_fair_for(acting_user(), fair_id)
     form = ActionForm()
     if not form.validate_on_submit():
         flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "danger")
         return redirect(url_for("fairs.detail", fair_id=fair_id))
     try:
-        ACTIONS[action](fair, by=_user(), origin=request_origin())
+        ACTIONS[action](fair, by=acting_user(), origin=request_origin())
     except DomainError as error:
-        db.session.rollback()
         if error.status == 403:
             raise
-        for message in error.fields.values() or [error.message]:
-            flash(str(message), "danger")
+        flash_refusal(error)
         return redirect(url_for("fairs.detail", fair_id=fair_id))
-    db.session.commit()
     flash(str(DONE[action]), "success")
     return redirect(url_for("fairs.detail", fair_id=fair_id))
 
@@ -318,15 +281,14 @@ def change_status(fair_id, action):
 @bp.route("/<int:fair_id>/cancel", methods=["GET", "POST"])
 @roles(*STAFF)
 def cancel(fair_id):
-    fair = services.get_fair_for(_user(), fair_id)
+    fair = services.get_fair_for(acting_user(), fair_id)
     form = CancelForm()
     if form.validate_on_submit():
-        done, _conflicts = _attempt(
-            form,
-            lambda: services.cancel_fair(fair, by=_user(), reason=form.reason.data, origin=request_origin()),
-            {},
-        )
-        if done:
+        try:
+            services.cancel_fair(fair, by=acting_user(), reason=form.reason.data, origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
             flash(_("Đã huỷ phiên giao dịch."), "success")
             return redirect(url_for("fairs.detail", fair_id=fair_id))
     return render_template("fairs/cancel.html", form=form, fair=fair)

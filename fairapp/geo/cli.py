@@ -1,8 +1,10 @@
+"""flask --app fairapp geo load: the administrative units, in one transaction."""
+
 import click
 from flask.cli import AppGroup
 
-from fairapp.extensions import db
 from fairapp.geo import loader
+from fairapp.transactions import run_in_transaction
 
 geo_cli = AppGroup("geo", help="Administrative units.")
 
@@ -10,6 +12,5 @@ geo_cli = AppGroup("geo", help="Administrative units.")
 @geo_cli.command("load")
 def load_command():
     """Load the administrative units from vietnam-provinces (only what is missing)."""
-    added = loader.load_units()
-    db.session.commit()
+    added = run_in_transaction(loader.load_units)
     click.echo(", ".join(f"{table}: +{count}" for table, count in added.items()))

@@ -41,7 +41,6 @@ def search():
 KIND_GROUPS = (("phuong", _l("Phường")), ("xa", _l("Xã")), ("dac_khu", _l("Đặc khu")))
 
 
-@bp.app_template_global("ward_choices")
 def ward_choices(province_code: int | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """[(group label, [(code, name), …]), …]: the wards of a province (default: the home province)
     grouped by kind, for the <select> the picker falls back to without JavaScript."""
@@ -58,7 +57,6 @@ def ward_choices(province_code: int | None = None) -> list[tuple[str, list[tuple
     return groups
 
 
-@bp.app_template_global("ward_label")
 def ward_label(code) -> str:
     """The full label of the ward with this code, or "" when there is none."""
     ward = services.get_ward(code)

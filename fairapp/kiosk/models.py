@@ -6,8 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fairapp.db import intpk
 from fairapp.extensions import db
+from fairapp.modelbase import intpk
 
 
 class KioskVisit(db.Model):

@@ -15,7 +15,7 @@ kiosk_visits, in the check-in's transaction), and a second use is refused (kiosk
 lookup (a mistyped phone number) does not use it up. The result shows the admitted person's name
 shortened (initials and given name), never in full.
 
-Services flush, never commit; the caller's view commits."""
+Services flush, never commit."""
 
 import base64
 import hashlib
@@ -30,13 +30,13 @@ from flask_babel import lazy_gettext as _l
 
 from fairapp.attendees.models import Attendee, Registration
 from fairapp.attendees.services import mask_phone
-from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.audit.services import SYSTEM, Origin, record_read
 from fairapp.checkins import services as checkins
-from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.kiosk.models import KioskVisit
+from fairapp.modelbase import utcnow
 
 WINDOW_SECONDS = 30
 VISIT_SECONDS = 3 * 60  # enough to type a phone number and a year; KIOSK_VISIT_SECONDS overrides it
@@ -233,7 +233,7 @@ def find_by_ticket(fair: Fair, secret) -> Registration:
 
 def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = SYSTEM) -> Registration:
     """The one registration for this fair of a person with this phone and birth year. Every lookup
-    is audited (the phone masked). Raises NotRegistered, or Ambiguous when several people match."""
+    is audited (the phone masked; a read). Raises NotRegistered, or Ambiguous when several match."""
     found = db.session.scalars(
         sa.select(Registration)
         .join(Attendee, Attendee.id == Registration.attendee_id)
@@ -241,7 +241,7 @@ def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = S
         .order_by(Registration.id)
         .limit(2)
     ).all()
-    record(
+    record_read(
         "kiosk.lookup",
         actor_label="kiosk",
         origin=origin,
@@ -252,7 +252,6 @@ def find_by_phone(fair: Fair, phone: str, birth_year: int, *, origin: Origin = S
             "found": len(found),
         },
     )
-    db.session.flush()
     if not found:
         raise NotRegistered()
     if len(found) > 1:

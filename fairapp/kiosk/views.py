@@ -1,7 +1,7 @@
 """The kiosk: the tablet's screen with the rotating QR (staff), and the page a job seeker's phone opens
 from it (public).
 
-    /manage/fairs/<id>/kiosk                 the screen; static/js/kiosk.js fetches token.json every ~10 s
+    /manage/fairs/<id>/kiosk                 the screen; static/js/kiosk.js polls token.json
     /manage/fairs/<id>/kiosk/token.json      {open, token, url, qr_url, refresh_in}
     /manage/fairs/<id>/kiosk/qr/<token>.png  the QR of the landing URL (current or previous token only)
     /k/<id>/<token>                          landing: saved ticket, or phone + year of birth (POST)
@@ -13,20 +13,21 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fairapp.attendees.transaction import phone_key
+from fairapp.attendees.limits import phone_key
 from fairapp.attendees.validation import clean_birth_year, clean_phone
 from fairapp.auth.access import public, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.extensions import db, limiter
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.kiosk import services
 from fairapp.kiosk.forms import PhoneForm, SavedTicketForm
-from fairapp.public.views import base_url
+from fairapp.links import base_url
+from fairapp.modelbase import utcnow
 from fairapp.tickets import qr
+from fairapp.transactions import commit_request
 
 bp = Blueprint("kiosk", __name__)
 
@@ -42,11 +43,6 @@ REFUSAL_STATES = {
     "ambiguous": "ambiguous",
     "kiosk_visit_used": "visit_used",
 }
-
-
-@bp.context_processor
-def _helpers() -> dict:
-    return {"has_endpoint": lambda name: name in current_app.view_functions}
 
 
 def _limit(name: str):
@@ -123,7 +119,7 @@ def _public_fair(fair_id: int) -> Fair:
 
 
 def _result(fair: Fair, state: str, *, name: str | None = None, status: int = 200) -> Response:
-    db.session.commit()  # the scan, check-in and audit rows, or the audited lookup
+    commit_request()  # a refusal too: the scan, check-in and audit rows, or the audited lookup, stand
     html = render_template("kiosk/result.html", fair=fair, state=state, name=name)
     return _no_store(Response(html, status=status, mimetype="text/html"))
 
@@ -178,7 +174,6 @@ def landing(fair_id: int, token: str):
                 return _refusal(fair, error)
             return _checked_in(fair, registration, visit)
     ticket_form.visit.data = form.visit.data
-    db.session.commit()
     html = render_template("kiosk/landing.html", fair=fair, form=form, ticket_form=ticket_form, token=token)
     return _no_store(Response(html, status=status, mimetype="text/html"))
 

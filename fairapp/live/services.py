@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
-from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.audit.services import SYSTEM, Origin, record_read
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
@@ -121,15 +121,14 @@ def priority_waiting(fair: Fair, *, limit: int = MAX_WAITING) -> list[Waiting]:
 
 
 def record_contacts_view(fair: Fair, *, by, shown: int, origin: Origin = SYSTEM) -> None:
-    """Audit that `by` was shown the phone numbers of `shown` priority-household members."""
-    record(
+    """Audit that `by` was shown the phone numbers of `shown` priority-household members (a read)."""
+    record_read(
         "live.view_priority_contacts",
         actor=by,
         target=fair,
         origin=origin,
         details={"fair_id": fair.id, "shown": shown},
     )
-    db.session.flush()
 
 
 def scan_problems(fair: Fair, *, limit: int = MAX_PROBLEMS) -> list[Problem]:

@@ -13,22 +13,19 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from fairapp.auth.access import roles
-from fairapp.auth.models import Role
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
-from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.live import services
+from fairapp.modelbase import utcnow
 from fairapp.registrations.services import PRIORITY_LABELS
+from fairapp.views import acting_user
 
 bp = Blueprint("live", __name__, url_prefix="/manage")
 
-LIVE_ROLES = (Role.ADMIN, Role.ORGANISER)
 POLL_SECONDS = 4
 VIEW_PASS_SECONDS = 12 * 60 * 60
 RESULT_LABELS = {
@@ -43,11 +40,6 @@ FLAG_LABELS = {
     "offline_duplicate": _l("Trùng lặp: vé được nhận ở hai thiết bị khi mất mạng"),
     "clock_skew": _l("Đồng hồ thiết bị lệch nhiều"),
 }
-
-
-@bp.context_processor
-def _helpers() -> dict:
-    return {"has_endpoint": lambda name: name in current_app.view_functions}
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -130,13 +122,12 @@ def live_payload(fair: Fair, *, contacts: bool) -> dict:
 
 
 @bp.route("/fairs/<int:fair_id>/live")
-@roles(*LIVE_ROLES)
+@roles(*STAFF)
 def view(fair_id: int):
-    user = current_user._get_current_object()
+    user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)
     data = live_payload(fair, contacts=True)
     services.record_contacts_view(fair, by=user, shown=len(data["priority_waiting"]), origin=request_origin())
-    db.session.commit()
     response = current_app.make_response(
         render_template(
             "live/view.html",
@@ -151,12 +142,11 @@ def view(fair_id: int):
 
 
 @bp.route("/fairs/<int:fair_id>/live.json")
-@roles(*LIVE_ROLES)
+@roles(*STAFF)
 def data(fair_id: int):
-    user = current_user._get_current_object()
+    user = acting_user()
     fair = fair_services.get_fair_for(user, fair_id)
     body = live_payload(fair, contacts=_may_see_contacts(fair, user))
-    db.session.commit()
     response = jsonify(body)
     response.headers["Cache-Control"] = "private, no-store"
     return response

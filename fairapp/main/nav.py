@@ -1,13 +1,13 @@
 """Navigation by role: which pages each kind of account sees in the navbar and on its home page.
 
-An entry is shown when its endpoint is registered (feature areas add their pages over time) and the
-person's role is allowed. Templates get `nav_entries` (for the current person), `nav_role_label(role)`
-and `current_user` from the context processor registered by `register(app)`."""
+An entry is shown when the person's role is allowed. Templates get `nav_entries` (for the current
+person), `nav_role_label(role)` and `current_user` from the context processor registered by
+`register(app)` (called by fairapp.templating)."""
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -105,15 +105,9 @@ def role_label(role: Role | str | None) -> str:
         return ""
 
 
-def visible_entries(
-    role: Role | None, endpoints: Collection[str], entries: Iterable[NavEntry] | None = None
-) -> list[NavEntry]:
-    """The entries a person with `role` (None: not signed in) sees, given the registered endpoints."""
-    return [
-        entry
-        for entry in (NAV_ENTRIES if entries is None else entries)
-        if entry.endpoint in endpoints and entry.allows(role)
-    ]
+def visible_entries(role: Role | None, entries: Iterable[NavEntry] | None = None) -> list[NavEntry]:
+    """The entries a person with `role` (None: not signed in) sees."""
+    return [entry for entry in (NAV_ENTRIES if entries is None else entries) if entry.allows(role)]
 
 
 class _CurrentEntries:
@@ -126,7 +120,7 @@ class _CurrentEntries:
     def _load(self) -> list[NavEntry]:
         if self._entries is None:
             role = current_user.role if current_user.is_authenticated else None
-            self._entries = visible_entries(role, current_app.view_functions)
+            self._entries = visible_entries(role)
         return self._entries
 
     def __iter__(self) -> Iterator[NavEntry]:

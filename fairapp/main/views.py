@@ -11,7 +11,6 @@ from fairapp.public import services as public_services
 from fairapp.public.views import picked_ward, remember_ward
 
 bp = Blueprint("main", __name__)
-bp.record_once(lambda state: nav.register(state.app))
 
 HOME_FAIRS = 6  # the rest are one link away, on the list of upcoming fairs
 
@@ -21,11 +20,7 @@ HOME_FAIRS = 6  # the rest are one link away, on the list of upcoming fairs
 def home():
     if not current_user.is_authenticated:
         return _welcome()
-    cards = [
-        entry
-        for entry in nav.visible_entries(current_user.role, current_app.view_functions)
-        if entry.endpoint != request.endpoint
-    ]
+    cards = [entry for entry in nav.visible_entries(current_user.role) if entry.endpoint != request.endpoint]
     return render_template("main/home.html", cards=cards, role_name=nav.role_label(current_user.role))
 
 

@@ -1,4 +1,4 @@
-"""Employer, vacancy, school and booth endpoints of the API (DESIGN §7).
+"""Employer, vacancy, school and booth endpoints of the API.
 
 Bodies are read loosely (numbers may be strings, unknown keys are ignored) and checked by the same
 services as the pages, which answer 422 with a message per field. Tenancy: an employer token sees
@@ -10,21 +10,20 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.booths import services as booth_services
-from fairapp.errors import DomainError, NotFound
+from fairapp.errors import NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.ids import Id
 from fairapp.partners import services
 from fairapp.partners.models import EducationLevel, Employer, PartnerStatus, VacancyStatus
+from fairapp.views import acting_user
 
 blp = Blueprint("api_partners", __name__, description="Employers, vacancies, schools and booths")
-
-STAFF = (Role.ADMIN, Role.ORGANISER)
 
 
 class Loose(Schema):
@@ -147,16 +146,6 @@ def _list_of(schema):
     return type(f"{schema.__name__}List", (Schema,), {"items": fields.List(fields.Nested(schema))})
 
 
-def _run(action):
-    try:
-        result = action()
-    except DomainError:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
 def _employer(e: Employer) -> dict:
     return {
         **{
@@ -188,7 +177,7 @@ def _vacancy(v) -> dict:
         "salary_max": v.salary_max,
         "status": v.status.value,
         "deadline": v.deadline,
-        "fair_ids": services.offered_fair_ids(v),
+        "fair_ids": booth_services.offered_fair_ids(v),
     }
 
 
@@ -225,13 +214,7 @@ class Employers(MethodView):
     def post(self, args):
         """Create an employer, approved at once. Errors: invalid_tax_code, validation_error (422),
         employer_exists (409)."""
-        return _employer(
-            _run(
-                lambda: services.create_employer(
-                    args, by=current_user._get_current_object(), origin=request_origin()
-                )
-            )
-        )
+        return _employer(services.create_employer(args, by=acting_user(), origin=request_origin()))
 
 
 @blp.route("/employers/<int:employer_id>")
@@ -240,7 +223,7 @@ class EmployerItem(MethodView):
     @roles(*STAFF, Role.EMPLOYER)
     def get(self, employer_id):
         """One employer (an employer account: only its own, else 404)."""
-        return _employer(services.get_employer_for(current_user._get_current_object(), employer_id))
+        return _employer(services.get_employer_for(acting_user(), employer_id))
 
 
 @blp.route("/employers/<int:employer_id>/vacancies")
@@ -249,7 +232,7 @@ class Vacancies(MethodView):
     @roles(*STAFF, Role.EMPLOYER)
     def get(self, employer_id):
         """The employer's vacancies."""
-        employer = services.get_employer_for(current_user._get_current_object(), employer_id)
+        employer = services.get_employer_for(acting_user(), employer_id)
         return {"items": [_vacancy(v) for v in employer.vacancies]}
 
     @blp.arguments(VacancyIn)
@@ -258,11 +241,11 @@ class Vacancies(MethodView):
     def post(self, args, employer_id):
         """Add a vacancy. Errors: quantity_not_positive, salary_range, deadline_in_past, age_range,
         validation_error (422), not_approved (403), not_found (404), fair_not_open (409)."""
-        user = current_user._get_current_object()
+        user = acting_user()
         employer = services.get_employer_for(user, employer_id)
-        return _vacancy(
-            _run(lambda: services.create_vacancy(employer, args, by=user, origin=request_origin()))
-        )
+        vacancy = services.create_vacancy(employer, args, by=user, origin=request_origin())
+        booth_services.set_offers(vacancy, args.get("fair_ids") or [], by=user, origin=request_origin())
+        return _vacancy(vacancy)
 
 
 @blp.route("/schools")
@@ -272,11 +255,7 @@ class Schools(MethodView):
     @roles(*STAFF)
     def post(self, args):
         """Create a school, approved at once. Errors: validation_error (422)."""
-        school = _run(
-            lambda: services.create_school(
-                args, by=current_user._get_current_object(), origin=request_origin()
-            )
-        )
+        school = services.create_school(args, by=acting_user(), origin=request_origin())
         return {"id": school.id, "status": school.status.value, "name": school.name}
 
 
@@ -286,7 +265,7 @@ class SchoolItem(MethodView):
     @roles(*STAFF, Role.SCHOOL)
     def get(self, school_id):
         """One school (a school account: only its own, else 404)."""
-        school = services.get_school_for(current_user._get_current_object(), school_id)
+        school = services.get_school_for(acting_user(), school_id)
         return {"id": school.id, "status": school.status.value, "name": school.name}
 
 
@@ -305,7 +284,7 @@ class Booths(MethodView):
     @roles(*STAFF)
     def get(self, fair_id):
         """The fair's booths, every status."""
-        fair = fair_services.get_fair_for(current_user._get_current_object(), fair_id)
+        fair = fair_services.get_fair_for(acting_user(), fair_id)
         return {"items": [_booth(b) for b in booth_services.booths_of_fair(fair)]}
 
     @blp.arguments(BoothIn)
@@ -315,17 +294,15 @@ class Booths(MethodView):
         """Staff place an employer or school (confirmed at once, with `label`); an employer or school
         account applies for its own booth. Errors: fair_not_open, booth_exists, booth_limit_reached,
         label_taken (409), not_approved (403), not_found (404)."""
-        user = current_user._get_current_object()
+        user = acting_user()
         fair = _fair_for(user, fair_id)
         return _booth(
-            _run(
-                lambda: booth_services.create_booth(
-                    fair,
-                    by=user,
-                    employer_id=args.get("employer_id"),
-                    school_id=args.get("school_id"),
-                    label=args.get("label"),
-                    origin=request_origin(),
-                )
+            booth_services.create_booth(
+                fair,
+                by=user,
+                employer_id=args.get("employer_id"),
+                school_id=args.get("school_id"),
+                label=args.get("label"),
+                origin=request_origin(),
             )
         )

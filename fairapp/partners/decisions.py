@@ -14,9 +14,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from fairapp.audit.services import SYSTEM, Origin, record
-from fairapp.db import utcnow
 from fairapp.errors import Forbidden, ValidationError
 from fairapp.extensions import db
+from fairapp.modelbase import utcnow
 from fairapp.partners import review
 from fairapp.partners.models import PartnerStatus
 from fairapp.partners.standing import InvalidTransition, is_staff

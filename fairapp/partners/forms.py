@@ -171,10 +171,6 @@ class RejectForm(FlaskForm):
     reason = _area(_l("Lý do"), 1000)
 
 
-class ActionForm(FlaskForm):
-    """An empty form: the CSRF token of a button."""
-
-
 class PartnerFilterForm(FlaskForm):
     class Meta:
         csrf = False

@@ -14,23 +14,21 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField
 from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
 
-from fairapp.auth.access import roles
-from fairapp.auth.models import Role
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
-from fairapp.db import utcnow
-from fairapp.extensions import db
 from fairapp.geo.forms import WardField
+from fairapp.modelbase import utcnow
 from fairapp.partners import spreadsheets
 from fairapp.spreadsheets import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, SpreadsheetError, read_xlsx
+from fairapp.transactions import afterwards
+from fairapp.views import acting_user
 
 bp = Blueprint("partner_import", __name__, url_prefix="/manage/import")
-STAFF = (Role.ADMIN, Role.ORGANISER)
 PENDING_LIFETIME_SECONDS = 60 * 60
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +67,7 @@ def _status_field(labels: dict, field_id: str) -> SelectField:
 
 class EmployerExportForm(FlaskForm):
     class Meta:
-        csrf = False  # a GET download changes nothing
+        csrf = False  # a GET download changes nothing (its audit entry is a read's)
 
     status = _status_field(spreadsheets.EMPLOYER_STATUS, "employer_status")
     ward_code = WardField(_l("Phường/xã"), validators=[Optional()], id="employer_ward_code")
@@ -81,10 +79,6 @@ class VacancyExportForm(FlaskForm):
 
     status = _status_field(spreadsheets.VACANCY_STATUS, "vacancy_status")
     ward_code = WardField(_l("Phường/xã doanh nghiệp"), validators=[Optional()], id="vacancy_ward_code")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _limits() -> tuple[int, int]:
@@ -122,7 +116,7 @@ def _pending_path(token: str) -> Path | None:
     """The kept upload of the signed-in account for this token; None for anything else."""
     if not TOKEN.match(token or ""):
         return None
-    return _pending_folder() / f"{_user().id}-{token}.xlsx"
+    return _pending_folder() / f"{acting_user().id}-{token}.xlsx"
 
 
 def _keep(data: bytes) -> str:
@@ -154,17 +148,17 @@ def index():
         return _page(form, status=422 if form.errors else 200)
     max_bytes, max_rows = _limits()
     upload = form.file.data
+    upload.stream.seek(0)  # from the start also when a locked database runs the view again
     data = upload.stream.read(max_bytes + 1)
     try:
         sheets = read_xlsx(data, max_bytes=max_bytes, max_rows=max_rows)
     except SpreadsheetError as error:
         form.file.errors = [*form.file.errors, str(error.message)]
         return _page(form, status=422)
-    report = spreadsheets.run_import(sheets, by=_user(), origin=request_origin(), now=utcnow())
+    report = spreadsheets.run_import(sheets, by=acting_user(), origin=request_origin(), now=utcnow())
     if report.ok:
-        db.session.commit()
         return _page(report=report)
-    db.session.rollback()  # a file with errors imports nothing
+    # A file with errors imports nothing: answered 422, the request rolls back.
     token = _keep(data) if report.valid_rows else None
     return _page(report=report, token=token, confirm=ConfirmForm(formdata=None, token=token), status=422)
 
@@ -181,14 +175,11 @@ def confirm():
         )
         return redirect(url_for(".index"))
     max_bytes, max_rows = _limits()
-    try:
-        sheets = read_xlsx(path.read_bytes(), max_bytes=max_bytes, max_rows=max_rows)
-        report = spreadsheets.run_import(
-            sheets, by=_user(), origin=request_origin(), now=utcnow(), only_valid=True
-        )
-        db.session.commit()
-    finally:
-        path.unlink(missing_ok=True)
+    afterwards(lambda: path.unlink(missing_ok=True))  # used once, imported or not
+    sheets = read_xlsx(path.read_bytes(), max_bytes=max_bytes, max_rows=max_rows)
+    report = spreadsheets.run_import(
+        sheets, by=acting_user(), origin=request_origin(), now=utcnow(), only_valid=True
+    )
     flash(
         _(
             "Đã nhập %(employers)s doanh nghiệp và %(vacancies)s vị trí tuyển dụng; %(skipped)s dòng có "
@@ -221,8 +212,7 @@ def export(kind: str, fmt: str):
     filters = spreadsheets.ExportFilter(
         status=form.status.data or None, ward_code=form.ward_code.data or None
     )
-    data = spreadsheets.export(kind, fmt, filters, by=_user(), origin=request_origin())
-    db.session.commit()  # the audit entry
+    data = spreadsheets.export(kind, fmt, filters, by=acting_user(), origin=request_origin())
     stamp = utcnow().strftime("%Y%m%d")
     name = f"{'doanh-nghiep' if kind == 'employers' else 'vi-tri-tuyen-dung'}-{stamp}.{fmt}"
     return _download(data, name, XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8")

@@ -1,5 +1,4 @@
-"""Employers with their vacancies, and vocational schools with their training programmes
-(first cut; the partners issue extends them)."""
+"""Employers with their vacancies, and vocational schools with their training programmes."""
 
 import enum
 from datetime import date, datetime
@@ -7,8 +6,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairapp.db import intpk, utc_created, value_enum
 from fairapp.extensions import db
+from fairapp.modelbase import intpk, utc_created, value_enum
 
 
 class PartnerStatus(enum.StrEnum):

@@ -5,17 +5,17 @@ public changes reviewed, hide or show one of its vacancies. Routes on the partne
 from flask import abort, flash, redirect, url_for
 from flask import render_template as render
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
 from fairapp.booths import moderation
 from fairapp.booths.services import booths_of_employer
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.partners import forms, review, services
+from fairapp.partners.blueprint import bp
 from fairapp.partners.models import Employer, School, Vacancy
-from fairapp.partners.views import STAFF, bp
+from fairapp.views import ActionForm, acting_user, flash_refusal
 
 DONE = {
     "approve": lambda: _("Đã duyệt."),
@@ -36,23 +36,6 @@ FIELD_LABELS = {
 }
 
 
-def _user():
-    return current_user._get_current_object()
-
-
-def _run(action, done: str, back):
-    """Run a service after a valid POST; flash the outcome (the first field message, else the error's)."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(next(iter(error.fields.values()), error.message)), "danger")
-        return back
-    db.session.commit()
-    flash(done(result) if callable(done) else done, "success")
-    return back
-
-
 # --- Detail pages ----------------------------------------------------------------------------------
 
 
@@ -64,11 +47,11 @@ def employer_detail(employer_id):
         "partners/employer_detail.html",
         employer=employer,
         reject_form=forms.RejectForm(),
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
         booths=booths_of_employer(employer),
         changes=review.changes_since_review(employer),
         field_labels=FIELD_LABELS,
-        may_hide={v.id for v in employer.vacancies if moderation.may_hide(_user(), v)},
+        may_hide={v.id for v in employer.vacancies if moderation.may_hide(acting_user(), v)},
     )
 
 
@@ -80,7 +63,7 @@ def school_detail(school_id):
         "partners/school_detail.html",
         school=school,
         reject_form=forms.RejectForm(),
-        action_form=forms.ActionForm(),
+        action_form=ActionForm(),
         changes=review.changes_since_review(school),
         field_labels=FIELD_LABELS,
     )
@@ -98,17 +81,18 @@ def _decide(partner, decision: str, back):
         )
         return back
 
-    def done(outcome: moderation.Decision) -> str:
-        text = DONE[decision]()
-        if outcome.withdrawn:
-            text += " " + _("Đã rút %(n)s gian hàng ở các phiên chưa kết thúc.", n=len(outcome.withdrawn))
-        return text
-
-    return _run(
-        lambda: moderation.decide(partner, decision, form.reason.data, by=_user(), origin=request_origin()),
-        done,
-        back,
-    )
+    try:
+        outcome = moderation.decide(
+            partner, decision, form.reason.data, by=acting_user(), origin=request_origin()
+        )
+    except DomainError as error:
+        flash_refusal(error)
+        return back
+    text = DONE[decision]()
+    if outcome.withdrawn:
+        text += " " + _("Đã rút %(n)s gian hàng ở các phiên chưa kết thúc.", n=len(outcome.withdrawn))
+    flash(text, "success")
+    return back
 
 
 @bp.route(
@@ -134,13 +118,15 @@ def school_decide(school_id, decision):
 
 
 def _reviewed(partner, back):
-    if not forms.ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         return back
-    return _run(
-        lambda: review.mark_reviewed(partner, by=_user(), origin=request_origin()),
-        _("Đã đánh dấu là đã xem các thay đổi."),
-        back,
-    )
+    try:
+        review.mark_reviewed(partner, by=acting_user(), origin=request_origin())
+    except DomainError as error:
+        flash_refusal(error)
+        return back
+    flash(_("Đã đánh dấu là đã xem các thay đổi."), "success")
+    return back
 
 
 @bp.route("/manage/employers/<int:employer_id>/reviewed", methods=["POST"])
@@ -168,14 +154,14 @@ def vacancy_visibility(vacancy_id, action):
     form = forms.RejectForm()
     if not form.validate_on_submit():
         return back
-    if action == "hide":
-        return _run(
-            lambda: moderation.hide_vacancy(vacancy, form.reason.data, by=_user(), origin=request_origin()),
-            _("Đã ẩn vị trí; người lao động không còn thấy vị trí này."),
-            back,
-        )
-    return _run(
-        lambda: moderation.unhide_vacancy(vacancy, form.reason.data, by=_user(), origin=request_origin()),
-        _("Đã hiện lại vị trí."),
-        back,
-    )
+    change, done = {
+        "hide": (moderation.hide_vacancy, _("Đã ẩn vị trí; người lao động không còn thấy vị trí này.")),
+        "unhide": (moderation.unhide_vacancy, _("Đã hiện lại vị trí.")),
+    }[action]
+    try:
+        change(vacancy, form.reason.data, by=acting_user(), origin=request_origin())
+    except DomainError as error:
+        flash_refusal(error)
+        return back
+    flash(done, "success")
+    return back

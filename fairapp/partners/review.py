@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from fairapp.audit.models import AuditEntry
 from fairapp.audit.services import SYSTEM, Origin, record
-from fairapp.db import utcnow
 from fairapp.errors import Forbidden
 from fairapp.extensions import db
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, School, TrainingProgramme, Vacancy
 from fairapp.partners.standing import is_staff
 

@@ -19,11 +19,10 @@ from flask_babel import lazy_gettext as _l
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.auth import services as auth_services
 from fairapp.auth.models import Role, User
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
-from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import local_day
+from fairapp.modelbase import utcnow
 from fairapp.partners import decisions, review
 from fairapp.partners.fields import Reader
 from fairapp.partners.models import (
@@ -37,8 +36,6 @@ from fairapp.partners.models import (
     VacancyStatus,
 )
 from fairapp.partners.standing import ensure_active, ensure_editable, is_staff
-
-OFFERABLE = (FairStatus.PUBLISHED, FairStatus.OPEN)
 
 
 def partners_contact() -> str:
@@ -390,88 +387,19 @@ def _read_vacancy(data: dict, *, now: datetime, old_deadline=None) -> dict:
     return reader.finish()
 
 
-def offerable_fairs(*, now: datetime | None = None) -> list[Fair]:
-    """Fairs a vacancy can be offered at: published or open at `now` (so not yet ended)."""
-    now = now or utcnow()
-    return db.session.scalars(
-        sa.select(Fair).where(Fair.status_at(now).in_(OFFERABLE)).order_by(Fair.starts_at, Fair.id)
-    ).all()
-
-
-def _fair_ids(data: dict) -> list[int] | None:
-    raw = data.get("fair_ids")
-    if raw is None:
-        return None
-    try:
-        return sorted({int(value) for value in raw})
-    except (TypeError, ValueError):
-        raise ValidationError(fields={"fair_ids": _l("Phiên giao dịch: danh sách không hợp lệ.")}) from None
-
-
-def set_offers(vacancy: Vacancy, fair_ids: list[int], *, by, origin: Origin = SYSTEM, now=None) -> None:
-    """The vacancy is recruited for at exactly these upcoming fairs (offers at past fairs stay). The
-    employer applies for a booth at a fair it has none at yet. Raises fair_not_open (409)."""
-    from fairapp.booths import services as booth_services
-    from fairapp.booths.models import VacancyOffer
-
-    now = now or utcnow()
-    fairs = {fair.id: fair for fair in offerable_fairs(now=now)}
-    wanted = set(fair_ids)
-    if unknown := wanted - fairs.keys():
-        raise Conflict(
-            code="fair_not_open",
-            fields={
-                "fair_ids": _l(
-                    "Phiên giao dịch: chỉ chọn được các phiên đã công bố và chưa kết thúc "
-                    "(mã %(ids)s không hợp lệ).",
-                    ids=", ".join(map(str, sorted(unknown))),
-                )
-            },
-            message=_l("Chỉ chọn được các phiên đã công bố và chưa kết thúc."),
-        )
-    current = {
-        offer.fair_id: offer
-        for offer in db.session.scalars(sa.select(VacancyOffer).where(VacancyOffer.vacancy_id == vacancy.id))
-    }
-    for fair_id, offer in current.items():
-        if fair_id in fairs and fair_id not in wanted:
-            db.session.delete(offer)
-    for fair_id in sorted(wanted - current.keys()):
-        db.session.add(VacancyOffer(fair_id=fair_id, vacancy_id=vacancy.id))
-        booth_services.ensure_booth(fairs[fair_id], employer=vacancy.employer, by=by, origin=origin)
-    db.session.flush()
-
-
-def offered_fair_ids(vacancy: Vacancy) -> list[int]:
-    from fairapp.booths.models import VacancyOffer
-
-    return list(
-        db.session.scalars(sa.select(VacancyOffer.fair_id).where(VacancyOffer.vacancy_id == vacancy.id))
-    )
-
-
 def create_vacancy(
     employer: Employer, data: dict, *, by, origin: Origin = SYSTEM, now: datetime | None = None
 ) -> Vacancy:
-    """A vacancy of this employer, offered at data["fair_ids"] if given. Raises validation_error,
-    quantity_not_positive, salary_range, deadline_in_past, age_range (422), not_approved, forbidden
-    (403), not_found (404: another employer's account), fair_not_open (409)."""
+    """A vacancy of this employer (the fairs it is recruited for: fairapp.booths.services.set_offers).
+    Raises validation_error, quantity_not_positive, salary_range, deadline_in_past, age_range (422),
+    not_approved, forbidden (403), not_found (404: another employer's account)."""
     now = now or utcnow()
     ensure_employer_actor(by, employer)
     values = _read_vacancy(data, now=now)
-    fair_ids = _fair_ids(data)
     vacancy = Vacancy(employer_id=employer.id, **values)
     db.session.add(vacancy)
     db.session.flush()
-    if fair_ids:
-        set_offers(vacancy, fair_ids, by=by, origin=origin, now=now)
-    record(
-        "vacancy.create",
-        actor=by,
-        target=vacancy,
-        origin=origin,
-        details={"employer_id": employer.id, "fair_ids": fair_ids or []},
-    )
+    record("vacancy.create", actor=by, target=vacancy, origin=origin, details={"employer_id": employer.id})
     review.note_public_change(vacancy, None, by=by, origin=origin, now=now)
     db.session.flush()
     return vacancy
@@ -482,14 +410,11 @@ def update_vacancy(vacancy: Vacancy, data: dict, *, by, origin: Origin = SYSTEM,
     now = now or utcnow()
     ensure_employer_actor(by, vacancy.employer)
     values = _read_vacancy(data, now=now, old_deadline=vacancy.deadline)
-    fair_ids = _fair_ids(data)
     before = review.public_values(vacancy)
     changes = {k: [str(getattr(vacancy, k)), str(v)] for k, v in values.items() if getattr(vacancy, k) != v}
     for key, value in values.items():
         setattr(vacancy, key, value)
     vacancy.updated_at = now
-    if fair_ids is not None:
-        set_offers(vacancy, fair_ids, by=by, origin=origin, now=now)
     record("vacancy.update", actor=by, target=vacancy, origin=origin, details={"changes": changes})
     review.note_public_change(vacancy, before, by=by, origin=origin, now=now)
     db.session.flush()
@@ -585,12 +510,6 @@ def register_school(
     record("school.register", actor=user, target=school, origin=origin)
     db.session.flush()
     return school, user
-
-
-def approve_school(school: School, *, by, origin: Origin = SYSTEM, now=None) -> School:
-    """As approve_employer."""
-    decisions.decide(school, "approve", by=by, origin=origin, now=now)
-    return school
 
 
 PROGRAMME_LABELS = {

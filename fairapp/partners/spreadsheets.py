@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from sqlalchemy.orm import contains_eager, selectinload
 
-from fairapp.audit.services import SYSTEM, Origin, record
+from fairapp.audit.services import SYSTEM, Origin, record, record_read
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
@@ -523,17 +523,17 @@ def vacancy_rows(filters: ExportFilter) -> tuple[list[str], list[list]]:
 
 
 def export(kind: str, fmt: str, filters: ExportFilter, *, by, origin: Origin = SYSTEM) -> bytes:
-    """The employer or vacancy list as .xlsx or .csv bytes; the export is written to the audit log."""
+    """The employer or vacancy list as .xlsx or .csv bytes; the export is written to the audit log (a
+    read)."""
     headers, rows = (employer_rows if kind == "employers" else vacancy_rows)(filters)
     title = EMPLOYERS_SHEET if kind == "employers" else VACANCIES_SHEET
     data = write_xlsx(rows, headers, title=str(title)) if fmt == "xlsx" else write_csv(rows, headers)
-    record(
+    record_read(
         f"export.{kind}",
         actor=by,
         origin=origin,
         details={"format": fmt, "rows": len(rows), "status": filters.status, "ward_code": filters.ward_code},
     )
-    db.session.flush()
     return data
 
 

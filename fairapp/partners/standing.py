@@ -6,11 +6,10 @@ invalid_transition (409)."""
 
 from flask_babel import lazy_gettext as _l
 
-from fairapp.auth.models import Role
+from fairapp.auth.access import STAFF
 from fairapp.errors import DomainError, Forbidden
 from fairapp.partners.models import PartnerStatus
 
-STAFF = (Role.ADMIN, Role.ORGANISER)
 LOCKED = (PartnerStatus.REJECTED, PartnerStatus.SUSPENDED)
 
 

@@ -5,68 +5,28 @@ detail pages with their decisions, reviews and hidden vacancies: fairapp.partner
 Tenancy: an employer account reaches only its own employer's data (anything else is 404); a school
 account on employer pages, or the reverse, gets 403 from the role check."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fairapp.auth.access import public, roles
+from fairapp.auth.access import STAFF, public, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
+from fairapp.booths import services as booth_services
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.partners import forms, services
-from fairapp.partners.models import Employer, PartnerStatus, School
+from fairapp.partners.blueprint import bp
+from fairapp.partners.models import Employer, School
 from fairapp.partners.standing import ensure_active, ensure_editable
+from fairapp.views import ActionForm, acting_user, flash_refusal, form_errors
 
-bp = Blueprint("partners", __name__)
-STAFF = (Role.ADMIN, Role.ORGANISER)
 ACCOUNT_FIELDS = ("account_full_name", "account_email", "account_phone", "password")
-
-
-@bp.app_context_processor
-def _helpers():
-    return {
-        "partner_status": lambda s: forms.STATUS_LABELS[PartnerStatus(s)],
-        "vacancy_status": lambda s: forms.VACANCY_STATUS_LABELS[s],
-        "education_label": lambda s: forms.EDUCATION_LABELS.get(s, ""),
-        "level_label": lambda s: forms.LEVEL_LABELS.get(s, ""),
-    }
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _data(form, names=None) -> dict:
     names = names or [name for name in form.data if name not in ("csrf_token", "password_again")]
     return {name: form[name].data for name in names}
-
-
-def _show_error(form, error: DomainError) -> None:
-    """Roll back; each field message next to its field, the rest above the form. 403/404 propagate."""
-    db.session.rollback()
-    if error.status in (403, 404):
-        raise error
-    general = []
-    for name, message in error.fields.items():
-        if name in form:
-            form[name].errors = [*(form[name].errors or []), str(message)]
-        else:
-            general.append(str(message))
-    if not error.fields or error.code in ("employer_exists",):
-        general.insert(0, str(error.message))
-    form.form_errors = [*form.form_errors, *dict.fromkeys(general)]
-
-
-def _save(form, action):
-    """Run a service after the form validated; commit and return the result, or None after showing errors."""
-    try:
-        result = action()
-    except DomainError as error:
-        _show_error(form, error)
-        return None
-    db.session.commit()
-    return result
 
 
 # --- Public self-registration ----------------------------------------------------------------------
@@ -86,10 +46,11 @@ def _register(form, register, template: str, done_message: str):
                 "phone": form.account_phone.data,
                 "password": form.password.data,
             }
-            result = _save(
-                form, lambda: register(_data(form, partner_fields), account, origin=request_origin())
-            )
-            if result is not None:
+            try:
+                register(_data(form, partner_fields), account, origin=request_origin())
+            except DomainError as error:
+                form_errors(form, error)
+            else:
                 flash(done_message, "success")
                 return redirect(url_for("auth.login"))
     return render_template(template, form=form)
@@ -165,10 +126,11 @@ def schools():
 def employer_new():
     form = forms.EmployerForm()
     if form.validate_on_submit():
-        employer = _save(
-            form, lambda: services.create_employer(_data(form), by=_user(), origin=request_origin())
-        )
-        if employer is not None:
+        try:
+            employer = services.create_employer(_data(form), by=acting_user(), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
             flash(_("Đã thêm doanh nghiệp (đã duyệt)."), "success")
             return redirect(url_for("partners.employer_detail", employer_id=employer.id))
     return render_template("partners/employer_form.html", form=form, employer=None)
@@ -179,8 +141,11 @@ def employer_new():
 def school_new():
     form = forms.SchoolForm()
     if form.validate_on_submit():
-        school = _save(form, lambda: services.create_school(_data(form), by=_user(), origin=request_origin()))
-        if school is not None:
+        try:
+            school = services.create_school(_data(form), by=acting_user(), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
             flash(_("Đã thêm cơ sở đào tạo (đã duyệt)."), "success")
             return redirect(url_for("partners.school_detail", school_id=school.id))
     return render_template("partners/school_form.html", form=form, school=None)
@@ -191,11 +156,14 @@ def school_new():
 def employer_edit(employer_id):
     employer = db.session.get(Employer, employer_id) or abort(404)
     form = forms.EmployerForm(obj=employer)
-    if form.validate_on_submit() and _save(
-        form, lambda: services.update_employer(employer, _data(form), by=_user(), origin=request_origin())
-    ):
-        flash(_("Đã lưu thay đổi."), "success")
-        return redirect(url_for("partners.employer_detail", employer_id=employer.id))
+    if form.validate_on_submit():
+        try:
+            services.update_employer(employer, _data(form), by=acting_user(), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("partners.employer_detail", employer_id=employer.id))
     return render_template("partners/employer_form.html", form=form, employer=employer)
 
 
@@ -220,7 +188,7 @@ def _my_school() -> School:
 @roles(Role.EMPLOYER)
 def my_employer():
     employer = _my_employer()
-    return render_template("partners/my_employer.html", employer=employer, action_form=forms.ActionForm())
+    return render_template("partners/my_employer.html", employer=employer, action_form=ActionForm())
 
 
 @bp.route("/employer/profile", methods=["GET", "POST"])
@@ -230,20 +198,23 @@ def my_employer_edit():
     ensure_editable(employer)
     form = forms.EmployerForm(obj=employer)
     del form.tax_code  # only staff change a tax code
-    if form.validate_on_submit() and _save(
-        form, lambda: services.update_employer(employer, _data(form), by=_user(), origin=request_origin())
-    ):
-        flash(_("Đã lưu thay đổi."), "success")
-        return redirect(url_for("partners.my_employer"))
+    if form.validate_on_submit():
+        try:
+            services.update_employer(employer, _data(form), by=acting_user(), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("partners.my_employer"))
     return render_template("partners/employer_form.html", form=form, employer=employer, own=True)
 
 
 def _vacancy_form(vacancy=None):
     form = forms.VacancyForm(obj=vacancy) if vacancy is not None else forms.VacancyForm()
-    fairs = services.offerable_fairs()
+    fairs = booth_services.offerable_fairs()
     form.fair_ids.choices = [(fair.id, fair.title) for fair in fairs]
     if request.method == "GET" and vacancy is not None:
-        form.fair_ids.data = services.offered_fair_ids(vacancy)
+        form.fair_ids.data = booth_services.offered_fair_ids(vacancy)
         form.education.data = vacancy.education.value if vacancy.education else ""
         form.status.data = vacancy.status.value
         form.deadline.data = vacancy.deadline.strftime("%d/%m/%Y") if vacancy.deadline else ""
@@ -259,55 +230,55 @@ def vacancy_new():
     employer = _my_employer()
     ensure_active(employer)
     form, fairs = _vacancy_form()
-    if form.validate_on_submit() and _save(
-        form,
-        lambda: services.create_vacancy(
-            employer,
-            {**_data(form), "fair_ids": form.fair_ids.data or []},
-            by=_user(),
-            origin=request_origin(),
-        ),
-    ):
-        flash(_("Đã thêm vị trí tuyển dụng."), "success")
-        return redirect(url_for("partners.my_employer"))
+    if form.validate_on_submit():
+        try:
+            vacancy = services.create_vacancy(
+                employer, _data(form), by=acting_user(), origin=request_origin()
+            )
+            booth_services.set_offers(
+                vacancy, form.fair_ids.data or [], by=acting_user(), origin=request_origin()
+            )
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã thêm vị trí tuyển dụng."), "success")
+            return redirect(url_for("partners.my_employer"))
     return render_template("partners/vacancy_form.html", form=form, vacancy=None, fairs=fairs)
 
 
 @bp.route("/employer/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
 @roles(Role.EMPLOYER)
 def vacancy_edit(vacancy_id):
-    vacancy = services.get_vacancy_for(_user(), vacancy_id)
+    vacancy = services.get_vacancy_for(acting_user(), vacancy_id)
     ensure_active(vacancy.employer)
     form, fairs = _vacancy_form(vacancy)
-    if form.validate_on_submit() and _save(
-        form,
-        lambda: services.update_vacancy(
-            vacancy,
-            {**_data(form), "fair_ids": form.fair_ids.data or []},
-            by=_user(),
-            origin=request_origin(),
-        ),
-    ):
-        flash(_("Đã lưu thay đổi."), "success")
-        return redirect(url_for("partners.my_employer"))
+    if form.validate_on_submit():
+        try:
+            services.update_vacancy(vacancy, _data(form), by=acting_user(), origin=request_origin())
+            booth_services.set_offers(
+                vacancy, form.fair_ids.data or [], by=acting_user(), origin=request_origin()
+            )
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("partners.my_employer"))
     return render_template("partners/vacancy_form.html", form=form, vacancy=vacancy, fairs=fairs)
 
 
 @bp.route("/employer/vacancies/<int:vacancy_id>/delete", methods=["POST"])
 @roles(Role.EMPLOYER)
 def vacancy_delete(vacancy_id):
-    vacancy = services.get_vacancy_for(_user(), vacancy_id)
-    form = forms.ActionForm()
+    vacancy = services.get_vacancy_for(acting_user(), vacancy_id)
+    form = ActionForm()
     if form.validate_on_submit():
         try:
-            services.delete_vacancy(vacancy, by=_user(), origin=request_origin())
+            services.delete_vacancy(vacancy, by=acting_user(), origin=request_origin())
         except DomainError as error:
-            db.session.rollback()
             if error.status in (403, 404):
                 raise
-            flash(str(error.message), "danger")
+            flash_refusal(error)
         else:
-            db.session.commit()
             flash(_("Đã xoá vị trí tuyển dụng."), "success")
     return redirect(url_for("partners.my_employer"))
 
@@ -318,7 +289,7 @@ def vacancy_delete(vacancy_id):
 @bp.route("/school")
 @roles(Role.SCHOOL)
 def my_school():
-    return render_template("partners/my_school.html", school=_my_school(), action_form=forms.ActionForm())
+    return render_template("partners/my_school.html", school=_my_school(), action_form=ActionForm())
 
 
 @bp.route("/school/profile", methods=["GET", "POST"])
@@ -327,11 +298,14 @@ def my_school_edit():
     school = _my_school()
     ensure_editable(school)
     form = forms.SchoolForm(obj=school)
-    if form.validate_on_submit() and _save(
-        form, lambda: services.update_school(school, _data(form), by=_user(), origin=request_origin())
-    ):
-        flash(_("Đã lưu thay đổi."), "success")
-        return redirect(url_for("partners.my_school"))
+    if form.validate_on_submit():
+        try:
+            services.update_school(school, _data(form), by=acting_user(), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("partners.my_school"))
     return render_template("partners/school_form.html", form=form, school=school, own=True)
 
 
@@ -351,35 +325,40 @@ def programme_new():
     school = _my_school()
     ensure_active(school)
     form = _programme_form()
-    if form.validate_on_submit() and _save(
-        form, lambda: services.create_programme(school, _data(form), by=_user(), origin=request_origin())
-    ):
-        flash(_("Đã thêm ngành nghề đào tạo."), "success")
-        return redirect(url_for("partners.my_school"))
+    if form.validate_on_submit():
+        try:
+            services.create_programme(school, _data(form), by=acting_user(), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã thêm ngành nghề đào tạo."), "success")
+            return redirect(url_for("partners.my_school"))
     return render_template("partners/programme_form.html", form=form, programme=None)
 
 
 @bp.route("/school/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
 @roles(Role.SCHOOL)
 def programme_edit(programme_id):
-    programme = services.get_programme_for(_user(), programme_id)
+    programme = services.get_programme_for(acting_user(), programme_id)
     ensure_active(programme.school)
     form = _programme_form(programme)
-    if form.validate_on_submit() and _save(
-        form, lambda: services.update_programme(programme, _data(form), by=_user(), origin=request_origin())
-    ):
-        flash(_("Đã lưu thay đổi."), "success")
-        return redirect(url_for("partners.my_school"))
+    if form.validate_on_submit():
+        try:
+            services.update_programme(programme, _data(form), by=acting_user(), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã lưu thay đổi."), "success")
+            return redirect(url_for("partners.my_school"))
     return render_template("partners/programme_form.html", form=form, programme=programme)
 
 
 @bp.route("/school/programmes/<int:programme_id>/delete", methods=["POST"])
 @roles(Role.SCHOOL)
 def programme_delete(programme_id):
-    programme = services.get_programme_for(_user(), programme_id)
-    if forms.ActionForm().validate_on_submit():
-        services.delete_programme(programme, by=_user(), origin=request_origin())
-        db.session.commit()
+    programme = services.get_programme_for(acting_user(), programme_id)
+    if ActionForm().validate_on_submit():
+        services.delete_programme(programme, by=acting_user(), origin=request_origin())
         flash(_("Đã xoá ngành nghề đào tạo."), "success")
     return redirect(url_for("partners.my_school"))
 
@@ -391,13 +370,14 @@ def programme_delete(programme_id):
 @roles(Role.EMPLOYER, Role.SCHOOL)
 def colleagues():
     form = forms.ColleagueForm()
-    if form.validate_on_submit() and _save(
-        form, lambda: services.add_colleague(_user(), _data(form), origin=request_origin())
-    ):
-        flash(_("Đã tạo tài khoản cho đồng nghiệp."), "success")
-        return redirect(url_for("partners.colleagues"))
-    return render_template("partners/colleagues.html", form=form, people=services.colleagues_of(_user()))
-
-
-# The organiser's detail pages and decisions (partners.employer_detail, partners.employer_decide, …).
-from fairapp.partners import moderation_views  # noqa: E402, F401
+    if form.validate_on_submit():
+        try:
+            services.add_colleague(acting_user(), _data(form), origin=request_origin())
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            flash(_("Đã tạo tài khoản cho đồng nghiệp."), "success")
+            return redirect(url_for("partners.colleagues"))
+    return render_template(
+        "partners/colleagues.html", form=form, people=services.colleagues_of(acting_user())
+    )

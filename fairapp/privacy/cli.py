@@ -1,12 +1,13 @@
-"""flask --app fairapp privacy purge [--months N] [--dry-run]: retention of job seekers' data."""
+"""flask --app fairapp privacy purge [--months N] [--dry-run]: retention of job seekers' data, erased in
+one transaction (a dry run rolls back)."""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from fairapp.extensions import db
 from fairapp.fairs.services import to_local
 from fairapp.privacy import services
+from fairapp.transactions import run_in_transaction
 
 privacy_cli = AppGroup("privacy", help="Job seekers' personal data: retention.")
 
@@ -24,11 +25,7 @@ def purge_command(months, dry_run):
     """Anonymise people not seen at any fair (registered, checked in or created) for the retention
     period. Erased people keep their counts; running it again erases nobody new."""
     months = months or current_app.config["PRIVACY_RETENTION_MONTHS"]
-    result = services.purge(months=months, dry_run=dry_run)
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    result = run_in_transaction(lambda: services.purge(months=months, dry_run=dry_run), writes=not dry_run)
     since = to_local(result.cutoff).strftime("%d/%m/%Y %H:%M")
     verb = "would erase" if dry_run else "erased"
     click.echo(

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairapp.attendees.models import Attendee, Registration
-from fairapp.db import intpk, utc_created, value_enum
 from fairapp.extensions import db
+from fairapp.modelbase import intpk, utc_created, value_enum
 
 
 class ErasureStatus(enum.StrEnum):

@@ -9,7 +9,7 @@ retention. Services flush, never commit.
     carry_out(request, by=..., ...) / decline(...)       the desk's decision on a request
     purge(months=..., dry_run=..., now=...)              retention (fairapp.privacy.cli)
 
-What erasure keeps and drops (DESIGN §6). Reports count registrations, check-ins and outcomes by
+What erasure keeps and drops. Reports count registrations, check-ins and outcomes by
 priority group, sex, ward and age, so the record and every row pointing at it stay, with gender,
 ward, priority group, birth year, schooling and situation: none of these names a person on its own.
 Dropped: the name (ERASED_NAME), phone, citizen ID, birth date, address, household code, the free
@@ -38,10 +38,10 @@ from fairapp.attendees.services import mask_phone
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.checkins.models import CheckIn
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import utcnow
 from fairapp.privacy.models import ErasureRequest, ErasureStatus
 from fairapp.privacy.redaction import Identity, redact_audit
 from fairapp.tickets import services as tickets

@@ -10,9 +10,9 @@ from datetime import UTC
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.poster import place
+from fairapp.modelbase import utcnow
 
 PRODUCT_ID = "-//fairapp//Phien giao dich viec lam//VI"
 

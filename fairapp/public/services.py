@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from fairapp.booths.services import public_offer
-from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 
 

@@ -6,19 +6,19 @@ a list is remembered in a cookie (WARD_COOKIE), and the home page lists that war
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
+from flask import Response, current_app, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from fairapp.auth.access import public
-from fairapp.db import utcnow
 from fairapp.fairs import poster
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.i18n import date_vn, time_vn
+from fairapp.links import absolute_url, base_url
+from fairapp.modelbase import utcnow
 from fairapp.public import calendar, card, services
-
-bp = Blueprint("public", __name__)
+from fairapp.public.blueprint import bp
 
 # Posters and announcements are for the ward's residents: always in Vietnamese.
 DOCUMENT_LOCALE = "vi"
@@ -55,16 +55,6 @@ def remember_ward(response: Response, code: str | None) -> Response:
 
 
 # --- Absolute links --------------------------------------------------------------------------------
-
-
-def base_url() -> str:
-    """PUBLIC_BASE_URL when configured (behind a proxy, or for links printed on paper), else the
-    address this request came in on."""
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    return base_url() + url_for(endpoint, **values)
 
 
 def links(fair: Fair) -> calendar.FairLinks:
@@ -193,7 +183,3 @@ def _file(body: bytes, content_type: str, filename: str, *, inline: bool = False
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
-
-
-# Online registration and lost tickets (public.register, public.registered, public.lost_ticket).
-from fairapp.public import registration  # noqa: E402, F401

@@ -1,2 +1,2 @@
-"""Organisers' side of registrations: the list per fair (search, filters, masked citizen IDs),
-the audited detail page, exports, and badge sheets for a whole fair rendered in the background."""
+"""The organisers' pages about a fair's registrations: list, audited detail, exports, badge sheets, the
+registration desk and its privacy actions (the rules: fairapp.attendees, fairapp.privacy)."""

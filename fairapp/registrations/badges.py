@@ -2,7 +2,7 @@
 seeker's name and ward, the fair's title, date and ward, and the ticket QR. One PDF.
 
 How it stays fast (1,000 badges, 125 pages, in a few seconds on two cores):
-- the layout is absolute positioning only (WeasyPrint lays flexbox out about ten times slower);
+- the layout is absolute positioning only (WeasyPrint lays flexbox out far more slowly);
 - the HTML of each chunk of pages is rendered here (Jinja, translations, in the caller's app
   context) with the QR as a `qr:<payload>` placeholder; a worker process replaces each placeholder
   with a PNG data URI (fairapp.tickets.qr, 1 pixel a module, scaled by the PDF viewer without

@@ -3,8 +3,12 @@ worker that received it, with progress in the badge_jobs row and the PDF in inst
 
 Limitation: a job lives in the worker process that started it. If that worker restarts (deploy,
 crash, gunicorn's max_requests), the job stops; its row keeps its last heartbeat (`updated_at`) and
-is reported as failed ("interrupted") once that is older than STALE_AFTER, and the organiser starts
-it again. Finished files are deleted a day after they were made (KEEP_FILES_FOR)."""
+is reported as failed ("interrupted") once that is older than STALE_AFTER (status_of, on reading;
+start_job marks it so in the row), and the organiser starts it again. Finished files are deleted a
+day after they were made (KEEP_FILES_FOR).
+
+The thread commits as it goes, one short transaction per step (fairapp.transactions
+.run_in_transaction), so that the page polling the job sees its progress."""
 
 import logging
 import secrets
@@ -18,12 +22,13 @@ from flask_babel import lazy_gettext as _l
 
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import utcnow
 from fairapp.registrations import badges
 from fairapp.registrations.models import BadgeJob, BadgeJobStatus
+from fairapp.transactions import run_in_transaction
 
 log = logging.getLogger(__name__)
 KEEP_FILES_FOR = timedelta(days=1)
@@ -59,7 +64,7 @@ def file_path(job: BadgeJob) -> Path | None:
 
 
 def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> BadgeJob:
-    """A queued job for every badge of the fair (the caller runs it after committing).
+    """A queued job for every badge of the fair (the caller launches it once committed).
     Raises NoRegistrations, or JobAlreadyRunning while another job of this fair is in progress."""
     now = now or utcnow()
     purge_expired(now=now)
@@ -92,12 +97,11 @@ def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None =
     return job
 
 
-def job_of(fair: Fair, job_id: int, *, now: datetime | None = None) -> BadgeJob:
-    """The fair's job, with a stale one reported as interrupted. Raises NotFound."""
+def job_of(fair: Fair, job_id: int) -> BadgeJob:
+    """The fair's job. Raises NotFound."""
     job = db.session.get(BadgeJob, job_id)
     if job is None or job.fair_id != fair.id:
         raise NotFound()
-    _mark_if_stale(job, now or utcnow())
     return job
 
 
@@ -109,21 +113,28 @@ def recent_jobs(fair: Fair, limit: int = 5) -> list[BadgeJob]:
     )
 
 
-def status_of(job: BadgeJob) -> dict:
+def status_of(job: BadgeJob, *, now: datetime | None = None) -> dict:
+    """The job's progress as the page shows it; a job not heard from for STALE_AFTER is failed
+    ("interrupted"), whatever its row still says."""
     percent = round(100 * job.pages_done / job.pages_total) if job.pages_total else 0
+    stale = _is_stale(job, now or utcnow())
     return {
         "id": job.id,
-        "status": job.status.value,
+        "status": BadgeJobStatus.FAILED.value if stale else job.status.value,
         "pages_done": job.pages_done,
         "pages_total": job.pages_total,
         "badges_total": job.badges_total,
         "percent": percent,
-        "error": job.error,
+        "error": INTERRUPTED if stale else job.error,
     }
 
 
+def _is_stale(job: BadgeJob, now: datetime) -> bool:
+    return job.status in ACTIVE and job.updated_at < now - STALE_AFTER
+
+
 def _mark_if_stale(job: BadgeJob, now: datetime) -> bool:
-    if job.status in ACTIVE and job.updated_at < now - STALE_AFTER:
+    if _is_stale(job, now):
         job.status, job.error, job.finished_at = BadgeJobStatus.FAILED, INTERRUPTED, now
         db.session.flush()
         return True
@@ -169,36 +180,26 @@ def run_job(app: Flask, job_id: int, stats: dict | None = None) -> None:
             _run(app, job_id, stats)
         except Exception as error:  # the job must end as failed, whatever went wrong
             log.exception("badge job %s failed", job_id)
-            db.session.rollback()
-            job = db.session.get(BadgeJob, job_id)
-            if job is not None:
-                job.status, job.error, job.finished_at = BadgeJobStatus.FAILED, type(error).__name__, utcnow()
-                db.session.commit()
+            failure = type(error).__name__
+            run_in_transaction(lambda: _failed(job_id, failure))
         finally:
             db.session.remove()
 
 
 def _run(app: Flask, job_id: int, stats: dict | None) -> None:
-    job = db.session.get(BadgeJob, job_id)
-    if job is None or job.status != BadgeJobStatus.QUEUED:
+    job = run_in_transaction(lambda: _started(job_id))
+    if job is None:
         return
-    job.status = BadgeJobStatus.RUNNING
-    db.session.commit()
-    sheet, items = badges.collect_badges(job.fair)
-    job.badges_total, job.pages_total = len(items), badges.page_count(len(items))
-    db.session.commit()
-
-    def progress(pages_done: int) -> None:
-        job.pages_done = pages_done
-        job.updated_at = utcnow()
-        db.session.commit()
-
+    sheet, items = run_in_transaction(lambda: badges.collect_badges(job.fair), writes=False)
+    run_in_transaction(lambda: _set(job, badges_total=len(items), pages_total=badges.page_count(len(items))))
     pdf = badges.build_pdf(
         sheet,
         items,
         workers=app.config.get("BADGE_WORKERS", badges.WORKERS),
         chunk_pages=app.config.get("BADGE_CHUNK_PAGES", badges.CHUNK_PAGES),
-        progress=progress,
+        progress=lambda pages_done: run_in_transaction(
+            lambda: _set(job, pages_done=pages_done, updated_at=utcnow())
+        ),
         stats=stats,
     )
     name = f"fair-{job.fair_id}-job-{job.id}-{secrets.token_hex(8)}.pdf"
@@ -206,6 +207,28 @@ def _run(app: Flask, job_id: int, stats: dict | None) -> None:
     temporary = path.with_suffix(".part")
     temporary.write_bytes(pdf)
     temporary.replace(path)
-    job.file_name, job.status, job.finished_at = name, BadgeJobStatus.DONE, utcnow()
-    job.pages_done = job.pages_total
-    db.session.commit()
+    run_in_transaction(
+        lambda: _set(
+            job, file_name=name, status=BadgeJobStatus.DONE, finished_at=utcnow(), pages_done=job.pages_total
+        )
+    )
+
+
+def _started(job_id: int) -> BadgeJob | None:
+    """The queued job, now running; None if there is none to run."""
+    job = db.session.get(BadgeJob, job_id)
+    if job is None or job.status != BadgeJobStatus.QUEUED:
+        return None
+    job.status = BadgeJobStatus.RUNNING
+    return job
+
+
+def _set(job: BadgeJob, **values) -> None:
+    for name, value in values.items():
+        setattr(job, name, value)
+
+
+def _failed(job_id: int, error: str) -> None:
+    job = db.session.get(BadgeJob, job_id)
+    if job is not None:
+        job.status, job.error, job.finished_at = BadgeJobStatus.FAILED, error, utcnow()

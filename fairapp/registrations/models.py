@@ -6,9 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fairapp.db import intpk, utc_created, utcnow, value_enum
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import intpk, utc_created, utcnow, value_enum
 
 
 class BadgeJobStatus(enum.StrEnum):

@@ -192,17 +192,16 @@ def list_registrations(
     origin: Origin = SYSTEM,
 ) -> Page:
     """One page of the fair's registrations as rows for the list (citizen IDs masked). A search for a
-    phone or citizen ID by `by` is audited ("registrations.search", the query masked); flushes then."""
+    phone or citizen ID by `by` is audited ("registrations.search", the query masked; a read)."""
     ids = _matching_ids(fair, filters)
     if by is not None and (digits := filters.digits()):
-        audit.record(
+        audit.record_read(
             "registrations.search",
             actor=by,
             target=fair,
             origin=origin,
             details={"fair_id": fair.id, "query": mask_search(digits), "results": len(ids)},
         )
-        db.session.flush()
     pages = max(1, math.ceil(len(ids) / per_page))
     page = min(max(page, 1), pages)
     registrations = _load(ids[(page - 1) * per_page : page * per_page])
@@ -261,15 +260,14 @@ def ward_choices(fair: Fair) -> list[tuple[str, str]]:
 
 def view_personal(registration: Registration, *, by, origin: Origin = SYSTEM) -> dict:
     """Everything about one registration, the full citizen ID included; the viewing is audited
-    ("registration.view_personal")."""
-    audit.record(
+    ("registration.view_personal", a read)."""
+    audit.record_read(
         "registration.view_personal",
         actor=by,
         target=registration,
         origin=origin,
         details={"fair_id": registration.fair_id, "attendee_id": registration.attendee_id},
     )
-    db.session.flush()
     attendee = registration.attendee
     return {
         **list_row(registration, ward_names([registration])),
@@ -325,7 +323,7 @@ def export_registrations(
     origin: Origin = SYSTEM,
 ) -> Export:
     """Every registration that passes `filters`, as .xlsx or .csv. Citizen IDs are masked unless an
-    admin asks for them in full. Audited as "export.registrations" with the filter and row count.
+    admin asks for them in full. Audited as "export.registrations" with the filter and row count (a read).
     Raises Forbidden (full IDs asked by a non-admin), NotFound (unknown format)."""
     if fmt not in FORMATS:
         raise NotFound()
@@ -358,7 +356,7 @@ def export_registrations(
     else:
         content = spreadsheets.write_csv(rows, headers)
         mimetype = "text/csv; charset=utf-8"
-    audit.record(
+    audit.record_read(
         "export.registrations",
         actor=by,
         target=fair,
@@ -370,7 +368,6 @@ def export_registrations(
             "full_citizen_ids": full_citizen_ids,
         },
     )
-    db.session.flush()
     return Export(content, f"dang-ky-phien-{fair.id}.{fmt}", mimetype, len(rows))
 
 

@@ -1,13 +1,12 @@
 """Organiser pages for a fair's registrations: the list (search, filters, masked citizen IDs; a search
 for a phone or citizen ID audited), the audited detail, .xlsx/.csv exports, and the badge PDF made in
 the background with a progress bar. The desk's privacy actions on the detail page live in
-fairapp.registrations.rights. Admins everywhere; organisers only for fairs in their wards (403
+fairapp.registrations.rights_views. Admins everywhere; organisers only for fairs in their wards (403
 otherwise)."""
 
 import io
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -19,25 +18,20 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
-from fairapp.extensions import db
 from fairapp.privacy import services as privacy
 from fairapp.registrations import jobs, rights_forms, services
+from fairapp.registrations.blueprint import bp
 from fairapp.registrations.forms import BadgeJobForm, RegistrationFilterForm
 from fairapp.registrations.models import BadgeJobStatus
+from fairapp.transactions import afterwards
+from fairapp.views import acting_user, flash_refusal
 
-bp = Blueprint("registrations", __name__, url_prefix="/manage/fairs")
-STAFF = (Role.ADMIN, Role.ORGANISER)
 KEPT_ARGS = ("q", "ward_code", "priority_group", "checked_in")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _filter_form(fair) -> tuple[RegistrationFilterForm, services.RegistrationFilter]:
@@ -63,13 +57,12 @@ def _kept_args() -> dict:
 @bp.route("/<int:fair_id>/registrations")
 @roles(*STAFF)
 def index(fair_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     form, filters = _filter_form(fair)
     page = services.list_registrations(
-        fair, filters, page=request.args.get("page", 1, type=int), by=_user(), origin=request_origin()
+        fair, filters, page=request.args.get("page", 1, type=int), by=acting_user(), origin=request_origin()
     )
-    pending = len(privacy.pending_requests(_user(), fair_id=fair.id))
-    db.session.commit()  # the audit entry of a search for a phone or citizen ID
+    pending = len(privacy.pending_requests(acting_user(), fair_id=fair.id))
     response = Response(
         render_template(
             "registrations/index.html",
@@ -77,7 +70,7 @@ def index(fair_id: int):
             form=form,
             page=page,
             filters=_kept_args(),
-            is_admin=_user().role == Role.ADMIN,
+            is_admin=acting_user().role == Role.ADMIN,
             pending_erasures=pending,
         )
     )
@@ -88,16 +81,15 @@ def index(fair_id: int):
 @bp.route("/<int:fair_id>/registrations/<int:registration_id>")
 @roles(*STAFF)
 def detail(fair_id: int, registration_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     return detail_page(fair, services.registration_of(fair, registration_id))
 
 
 def detail_page(fair, registration, *, status: int = 200, **forms) -> Response:
-    """The audited detail page with the desk's privacy forms (fairapp.registrations.rights); `forms`
+    """The audited detail page with the desk's privacy forms (fairapp.registrations.rights_views); `forms`
     replaces those that came back with errors."""
-    person = services.view_personal(registration, by=_user(), origin=request_origin())
+    person = services.view_personal(registration, by=acting_user(), origin=request_origin())
     pending = privacy.pending_request_of(registration.attendee)
-    db.session.commit()  # the audit entry
     forms = {**rights_forms.empty_forms(), **forms}
     response = Response(
         render_template("registrations/detail.html", fair=fair, person=person, pending=pending, **forms),
@@ -110,22 +102,25 @@ def detail_page(fair, registration, *, status: int = 200, **forms) -> Response:
 @bp.route("/<int:fair_id>/registrations/export.<any(xlsx, csv):fmt>")
 @roles(*STAFF)
 def export(fair_id: int, fmt: str):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     form, filters = _filter_form(fair)
     if form.errors:
-        db.session.rollback()
         return render_template(
             "registrations/index.html",
             fair=fair,
             form=form,
             page=services.list_registrations(fair, services.RegistrationFilter()),
             filters={},
-            is_admin=_user().role == Role.ADMIN,
+            is_admin=acting_user().role == Role.ADMIN,
         ), 422
     result = services.export_registrations(
-        fair, filters, fmt=fmt, by=_user(), origin=request_origin(), full_citizen_ids=bool(form.full_ids.data)
+        fair,
+        filters,
+        fmt=fmt,
+        by=acting_user(),
+        origin=request_origin(),
+        full_citizen_ids=bool(form.full_ids.data),
     )
-    db.session.commit()
     response = send_file(
         io.BytesIO(result.content),
         mimetype=result.mimetype,
@@ -142,7 +137,7 @@ def export(fair_id: int, fmt: str):
 @bp.route("/<int:fair_id>/badges")
 @roles(*STAFF)
 def badges(fair_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     registered = services.list_registrations(fair, services.RegistrationFilter(), per_page=1).total
     return render_template(
         "registrations/badges.html",
@@ -156,44 +151,41 @@ def badges(fair_id: int):
 @bp.route("/<int:fair_id>/badges", methods=["POST"])
 @roles(*STAFF)
 def start_badges(fair_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     form = BadgeJobForm()
     if not form.validate_on_submit():
         flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "danger")
         return redirect(url_for("registrations.badges", fair_id=fair.id))
     try:
-        job = jobs.start_job(fair, by=_user(), origin=request_origin())
+        job = jobs.start_job(fair, by=acting_user(), origin=request_origin())
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_refusal(error)
         return redirect(url_for("registrations.badges", fair_id=fair.id))
-    db.session.commit()
-    jobs.launch(current_app._get_current_object(), job.id)
+    app, job_id = current_app._get_current_object(), job.id
+    afterwards(lambda: jobs.launch(app, job_id))  # once the job's row is committed
     return redirect(url_for("registrations.badge_job", fair_id=fair.id, job_id=job.id))
 
 
 @bp.route("/<int:fair_id>/badges/<int:job_id>")
 @roles(*STAFF)
 def badge_job(fair_id: int, job_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     job = jobs.job_of(fair, job_id)
-    db.session.commit()  # a stale job marked as interrupted
     return render_template("registrations/badge_job.html", fair=fair, job=job, status=jobs.status_of(job))
 
 
 @bp.route("/<int:fair_id>/badges/<int:job_id>/status")
 @roles(*STAFF)
 def badge_job_status(fair_id: int, job_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     job = jobs.job_of(fair, job_id)
-    db.session.commit()
     status = jobs.status_of(job)
-    if job.status == BadgeJobStatus.DONE:
+    if status["status"] == BadgeJobStatus.DONE.value:
         status["download_url"] = url_for("registrations.download_badges", fair_id=fair.id, job_id=job.id)
-    if job.error:
+    if status["error"]:
         status["error"] = (
             _("Công việc bị gián đoạn (máy chủ khởi động lại). Vui lòng tạo lại.")
-            if job.error == jobs.INTERRUPTED
+            if status["error"] == jobs.INTERRUPTED
             else _("Không tạo được tệp thẻ. Vui lòng thử lại.")
         )
     response = jsonify(status)
@@ -204,11 +196,10 @@ def badge_job_status(fair_id: int, job_id: int):
 @bp.route("/<int:fair_id>/badges/<int:job_id>/download")
 @roles(*STAFF)
 def download_badges(fair_id: int, job_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     job = jobs.job_of(fair, job_id)
     path = jobs.file_path(job)
     if job.status != BadgeJobStatus.DONE or path is None or not path.is_file():
-        db.session.commit()
         flash(_("Tệp thẻ không còn (tệp được xoá sau một ngày). Vui lòng tạo lại."), "warning")
         return redirect(url_for("registrations.badges", fair_id=fair.id))
     response = send_file(
@@ -216,7 +207,3 @@ def download_badges(fair_id: int, job_id: int):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# The registration desk: pending changes, citizen ID conflicts (registrations.desk and others).
-from fairapp.registrations import desk  # noqa: E402, F401

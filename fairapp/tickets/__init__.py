@@ -1,1 +1,2 @@
-"""Tickets: signed QR payloads, the ticket page and PDF, the public key and the revocation list."""
+"""Tickets: signed QR payloads, the job seeker's ticket page (with its PDF, optional details, pending
+changes and privacy rights), reissue and revocation, the public key and the revocation list."""

@@ -8,7 +8,6 @@ from marshmallow import Schema, fields
 
 from fairapp.auth.access import public, roles
 from fairapp.auth.models import Role
-from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.tickets import services, signing
 
@@ -58,7 +57,6 @@ class Revocations(MethodView):
         """Tickets of this fair that were revoked (reissued): scanners refuse these."""
         fair = fair_services.get_fair_for(current_user, fair_id)
         items = services.revocations(fair.id)
-        db.session.commit()
         return {
             "fair_id": fair.id,
             "items": [

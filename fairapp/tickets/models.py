@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairapp.attendees.models import Registration
-from fairapp.db import intpk, utcnow
 from fairapp.extensions import db
+from fairapp.modelbase import intpk, utcnow
 
 
 class RevokedTicket(db.Model):

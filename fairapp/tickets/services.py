@@ -3,7 +3,7 @@ revocation list. An erased person's tickets are gone: their QR codes are on the 
 their links were given secrets nobody holds (fairapp.privacy); should one still be found, it answers
 410 (ticket_erased), and it is never reissued.
 
-Services flush and never commit; the caller's view commits."""
+Services flush, never commit."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,9 +15,9 @@ from fairapp.attendees.models import Registration, new_ticket_secret
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.booths.services import public_offer
-from fairapp.db import utcnow
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
+from fairapp.modelbase import utcnow
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 

@@ -111,7 +111,7 @@ def verify(text, *, public_key: Ed25519PublicKey | None = None) -> TicketClaims:
 
     A payload that verified once is remembered (per process and public key, the least recently
     remembered forgotten first), so a ticket scanned again costs a dictionary lookup instead of an Ed25519
-    verification (~0.1 ms). Only genuine payloads are remembered: forgeries cannot fill the cache."""
+    verification. Only genuine payloads are remembered: forgeries cannot fill the cache."""
     public_key = public_key or verification_key()
     key = public_key.public_bytes_raw()
     known = _verified.get(key)

@@ -6,18 +6,26 @@ by shared caches), not indexed, and the page sends no Referer anywhere."""
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from fairapp.auth.access import public
+from fairapp.links import absolute_url
 from fairapp.tickets import pdf, qr, services, signing
-
-bp = Blueprint("tickets", __name__, url_prefix="/t")
+from fairapp.tickets.blueprint import bp
 
 SERVICE_WORKER = Path("js") / "ticket-sw.js"
 
 
-def _private(response: Response, *, max_age: int = 0) -> Response:
+def ticket_url(registration, *, absolute: bool = False) -> str:
+    """The link to the registration's ticket page (absolute: for what leaves the browser)."""
+    if absolute:
+        return absolute_url("tickets.show", secret=registration.ticket_secret)
+    return url_for("tickets.show", secret=registration.ticket_secret)
+
+
+def private(response: Response, *, max_age: int = 0) -> Response:
+    """The answer holds the ticket's secret: kept by no shared cache, not indexed, no Referer."""
     response.cache_control.private = True
     response.cache_control.max_age = max_age
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -47,14 +55,14 @@ def ticket_context(registration) -> dict:
 def show(secret: str):
     registration = _load(secret)
     html = render_template("tickets/show.html", **ticket_context(registration), secret=secret)
-    return _private(Response(html, mimetype="text/html"))
+    return private(Response(html, mimetype="text/html"))
 
 
 @bp.route("/<secret>/qr.png")
 @public
 def qr_png(secret: str):
     registration = _load(secret)
-    return _private(
+    return private(
         Response(qr.qr_png(signing.ticket_payload(registration), box_size=10), mimetype="image/png"),
         max_age=300,
     )
@@ -66,7 +74,7 @@ def pdf_ticket(secret: str):
     registration = _load(secret)
     response = Response(pdf.render_ticket(registration), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="ve-{registration.id}.pdf"'
-    return _private(response)
+    return private(response)
 
 
 @bp.route("/<secret>/manifest.webmanifest")
@@ -94,7 +102,7 @@ def manifest(secret: str):
     }
     response = current_app.json.response(body)
     response.mimetype = "application/manifest+json"
-    return _private(response)
+    return private(response)
 
 
 @bp.route("/sw.js")
@@ -107,8 +115,3 @@ def service_worker():
     response.cache_control.max_age = 0
     response.headers["Service-Worker-Allowed"] = "/t/"
     return response
-
-
-# Routes on this blueprint: the optional details a ticket holder adds after registering
-# (tickets.details_page), the pending changes the person confirms or rejects (tickets.decide).
-from fairapp.tickets import changes, details  # noqa: E402, F401

@@ -202,8 +202,8 @@ def test_openapi_documents_the_id_bound(client):
 def _fair(db, status):
     from datetime import timedelta
 
-    from fairapp.db import utcnow
     from fairapp.fairs.models import Fair
+    from fairapp.modelbase import utcnow
 
     starts_at = utcnow().replace(microsecond=0) + timedelta(days=7)
     fair = Fair(

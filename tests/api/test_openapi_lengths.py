@@ -10,8 +10,8 @@ from itertools import count
 import pytest
 
 from fairapp.checkins.models import Device
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners import services as partner_services
 from fairapp.partners.models import PartnerStatus
 from tests.api.conftest import bearer

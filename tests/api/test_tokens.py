@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from fairapp.audit.models import AuditEntry
 from fairapp.auth import services
 from fairapp.auth.models import ApiToken
-from fairapp.db import utcnow
+from fairapp.modelbase import utcnow
 from tests.api.conftest import bearer
 
 

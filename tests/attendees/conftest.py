@@ -5,10 +5,12 @@ from itertools import count
 
 import pytest
 
+from fairapp.attendees import services
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
+from fairapp.transactions import run_in_transaction
 
 BACH_QUANG, SONG_CONG = "05528", "05518"
 
@@ -75,3 +77,8 @@ def person(**overrides) -> dict:
         "consent_personal_data": True,
         **overrides,
     }
+
+
+def register_committed(fair_id: int, typed: dict, **options) -> services.Outcome:
+    """services.register in a transaction of its own, committed, as a request runs it."""
+    return run_in_transaction(lambda: services.register(fair_id, typed, **options))

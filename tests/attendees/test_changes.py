@@ -5,10 +5,9 @@ import sqlalchemy as sa
 
 from fairapp.attendees import changes
 from fairapp.attendees.models import Attendee, ChangeStatus, Channel, PendingChange, Registration
-from fairapp.attendees.transaction import commit_registration
-from fairapp.db import utcnow
 from fairapp.errors import NotFound
-from tests.attendees.conftest import SONG_CONG, person
+from fairapp.modelbase import utcnow
+from tests.attendees.conftest import SONG_CONG, person, register_committed
 
 
 def registration(db, outcome) -> Registration:
@@ -17,10 +16,10 @@ def registration(db, outcome) -> Registration:
 
 def test_the_same_request_twice_is_one_pending_change(db, make_fair):
     fair = make_fair()
-    commit_registration(fair.id, person(), channel=Channel.ONLINE)
+    register_committed(fair.id, person(), channel=Channel.ONLINE)
     for _ in range(2):
-        commit_registration(fair.id, person(ward_code=SONG_CONG), channel=Channel.ONLINE)
-    commit_registration(fair.id, person(ward_code=SONG_CONG, priority_group="poor"), channel=Channel.ONLINE)
+        register_committed(fair.id, person(ward_code=SONG_CONG), channel=Channel.ONLINE)
+    register_committed(fair.id, person(ward_code=SONG_CONG, priority_group="poor"), channel=Channel.ONLINE)
     assert [c.proposed for c in db.session.scalars(sa.select(PendingChange).order_by(PendingChange.id))] == [
         {"ward_code": SONG_CONG},
         {"ward_code": SONG_CONG, "priority_group": "poor"},
@@ -29,10 +28,10 @@ def test_the_same_request_twice_is_one_pending_change(db, make_fair):
 
 def test_which_tickets_speak_for_the_person(db, make_fair, make_user):
     first, second, third = make_fair(), make_fair(), make_fair()
-    own = registration(db, commit_registration(first.id, person(), channel=Channel.ONLINE))
-    later_online = registration(db, commit_registration(second.id, person(), channel=Channel.ONLINE))
+    own = registration(db, register_committed(first.id, person(), channel=Channel.ONLINE))
+    later_online = registration(db, register_committed(second.id, person(), channel=Channel.ONLINE))
     by_staff = registration(
-        db, commit_registration(third.id, person(), channel=Channel.STAFF, by=make_user("gate"))
+        db, register_committed(third.id, person(), channel=Channel.STAFF, by=make_user("gate"))
     )
     assert changes.speaks_for_person(own) and changes.speaks_for_person(by_staff)
     assert not changes.speaks_for_person(later_online)
@@ -42,7 +41,7 @@ def test_only_an_earlier_ticket_of_the_same_person_may_decide(db, make_fair):
     first, second = make_fair(), make_fair()
 
     def online(fair, **overrides):
-        return registration(db, commit_registration(fair.id, person(**overrides), channel=Channel.ONLINE))
+        return registration(db, register_committed(fair.id, person(**overrides), channel=Channel.ONLINE))
 
     own = online(first)
     other = online(first, full_name="Lê Thị Mai", citizen_id=None, phone="0987654321")
@@ -59,8 +58,8 @@ def test_only_an_earlier_ticket_of_the_same_person_may_decide(db, make_fair):
 
 def test_a_change_that_would_clash_with_another_record_is_refused_and_stays_pending(db, make_fair):
     fair = make_fair()
-    commit_registration(fair.id, person(citizen_id=None), channel=Channel.ONLINE)
-    other = commit_registration(fair.id, person(citizen_id=None, phone="0987654321"), channel=Channel.ONLINE)
+    register_committed(fair.id, person(citizen_id=None), channel=Channel.ONLINE)
+    other = register_committed(fair.id, person(citizen_id=None, phone="0987654321"), channel=Channel.ONLINE)
     # asks to take the first record's phone: the same phone and name without a citizen ID is one person
     change = PendingChange(
         attendee_id=other.registration.attendee_id,

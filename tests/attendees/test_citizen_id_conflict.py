@@ -7,10 +7,9 @@ import sqlalchemy as sa
 
 from fairapp.attendees.citizen_ids import PUBLIC_MESSAGE
 from fairapp.attendees.models import Attendee, Channel, Registration
-from fairapp.attendees.transaction import commit_registration
 from fairapp.audit.models import AuditEntry
 from fairapp.auth import services as auth_services
-from tests.attendees.conftest import person
+from tests.attendees.conftest import person, register_committed
 from tests.conftest import csrf_token_from
 
 HOLDER = person()  # Nguyễn Thị Lan, 019195001234
@@ -33,7 +32,7 @@ def bearer_for(db):
 
 def test_refused_online_without_saying_why_and_audited(client, db, make_fair):
     fair = make_fair()
-    holder = commit_registration(fair.id, HOLDER, channel=Channel.ONLINE).registration
+    holder = register_committed(fair.id, HOLDER, channel=Channel.ONLINE).registration
     response = client.post(url(fair), json=OTHER_NAME)
     assert response.status_code == 422
     error = response.json["error"]
@@ -60,14 +59,14 @@ def test_refused_online_without_saying_why_and_audited(client, db, make_fair):
 )
 def test_the_message_means_only_that(client, db, make_fair, raw, status):
     first, second = make_fair(), make_fair()
-    commit_registration(first.id, HOLDER, channel=Channel.ONLINE)
+    register_committed(first.id, HOLDER, channel=Channel.ONLINE)
     response = client.post(url(second), json=raw)
     assert response.status_code == status
     assert str(PUBLIC_MESSAGE) not in response.get_data(as_text=True)
 
 
 def test_a_closed_fair_says_closed_whoever_holds_the_number(client, db, make_fair):
-    commit_registration(make_fair().id, HOLDER, channel=Channel.ONLINE)
+    register_committed(make_fair().id, HOLDER, channel=Channel.ONLINE)
     response = client.post(url(make_fair(status="closed")), json=OTHER_NAME)
     assert response.status_code == 409 and response.json["error"]["code"] == "fair_closed"
 
@@ -76,8 +75,8 @@ def test_the_ticket_link_gives_the_same_message_next_to_the_field(client, db, ma
     """The web form asks no citizen ID (it comes after the ticket, on the details page): there a
     number held under another name gets the very same refusal, saying nothing of the holder."""
     fair = make_fair()
-    commit_registration(fair.id, HOLDER, channel=Channel.ONLINE)
-    other = commit_registration(fair.id, {**OTHER_NAME, "citizen_id": None}, channel=Channel.ONLINE)
+    register_committed(fair.id, HOLDER, channel=Channel.ONLINE)
+    other = register_committed(fair.id, {**OTHER_NAME, "citizen_id": None}, channel=Channel.ONLINE)
     page = f"/t/{other.registration.ticket_secret}/details"
     html = client.get(page).get_data(as_text=True)
     response = client.post(
@@ -91,7 +90,7 @@ def test_the_ticket_link_gives_the_same_message_next_to_the_field(client, db, ma
 def test_limited_per_citizen_id(app, client, db, make_fair):
     app.config["REGISTRATION_LIMIT_PER_CITIZEN_ID"] = "3 per hour"
     fair = make_fair()
-    commit_registration(fair.id, HOLDER, channel=Channel.ONLINE)
+    register_committed(fair.id, HOLDER, channel=Channel.ONLINE)
     codes = [
         client.post(
             url(fair),
@@ -120,7 +119,7 @@ def test_refusals_limited_per_address_only_for_requests_with_a_citizen_id(app, c
     fair = make_fair()
     holders = ["019195001234", "019195001235", "019195001236"]
     for n, number in enumerate(holders):
-        commit_registration(
+        register_committed(
             fair.id,
             person(full_name=f"Chủ Số {chr(65 + n)}", phone=f"09123400{n:02d}", citizen_id=number),
             channel=Channel.ONLINE,
@@ -154,7 +153,7 @@ def test_refusals_limited_per_address_only_for_requests_with_a_citizen_id(app, c
 
 def test_staff_see_the_conflict_with_its_code(client, db, make_fair, make_user, bearer_for):
     fair = make_fair()
-    commit_registration(fair.id, HOLDER, channel=Channel.ONLINE)
+    register_committed(fair.id, HOLDER, channel=Channel.ONLINE)
     gate = make_user("gate")
     response = client.post(url(fair), json=OTHER_NAME, headers=bearer_for(gate))
     assert response.status_code == 409
@@ -173,7 +172,7 @@ def test_staff_see_the_conflict_with_its_code(client, db, make_fair, make_user, 
 
 def test_the_walk_in_page_points_to_the_desk(client, db, auth, make_fair):
     fair = make_fair()
-    commit_registration(fair.id, HOLDER, channel=Channel.ONLINE)
+    register_committed(fair.id, HOLDER, channel=Channel.ONLINE)
     auth.login("gate")
     html = client.get(f"/manage/fairs/{fair.id}/walk-in").get_data(as_text=True)
     data = {key: str(value) for key, value in OTHER_NAME.items() if not isinstance(value, bool)}

@@ -255,11 +255,10 @@ def test_fair_status_refused_with_a_clear_message(client, db, make_fair, status,
 
 def test_full_fair_says_so_and_registers_nobody(client, db, make_fair):
     from fairapp.attendees.models import Channel
-    from fairapp.attendees.transaction import commit_registration
-    from tests.attendees.conftest import person
+    from tests.attendees.conftest import person, register_committed
 
     fair = make_fair(capacity=1)
-    commit_registration(fair.id, person(citizen_id=None, phone="0987654321"), channel=Channel.ONLINE)
+    register_committed(fair.id, person(citizen_id=None, phone="0987654321"), channel=Channel.ONLINE)
     response = client.get(f"/fairs/{fair.id}/register")
     assert response.status_code == 409
     body = response.get_data(as_text=True)

@@ -10,9 +10,8 @@ import sqlalchemy as sa
 
 from fairapp.attendees.citizen_ids import PUBLIC_MESSAGE
 from fairapp.attendees.models import Attendee, ChangeStatus, Channel, PendingChange, Registration
-from fairapp.attendees.transaction import commit_registration
 from fairapp.audit.models import AuditEntry
-from tests.attendees.conftest import SONG_CONG, person
+from tests.attendees.conftest import SONG_CONG, person, register_committed
 from tests.conftest import csrf_token_from
 
 BA_XUYEN = "05533"  # the victim's ward: not the fair's, so a page naming it would give it away
@@ -189,7 +188,7 @@ def test_the_person_confirms_a_change_through_their_ticket_audited(client, db, m
 def test_a_ticket_handed_out_by_the_same_submission_cannot_confirm(client, db, make_fair, make_user):
     first, second = make_fair(), make_fair()
     # the person's record was made at the desk; then someone registers them online, with changes
-    commit_registration(first.id, VICTIM, channel=Channel.WALK_IN, by=make_user("gate"))
+    register_committed(first.id, VICTIM, channel=Channel.WALK_IN, by=make_user("gate"))
     response = client.post(url(second), json={**VICTIM, "ward_code": SONG_CONG})
     ticket = response.json["ticket"]["url"].removeprefix("http://localhost")
     change = db.session.scalar(sa.select(PendingChange))
@@ -210,7 +209,7 @@ def test_concurrent_public_registrations_of_a_known_person_make_no_duplicates(
 ):
     first, second = make_fair(), make_fair()
     victim = VICTIM if with_citizen_id else {**VICTIM, "citizen_id": None}
-    commit_registration(first.id, victim, channel=Channel.ONLINE)
+    register_committed(first.id, victim, channel=Channel.ONLINE)
     registration_id = db.session.scalar(sa.select(Registration.id))
     before = rows(db, registration_id)
     attack = {**victim, "ward_code": SONG_CONG, "priority_group": "poor"}
@@ -222,7 +221,7 @@ def test_concurrent_public_registrations_of_a_known_person_make_no_duplicates(
         with app.app_context():
             try:
                 barrier.wait(timeout=10)
-                outcome = commit_registration(second_id, dict(attack), channel=Channel.ONLINE)
+                outcome = register_committed(second_id, dict(attack), channel=Channel.ONLINE)
                 results.append(outcome.created)
             except Exception as error:  # reported below
                 errors.append(repr(error))

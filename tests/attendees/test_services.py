@@ -9,17 +9,16 @@ import sqlalchemy as sa
 
 from fairapp.attendees import consent, services
 from fairapp.attendees.models import Attendee, ChangeStatus, Channel, PendingChange, Registration
-from fairapp.attendees.transaction import commit_registration
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.audit.models import AuditEntry
-from fairapp.db import utcnow
 from fairapp.errors import NotFound
 from fairapp.fairs.models import FairStatus
-from tests.attendees.conftest import BACH_QUANG, SONG_CONG, person
+from fairapp.modelbase import utcnow
+from tests.attendees.conftest import BACH_QUANG, SONG_CONG, person, register_committed
 
 
 def register(fair, raw, channel=Channel.ONLINE, **kwargs):
-    return commit_registration(fair.id, raw, channel=channel, **kwargs)
+    return register_committed(fair.id, raw, channel=channel, **kwargs)
 
 
 def count(db, model):
@@ -218,7 +217,7 @@ def test_open_fair_accepts(db, make_fair):
 
 def test_unknown_fair(db):
     with pytest.raises(NotFound):
-        commit_registration(987654, person(), channel=Channel.ONLINE)
+        register_committed(987654, person(), channel=Channel.ONLINE)
 
 
 def test_capacity_refuses_online_but_not_walk_in_or_staff(db, make_fair, make_user):
@@ -267,7 +266,7 @@ def test_eight_simultaneous_registrations_of_one_person(app, db, make_fair, with
         with app.app_context():
             try:
                 barrier.wait(timeout=10)
-                outcome = commit_registration(fair_id, dict(raw), channel=Channel.ONLINE)
+                outcome = register_committed(fair_id, dict(raw), channel=Channel.ONLINE)
                 results.append((outcome.registration.id if outcome.created else None, outcome.created))
             except Exception as error:  # reported below
                 errors.append(repr(error))

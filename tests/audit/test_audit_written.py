@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from fairapp.audit.models import AuditEntry
 from fairapp.audit.services import Origin
 from fairapp.auth import services
-from fairapp.db import utcnow
+from fairapp.modelbase import utcnow
 from tests.conftest import PASSWORD, csrf_token_from
 
 HERE = Origin(ip="203.0.113.7", user_agent="officer-laptop")

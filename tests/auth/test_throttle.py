@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fairapp.audit.services import Origin
 from fairapp.auth import services, throttle
 from fairapp.auth.models import KnownAddress, SignInThrottle
-from fairapp.db import utcnow
+from fairapp.modelbase import utcnow
 from tests.conftest import PASSWORD
 
 T0 = utcnow().replace(microsecond=0)

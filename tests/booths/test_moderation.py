@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from fairapp.audit.models import AuditEntry
 from fairapp.booths import moderation, services
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.errors import DomainError
 from fairapp.fairs.models import FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners import services as partner_services
 from fairapp.partners.models import PartnerStatus, Vacancy
 

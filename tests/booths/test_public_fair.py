@@ -12,25 +12,12 @@ def test_totals_and_search_by_job_title(client, db, make_user, make_employer, pu
         make_employer(name="Cơ khí Bá Xuyên"),
         make_employer(name="Chưa xác nhận"),
     )
-    services.create_vacancy(
-        may,
-        {"title": "Công nhân may", "quantity": 30, "salary_min": 6_500_000, "fair_ids": [fair.id]},
-        by=admin,
-    )
-    services.create_vacancy(
-        co_khi,
-        {
-            "title": "Thợ hàn",
-            "quantity": 5,
-            "salary_min": 8_000_000,
-            "salary_max": 12_000_000,
-            "fair_ids": [fair.id],
-        },
-        by=admin,
-    )
-    services.create_vacancy(
-        waiting, {"title": "Thợ may mẫu", "quantity": 100, "fair_ids": [fair.id]}, by=admin
-    )
+    for employer, vacancy in (
+        (may, {"title": "Công nhân may", "quantity": 30, "salary_min": 6_500_000}),
+        (co_khi, {"title": "Thợ hàn", "quantity": 5, "salary_min": 8_000_000, "salary_max": 12_000_000}),
+        (waiting, {"title": "Thợ may mẫu", "quantity": 100}),
+    ):
+        booth_services.set_offers(services.create_vacancy(employer, vacancy, by=admin), [fair.id], by=admin)
     for booth in booth_services.booths_of_fair(fair):
         if booth.employer_id != waiting.id:
             booth_services.confirm(booth, by=admin)

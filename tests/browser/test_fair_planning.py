@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from fairapp.db import utcnow
 from fairapp.fairs import services
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from tests.browser.conftest import MOBILE, screenshot, sign_in
 from tests.fairs.conftest import BACH_QUANG, SONG_CONG
 

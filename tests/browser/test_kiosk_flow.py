@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from fairapp.attendees.models import Attendee, Channel, Gender, Registration
 from fairapp.checkins.models import CheckIn
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 from fairapp.tickets import qr
 from tests.browser.conftest import MOBILE, screenshot, sign_in

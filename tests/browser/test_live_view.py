@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from fairapp.attendees.models import Attendee, Channel, Gender, PriorityGroup, Registration
 from fairapp.checkins import services as checkins
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 from tests.browser.conftest import MOBILE, screenshot, sign_in
 

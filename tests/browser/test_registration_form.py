@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from fairapp.attendees import consent
 from fairapp.attendees.models import Registration
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from tests.browser.conftest import MOBILE, screenshot
 

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from fairapp.attendees.models import Attendee, Channel, Gender, PriorityGroup, Registration
 from fairapp.checkins.models import CheckIn, Device, Scan
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 from fairapp.tickets.services import reissue_ticket
 from fairapp.tickets.signing import ticket_payload

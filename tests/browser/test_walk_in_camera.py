@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from fairapp.attendees.models import Channel, Registration
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from tests.browser.camera import camera_page_playing, write_y4m
 from tests.browser.conftest import MOBILE, screenshot, sign_in
 

@@ -7,8 +7,8 @@ from itertools import count
 import pytest
 
 from fairapp.attendees.models import Attendee, Channel, Gender, PriorityGroup, Registration
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 from fairapp.tickets.signing import ticket_payload
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from fairapp.attendees.models import PriorityGroup
 from fairapp.audit.models import AuditEntry
 from fairapp.checkins.models import CheckIn, Device, Scan
-from fairapp.db import utcnow
 from fairapp.geo.models import Ward
+from fairapp.modelbase import utcnow
 from fairapp.tickets.services import reissue_ticket
 from tests.conftest import PASSWORD, csrf_token_from
 

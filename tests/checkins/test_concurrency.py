@@ -12,9 +12,9 @@ from fairapp.attendees.models import Attendee, Channel, Gender, Registration
 from fairapp.auth.models import User
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn, Scan
-from fairapp.db import utcnow
 from fairapp.extensions import db as _db
 from fairapp.fairs.models import Fair
+from fairapp.modelbase import utcnow
 from fairapp.tickets.signing import ticket_payload
 from fairapp.transactions import run_in_transaction as run_committed
 

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from fairapp.audit.models import AuditEntry
 from fairapp.checkins.models import CheckIn, Scan
-from fairapp.db import utcnow
 from fairapp.fairs.models import FairStatus
 from fairapp.kiosk import services
 from fairapp.kiosk.models import KioskVisit
+from fairapp.modelbase import utcnow
 from tests.conftest import csrf_token_from
 
 SONG_CONG = "05518"

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from fairapp.attendees.models import PriorityGroup
 from fairapp.audit.models import AuditEntry
 from fairapp.checkins import services as checkins
-from fairapp.db import utcnow
 from fairapp.live import services
+from fairapp.modelbase import utcnow
 from fairapp.tickets.services import reissue_ticket
 
 BACH_QUANG, SONG_CONG = "05528", "05518"

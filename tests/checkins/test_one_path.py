@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn, Device, Scan
-from fairapp.db import utcnow
 from fairapp.fairs.models import FairStatus
 from fairapp.ids import MAX_ID
+from fairapp.modelbase import utcnow
 from fairapp.tickets.services import reissue_ticket
 from tests.conftest import csrf_token_from
 

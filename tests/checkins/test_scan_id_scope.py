@@ -10,8 +10,8 @@ from flask_migrate import downgrade, upgrade
 from fairapp.attendees.models import PriorityGroup
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn, Scan
-from fairapp.db import UTCDateTime, utcnow
 from fairapp.extensions import db as _db
+from fairapp.modelbase import UTCDateTime, utcnow
 from tests.checkins.conftest import BACH_QUANG, SONG_CONG
 from tests.models.test_migrations import scratch_app, scratch_url  # noqa: F401 (a fixture)
 

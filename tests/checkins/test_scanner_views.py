@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from fairapp.attendees.models import PriorityGroup, Registration
 from fairapp.checkins.models import CheckIn, Scan
-from fairapp.db import utcnow
 from fairapp.extensions import db
 from fairapp.fairs.models import FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, School
 from tests.checkins.conftest import BACH_QUANG, SONG_CONG
 from tests.conftest import csrf_token_from

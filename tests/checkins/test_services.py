@@ -10,8 +10,8 @@ from fairapp.attendees.models import PriorityGroup
 from fairapp.audit.models import AuditEntry
 from fairapp.checkins import services
 from fairapp.checkins.models import CheckIn, Scan
-from fairapp.db import utcnow
 from fairapp.fairs.models import FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.tickets import signing
 from fairapp.tickets.services import reissue_ticket
 

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from fairapp.auth import services as auth_services
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from tests.fairs.conftest import BACH_QUANG, SONG_CONG
 
 

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from fairapp.attendees.models import Attendee, Channel, Gender, Registration
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 from tests.fairs.conftest import BACH_QUANG
 

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from fairapp.db import utcnow
 from fairapp.fairs import services
 from fairapp.fairs.models import Fair, FairSeries, FairStatus
+from fairapp.modelbase import utcnow
 from tests.conftest import csrf_token_from
 from tests.fairs.conftest import BACH_QUANG, SONG_CONG
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from fairapp.audit.models import AuditEntry
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 
 BACH_QUANG, SONG_CONG, BA_XUYEN = "05528", "05518", "05533"
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners import services
 from fairapp.partners.models import PartnerStatus
 

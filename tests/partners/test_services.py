@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from fairapp.audit.models import AuditEntry
 from fairapp.auth.models import Role, User
 from fairapp.booths import moderation
+from fairapp.booths import services as booth_services
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.errors import Conflict, Forbidden, NotFound, ValidationError
+from fairapp.modelbase import utcnow
 from fairapp.partners import services
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from fairapp.partners.standing import InvalidTransition
@@ -163,14 +164,10 @@ def test_vacancy_with_negotiable_salary_and_offers_applies_for_a_booth(
     user = make_user("employer", employer_id=employer.id)
     created = services.create_vacancy(
         employer,
-        vacancy(
-            salary_min="",
-            salary_max=None,
-            fair_ids=[fair.id],
-            deadline=(utcnow() + timedelta(days=30)).date(),
-        ),
+        vacancy(salary_min="", salary_max=None, deadline=(utcnow() + timedelta(days=30)).date()),
         by=user,
     )
+    booth_services.set_offers(created, [fair.id], by=user)
     db.session.commit()
     assert created.salary_min is None and created.salary_max is None and created.quantity == 20
     assert db.session.scalar(sa.select(VacancyOffer.fair_id)) == fair.id
@@ -183,10 +180,10 @@ def test_offering_at_a_draft_fair_is_refused(db, make_user, make_employer, publi
 
     employer = make_employer()
     draft = published_fair(status=FairStatus.DRAFT)
+    user = make_user("employer", employer_id=employer.id)
+    created = services.create_vacancy(employer, vacancy(), by=user)
     with pytest.raises(Conflict) as caught:
-        services.create_vacancy(
-            employer, vacancy(fair_ids=[draft.id]), by=make_user("employer", employer_id=employer.id)
-        )
+        booth_services.set_offers(created, [draft.id], by=user)
     assert caught.value.code == "fair_not_open"
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from fairapp.attendees import consent
 from fairapp.attendees.models import Attendee, Channel, Gender, PriorityGroup, Registration
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.text import fold
 
 BACH_QUANG, SONG_CONG = "05528", "05518"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.audit.models import AuditEntry
 from fairapp.checkins.models import CheckIn
-from fairapp.db import utcnow
+from fairapp.modelbase import utcnow
 from fairapp.privacy import services as privacy
 
 MONTH = timedelta(days=30.5)

@@ -6,8 +6,8 @@ from itertools import count
 import pytest
 
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import (
     Employer,
     PartnerStatus,

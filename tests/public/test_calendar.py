@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from fairapp.db import utcnow
 from fairapp.fairs.models import FairStatus
+from fairapp.modelbase import utcnow
 
 
 def events(response):

@@ -5,9 +5,8 @@ digits); a wrong one shows nothing, is audited and counts toward the limits."""
 import sqlalchemy as sa
 
 from fairapp.attendees.models import Channel
-from fairapp.attendees.transaction import commit_registration
 from fairapp.audit.models import AuditEntry
-from tests.attendees.conftest import person
+from tests.attendees.conftest import person, register_committed
 from tests.conftest import csrf_token_from
 
 
@@ -20,7 +19,7 @@ def lookup(client, fair, *, phone="0912345678", year="1995", proof=None):
 
 
 def register(fair, **overrides):
-    return commit_registration(fair.id, person(**overrides), channel=Channel.ONLINE).registration
+    return register_committed(fair.id, person(**overrides), channel=Channel.ONLINE).registration
 
 
 def audit_proofs(db) -> list:

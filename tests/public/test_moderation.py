@@ -10,8 +10,8 @@ from fairapp.attendees import services as attendees
 from fairapp.booths import moderation
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.booths.services import public_offer
-from fairapp.db import utcnow
 from fairapp.fairs.services import local_day
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import PartnerStatus, Vacancy, VacancyStatus
 from fairapp.tickets.services import booths_to_visit
 from tests.tickets.conftest import make_registration  # noqa: F401

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 
 from fairapp.booths.models import BoothStatus
-from fairapp.db import utcnow
 from fairapp.extensions import db as _db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.i18n import date_vn, time_vn
+from fairapp.modelbase import utcnow
 from tests.public.conftest import SONG_CONG
 
 

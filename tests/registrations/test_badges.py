@@ -12,7 +12,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from fairapp.audit.models import AuditEntry
-from fairapp.db import utcnow
+from fairapp.modelbase import utcnow
 from fairapp.registrations import badges, jobs
 from fairapp.registrations.models import BadgeJob, BadgeJobStatus
 from fairapp.text import fold

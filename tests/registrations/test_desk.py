@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from fairapp.attendees.models import Attendee, ChangeStatus, Channel, PendingChange, Registration
-from fairapp.attendees.transaction import commit_registration
 from fairapp.audit.models import AuditEntry
+from tests.attendees.conftest import register_committed
 from tests.conftest import csrf_token_from
 from tests.registrations.conftest import BACH_QUANG, SONG_CONG
 
@@ -29,8 +29,8 @@ def desk(fair) -> str:
 
 def pending_change(fair) -> PendingChange:
     """The owner registered online, then someone asked online to change their ward and group."""
-    commit_registration(fair.id, OWNER, channel=Channel.ONLINE)
-    commit_registration(
+    register_committed(fair.id, OWNER, channel=Channel.ONLINE)
+    register_committed(
         fair.id, {**OWNER, "ward_code": SONG_CONG, "priority_group": "poor"}, channel=Channel.ONLINE
     )
     from fairapp.extensions import db
@@ -131,7 +131,7 @@ def test_a_change_of_someone_not_at_this_fair_is_not_found(client, db, auth, mak
 
 def _squatted(fair):
     """Someone registered the owner's number online under a fake name."""
-    return commit_registration(
+    return register_committed(
         fair.id, {**OWNER, "full_name": "Trần Văn Giả", "phone": "0987000111"}, channel=Channel.ONLINE
     )
 

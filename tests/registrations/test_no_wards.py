@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from fairapp.auth import services as auth_services
-from fairapp.db import utcnow
 from fairapp.fairs.models import FairStatus
+from fairapp.modelbase import utcnow
 from tests.registrations.conftest import BACH_QUANG
 
 CITIZEN_ID = "019195001234"

@@ -7,8 +7,8 @@ import pytest
 
 from fairapp.attendees.models import Attendee, Channel, Gender, Registration
 from fairapp.booths.models import Booth, BoothStatus
-from fairapp.db import utcnow
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, School
 from fairapp.text import fold
 

@@ -13,7 +13,7 @@ from fairapp.attendees.models import Attendee, Channel, Gender, PendingChange, P
 from fairapp.attendees.validation import RegistrationInvalid
 from fairapp.audit.models import AuditEntry
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
-from fairapp.db import utcnow
+from fairapp.modelbase import utcnow
 from fairapp.partners.models import Employer, PartnerStatus, Vacancy
 from fairapp.text import fold
 from tests.conftest import csrf_token_from

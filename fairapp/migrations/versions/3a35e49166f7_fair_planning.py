@@ -11,7 +11,7 @@ Create Date: 2026-11-25 12:09:46.126118
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 # revision identifiers, used by Alembic.
@@ -27,16 +27,16 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('pattern', sa.String(length=300), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', fairapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_fair_series_created_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fair_series'))
     )
     with op.batch_alter_table('fairs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('directions', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('published_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('opened_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('closed_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('cancelled_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('published_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('opened_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('closed_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('cancelled_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('cancelled_by', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('series_id', sa.Integer(), nullable=True))
         batch_op.alter_column('venue_name',

@@ -13,7 +13,7 @@ Create Date: 2026-11-25 12:45:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '4c0a00000001'
@@ -35,17 +35,17 @@ def upgrade():
     )
     with op.batch_alter_table('booths', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cancel_reason', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('confirmed_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('confirmed_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('created_by', sa.Integer(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_booths_fair_id_label'), ['fair_id', 'label'])
         batch_op.create_foreign_key(batch_op.f('fk_booths_created_by_users'), 'users', ['created_by'], ['id'])
 
     with op.batch_alter_table('employers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('decided_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('decided_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('schools', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contact_name', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('decided_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('decided_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('vacancies', schema=None) as batch_op:
         batch_op.add_column(sa.Column('working_hours', sa.String(length=200), nullable=True))
@@ -55,7 +55,7 @@ def upgrade():
         batch_op.add_column(sa.Column('experience_years', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('age_min', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('age_max', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('updated_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('updated_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
         batch_op.create_check_constraint(
             op.f('ck_vacancies_age_range'), 'age_min IS NULL OR age_max IS NULL OR age_min <= age_max')
         batch_op.create_check_constraint(

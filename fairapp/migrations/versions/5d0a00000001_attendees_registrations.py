@@ -12,7 +12,7 @@ Create Date: 2026-11-25 12:45:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db  # noqa: F401
+import fairapp.modelbase  # noqa: F401
 
 
 revision = '5d0a00000001'

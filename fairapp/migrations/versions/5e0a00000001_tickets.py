@@ -10,7 +10,7 @@ Create Date: 2026-11-25 12:45:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '5e0a00000001'
@@ -24,7 +24,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('nonce', sa.String(length=8), nullable=False),
-    sa.Column('revoked_at', fairapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
     sa.Column('reason', sa.String(length=300), nullable=True),
     sa.Column('revoked_by', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'],

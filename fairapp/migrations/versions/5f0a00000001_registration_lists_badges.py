@@ -12,7 +12,7 @@ Create Date: 2026-11-25 12:45:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '5f0a00000001'
@@ -34,9 +34,9 @@ def upgrade():
         sa.Column("pages_done", sa.Integer(), nullable=False),
         sa.Column("file_name", sa.String(length=100), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("created_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", fairapp.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["fair_id"], ["fairs.id"], name=op.f("fk_badge_jobs_fair_id_fairs")),
         sa.ForeignKeyConstraint(["requested_by"], ["users.id"], name=op.f("fk_badge_jobs_requested_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_badge_jobs")),

@@ -7,7 +7,7 @@ Create Date: 2026-11-25 13:20:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '6a0a00000001'
@@ -24,9 +24,9 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=True),
         sa.Column("gate", sa.String(length=50), nullable=True),
-        sa.Column("created_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", fairapp.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", fairapp.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_by", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_devices_user_id_users"),
                                 ondelete="CASCADE"),
@@ -42,7 +42,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("fair_id", sa.Integer(), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=False),
-        sa.Column("checked_in_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("checked_in_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
         sa.Column("source", sa.String(length=10), nullable=False),
         sa.Column("scan_id", sa.String(length=64), nullable=True),
         sa.Column("device_id", sa.Integer(), nullable=True),
@@ -70,8 +70,8 @@ def upgrade():
         sa.Column("gate", sa.String(length=50), nullable=True),
         sa.Column("by_user_id", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=10), nullable=False),
-        sa.Column("device_time", fairapp.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("server_time", fairapp.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("device_time", fairapp.modelbase.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("server_time", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
         sa.Column("skew_seconds", sa.Integer(), nullable=True),
         sa.Column("flagged", sa.Boolean(), nullable=False),
         sa.Column("flag_reason", sa.String(length=100), nullable=True),

@@ -1,4 +1,4 @@
-"""registration trust (issue 10): pending changes to a person's data (attendee_changes)
+"""registration trust: pending changes to a person's data (attendee_changes)
 
 What the public channel asks to change is kept here until staff at the desk, or the person through
 a ticket link they already held, confirm or reject it.
@@ -10,7 +10,7 @@ Create Date: 2026-12-06 20:30:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '7a0a00000001'
@@ -27,12 +27,12 @@ def upgrade():
     sa.Column('origin', sa.String(length=20), nullable=False),
     sa.Column('fair_id', sa.Integer(), nullable=True),
     sa.Column('registration_id', sa.Integer(), nullable=True),
-    sa.Column('requested_at', fairapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requested_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.Enum('pending', 'confirmed', 'rejected', name='changestatus',
                                 native_enum=False, length=20), nullable=False),
     sa.Column('decided_by', sa.Integer(), nullable=True),
     sa.Column('decided_through', sa.String(length=20), nullable=True),
-    sa.Column('decided_at', fairapp.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['attendee_id'], ['attendees.id'],
                             name=op.f('fk_attendee_changes_attendee_id_attendees'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['decided_by'], ['users.id'], name=op.f('fk_attendee_changes_decided_by_users')),

@@ -1,4 +1,4 @@
-"""moderation (issue 10): suspended partners, hidden vacancies, public changes since review
+"""moderation: suspended partners, hidden vacancies, public changes since review
 
 Adds: on employers and schools suspend_reason, suspended_at, public_changed_at; on vacancies hidden_at,
 hide_reason, public_changed_at; on training_programmes public_changed_at. The partner status
@@ -13,7 +13,7 @@ Create Date: 2026-12-06 20:30:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '7b0a00000001'
@@ -25,7 +25,7 @@ PARTNERS = ('employers', 'schools')
 
 
 def _moment(name):
-    return sa.Column(name, fairapp.db.UTCDateTime(timezone=True), nullable=True)
+    return sa.Column(name, fairapp.modelbase.UTCDateTime(timezone=True), nullable=True)
 
 
 def upgrade():

@@ -1,4 +1,4 @@
-"""privacy rights (issue 10): erased job seekers (attendees.erased_at) and erasure requests
+"""privacy rights: erased job seekers (attendees.erased_at) and erasure requests
 
 Revision ID: 7c0a00000001
 Revises: 7b0a00000001
@@ -7,7 +7,7 @@ Create Date: 2026-12-06 20:30:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '7c0a00000001'
@@ -18,16 +18,16 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('attendees', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('erased_at', fairapp.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('erased_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True))
 
     op.create_table('erasure_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('attendee_id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
-    sa.Column('requested_at', fairapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requested_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.Enum('pending', 'carried_out', 'declined', name='erasurestatus',
                                 native_enum=False, length=20), nullable=False),
-    sa.Column('decided_at', fairapp.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', fairapp.modelbase.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decided_by', sa.Integer(), nullable=True),
     sa.Column('decision_note', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['attendee_id'], ['attendees.id'],

@@ -1,4 +1,4 @@
-"""sign in limits (issue 10): failed sign-ins per account, address and pair; known addresses
+"""sign in limits: failed sign-ins per account, address and pair; known addresses
 
 Revision ID: 7d0a00000001
 Revises: 7c0a00000001
@@ -7,7 +7,7 @@ Create Date: 2026-12-06 20:30:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '7d0a00000001'
@@ -24,8 +24,8 @@ def upgrade():
                                    native_enum=False, length=10), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("window_started_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_attempt_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_started_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_attempt_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_throttles")),
         sa.UniqueConstraint("scope", "key", name=op.f("uq_sign_in_throttles_scope_key")),
     )
@@ -38,7 +38,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("address_key", sa.String(length=64), nullable=False),
-        sa.Column("last_signed_in_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_signed_in_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_sign_in_addresses_user_id_users"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_addresses")),

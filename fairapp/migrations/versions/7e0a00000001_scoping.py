@@ -1,4 +1,4 @@
-"""scoping (issue 10): a scan id is unique per account and fair; used kiosk visit passes
+"""scoping: a scan id is unique per account and fair; used kiosk visit passes
 
 Revision ID: 7e0a00000001
 Revises: 7d0a00000001
@@ -7,7 +7,7 @@ Create Date: 2026-12-06 20:30:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '7e0a00000001'
@@ -29,7 +29,7 @@ def upgrade():
         sa.Column("nonce", sa.String(length=24), nullable=False),
         sa.Column("fair_id", sa.Integer(), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=True),
-        sa.Column("used_at", fairapp.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["fair_id"], ["fairs.id"], name=op.f("fk_kiosk_visits_fair_id_fairs")),
         sa.ForeignKeyConstraint(["registration_id"], ["registrations.id"],
                                 name=op.f("fk_kiosk_visits_registration_id_registrations"),

@@ -1,4 +1,4 @@
-"""registration form (issue 10)
+"""registration form
 
 Revision ID: 7f0a00000001
 Revises: 7e0a00000001
@@ -7,7 +7,7 @@ Create Date: 2026-12-06 20:30:00
 """
 from alembic import op
 import sqlalchemy as sa
-import fairapp.db
+import fairapp.modelbase
 
 
 revision = '7f0a00000001'

@@ -14,13 +14,13 @@ goes to the desk."""
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError
-from fairapp.extensions import db
+from fairapp.links import absolute_url
 from fairapp.privacy import services as privacy
-from fairapp.public.views import absolute_url
 from fairapp.registrations import services
+from fairapp.registrations.blueprint import bp
 from fairapp.registrations.rights_forms import (
     CarryOutForm,
     DeclineForm,
@@ -29,13 +29,14 @@ from fairapp.registrations.rights_forms import (
     blank,
     submitted,
 )
-from fairapp.registrations.views import STAFF, _user, bp, detail_page
+from fairapp.registrations.views import detail_page
 from fairapp.tickets import qr, signing
 from fairapp.tickets import services as tickets
+from fairapp.views import acting_user, flash_refusal
 
 
 def _registration(fair_id: int, registration_id: int):
-    fair = services.fair_for_staff(_user(), fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id)
     return fair, services.registration_of(fair, registration_id)
 
 
@@ -44,8 +45,7 @@ def _back(fair, registration):
 
 
 def _refused(error: DomainError, fair, registration):
-    db.session.rollback()
-    flash(str(error.message), "danger")
+    flash_refusal(error)
     return _back(fair, registration)
 
 
@@ -54,10 +54,9 @@ def _refused(error: DomainError, fair, registration):
 def withdraw_consent(fair_id: int, registration_id: int):
     fair, registration = _registration(fair_id, registration_id)  # CSRF: checked for every POST
     try:
-        changed = privacy.withdraw_share_consent(registration, by=_user(), origin=request_origin())
+        changed = privacy.withdraw_share_consent(registration, by=acting_user(), origin=request_origin())
     except DomainError as error:
         return _refused(error, fair, registration)
-    db.session.commit()
     flash(
         _("Đã rút lại đồng ý chia sẻ với doanh nghiệp trên %(n)d lần đăng ký của người này.", n=len(changed)),
         "success",
@@ -73,10 +72,11 @@ def erase(fair_id: int, registration_id: int):
     if not form.validate_on_submit():
         return detail_page(fair, registration, status=422, erase_form=form)
     try:
-        privacy.erase(registration.attendee, by=_user(), reason=form.reason.data, origin=request_origin())
+        privacy.erase(
+            registration.attendee, by=acting_user(), reason=form.reason.data, origin=request_origin()
+        )
     except DomainError as error:
         return _refused(error, fair, registration)
-    db.session.commit()
     flash(
         _(
             "Đã xoá dữ liệu cá nhân của người này. Số liệu thống kê được giữ lại; vé của họ không còn "
@@ -97,11 +97,13 @@ def reissue(fair_id: int, registration_id: int):
         return detail_page(fair, registration, status=422, reissue_form=form)
     try:
         tickets.reissue_ticket(
-            registration, by=_user(), origin=request_origin(), reason=(form.reason.data or "").strip() or None
+            registration,
+            by=acting_user(),
+            origin=request_origin(),
+            reason=(form.reason.data or "").strip() or None,
         )
     except DomainError as error:
         return _refused(error, fair, registration)
-    db.session.commit()
     payload = signing.ticket_payload(registration)
     response = Response(
         render_template(
@@ -123,8 +125,8 @@ def reissue(fair_id: int, registration_id: int):
 @roles(*STAFF)
 def erasure_requests():
     fair_id = request.args.get("fair_id", type=int)
-    fair = services.fair_for_staff(_user(), fair_id) if fair_id is not None else None
-    rows = privacy.pending_requests(_user(), fair_id=fair_id)
+    fair = services.fair_for_staff(acting_user(), fair_id) if fair_id is not None else None
+    rows = privacy.pending_requests(acting_user(), fair_id=fair_id)
     response = Response(
         render_template(
             "registrations/erasure_requests.html",
@@ -150,19 +152,17 @@ def _back_to_requests():
 @bp.route("/erasure-requests/<int:request_id>/carry-out", methods=["POST"])
 @roles(*STAFF)
 def carry_out(request_id: int):
-    erasure_request = privacy.request_for_staff(_user(), request_id)
+    erasure_request = privacy.request_for_staff(acting_user(), request_id)
     form = submitted(CarryOutForm)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(str(errors[0]), "danger")
         return _back_to_requests()
     try:
-        privacy.carry_out(erasure_request, by=_user(), note=form.note.data, origin=request_origin())
+        privacy.carry_out(erasure_request, by=acting_user(), note=form.note.data, origin=request_origin())
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_refusal(error)
         return _back_to_requests()
-    db.session.commit()
     flash(_("Đã xoá dữ liệu cá nhân theo yêu cầu."), "success")
     return _back_to_requests()
 
@@ -170,18 +170,16 @@ def carry_out(request_id: int):
 @bp.route("/erasure-requests/<int:request_id>/decline", methods=["POST"])
 @roles(*STAFF)
 def decline(request_id: int):
-    erasure_request = privacy.request_for_staff(_user(), request_id)
+    erasure_request = privacy.request_for_staff(acting_user(), request_id)
     form = submitted(DeclineForm)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(str(errors[0]), "danger")
         return _back_to_requests()
     try:
-        privacy.decline(erasure_request, by=_user(), note=form.note.data, origin=request_origin())
+        privacy.decline(erasure_request, by=acting_user(), note=form.note.data, origin=request_origin())
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_refusal(error)
         return _back_to_requests()
-    db.session.commit()
     flash(_("Đã từ chối yêu cầu xoá."), "info")
     return _back_to_requests()

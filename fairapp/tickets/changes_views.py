@@ -2,27 +2,23 @@
 ticket link may confirm or reject (fairapp.attendees.changes.may_decide: a link that already spoke
 for the person before the change was asked for; never one the same submission handed out).
 
-    ticket_changes(registration)                    template global, for tickets/_pending_changes.html
-    POST /t/<secret>/changes/<change_id>            decision=confirm|reject → back to the ticket page
-
-Imported by fairapp.tickets.views so that the route lands on its blueprint."""
+    ticket_changes(registration)                    for tickets/_pending_changes.html (fairapp.templating)
+    POST /t/<secret>/changes/<change_id>            decision=confirm|reject → back to the ticket page"""
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from fairapp.attendees import changes
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, NotFound
-from fairapp.extensions import db
 from fairapp.tickets import services
-from fairapp.tickets.views import bp
+from fairapp.tickets.blueprint import bp
+from fairapp.views import ActionForm, flash_refusal
 
 DECISIONS = {"confirm": True, "reject": False}
 
 
-@bp.app_template_global("ticket_changes")
 def ticket_changes(registration) -> list[dict]:
     """What the ticket page shows of the pending changes this link may decide: when they were asked
     for and what they would set (never the values stored now)."""
@@ -37,8 +33,7 @@ def ticket_changes(registration) -> list[dict]:
 def decide(secret: str, change_id: int):
     registration = services.get_by_secret(secret)
     confirm = DECISIONS.get(request.form.get("decision", ""))
-    if not FlaskForm().validate_on_submit() or confirm is None:
-        db.session.rollback()
+    if not ActionForm().validate_on_submit() or confirm is None:
         flash(_("Biểu mẫu không hợp lệ hoặc đã hết hạn. Vui lòng tải lại trang rồi thử lại."), "danger")
     else:
         try:
@@ -46,10 +41,8 @@ def decide(secret: str, change_id: int):
         except NotFound:
             raise
         except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+            flash_refusal(error)
         else:
-            db.session.commit()
             flash(
                 _("Đã cập nhật thông tin của bạn.") if confirm else _("Đã từ chối yêu cầu thay đổi."),
                 "success",

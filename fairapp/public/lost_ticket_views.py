@@ -12,14 +12,14 @@ from wtforms import StringField
 
 from fairapp.attendees import services
 from fairapp.attendees.forms import LostTicketForm
-from fairapp.attendees.transaction import phone_key
+from fairapp.attendees.limits import phone_key
 from fairapp.attendees.validation import clean_birth_year, clean_phone
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
-from fairapp.extensions import db, limiter
+from fairapp.extensions import limiter
 from fairapp.fairs import services as fair_services
-from fairapp.public.registration import ticket_url
-from fairapp.public.views import bp
+from fairapp.public.blueprint import bp
+from fairapp.tickets.views import ticket_url
 
 WRONG_PROOF = _l("Mã hộ hoặc 4 số cuối CCCD không khớp. Bạn có thể hỏi cán bộ tại bàn đăng ký của phiên.")
 
@@ -63,7 +63,6 @@ def lost_ticket(fair_id: int):
         else:
             proof = (form.proof.data or "").strip() or None
             result = services.find_lost_tickets(fair.id, phone, year, proof=proof, origin=request_origin())
-            db.session.commit()
             if result.proof_failed:
                 form.proof.errors = [WRONG_PROOF]
                 status = 422

@@ -1,4 +1,6 @@
-"""Declarative base with a naming convention, typed aliases and a UTC datetime type."""
+"""The base every model builds on: the declarative base with its naming convention, typed column
+aliases (intpk, utc_created), enums stored by value, and timezone-aware UTC datetimes with utcnow().
+The engine's set-up is fairapp.database; the `db` object, fairapp.extensions."""
 
 import enum
 from datetime import UTC, datetime
@@ -55,7 +57,6 @@ def value_enum(enum_class: type[enum.Enum], length: int = 20) -> sa.Enum:
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
 utc_created = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow, nullable=False)]
-str_short = Annotated[str, mapped_column(sa.String(200))]
 
 
 class Base(DeclarativeBase):

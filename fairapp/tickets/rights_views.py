@@ -5,22 +5,21 @@
     POST /t/<secret>/rights/erase/confirm            erase at once, or record a request for the desk
 
 The link is the only key, as for the ticket itself; each form carries a CSRF token. The answers are
-private like the ticket page's (fairapp.tickets.views._private)."""
+private like the ticket page's (fairapp.tickets.views.private)."""
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
-from fairapp.errors import DomainError
-from fairapp.extensions import db
 from fairapp.privacy import services as privacy
 from fairapp.tickets import services
-from fairapp.tickets.views import _private, bp
+from fairapp.tickets.blueprint import bp
+from fairapp.tickets.views import private
 
 
 def _page(template: str, **context) -> Response:
-    return _private(Response(render_template(template, **context), mimetype="text/html"))
+    return private(Response(render_template(template, **context), mimetype="text/html"))
 
 
 @bp.route("/<secret>/rights/share-consent/withdraw", methods=["POST"])
@@ -28,7 +27,6 @@ def _page(template: str, **context) -> Response:
 def withdraw_share_consent(secret: str):
     registration = services.get_by_secret(secret)
     changed = privacy.withdraw_share_consent(registration, origin=request_origin())
-    db.session.commit()
     if changed:
         flash(
             _(
@@ -64,12 +62,7 @@ def confirm_erasure(secret: str):
     """Second step: erase, or record the request."""
     registration = services.get_by_secret(secret)
     fair = registration.fair
-    try:
-        asked = privacy.ask_erasure(registration, origin=request_origin())
-    except DomainError:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    asked = privacy.ask_erasure(registration, origin=request_origin())
     return _page(
         "tickets/erasure_result.html", fair=fair, asked=asked, secret=None if asked.erased else secret
     )

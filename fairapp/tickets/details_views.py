@@ -4,20 +4,20 @@
                             and the person's fields still empty (fairapp.attendees.details)
 
 Reached from the ticket page. Like the ticket, the page is private (the link's secret is the only key):
-never stored by any cache, not indexed, no Referer. Imported by fairapp.tickets.views so that the route
-lands on its blueprint."""
+never stored by any cache, not indexed, no Referer."""
 
 from flask import make_response, redirect, render_template, request, url_for
 
 from fairapp.attendees import details, services
 from fairapp.attendees.forms import DetailsForm
-from fairapp.attendees.transaction import citizen_id_key, has_citizen_id
+from fairapp.attendees.limits import citizen_id_key, has_citizen_id
 from fairapp.attendees.validation import FIELD_LABELS, RegistrationInvalid
 from fairapp.auth.access import public
 from fairapp.auth.session import request_origin
-from fairapp.extensions import db, limiter
+from fairapp.extensions import limiter
+from fairapp.tickets.blueprint import bp
 from fairapp.tickets.services import get_by_secret
-from fairapp.tickets.views import bp
+from fairapp.views import form_errors
 
 # Enough to correct a form several times; few enough that a ticket cannot be used to try one citizen
 # ID after another (a refused number is counted also on its own, whichever ticket sends it).
@@ -48,11 +48,9 @@ def details_page(secret: str):
             try:
                 added = details.add_details(registration, form.raw(), origin=request_origin())
             except RegistrationInvalid as error:
-                db.session.rollback()
-                form.show_errors(error.fields)
+                form_errors(form, error)
                 status = 422
             else:
-                db.session.commit()
                 saved = "desk" if added.proposed else "1" if added.changed else "0"
                 return redirect(url_for("tickets.details_page", secret=secret, saved=saved), code=303)
     attendee = registration.attendee

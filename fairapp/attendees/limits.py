@@ -1,74 +1,23 @@
-"""The request side of registering: one transaction that starts with the registration's lock and is
-committed here (views commit; fairapp.attendees.services only flushes).
-
-The field checks that need no lock run first (services.check_person). On SQLite the transaction then
-takes its writer's turn (fairapp.database.write_turn: BEGIN IMMEDIATE, the waiting writers woken
-at once instead of sleeping in SQLite's busy handler). A commit (WAL, synchronous=FULL) costs about
-0.2 ms here, so one commit per registration is not the limit. PostgreSQL takes the plain path: the
-fair's row lock and the unique keys settle races.
-
-A citizen ID refused because another name holds it is audited in a transaction of its own (the
-registration's is rolled back), and marked on `g` so that the limit on such refusals per address
-counts it (`held_citizen_id_refused`)."""
-
-import logging
-import time
+"""Rate limits on what job seekers send (settings in fairapp.config). Registering is limited per
+address (generous: a commune may share one), per phone, per citizen ID typed, and per address again
+for citizen IDs refused because another name holds them: a view marks such a refusal
+(`count_refusal`) so that this last limit counts the request. The keys (the phone or citizen ID in a
+request, normalised) serve the kiosk's and the lost-ticket page's limits too."""
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
-from sqlalchemy.exc import OperationalError
 
-from fairapp.attendees import citizen_ids, services
+from fairapp.attendees.citizen_ids import CitizenIdRefused
 from fairapp.attendees.validation import mobile
-from fairapp.database import write_turn
-from fairapp.db import utcnow
-from fairapp.extensions import db, limiter
-
-ATTEMPTS = 3
-log = logging.getLogger(__name__)
+from fairapp.errors import DomainError
+from fairapp.extensions import limiter
 
 
-# Plain data of a committed registration (see fairapp.attendees.services).
-RegistrationRecord = services.RegistrationRecord
-Outcome = services.Outcome
-
-
-def commit_registration(fair_id: int, raw: dict, **kwargs) -> Outcome:
-    """services.register, committed. DomainErrors (and anything else) roll back and propagate."""
-    # The field checks first, outside the lock (they read no more than the ward table).
-    kwargs["now"] = kwargs.get("now") or utcnow()
-    kwargs["checked"] = services.check_person(
-        raw, now=kwargs["now"], require_consent=kwargs.get("require_consent", True)
-    )
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            with write_turn(db.session):
-                try:
-                    outcome = services.register(fair_id, raw, **kwargs)
-                    db.session.commit()
-                    return outcome
-                except BaseException:
-                    db.session.rollback()
-                    raise
-        except citizen_ids.HeldUnderAnotherName as error:
-            _record_clash(error, kwargs)
-            raise
-        except OperationalError as error:
-            if attempt == ATTEMPTS or "locked" not in str(error.orig).lower():
-                raise
-            log.warning("registration for fair %s: database locked, attempt %s", fair_id, attempt)
-        time.sleep(0.01 * attempt)
-    raise AssertionError("unreachable")
-
-
-def _record_clash(error: citizen_ids.HeldUnderAnotherName, kwargs: dict) -> None:
-    try:
-        citizen_ids.record_clash(error, by=kwargs.get("by"), origin=kwargs.get("origin", services.SYSTEM))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    g.citizen_id_refused = isinstance(error, citizen_ids.CitizenIdRefused)
+def count_refusal(error: DomainError) -> None:
+    """Called by a view whose registration was refused: a citizen ID held under another name counts
+    toward the limit on such refusals per address."""
+    if isinstance(error, CitizenIdRefused):
+        g.citizen_id_refused = True
 
 
 def held_citizen_id_refused(_response=None) -> bool:

@@ -14,7 +14,6 @@ fairapp.attendees.citizen_ids."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -23,17 +22,18 @@ from fairapp.attendees import changes, citizen_ids
 from fairapp.attendees.models import Attendee, Registration
 from fairapp.attendees.validation import check_citizen_id
 from fairapp.audit import services as audit
-from fairapp.auth.access import roles
+from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.geo.services import get_ward
-from fairapp.registrations.views import bp
+from fairapp.registrations.blueprint import bp
+from fairapp.views import ActionForm, acting_user, flash_refusal
 
 VIEWERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)
-DECIDERS = (Role.ADMIN, Role.ORGANISER)
+DECIDERS = STAFF
 
 
 class LookupForm(FlaskForm):
@@ -58,12 +58,8 @@ class MoveForm(FlaskForm):
     )
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _fair(fair_id: int):
-    return fair_services.get_fair_for(_user(), fair_id)
+    return fair_services.get_fair_for(acting_user(), fair_id)
 
 
 def _holder(attendee: Attendee, fair_id: int) -> dict:
@@ -86,14 +82,13 @@ def _holder(attendee: Attendee, fair_id: int) -> dict:
 def _pending(fair) -> list[dict]:
     pending = changes.pending_for_fair(fair.id)
     if pending:  # personal data on screen: the viewing is audited, like a registration's detail
-        audit.record(
+        audit.record_read(
             "attendee_changes.view",
-            actor=_user(),
+            actor=acting_user(),
             target=fair,
             origin=request_origin(),
             details={"change_ids": [change.id for change in pending]},
         )
-        db.session.flush()
     return [
         {
             "id": change.id,
@@ -132,9 +127,8 @@ def _page(
         holder=holder,
         searched=searched,
         move=move,
-        may_decide=_user().role in DECIDERS,
+        may_decide=acting_user().role in DECIDERS,
     )
-    db.session.commit()  # the audit entries of what was shown
     return html, status, {"Cache-Control": "no-store"}
 
 
@@ -149,19 +143,16 @@ def desk(fair_id: int):
 def decide_change(fair_id: int, change_id: int):
     fair = _fair(fair_id)
     confirm = {"confirm": True, "reject": False}.get(request.form.get("decision", ""))
-    if not FlaskForm().validate_on_submit() or confirm is None:
-        db.session.rollback()
+    if not ActionForm().validate_on_submit() or confirm is None:
         flash(_("Biểu mẫu không hợp lệ hoặc đã hết hạn. Vui lòng thử lại."), "danger")
         return redirect(url_for("registrations.desk", fair_id=fair.id), code=303)
     try:
-        changes.decide_at_desk(fair.id, change_id, confirm=confirm, by=_user(), origin=request_origin())
+        changes.decide_at_desk(fair.id, change_id, confirm=confirm, by=acting_user(), origin=request_origin())
     except NotFound:
         raise
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_refusal(error)
     else:
-        db.session.commit()
         flash(
             _("Đã cập nhật thông tin theo yêu cầu.") if confirm else _("Đã từ chối yêu cầu thay đổi."),
             "success",
@@ -183,14 +174,13 @@ def look_up(fair_id: int):
     fair = _fair(fair_id)
     form = LookupForm()
     if not form.validate_on_submit():
-        db.session.rollback()
         return _page(fair, lookup=form, status=400)
     citizen_id = _clean_citizen_id(form.citizen_id)
     if citizen_id is None:
         return _page(fair, lookup=form, status=422)
-    holder = citizen_ids.holder_of(citizen_id, by=_user(), fair_id=fair.id, origin=request_origin())
+    holder = citizen_ids.holder_of(citizen_id, by=acting_user(), fair_id=fair.id, origin=request_origin())
     move = None
-    if holder is not None and _user().role in DECIDERS:
+    if holder is not None and acting_user().role in DECIDERS:
         target = form.registration.data if (form.registration.data or "").isdigit() else None
         move = MoveForm(formdata=None, citizen_id=citizen_id, registration=target)
     return _page(
@@ -207,7 +197,6 @@ def move_citizen_id(fair_id: int):
     if form.validate_on_submit():
         citizen_id = _clean_citizen_id(form.citizen_id)
     if citizen_id is None:
-        db.session.rollback()
         flash(
             " ".join(str(e) for errors in form.errors.values() for e in errors)
             or _("Biểu mẫu không hợp lệ hoặc đã hết hạn. Vui lòng thử lại."),
@@ -218,17 +207,14 @@ def move_citizen_id(fair_id: int):
     if form.registration.data:
         registration = db.session.get(Registration, form.registration.data)
         if registration is None or registration.fair_id != fair.id:
-            db.session.rollback()
             flash(_("Không có đăng ký số %(id)s tại phiên này.", id=form.registration.data), "danger")
             return redirect(url_for("registrations.desk", fair_id=fair.id), code=303)
         target = registration.attendee
     try:
-        citizen_ids.move(citizen_id, to=target, by=_user(), fair_id=fair.id, origin=request_origin())
+        citizen_ids.move(citizen_id, to=target, by=acting_user(), fair_id=fair.id, origin=request_origin())
     except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+        flash_refusal(error)
         return redirect(url_for("registrations.desk", fair_id=fair.id), code=303)
-    db.session.commit()
     if target is None:
         flash(_("Đã gỡ số CCCD khỏi hồ sơ cũ. Hãy đăng ký người này với số CCCD của họ."), "success")
         return redirect(url_for("attendees.walk_in", fair_id=fair.id), code=303)
@@ -236,10 +222,9 @@ def move_citizen_id(fair_id: int):
     return redirect(url_for("registrations.desk", fair_id=fair.id), code=303)
 
 
-# --- For other pages -------------------------------------------------------------------------------
+# --- For other pages' templates (fairapp.templating) -----------------------------------------------
 
 
-@bp.app_template_global("citizen_id_conflict")
 def citizen_id_conflict(form) -> bool:
     """Whether a registration form was refused because another name holds the citizen ID typed (the
     staff message): the walk-in page then offers the desk's look-up."""
@@ -247,7 +232,6 @@ def citizen_id_conflict(form) -> bool:
     return bool(field is not None and field.errors and str(field.errors[0]) == citizen_ids.staff_message())
 
 
-@bp.app_template_global("desk_pending_count")
 def desk_pending_count(registration_id: int) -> int:
     """How many changes of this registration's person wait for a decision (the detail page)."""
     registration = db.session.get(Registration, registration_id)
