@@ -276,3 +276,19 @@ def test_afterwards_runs_when_the_work_raises_and_units_do_not_nest(app, db):
 def test_a_read_only_unit_rolls_back(app, db):
     transactions.run_in_transaction(lambda: record(TEST_ACTION), writes=False)
     assert flushed_audit_entries(db) == 0
+
+
+def test_a_view_run_again_after_a_lock_starts_from_the_session_as_sent(app, client):
+    from flask import flash, get_flashed_messages, jsonify
+
+    runs = []
+
+    def view():
+        runs.append(1)
+        flash("Đã lưu.")
+        if len(runs) == 1:
+            raise _locked()
+        return jsonify(get_flashed_messages())
+
+    app.add_url_rule("/test/flash-then-locked", "test_flash_then_locked", view)
+    assert client.get("/test/flash-then-locked").json == ["Đã lưu."] and len(runs) == 2
