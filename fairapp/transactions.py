@@ -32,6 +32,7 @@ acceptable (a refused scan): the turn commits with synchronous=NORMAL. A transac
 both kinds (an offline device's batch) calls write_point() before its first write."""
 
 import contextvars
+import copy
 import inspect
 import logging
 import time
@@ -40,7 +41,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from sqlalchemy.exc import OperationalError
 
 from fairapp.database import WRITE_TURN, write_turn
@@ -156,9 +157,17 @@ class FairApp(Flask):
         return {}
 
     def dispatch_request(self):
+        sent = _session_as_sent()
+        attempts = 0
+
         def view():
+            nonlocal attempts
+            attempts += 1
             g.pop("rollback_request", None)  # each attempt decides afresh
             g.pop("commit_request", None)
+            if attempts > 1:  # run again after a lock: from the session as sent, no message flashed twice
+                session.clear()
+                session.update(copy.deepcopy(sent))
             return self.make_response(super(FairApp, self).dispatch_request())
 
         def keep(response) -> bool:
@@ -167,3 +176,13 @@ class FairApp(Flask):
             return response.status_code < 400 or g.get("commit_request", False)
 
         return run_in_transaction(view, writes=request.method not in SAFE_METHODS, keep=keep)
+
+
+def _session_as_sent() -> dict:
+    """A copy of the session as the browser sent it, read without marking it accessed (which would add
+    "Vary: Cookie" to every answer)."""
+    accessed = getattr(session, "accessed", None)
+    sent = copy.deepcopy(dict(session))
+    if accessed is not None:
+        session.accessed = accessed
+    return sent

@@ -218,13 +218,13 @@ def test_get_pages_commit_nothing(client, auth, db, fair, commits):
         assert response.status_code == 200, page
         assert client.head(page).status_code == 200, page
     assert commits == []
-    assert committed(db, sa.select(Fair.status).where(Fair.id == fair.id)) == FairStatus.PUBLISHED.value
+    assert (
+        committed(db, sa.select(Fair.recorded_status).where(Fair.id == fair.id)) == FairStatus.PUBLISHED.value
+    )
 
 
 def test_a_read_of_personal_data_commits_its_audit_entry_alone(client, auth, db, fair, commits):
     registration = register_committed(fair.id, person(), channel=Channel.ONLINE).registration
-    db.session.execute(sa.update(Fair).where(Fair.id == fair.id).values(status=FairStatus.PUBLISHED))
-    db.session.commit()  # registering opened the fair; make its status due again
     auth.login("organiser", ward_codes=[BACH_QUANG])
     entries = count(db, AuditEntry)
     commits.clear()
@@ -233,7 +233,9 @@ def test_a_read_of_personal_data_commits_its_audit_entry_alone(client, auth, db,
     assert len(commits) == 1  # the audit entry's own transaction, once the request's was rolled back
     assert count(db, AuditEntry) == entries + 1
     assert count(db, AuditEntry, AuditEntry.action == "registration.view_personal") == 1
-    assert committed(db, sa.select(Fair.status).where(Fair.id == fair.id)) == FairStatus.PUBLISHED.value
+    assert (
+        committed(db, sa.select(Fair.recorded_status).where(Fair.id == fair.id)) == FairStatus.PUBLISHED.value
+    )
 
 
 # --- The mechanism itself ----------------------------------------------------------------------------
@@ -276,3 +278,19 @@ def test_afterwards_runs_when_the_work_raises_and_units_do_not_nest(app, db):
 def test_a_read_only_unit_rolls_back(app, db):
     transactions.run_in_transaction(lambda: record(TEST_ACTION), writes=False)
     assert flushed_audit_entries(db) == 0
+
+
+def test_a_view_run_again_after_a_lock_starts_from_the_session_as_sent(app, client):
+    from flask import flash, get_flashed_messages, jsonify
+
+    runs = []
+
+    def view():
+        runs.append(1)
+        flash("Đã lưu.")
+        if len(runs) == 1:
+            raise _locked()
+        return jsonify(get_flashed_messages())
+
+    app.add_url_rule("/test/flash-then-locked", "test_flash_then_locked", view)
+    assert client.get("/test/flash-then-locked").json == ["Đã lưu."] and len(runs) == 2
