@@ -90,7 +90,7 @@ class ScanOutcome:
 
 
 def fair_gate(user, fair_id: int, *, now: datetime | None = None) -> FairState:
-    """The fair `user` scans for, its status brought up to date: NotFound, or WardNotAllowed for an
+    """The fair `user` scans for, with its status in effect now: NotFound, or WardNotAllowed for an
     organiser of other wards (fairs.services.get_fair_for's rules, in one Core query)."""
     state = fair_state(fair_id, now=now)
     if state is None:

@@ -1,4 +1,4 @@
-"""Fairs: one job-fair session at a venue in one ward or commune (first cut; the fairs issue extends it)."""
+"""Fairs: one job-fair session at a venue in one ward or commune."""
 
 import enum
 from datetime import datetime
