@@ -23,6 +23,7 @@ ROUTES_ON_SHARED_BLUEPRINTS = (
     "fairapp.tickets.details_views",
     "fairapp.tickets.changes_views",
     "fairapp.tickets.rights_views",
+    "fairapp.interviews.consent_views",
 )
 
 
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.checkins.views import bp as checkins_bp
     from fairapp.fairs.views import bp as fairs_bp
     from fairapp.geo.views import bp as geo_bp
+    from fairapp.interviews.blueprint import bp as interviews_bp
     from fairapp.kiosk.views import bp as kiosk_bp
     from fairapp.live.views import bp as live_bp
     from fairapp.main.views import bp as main_bp
@@ -128,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkin_admin_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(interviews_bp)
     init_api(app)
 
 

@@ -7,6 +7,7 @@ from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
+from fairapp.interviews.models import BoothConsent, Interview, InterviewEntry, Referral
 from fairapp.kiosk.models import KioskVisit
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
 from fairapp.privacy.models import ErasureRequest
@@ -14,6 +15,10 @@ from fairapp.registrations.models import BadgeJob
 from fairapp.tickets.models import RevokedTicket
 
 __all__ = [
+    "Referral",
+    "InterviewEntry",
+    "Interview",
+    "BoothConsent",
     "ApiToken",
     "Attendee",
     "AuditEntry",

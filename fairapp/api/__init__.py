@@ -50,10 +50,20 @@ def _api_blueprints():
     from fairapp.checkins.api import blp as checkins_blp
     from fairapp.fairs.api import blp as fairs_blp
     from fairapp.geo.api import blp as geo_blp
+    from fairapp.interviews.api import blp as interviews_blp
     from fairapp.partners.api import blp as partners_blp
     from fairapp.tickets.api import blp as tickets_blp
 
-    return [meta_blp, geo_blp, fairs_blp, tickets_blp, registrations_blp, partners_blp, checkins_blp]
+    return [
+        meta_blp,
+        geo_blp,
+        fairs_blp,
+        tickets_blp,
+        registrations_blp,
+        partners_blp,
+        checkins_blp,
+        interviews_blp,
+    ]
 
 
 def init_api(app: Flask) -> None:

@@ -69,10 +69,40 @@ SHARE_TEXTS = {
             "vẫn được tham dự phiên và tự liên hệ với doanh nghiệp tại gian hàng."
         ),
     ),
+    # What employers are shown at their booth (fairapp.interviews.card): never the phone number, the
+    # citizen ID, the address or the household's poverty status.
+    "2026-12-v1": ConsentText(
+        version="2026-12-v1",
+        title="Đồng ý chia sẻ hồ sơ với doanh nghiệp, cơ sở đào tạo tại phiên này",
+        text=(
+            "Tôi đồng ý để các doanh nghiệp và cơ sở giáo dục nghề nghiệp có gian hàng tại phiên giao "
+            "dịch việc làm này được xem họ tên, tuổi, giới tính, phường/xã nơi ở, trình độ học vấn, "
+            "trình độ chuyên môn, công việc mong muốn và nhu cầu học nghề của tôi khi quét vé của tôi "
+            "tại gian hàng, để phỏng vấn, tư vấn và tuyển dụng. Họ không được xem số điện thoại, số "
+            "căn cước, địa chỉ và thông tin hộ nghèo, cận nghèo, mới thoát nghèo của tôi, và không được "
+            "dùng thông tin cho mục đích khác. Không đồng ý, tôi vẫn được tham dự phiên và có thể đồng "
+            "ý riêng cho từng gian hàng bằng điện thoại của mình."
+        ),
+    ),
+}
+# Consent given on the job seeker's own phone to one booth (fairapp.interviews.consent).
+BOOTH_SHARE_TEXTS = {
+    "2026-12-v1": ConsentText(
+        version="2026-12-v1",
+        title="Đồng ý chia sẻ hồ sơ với gian hàng này",
+        text=(
+            "Tôi đồng ý để gian hàng này được xem họ tên, tuổi, giới tính, phường/xã nơi ở, trình độ "
+            "học vấn, trình độ chuyên môn, công việc mong muốn và nhu cầu học nghề của tôi, để phỏng "
+            "vấn, tư vấn và tuyển dụng. Gian hàng không được xem số điện thoại, số căn cước, địa chỉ và "
+            "thông tin hộ nghèo, cận nghèo, mới thoát nghèo của tôi. Tôi có thể rút lại sự đồng ý qua "
+            "đường dẫn vé của mình."
+        ),
+    ),
 }
 
 PERSONAL_DATA_VERSION = "2026-12-v1"
-SHARE_VERSION = "2026-11-v1"
+SHARE_VERSION = "2026-12-v1"
+BOOTH_SHARE_VERSION = "2026-12-v1"
 
 
 def personal_data() -> ConsentText:
@@ -83,6 +113,11 @@ def personal_data() -> ConsentText:
 def share_with_employers() -> ConsentText:
     """The current consent to sharing the profile with this fair's employers (optional)."""
     return SHARE_TEXTS[SHARE_VERSION]
+
+
+def share_with_booth() -> ConsentText:
+    """The current consent to sharing the profile with one booth, given on the job seeker's phone."""
+    return BOOTH_SHARE_TEXTS[BOOTH_SHARE_VERSION]
 
 
 def retention_months(version: str | None) -> int | None:

@@ -26,17 +26,22 @@ from flask_login import current_user, logout_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from fairapp.auth.access import roles
+from fairapp.api.fields import MAX_TIME_LENGTH
+from fairapp.api.fields import bad as _bad
+from fairapp.api.fields import body as _body
+from fairapp.api.fields import integer as _int
+from fairapp.api.fields import moment as _time
+from fairapp.api.fields import text as _text
+from fairapp.auth.access import roles, signed_in
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.checkins import devices, services
 from fairapp.checkins.models import Device
 from fairapp.checkins.scanner_data import scanner_data
-from fairapp.errors import DomainError
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair
 from fairapp.fairs.services import FairState
-from fairapp.ids import Id, is_id
+from fairapp.ids import Id
 from fairapp.modelbase import utcnow
 from fairapp.transactions import write_point
 
@@ -45,14 +50,7 @@ blp = Blueprint("api_checkins", __name__, url_prefix="", description="Check-in a
 SCANNERS = (Role.ADMIN, Role.ORGANISER, Role.GATE)
 MAX_SYNC_SCANS = 500
 MAX_GATE_LENGTH = 50
-MAX_TIME_LENGTH = 40  # an ISO 8601 time with offset and fractions is 32
 MAX_DEVICE_NAME_LENGTH = 100
-
-
-class BadRequest(DomainError):
-    code = "bad_request"
-    status = 400
-    message = _l("Yêu cầu không đúng định dạng.")
 
 
 # --- Documentation schemas (the bodies are read by hand: a malformed request is 400, never 422) ---------
@@ -180,56 +178,6 @@ def request_device() -> Device | None:
     if device.user_id != current_user.id:
         raise devices.DeviceNotYours()
     return device
-
-
-# --- Reading bodies ------------------------------------------------------------------------------------
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest(_l("Nội dung gửi lên phải là một đối tượng JSON."))
-    return body
-
-
-def _bad(field: str, rule) -> BadRequest:
-    return BadRequest(fields={field: rule})
-
-
-def _int(body: dict, name: str, field: str | None = None) -> int:
-    value = body.get(name)
-    if not is_id(value):
-        raise _bad(field or name, _l("%(field)s: bắt buộc, là số nguyên dương.", field=name))
-    return value
-
-
-def _text(body: dict, name: str, limit: int, *, required=False, field: str | None = None) -> str | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value) or len(value) > limit:
-        raise _bad(
-            field or name, _l("%(field)s: chuỗi ký tự, tối đa %(limit)s ký tự.", field=name, limit=limit)
-        )
-    return value
-
-
-def _time(body: dict, name: str, *, required=False, field: str | None = None) -> datetime | None:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    moment = None
-    if isinstance(value, str) and len(value) <= MAX_TIME_LENGTH:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            moment = None
-    if moment is None or moment.tzinfo is None:
-        raise _bad(
-            field or name,
-            _l("%(field)s: thời điểm ISO 8601 có múi giờ, ví dụ 2026-11-28T07:45:00+07:00.", field=name),
-        )
-    return moment
 
 
 def _fair(fair_id: int) -> Fair:
@@ -424,7 +372,7 @@ class Devices(MethodView):
             }
         },
     )
-    @roles(*SCANNERS)
+    @signed_in  # any account scans somewhere: gate staff at the entrance, employers at their booth
     def post(self):
         """Register this browser as a scanner of the signed-in user; keep device_id and send it as
         X-Device-Id (and in sync uploads)."""
