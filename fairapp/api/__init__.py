@@ -51,6 +51,7 @@ def _api_blueprints():
     from fairapp.fairs.api import blp as fairs_blp
     from fairapp.geo.api import blp as geo_blp
     from fairapp.interviews.api import blp as interviews_blp
+    from fairapp.live.api import blp as live_blp
     from fairapp.partners.api import blp as partners_blp
     from fairapp.tickets.api import blp as tickets_blp
 
@@ -63,6 +64,7 @@ def _api_blueprints():
         partners_blp,
         checkins_blp,
         interviews_blp,
+        live_blp,
     ]
 
 

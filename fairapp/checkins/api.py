@@ -2,7 +2,6 @@
 
     POST /api/v1/checkins                 one scan → {result, checked_in_at?, attendee?, scan_id}
     POST /api/v1/checkins/sync            an offline device's queue → {results: [{scan_id, result}]}
-    GET  /api/v1/fairs/{id}/stats         registered, checked in, … by priority group
     GET  /api/v1/fairs/{id}/scanner-data  what a scanner needs to verify offline
     POST /api/v1/devices                  register this browser as a scanner → 201 {device_id, token}
     POST /api/v1/devices/{id}/revoke      an organiser or admin revokes a device
@@ -339,16 +338,6 @@ def _sync_item(item, index: int) -> dict:
         "qr_payload": payload,
         "scanned_at": _time(item, "scanned_at", required=True, field=f"{field}.scanned_at"),
     }
-
-
-@blp.route("/fairs/<int:fair_id>/stats")
-class FairStats(MethodView):
-    @roles(*SCANNERS)
-    def get(self, fair_id: int):
-        """Registered, checked in, interviewed, hired; the same by priority group."""
-        fair = _fair(fair_id)
-        counts = services.fair_counts(fair)
-        return {"fair_id": fair.id, "status": fair.status.value, **counts}
 
 
 @blp.route("/fairs/<int:fair_id>/scanner-data")

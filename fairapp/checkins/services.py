@@ -3,7 +3,7 @@ the same transaction, the database deciding races.
 
     check_in(fair, payload, ...)             a scanned ticket (scanner online, offline sync)
     check_in_registration(registration, ...) kiosk, walk-in, manual: no payload scanned
-    fair_counts(fair)                        the numbers of GET /api/v1/fairs/{id}/stats
+    fair_counts(fair)                        registered and checked in, by priority group
 
 Results (never exceptions, for any input): ok, already_checked_in, invalid, wrong_fair, revoked,
 fair_not_open. Guards run in that order of cost: the payload (invalid), its fair (wrong_fair), the fair's
@@ -609,8 +609,8 @@ def _scan_values(scan: _Scan, result: str, registration_id: int | None) -> dict:
 
 
 def fair_counts(fair: Fair) -> dict:
-    """{registered, checked_in, interviewed, hired, by_priority_group: {group: {the same four}}}.
-    Interviews and hires are counted once their module exists (0 until then)."""
+    """{registered, checked_in, by_priority_group: {group: {registered, checked_in}}}, every group
+    present (the entrance's part of GET /api/v1/fairs/{id}/stats: fairapp.live.services.fair_stats)."""
     rows = db.session.execute(
         sa.select(Attendee.priority_group, sa.func.count(Registration.id), sa.func.count(CheckIn.id))
         .select_from(Registration)
@@ -619,19 +619,13 @@ def fair_counts(fair: Fair) -> dict:
         .where(Registration.fair_id == fair.id)
         .group_by(Attendee.priority_group)
     )
-    groups = {
-        group.value: {"registered": 0, "checked_in": 0, "interviewed": 0, "hired": 0}
-        for group in PriorityGroup
-    }
+    groups = {group.value: {"registered": 0, "checked_in": 0} for group in PriorityGroup}
     for group, registered, checked_in in rows:
         key = group.value if isinstance(group, PriorityGroup) else str(group)
-        groups.setdefault(key, {"registered": 0, "checked_in": 0, "interviewed": 0, "hired": 0})
-        groups[key]["registered"] += registered
-        groups[key]["checked_in"] += checked_in
-    totals = {
-        name: sum(g[name] for g in groups.values())
-        for name in ("registered", "checked_in", "interviewed", "hired")
-    }
+        tally = groups.setdefault(key, {"registered": 0, "checked_in": 0})
+        tally["registered"] += registered
+        tally["checked_in"] += checked_in
+    totals = {name: sum(g[name] for g in groups.values()) for name in ("registered", "checked_in")}
     return {**totals, "by_priority_group": groups}
 
 

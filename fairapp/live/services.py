@@ -1,5 +1,6 @@
-"""Live figures of one fair, read from registrations, check-ins and scans. Read-only except for the
-audit entry of who looked at the phone numbers. Services flush, never commit."""
+"""Live figures of one fair, read from registrations, check-ins, scans and the booths' records.
+Read-only except for the audit entry of who looked at the phone numbers. Services flush, never
+commit."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -9,9 +10,12 @@ import sqlalchemy as sa
 from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.audit.services import SYSTEM, Origin, record_read
 from fairapp.checkins.models import CheckIn, Device, Scan
+from fairapp.checkins.services import fair_counts as checkin_counts
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import Ward
+from fairapp.interviews.counts import KEYS as outcome_keys
+from fairapp.interviews.counts import outcome_counts
 
 PRIORITY_GROUPS = (PriorityGroup.POOR, PriorityGroup.NEAR_POOR, PriorityGroup.ESCAPED_POVERTY)
 GROUP_ORDER = (*PRIORITY_GROUPS, PriorityGroup.NONE)
@@ -173,3 +177,24 @@ def scan_problems(fair: Fair, *, limit: int = MAX_PROBLEMS) -> list[Problem]:
             )
         )
     return problems
+
+
+# --- The numbers of GET /api/v1/fairs/{id}/stats -----------------------------------------------------
+
+STAT_KEYS = ("registered", "checked_in", *outcome_keys, "hired", "sustained")
+
+
+def fair_stats(fair: Fair) -> dict:
+    """{registered, checked_in, interviewed, shortlisted, offered, counselled, enrolled, hired,
+    sustained, by_priority_group: {group: the same keys}}: the entrance's counts and the booths'.
+    Hires and their follow-ups are not recorded by this version: hired and sustained are 0."""
+    entrance = checkin_counts(fair)
+    booths = outcome_counts(fair.id)
+    groups = {}
+    for group in PriorityGroup:
+        tally = dict.fromkeys(STAT_KEYS, 0)
+        tally.update(entrance["by_priority_group"].get(group.value, {}))
+        tally.update(booths.get(group.value, {}))
+        groups[group.value] = tally
+    totals = {key: sum(tally[key] for tally in groups.values()) for key in STAT_KEYS}
+    return {**totals, "by_priority_group": groups}

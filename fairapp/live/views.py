@@ -81,9 +81,22 @@ def _problem(problem: services.Problem) -> dict:
     }
 
 
+def _booth_rows(stats: dict) -> list[dict]:
+    """The booths' funnel per priority group, in the page's group order, with its label."""
+    return [
+        {
+            "group": group.value,
+            "label": str(PRIORITY_LABELS[group]),
+            **{key: stats["by_priority_group"][group.value][key] for key in services.outcome_keys},
+        }
+        for group in services.GROUP_ORDER
+    ]
+
+
 def live_payload(fair: Fair, *, contacts: bool) -> dict:
     figures = services.figures(fair)
     waiting = services.priority_waiting(fair)
+    stats = services.fair_stats(fair)
     body = {
         "fair_id": fair.id,
         "status": fair.status.value,
@@ -103,6 +116,8 @@ def live_payload(fair: Fair, *, contacts: bool) -> dict:
             {"code": w.code, "name": w.name, "registered": w.registered, "checked_in": w.checked_in}
             for w in figures.by_ward
         ],
+        "booths": {key: stats[key] for key in services.outcome_keys},
+        "booths_by_priority_group": _booth_rows(stats),
         "priority_waiting_count": len(waiting),
         "problems": [_problem(problem) for problem in services.scan_problems(fair)],
     }

@@ -64,6 +64,21 @@
     }
     fill("[data-live-groups]", data.by_priority_group, (row) => tallyRow(row.label, row, "group", row.group));
     fill("[data-live-wards]", data.by_ward, (row) => tallyRow(row.name, row, "ward", row.code));
+    const steps = ["interviewed", "shortlisted", "offered", "counselled", "enrolled"];
+    if (Array.isArray(data.booths_by_priority_group)) {
+      fill("[data-live-booth-groups]", data.booths_by_priority_group, (row) => {
+        const tr = document.createElement("tr");
+        tr.dataset.group = row.group;
+        tr.append(cell("th", row.label));
+        for (const key of steps) {
+          const td = cell("td", row[key], "text-end");
+          td.dataset.key = key;
+          tr.append(td);
+        }
+        return tr;
+      });
+      for (const key of steps) text('[data-live-booth-total="' + key + '"]', data.booths[key]);
+    }
     text("[data-live-waiting-count]", data.priority_waiting_count);
     if (Array.isArray(data.priority_waiting)) {
       fill("[data-live-waiting]", data.priority_waiting, (row) => {
