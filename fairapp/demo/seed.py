@@ -1,5 +1,7 @@
-"""Demo data for Sông Công: two fairs, six employers, two schools, 200 job seekers and one account
-per role. Deterministic (random.Random(2026)) apart from ticket secrets. Flushes, never commits."""
+"""Demo data for Sông Công: a fair in two weeks with 200 job seekers registered, one running today
+(60 of them registered, some admitted, a few already seen at the booths), a draft, six employers, two
+schools and one account per role. Deterministic (random.Random(2026)) apart from ticket secrets.
+Flushes, never commits."""
 
 import random
 from dataclasses import dataclass, field
@@ -14,11 +16,13 @@ from fairapp.audit.services import record
 from fairapp.auth.models import Role, User
 from fairapp.auth.services import create_user
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
+from fairapp.checkins.models import CheckIn
 from fairapp.demo import data
 from fairapp.errors import Conflict
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.geo import loader
+from fairapp.interviews.models import Interview, InterviewEntry, Outcome
 from fairapp.modelbase import utcnow
 from fairapp.partners.models import (
     Employer,
@@ -53,6 +57,7 @@ class DemoSummary:
     programmes: int = 0
     booths: int = 0
     attendees: int = 0
+    interviews: int = 0
     registrations: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)  # (email, role)
     password: str = DEMO_PASSWORD
@@ -87,6 +92,7 @@ def seed_demo(now: datetime | None = None) -> DemoSummary:
     _booths(published, employers, schools, now, summary)
     _job_seekers(rng, published, now, summary)
     _accounts(employers[0], schools[0], summary)
+    _today(rng, now, employers, schools, summary)
     record(
         "demo.seed",
         details={"fairs": summary.fairs, "employers": summary.employers, "attendees": summary.attendees},
@@ -341,3 +347,123 @@ def _accounts(employer: Employer, school: School, summary) -> None:
     for email, role, name, links in accounts:
         create_user(email=email, full_name=name, role=role.value, password=DEMO_PASSWORD, **links)
         summary.logins.append((email, role.value))
+
+
+# ---------------------------------------------------------------- a fair running today
+
+TODAY_REGISTRATIONS = 60
+TODAY_ADMITTED = 35
+TODAY_SEEN_BY_EMPLOYER = 6
+TODAY_COUNSELLED = 3
+
+
+def _today(rng, now, employers, schools, summary) -> None:
+    """A fair that opened an hour ago in Phường Bách Quang with every partner's booth, so the entrance
+    and the booths can be tried at once: 60 of the job seekers registered, 35 admitted, six seen by
+    the first employer (whose account is employer@demo.vn) and three counselled by the first school."""
+    started = now.replace(second=0, microsecond=0) - timedelta(hours=1)
+    fair = Fair(
+        title="Phiên giao dịch việc làm lưu động phường Bách Quang (đang diễn ra)",
+        ward_code="05528",
+        venue_name="Nhà văn hoá tổ dân phố Tân Thành",
+        venue_address="Phường Bách Quang, tỉnh Thái Nguyên",
+        starts_at=started,
+        ends_at=started + timedelta(hours=5),
+        capacity=300,
+        contact_name="Đ/c Lương Thị Thu, cán bộ văn hoá – xã hội phường",
+        contact_phone=_phone(rng, set()),
+        status=FairStatus.PUBLISHED,
+        published_at=now - timedelta(days=10),
+        created_at=now - timedelta(days=12),
+        updated_at=now - timedelta(days=10),
+    )
+    db.session.add(fair)
+    booths = [
+        Booth(fair=fair, employer=employer, label=f"A{n}", status=BoothStatus.CONFIRMED)
+        for n, employer in enumerate(employers, start=1)
+    ]
+    booths += [
+        Booth(fair=fair, school=school, label=f"B{n}", status=BoothStatus.CONFIRMED)
+        for n, school in enumerate(schools, start=1)
+    ]
+    offers = [VacancyOffer(fair=fair, vacancy=v) for employer in employers for v in employer.vacancies]
+    people = db.session.scalars(sa.select(Attendee).order_by(Attendee.id)).all()
+    registrations = [
+        Registration(
+            fair=fair,
+            attendee=attendee,
+            channel=Channel.ONLINE,
+            consent_personal_data_version=CONSENT_VERSION,
+            consent_personal_data_at=now - timedelta(days=2),
+            consent_share_version=CONSENT_VERSION if n % 3 else None,
+            consent_share_at=now - timedelta(days=2) if n % 3 else None,
+            desired_jobs=attendee.registrations[0].desired_jobs if attendee.registrations else None,
+            created_at=now - timedelta(days=2),
+        )
+        for n, attendee in enumerate(rng.sample(people, TODAY_REGISTRATIONS))
+    ]
+    db.session.add_all(booths + offers + registrations)
+    db.session.flush()
+    admitted = registrations[:TODAY_ADMITTED]
+    db.session.add_all(
+        CheckIn(
+            fair_id=fair.id,
+            registration_id=registration.id,
+            checked_in_at=started + timedelta(minutes=5 + n),
+            source="scanner",
+        )
+        for n, registration in enumerate(admitted)
+    )
+    users = {user.email: user for user in db.session.scalars(sa.select(User))}
+    employer_user, school_user = users["employer@demo.vn"], users["school@demo.vn"]
+    outcomes = [Outcome.INTERVIEWED, Outcome.SHORTLISTED, Outcome.SHORTLISTED, Outcome.OFFERED]
+    outcomes += [Outcome.NOT_SUITABLE, Outcome.INTERVIEWED]
+    seen = [
+        (
+            booths[0],
+            registration,
+            outcome,
+            employer_user,
+            employers[0].vacancies[n % len(employers[0].vacancies)].id,
+        )
+        for n, (registration, outcome) in enumerate(
+            zip(admitted[:TODAY_SEEN_BY_EMPLOYER], outcomes, strict=True)
+        )
+    ]
+    seen += [
+        (booths[len(employers)], registration, Outcome.COUNSELLED, school_user, None)
+        for registration in admitted[TODAY_SEEN_BY_EMPLOYER : TODAY_SEEN_BY_EMPLOYER + TODAY_COUNSELLED]
+    ]
+    for n, (booth, registration, outcome, user, vacancy_id) in enumerate(seen):
+        at = started + timedelta(minutes=30 + 4 * n)
+        rating = 3 + n % 3 if booth.employer_id else None
+        interview = Interview(
+            fair_id=fair.id,
+            booth_id=booth.id,
+            employer_id=booth.employer_id,
+            school_id=booth.school_id,
+            registration_id=registration.id,
+            attendee_id=registration.attendee_id,
+            vacancy_id=vacancy_id,
+            outcome=outcome,
+            rating=rating,
+            tags=[],
+            created_by=user.id,
+            created_at=at,
+        )
+        interview.entries.append(
+            InterviewEntry(
+                fair_id=fair.id,
+                outcome=outcome,
+                vacancy_id=vacancy_id,
+                rating=rating,
+                tags=[],
+                by_user_id=user.id,
+                recorded_at=at,
+            )
+        )
+        db.session.add(interview)
+    summary.fairs += 1
+    summary.booths += len(booths)
+    summary.registrations += len(registrations)
+    summary.interviews = len(seen)

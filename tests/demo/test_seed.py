@@ -10,9 +10,11 @@ from fairapp.attendees.models import Attendee, PriorityGroup, Registration
 from fairapp.auth import services
 from fairapp.auth.models import Role, User
 from fairapp.booths.models import Booth, VacancyOffer
+from fairapp.checkins.models import CheckIn
 from fairapp.demo.seed import DEMO_PASSWORD, seed_demo
 from fairapp.errors import DomainError
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.interviews.models import Interview
 from fairapp.partners.models import Employer, PartnerStatus, School, TrainingProgramme, Vacancy
 from fairapp.phones import normalise_mobile
 
@@ -42,32 +44,51 @@ def seeded(db):
 
 def test_counts(db, seeded):
     assert count(db, Attendee) == 200
-    assert count(db, Registration) == 200
+    assert count(db, Registration) == 260
     assert count(db, Employer) == 6
     assert count(db, School) == 2
-    assert count(db, Fair) == 2
+    assert count(db, Fair) == 3
     assert count(db, User) == 5
-    assert count(db, Booth) == 8
+    assert count(db, Booth) == 16
     assert count(db, TrainingProgramme) >= 4
-    assert (seeded.attendees, seeded.employers, seeded.schools, seeded.fairs) == (200, 6, 2, 2)
+    assert (seeded.attendees, seeded.employers, seeded.schools, seeded.fairs) == (200, 6, 2, 3)
     roles = Counter(db.session.scalars(sa.select(User.role)))
     assert roles == dict.fromkeys(Role, 1)
 
 
-def test_fairs_one_published_soon_one_draft(db, seeded):
-    fairs = {fair.status: fair for fair in db.session.scalars(sa.select(Fair))}
-    assert set(fairs) == {FairStatus.PUBLISHED, FairStatus.DRAFT}
-    published = fairs[FairStatus.PUBLISHED]
-    assert NOW < published.starts_at < NOW + timedelta(weeks=6)
-    assert published.ends_at > published.starts_at
-    assert published.ward_code in SONG_CONG_WARDS and fairs[FairStatus.DRAFT].ward_code in SONG_CONG_WARDS
-    assert published.venue_name.startswith("Nhà văn hoá")
-    registered = db.session.scalars(sa.select(Registration.fair_id).distinct()).all()
-    assert registered == [published.id]
-    booths = db.session.scalars(sa.select(Booth).where(Booth.fair_id == published.id)).all()
-    assert sum(b.employer_id is not None for b in booths) == 6
-    assert sum(b.school_id is not None for b in booths) == 2
-    assert count(db, VacancyOffer) == count(db, Vacancy)
+def test_fairs_one_running_today_one_published_soon_one_draft(db, seeded):
+    fairs = db.session.scalars(sa.select(Fair).order_by(Fair.starts_at)).all()
+    today, soon, draft = fairs
+    assert today.status_at(NOW) == FairStatus.OPEN and soon.status_at(NOW) == FairStatus.PUBLISHED
+    assert draft.status == FairStatus.DRAFT
+    assert NOW < soon.starts_at < NOW + timedelta(weeks=6)
+    assert soon.ends_at > soon.starts_at
+    assert {f.ward_code for f in fairs} <= SONG_CONG_WARDS
+    assert soon.venue_name.startswith("Nhà văn hoá")
+    registered = Counter(db.session.scalars(sa.select(Registration.fair_id)))
+    assert registered == {soon.id: 200, today.id: 60}
+    for fair in (today, soon):
+        booths = db.session.scalars(sa.select(Booth).where(Booth.fair_id == fair.id)).all()
+        assert sum(b.employer_id is not None for b in booths) == 6
+        assert sum(b.school_id is not None for b in booths) == 2
+    assert count(db, VacancyOffer) == 2 * count(db, Vacancy)
+
+
+def test_the_fair_running_today_has_arrivals_and_booth_records(db, seeded):
+    employer_user = services.find_by_login("employer@demo.vn")
+    interviews = db.session.scalars(sa.select(Interview)).all()
+    assert seeded.interviews == len(interviews) == 9
+    by_employer = [i for i in interviews if i.employer_id]
+    assert all(
+        i.employer_id == employer_user.employer_id and i.created_by == employer_user.id for i in by_employer
+    )
+    assert all(
+        i.vacancy_id in {v.id for v in db.session.get(Employer, i.employer_id).vacancies} for i in by_employer
+    )
+    assert all(len(i.entries) == 1 for i in interviews)
+    assert count(db, CheckIn) == 35
+    admitted = set(db.session.scalars(sa.select(CheckIn.registration_id)))
+    assert {i.registration_id for i in interviews} <= admitted
 
 
 def test_employers_have_valid_tax_codes_and_vacancies(db, seeded):
@@ -109,7 +130,7 @@ def test_registrations_carry_consent(db, seeded):
     registrations = db.session.scalars(sa.select(Registration)).all()
     assert all(r.consent_personal_data_version and r.consent_personal_data_at for r in registrations)
     assert all((r.consent_share_version is None) == (r.consent_share_at is None) for r in registrations)
-    assert len({r.ticket_secret for r in registrations}) == 200
+    assert len({r.ticket_secret for r in registrations}) == 260
 
 
 def test_every_demo_login_works(db, seeded):
@@ -156,7 +177,7 @@ def test_command_if_empty_is_idempotent(db, runner):
     second = runner.invoke(args=["seed-demo", "--if-empty"])
     assert second.exit_code == 0, second.output
     assert "already has data" in second.output
-    assert (count(db, User), count(db, Attendee), count(db, Fair)) == (5, 200, 2)
+    assert (count(db, User), count(db, Attendee), count(db, Fair)) == (5, 200, 3)
 
 
 def test_command_without_if_empty_refuses_politely(db, runner, make_user):
