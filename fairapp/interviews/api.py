@@ -18,6 +18,7 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
 from fairapp.api.fields import BadRequest, bad, body, integer, moment, text
 from fairapp.auth.access import roles
@@ -43,6 +44,77 @@ MAX_SYNC_ITEMS = 200
 MAX_PAYLOAD_LENGTH = 512
 MAX_PLACE_LENGTH = 200
 MAX_TAG_TEXT = 400
+
+
+# --- Documentation schemas (the bodies are read by hand: a malformed request is 400, never 422) ---------
+
+
+class InterviewRequestSchema(Schema):
+    qr_payload = fields.Str(metadata={"description": "The ticket scanned at the booth (or attendee_id)"})
+    attendee_id = fields.Int(
+        metadata={"description": "Instead of a scan: a person the booth already recorded or was referred"}
+    )
+    employer_id = fields.Int(
+        metadata={"description": "Staff only: whose booth (an employer's users: their own)"}
+    )
+    school_id = fields.Int(metadata={"description": "Staff only: whose booth (a school's users: their own)"})
+    vacancy_id = fields.Int(metadata={"description": "One of the employer's vacancies offered at this fair"})
+    programme_id = fields.Int(metadata={"description": "One of the school's programmes (required to enrol)"})
+    outcome = fields.Str(
+        required=True,
+        validate=validate.OneOf(
+            ["interviewed", "shortlisted", "offered", "not_suitable", "counselled", "enrolled"]
+        ),
+        metadata={
+            "description": "Employers: interviewed, shortlisted, offered, not_suitable; schools: "
+            "counselled, enrolled"
+        },
+    )
+    rating = fields.Int(validate=validate.Range(1, 5))
+    notes = fields.Str(validate=validate.Length(max=MAX_NOTES_LENGTH))
+    tags = fields.List(fields.Str(validate=validate.Length(max=30)), validate=validate.Length(max=10))
+    next_step_at = fields.DateTime(metadata={"description": "Appointment, ISO 8601 with offset"})
+    next_step_place = fields.Str(validate=validate.Length(max=MAX_PLACE_LENGTH))
+    intake_date = fields.Date(metadata={"description": "Schools: the intake's date"})
+    scan_id = fields.Str(
+        validate=validate.Length(max=services.MAX_SCAN_ID_LENGTH),
+        metadata={
+            "description": "Client id of this entry; sent again by the same account it is the same entry"
+        },
+    )
+
+
+class CandidateSchema(Schema):
+    registration_id = fields.Int()
+    ticket_number = fields.Str()
+    shared = fields.Bool(metadata={"description": "The person agreed to share their profile with this booth"})
+    checked_in = fields.Bool()
+    name = fields.Str(metadata={"description": "Full name when shared, else the given name's initial"})
+    age = fields.Int(allow_none=True)
+    gender = fields.Str(allow_none=True)
+    ward = fields.Str(allow_none=True)
+    education = fields.Str(allow_none=True)
+    qualification = fields.Str(allow_none=True)
+    desired_jobs = fields.Str(allow_none=True)
+    wants_training = fields.Bool(allow_none=True)
+
+
+class InterviewSchema(Schema):
+    id = fields.Int()
+    booth_id = fields.Int()
+    outcome = fields.Str()
+    rating = fields.Int(allow_none=True)
+    vacancy_id = fields.Int(allow_none=True)
+    programme_id = fields.Int(allow_none=True)
+    not_checked_in = fields.Bool(
+        metadata={"description": "Not admitted at the entrance when first seen here"}
+    )
+    repeated = fields.Bool(metadata={"description": "The scan_id was sent before: nothing changed"})
+    candidate = fields.Nested(CandidateSchema)
+
+
+def _json(schema) -> dict:
+    return {"application/json": {"schema": schema}}
 
 
 def _user():
@@ -186,6 +258,16 @@ class BoothScans(MethodView):
 
 @blp.route("/fairs/<int:fair_id>/interviews")
 class Interviews(MethodView):
+    @blp.doc(
+        requestBody={"required": True, "content": _json(InterviewRequestSchema)},
+        responses={
+            "201": {"description": "A new record", "content": _json(InterviewSchema)},
+            "200": {
+                "description": "The record updated, or the same entry again",
+                "content": _json(InterviewSchema),
+            },
+        },
+    )
     @roles(*BOOTH_USERS)
     def post(self, fair_id: int):
         """Record what the booth did with a person, or update its record (the history keeps every

@@ -21,6 +21,7 @@ BACH_QUANG = "05528"
 UNLIMITED = {
     ("/api/v1/checkins", "qr_payload"): "any text a camera read; what is no ticket answers 200 `invalid`",
     ("/api/v1/checkins/sync", "scans.qr_payload"): "the same, for offline scans",
+    ("/api/v1/fairs/{fair_id}/interviews", "qr_payload"): "the same at a booth; what is no ticket is 422",
 }
 
 
@@ -244,6 +245,61 @@ def _sync(calls: Calls, field: str, n: int):
     return calls.post("/api/v1/checkins/sync", body, calls.gate)
 
 
+def _interview(calls: Calls, field: str, n: int):
+    """A booth's record of a person: an open fair, an employer's confirmed booth, a ticket."""
+    from fairapp.attendees.models import Attendee, Channel, Gender, Registration
+    from fairapp.booths.models import Booth, BoothStatus
+    from fairapp.tickets.signing import ticket_payload
+
+    if "booth" not in calls.__dict__:
+        fair = calls.fair(FairStatus.OPEN, starts_in=timedelta(hours=-1))
+        employer = calls.employer()
+        calls.db.session.add(Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED))
+        attendee = Attendee(
+            full_name="Nguyễn Văn An",
+            name_key="nguyen van an",
+            phone=calls.phone(),
+            birth_year=1990,
+            gender=Gender.MALE,
+            ward_code=BACH_QUANG,
+        )
+        calls.db.session.add(attendee)
+        calls.db.session.flush()
+        registration = Registration(
+            fair_id=fair.id,
+            attendee_id=attendee.id,
+            channel=Channel.ONLINE,
+            consent_personal_data_version="2026-12-v1",
+            consent_personal_data_at=utcnow(),
+        )
+        calls.db.session.add(registration)
+        calls.db.session.commit()
+        from fairapp.auth.services import create_user
+
+        user = create_user(
+            email=f"booth{next(calls.numbers)}@example.vn",
+            full_name="Cán bộ tuyển dụng",
+            role="employer",
+            password="a-long-password-1",
+            employer_id=employer.id,
+        )
+        calls.db.session.commit()
+        calls.booth = (fair, ticket_payload(registration), bearer(_token_of(user)))
+    fair, payload, headers = calls.booth
+    body = {"qr_payload": payload, "outcome": "interviewed", "scan_id": f"i{next(calls.numbers)}"}
+    body[field] = f"{next(calls.numbers)}-".ljust(n, "x")
+    return calls.post(f"/api/v1/fairs/{fair.id}/interviews", body, headers)
+
+
+def _token_of(user):
+    from fairapp.auth.services import issue_token
+    from fairapp.extensions import db
+
+    _token, secret = issue_token(user)
+    db.session.commit()
+    return secret
+
+
 def _query(path):
     def send(calls: Calls, field: str, n: int):
         value = padded(BACH_QUANG, n) if field == "ward_code" else "a" * n
@@ -271,11 +327,17 @@ ENDPOINTS = {
     ("get", "/api/v1/admin-units"): _query("/api/v1/admin-units"),
     ("post", "/api/v1/checkins"): _checkin,
     ("post", "/api/v1/checkins/sync"): _sync,
+    ("post", "/api/v1/fairs/{fair_id}/interviews"): _interview,
     ("post", "/api/v1/devices"): lambda calls, field, n: calls.post(
         "/api/v1/devices", {field: f"{next(calls.numbers)}-".ljust(n, "x")}, calls.gate
     ),
 }
-HAND_READ = {"/api/v1/checkins", "/api/v1/checkins/sync", "/api/v1/devices"}  # 400, not 422
+HAND_READ = {  # 400, not 422
+    "/api/v1/checkins",
+    "/api/v1/checkins/sync",
+    "/api/v1/devices",
+    "/api/v1/fairs/{fair_id}/interviews",
+}
 
 
 def test_the_server_accepts_exactly_the_declared_length(client, db, make_user, token_for, spec):
