@@ -35,6 +35,7 @@ from fairapp.interviews.booth_data import booth_data
 from fairapp.interviews.models import MAX_NOTES_LENGTH, MAX_REFERRAL_NOTE_LENGTH, Interview
 from fairapp.links import absolute_url
 from fairapp.tickets import qr
+from fairapp.transactions import write_point
 
 blp = Blueprint(
     "api_interviews", __name__, url_prefix="", description="At the booth: interviews, counselling"
@@ -270,6 +271,9 @@ class InterviewSync(MethodView):
         if device.user_id != current_user.id:
             raise devices.DeviceNotYours()
         fair = services.fair_for(_user(), fair_id)
+        # The writer's turn before the first item's savepoint: taken inside one (SQLite: COMMIT, then
+        # BEGIN IMMEDIATE) it would end the savepoint under the item.
+        write_point()
         results = [self._one(fair, item, index) for index, item in enumerate(items)]
         devices.touch(device)
         return {"results": results}
