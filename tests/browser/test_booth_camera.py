@@ -3,8 +3,8 @@ ticket's QR (written with tests/browser/camera.py), the candidate card shows, an
 record the interview. Offline (context.set_offline), a second ticket typed by a keyboard scanner is
 checked in the browser, recorded into the booth's own queue, and uploaded once the network is back.
 
-Also: a phone that still has the gate scanner's version-1 database keeps its gate queue when the
-database gains the booth's stores."""
+Also: the page reopens without a network (the /scan/ service worker), and a phone that still has the
+gate scanner's version-1 database keeps its gate queue when the database gains the booth's stores."""
 
 from datetime import timedelta
 
@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 from fairapp.attendees.models import Attendee, Channel, Gender, Registration
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.fairs.models import Fair, FairStatus
-from fairapp.interviews.models import Interview, InterviewEntry
+from fairapp.interviews.models import Interview, InterviewEntry, Referral
 from fairapp.modelbase import utcnow
-from fairapp.partners.models import Employer, PartnerStatus, Vacancy
+from fairapp.partners.models import Employer, PartnerStatus, School, Vacancy
 from fairapp.text import fold
 from fairapp.tickets.signing import ticket_payload
 from tests.browser.camera import camera_page_playing, write_y4m
@@ -70,7 +70,8 @@ def register(db, fair: Fair, full_name: str, phone: str, *, shares: bool) -> Reg
 
 @pytest.fixture()
 def booth(db, live_url):
-    """A confirmed booth of an approved employer at an open fair, with two vacancies offered there."""
+    """A confirmed booth of an approved employer at an open fair, with two vacancies offered there, and
+    a school's booth beside it."""
     fair = open_fair(db)
     employer = Employer(
         name="Công ty TNHH May Sông Công", tax_code="0101234565", status=PartnerStatus.APPROVED
@@ -84,7 +85,10 @@ def booth(db, live_url):
     db.session.flush()
     db.session.add_all(VacancyOffer(fair_id=fair.id, vacancy_id=vacancy.id) for vacancy in vacancies)
     booth = Booth(fair_id=fair.id, employer_id=employer.id, status=BoothStatus.CONFIRMED, label="A3")
-    db.session.add(booth)
+    school = School(name="Trường Cao đẳng Công nghiệp Thái Nguyên", status=PartnerStatus.APPROVED)
+    db.session.add_all([booth, school])
+    db.session.flush()
+    db.session.add(Booth(fair_id=fair.id, school_id=school.id, status=BoothStatus.CONFIRMED, label="B1"))
     db.session.commit()
     return booth, vacancies
 
@@ -203,6 +207,24 @@ def test_employer_records_a_scanned_ticket_then_one_offline(db, make_user, camer
     expect(card.locator("[data-consent-qr]")).to_be_visible()
     assert card.locator("[data-consent-qr]").get_attribute("src").startswith("data:image/png;base64,")
     screenshot(page, "booth", "consent-360")
+
+    refer = page.locator("[data-refer]")
+    refer.get_by_text("Giới thiệu sang gian hàng khác").click()
+    refer.locator("select[name=to_booth_id]").select_option(
+        label="B1 · Trường Cao đẳng Công nghiệp Thái Nguyên"
+    )
+    refer.locator("input[name=note]").fill("Muốn học nghề điện")
+    refer.get_by_role("button", name="Giới thiệu", exact=True).click()
+    expect(refer.locator("[data-refer-status]")).to_have_text(
+        "Đã giới thiệu sang B1 · Trường Cao đẳng Công nghiệp Thái Nguyên."
+    )
+    db.session.rollback()
+    referral = db.session.scalar(sa.select(Referral))
+    assert (referral.registration_id, referral.from_booth_id, referral.note) == (
+        second.id,
+        booth.id,
+        "Muốn học nghề điện",
+    )
     # The refused tag's answer is the one failed request the browser reports.
     assert [e for e in page.console_errors if "status of 422" not in e] == []
 
@@ -233,7 +255,7 @@ STORES = """() => new Promise((ok) => {
 })"""
 
 
-def test_the_gate_queue_survives_the_upgrade_to_the_booth_stores(
+def test_the_page_reopens_offline_and_the_gate_queue_survives_the_store_upgrade(
     db, make_user, page_at, console_errors, booth
 ):
     booth, _vacancies = booth
@@ -242,9 +264,16 @@ def test_the_gate_queue_survives_the_upgrade_to_the_booth_stores(
     page.goto("/scan/booths")  # loads the store script without opening the database
     assert page.evaluate(VERSION_1) is True
     page.goto(f"/scan/booth/{booth.id}")
-    expect(page.locator("[data-booth-scanner]")).to_have_attribute("data-ready", "true")
+    scanner = page.locator("[data-booth-scanner]")
+    expect(scanner).to_have_attribute("data-ready", "true")
     version, names, queued = page.evaluate(STORES)
     assert version == 2
     assert names == ["admitted", "booth_queue", "booths", "fairs", "queue"]
     assert queued == 1  # the gate's unsent scan is still there
+
+    expect(scanner).to_have_attribute("data-offline-ready", "true")  # the page and its files are cached
+    page.context.set_offline(True)
+    page.reload()  # served by the service worker; the booth data comes from IndexedDB
+    expect(scanner).to_have_attribute("data-ready", "stored")
+    expect(scanner).to_have_attribute("data-online", "false")
     assert console_errors == []
