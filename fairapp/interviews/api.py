@@ -6,6 +6,7 @@ their wards) and admins helping them.
     GET  /api/v1/fairs/{id}/interviews         the records the caller may see, with their cards
     POST /api/v1/fairs/{id}/interviews/sync    a booth device's offline queue → {results}
     POST /api/v1/fairs/{id}/referrals          send a person on to another booth of the fair
+    GET  /api/v1/fairs/{id}/booth-data         what the booth's page needs offline (no person)
 
 The booth page sends these with its device token (fairapp.checkins.devices), as the gate scanner
 does. An employer never gets a priority group, household code, citizen ID, phone or address: the
@@ -24,12 +25,14 @@ from fairapp.api.fields import BadRequest, bad, body, integer, moment, text
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
+from fairapp.booths.models import BoothStatus
 from fairapp.checkins import devices
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.ids import is_id
 from fairapp.interviews import card as cards
 from fairapp.interviews import consent, listing, services
+from fairapp.interviews.booth_data import booth_data
 from fairapp.interviews.models import MAX_NOTES_LENGTH, MAX_REFERRAL_NOTE_LENGTH, Interview
 from fairapp.links import absolute_url
 from fairapp.tickets import qr
@@ -350,7 +353,9 @@ class InterviewSync(MethodView):
         if device.user_id != current_user.id:
             raise devices.DeviceNotYours()
         fair = services.fair_for(_user(), fair_id)
-        write_point()  # before the items' savepoints: SQLite takes the writer's turn once, up front
+        # The writer's turn before the first item's savepoint: taken inside one (SQLite: COMMIT, then
+        # BEGIN IMMEDIATE) it would end the savepoint under the item.
+        write_point()
         results = [self._one(fair, item, index) for index, item in enumerate(items)]
         devices.touch(device)
         return {"results": results}
@@ -410,3 +415,30 @@ class Referrals(MethodView):
             origin=request_origin(),
         )
         return {"id": referral.id, "to_booth_id": referral.to_booth_id}, 201
+
+
+@blp.route("/fairs/<int:fair_id>/booth-data")
+class BoothData(MethodView):
+    @roles(*BOOTH_USERS)
+    def get(self, fair_id: int):
+        """What a booth's scanner page keeps to work offline: the fair, the signing key and the
+        revocation list (to verify tickets), the booth, its vacancies offered here or its programmes,
+        the outcomes it may record and the other confirmed booths (for referrals). No registration
+        and no person. The booth: ?booth_id=, or (staff) ?employer_id= / ?school_id=, or an
+        employer's or school's own."""
+        user = _user()
+        fair = services.fair_for(user, fair_id)
+        booth_id = _query_id(request.args, "booth_id")
+        if booth_id is not None:
+            booth = services.get_booth(user, booth_id)
+            if booth.fair_id != fair.id or booth.status == BoothStatus.CANCELLED:
+                raise services.BoothNotFound()
+        else:
+            booth = services.booth_for(
+                user,
+                fair,
+                employer_id=_query_id(request.args, "employer_id"),
+                school_id=_query_id(request.args, "school_id"),
+                confirmed=False,
+            )
+        return booth_data(booth), 200, {"Cache-Control": "no-store, private"}

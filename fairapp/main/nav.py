@@ -66,6 +66,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         _l("Gian hàng của đơn vị bạn tại các phiên: phỏng vấn, tư vấn, kết quả."),
     ),
     NavEntry(
+        "interviews.booth_chooser",
+        _l("Quét tại gian hàng"),
+        _only(Role.EMPLOYER, Role.SCHOOL),
+        "qr",
+        _l("Quét vé của người lao động tại gian hàng, ghi kết quả phỏng vấn hoặc tư vấn."),
+    ),
+    NavEntry(
         "users.index",
         _l("Người dùng"),
         _only(Role.ADMIN),

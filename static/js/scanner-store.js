@@ -1,9 +1,14 @@
 /*
- * ScannerStore: what the gate scanner keeps on the phone, in IndexedDB ("fairapp-scanner"):
+ * ScannerStore: what the scanner pages keep on the phone, in IndexedDB ("fairapp-scanner").
+ * The gate scanner's:
  *   fairs     { fair_id, data, stored_at }      the fair's scanner data (public key, revocations,
  *                                               registration ids with display names, checked-in ids)
  *   admitted  { fair_id, registration_id, at }  tickets this device admitted while offline
  *   queue     { scan_id, fair_id, qr_payload, scanned_at }  scans not yet accepted by the server
+ * The booth scanner's (version 2), apart so that the two queues never mix (ScannerStore.booths):
+ *   booths       { booth_id, data, stored_at }  the booth's data (public key, revocations, the booth,
+ *                                               its vacancies or programmes; no person)
+ *   booth_queue  { scan_id, booth_id, item }    records made offline, not yet accepted by the server
  *
  * In localStorage: this browser's scanner device, its id and its token (the credential the scanner's
  * API requests carry, given once when the device is registered).
@@ -16,7 +21,7 @@
   "use strict";
 
   var DB_NAME = "fairapp-scanner";
-  var DB_VERSION = 1;
+  var DB_VERSION = 2;
   var CACHE_PREFIX = "fairapp-scanner-";
   var DEVICE_KEY = "fairapp.scanner.device";
   var connection = null;
@@ -33,13 +38,20 @@
     if (!window.indexedDB) { return Promise.reject(new Error("no IndexedDB")); }
     connection = new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = function () {
+      request.onupgradeneeded = function (event) {
         var db = request.result;
-        db.createObjectStore("fairs", { keyPath: "fair_id" });
-        var admitted = db.createObjectStore("admitted", { keyPath: ["fair_id", "registration_id"] });
-        admitted.createIndex("fair_id", "fair_id");
-        var queue = db.createObjectStore("queue", { keyPath: "scan_id" });
-        queue.createIndex("fair_id", "fair_id");
+        if (event.oldVersion < 1) {
+          db.createObjectStore("fairs", { keyPath: "fair_id" });
+          var admitted = db.createObjectStore("admitted", { keyPath: ["fair_id", "registration_id"] });
+          admitted.createIndex("fair_id", "fair_id");
+          var queue = db.createObjectStore("queue", { keyPath: "scan_id" });
+          queue.createIndex("fair_id", "fair_id");
+        }
+        if (event.oldVersion < 2) {
+          db.createObjectStore("booths", { keyPath: "booth_id" });
+          var boothQueue = db.createObjectStore("booth_queue", { keyPath: "scan_id" });
+          boothQueue.createIndex("booth_id", "booth_id");
+        }
       };
       request.onsuccess = function () {
         var db = request.result;
@@ -122,6 +134,45 @@
       });
     },
 
+    /* The booth scanner's data and offline queue, one booth at a time. */
+    booths: {
+      getData: function (boothId) {
+        return run(["booths"], "readonly", function (tx) {
+          return promised(tx.objectStore("booths").get(boothId));
+        });
+      },
+
+      putData: function (boothId, data) {
+        return run(["booths"], "readwrite", function (tx) {
+          tx.objectStore("booths").put({ booth_id: boothId, data: data, stored_at: new Date().toISOString() });
+        });
+      },
+
+      enqueue: function (boothId, item) {
+        return run(["booth_queue"], "readwrite", function (tx) {
+          tx.objectStore("booth_queue").put({ scan_id: item.scan_id, booth_id: boothId, item: item });
+        });
+      },
+
+      /* The booth's records not yet accepted, oldest first: [{scan_id, booth_id, item}]. */
+      queued: function (boothId) {
+        return run(["booth_queue"], "readonly", function (tx) {
+          return all(tx.objectStore("booth_queue").index("booth_id"), boothId).then(function (rows) {
+            return rows.sort(function (a, b) {
+              return String(a.item.recorded_at).localeCompare(String(b.item.recorded_at));
+            });
+          });
+        });
+      },
+
+      dequeue: function (scanIds) {
+        return run(["booth_queue"], "readwrite", function (tx) {
+          var queue = tx.objectStore("booth_queue");
+          scanIds.forEach(function (id) { queue.delete(id); });
+        });
+      }
+    },
+
     deviceId: function () {
       try { return localStorage.getItem(DEVICE_KEY); } catch (error) { return null; }
     },
@@ -185,7 +236,7 @@
       new Promise(function (resolve) { window.setTimeout(function () { resolve(0); }, 4000); })
     ]) : Promise.resolve(0);
     before.then(function (unsent) {
-      var page = document.querySelector("[data-scanner]");
+      var page = document.querySelector("[data-scanner], [data-booth-scanner]");
       var question = page ? (page.getAttribute("data-msg-unsent") || "") : "";
       if (unsent && question && !window.confirm(question.replace("{n}", String(unsent)))) { return; }
       // The server ends this browser's device with the session: its token is refused from then on.

@@ -1,7 +1,8 @@
-/* Service worker for the gate scanner (scope /scan/): network first, the cached copy when offline, so a
-   scanner page opened once reloads without a connection. The page (static/js/scanner.js) asks it to
-   store the page and every file it needs, those it loads later included (the QR decoder's worker), and
-   is told which of them are not on hand; ScannerStore.wipe() deletes the cache on sign-out.
+/* Service worker for the scanner pages (scope /scan/: the gate scanner, and the booth scanner at
+   /scan/booth/<id>): network first, the cached copy when offline, so a scanner page opened once reloads
+   without a connection. The page (static/js/offline-page.js) asks it to store the page and every file it
+   needs, those it loads later included (the QR decoder's worker), and is told which of them are not on
+   hand; ScannerStore.wipe() deletes the cache on sign-out.
    Never cached: the API (check-ins must reach the server or the page's own queue), search results. */
 "use strict";
 

@@ -2,14 +2,13 @@
  * The gate scanner page (templates/checkins/scanner.html): camera and keyboard-scanner box through
  * QrCamera, a full-screen green / amber / red answer with sound and vibration, and an offline mode.
  *
- * This browser registers itself once as a scanner device (POST /api/v1/devices, with the session
- * cookie and the page's CSRF token) and keeps the device's token. The scanner's API requests (check-ins,
- * the offline upload, the fair's scanner data) carry that token alone (Authorization: Bearer, no
- * cookie), so they keep working through a day offline whatever becomes of the session; search and
- * manual check-in are page requests (session cookie, X-CSRFToken).
+ * This browser registers itself once as a scanner device (ScannerDevice, static/js/scanner-device.js).
+ * The scanner's API requests (check-ins, the offline upload, the fair's scanner data) carry the
+ * device's token alone, so they keep working through a day offline whatever becomes of the session;
+ * search and manual check-in are page requests (session cookie, X-CSRFToken).
  * Online, every scan goes to POST /api/v1/checkins with a client scan_id, so a retry is the same scan.
  * Offline (navigator.onLine false, or the request fails), the page checks the ticket itself with the
- * fair's scanner data kept in IndexedDB (ScannerStore): the Ed25519 signature (WebCrypto), the fair,
+ * fair's scanner data kept in IndexedDB (ScannerStore): the Ed25519 signature (TicketCheck), the fair,
  * the fair's hours, the revocation list and the tickets already admitted; it answers at once, queues
  * the scan and uploads the queue to POST /api/v1/checkins/sync when the network returns (the `online`
  * event, and every SYNC_EVERY_MS). The server decides again; its answer is what counts.
@@ -18,8 +17,9 @@
   "use strict";
 
   var root = document.querySelector("[data-scanner]");
-  if (!root || !window.ScannerStore) { return; }
+  if (!root || !window.ScannerStore || !window.ScannerDevice || !window.TicketCheck) { return; }
   var store = window.ScannerStore;
+  var check = window.TicketCheck;
 
   var fairId = Number(root.dataset.fairId);
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
@@ -29,8 +29,6 @@
   var SHOW_MS = { ok: 1200, already_checked_in: 2000 };
   var SHOW_DEFAULT_MS = 2500;
   var COLOUR = { ok: "green", already_checked_in: "amber", unchecked: "amber" };
-  var PAYLOAD = /^F1\.([1-9A-Z][0-9A-Z]{0,12})\.([1-9A-Z][0-9A-Z]{0,12})\.([A-Z2-7]{8})\.([A-Z2-7]{103})$/;
-  var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   var MAX_PAYLOAD = 512;
 
   var el = {
@@ -58,7 +56,6 @@
     revoked: new Set(),   // "registrationId:nonce"
     admitted: new Set(),  // registration ids known to be in (server's list and this device's)
     queued: 0,
-    reachable: true,      // the last request reached the server
     syncing: null,
     hideTimer: null
   };
@@ -68,71 +65,13 @@
 
   // --- Talking to the server ----------------------------------------------------------------------
 
-  /* The headers of a request: as this device (its token) or as the signed-in page (cookie and CSRF). */
-  function headers(withBody, asDevice) {
-    var result = { "Accept": "application/json" };
-    if (withBody) { result["Content-Type"] = "application/json"; }
-    if (asDevice) {
-      result["Authorization"] = "Bearer " + store.deviceToken();
-    } else {
-      result["X-CSRFToken"] = csrfToken;
-    }
-    return result;
-  }
-
-  /* {status, json} for any answer; rejects only when the server could not be reached. */
-  function call(method, url, body, asDevice) {
-    return fetch(url, {
-      method: method, headers: headers(body !== undefined, asDevice),
-      credentials: asDevice ? "omit" : "same-origin", cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body)
-    }).then(function (response) {
-      local.reachable = true;
-      var type = response.headers.get("Content-Type") || "";
-      var parsed = type.indexOf("json") >= 0 ? response.json().catch(function () { return null; })
-        : Promise.resolve(null);
-      return parsed.then(function (json) {
-        // A page instead of JSON: the session ended and we were sent to the sign-in page.
-        return { status: response.redirected && !json ? 401 : response.status, json: json };
-      });
-    }, function (error) {
-      local.reachable = false;
-      throw error;
-    });
-  }
-
-  /* A request as this device, registering it first if needed; {status: 401} when it cannot be. */
-  function callAsDevice(method, url, body) {
-    return ensureDevice().then(function (deviceId) {
-      if (!deviceId) { return { status: 401, json: null }; }
-      return call(method, url, body, true).then(function (answer) {
-        // Refused, not for a device reason: its user was signed out everywhere, or deactivated.
-        var code = errorCode(answer);
-        if (answer.status === 401 && (!code || code === "unauthorized")) { store.setDevice(null); }
-        return answer;
-      });
-    });
-  }
-
-  function errorCode(answer) {
-    return answer && answer.json && answer.json.error ? answer.json.error.code : null;
-  }
-
-  var registering = null;
-  function ensureDevice() {
-    if (store.deviceId() && store.deviceToken()) { return Promise.resolve(store.deviceId()); }
-    if (registering) { return registering; }
-    var name = (navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || "";
-    registering = call("POST", root.dataset.devicesUrl, { name: ("Scanner " + name).trim() })
-      .then(function (answer) {
-        var id = answer.json && answer.json.device_id;
-        var token = answer.json && answer.json.token;
-        if (answer.status < 300 && id && token) { store.setDevice(id, token); return id; }
-        return null;
-      }).catch(function () { return null; })
-      .then(function (id) { registering = null; return id; });
-    return registering;
-  }
+  var api = window.ScannerDevice.client({
+    devicesUrl: root.dataset.devicesUrl, name: "Scanner", csrfToken: csrfToken
+  });
+  var call = api.call;
+  var callAsDevice = api.asDevice;
+  var ensureDevice = api.ensureDevice;
+  var errorCode = api.errorCode;
 
   /* A device refused by the server: revoked → stop and wipe; unknown/another account's → register anew. */
   function deviceRefused(answer) {
@@ -151,15 +90,6 @@
   }
 
   // --- The fair's scanner data ------------------------------------------------------------------
-
-  function base64url(text) {
-    var padded = text.replace(/-/g, "+").replace(/_/g, "/");
-    while (padded.length % 4) { padded += "="; }
-    var raw = atob(padded);
-    var bytes = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
-    return bytes;
-  }
 
   function listOf(data, names) {
     for (var i = 0; i < names.length; i++) {
@@ -191,9 +121,7 @@
       .map(Number).concat(ownAdmitted || []));
     counts();
     var keyText = data.public_key && (data.public_key.public_key || data.public_key);
-    if (!keyText || !(window.crypto && crypto.subtle)) { local.key = null; return Promise.resolve(); }
-    return crypto.subtle.importKey("raw", base64url(String(keyText)), { name: "Ed25519" }, false, ["verify"])
-      .then(function (key) { local.key = key; }, function () { local.key = null; });
+    return check.importKey(keyText).then(function (key) { local.key = key; });
   }
 
   function counts() {
@@ -241,21 +169,6 @@
 
   // --- Checking a ticket without the server -----------------------------------------------------
 
-  function base32(text) {
-    var bits = 0, value = 0, out = [];
-    for (var i = 0; i < text.length; i++) {
-      value = (value << 5) | BASE32.indexOf(text[i]);
-      bits += 5;
-      if (bits >= 8) {
-        out.push((value >>> (bits - 8)) & 255);
-        bits -= 8;
-      }
-      value &= (1 << bits) - 1;
-    }
-    if (value !== 0) { return null; }  // the spare low bits must be zero (canonical form)
-    return new Uint8Array(out);
-  }
-
   function openAt(moment) {
     var data = fairOf(local.data);
     if (data.status === "open") { return !data.ends_at || moment < Date.parse(data.ends_at); }
@@ -265,20 +178,15 @@
 
   /* {result, registrationId?} as the server would answer, from what this device knows. */
   function verifyLocally(text, scannedAt) {
-    var match = PAYLOAD.exec(text);
-    if (!match) { return Promise.resolve({ result: "invalid" }); }
+    var ticket = check.parse(text);
+    if (!ticket) { return Promise.resolve({ result: "invalid" }); }
     if (!local.data || !local.key) { return Promise.resolve({ result: "unchecked" }); }
-    var signature = base32(match[4]);
-    var registrationId = parseInt(match[2], 36);
-    if (!signature || signature.length !== 64 || registrationId > Number.MAX_SAFE_INTEGER) {
-      return Promise.resolve({ result: "invalid" });
-    }
-    var body = new TextEncoder().encode(text.slice(0, text.length - match[4].length - 1));
-    return crypto.subtle.verify({ name: "Ed25519" }, local.key, signature, body).then(function (genuine) {
+    var registrationId = ticket.registrationId;
+    return check.genuine(local.key, ticket).then(function (genuine) {
       if (!genuine) { return { result: "invalid" }; }
-      if (parseInt(match[1], 36) !== fairId) { return { result: "wrong_fair" }; }
+      if (ticket.fairId !== fairId) { return { result: "wrong_fair" }; }
       if (!openAt(scannedAt)) { return { result: "fair_not_open", registrationId: registrationId }; }
-      if (local.revoked.has(registrationId + ":" + match[3])) {
+      if (local.revoked.has(registrationId + ":" + ticket.nonce)) {
         return { result: "revoked", registrationId: registrationId };
       }
       if (local.admitted.has(registrationId)) {
@@ -301,8 +209,8 @@
   }
 
   function registrationOf(text) {
-    var match = PAYLOAD.exec(text);
-    return match ? parseInt(match[2], 36) : null;
+    var ticket = check.parse(text);
+    return ticket ? ticket.registrationId : null;
   }
 
   function person(registrationId, attendee) {
@@ -391,7 +299,7 @@
 
   function network() {
     if (!el.network) { return; }
-    var offline = !navigator.onLine || !local.reachable;
+    var offline = !navigator.onLine || !api.reachable();
     var text = "";
     if (offline) {
       text = local.queued ? fill(msg("offline-queue"), "n", local.queued) : msg("offline");
@@ -406,41 +314,6 @@
   }
 
   // --- The answer: colour, words, sound, vibration -------------------------------------------------
-
-  var audio = null;
-  function unlockAudio() {
-    var Context = window.AudioContext || window.webkitAudioContext;
-    if (!audio && Context) {
-      try { audio = new Context(); } catch (error) { audio = null; }
-    }
-    if (audio && audio.state === "suspended") { audio.resume().catch(function () {}); }
-  }
-  document.addEventListener("pointerdown", unlockAudio, true);
-  document.addEventListener("keydown", unlockAudio, true);
-
-  function beep(colour) {
-    if (!audio || audio.state !== "running") { return; }
-    var tones = colour === "green" ? [[880, 0, 0.12]]
-      : colour === "amber" ? [[520, 0, 0.1], [520, 0.16, 0.1]] : [[200, 0, 0.45]];
-    tones.forEach(function (tone) {
-      var oscillator = audio.createOscillator();
-      var gain = audio.createGain();
-      oscillator.type = colour === "red" ? "square" : "sine";
-      oscillator.frequency.value = tone[0];
-      gain.gain.value = 0.25;
-      oscillator.connect(gain);
-      gain.connect(audio.destination);
-      var start = audio.currentTime + tone[1];
-      oscillator.start(start);
-      oscillator.stop(start + tone[2]);
-    });
-  }
-
-  function vibrate(colour) {
-    var active = navigator.userActivation ? navigator.userActivation.hasBeenActive : false;
-    if (!navigator.vibrate || !active) { return; }
-    navigator.vibrate(colour === "green" ? 80 : colour === "amber" ? [80, 60, 80] : [300]);
-  }
 
   function timeOf(iso) {
     if (!iso) { return ""; }
@@ -466,8 +339,7 @@
     el.priority.hidden = !who.priority;
     el.detail.textContent = detail;
     el.answer.hidden = false;
-    beep(colour);
-    vibrate(colour);
+    if (window.ScanFeedback) { window.ScanFeedback.signal(colour); }
     remember(result, colour, who);
     window.clearTimeout(local.hideTimer);
     local.hideTimer = window.setTimeout(hide, SHOW_MS[result] || SHOW_DEFAULT_MS);
@@ -575,60 +447,6 @@
     });
   }
 
-  // --- Installable, offline page -----------------------------------------------------------------
-
-  /* Everything the page needs to scan without a network: itself, the files its tags name, what it has
-     loaded so far, and what it loads only later (data-offline-assets: the QR decoder's worker, fetched
-     when the camera starts, and the font files). */
-  function assetUrls() {
-    var urls = new Set([location.href.split("#")[0]]);
-    performance.getEntriesByType("resource").forEach(function (entry) {
-      var url = new URL(entry.name);
-      if (url.origin === location.origin && url.pathname.indexOf("/static/") === 0) { urls.add(url.href); }
-    });
-    document.querySelectorAll("link[rel=stylesheet][href], link[rel=manifest][href], link[rel~=icon][href], " +
-                             "script[src], img[src]")
-      .forEach(function (node) {
-        var url = new URL(node.getAttribute("href") || node.getAttribute("src"), location.href);
-        if (url.origin === location.origin) { urls.add(url.href); }
-      });
-    (root.dataset.offlineAssets || "").split(/\s+/).filter(Boolean).forEach(function (path) {
-      urls.add(new URL(path, location.href).href);
-    });
-    return Array.from(urls);
-  }
-
-  /* data-offline-ready: "true" once the worker answered that every one of assetUrls() is in its cache,
-     "false" while asking or when some are not (asked again on the next refresh, when online). */
-  var offlineCopy = { registration: null, storer: null, asked: 0 };
-
-  function storeOffline(again) {
-    var worker = offlineCopy.registration && offlineCopy.registration.active;
-    if (!worker || (worker === offlineCopy.storer && !again)) { return; }
-    offlineCopy.storer = worker;
-    offlineCopy.asked += 1;
-    root.setAttribute("data-offline-ready", "false");
-    worker.postMessage({ type: "store", id: offlineCopy.asked, urls: assetUrls() });
-  }
-
-  function installWorker() {
-    if (!("serviceWorker" in navigator)) { return; }
-    navigator.serviceWorker.addEventListener("message", function (event) {
-      var data = event.data || {};
-      if (data.type !== "stored" || data.id !== offlineCopy.asked || !Array.isArray(data.missing)) { return; }
-      root.setAttribute("data-offline-ready", data.missing.length ? "false" : "true");
-    });
-    // A new worker took over (its cache starts empty): store everything with it.
-    navigator.serviceWorker.addEventListener("controllerchange", function () { storeOffline(false); });
-    navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: root.dataset.scope })
-      .then(function () { return navigator.serviceWorker.ready; })
-      .then(function (registration) {
-        offlineCopy.registration = registration;
-        storeOffline(false);
-      })
-      .catch(function () { /* no offline page; online scanning still works */ });
-  }
-
   // --- Start ---------------------------------------------------------------------------------------
 
   store.beforeWipe = function () {
@@ -637,20 +455,20 @@
     });
   };
 
+  var offlinePage = window.OfflinePage ? window.OfflinePage.install(root) : null;
   var camera = window.QrCamera ? window.QrCamera.attach(el.camera, { onDecode: handleScan }) : null;
   root.scanner = { camera: camera, scan: handleScan, sync: sync };
   if (el.manual && window.matchMedia && window.matchMedia("(pointer: fine)").matches) { el.manual.focus(); }
 
-  window.addEventListener("online", function () { local.reachable = true; network(); sync(); });
+  window.addEventListener("online", function () { api.setReachable(true); network(); sync(); });
   window.addEventListener("offline", network);
   window.setInterval(function () { if (navigator.onLine) { sync(); } }, SYNC_EVERY_MS);
   window.setInterval(function () {
     if (!navigator.onLine) { return; }
     if (!local.queued) { refreshData(); }
-    if (root.getAttribute("data-offline-ready") === "false") { storeOffline(true); }
+    if (offlinePage) { offlinePage.storeAgain(); }
   }, REFRESH_EVERY_MS);
 
-  installWorker();
   loadStored().then(function () {
     network();
     if (!navigator.onLine) { return; }
