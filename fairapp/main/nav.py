@@ -66,6 +66,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         _l("Gian hàng của đơn vị bạn tại các phiên: phỏng vấn, tư vấn, kết quả."),
     ),
     NavEntry(
+        "interviews.candidates",
+        _l("Ứng viên"),
+        _only(Role.EMPLOYER, Role.SCHOOL),
+        "users",
+        _l("Người lao động đơn vị bạn đã phỏng vấn, tư vấn: lọc, cập nhật kết quả, xuất danh sách."),
+    ),
+    NavEntry(
         "users.index",
         _l("Người dùng"),
         _only(Role.ADMIN),
