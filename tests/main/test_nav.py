@@ -16,6 +16,7 @@ ALL = {
     "partners.employers",
     "checkins.scanner",
     "booths.mine",
+    "interviews.candidates",
     "users.index",
     "audit.index",
     "account.profile",
@@ -32,8 +33,8 @@ EXPECTED = {
     },
     "organiser": {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "account.profile"},
     "gate": {"main.home", "checkins.scanner", "account.profile"},
-    "employer": {"main.home", "booths.mine", "account.profile"},
-    "school": {"main.home", "booths.mine", "account.profile"},
+    "employer": {"main.home", "booths.mine", "interviews.candidates", "account.profile"},
+    "school": {"main.home", "booths.mine", "interviews.candidates", "account.profile"},
 }
 ROLE_NAMES = {
     "admin": "Quản trị",
