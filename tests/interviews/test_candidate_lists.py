@@ -131,3 +131,36 @@ def test_the_navigation_links_the_list(client, make_fair, make_booth):
     setup = make_booth(make_fair())
     sign_in(client, setup.user)
     assert 'data-nav="interviews.candidates"' in client.get("/").get_data(as_text=True)
+
+
+def _statements(db, client, url: str) -> int:
+    import sqlalchemy as sa
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_list_costs_the_same_statements_for_3_or_30_rows(client, db, make_fair, make_booth, register):
+    """No statement per row: the rows in one, the cards in bulk (per booth), whatever their number."""
+    fairs = [make_fair() for _ in range(3)]
+    first = make_booth(fairs[0])
+    setups = [first] + [make_booth(fair, holder=first.booth.employer) for fair in fairs[1:]]
+    for setup in setups:
+        recorded(db, setup, register(setup.booth.fair, "Người Thứ Nhất"), "shortlisted", tags=["a"])
+    sign_in(client, first.user)
+    few = _statements(db, client, "/booth/candidates")
+    for setup in setups:
+        for n in range(9):
+            registration = register(setup.booth.fair, f"Người Số {n}")
+            registration.consent_share_version = "2025-01" if n % 2 else None
+            recorded(db, setup, registration, "offered", vacancy_id=setup.vacancies[0].id, rating=3)
+    assert _statements(db, client, "/booth/candidates") == few
