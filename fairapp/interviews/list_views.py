@@ -86,6 +86,11 @@ def _kept(form) -> dict:
     return {field.name: field.data for field in form if field.data}
 
 
+def _typed(form) -> dict:
+    """The query's values of the form's own fields only (never url_for's _external, _scheme...)."""
+    return {name: value for name, value in request.args.items() if name in form and value}
+
+
 @bp.route("/booth/candidates")
 @roles(*HOLDERS)
 def candidates():
@@ -114,8 +119,8 @@ def candidates():
 def candidates_export(fmt: str):
     user = acting_user()
     form, filters = _candidate_filters(user)
-    if form.errors:
-        return redirect(url_for("interviews.candidates", **request.args))
+    if form.errors:  # back to the list, which shows why
+        return redirect(url_for("interviews.candidates", **_typed(form)))
     return _download(exports.export_holder_records(user, filters, fmt=fmt, origin=request_origin()))
 
 
@@ -202,9 +207,7 @@ def record_page(interview_id: int):
                 holder=booth.employer or booth.school,
                 card=cards.card(booth, interview.registration),
                 staff_name=interview.registration.attendee.full_name if staff else None,
-                subject=dict(listing.booth_subjects(booth)).get(
-                    interview.vacancy_id or interview.programme_id
-                ),
+                subject=listing.subject_of(interview),
                 history=listing.history(interview),
                 form=form,
                 employer=employer,
@@ -272,5 +275,5 @@ def fair_records_export(fair_id: int, fmt: str):
     fair = get_fair_for(user, fair_id)
     form, filters = _fair_filters(fair)
     if form.errors:
-        return redirect(url_for("interviews.fair_records", fair_id=fair.id, **request.args))
+        return redirect(url_for("interviews.fair_records", fair_id=fair.id, **_typed(form)))
     return _download(exports.export_fair_records(fair, filters, fmt=fmt, by=user, origin=request_origin()))

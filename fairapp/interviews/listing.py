@@ -297,6 +297,17 @@ def booth_subjects(booth: Booth) -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def subject_of(interview: Interview) -> str | None:
+    """The title of the record's vacancy or the name of its programme."""
+    if interview.vacancy_id is not None:
+        return db.session.scalar(sa.select(Vacancy.title).where(Vacancy.id == interview.vacancy_id))
+    if interview.programme_id is not None:
+        return db.session.scalar(
+            sa.select(TrainingProgramme.name).where(TrainingProgramme.id == interview.programme_id)
+        )
+    return None
+
+
 # --- A record's history ------------------------------------------------------------------------------
 
 
