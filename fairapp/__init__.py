@@ -25,6 +25,7 @@ ROUTES_ON_SHARED_BLUEPRINTS = (
     "fairapp.tickets.rights_views",
     "fairapp.interviews.consent_views",
     "fairapp.interviews.views",
+    "fairapp.interviews.list_views",
 )
 
 

@@ -73,6 +73,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         _l("Quét vé của người lao động tại gian hàng, ghi kết quả phỏng vấn hoặc tư vấn."),
     ),
     NavEntry(
+        "interviews.candidates",
+        _l("Ứng viên"),
+        _only(Role.EMPLOYER, Role.SCHOOL),
+        "users",
+        _l("Người lao động đơn vị bạn đã phỏng vấn, tư vấn: lọc, cập nhật kết quả, xuất danh sách."),
+    ),
+    NavEntry(
         "users.index",
         _l("Người dùng"),
         _only(Role.ADMIN),

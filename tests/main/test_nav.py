@@ -17,6 +17,7 @@ ALL = {
     "checkins.scanner",
     "booths.mine",
     "interviews.booth_chooser",
+    "interviews.candidates",
     "users.index",
     "audit.index",
     "account.profile",
@@ -33,8 +34,20 @@ EXPECTED = {
     },
     "organiser": {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "account.profile"},
     "gate": {"main.home", "checkins.scanner", "account.profile"},
-    "employer": {"main.home", "booths.mine", "interviews.booth_chooser", "account.profile"},
-    "school": {"main.home", "booths.mine", "interviews.booth_chooser", "account.profile"},
+    "employer": {
+        "main.home",
+        "booths.mine",
+        "interviews.booth_chooser",
+        "interviews.candidates",
+        "account.profile",
+    },
+    "school": {
+        "main.home",
+        "booths.mine",
+        "interviews.booth_chooser",
+        "interviews.candidates",
+        "account.profile",
+    },
 }
 ROLE_NAMES = {
     "admin": "Quản trị",
