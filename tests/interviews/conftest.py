@@ -25,8 +25,15 @@ def make_booth(db, token_for, make_employer, make_school):
     """make_booth(fair, kind="employer", vacancies=("Công nhân may",), status=CONFIRMED) → a BoothSetup:
     the booth, its holder's user and bearer headers, its vacancies (offered at the fair) or programmes."""
 
-    def make(fair, kind="employer", *, vacancies=("Công nhân may công nghiệp",), status=BoothStatus.CONFIRMED,
-             holder=None, label=None):
+    def make(
+        fair,
+        kind="employer",
+        *,
+        vacancies=("Công nhân may công nghiệp",),
+        status=BoothStatus.CONFIRMED,
+        holder=None,
+        label=None,
+    ):
         if kind == "employer":
             holder = holder or make_employer()
             user, headers = token_for("employer", employer_id=holder.id)
@@ -43,7 +50,9 @@ def make_booth(db, token_for, make_employer, make_school):
             holder = holder or make_school()
             user, headers = token_for("school", school_id=holder.id)
             booth = Booth(fair_id=fair.id, school_id=holder.id, status=status, label=label)
-            programme = TrainingProgramme(school_id=holder.id, name="Điện công nghiệp", level=ProgrammeLevel.SO_CAP)
+            programme = TrainingProgramme(
+                school_id=holder.id, name="Điện công nghiệp", level=ProgrammeLevel.SO_CAP
+            )
             db.session.add(programme)
             offered, programmes = [], [programme]
         db.session.add(booth)
