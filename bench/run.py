@@ -6,7 +6,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import badge_bench, checkin_bench, geo_bench, registration_bench, ticket_bench  # noqa: E402
+from bench import (  # noqa: E402
+    badge_bench,
+    checkin_bench,
+    geo_bench,
+    matching_bench,
+    registration_bench,
+    ticket_bench,
+)
 
 BENCHMARKS = {
     "units": ("administrative units: search and API", geo_bench.run),
@@ -14,6 +21,7 @@ BENCHMARKS = {
     "registrations": ("POST registrations under gunicorn and wrk", registration_bench.run),
     "badges": ("badges for a whole fair (1,000 badges)", badge_bench.run),
     "checkins": ("check-in API under gunicorn and wrk", checkin_bench.run),
+    "matching": ("job suggestions for one job seeker (300 vacancies)", matching_bench.run),
 }
 
 

@@ -24,6 +24,7 @@ ROUTES_ON_SHARED_BLUEPRINTS = (
     "fairapp.tickets.changes_views",
     "fairapp.tickets.rights_views",
     "fairapp.interviews.consent_views",
+    "fairapp.interviews.match_views",
 )
 
 
