@@ -72,10 +72,13 @@ _CONJUNCTION = re.compile(r"\b(?:hoac|va|hay)\b")
 _FILLER = frozenset({"lam", "viec", "muon", "duoc", "cac", "o", "tai", "nghe", "hoc", "va", "hoac", "hay"})
 
 
-@lru_cache(maxsize=16384)
-def _words(text: str) -> tuple[str, ...]:
-    """The meaningful folded words of a text (cached: the fair's texts are folded once per process)."""
+def _all_words(text: str) -> tuple[str, ...]:
+    """The meaningful words of a text, folded: "Làm công nhân may" → ("cong", "nhan", "may")."""
     return tuple(word for word in _WORD.findall(fold(text)) if word not in _FILLER)
+
+
+# Short texts (titles, occupations, programme names, wishes) are folded once per process.
+_words = lru_cache(maxsize=8192)(_all_words)
 
 
 def _phrases(text: str | None) -> tuple[tuple[str, ...], ...]:
@@ -120,47 +123,67 @@ class FairOffer:
         return self.weights.get(word, self.unknown_weight)
 
 
-@lru_cache(maxsize=4096)
-def _prepared(title: str, occupation: str | None, detail: str | None) -> tuple[frozenset, ...]:
-    """An option's keys, words and detail words (cached: a fair's texts are prepared once per process)."""
+@lru_cache(maxsize=2048)
+def _option(
+    kind: str,
+    id_: int,
+    booth_id: int,
+    label: str | None,
+    holder: str,
+    title: str,
+    occupation: str | None = None,
+    detail: str | None = None,
+    education: EducationLevel | None = None,
+    age_min: int | None = None,
+    age_max: int | None = None,
+) -> Option:
+    """An option prepared for scoring, from plain values (cached: a fair's vacancies and programmes are
+    folded once per process, and again only when one of these values changes)."""
     keyed = [words for text in (title, occupation) if text and (words := _words(text))]
-    return (
-        frozenset(" ".join(words) for words in keyed),
-        frozenset(word for words in keyed for word in words),
-        frozenset(_words(detail)) if detail else frozenset(),
-    )
-
-
-def _option(kind, id_, booth, title, occupation=None, *, detail=None, **requirements) -> Option:
-    keys, words, detail_words = _prepared(title, occupation, detail)
-    holder = (booth.employer or booth.school).name
-    label = booth.label
-    order = (label is None, (label or "").zfill(8), holder.casefold(), title.casefold(), id_)
     return Option(
-        kind, id_, booth.id, label, holder, title, keys, words, detail_words, **requirements, order=order
+        kind,
+        id_,
+        booth_id,
+        label,
+        holder,
+        title,
+        keys=frozenset(" ".join(words) for words in keyed),
+        words=frozenset(word for words in keyed for word in words),
+        detail_words=frozenset(_all_words(detail)) if detail else frozenset(),
+        education=education,
+        age_min=age_min,
+        age_max=age_max,
+        order=(label is None, (label or "").zfill(8), holder.casefold(), title.casefold(), id_),
     )
 
 
 def fair_offer(fair_id: int, *, now=None) -> FairOffer:
     """What may be suggested at the fair (public_offer), read in one go and prepared for scoring."""
     offer = public_offer(fair_id, now=now)
+    holders = {booth.id: (booth.employer or booth.school).name for booth in offer.booths}
     by_employer = {booth.employer_id: booth for booth in offer.booths if booth.employer_id is not None}
     by_school = {booth.school_id: booth for booth in offer.booths if booth.school_id is not None}
-    options = [
-        _option(
-            VACANCY,
-            v.id,
-            by_employer[v.employer_id],
-            v.title,
-            v.occupation,
-            detail=v.requirements,
-            education=v.education,
-            age_min=v.age_min,
-            age_max=v.age_max,
+    options = []
+    for v in offer.vacancies:
+        booth = by_employer[v.employer_id]
+        options.append(
+            _option(
+                VACANCY,
+                v.id,
+                booth.id,
+                booth.label,
+                holders[booth.id],
+                v.title,
+                v.occupation,
+                v.requirements,
+                v.education,
+                v.age_min,
+                v.age_max,
+            )
         )
-        for v in offer.vacancies
-    ]
-    options += [_option(PROGRAMME, p.id, by_school[p.school_id], p.name) for p in offer.programmes]
+    for p in offer.programmes:
+        booth = by_school[p.school_id]
+        options.append(_option(PROGRAMME, p.id, booth.id, booth.label, holders[booth.id], p.name))
     counts = Counter(word for option in options for word in option.words)
     total = len(options) + 1
     weights = {word: math.log(total / count) for word, count in counts.items()}
