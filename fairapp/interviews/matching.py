@@ -38,7 +38,6 @@ from fairapp.fairs.models import Fair
 from fairapp.fairs.services import local_day
 from fairapp.interviews.card import Card, cards
 from fairapp.interviews.models import Interview
-from fairapp.modelbase import utcnow
 from fairapp.partners.forms import EDUCATION_LABELS
 from fairapp.partners.models import EducationLevel
 from fairapp.registrations.services import Page
@@ -258,8 +257,9 @@ def _person(registration: Registration, year: int) -> Person:
     )
 
 
-def _this_year() -> int:
-    return local_day(utcnow()).year
+def fair_year(fair: Fair) -> int:
+    """The year a person's age is counted in: the fair's (local) year."""
+    return local_day(fair.starts_at).year
 
 
 # --- Scoring ----------------------------------------------------------------------------------------
@@ -411,7 +411,7 @@ def by_booth(ranked: Sequence[Suggestion], limit: int) -> list[Suggestion]:
 def suggestions(registration: Registration, offer: FairOffer | None = None) -> list[Suggestion]:
     """The fair's vacancies and programmes that may fit this registration, best first."""
     offer = offer or fair_offer(registration.fair_id)
-    return rank(_person(registration, _this_year()), offer)
+    return rank(_person(registration, fair_year(registration.fair)), offer)
 
 
 def booths_for(
@@ -486,7 +486,7 @@ def candidates_for_booth(booth: Booth, limit: int = 20) -> list[Candidate]:
             Registration.id.not_in(recorded),
         )
     )
-    year, fitting = _this_year(), []
+    year, fitting = fair_year(booth.fair), []
     for row in rows:
         ranked = rank(_person_of_row(row, year), offer, options)
         if ranked and ranked[0].wished and not ranked[0].underqualified:
@@ -541,7 +541,7 @@ def outreach(fair: Fair, *, page: int = 1, per_page: int = OUTREACH_PER_PAGE, to
         .limit(per_page)
     ).all()
     offer = fair_offer(fair.id) if rows else None
-    year = _this_year()
+    year = fair_year(fair)
     items = [
         OutreachRow(
             registration_id=row.id,

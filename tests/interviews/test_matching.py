@@ -60,7 +60,7 @@ def test_a_ticked_vacancy_counts_strongly_but_below_an_exact_title(make_fair, em
 
 def test_outside_the_age_range_is_never_suggested(make_fair, employer_booth, seeker):
     fair = make_fair()
-    year = matching._this_year()
+    year = matching.fair_year(fair)
     employer_booth(
         fair,
         "A1",
