@@ -11,6 +11,7 @@ from bench import (  # noqa: E402
     checkin_bench,
     geo_bench,
     interview_list_bench,
+    matching_bench,
     registration_bench,
     ticket_bench,
 )
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "badges": ("badges for a whole fair (1,000 badges)", badge_bench.run),
     "checkins": ("check-in API under gunicorn and wrk", checkin_bench.run),
     "interviews": ("booth record lists: 60 booths, 5,000 interviews", interview_list_bench.run),
+    "matching": ("job suggestions for one job seeker (300 vacancies)", matching_bench.run),
 }
 
 

@@ -26,6 +26,7 @@ ROUTES_ON_SHARED_BLUEPRINTS = (
     "fairapp.interviews.consent_views",
     "fairapp.interviews.views",
     "fairapp.interviews.list_views",
+    "fairapp.interviews.match_views",
 )
 
 

@@ -8,6 +8,8 @@ from fairapp.booths.forms import STATUS_LABELS as BOOTH_STATUS_LABELS
 from fairapp.booths.models import BoothStatus
 from fairapp.checkins.services import checked_in_count
 from fairapp.geo.views import ward_choices, ward_label
+from fairapp.interviews.consent_views import ticket_booth_consents
+from fairapp.interviews.match_views import ticket_suggestions, walk_in_suggestions
 from fairapp.main import nav
 from fairapp.partners import forms as partner_forms
 from fairapp.partners.models import PartnerStatus
@@ -37,4 +39,9 @@ def register(app: Flask) -> None:
         desk_pending_count=desk_pending_count,
         ticket_changes=ticket_changes,
         checked_in_count=checked_in_count,
+        # job suggestions and booth consents (the ticket page and the walk-in desk show them; the
+        # tickets and attendees areas sit below interviews and do not import it)
+        ticket_suggestions=ticket_suggestions,
+        walk_in_suggestions=walk_in_suggestions,
+        ticket_booth_consents=ticket_booth_consents,
     )

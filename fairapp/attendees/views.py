@@ -104,6 +104,7 @@ def _done(fair_id: int, user) -> dict | None:
     if registration is None or registration.fair_id != fair_id:
         return None
     return {
+        "registration_id": registration.id,
         "name": registration.attendee.full_name,
         "url": ticket_url(registration),
         "channel": registration.channel.value,

@@ -1,5 +1,11 @@
-"""The consent page a job seeker opens on their own phone from the QR a booth shows (public):
-/consent/<token>. It agrees with the ticket that phone holds (fairapp.interviews.consent)."""
+"""A job seeker's consent to one booth, on their own phone (public; fairapp.interviews.consent):
+
+    GET/POST /consent/<token>                                 the page the QR a booth shows opens; it
+                                                              agrees with the ticket that phone holds
+    POST     /t/<secret>/booth-consents/<booth_id>/withdraw   withdraw it from the ticket page (the
+                                                              link's secret is the key: 404 otherwise)
+
+and, for the ticket page's template (fairapp.templating): the booths the person shares with."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -53,3 +59,31 @@ def consent_page(token: str):
         text=consent_texts.share_with_booth(),
     )
     return response, 403 if error else 200
+
+
+@bp.route("/t/<secret>/booth-consents/<int:booth_id>/withdraw", methods=["POST"])
+@public
+def withdraw_booth_consent(secret: str, booth_id: int):
+    registration = tickets.get_by_secret(secret)
+    if not ActionForm().validate_on_submit():
+        flash(_("Biểu mẫu không hợp lệ hoặc đã hết hạn. Vui lòng tải lại trang rồi thử lại."), "danger")
+    else:
+        consent.withdraw(registration, booth_id, origin=request_origin())
+        flash(_("Đã rút lại đồng ý. Gian hàng này không còn xem được hồ sơ của bạn."), "success")
+    return redirect(url_for("tickets.show", secret=secret), code=303)
+
+
+# --- For the ticket page's template (fairapp.templating) -------------------------------------------
+
+
+def ticket_booth_consents(registration) -> list[dict]:
+    """The booths the ticket holder agreed to share their profile with, still in force."""
+    return [
+        {
+            "booth_id": given.booth_id,
+            "label": given.booth.label,
+            "name": (given.booth.employer or given.booth.school).name,
+            "given_at": given.given_at,
+        }
+        for given in consent.given_to(registration)
+    ]
