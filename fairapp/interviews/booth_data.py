@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.extensions import db
 from fairapp.interviews import services
-from fairapp.interviews.models import EMPLOYER_OUTCOMES, OUTCOME_LABELS, SCHOOL_OUTCOMES
+from fairapp.interviews.labels import OUTCOME_LABELS
+from fairapp.interviews.models import EMPLOYER_OUTCOMES, SCHOOL_OUTCOMES
 from fairapp.modelbase import utcnow
 from fairapp.partners.models import TrainingProgramme, Vacancy
 from fairapp.tickets import signing

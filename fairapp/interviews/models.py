@@ -10,7 +10,6 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairapp.attendees.models import Registration
@@ -39,14 +38,6 @@ class Outcome(enum.StrEnum):
 
 EMPLOYER_OUTCOMES = (Outcome.INTERVIEWED, Outcome.SHORTLISTED, Outcome.OFFERED, Outcome.NOT_SUITABLE)
 SCHOOL_OUTCOMES = (Outcome.COUNSELLED, Outcome.ENROLLED)
-OUTCOME_LABELS = {
-    Outcome.INTERVIEWED: _l("Đã phỏng vấn"),
-    Outcome.SHORTLISTED: _l("Sơ tuyển đạt"),
-    Outcome.OFFERED: _l("Mời nhận việc"),
-    Outcome.NOT_SUITABLE: _l("Chưa phù hợp"),
-    Outcome.COUNSELLED: _l("Đã tư vấn"),
-    Outcome.ENROLLED: _l("Đăng ký học nghề"),
-}
 
 
 class Interview(db.Model):

@@ -225,6 +225,19 @@ def knows(booth: Booth, registration_id: int) -> bool:
     return bool(db.session.scalar(sa.select(sa.or_(recorded, referred))))
 
 
+def knows_record(booth: Booth, registration_id: int) -> bool:
+    """The booth has recorded this person."""
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Interview.booth_id == booth.id, Interview.registration_id == registration_id
+                )
+            )
+        )
+    )
+
+
 def is_checked_in(registration_id: int) -> bool:
     return bool(db.session.scalar(sa.select(sa.exists().where(CheckIn.registration_id == registration_id))))
 

@@ -20,7 +20,8 @@ from fairapp.booths import services as booth_services
 from fairapp.booths.models import BoothStatus
 from fairapp.fairs.models import FairStatus
 from fairapp.fairs.services import local_datetime, local_day
-from fairapp.interviews import services
+from fairapp.interviews import card as cards
+from fairapp.interviews import matching, services
 from fairapp.interviews.blueprint import bp
 from fairapp.interviews.booth_data import (
     EMPLOYER,
@@ -35,6 +36,7 @@ from fairapp.views import acting_user
 
 BOOTH_PAGE_ROLES = (Role.ADMIN, Role.ORGANISER, Role.EMPLOYER, Role.SCHOOL)
 RECORDING = (FairStatus.OPEN, FairStatus.CLOSED)  # services.record's rule
+MAX_SUGGESTED = 10  # people who may fit, not yet seen, on the booth's page
 
 
 def _no_store(response: Response) -> Response:
@@ -83,8 +85,27 @@ def booth_page(booth_id: int):
             {"id": other.id, "label": other.label, "name": holder_name(other)}
             for other in services.referral_targets(booth)
         ],
+        referrals=_referrals(booth),
+        suggested=matching.candidates_for_booth(booth, limit=MAX_SUGGESTED),
         confirmed=booth.status == BoothStatus.CONFIRMED,
         recording=fair.status in RECORDING,
         page_title=_("Gian hàng %(name)s", name=holder_name(booth)),
     )
     return _no_store(Response(html, mimetype="text/html"))
+
+
+def _referrals(booth) -> list[dict]:
+    """Who other booths sent to this one and have not been recorded here yet: the card as this booth
+    may see it, the referring booth and its note."""
+    waiting = [r for r in services.referrals_to(booth) if not services.knows_record(booth, r.registration_id)]
+    found = cards.cards(booth, [r.registration_id for r in waiting])
+    return [
+        {
+            "card": found[r.registration_id],
+            "from": holder_name(r.from_booth),
+            "label": r.from_booth.label,
+            "note": r.note,
+        }
+        for r in waiting
+        if r.registration_id in found
+    ]

@@ -284,3 +284,28 @@ def test_booth_data_of_a_booth_at_another_fair_is_not_found(
     elsewhere = make_booth(make_fair(), holder=employer_booth.booth.employer)
     response = booth_data(client, fair, elsewhere.booth.id, elsewhere.headers)
     assert response.status_code == 404
+
+
+def test_the_page_lists_referrals_and_people_who_may_fit_as_cards(client, db, auth, fair, make_booth, ticket):
+    from fairapp.interviews import services
+    from fairapp.modelbase import utcnow
+
+    tailor = make_booth(fair, vacancies=("Công nhân may công nghiệp",), label="A1")
+    other = make_booth(fair, vacancies=("Kế toán",), label="A2")
+    wanting, _p = ticket(fair, "Phạm Thị Thu Trang")
+    wanting.desired_jobs, wanting.consent_share_version, wanting.consent_share_at = (
+        "Công nhân may công nghiệp",
+        "2026-12-v1",
+        utcnow(),
+    )
+    wanting.attendee.citizen_id = "019190004321"
+    referred, _q = ticket(fair, "Đỗ Văn Hải")
+    db.session.commit()
+    services.refer(other.booth, referred, tailor.booth.id, note="Anh ấy biết may", by=other.user)
+    db.session.commit()
+    auth.login("employer", employer_id=tailor.booth.employer_id)
+    html = page(client, tailor.booth.id).get_data(as_text=True)
+    assert 'data-suggested-person="%d"' % wanting.id in html and "Phạm Thị Thu Trang" in html
+    assert 'data-referral="%d"' % referred.id in html and "Anh ấy biết may" in html
+    assert "Đỗ Văn Hải" not in html and "H." in html  # no consent to share: the initial only
+    assert "019190004321" not in html and wanting.attendee.phone not in html
