@@ -191,7 +191,8 @@ def _tags(data: dict, prefix: str) -> list[str]:
 
 
 def read_recording(data: dict, prefix: str = "") -> services.Recording:
-    """A recording's fields in the shapes documented; the rules are services.check's."""
+    """A recording's fields in the shapes documented; the rules are services.check's. An optional
+    field left out keeps what the booth's record holds; sent as null, it is cleared."""
     outcome = text(data, "outcome", 20, required=True, field=prefix + "outcome")
     return services.Recording(
         outcome=outcome,
@@ -203,6 +204,7 @@ def read_recording(data: dict, prefix: str = "") -> services.Recording:
         next_step_at=moment(data, "next_step_at", field=prefix + "next_step_at"),
         next_step_place=text(data, "next_step_place", MAX_PLACE_LENGTH, field=prefix + "next_step_place"),
         intake_date=_day(data, "intake_date", prefix),
+        given=frozenset(name for name in services.OPTIONAL_FIELDS if name in data),
     )
 
 

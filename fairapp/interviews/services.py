@@ -16,7 +16,7 @@ fair: sent again (a retry, an offline queue uploaded twice) it is the same entry
 
 Services flush, never commit."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -247,7 +247,10 @@ def is_checked_in(registration_id: int) -> bool:
 
 @dataclass
 class Recording:
-    """What a booth records about a person, as sent (checked by `check`)."""
+    """What a booth records about a person, as sent (checked by `check`). `given`: the names of the
+    optional fields the sender set (None: all of them, a whole form); a field not given keeps what
+    the booth's record holds (an offline phone, which cannot know the record, sends only what was
+    entered; a field given as None clears it)."""
 
     outcome: str
     vacancy_id: int | None = None
@@ -258,6 +261,29 @@ class Recording:
     next_step_at: datetime | None = None
     next_step_place: str | None = None
     intake_date: date | None = None
+    given: frozenset[str] | None = None
+
+
+OPTIONAL_FIELDS = (
+    "vacancy_id",
+    "programme_id",
+    "rating",
+    "notes",
+    "tags",
+    "next_step_at",
+    "next_step_place",
+    "intake_date",
+)
+
+
+def _merged(recording: Recording, interview: Interview | None) -> Recording:
+    """The recording with every optional field not given taken from the booth's record."""
+    if recording.given is None or interview is None:
+        return recording
+    kept = {name: getattr(interview, name) for name in OPTIONAL_FIELDS if name not in recording.given}
+    if "tags" in kept:
+        kept["tags"] = list(kept["tags"] or [])
+    return replace(recording, **kept, given=None)
 
 
 def check(booth: Booth, recording: Recording) -> Recording:
@@ -398,6 +424,9 @@ def record(
         raise ValidationError(
             fields={"scan_id": _l("scan_id: tối đa %(limit)s ký tự.", limit=MAX_SCAN_ID_LENGTH)}
         )
+    sent = recording
+    if sent.given is not None:  # the rules apply to the record as it will be
+        recording = _merged(sent, _record_of(booth, registration))
     recording = check(booth, recording)
     write_point()  # SQLite: the writer's turn first, so the reads below see what the write will see
     earlier = _entry(scan_id, by, fair.id)
@@ -408,6 +437,8 @@ def record(
         earlier = _entry(scan_id, by, fair.id)  # PostgreSQL: a twin request may have committed meanwhile
         if earlier is not None:
             return Recorded(earlier.interview, created=False, repeated=True)
+        if sent.given is not None:  # what was not sent, as the locked row holds it now
+            recording = _merged(replace(recording, given=sent.given), interview)
     _apply(interview, recording, by, now, created)
     entry = InterviewEntry(
         interview=interview,
@@ -454,6 +485,14 @@ def record(
     )
     db.session.flush()
     return Recorded(interview, created=created, repeated=False)
+
+
+def _record_of(booth: Booth, registration: Registration) -> Interview | None:
+    return db.session.scalar(
+        sa.select(Interview).where(
+            Interview.booth_id == booth.id, Interview.registration_id == registration.id
+        )
+    )
 
 
 def _entry(scan_id: str | None, by, fair_id: int) -> InterviewEntry | None:

@@ -470,11 +470,17 @@
     };
     var nextAt = optionalText("next_step_at");
     if (nextAt && !isNaN(new Date(nextAt).getTime())) { optional.next_step_at = new Date(nextAt).toISOString(); }
+    // A field left out keeps what the booth's record holds (an offline phone does not know it); with
+    // the record shown in the form (loaded from the server), an emptied field is sent as null: cleared.
+    var known = el.form.hasAttribute("data-interview-id");
     Object.keys(optional).forEach(function (name) {
       if (optional[name] !== null && optional[name] !== undefined) { item[name] = optional[name]; }
+      else if (known) { item[name] = null; }
     });
     var tags = optionalText("tags");
-    item.tags = tags ? tags.split(",").map(function (tag) { return tag.trim(); }).filter(Boolean) : [];
+    if (tags || known) {
+      item.tags = tags ? tags.split(",").map(function (tag) { return tag.trim(); }).filter(Boolean) : [];
+    }
     return item;
   }
 

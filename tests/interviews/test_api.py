@@ -425,3 +425,54 @@ def test_stats_count_each_person_once_per_step_by_priority_group(
     )
     assert groups["near_poor"]["interviewed"] == 1 and groups["near_poor"]["shortlisted"] == 0
     assert groups["near_poor"]["enrolled"] == 1 and groups["escaped_poverty"]["interviewed"] == 0
+
+
+def test_an_offline_update_keeps_what_it_did_not_send_and_null_clears(
+    client, db, make_fair, ticket, make_booth, make_device
+):
+    fair = make_fair()
+    booth = make_booth(fair)
+    device = make_device(booth.user, name="Điện thoại gian hàng")
+    _registration, payload = ticket(fair)
+    vacancy = booth.vacancies[0].id
+    first = {
+        "qr_payload": payload,
+        "outcome": "interviewed",
+        "vacancy_id": vacancy,
+        "notes": "Biết may",
+        "tags": ["may"],
+    }
+    assert client.post(url(fair), json=first, headers=booth.headers).status_code == 201
+    batch = {
+        "device_id": device.public_id,
+        "interviews": [{"scan_id": "off-1", "qr_payload": payload, "outcome": "shortlisted", "rating": 4}],
+    }
+    assert (
+        client.post(url(fair, "interviews/sync"), json=batch, headers=booth.headers).get_json()["results"][0][
+            "result"
+        ]
+        == "ok"
+    )
+    interview = db.session.scalar(sa.select(Interview))
+    assert (interview.outcome, interview.rating, interview.vacancy_id) == ("shortlisted", 4, vacancy)
+    assert interview.notes == "Biết may" and interview.tags == ["may"]
+    assert interview.entries[-1].notes == "Biết may"  # the history keeps whole versions
+    cleared = {"qr_payload": payload, "outcome": "shortlisted", "notes": None, "tags": [], "rating": None}
+    assert client.post(url(fair), json=cleared, headers=booth.headers).status_code == 200
+    db.session.refresh(interview)
+    assert interview.notes is None and interview.tags == [] and interview.rating is None
+    assert interview.vacancy_id == vacancy
+
+
+def test_a_school_enrols_later_without_sending_the_programme_again(client, db, make_fair, ticket, make_booth):
+    fair = make_fair()
+    school = make_booth(fair, kind="school")
+    _registration, payload = ticket(fair)
+    programme = school.programmes[0].id
+    body = {"qr_payload": payload, "outcome": "counselled", "programme_id": programme}
+    assert client.post(url(fair), json=body, headers=school.headers).status_code == 201
+    later = client.post(
+        url(fair), json={"qr_payload": payload, "outcome": "enrolled"}, headers=school.headers
+    )
+    assert later.status_code == 200, later.get_json()
+    assert later.get_json()["programme_id"] == programme

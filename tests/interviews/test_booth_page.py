@@ -305,7 +305,7 @@ def test_the_page_lists_referrals_and_people_who_may_fit_as_cards(client, db, au
     db.session.commit()
     auth.login("employer", employer_id=tailor.booth.employer_id)
     html = page(client, tailor.booth.id).get_data(as_text=True)
-    assert 'data-suggested-person="%d"' % wanting.id in html and "Phạm Thị Thu Trang" in html
-    assert 'data-referral="%d"' % referred.id in html and "Anh ấy biết may" in html
+    assert f'data-suggested-person="{wanting.id}"' in html and "Phạm Thị Thu Trang" in html
+    assert f'data-referral="{referred.id}"' in html and "Anh ấy biết may" in html
     assert "Đỗ Văn Hải" not in html and "H." in html  # no consent to share: the initial only
     assert "019190004321" not in html and wanting.attendee.phone not in html
