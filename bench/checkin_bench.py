@@ -30,7 +30,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -43,7 +42,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, parse_wrk, wait_until_up  # noqa: E402
+from bench.common import (  # noqa: E402
+    parse_wrk,
+    serve,
+    stop,
+    wait_until_up,
+    worker_cpu_seconds,
+    worker_rss_mb,
+)
 
 CONNECTIONS = 16
 THREADS = 2
@@ -165,38 +171,6 @@ def _scanner_device_token(base: str, fair_id: int) -> str:
     return json.loads(opener.open(request).read())["token"]
 
 
-def _cpu_seconds(master_pid: int) -> float:
-    """User and system CPU time of the gunicorn workers (the master's children) so far."""
-    total = 0
-    for pid in _children(master_pid):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _children(master_pid: int) -> list[str]:
-    try:
-        return Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    except OSError:
-        return []
-
-
-def _worker_rss_mb(master_pid: int) -> list[float]:
-    """VmRSS of each gunicorn worker (the master's children), in MB."""
-    sizes = []
-    for pid in _children(master_pid):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        if match := re.search(r"^VmRSS:\s+(\d+) kB", status, re.M):
-            sizes.append(round(int(match.group(1)) / 1024, 1))
-    return sizes
-
-
 def _scalar(url: str, query: str) -> int:
     import sqlalchemy as sa
 
@@ -221,7 +195,7 @@ def _column(url: str, query: str) -> list:
 
 def _wrk(wrk: str, script: Path, base: str, tag: str, master_pid: int) -> dict:
     """One wrk run; its figures, with the workers' CPU time per request (ms)."""
-    cpu_before = _cpu_seconds(master_pid)
+    cpu_before = worker_cpu_seconds(master_pid)
     completed = subprocess.run(
         [
             wrk,
@@ -247,7 +221,7 @@ def _wrk(wrk: str, script: Path, base: str, tag: str, master_pid: int) -> dict:
     except (AttributeError, KeyError):
         print(completed.stdout, completed.stderr)
         raise
-    figures["cpu_ms"] = (_cpu_seconds(master_pid) - cpu_before) * 1000 / max(1, figures["requests"])
+    figures["cpu_ms"] = (worker_cpu_seconds(master_pid) - cpu_before) * 1000 / max(1, figures["requests"])
     return figures
 
 
@@ -262,23 +236,6 @@ def _script(folder: Path, name: str, payloads: list[str], fair_id: int, token: s
         .replace("%(token)s", token)
     )
     return script
-
-
-def _serve(target: str, environment: dict) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), *SERVER, "--bind", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning", target],
-        cwd=ROOT,
-        env=environment,
-        start_new_session=True,
-    )
-    return server, f"http://127.0.0.1:{port}"
-
-
-def _stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
 
 
 def _runs(wrk, folder, base, server, fair_id, token, first, repeat, name) -> dict:
@@ -297,7 +254,7 @@ def _runs(wrk, folder, base, server, fair_id, token, first, repeat, name) -> dic
         "repeat": _wrk(
             wrk, _script(folder, f"{name}-repeat", repeat, fair_id, token), base, f"{name}r", server.pid
         ),
-        "rss_mb": _worker_rss_mb(server.pid),
+        "rss_mb": worker_rss_mb(server.pid),
     }
 
 
@@ -312,14 +269,14 @@ def run_one(backend: str, url: str, folder: Path) -> dict:
     from bench import floor_app
 
     floor_app.create_table(floor_url)
-    server, base = _serve("bench.floor_app:app", {**base_environment, "FLOOR_DATABASE": floor_url})
+    server, base = serve(SERVER, "bench.floor_app:app", {**base_environment, "FLOOR_DATABASE": floor_url})
     try:
         wait_until_up(base, server, path="/up")
         floor = _runs(wrk, folder, base, server, fair_id, "none", payloads, payloads[:REPEATED], "floor")
     finally:
-        _stop(server)
+        stop(server)
 
-    server, base = _serve("fairapp.wsgi:app", {**base_environment, "FAIRAPP_DATABASE_URL": url})
+    server, base = serve(SERVER, "fairapp.wsgi:app", {**base_environment, "FAIRAPP_DATABASE_URL": url})
     figures: dict = {"backend": backend, "floor": floor}
     try:
         wait_until_up(base, server)
@@ -353,9 +310,9 @@ def run_one(backend: str, url: str, folder: Path) -> dict:
         # every repeated scan answered is kept as a scan of its own (a few more may be kept: requests
         # still in flight when wrk stopped are answered, and stored, but not counted by it)
         figures["repeat"]["not_ok"] = max(0, figures["repeat"]["requests"] - figures["repeat"]["scans_added"])
-        figures["rss_mb"] = _worker_rss_mb(server.pid)
+        figures["rss_mb"] = worker_rss_mb(server.pid)
     finally:
-        _stop(server)
+        stop(server)
     return figures
 
 

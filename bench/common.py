@@ -1,10 +1,17 @@
-"""What the HTTP benchmarks share: a free port, waiting for gunicorn, reading wrk's report."""
+"""What the HTTP benchmarks share: a free port, gunicorn started, waited for and stopped, its workers'
+CPU time and memory, reading wrk's report."""
 
+import os
 import re
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -49,3 +56,53 @@ def parse_wrk(output: str) -> dict:
         "p99_ms": milliseconds(percentiles["99"]),
         "errors": errors,
     }
+
+
+def serve(options: list[str], target: str, environment: dict) -> tuple[subprocess.Popen, str]:
+    """gunicorn with `options` serving `target` on a free port: (the process, its base URL)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), *options, "--bind", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning", target],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def _children(master_pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+def worker_cpu_seconds(master_pid: int) -> float:
+    """User and system CPU time of the gunicorn workers (the master's children) so far."""
+    total = 0
+    for pid in _children(master_pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """VmRSS of each gunicorn worker (the master's children), in MB."""
+    sizes = []
+    for pid in _children(master_pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        if match := re.search(r"^VmRSS:\s+(\d+) kB", status, re.M):
+            sizes.append(round(int(match.group(1)) / 1024, 1))
+    return sizes

@@ -278,22 +278,28 @@ class Interviews(MethodView):
         """Record what the booth did with a person, or update its record (the history keeps every
         version). A scan_id sent again is the same entry: the same id, nothing changed."""
         data = body()
-        fair = services.fair_for(_user(), fair_id)
-        booth = _booth(fair, data)
-        registration = _person(fair, booth, data)
+        booth = services.booth_at(
+            _user(),
+            fair_id,
+            employer_id=_optional_id(data, "employer_id"),
+            school_id=_optional_id(data, "school_id"),
+        )
+        registration = _person(booth.fair, booth, data)
         recording = read_recording(data)
         scan_id = text(data, "scan_id", services.MAX_SCAN_ID_LENGTH) or None
+        card = cards.card(booth, registration)  # read before: recording changes nothing it shows
         done = services.record(
             booth,
             registration,
             recording,
             by=_user(),
             scan_id=scan_id,
+            checked_in=card.checked_in,
             origin=request_origin(),
         )
         if g.get("device") is not None:
             devices.touch(g.device)
-        answer = interview_json(done.interview, cards.card(booth, registration))
+        answer = interview_json(done.interview, card)
         answer["repeated"] = done.repeated
         return answer, 201 if done.created else 200
 

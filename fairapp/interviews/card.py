@@ -108,10 +108,20 @@ _CARD_QUERY = (
         Attendee.erased_at,
         Ward.name.label("ward_name"),
         CheckIn.id.label("check_in_id"),
+        BoothConsent.id.label("booth_consent_id"),
     )
     .join(Attendee, Registration.attendee_id == Attendee.id)
     .outerjoin(Ward, Attendee.ward_code == Ward.code)
     .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+    .outerjoin(
+        BoothConsent,
+        sa.and_(
+            BoothConsent.registration_id == Registration.id,
+            BoothConsent.booth_id == sa.bindparam("booth_id"),
+            BoothConsent.withdrawn_at.is_(None),
+        ),
+    )
+    .where(Registration.id.in_(sa.bindparam("ids", expanding=True)))
 )
 
 
@@ -119,12 +129,14 @@ def cards(booth: Booth | None, registration_ids: Iterable[int]) -> dict[int, Car
     """The cards of these registrations as `booth` may see them (None: only consent given to every
     booth counts), by registration id."""
     ids = sorted(set(registration_ids))
-    consented = _booth_consents(booth, ids) if booth is not None else set()
+    booth_id = booth.id if booth is not None else None  # None: no consent to one booth counts
     year = utcnow().year
     result = {}
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for row in db.session.execute(_CARD_QUERY.where(Registration.id.in_(chunk))):
-            shared = row.erased_at is None and (row.consent_share_version is not None or row.id in consented)
+        for row in db.session.execute(_CARD_QUERY, {"ids": chunk, "booth_id": booth_id}):
+            shared = row.erased_at is None and (
+                row.consent_share_version is not None or row.booth_consent_id is not None
+            )
             common = {
                 "registration_id": row.id,
                 "attendee_id": row.attendee_id,

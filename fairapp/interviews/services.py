@@ -21,6 +21,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import contains_eager, joinedload
 
 from fairapp.attendees.models import Registration
 from fairapp.audit.services import SYSTEM, Origin
@@ -49,7 +51,7 @@ from fairapp.modelbase import utcnow
 from fairapp.partners.models import TrainingProgramme, Vacancy
 from fairapp.text import clean_name
 from fairapp.tickets import signing
-from fairapp.tickets.services import is_revoked
+from fairapp.tickets.models import RevokedTicket
 from fairapp.transactions import write_point
 
 MAX_SCAN_ID_LENGTH = 64
@@ -157,6 +159,41 @@ def booth_for(
     return booth
 
 
+_OWN_BOOTH = {
+    role: sa.select(Booth)
+    .join(Booth.fair)
+    .options(contains_eager(Booth.fair))
+    .where(Booth.fair_id == sa.bindparam("fair_id"), holder == sa.bindparam("holder_id"))
+    for role, holder in ((Role.EMPLOYER, Booth.employer_id), (Role.SCHOOL, Booth.school_id))
+}
+
+
+def booth_at(
+    user, fair_id: int, *, employer_id: int | None = None, school_id: int | None = None, confirmed=True
+) -> Booth:
+    """fair_for and booth_for in one: the booth `user` records for at the fair, its fair loaded with
+    it (an employer's or school's own booth in one query). The same errors as those two."""
+    if user.role not in HOLDERS:
+        return booth_for(
+            user, fair_for(user, fair_id), employer_id=employer_id, school_id=school_id, confirmed=confirmed
+        )
+    own_id = user.employer_id if user.role == Role.EMPLOYER else user.school_id
+    named = employer_id if user.role == Role.EMPLOYER else school_id
+    other = school_id if user.role == Role.EMPLOYER else employer_id
+    booth = (
+        db.session.scalar(_OWN_BOOTH[user.role], {"fair_id": fair_id, "holder_id": own_id})
+        if own_id
+        else None
+    )
+    if booth is None:
+        raise NotFound()  # as fair_for: no booth here, no such fair for this account
+    if other is not None or (named is not None and named != own_id) or booth.status == BoothStatus.CANCELLED:
+        raise BoothNotFound()
+    if confirmed and booth.status != BoothStatus.CONFIRMED:
+        raise BoothNotConfirmed()
+    return booth
+
+
 def may_act_for(user, booth: Booth) -> bool:
     """Whether `user` may see and change `booth`'s records."""
     if user.role == Role.ADMIN:
@@ -181,6 +218,19 @@ def get_booth(user, booth_id: int) -> Booth:
 # --- The person ------------------------------------------------------------------------------------
 
 
+# The scanned ticket's registration with its person, and whether that ticket is on the revocation list.
+_SCANNED = (
+    sa.select(
+        Registration,
+        sa.exists().where(
+            RevokedTicket.registration_id == Registration.id, RevokedTicket.nonce == sa.bindparam("nonce")
+        ),
+    )
+    .options(joinedload(Registration.attendee))
+    .where(Registration.id == sa.bindparam("registration_id"))
+)
+
+
 def registration_for_scan(fair: Fair, payload: str) -> Registration:
     """The registration of a ticket scanned at a booth of `fair`. Raises TicketRefused with code invalid
     (not a genuine ticket, or its person's data was erased), wrong_fair or revoked."""
@@ -192,10 +242,13 @@ def registration_for_scan(fair: Fair, payload: str) -> Registration:
         raise _ticket_error("invalid") from None
     if claims.fair_id != fair.id:
         raise _ticket_error("wrong_fair")
-    registration = db.session.get(Registration, claims.registration_id)
+    found = db.session.execute(
+        _SCANNED, {"registration_id": claims.registration_id, "nonce": claims.nonce}
+    ).first()
+    registration = found[0] if found is not None else None
     if registration is None or registration.fair_id != fair.id or registration.attendee.erased_at:
         raise _ticket_error("invalid")
-    if registration.ticket_nonce != claims.nonce or is_revoked(registration.id, claims.nonce):
+    if registration.ticket_nonce != claims.nonce or found[1]:
         raise _ticket_error("revoked")
     return registration
 
@@ -366,17 +419,20 @@ def _tags(values) -> list[str] | None:
     return tags
 
 
-def _offered(booth: Booth, vacancy_id: int) -> bool:
-    found = db.session.scalar(
-        sa.select(Vacancy.id)
-        .join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
-        .where(
-            Vacancy.id == vacancy_id,
-            Vacancy.employer_id == booth.employer_id,
-            VacancyOffer.fair_id == booth.fair_id,
-        )
+_OFFERED = (
+    sa.select(Vacancy.id)
+    .join(VacancyOffer, VacancyOffer.vacancy_id == Vacancy.id)
+    .where(
+        Vacancy.id == sa.bindparam("vacancy_id"),
+        Vacancy.employer_id == sa.bindparam("employer_id"),
+        VacancyOffer.fair_id == sa.bindparam("fair_id"),
     )
-    return found is not None
+)
+
+
+def _offered(booth: Booth, vacancy_id: int) -> bool:
+    params = {"vacancy_id": vacancy_id, "employer_id": booth.employer_id, "fair_id": booth.fair_id}
+    return db.session.scalar(_OFFERED, params) is not None
 
 
 def _teaches(booth: Booth, programme_id: int) -> bool:
@@ -410,12 +466,20 @@ def record(
     scan_id: str | None = None,
     source: str = ONLINE,
     device_time: datetime | None = None,
+    checked_in: bool | None = None,
     now: datetime | None = None,
     origin: Origin = SYSTEM,
 ) -> Recorded:
     """Record (or update) the booth's record of the person. Raises FairNotStarted (a fair not yet
-    started, or cancelled), ValidationError (check's rules); a repeated scan id returns the record it
-    made, unchanged."""
+    started, or cancelled), ValidationError (check's rules, on the record as it will be); a repeated
+    scan id returns the record it made, unchanged. `checked_in`: whether the person was admitted at
+    the entrance, when the caller knows (else read here), kept on a new record.
+
+    Races are settled by the database without SAVEPOINTs: the record's row is locked when it exists
+    (SQLite: the whole database, taken at write_point), a new one is INSERT … ON CONFLICT DO NOTHING
+    (a twin request's first record wins and this one updates it), and the history entry is INSERT …
+    ON CONFLICT DO NOTHING on the scan id (a twin request with the same scan id wins: this one is the
+    same entry and changes nothing)."""
     now = now or utcnow()
     fair = booth.fair
     if fair.status_at(now) not in (FairStatus.OPEN, FairStatus.CLOSED):
@@ -424,51 +488,25 @@ def record(
         raise ValidationError(
             fields={"scan_id": _l("scan_id: tối đa %(limit)s ký tự.", limit=MAX_SCAN_ID_LENGTH)}
         )
-    sent = recording
-    if sent.given is not None:  # the rules apply to the record as it will be
-        recording = _merged(sent, _record_of(booth, registration))
-    recording = check(booth, recording)
     write_point()  # SQLite: the writer's turn first, so the reads below see what the write will see
-    earlier = _entry(scan_id, by, fair.id)
-    if earlier is not None:
-        return Recorded(earlier.interview, created=False, repeated=True)
-    interview, created = _interview(booth, registration, by, now)
-    if not created:
-        earlier = _entry(scan_id, by, fair.id)  # PostgreSQL: a twin request may have committed meanwhile
-        if earlier is not None:
-            return Recorded(earlier.interview, created=False, repeated=True)
-        if sent.given is not None:  # what was not sent, as the locked row holds it now
-            recording = _merged(replace(recording, given=sent.given), interview)
-    _apply(interview, recording, by, now, created)
-    entry = InterviewEntry(
-        interview=interview,
-        fair_id=fair.id,
-        outcome=recording.outcome,
-        vacancy_id=recording.vacancy_id,
-        programme_id=recording.programme_id,
-        rating=recording.rating,
-        notes=recording.notes,
-        tags=recording.tags,
-        next_step_at=recording.next_step_at,
-        next_step_place=recording.next_step_place,
-        intake_date=recording.intake_date,
-        by_user_id=getattr(by, "id", None),
-        scan_id=scan_id,
-        source=source,
-        device_time=device_time,
-        recorded_at=now,
-    )
-    db.session.add(entry)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        # The same scan id committed by a twin request between our read and this write.
-        db.session.expire_all()
+    interview = _locked_record(booth, registration)
+    checked = check(booth, _merged(recording, interview))
+    created = False
+    if interview is None:
+        if checked_in is None:
+            checked_in = is_checked_in(registration.id)
+        interview = _create(booth, registration, checked, by, now, checked_in)
+        created = interview is not None
+        if not created:  # a twin request's first record won the race (PostgreSQL): update it
+            interview = _locked_record(booth, registration)
+            checked = check(booth, _merged(recording, interview))
+    if not _new_entry(interview, checked, by, scan_id, source, device_time, now):
+        if created:  # the scan id was used before for someone else: this new record is not kept
+            db.session.delete(interview)
         earlier = _entry(scan_id, by, fair.id)
-        if earlier is None:
-            raise
         return Recorded(earlier.interview, created=False, repeated=True)
+    if not created:
+        _apply(interview, checked, by, now)
     audit(
         "interview.record" if created else "interview.update",
         actor=by,
@@ -477,9 +515,9 @@ def record(
         details={
             "fair_id": fair.id,
             "booth_id": booth.id,
-            "outcome": recording.outcome.value,
-            "vacancy_id": recording.vacancy_id,
-            "programme_id": recording.programme_id,
+            "outcome": checked.outcome.value,
+            "vacancy_id": checked.vacancy_id,
+            "programme_id": checked.programme_id,
             "source": source,
         },
     )
@@ -487,12 +525,127 @@ def record(
     return Recorded(interview, created=created, repeated=False)
 
 
-def _record_of(booth: Booth, registration: Registration) -> Interview | None:
-    return db.session.scalar(
-        sa.select(Interview).where(
-            Interview.booth_id == booth.id, Interview.registration_id == registration.id
-        )
+# The hot path's statements, built once per database (SQLAlchemy caches their compiled form): the
+# record's row locked, a new record and a history entry each INSERT … ON CONFLICT DO NOTHING RETURNING.
+_RECORD_FIELDS = (
+    "outcome",
+    "vacancy_id",
+    "programme_id",
+    "rating",
+    "notes",
+    "tags",
+    "next_step_at",
+    "next_step_place",
+    "intake_date",
+)
+_NEW_RECORD = (
+    "fair_id",
+    "booth_id",
+    "employer_id",
+    "school_id",
+    "registration_id",
+    "attendee_id",
+    "not_checked_in",
+    "created_by",
+    "created_at",
+    *_RECORD_FIELDS,
+)
+_NEW_ENTRY = (
+    "interview_id",
+    "fair_id",
+    "by_user_id",
+    "scan_id",
+    "source",
+    "device_time",
+    "recorded_at",
+    *_RECORD_FIELDS,
+)
+_LOCKED_RECORD = (
+    sa.select(Interview)
+    .where(
+        Interview.booth_id == sa.bindparam("booth_id"),
+        Interview.registration_id == sa.bindparam("registration_id"),
     )
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_STATEMENTS: dict[str, tuple] = {}
+
+
+def _statements() -> tuple:
+    """(new record, new entry) for the session's database."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _STATEMENTS:
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+
+        def values(table: sa.Table, columns) -> dict:
+            return {column: sa.bindparam(column, type_=table.c[column].type) for column in columns}
+
+        records, entries = Interview.__table__, InterviewEntry.__table__
+        new_record = (
+            insert(records)
+            .values(values(records, _NEW_RECORD))
+            .on_conflict_do_nothing(index_elements=["booth_id", "registration_id"])
+            .returning(*records.c)
+        )
+        new_entry = (
+            insert(entries)
+            .values(values(entries, _NEW_ENTRY))
+            .on_conflict_do_nothing(index_elements=["scan_id", "by_user_id", "fair_id"])
+            .returning(entries.c.id)
+        )
+        _STATEMENTS[dialect] = (sa.select(Interview).from_statement(new_record), new_entry)
+    return _STATEMENTS[dialect]
+
+
+def _locked_record(booth: Booth, registration: Registration) -> Interview | None:
+    return db.session.scalar(_LOCKED_RECORD, {"booth_id": booth.id, "registration_id": registration.id})
+
+
+def _create(booth, registration, checked: Recording, by, now, checked_in: bool) -> Interview | None:
+    """The booth's new record of the person, or None when one exists already (a race lost)."""
+    values = {
+        "fair_id": booth.fair_id,
+        "booth_id": booth.id,
+        "employer_id": booth.employer_id,
+        "school_id": booth.school_id,
+        "registration_id": registration.id,
+        "attendee_id": registration.attendee_id,
+        "not_checked_in": not checked_in,
+        "created_by": getattr(by, "id", None),
+        "created_at": now,
+        **_fields(checked),
+    }
+    return db.session.scalars(_statements()[0], values).first()
+
+
+def _new_entry(interview, checked: Recording, by, scan_id, source, device_time, now) -> bool:
+    """The history entry of this version; False when the scan id was sent before (nothing written)."""
+    values = {
+        "interview_id": interview.id,
+        "fair_id": interview.fair_id,
+        "by_user_id": getattr(by, "id", None),
+        "scan_id": scan_id,
+        "source": source,
+        "device_time": device_time,
+        "recorded_at": now,
+        **_fields(checked),
+    }
+    return db.session.execute(_statements()[1], values).first() is not None
+
+
+def _fields(checked: Recording) -> dict:
+    return {
+        "outcome": checked.outcome,
+        "vacancy_id": checked.vacancy_id,
+        "programme_id": checked.programme_id,
+        "rating": checked.rating,
+        "notes": checked.notes,
+        "tags": list(checked.tags),
+        "next_step_at": checked.next_step_at,
+        "next_step_place": checked.next_step_place,
+        "intake_date": checked.intake_date,
+    }
 
 
 def _entry(scan_id: str | None, by, fair_id: int) -> InterviewEntry | None:
@@ -507,43 +660,7 @@ def _entry(scan_id: str | None, by, fair_id: int) -> InterviewEntry | None:
     )
 
 
-def _interview(booth: Booth, registration: Registration, by, now: datetime) -> tuple[Interview, bool]:
-    """The booth's record of the person, locked, or a new one (created: True)."""
-    query = (
-        sa.select(Interview)
-        .where(Interview.booth_id == booth.id, Interview.registration_id == registration.id)
-        .with_for_update()
-    )
-    interview = db.session.scalar(query)
-    if interview is not None:
-        return interview, False
-    interview = Interview(
-        fair_id=booth.fair_id,
-        booth_id=booth.id,
-        employer_id=booth.employer_id,
-        school_id=booth.school_id,
-        registration_id=registration.id,
-        attendee_id=registration.attendee_id,
-        outcome=Outcome.INTERVIEWED if booth.employer_id else Outcome.COUNSELLED,
-        tags=[],
-        not_checked_in=not is_checked_in(registration.id),
-        created_by=getattr(by, "id", None),
-        created_at=now,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(interview)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        # A twin request created it first (PostgreSQL): take theirs, waiting for its lock.
-        interview = db.session.scalar(query.execution_options(populate_existing=True))
-        if interview is None:
-            raise
-        return interview, False
-    return interview, True
-
-
-def _apply(interview: Interview, recording: Recording, by, now: datetime, created: bool) -> None:
+def _apply(interview: Interview, recording: Recording, by, now: datetime) -> None:
     interview.outcome = recording.outcome
     interview.vacancy_id = recording.vacancy_id
     interview.programme_id = recording.programme_id
@@ -553,9 +670,8 @@ def _apply(interview: Interview, recording: Recording, by, now: datetime, create
     interview.next_step_at = recording.next_step_at
     interview.next_step_place = recording.next_step_place
     interview.intake_date = recording.intake_date
-    if not created:
-        interview.updated_by = getattr(by, "id", None)
-        interview.updated_at = now
+    interview.updated_by = getattr(by, "id", None)
+    interview.updated_at = now
 
 
 def get_interview(user, interview_id: int) -> Interview:
