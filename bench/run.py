@@ -10,6 +10,7 @@ from bench import (  # noqa: E402
     badge_bench,
     checkin_bench,
     geo_bench,
+    interview_bench,
     interview_list_bench,
     matching_bench,
     registration_bench,
@@ -22,6 +23,10 @@ BENCHMARKS = {
     "registrations": ("POST registrations under gunicorn and wrk", registration_bench.run),
     "badges": ("badges for a whole fair (1,000 badges)", badge_bench.run),
     "checkins": ("check-in API under gunicorn and wrk", checkin_bench.run),
+    "booth": (
+        "recording at the booth: the booth page's requests under gunicorn and wrk",
+        interview_bench.run,
+    ),
     "interviews": ("booth record lists: 60 booths, 5,000 interviews", interview_list_bench.run),
     "matching": ("job suggestions for one job seeker (300 vacancies)", matching_bench.run),
 }
