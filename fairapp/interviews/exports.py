@@ -55,7 +55,7 @@ HOLDER_HEADERS = (
     _l("Cập nhật lúc"),
 )
 STAFF_HEADERS = (
-    _l("Gian hàng"),
+    _l("Tên gian hàng"),
     _l("Đơn vị"),
     _l("Số vé"),
     _l("Họ và tên"),

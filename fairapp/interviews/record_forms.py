@@ -61,7 +61,7 @@ class FairRecordFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    booth_id = SelectField(_l("Gian hàng"), validate_choice=False, validators=[_known_choice])
+    booth_id = SelectField(_l("Tên gian hàng"), validate_choice=False, validators=[_known_choice])
     outcome = SelectField(_l("Kết quả"), validate_choice=False, validators=[_known_choice])
 
 

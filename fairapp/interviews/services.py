@@ -34,6 +34,7 @@ from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, Validatio
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import may_see
+from fairapp.interviews.labels import OUTCOME_LABELS
 from fairapp.interviews.models import (
     EMPLOYER_OUTCOMES,
     MAX_NOTES_LENGTH,
@@ -348,7 +349,7 @@ def check(booth: Booth, recording: Recording) -> Recording:
     if recording.outcome not in {o.value for o in outcomes}:
         errors["outcome"] = _l(
             "Kết quả: với gian hàng này chỉ được chọn %(allowed)s.",
-            allowed=", ".join(o.value for o in outcomes),
+            allowed=", ".join(str(OUTCOME_LABELS[o]) for o in outcomes),
         )
     if booth.employer_id:
         if recording.programme_id is not None:

@@ -214,7 +214,7 @@ def test_employer_records_a_scanned_ticket_then_one_offline(db, make_user, camer
         label="B1 · Trường Cao đẳng Công nghiệp Thái Nguyên"
     )
     refer.locator("input[name=note]").fill("Muốn học nghề điện")
-    refer.get_by_role("button", name="Giới thiệu", exact=True).click()
+    refer.get_by_role("button", name="Giới thiệu sang gian hàng đã chọn", exact=True).click()
     expect(refer.locator("[data-refer-status]")).to_have_text(
         "Đã giới thiệu sang B1 · Trường Cao đẳng Công nghiệp Thái Nguyên."
     )
