@@ -24,15 +24,16 @@ WALK_IN_BOOTHS = 5
 OUTREACH_TOP = 3
 
 
-def _shown(suggestion: matching.Suggestion) -> dict:
-    """What a page shows of a suggestion: plain data, the reason already in the current language."""
+def _shown(suggestion: matching.Suggestion, *, to_staff: bool = False) -> dict:
+    """What a page shows of a suggestion: plain data, the reason already in the current language,
+    addressed to the job seeker (their ticket) or, for staff, about them."""
     return {
         "booth_id": suggestion.booth_id,
         "label": suggestion.booth_label,
         "holder": suggestion.holder,
         "kind": suggestion.kind,
         "title": suggestion.title,
-        "reason": suggestion.reason,
+        "reason": suggestion.booth_reason if to_staff else suggestion.reason,
         "underqualified": suggestion.underqualified,
     }
 
@@ -65,7 +66,7 @@ def matches(fair_id: int):
             "priority_group": row.priority_group.value,
             "priority_label": PRIORITY_LABELS.get(row.priority_group, ""),
             "checked_in": row.checked_in,
-            "suggestions": [_shown(s) for s in row.suggestions],
+            "suggestions": [_shown(s, to_staff=True) for s in row.suggestions],
         }
         for row in page.items
     ]
@@ -86,4 +87,4 @@ def walk_in_suggestions(registration_id: int) -> list[dict]:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         return []
-    return [_shown(s) for s in matching.booths_for(registration, WALK_IN_BOOTHS)]
+    return [_shown(s, to_staff=True) for s in matching.booths_for(registration, WALK_IN_BOOTHS)]

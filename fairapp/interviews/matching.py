@@ -281,6 +281,23 @@ _REASONS = {
     "job_training": lambda s: _("Học nghề gần với công việc bạn muốn: %(title)s", title=s.title),
     "training": lambda s: _("Bạn muốn học nghề, trường có đào tạo: %(title)s", title=s.title),
 }
+# The same reasons as a booth reads them, about the person (its page: people who may fit).
+_BOOTH_REASONS = {
+    "exact": lambda s: _("Muốn đúng công việc: %(title)s", title=s.title),
+    "ticked": lambda s: _("Đã chọn vị trí này khi đăng ký: %(title)s", title=s.title),
+    "close": lambda s: _("Muốn công việc gần với: %(title)s", title=s.title),
+    "age_education": lambda s: _("Phù hợp độ tuổi và trình độ: %(title)s", title=s.title),
+    "age": lambda s: _("Phù hợp độ tuổi: %(title)s", title=s.title),
+    "education": lambda s: _("Phù hợp trình độ: %(title)s", title=s.title),
+    "open": lambda s: _("Có thể phù hợp: %(title)s", title=s.title),
+    "underqualified": lambda s: _(
+        "Chưa đủ trình độ (cần %(level)s): %(title)s", level=EDUCATION_LABELS[s.education], title=s.title
+    ),
+    "wish": lambda s: _("Muốn học đúng nghề: %(title)s", title=s.title),
+    "wish_close": lambda s: _("Muốn học nghề gần với: %(title)s", title=s.title),
+    "job_training": lambda s: _("Muốn làm công việc gần với nghề: %(title)s", title=s.title),
+    "training": lambda s: _("Muốn học nghề, trường có đào tạo: %(title)s", title=s.title),
+}
 # The reasons that come from what the person asked for (not only from fitting the requirements).
 WISHED = frozenset({"exact", "ticked", "close", "wish", "wish_close", "job_training", "training"})
 
@@ -302,6 +319,11 @@ class Suggestion:
     def reason(self) -> str:
         """The one-line reason, in the current language."""
         return _REASONS[self.why](self)
+
+    @property
+    def booth_reason(self) -> str:
+        """The reason as the booth reads it, about the person."""
+        return _BOOTH_REASONS[self.why](self)
 
     @property
     def wished(self) -> bool:
@@ -435,7 +457,7 @@ class Candidate:
         kind = self.suggestion.kind
         return {
             **self.card.labelled(),
-            "reason": self.suggestion.reason,
+            "reason": self.suggestion.booth_reason,
             "vacancy_id": self.suggestion.id if kind == VACANCY else None,
             "programme_id": self.suggestion.id if kind == PROGRAMME else None,
         }

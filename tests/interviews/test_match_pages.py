@@ -141,7 +141,7 @@ def test_the_outreach_page_lists_priority_groups_first(db, client, auth, make_fa
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert page.index("Cao Thị Dung") < page.index("An Văn Bình")
-    assert "Hộ cận nghèo" in page and "Đúng công việc bạn muốn: Lái xe" in page
+    assert "Hộ cận nghèo" in page and "Muốn đúng công việc: Lái xe" in page
     assert response.headers["Cache-Control"] == "no-store"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "matches.view"))
     assert entry is not None and len(entry.details["registration_ids"]) == 2

@@ -201,12 +201,14 @@ def test_candidates_leave_out_who_the_booth_recorded_and_show_only_the_card(
     assert [c.card.registration_id for c in found] == [poor.id, consented.id]
     assert hidden.id not in [c.card.registration_id for c in found]
     shown = found[0].as_dict()
-    assert shown["name"] == "Lò Thị Mai" and shown["reason"] == "Đúng công việc bạn muốn: Công nhân may"
+    assert (
+        shown["name"] == "Lò Thị Mai" and shown["reason"] == "Muốn đúng công việc: Công nhân may"
+    )  # about the person
     assert shown["vacancy_id"] == sewing.id
     assert not {"priority_group", "phone", "citizen_id", "household_code", "address"} & shown.keys()
     text = repr(shown)
     assert poor.attendee.phone not in text and "019190001234" not in text and "poor" not in text
-    assert found[1].as_dict()["reason"] == "Bạn đã chọn vị trí này khi đăng ký: Công nhân may"
+    assert found[1].as_dict()["reason"] == "Đã chọn vị trí này khi đăng ký: Công nhân may"
     assert matching.candidates_for_booth(booth, 1) == found[:1]
 
 
