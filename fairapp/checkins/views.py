@@ -3,8 +3,10 @@
 manifest, and two small JSON routes the page uses when a ticket is lost: search by name or phone,
 and a manual check-in of the registration found.
 
-The scanner talks to the check-in API (/api/v1/checkins, /checkins/sync, /devices, /fairs/<id>/
-scanner-data) with the session cookie and the CSRF token from the page's <meta>."""
+The scanner registers itself as a device (POST /api/v1/devices, with the session cookie and the CSRF
+token from the page's <meta>), then talks to the check-in API (/api/v1/checkins, /checkins/sync,
+/fairs/<id>/scanner-data) with the device's token alone (Authorization: Bearer, no cookie); search and
+manual check-in are page requests (session cookie and CSRF token)."""
 
 import contextlib
 from datetime import time, timedelta

@@ -28,6 +28,7 @@ from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.interviews.models import BoothConsent
 from fairapp.modelbase import utcnow
+from fairapp.transactions import write_point
 
 CONSENT_LINK_MAX_AGE = 30 * 60  # seconds: long enough to find one's phone, short enough not to linger
 MAX_TOKEN_LENGTH = 200
@@ -82,6 +83,7 @@ def give(
     query = sa.select(BoothConsent).where(
         BoothConsent.registration_id == registration.id, BoothConsent.booth_id == booth.id
     )
+    write_point()  # SQLite: the writer's turn before the read and the savepoint below
     given = db.session.scalar(query)
     if given is None:
         given = BoothConsent(registration_id=registration.id, booth_id=booth.id)

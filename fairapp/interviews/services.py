@@ -718,6 +718,7 @@ def refer(
         Referral.from_booth_id == from_booth.id,
         Referral.to_booth_id == to_booth.id,
     )
+    write_point()  # SQLite: the writer's turn before the read and the savepoint below
     existing = db.session.scalar(query)
     if existing is not None:
         return existing
