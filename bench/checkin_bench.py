@@ -28,7 +28,6 @@ import http.cookiejar
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -44,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
     parse_wrk,
+    postgres_database,
     serve,
     stop,
     wait_until_up,
@@ -350,30 +350,6 @@ def _report(figures: dict) -> None:
     )
 
 
-def _postgres_database():
-    """(url of a new temporary database, drop function), or None if PostgreSQL is not reachable."""
-    if PG_SERVER == "off":
-        return None
-    try:
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        server = make_url(PG_SERVER)
-        conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
-        name = f"fa_checkin_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(conninfo, autocommit=True, connect_timeout=3) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    except Exception as error:  # not reachable, no rights: SQLite only
-        print(f"PostgreSQL not used ({type(error).__name__}: {str(error).strip().splitlines()[0][:100]})")
-        return None
-
-    def drop():
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return server.set(database=name).render_as_string(hide_password=False), drop
-
-
 def run() -> dict:
     """Run on SQLite, then PostgreSQL when reachable. Prints the figures and returns them by backend."""
     if shutil.which("wrk") is None:
@@ -384,7 +360,7 @@ def run() -> dict:
         folder = Path(name)
         results["sqlite"] = run_one("sqlite", f"sqlite:///{folder}/bench.sqlite3", folder)
         _report(results["sqlite"])
-    postgres = _postgres_database()
+    postgres = postgres_database(PG_SERVER, "fa_checkin_bench")
     if postgres is not None:
         url, drop = postgres
         try:

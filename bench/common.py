@@ -3,6 +3,7 @@ CPU time and memory, reading wrk's report."""
 
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -106,3 +107,28 @@ def worker_rss_mb(master_pid: int) -> list[float]:
         if match := re.search(r"^VmRSS:\s+(\d+) kB", status, re.M):
             sizes.append(round(int(match.group(1)) / 1024, 1))
     return sizes
+
+
+def postgres_database(server_url: str, prefix: str):
+    """(the URL of a new temporary database on `server_url`, a function dropping it), or None when
+    PostgreSQL cannot be used (server_url "off", not reachable, no rights)."""
+    if server_url == "off":
+        return None
+    try:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        server = make_url(server_url)
+        conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
+        name = f"{prefix}_{secrets.token_hex(4)}"
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=3) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except Exception as error:  # not reachable, no rights: SQLite only
+        print(f"PostgreSQL not used ({type(error).__name__}: {str(error).strip().splitlines()[0][:100]})")
+        return None
+
+    def drop():
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return server.set(database=name).render_as_string(hide_password=False), drop

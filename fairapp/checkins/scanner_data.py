@@ -25,6 +25,19 @@ def scanner_data(fair: Fair) -> dict:
         sa.select(CheckIn.registration_id).where(CheckIn.fair_id == fair.id).order_by(CheckIn.registration_id)
     )
     return {
+        **verification_data(fair),
+        "registrations": [
+            {"registration_id": registration_id, "name": name, "priority": group != PriorityGroup.NONE}
+            for registration_id, name, group in rows
+        ],
+        "checked_in": list(checked_in),
+    }
+
+
+def verification_data(fair: Fair) -> dict:
+    """What any scanner needs to check a ticket of `fair` without the network, naming no one: the
+    fair's status and hours, the signing key and the revocation list."""
+    return {
         "fair": {
             "id": fair.id,
             "title": fair.title,
@@ -45,9 +58,4 @@ def scanner_data(fair: Fair) -> dict:
         "revocations": [
             {"registration_id": r.registration_id, "nonce": r.nonce} for r in revocations(fair.id)
         ],
-        "registrations": [
-            {"registration_id": registration_id, "name": name, "priority": group != PriorityGroup.NONE}
-            for registration_id, name, group in rows
-        ],
-        "checked_in": list(checked_in),
     }

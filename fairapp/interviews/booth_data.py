@@ -9,14 +9,12 @@ and nonce), nothing about their holders."""
 import sqlalchemy as sa
 
 from fairapp.booths.models import Booth, VacancyOffer
+from fairapp.checkins.scanner_data import verification_data
 from fairapp.extensions import db
 from fairapp.interviews import services
 from fairapp.interviews.labels import OUTCOME_LABELS
 from fairapp.interviews.models import EMPLOYER_OUTCOMES, SCHOOL_OUTCOMES
-from fairapp.modelbase import utcnow
 from fairapp.partners.models import TrainingProgramme, Vacancy
-from fairapp.tickets import signing
-from fairapp.tickets.services import revocations
 
 EMPLOYER, SCHOOL = "employer", "school"
 
@@ -75,25 +73,7 @@ def booth_summary(booth: Booth) -> dict:
 def booth_data(booth: Booth) -> dict:
     fair = booth.fair
     return {
-        "fair": {
-            "id": fair.id,
-            "title": fair.title,
-            "status": fair.status.value,
-            "starts_at": fair.starts_at.isoformat(),
-            "ends_at": fair.ends_at.isoformat(),
-        },
-        "generated_at": utcnow().isoformat(),
-        "key": {
-            "algorithm": signing.ALGORITHM,
-            "key_id": signing.key_id(),
-            "public_key": signing.public_key_b64url(),
-            "payload_version": signing.VERSION,
-        },
-        "public_key": signing.public_key_b64url(),
-        "key_id": signing.key_id(),
-        "revocations": [
-            {"registration_id": r.registration_id, "nonce": r.nonce} for r in revocations(fair.id)
-        ],
+        **verification_data(fair),
         "booth": booth_summary(booth),
         "vacancies": vacancies_of(booth),
         "programmes": programmes_of(booth),

@@ -5,7 +5,7 @@ a record's history."""
 
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from fairapp.fairs.models import Fair
 from fairapp.interviews import card as cards
 from fairapp.interviews.models import Interview, InterviewEntry, Outcome, Referral
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
+from fairapp.registrations.services import Page
 
 
 def own_record(booth: Booth, registration_id: int) -> Interview | None:
@@ -93,25 +94,6 @@ class RecordFilter:
             for name, value in asdict(self).items()
             if value not in (None, "")
         }
-
-
-@dataclass
-class Page:
-    """One page of rows; the attributes templates/users/_pagination.html reads."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page))
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
 
 
 @dataclass(frozen=True)
