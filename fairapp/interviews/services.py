@@ -22,9 +22,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
-from fairapp.attendees.models import Registration
+from fairapp.attendees.models import Attendee, Registration
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.audit.services import record as audit
 from fairapp.auth.models import Role
@@ -223,11 +223,12 @@ def get_booth(user, booth_id: int) -> Booth:
 _SCANNED = (
     sa.select(
         Registration,
+        Attendee.erased_at,
         sa.exists().where(
             RevokedTicket.registration_id == Registration.id, RevokedTicket.nonce == sa.bindparam("nonce")
         ),
     )
-    .options(joinedload(Registration.attendee))
+    .join(Attendee, Attendee.id == Registration.attendee_id)
     .where(Registration.id == sa.bindparam("registration_id"))
 )
 
@@ -246,10 +247,12 @@ def registration_for_scan(fair: Fair, payload: str) -> Registration:
     found = db.session.execute(
         _SCANNED, {"registration_id": claims.registration_id, "nonce": claims.nonce}
     ).first()
-    registration = found[0] if found is not None else None
-    if registration is None or registration.fair_id != fair.id or registration.attendee.erased_at:
+    if found is None:
         raise _ticket_error("invalid")
-    if registration.ticket_nonce != claims.nonce or found[1]:
+    registration, erased_at, revoked = found
+    if registration.fair_id != fair.id or erased_at is not None:
+        raise _ticket_error("invalid")
+    if registration.ticket_nonce != claims.nonce or revoked:
         raise _ticket_error("revoked")
     return registration
 
