@@ -494,7 +494,14 @@ def record(
         )
     write_point()  # SQLite: the writer's turn first, so the reads below see what the write will see
     interview = _locked_record(booth, registration)
-    checked = check(booth, _merged(recording, interview))
+    try:
+        checked = check(booth, _merged(recording, interview))
+    except ValidationError:
+        # A replay of an entry made when the rules were met (an offline batch sent again after the
+        # vacancy stopped being offered) is still the same entry, not a refusal.
+        if (earlier := _entry(scan_id, by, fair.id)) is not None:
+            return Recorded(earlier.interview, created=False, repeated=True)
+        raise
     created = False
     if interview is None:
         if checked_in is None:

@@ -476,3 +476,28 @@ def test_a_school_enrols_later_without_sending_the_programme_again(client, db, m
     )
     assert later.status_code == 200, later.get_json()
     assert later.get_json()["programme_id"] == programme
+
+
+def test_a_replayed_entry_is_the_same_entry_even_when_its_rules_no_longer_hold(
+    client, db, make_fair, ticket, make_booth
+):
+    from fairapp.booths.models import VacancyOffer
+
+    fair = make_fair()
+    booth = make_booth(fair)
+    _registration, payload = ticket(fair)
+    body = {
+        "qr_payload": payload,
+        "outcome": "shortlisted",
+        "vacancy_id": booth.vacancies[0].id,
+        "scan_id": "r-1",
+    }
+    first = client.post(url(fair), json=body, headers=booth.headers)
+    assert first.status_code == 201
+    db.session.execute(sa.delete(VacancyOffer))  # the vacancy is no longer recruited for at the fair
+    db.session.commit()
+    again = client.post(url(fair), json=body, headers=booth.headers)
+    assert again.status_code == 200 and again.get_json()["repeated"] is True
+    assert again.get_json()["id"] == first.get_json()["id"]
+    fresh = client.post(url(fair), json={**body, "scan_id": "r-2"}, headers=booth.headers)
+    assert fresh.status_code == 422 and "vacancy_id" in fresh.get_json()["error"]["fields"]
