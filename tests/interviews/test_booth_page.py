@@ -309,3 +309,11 @@ def test_the_page_lists_referrals_and_people_who_may_fit_as_cards(client, db, au
     assert f'data-referral="{referred.id}"' in html and "Anh ấy biết may" in html
     assert "Đỗ Văn Hải" not in html and "H." in html  # no consent to share: the initial only
     assert "019190004321" not in html and wanting.attendee.phone not in html
+
+
+def test_in_english_the_refer_button_says_refer(client, auth, employer_booth, fair, make_booth):
+    make_booth(fair, vacancies=("Kế toán",), label="B1")  # another booth to refer to
+    auth.login("employer", employer_id=employer_booth.booth.employer_id)
+    html = client.get(f"/scan/booth/{employer_booth.booth.id}?lang=en").get_data(as_text=True)
+    assert "Refer to the selected booth" in html
+    assert ">Description<" not in html  # the fair form's field once lent the button its English
