@@ -5,6 +5,8 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Control characters a person never types (tab and line breaks excepted); PostgreSQL refuses NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The Latin letters: Basic Latin, Latin-1 Supplement, Latin Extended-A and -B, and Latin Extended
 # Additional (U+1E00–U+1EFF), where the Vietnamese letters with two diacritics live.
 _LATIN_RANGES = ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF))
@@ -21,6 +23,11 @@ def clean_name(value: str | None) -> str:
     if not text.isascii():  # ASCII holds no format character and is NFC already
         text = unicodedata.normalize("NFC", "".join(c for c in text if unicodedata.category(c) != "Cf"))
     return _SPACES.sub(" ", text).strip()
+
+
+def has_control(value: str | None) -> bool:
+    """Whether the text holds a control character other than tab and line breaks."""
+    return bool(value) and _CONTROL.search(value) is not None
 
 
 def fold(value: str | None) -> str:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from fairapp.errors import DomainError
 from fairapp.ids import is_id
+from fairapp.text import has_control
 
 MAX_TIME_LENGTH = 40  # an ISO 8601 time with offset and fractions is 32
 
@@ -45,6 +46,8 @@ def text(body: dict, name: str, limit: int, *, required=False, field: str | None
         raise bad(
             field or name, _l("%(field)s: chuỗi ký tự, tối đa %(limit)s ký tự.", field=name, limit=limit)
         )
+    if has_control(value):
+        raise bad(field or name, _l("%(field)s: không được chứa ký tự điều khiển.", field=name))
     return value
 
 

@@ -50,7 +50,7 @@ from fairapp.interviews.models import (
 )
 from fairapp.modelbase import utcnow
 from fairapp.partners.models import TrainingProgramme, Vacancy
-from fairapp.text import clean_name
+from fairapp.text import clean_name, has_control
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 from fairapp.transactions import write_point
@@ -379,9 +379,13 @@ def check(booth: Booth, recording: Recording) -> Recording:
     notes = (recording.notes or "").strip() or None
     if notes is not None and len(notes) > MAX_NOTES_LENGTH:
         errors["notes"] = _l("Ghi chú: tối đa %(limit)s ký tự.", limit=MAX_NOTES_LENGTH)
+    elif has_control(notes):
+        errors["notes"] = _l("Ghi chú: không được chứa ký tự điều khiển.")
     place = clean_name(recording.next_step_place) or None
     if place is not None and len(place) > MAX_PLACE_LENGTH:
         errors["next_step_place"] = _l("Địa điểm hẹn: tối đa %(limit)s ký tự.", limit=MAX_PLACE_LENGTH)
+    elif has_control(place):
+        errors["next_step_place"] = _l("Địa điểm hẹn: không được chứa ký tự điều khiển.")
     tags = _tags(recording.tags)
     if tags is None:
         errors["tags"] = _l(
@@ -416,7 +420,7 @@ def _tags(values) -> list[str] | None:
         if not isinstance(value, str):
             return None
         tag = clean_name(value)
-        if len(tag) > MAX_TAG_LENGTH:
+        if len(tag) > MAX_TAG_LENGTH or has_control(tag):
             return None
         if tag and tag not in tags:
             tags.append(tag)
@@ -718,10 +722,17 @@ def refer(
             fields={"to_booth_id": _l("Gian hàng nhận: một gian hàng khác đã xác nhận của cùng phiên.")}
         )
     note = (note or "").strip() or None
-    if note is not None and len(note) > MAX_REFERRAL_NOTE_LENGTH:
+    if note is not None and (len(note) > MAX_REFERRAL_NOTE_LENGTH or has_control(note)):
         raise ReferralRefused(
-            _l("Lời nhắn: tối đa %(limit)s ký tự.", limit=MAX_REFERRAL_NOTE_LENGTH),
-            fields={"note": _l("Lời nhắn: tối đa %(limit)s ký tự.", limit=MAX_REFERRAL_NOTE_LENGTH)},
+            _l(
+                "Lời nhắn: tối đa %(limit)s ký tự, không có ký tự điều khiển.", limit=MAX_REFERRAL_NOTE_LENGTH
+            ),
+            fields={
+                "note": _l(
+                    "Lời nhắn: tối đa %(limit)s ký tự, không có ký tự điều khiển.",
+                    limit=MAX_REFERRAL_NOTE_LENGTH,
+                )
+            },
         )
     query = sa.select(Referral).where(
         Referral.registration_id == registration.id,

@@ -5,6 +5,7 @@ their links were given secrets nobody holds (fairapp.privacy); should one still 
 
 Services flush, never commit."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,9 @@ from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 
 MAX_SECRET_LENGTH = 64
+# What a ticket link's secret can be made of (new_ticket_secret uses a part of it): anything else is
+# no ticket, and never reaches the database (PostgreSQL refuses a NUL in a query).
+_SECRET = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class TicketNotFound(NotFound):
@@ -47,7 +51,7 @@ class BoothToVisit:
 
 def get_by_secret(secret: str) -> Registration:
     """The registration whose personal link carries `secret`; TicketNotFound otherwise."""
-    if not secret or len(secret) > MAX_SECRET_LENGTH:
+    if not secret or len(secret) > MAX_SECRET_LENGTH or not _SECRET.fullmatch(secret):
         raise TicketNotFound()
     registration = db.session.scalar(sa.select(Registration).where(Registration.ticket_secret == secret))
     if registration is None:

@@ -501,3 +501,31 @@ def test_a_replayed_entry_is_the_same_entry_even_when_its_rules_no_longer_hold(
     assert again.get_json()["id"] == first.get_json()["id"]
     fresh = client.post(url(fair), json={**body, "scan_id": "r-2"}, headers=booth.headers)
     assert fresh.status_code == 422 and "vacancy_id" in fresh.get_json()["error"]["fields"]
+
+
+def test_control_characters_are_refused_naming_the_field_on_every_database(
+    client, db, make_fair, ticket, make_booth, make_device, token_for
+):
+    """A NUL in a text field made PostgreSQL fail the request (500); it is a clear 400 or 422 now."""
+    fair = make_fair()
+    booth = make_booth(fair)
+    other = make_booth(fair)
+    _registration, payload = ticket(fair)
+    base = {"qr_payload": payload, "outcome": "interviewed"}
+    for field, value, status in (
+        ("notes", "Biết may\x00", 400),
+        ("next_step_place", "Phòng\x00 họp", 400),
+        ("scan_id", "s\x00", 400),
+        ("tags", ["may\x00"], 422),
+    ):
+        answer = client.post(url(fair), json={**base, field: value}, headers=booth.headers)
+        assert answer.status_code == status, (field, answer.get_json())
+        assert field in answer.get_json()["error"]["fields"]
+    refer = {"qr_payload": payload, "to_booth_id": other.booth.id, "note": "x\x00"}
+    answer = client.post(url(fair, "referrals"), json=refer, headers=booth.headers)
+    assert answer.status_code in (400, 422) and "note" in answer.get_json()["error"]["fields"]
+    _gate, gate = token_for("gate")
+    scan = {"fair_id": fair.id, "qr_payload": payload, "gate": "Cổng\x00 1"}
+    answer = client.post("/api/v1/checkins", json=scan, headers=gate)
+    assert answer.status_code == 400 and "gate" in answer.get_json()["error"]["fields"]
+    assert count(db, Interview) == 0 and count(db, Referral) == 0

@@ -162,3 +162,19 @@ def test_a_forged_or_expired_consent_link_is_not_found(app, client, make_fair, m
     ids = [booth.booth.id, registration.id]
     assert client.get(f"/consent/{expired.dumps(ids)}").status_code == 404
     assert client.get(f"/consent/{current.dumps(ids)}").status_code == 200
+
+
+def test_a_ticket_text_with_a_nul_is_no_ticket_on_every_database(
+    app, client, db, make_fair, make_booth, person
+):
+    """A NUL in a ticket link's secret reached the database, and PostgreSQL failed the request (500)."""
+    fair = make_fair()
+    booth = make_booth(fair)
+    _registration, payload = person(fair)
+    link = _scan(client, fair, booth, payload).get_json()["consent_url"]
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    refused = _agree(app.test_client(), path, "ab\x00cd")
+    assert refused.status_code == 403 and "data-consent-error" in refused.get_data(as_text=True)
+    assert client.get("/t/ab%00cd").status_code == 404
+    assert client.get("/t/ab%00cd/qr.png").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BoothConsent)) == 0
