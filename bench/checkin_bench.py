@@ -31,7 +31,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -42,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    on_both_databases,
     parse_wrk,
-    postgres_database,
     serve,
     stop,
     wait_until_up,
@@ -351,25 +350,8 @@ def _report(figures: dict) -> None:
 
 
 def run() -> dict:
-    """Run on SQLite, then PostgreSQL when reachable. Prints the figures and returns them by backend."""
-    if shutil.which("wrk") is None:
-        print("wrk not found: apt-get install -y wrk")
-        return {"skipped": "wrk not installed"}
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="fairapp-checkin-bench-") as name:
-        folder = Path(name)
-        results["sqlite"] = run_one("sqlite", f"sqlite:///{folder}/bench.sqlite3", folder)
-        _report(results["sqlite"])
-    postgres = postgres_database(PG_SERVER, "fa_checkin_bench")
-    if postgres is not None:
-        url, drop = postgres
-        try:
-            with tempfile.TemporaryDirectory(prefix="fairapp-checkin-bench-") as name:
-                results["postgresql"] = run_one("postgresql", url, Path(name))
-                _report(results["postgresql"])
-        finally:
-            drop()
-    return results
+    """SQLite, then PostgreSQL when reachable. Prints the figures and returns them by backend."""
+    return on_both_databases(run_one, _report, PG_SERVER, "checkin-bench")
 
 
 if __name__ == "__main__":

@@ -132,3 +132,28 @@ def postgres_database(server_url: str, prefix: str):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+def on_both_databases(run_one, report, server_url: str, name: str) -> dict:
+    """run_one(backend, url, folder) on a temporary SQLite database, then on a temporary PostgreSQL
+    database when reachable, each followed by report(figures). Returns the figures by backend."""
+    import shutil
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        print("wrk not found: apt-get install -y wrk")
+        return {"skipped": "wrk not installed"}
+    results = {}
+    with tempfile.TemporaryDirectory(prefix=f"fairapp-{name}-") as folder:
+        results["sqlite"] = run_one("sqlite", f"sqlite:///{folder}/bench.sqlite3", Path(folder))
+        report(results["sqlite"])
+    postgres = postgres_database(server_url, f"fa_{name.replace('-', '_')}")
+    if postgres is not None:
+        url, drop = postgres
+        try:
+            with tempfile.TemporaryDirectory(prefix=f"fairapp-{name}-") as folder:
+                results["postgresql"] = run_one("postgresql", url, Path(folder))
+                report(results["postgresql"])
+        finally:
+            drop()
+    return results
