@@ -1,4 +1,5 @@
 # make run   — set up .venv, migrate the SQLite database in instance/, load demo data, serve :5000
+#              with the background worker beside it (Ctrl-C stops both)
 # make test  — lint and the whole test suite (SQLite, then PostgreSQL when reachable)
 
 SHELL := /bin/bash
@@ -22,7 +23,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 	check-translations clean
 
 help:
-	@echo "make run    serve the app with demo data on http://127.0.0.1:5000"
+	@echo "make run    serve the app with demo data on http://127.0.0.1:5000, and its worker"
 	@echo "make test   lint and run the whole test suite"
 	@echo "make bench  run the benchmarks and print figures"
 
@@ -64,7 +65,12 @@ run: $(STAMP) translations
 	FAIRAPP_ENV=development $(FLASK) db upgrade
 	FAIRAPP_ENV=development $(FLASK) geo load
 	FAIRAPP_ENV=development $(FLASK) seed-demo --if-empty
-	FAIRAPP_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+	@# The worker in the background, stopped whenever `flask run` ends (Ctrl-C reaches both).
+	export FAIRAPP_ENV=development; \
+	$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)
 	$(BIN)/ruff check fairapp tests bench scripts

@@ -134,13 +134,13 @@ def postgres_database(server_url: str, prefix: str):
     return server.set(database=name).render_as_string(hide_password=False), drop
 
 
-def on_both_databases(run_one, report, server_url: str, name: str) -> dict:
+def on_both_databases(run_one, report, server_url: str, name: str, *, needs_wrk: bool = True) -> dict:
     """run_one(backend, url, folder) on a temporary SQLite database, then on a temporary PostgreSQL
     database when reachable, each followed by report(figures). Returns the figures by backend."""
     import shutil
     import tempfile
 
-    if shutil.which("wrk") is None:
+    if needs_wrk and shutil.which("wrk") is None:
         print("wrk not found: apt-get install -y wrk")
         return {"skipped": "wrk not installed"}
     results = {}
@@ -157,3 +157,19 @@ def on_both_databases(run_one, report, server_url: str, name: str) -> dict:
         finally:
             drop()
     return results
+
+
+def signed_in(base: str, login: str, password: str):
+    """A urllib opener signed in through the sign-in form (its CSRF token, then the cookie session), as
+    a person's browser is."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": csrf})
+    opener.open(base + "/login", data=form.encode())
+    return opener

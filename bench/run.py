@@ -8,12 +8,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (  # noqa: E402
     badge_bench,
+    call_list_bench,
     checkin_bench,
     geo_bench,
     interview_bench,
     interview_list_bench,
     matching_bench,
+    outbox_bench,
     registration_bench,
+    report_bench,
     ticket_bench,
 )
 
@@ -29,6 +32,9 @@ BENCHMARKS = {
     ),
     "interviews": ("booth record lists: 60 booths, 5,000 interviews", interview_list_bench.run),
     "matching": ("job suggestions for one job seeker (300 vacancies)", matching_bench.run),
+    "outbox": ("message outbox: 1,000 messages through a fake gateway failing 1 in 5", outbox_bench.run),
+    "call_list": ("the ward's call list: 2,000 hires, 6,000 follow-ups, over HTTP", call_list_bench.run),
+    "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
 }
 
 

@@ -23,10 +23,18 @@ ROUTES_ON_SHARED_BLUEPRINTS = (
     "fairapp.tickets.details_views",
     "fairapp.tickets.changes_views",
     "fairapp.tickets.rights_views",
+    "fairapp.tickets.messages_views",
     "fairapp.interviews.consent_views",
     "fairapp.interviews.views",
     "fairapp.interviews.list_views",
     "fairapp.interviews.match_views",
+    "fairapp.outcomes.hire_views",
+    "fairapp.outcomes.staff_views",
+    "fairapp.outcomes.call_views",
+    "fairapp.outcomes.public_views",
+    "fairapp.plans.views",
+    "fairapp.plans.budget_views",
+    "fairapp.plans.cost_views",
 )
 
 
@@ -76,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     from fairapp.auth import session as auth_session
     from fairapp.extensions import babel, csrf, db, limiter, login_manager, migrate
     from fairapp.i18n import select_locale
+    from fairapp.worker import queue as worker
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app)
     db.init_app(app)
@@ -94,6 +103,7 @@ def _init_extensions(app: Flask) -> None:
     )
     limiter.init_app(app)
     auth_session.init_app(app, login_manager)
+    worker.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -111,10 +121,16 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.kiosk.views import bp as kiosk_bp
     from fairapp.live.views import bp as live_bp
     from fairapp.main.views import bp as main_bp
+    from fairapp.messages.views import bp as messages_bp
+    from fairapp.outcomes.blueprint import bp as outcomes_bp
     from fairapp.partners.blueprint import bp as partners_bp
     from fairapp.partners.import_views import bp as partner_import_bp
+    from fairapp.plans.blueprint import bp as plans_bp
     from fairapp.public.blueprint import bp as public_bp
     from fairapp.registrations.blueprint import bp as registrations_bp
+    from fairapp.reports.dashboard_views import bp as dashboard_bp
+    from fairapp.reports.public_views import bp as public_results_bp
+    from fairapp.reports.views import bp as reports_bp
     from fairapp.tickets.blueprint import bp as tickets_bp
 
     for module in ROUTES_ON_SHARED_BLUEPRINTS:
@@ -122,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, audit_bp, geo_bp, admin_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(public_bp)
+    app.register_blueprint(public_results_bp)
     app.register_blueprint(fairs_bp)
     app.register_blueprint(attendees_bp)
     app.register_blueprint(partners_bp)
@@ -134,6 +151,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(interviews_bp)
+    app.register_blueprint(outcomes_bp)
+    app.register_blueprint(messages_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(reports_bp)
     init_api(app)
 
 
@@ -142,8 +164,12 @@ def _register_cli(app: Flask) -> None:
     from fairapp.demo.cli import seed_demo_command
     from fairapp.geo.cli import geo_cli
     from fairapp.privacy.cli import privacy_cli
+    from fairapp.reports.cli import reports_cli
+    from fairapp.worker.cli import worker_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(geo_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(worker_command)

@@ -33,6 +33,9 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    # Passwords: werkzeug's scrypt with its default cost (32,768 rounds); a method string such as
+    # "scrypt:32768:8:1" sets the cost. Hashes carry their method, so a change applies to new ones.
+    PASSWORD_HASH_METHOD = "scrypt"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     # Rate limits (Flask-Limiter). Default (None): counters in instance/ratelimits.sqlite3
@@ -79,9 +82,80 @@ class Defaults:
     # Job seekers not seen at any fair for this many months are erased by `flask privacy purge`
     PRIVACY_RETENTION_MONTHS = 36
 
+    # After the fair (fairapp.outcomes.rules): follow-ups fall due these months after a job's start (12
+    # too when FOLLOW_UP_TWELVE_MONTHS); a job is sustainable when the person is still employed at the
+    # follow-up of SUSTAINABLE_JOB["months"] (and it carries social insurance, when required).
+    FOLLOW_UP_MONTHS = (1, 3, 6)
+    FOLLOW_UP_TWELVE_MONTHS = False
+    SUSTAINABLE_JOB = {"months": 6, "social_insurance": False}
+    FOLLOW_UP_RETRY_DAYS = 3  # an unreachable person is called again after this many days
+    FOLLOW_UP_EARLY_DAYS = 14  # a follow-up may be recorded this many days before it falls due
+    # A monthly salary under the regional minimum wage is recorded with a warning (Decree 293/2025,
+    # region II, from 01/01/2026); a start date more than this many days ahead is refused.
+    MINIMUM_MONTHLY_WAGE = 4_730_000
+    HIRE_START_LATEST_DAYS = 180
+
+    # Official reports (fairapp.reports: PDF and .xlsx). The issuing body, one line each: the body above
+    # it, then its own name (bold, underlined); the number reads "Số: <typed>/<REPORT_NUMBER_CODE>";
+    # the place before the date of issue; who signs; "Nơi nhận", one line each.
+    REPORT_ISSUER = ("ỦY BAN NHÂN DÂN PHƯỜNG SÔNG CÔNG", "PHÒNG VĂN HÓA - XÃ HỘI")
+    REPORT_NUMBER_CODE = "BC-VHXH"
+    REPORT_PLACE = "Sông Công"
+    REPORT_SIGNER_TITLE = "TRƯỞNG PHÒNG"
+    REPORT_SIGNER_NAME = ""  # blank: the space for the signature and a name written by hand
+    REPORT_RECIPIENTS = ("UBND phường (để báo cáo);", "Lưu: VT, VHXH.")
+
+    # Background tasks (huey; fairapp.worker), run by `flask --app fairapp worker`.
+    # TASK_QUEUE_URL None: the embedded queue, SQLite file instance/tasks.sqlite3, for one server (its web
+    # workers and its worker share the file); sqlite:///PATH elsewhere; redis://host:6379/0 for several
+    # servers, which must then all use the same Redis.
+    TASK_QUEUE_URL: str | None = None
+    TASK_QUEUE_NAME = "fairapp"  # Redis keys are named after it: two deployments on one Redis differ
+    # Run each task at once in the process that enqueues it (in memory, no worker); None: when TESTING
+    TASK_QUEUE_IMMEDIATE: bool | None = None
+    TASK_WORKERS = 2  # threads of `flask worker` running tasks (a badge job uses its own processes)
+    TASK_POLL_SECONDS = 1.0  # an idle worker looks at the queue at least this often
+
     # Behind a load balancer: how many proxies in front of the app set X-Forwarded-For/-Proto.
     # 0 (the default) trusts no such header, so nobody can forge an address past the limits.
     TRUSTED_PROXY_COUNT = 0
+
+    # Messages to job seekers (fairapp.messages): queued in the outbox by the services, sent by the
+    # background worker (fairapp.messages.outbox.send_due). MESSAGE_SENDER: "console" (the log),
+    # "file" (JSON lines in instance/messages.log), "sms_http" (SMS_GATEWAY) or "zalo_zns" (ZALO_ZNS).
+    MESSAGE_SENDER = "console"
+    MESSAGE_QUIET_HOURS = (21, 7)  # local hours: nothing is sent from 21:00 until 07:00
+    MESSAGE_MAX_ATTEMPTS = 6  # then the message is failed
+    # Seconds to wait after the 1st, 2nd, ... temporary failure (the last repeats), plus up to 25% jitter
+    MESSAGE_RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600)
+    MESSAGE_LEASE_SECONDS = 120  # a claimed message another worker may take over after this
+    MESSAGE_CLAIM_BATCH = 20  # claimed, sent and marked together (kept well inside the lease)
+    MESSAGE_SEND_CONCURRENCY = 4  # messages sent at once by one worker
+    # The gateway's delivery reports (POST /api/v1/messages/delivery/<sender>) carry this in the
+    # X-Delivery-Secret header; None refuses every report.
+    MESSAGE_DELIVERY_SECRET: str | None = None
+    # An eSMS-style JSON gateway (brand-name SMS). "ascii": the text without diacritics (160 characters
+    # a part instead of 70); "sandbox": validated by the provider, never delivered nor charged.
+    SMS_GATEWAY: dict = {
+        "url": "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/",
+        "api_key": "",
+        "secret_key": "",
+        "brand_name": "",
+        "sms_type": "2",  # customer care, with a registered brand name
+        "timeout": 10,
+        "ascii": True,
+        "sandbox": False,
+        "callback_url": None,  # where the provider reports delivery
+        "retry_codes": ("99",),  # provider result codes worth another try; any other refusal is final
+    }
+    # Zalo Notification Service: one approved template per message kind (MessageKind value → id).
+    ZALO_ZNS: dict = {
+        "url": "https://business.openapi.zalo.me/message/template",
+        "access_token": "",
+        "templates": {},
+        "timeout": 10,
+        "retry_errors": (),  # ZNS error codes worth another try; any other error is final
+    }
 
 
 ENVIRONMENT = {
@@ -92,9 +166,14 @@ ENVIRONMENT = {
     "FAIRAPP_TRUSTED_PROXIES": "TRUSTED_PROXY_COUNT",
     "FAIRAPP_PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "FAIRAPP_PRIVACY_RETENTION_MONTHS": "PRIVACY_RETENTION_MONTHS",
+    "FAIRAPP_TASK_QUEUE_URL": "TASK_QUEUE_URL",
+    "FAIRAPP_TASK_QUEUE_NAME": "TASK_QUEUE_NAME",
+    "FAIRAPP_TASK_WORKERS": "TASK_WORKERS",
+    "FAIRAPP_MESSAGE_SENDER": "MESSAGE_SENDER",
+    "FAIRAPP_MESSAGE_DELIVERY_SECRET": "MESSAGE_DELIVERY_SECRET",
 }
 
-INTEGERS = {"HOME_PROVINCE_CODE", "TRUSTED_PROXY_COUNT", "PRIVACY_RETENTION_MONTHS"}
+INTEGERS = {"HOME_PROVINCE_CODE", "TRUSTED_PROXY_COUNT", "PRIVACY_RETENTION_MONTHS", "TASK_WORKERS"}
 
 
 class ConfigError(click.ClickException, RuntimeError):

@@ -41,13 +41,34 @@ def datetime_vn(value: datetime | None) -> str:
     return format_datetime(value, "HH:mm dd/MM/yyyy") if value is not None else ""
 
 
+def number_vn(value: int | Decimal | None) -> str:
+    """1.234: dots between thousands, no decimals, whatever the interface language."""
+    if value is None:
+        return ""
+    return f"{int(value):,}".replace(",", ".")
+
+
 def money_vnd(value: int | Decimal | None) -> str:
     """2.400.000 đ: dots between thousands, no decimals, whatever the interface language."""
     if value is None:
         return ""
-    return f"{int(value):,}".replace(",", ".") + " đ"
+    return number_vn(value) + " đ"
+
+
+def percent_vn(value: float | Decimal | None) -> str:
+    """83,3 %: one decimal after a comma; "—" when there is nothing to divide by."""
+    if value is None:
+        return "—"
+    return f"{float(value):.1f}".replace(".", ",") + " %"
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(date_vn=date_vn, time_vn=time_vn, datetime_vn=datetime_vn, money=money_vnd)
+    app.jinja_env.filters.update(
+        date_vn=date_vn,
+        time_vn=time_vn,
+        datetime_vn=datetime_vn,
+        money=money_vnd,
+        number=number_vn,
+        percent=percent_vn,
+    )
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()))

@@ -9,16 +9,27 @@ from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
 from fairapp.interviews.models import BoothConsent, Interview, InterviewEntry, Referral
 from fairapp.kiosk.models import KioskVisit
+from fairapp.messages.models import Message, OptOut
+from fairapp.outcomes.models import FollowUp, Hire, SelfReport
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
+from fairapp.plans.models import BudgetEntry, FairCost, PlanTarget
 from fairapp.privacy.models import ErasureRequest
 from fairapp.registrations.models import BadgeJob
+from fairapp.reports.models import Reach, ReachDirty
 from fairapp.tickets.models import RevokedTicket
+from fairapp.worker.models import PeriodicRun
 
 __all__ = [
+    "PeriodicRun",
+    "Reach",
+    "ReachDirty",
     "Referral",
     "InterviewEntry",
     "Interview",
     "BoothConsent",
+    "BudgetEntry",
+    "FairCost",
+    "PlanTarget",
     "ApiToken",
     "Attendee",
     "AuditEntry",
@@ -29,6 +40,11 @@ __all__ = [
     "Employer",
     "ErasureRequest",
     "Fair",
+    "FollowUp",
+    "Hire",
+    "Message",
+    "OptOut",
+    "SelfReport",
     "KioskVisit",
     "LegacyWard",
     "Province",

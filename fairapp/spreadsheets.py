@@ -109,10 +109,10 @@ def write_xlsx(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, title: 
     widths = [len(str(header)) for header in headers]
     bold = Font(bold=True)
     for column, header in enumerate(headers, start=1):
-        _set(sheet.cell(row=1, column=column), str(header)).font = bold
+        set_cell(sheet.cell(row=1, column=column), str(header)).font = bold
     for row_number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
-            _set(sheet.cell(row=row_number, column=column), value)
+            set_cell(sheet.cell(row=row_number, column=column), value)
             if column <= len(widths):
                 widths[column - 1] = max(widths[column - 1], _width(value))
     sheet.freeze_panes = "A2"
@@ -122,7 +122,7 @@ def write_xlsx(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, title: 
     return output.getvalue()
 
 
-def _set(cell, value: Any):
+def set_cell(cell, value: Any):
     """Write one value; text is always a string cell (never a formula), numbers and dates formatted."""
     if isinstance(value, str):
         cell.value = value

@@ -11,6 +11,7 @@ from fairapp.geo.views import ward_choices, ward_label
 from fairapp.interviews.consent_views import ticket_booth_consents
 from fairapp.interviews.match_views import ticket_suggestions, walk_in_suggestions
 from fairapp.main import nav
+from fairapp.outcomes.public_views import ticket_job
 from fairapp.partners import forms as partner_forms
 from fairapp.partners.models import PartnerStatus
 from fairapp.partners.services import partners_contact
@@ -44,4 +45,6 @@ def register(app: Flask) -> None:
         ticket_suggestions=ticket_suggestions,
         walk_in_suggestions=walk_in_suggestions,
         ticket_booth_consents=ticket_booth_consents,
+        # "Bạn đã có việc làm chưa?" on the ticket page (the outcomes area sits above tickets)
+        ticket_job=ticket_job,
     )

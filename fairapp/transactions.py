@@ -9,6 +9,9 @@
     afterwards(action)                    work kept whatever becomes of the request's transaction (the
                                           audit entry of a refused attempt, or of a read): run in a
                                           transaction of its own once the request's has ended
+    after_commit(action)                  work outside the database that must only follow a commit
+                                          (enqueueing a background task for a row just written): run
+                                          once the unit committed, outside any unit; dropped on rollback
     write_point(durable=True)             a service says it is about to write (SQLite: the writer's turn)
 
 Services flush, never commit. A request commits when it may write (not GET, HEAD or OPTIONS), its view
@@ -57,6 +60,7 @@ class _Unit:
     stack: ExitStack
     durable: bool | None = None  # None until the writer's turn is taken
     afterwards: list[Callable[[], None]] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
 _unit: contextvars.ContextVar[_Unit | None] = contextvars.ContextVar("transaction_unit", default=None)
@@ -101,6 +105,17 @@ def afterwards(action: Callable[[], None]) -> None:
     unit.afterwards.append(action)
 
 
+def after_commit(action: Callable[[], None]) -> None:
+    """Run `action` once the current transaction has committed, outside any transaction (it may run
+    its own, or a task enqueued in immediate mode may); dropped if the transaction rolls back, and
+    for an attempt run again after a lock (the new attempt asks again). An action that raises is
+    logged, not raised: what was committed stands."""
+    unit = _unit.get()
+    if unit is None:
+        raise RuntimeError("after_commit() outside a transaction unit")
+    unit.after_commit.append(action)
+
+
 def run_in_transaction[T](
     work: Callable[[], T], *, writes: bool = True, keep: Callable[[T], bool] = lambda _result: True
 ) -> T:
@@ -112,12 +127,13 @@ def run_in_transaction[T](
     for attempt in range(1, ATTEMPTS + 1):
         unit = _Unit(ExitStack())
         token = _unit.set(unit)
-        retry = False
+        retry = committed = False
         try:
             with unit.stack:  # leaving it ends the writer's turn, after the commit or rollback
                 result = work()
                 if writes and keep(result):
                     db.session.commit()
+                    committed = True
                 else:
                     db.session.rollback()
             return result
@@ -134,8 +150,17 @@ def run_in_transaction[T](
             _unit.reset(token)
             for action in [] if retry else unit.afterwards:
                 run_in_transaction(action)
+            for action in unit.after_commit if committed else []:
+                _run_after_commit(action)
         time.sleep(0.005 * attempt)
     raise AssertionError("unreachable")
+
+
+def _run_after_commit(action: Callable[[], None]) -> None:
+    try:
+        action()
+    except Exception:
+        log.exception("an action after commit failed (the transaction stays committed)")
 
 
 class FairApp(Flask):

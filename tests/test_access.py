@@ -190,3 +190,14 @@ PRIVACY_ROUTES = [
 def test_privacy_routes_declare_who_may_use_them(method, endpoint, expected):
     assert (method, endpoint) in RULES, f"{method} {endpoint} is not routed"
     assert RULES[(method, endpoint)] == expected
+
+
+# The outcome dashboard (issue 14): admins everywhere, organisers their wards (another ward's numbers
+# are 403: tests/reports/test_dashboard.py); employers, schools and gate staff never.
+DASHBOARD_ROUTES = [("GET", "dashboard.index", "roles:admin,organiser")]
+
+
+@pytest.mark.parametrize("method, endpoint, expected", DASHBOARD_ROUTES, ids=lambda v: str(v))
+def test_dashboard_routes_declare_who_may_use_them(method, endpoint, expected):
+    assert (method, endpoint) in RULES, f"{method} {endpoint} is not routed"
+    assert RULES[(method, endpoint)] == expected

@@ -280,6 +280,7 @@ def test_a_read_only_unit_rolls_back(app, db):
     assert flushed_audit_entries(db) == 0
 
 
+@pytest.mark.fresh_app
 def test_a_view_run_again_after_a_lock_starts_from_the_session_as_sent(app, client):
     from flask import flash, get_flashed_messages, jsonify
 

@@ -52,7 +52,11 @@ def _api_blueprints():
     from fairapp.geo.api import blp as geo_blp
     from fairapp.interviews.api import blp as interviews_blp
     from fairapp.live.api import blp as live_blp
+    from fairapp.messages.api import blp as messages_blp
+    from fairapp.outcomes.api import blp as outcomes_blp
     from fairapp.partners.api import blp as partners_blp
+    from fairapp.plans.api import blp as plans_blp
+    from fairapp.reports.api import blp as reports_blp
     from fairapp.tickets.api import blp as tickets_blp
 
     return [
@@ -65,6 +69,10 @@ def _api_blueprints():
         checkins_blp,
         interviews_blp,
         live_blp,
+        messages_blp,
+        outcomes_blp,
+        plans_blp,
+        reports_blp,
     ]
 
 

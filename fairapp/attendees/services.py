@@ -46,6 +46,7 @@ from fairapp.errors import Conflict, DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs import services as fair_services
 from fairapp.fairs.models import Fair, FairStatus
+from fairapp.messages import notices
 from fairapp.modelbase import utcnow
 from fairapp.transactions import afterwards, write_point
 
@@ -340,6 +341,9 @@ def _register(
         origin=origin,
         at=now,
         details={"fair_id": fair.id, "attendee_id": attendee_id, "channel": channel.value},
+    )
+    notices.registration_confirmed(
+        registration.id, attendee_id, person.phone, fair.starts_at, registration.ticket_secret, now=now
     )
     if attendee is not None and channel == Channel.ONLINE:
         changes.propose(

@@ -107,7 +107,6 @@ MIN_AGE = 15  # the legal working age
 MAX_AGE = 100
 NAME_LENGTH = 200
 _LETTER = re.compile(r"[^\W\d_]")
-_PHONE_CHARACTERS = re.compile(r"[0-9+()\s.-]{1,30}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FIELD_LABELS = {
@@ -195,8 +194,7 @@ def clean_full_name(value) -> str:
 def clean_phone(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(_l("bắt buộc."))
-    # phonenumbers reads letters as keypad digits ("0912345abc"); on a form they are a typo.
-    phone = mobile(value) if _PHONE_CHARACTERS.fullmatch(value.strip()) else None
+    phone = mobile(value)
     if phone is None:
         raise ValueError(_l("cần số di động Việt Nam 10 chữ số, ví dụ 0912 345 678."))
     return phone

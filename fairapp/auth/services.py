@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,8 +32,9 @@ TOKEN_AUDIT_INTERVAL = timedelta(hours=1)
 
 # The audit's actor label of a failed sign-in whose login matched no account (what was typed is not kept).
 UNKNOWN_LOGIN = "unknown"
-# A fixed hash to compare against when no account matches, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+# Fixed hashes to compare against when no account matches, so both paths take the same time: one per
+# hashing method, made on first use.
+_dummy_hashes: dict[str, str] = {}
 
 
 class InvalidLogin(DomainError):
@@ -42,7 +44,18 @@ class InvalidLogin(DomainError):
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=_hash_method())
+
+
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
+
+
+def _dummy_hash() -> str:
+    method = _hash_method()
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("not-a-real-password", method=method)
+    return _dummy_hashes[method]
 
 
 def normalise_login(login: str) -> str:
@@ -94,7 +107,7 @@ def check_sign_in(
     )
     known = user is not None and throttle.is_known(rules, user.id, keys.address, now)
     turns = throttle.judge(rules, keys, known=known, now=now)
-    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    password_ok = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
     return SignInCheck(rules, keys, user, known, turns, password_ok, origin, now)
 
 

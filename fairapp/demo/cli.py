@@ -25,7 +25,8 @@ def seed_demo_command(if_empty: bool) -> None:
         f"Demo data loaded: {summary.fairs} fairs, {summary.employers} employers "
         f"({summary.vacancies} vacancies), {summary.schools} schools ({summary.programmes} "
         f"programmes), {summary.booths} booths, {summary.attendees} job seekers "
-        f"({summary.registrations} registrations), {summary.interviews} seen at the booths."
+        f"({summary.registrations} registrations), {summary.interviews} seen at the booths, "
+        f"{summary.hires} hires to follow up (the call list: /manage/follow-ups)."
     )
     click.echo()
     click.echo(_logins_table(summary))

@@ -1,5 +1,6 @@
 """Demo data for Sông Công: a fair in two weeks with 200 job seekers registered, one running today
-(60 of them registered, some admitted, a few already seen at the booths), a draft, six employers, two
+(60 of them registered, some admitted, a few already seen at the booths), one held seven months ago
+with the hires that came of it and their follow-ups (fairapp.demo.hires), a draft, six employers, two
 schools and one account per role. Deterministic (random.Random(2026)) apart from ticket secrets.
 Flushes, never commits."""
 
@@ -18,6 +19,8 @@ from fairapp.auth.services import create_user
 from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.checkins.models import CheckIn
 from fairapp.demo import data
+from fairapp.demo.hires import past_fair_and_hires
+from fairapp.demo.plans import plans_and_budget
 from fairapp.errors import Conflict
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
@@ -35,6 +38,7 @@ from fairapp.partners.models import (
 from fairapp.phones import normalise_mobile
 
 DEMO_PASSWORD = "fairapp-demo"
+ADMIN_EMAIL = "admin@demo.vn"
 CONSENT_VERSION = "2025-07"
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 ATTENDEES = 200
@@ -59,6 +63,7 @@ class DemoSummary:
     attendees: int = 0
     interviews: int = 0
     registrations: int = 0
+    hires: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)  # (email, role)
     password: str = DEMO_PASSWORD
 
@@ -93,6 +98,13 @@ def seed_demo(now: datetime | None = None) -> DemoSummary:
     _job_seekers(rng, published, now, summary)
     _accounts(employers[0], schools[0], summary)
     _today(rng, now, employers, schools, summary)
+    past = past_fair_and_hires(rng, now, employers, consent_version=CONSENT_VERSION)
+    summary.fairs += 1
+    summary.booths += past["booths"]
+    summary.registrations += past["registrations"]
+    summary.interviews += past["interviews"]
+    summary.hires = past["hires"] + past["self_reports"]
+    plans_and_budget(now, ADMIN_EMAIL)
     record(
         "demo.seed",
         details={"fairs": summary.fairs, "employers": summary.employers, "attendees": summary.attendees},
@@ -333,7 +345,7 @@ def _job_seekers(rng, fair, now, summary) -> None:
 def _accounts(employer: Employer, school: School, summary) -> None:
     db.session.flush()  # the employer and school need their ids
     accounts = [
-        ("admin@demo.vn", Role.ADMIN, "Quản trị hệ thống (demo)", {}),
+        (ADMIN_EMAIL, Role.ADMIN, "Quản trị hệ thống (demo)", {}),
         (
             "organiser@demo.vn",
             Role.ORGANISER,
@@ -388,6 +400,10 @@ def _today(rng, now, employers, schools, summary) -> None:
     ]
     offers = [VacancyOffer(fair=fair, vacancy=v) for employer in employers for v in employer.vacancies]
     people = db.session.scalars(sa.select(Attendee).order_by(Attendee.id)).all()
+    earlier = {  # loaded before any new registration is linked: a lazy load would flush them half-made
+        attendee.id: attendee.registrations[0].desired_jobs if attendee.registrations else None
+        for attendee in people
+    }
     registrations = [
         Registration(
             fair=fair,
@@ -397,7 +413,7 @@ def _today(rng, now, employers, schools, summary) -> None:
             consent_personal_data_at=now - timedelta(days=2),
             consent_share_version=CONSENT_VERSION if n % 3 else None,
             consent_share_at=now - timedelta(days=2) if n % 3 else None,
-            desired_jobs=attendee.registrations[0].desired_jobs if attendee.registrations else None,
+            desired_jobs=earlier[attendee.id],
             created_at=now - timedelta(days=2),
         )
         for n, attendee in enumerate(rng.sample(people, TODAY_REGISTRATIONS))

@@ -48,6 +48,7 @@ from fairapp.interviews.models import (
     Outcome,
     Referral,
 )
+from fairapp.messages import notices
 from fairapp.modelbase import utcnow
 from fairapp.partners.models import TrainingProgramme, Vacancy
 from fairapp.text import clean_name, has_control
@@ -520,6 +521,7 @@ def record(
             db.session.delete(interview)
         earlier = _entry(scan_id, by, fair.id)
         return Recorded(earlier.interview, created=False, repeated=True)
+    earlier_step = None if created else interview.next_step_at
     if not created:
         _apply(interview, checked, by, now)
     audit(
@@ -536,6 +538,8 @@ def record(
             "source": source,
         },
     )
+    if checked.next_step_at is not None and checked.next_step_at != earlier_step:
+        notices.appointment_set(interview, booth, registration, now=now)  # the person is told once
     db.session.flush()
     return Recorded(interview, created=created, repeated=False)
 

@@ -16,6 +16,7 @@ from fairapp.fairs.models import Fair
 from fairapp.geo.models import Ward
 from fairapp.interviews.counts import KEYS as outcome_keys
 from fairapp.interviews.counts import outcome_counts
+from fairapp.outcomes.counts import hire_counts
 
 PRIORITY_GROUPS = (PriorityGroup.POOR, PriorityGroup.NEAR_POOR, PriorityGroup.ESCAPED_POVERTY)
 GROUP_ORDER = (*PRIORITY_GROUPS, PriorityGroup.NONE)
@@ -186,15 +187,18 @@ STAT_KEYS = ("registered", "checked_in", *outcome_keys, "hired", "sustained")
 
 def fair_stats(fair: Fair) -> dict:
     """{registered, checked_in, interviewed, shortlisted, offered, counselled, enrolled, hired,
-    sustained, by_priority_group: {group: the same keys}}: the entrance's counts and the booths'.
-    Hires and their follow-ups are not recorded by this version: hired and sustained are 0."""
+    sustained, by_priority_group: {group: the same keys}}: the entrance's counts, the booths' and the
+    hires': hired, the people with a confirmed hire attributed to the fair; sustained, those of them
+    whose job is sustainable (the decision kept on the hire). A person counts once per indicator."""
     entrance = checkin_counts(fair)
     booths = outcome_counts(fair.id)
+    hires = hire_counts(fair.id)
     groups = {}
     for group in PriorityGroup:
         tally = dict.fromkeys(STAT_KEYS, 0)
         tally.update(entrance["by_priority_group"].get(group.value, {}))
         tally.update(booths.get(group.value, {}))
+        tally.update(hires.get(group.value, {}))
         groups[group.value] = tally
     totals = {key: sum(tally[key] for tally in groups.values()) for key in STAT_KEYS}
     return {**totals, "by_priority_group": groups}

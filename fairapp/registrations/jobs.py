@@ -1,18 +1,23 @@
-"""Badge jobs: a request to print every badge of a fair, rendered in a background thread of the web
-worker that received it, with progress in the badge_jobs row and the PDF in instance/badges/.
+"""Badge jobs: a request to print every badge of a fair, rendered by the background worker
+(fairapp.worker, `flask --app fairapp worker`), with progress in the badge_jobs row and the PDF in
+instance/badges/.
 
-Limitation: a job lives in the worker process that started it. If that worker restarts (deploy,
-crash, gunicorn's max_requests), the job stops; its row keeps its last heartbeat (`updated_at`) and
-is reported as failed ("interrupted") once that is older than STALE_AFTER (status_of, on reading;
-start_job marks it so in the row), and the organiser starts it again. Finished files are deleted a
-day after they were made (KEEP_FILES_FOR).
+start_job() writes the queued row and enqueues the task once the request's transaction has committed
+(the worker never looks for a row that is not there yet); the task runs run_job() in the worker,
+which commits as it goes, one short transaction per step (fairapp.transactions.run_in_transaction),
+so that the page polling the job sees its progress: queued → running → done or failed.
 
-The thread commits as it goes, one short transaction per step (fairapp.transactions
-.run_in_transaction), so that the page polling the job sees its progress."""
+A job lives in the queue, not in a web worker: restarting or deploying the web servers does not
+touch it. If the worker process itself dies mid-job (SIGKILL, a crash, SIGTERM's immediate stop),
+huey does not run the task again (it left the queue when it started; retries are for exceptions,
+and a half-made PDF is not worth resuming): the row keeps its last heartbeat (`updated_at`) and is
+reported as failed ("interrupted") once that is older than STALE_AFTER (status_of, on reading;
+start_job marks it so in the row), and the organiser starts it again. A job that raises ends failed
+at once. Finished files are deleted a day after they were made (KEEP_FILES_FOR), by the next job of
+any fair and by the hourly periodic job (fairapp.worker.schedule)."""
 
 import logging
 import secrets
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +33,8 @@ from fairapp.fairs.models import Fair
 from fairapp.modelbase import utcnow
 from fairapp.registrations import badges
 from fairapp.registrations.models import BadgeJob, BadgeJobStatus
-from fairapp.transactions import run_in_transaction
+from fairapp.transactions import run_in_transaction, write_point
+from fairapp.worker import enqueue_after_commit, task
 
 log = logging.getLogger(__name__)
 KEEP_FILES_FOR = timedelta(days=1)
@@ -64,7 +70,7 @@ def file_path(job: BadgeJob) -> Path | None:
 
 
 def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None = None) -> BadgeJob:
-    """A queued job for every badge of the fair (the caller launches it once committed).
+    """A queued job for every badge of the fair, sent to the worker once the transaction commits.
     Raises NoRegistrations, or JobAlreadyRunning while another job of this fair is in progress."""
     now = now or utcnow()
     purge_expired(now=now)
@@ -94,6 +100,7 @@ def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None =
         "badges.request", actor=by, target=fair, origin=origin, details={"job_id": job.id, "badges": count}
     )
     db.session.flush()
+    enqueue_after_commit(render_badges, job.id)
     return job
 
 
@@ -161,15 +168,10 @@ def purge_expired(*, now: datetime | None = None) -> int:
 # --- running ---------------------------------------------------------------------------------------
 
 
-def launch(app: Flask, job_id: int) -> threading.Thread:
-    """Run the (committed) job in a background thread of this process."""
-    thread = threading.Thread(target=run_job, args=(app, job_id), name=f"badge-job-{job_id}", daemon=True)
-    threads = app.extensions.setdefault("badge_threads", {})  # tests join them
-    for finished in [key for key, running in threads.items() if not running.is_alive()]:
-        del threads[finished]
-    threads[job_id] = thread
-    thread.start()
-    return thread
+@task(transaction=False)  # one short transaction per step, so that progress shows
+def render_badges(job_id: int) -> None:
+    """The worker's task: run the (committed) job."""
+    run_job(current_app._get_current_object(), job_id)
 
 
 def run_job(app: Flask, job_id: int, stats: dict | None = None) -> None:
@@ -219,11 +221,13 @@ def _started(job_id: int) -> BadgeJob | None:
     job = db.session.get(BadgeJob, job_id)
     if job is None or job.status != BadgeJobStatus.QUEUED:
         return None
+    write_point()
     job.status = BadgeJobStatus.RUNNING
     return job
 
 
 def _set(job: BadgeJob, **values) -> None:
+    write_point()
     for name, value in values.items():
         setattr(job, name, value)
 
@@ -231,4 +235,5 @@ def _set(job: BadgeJob, **values) -> None:
 def _failed(job_id: int, error: str) -> None:
     job = db.session.get(BadgeJob, job_id)
     if job is not None:
+        write_point()
         job.status, job.error, job.finished_at = BadgeJobStatus.FAILED, error, utcnow()

@@ -8,7 +8,6 @@ import io
 
 from flask import (
     Response,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -28,7 +27,6 @@ from fairapp.registrations import jobs, rights_forms, services
 from fairapp.registrations.blueprint import bp
 from fairapp.registrations.forms import BadgeJobForm, RegistrationFilterForm
 from fairapp.registrations.models import BadgeJobStatus
-from fairapp.transactions import afterwards
 from fairapp.views import acting_user, flash_refusal
 
 KEPT_ARGS = ("q", "ward_code", "priority_group", "checked_in")
@@ -161,8 +159,6 @@ def start_badges(fair_id: int):
     except DomainError as error:
         flash_refusal(error)
         return redirect(url_for("registrations.badges", fair_id=fair.id))
-    app, job_id = current_app._get_current_object(), job.id
-    afterwards(lambda: jobs.launch(app, job_id))  # once the job's row is committed
     return redirect(url_for("registrations.badge_job", fair_id=fair.id, job_id=job.id))
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from fairapp.auth.access import public
 from fairapp.links import absolute_url
+from fairapp.messages import outbox
 from fairapp.tickets import pdf, qr, services, signing
 from fairapp.tickets.blueprint import bp
 
@@ -54,7 +55,12 @@ def ticket_context(registration) -> dict:
 @public
 def show(secret: str):
     registration = _load(secret)
-    html = render_template("tickets/show.html", **ticket_context(registration), secret=secret)
+    html = render_template(
+        "tickets/show.html",
+        **ticket_context(registration),
+        secret=secret,
+        messages_stopped=outbox.is_opted_out(registration.attendee.phone),
+    )
     return private(Response(html, mimetype="text/html"))
 
 

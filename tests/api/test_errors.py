@@ -110,6 +110,7 @@ def test_anonymous_call_is_refused_before_the_body_is_read(client, echo_api):
     _error(client.post(f"{echo_api}/echo-signed-in", json={}), 401, "unauthorized")
 
 
+@pytest.mark.fresh_app
 def test_unexpected_error_is_json_500_without_traceback(app, client, make_user, token_for):
     secret = token_for(make_user("admin"))
 

@@ -291,6 +291,83 @@ def _interview(calls: Calls, field: str, n: int):
     return calls.post(f"/api/v1/fairs/{fair.id}/interviews", body, headers)
 
 
+def _hire_setup(calls: Calls):
+    """A person of Bách Quang and a hire of theirs that started 200 days ago (every follow-up due)."""
+    from fairapp.attendees.models import Attendee, Gender
+    from fairapp.fairs.services import local_day
+    from fairapp.outcomes import services as outcomes
+    from fairapp.outcomes.models import HireSource
+
+    if "hire_setup" not in calls.__dict__:
+        attendee = Attendee(
+            full_name="Trần Thị Hoa",
+            name_key="tran thi hoa",
+            phone=calls.phone(),
+            birth_year=1992,
+            gender=Gender.FEMALE,
+            ward_code=BACH_QUANG,
+        )
+        calls.db.session.add(attendee)
+        calls.db.session.flush()
+        today = local_day(utcnow())
+        hire = outcomes.record_hire(
+            outcomes.Hiring(
+                attendee_id=attendee.id, start_date=today - timedelta(days=200), employer_name="Xưởng may"
+            ),
+            by=None,
+            source=HireSource.ORGANISER,
+        ).hire
+        calls.db.session.commit()
+        calls.hire_setup = (attendee.id, hire.id, today)
+    return calls.hire_setup
+
+
+def _hire(calls: Calls, field: str, n: int):
+    attendee_id, _hire_id, today = _hire_setup(calls)
+    body = {
+        "attendee_id": attendee_id,
+        "employer_name": "Cơ sở may Hương Giang",
+        "start_date": (today + timedelta(days=next(calls.numbers) % 150)).isoformat(),
+    }
+    body[field] = {
+        "tax_code": lambda k: spaced("0109000015", k),
+        "workplace_ward_code": lambda k: padded(BACH_QUANG, k),
+    }.get(field, letters)(n)
+    return calls.post("/api/v1/hires", body)
+
+
+def _follow_up(calls: Calls, field: str, n: int):
+    _attendee_id, hire_id, today = _hire_setup(calls)
+    body = {"checked_on": today.isoformat(), "still_employed": True, "month": 6, field: letters(n)}
+    return calls.post(f"/api/v1/hires/{hire_id}/follow-ups", body)
+
+
+def _delivery(calls: Calls, field: str, n: int):
+    """A gateway's delivery report of a sent message whose provider id is n characters long."""
+    from fairapp.messages.models import Message, MessageKind, MessageStatus
+
+    calls.client.application.config["MESSAGE_DELIVERY_SECRET"] = "gateway-secret"
+    provider_id = f"{next(calls.numbers)}-".ljust(n, "x")
+    calls.db.session.add(
+        Message(
+            key=f"registration:{provider_id[:60]}",
+            kind=MessageKind.REGISTRATION,
+            phone=calls.phone(),
+            text="Vé của bạn",
+            status=MessageStatus.SENT,
+            next_attempt_at=utcnow(),
+            sender="sms_http",
+            provider_id=provider_id[:100],
+        )
+    )
+    calls.db.session.commit()
+    return calls.client.post(
+        "/api/v1/messages/delivery/sms_http",
+        json={"provider_id": provider_id, "status": "delivered"},
+        headers={"X-Delivery-Secret": "gateway-secret"},
+    )
+
+
 def _token_of(user):
     from fairapp.auth.services import issue_token
     from fairapp.extensions import db
@@ -328,6 +405,12 @@ ENDPOINTS = {
     ("post", "/api/v1/checkins"): _checkin,
     ("post", "/api/v1/checkins/sync"): _sync,
     ("post", "/api/v1/fairs/{fair_id}/interviews"): _interview,
+    ("post", "/api/v1/hires"): _hire,
+    ("get", "/api/v1/hires"): _query("/api/v1/hires"),
+    ("post", "/api/v1/hires/{hire_id}/follow-ups"): _follow_up,
+    ("get", "/api/v1/follow-ups"): _query("/api/v1/follow-ups"),
+    ("post", "/api/v1/messages/delivery/{sender}"): _delivery,
+    ("get", "/api/v1/reports/outcomes"): _query("/api/v1/reports/outcomes"),
     ("post", "/api/v1/devices"): lambda calls, field, n: calls.post(
         "/api/v1/devices", {field: f"{next(calls.numbers)}-".ljust(n, "x")}, calls.gate
     ),
@@ -337,6 +420,9 @@ HAND_READ = {  # 400, not 422
     "/api/v1/checkins/sync",
     "/api/v1/devices",
     "/api/v1/fairs/{fair_id}/interviews",
+    "/api/v1/hires",
+    "/api/v1/hires/{hire_id}/follow-ups",
+    "/api/v1/follow-ups",
 }
 
 

@@ -67,9 +67,15 @@ def test_valid_mobiles(raw, expected):
         "",
         "   ",
         "0912345abc",
+        # phonenumbers drops a stray letter or reads an extension: a typo is refused, not guessed
+        "0927e288504",
+        "927e288504",
+        "0912345678 ext 5",
+        "0912345678;5",
     ],
 )
 def test_invalid_mobiles(raw):
+    assert normalise_mobile(raw) is None
     with pytest.raises(ValueError):
         validation.clean_phone(raw)
 

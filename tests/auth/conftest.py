@@ -8,7 +8,7 @@ from flask import request_started
 from fairapp import create_app
 from fairapp.extensions import limiter
 from tests.auth.test_admin_users import ContextPerRequestClient
-from tests.conftest import _config, _fresh_globals, csrf_token_from
+from tests.conftest import _config, _fresh_globals, csrf_token_from, limiter_on_its_storage
 
 
 @contextmanager
@@ -19,6 +19,7 @@ def other_apps(schema, instance_path):
 
     def build(**overrides):
         built = create_app({**_config(schema, instance_path), **overrides})
+        limiter_on_its_storage()
         request_started.connect(_fresh_globals, built)
         context = built.app_context()
         context.push()

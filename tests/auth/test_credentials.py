@@ -86,3 +86,21 @@ def test_an_admin_reset_revokes_the_accounts_api_tokens(app, client, auth, db, m
         t.revoked_at is not None
         for t in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id))
     )
+
+
+def test_passwords_are_hashed_with_scrypt_at_its_full_cost_by_default(app, monkeypatch):
+    """The tests hash at a lower cost (tests/conftest); a deployment gets werkzeug's full scrypt."""
+    from fairapp.config import Defaults
+
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", Defaults.PASSWORD_HASH_METHOD)
+    assert services.hash_password("một mật khẩu dài").startswith("scrypt:32768:8:1$")
+
+
+def test_the_configured_cost_is_used_for_new_hashes_and_old_hashes_still_verify(app, make_user, monkeypatch):
+    from werkzeug.security import check_password_hash
+
+    old = make_user("organiser")
+    assert old.password_hash.startswith("scrypt:1024:8:1$")
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt:2048:8:1")
+    assert services.hash_password(PASSWORD).startswith("scrypt:2048:8:1$")
+    assert check_password_hash(old.password_hash, PASSWORD)

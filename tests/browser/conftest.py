@@ -146,3 +146,20 @@ def screenshot(page, *parts: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+WIDEST = """() => document.fonts.ready.then(() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+    .slice(0, 5)
+    .map((element) => [element.tagName, element.className, element.getBoundingClientRect().right]);
+  return [document.documentElement.scrollWidth, wide];
+})"""
+
+
+def assert_fits(page, width: int) -> None:
+    """Nothing sideways at `width` once the page's fonts are in (a page measured while its web font
+    still loads is laid out in the fallback font); on failure, the elements that stick out."""
+    scroll_width, wide = page.evaluate(WIDEST)
+    assert scroll_width <= width, wide

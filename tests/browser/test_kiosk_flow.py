@@ -14,7 +14,7 @@ from fairapp.fairs.models import Fair, FairStatus
 from fairapp.modelbase import utcnow
 from fairapp.text import fold
 from fairapp.tickets import qr
-from tests.browser.conftest import MOBILE, screenshot, sign_in
+from tests.browser.conftest import MOBILE, assert_fits, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +94,7 @@ def test_kiosk_check_in_with_the_ticket_saved_on_the_phone(db, make_user, page_a
     expect(phone.locator("[data-kiosk-result=ok]")).to_be_visible()
     expect(phone.get_by_text("Đã điểm danh", exact=True)).to_be_visible()
     expect(phone.locator("[data-kiosk-name]")).to_have_text("L. T. Mai")  # shortened, never in full
-    assert phone.evaluate("() => document.documentElement.scrollWidth") <= MOBILE[0]
+    assert_fits(phone, MOBILE[0])
     screenshot(phone, "kiosk", "kiosk-phone-done-360")
     db.session.rollback()  # a fresh snapshot: the live server committed the check-in
     row = db.session.scalar(sa.select(CheckIn).where(CheckIn.registration_id == registration.id))

@@ -44,21 +44,22 @@ def seeded(db):
 
 def test_counts(db, seeded):
     assert count(db, Attendee) == 200
-    assert count(db, Registration) == 260
+    assert count(db, Registration) == 290
     assert count(db, Employer) == 6
     assert count(db, School) == 2
-    assert count(db, Fair) == 3
+    assert count(db, Fair) == 4
     assert count(db, User) == 5
-    assert count(db, Booth) == 16
+    assert count(db, Booth) == 19
     assert count(db, TrainingProgramme) >= 4
-    assert (seeded.attendees, seeded.employers, seeded.schools, seeded.fairs) == (200, 6, 2, 3)
+    assert (seeded.attendees, seeded.employers, seeded.schools, seeded.fairs) == (200, 6, 2, 4)
     roles = Counter(db.session.scalars(sa.select(User.role)))
     assert roles == dict.fromkeys(Role, 1)
 
 
-def test_fairs_one_running_today_one_published_soon_one_draft(db, seeded):
+def test_fairs_one_held_months_ago_one_running_today_one_published_soon_one_draft(db, seeded):
     fairs = db.session.scalars(sa.select(Fair).order_by(Fair.starts_at)).all()
-    today, soon, draft = fairs
+    past, today, soon, draft = fairs
+    assert past.status_at(NOW) == FairStatus.CLOSED and past.starts_at < NOW - timedelta(days=180)
     assert today.status_at(NOW) == FairStatus.OPEN and soon.status_at(NOW) == FairStatus.PUBLISHED
     assert draft.status == FairStatus.DRAFT
     assert NOW < soon.starts_at < NOW + timedelta(weeks=6)
@@ -66,18 +67,22 @@ def test_fairs_one_running_today_one_published_soon_one_draft(db, seeded):
     assert {f.ward_code for f in fairs} <= SONG_CONG_WARDS
     assert soon.venue_name.startswith("Nhà văn hoá")
     registered = Counter(db.session.scalars(sa.select(Registration.fair_id)))
-    assert registered == {soon.id: 200, today.id: 60}
+    assert registered == {soon.id: 200, today.id: 60, past.id: 30}
     for fair in (today, soon):
         booths = db.session.scalars(sa.select(Booth).where(Booth.fair_id == fair.id)).all()
         assert sum(b.employer_id is not None for b in booths) == 6
         assert sum(b.school_id is not None for b in booths) == 2
-    assert count(db, VacancyOffer) == 2 * count(db, Vacancy)
+    past_offers = db.session.scalar(
+        sa.select(sa.func.count()).select_from(VacancyOffer).where(VacancyOffer.fair_id == past.id)
+    )
+    assert count(db, VacancyOffer) == 2 * count(db, Vacancy) + past_offers
 
 
 def test_the_fair_running_today_has_arrivals_and_booth_records(db, seeded):
     employer_user = services.find_by_login("employer@demo.vn")
-    interviews = db.session.scalars(sa.select(Interview)).all()
-    assert seeded.interviews == len(interviews) == 9
+    today = db.session.scalars(sa.select(Fair).order_by(Fair.starts_at)).all()[1]
+    interviews = db.session.scalars(sa.select(Interview).where(Interview.fair_id == today.id)).all()
+    assert len(interviews) == 9 and seeded.interviews == 9 + 14
     by_employer = [i for i in interviews if i.employer_id]
     assert all(
         i.employer_id == employer_user.employer_id and i.created_by == employer_user.id for i in by_employer
@@ -86,7 +91,7 @@ def test_the_fair_running_today_has_arrivals_and_booth_records(db, seeded):
         i.vacancy_id in {v.id for v in db.session.get(Employer, i.employer_id).vacancies} for i in by_employer
     )
     assert all(len(i.entries) == 1 for i in interviews)
-    assert count(db, CheckIn) == 35
+    assert count(db, CheckIn) == 35 + 24
     admitted = set(db.session.scalars(sa.select(CheckIn.registration_id)))
     assert {i.registration_id for i in interviews} <= admitted
 
@@ -130,7 +135,7 @@ def test_registrations_carry_consent(db, seeded):
     registrations = db.session.scalars(sa.select(Registration)).all()
     assert all(r.consent_personal_data_version and r.consent_personal_data_at for r in registrations)
     assert all((r.consent_share_version is None) == (r.consent_share_at is None) for r in registrations)
-    assert len({r.ticket_secret for r in registrations}) == 260
+    assert len({r.ticket_secret for r in registrations}) == 290
 
 
 def test_every_demo_login_works(db, seeded):
@@ -177,7 +182,7 @@ def test_command_if_empty_is_idempotent(db, runner):
     second = runner.invoke(args=["seed-demo", "--if-empty"])
     assert second.exit_code == 0, second.output
     assert "already has data" in second.output
-    assert (count(db, User), count(db, Attendee), count(db, Fair)) == (5, 200, 3)
+    assert (count(db, User), count(db, Attendee), count(db, Fair)) == (5, 200, 4)
 
 
 def test_command_without_if_empty_refuses_politely(db, runner, make_user):
@@ -194,3 +199,48 @@ def test_command_if_empty_leaves_existing_accounts_alone(db, runner, make_user):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0
     assert (count(db, User), count(db, Attendee)) == (1, 0)
+
+
+def test_the_fair_held_months_ago_has_hires_and_follow_ups(db, seeded):
+    from fairapp.fairs.services import local_day
+    from fairapp.outcomes.models import FollowUp, Hire, HireSource, HireStatus, SelfReport
+
+    past = db.session.scalars(sa.select(Fair).order_by(Fair.starts_at)).first()
+    today = local_day(NOW)
+    hires = db.session.scalars(sa.select(Hire).order_by(Hire.id)).all()
+    assert seeded.hires == len(hires) == 11
+    confirmed = [h for h in hires if h.status == HireStatus.CONFIRMED]
+    assert len(confirmed) == 10 and all(h.fair_id == past.id and h.interview_id for h in confirmed)
+    employer_user = services.find_by_login("employer@demo.vn")
+    assert {h.source for h in confirmed} == {HireSource.EMPLOYER, HireSource.ORGANISER}
+    assert all(h.created_by == employer_user.id for h in confirmed if h.source == HireSource.EMPLOYER)
+    assert [h.sustainable for h in confirmed].count(True) == 3
+    assert [h.sustainable for h in confirmed].count(False) == 1  # the one who left
+    follow_ups = db.session.scalars(sa.select(FollowUp)).all()
+    assert any(f.retry_on is not None and f.outcome is None for f in follow_ups)  # unreachable
+    overdue = [
+        f for f in follow_ups if f.outcome is None and f.due_on <= today and f.hire.status == "confirmed"
+    ]
+    assert len(overdue) >= 4  # the call list has work today
+    told = [h for h in hires if h.status == HireStatus.TO_CONFIRM]
+    assert len(told) == 1 and told[0].source == HireSource.JOB_SEEKER and told[0].fair_id == past.id
+    report = db.session.scalar(sa.select(SelfReport))
+    assert report.hire_id == told[0].id and report.handled_at is None
+
+
+def test_the_year_has_a_plan_a_budget_and_costs_so_the_dashboard_shows_progress(db, seeded):
+    from fairapp.auth.scope import EVERYWHERE
+    from fairapp.fairs.services import local_day
+    from fairapp.modelbase import utcnow
+    from fairapp.plans.budget import budget_summary
+    from fairapp.plans.costs import costs_total
+    from fairapp.plans.services import targets_for
+
+    year = local_day(utcnow()).year
+    targets = targets_for(year, EVERYWHERE)
+    assert set(targets) == {None, "05518", "05528", "05533"}
+    assert targets[None]["hires"] == 200 and targets["05518"]["fairs"] == 4
+    summary = budget_summary(year)
+    assert summary["allocated"] == 2_400_000_000 and summary["disbursed"] == 652_800_000
+    assert summary["disbursement_rate"] == 27.2
+    assert costs_total(year, EVERYWHERE) > 0 or local_day(utcnow()).month <= 7  # the fair held in May

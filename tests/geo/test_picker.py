@@ -13,6 +13,8 @@ from fairapp.auth.access import public
 from fairapp.geo.forms import WardField, valid_ward_code
 from tests.conftest import csrf_token_from
 
+pytestmark = pytest.mark.fresh_app  # each test adds its page to the application
+
 PAGE = """{% extends "base.html" %}
 {% from "geo/_picker.html" import ward_picker, ward_picker_script %}
 {% block content %}

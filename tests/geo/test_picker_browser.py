@@ -8,7 +8,7 @@ from werkzeug.serving import make_server
 
 from tests.geo.test_picker import page  # noqa: F401  (the fixture registering /test/place)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_app]  # each test adds its page to the application
 CHROMIUM = shutil.which("chromium")
 ARGS = [
     "--headless",

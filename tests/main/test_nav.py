@@ -18,6 +18,14 @@ ALL = {
     "booths.mine",
     "interviews.booth_chooser",
     "interviews.candidates",
+    "outcomes.call_list_page",
+    "outcomes.staff_hires",
+    "dashboard.index",
+    "reports.index",
+    "messages.index",
+    "outcomes.employer_hires",
+    "plans.targets_current",
+    "plans.budget_current",
     "users.index",
     "audit.index",
     "account.profile",
@@ -28,17 +36,37 @@ EXPECTED = {
         "fairs.index",
         "partners.employers",
         "checkins.scanner",
+        "outcomes.call_list_page",
+        "outcomes.staff_hires",
+        "dashboard.index",
+        "reports.index",
+        "messages.index",
+        "plans.targets_current",
+        "plans.budget_current",
         "users.index",
         "audit.index",
         "account.profile",
     },
-    "organiser": {"main.home", "fairs.index", "partners.employers", "checkins.scanner", "account.profile"},
+    "organiser": {
+        "main.home",
+        "fairs.index",
+        "partners.employers",
+        "checkins.scanner",
+        "outcomes.call_list_page",
+        "outcomes.staff_hires",
+        "dashboard.index",
+        "reports.index",
+        "messages.index",
+        "plans.targets_current",
+        "account.profile",
+    },
     "gate": {"main.home", "checkins.scanner", "account.profile"},
     "employer": {
         "main.home",
         "booths.mine",
         "interviews.booth_chooser",
         "interviews.candidates",
+        "outcomes.employer_hires",
         "account.profile",
     },
     "school": {
@@ -74,6 +102,7 @@ def navigation(html: str) -> tuple[str, set[str], str]:
     return match.group(1), set(re.findall(r'data-nav="([^"]+)"', match.group(2))), match.group(2)
 
 
+@pytest.mark.fresh_app
 @pytest.mark.parametrize("role", EXPECTED)
 def test_each_role_sees_its_own_entries_in_the_navbar_and_on_home(client, auth, every_nav_page, role):
     user = auth.login(role)
@@ -92,6 +121,7 @@ def test_each_role_sees_its_own_entries_in_the_navbar_and_on_home(client, auth, 
     assert cards == EXPECTED[role] - {"main.home"}
 
 
+@pytest.mark.fresh_app
 @pytest.mark.parametrize("role", EXPECTED)
 def test_every_shown_entry_links_to_a_page_the_role_may_open(client, auth, every_nav_page, role):
     auth.login(role)
@@ -103,6 +133,7 @@ def test_every_shown_entry_links_to_a_page_the_role_may_open(client, auth, every
         assert response.status_code == 200, (role, endpoint, href, response.status_code)
 
 
+@pytest.mark.fresh_app
 def test_anonymous_visitor_sees_home_and_sign_in_only(client, every_nav_page):
     html = client.get("/").get_data(as_text=True)
     nav_role, endpoints, nav_html = navigation(html)

@@ -119,6 +119,7 @@ def test_unknown_page_is_a_friendly_404(client):
     assert_no_inline_code(html)
 
 
+@pytest.mark.fresh_app
 def test_forbidden_page_explains_and_links_home(client, auth, trouble_pages):
     auth.login("gate")
     response = client.get("/_test/admins-only")
@@ -130,6 +131,7 @@ def test_forbidden_page_explains_and_links_home(client, auth, trouble_pages):
     assert_no_inline_code(html)
 
 
+@pytest.mark.fresh_app
 def test_unexpected_failure_shows_the_500_page(client, trouble_pages):
     response = client.get("/_test/broken")
     assert response.status_code == 500

@@ -147,7 +147,6 @@ def test_job_runs_to_done_and_the_file_downloads(app, db, fair_with, client, aut
     assert len(PdfReader(io.BytesIO(download.get_data())).pages) == 3
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "badges.request")).all()
     assert entry.actor_id == user.id and entry.details == {"job_id": job.id, "badges": 17}
-    app.extensions["badge_threads"][job.id].join(10)
 
 
 def test_a_second_job_waits_for_the_first(app, db, make_fair, register, make_user):

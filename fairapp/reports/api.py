@@ -1,0 +1,79 @@
+"""GET /api/v1/reports/outcomes: the outcome indicators of a period, ward or fair, for admins (every
+ward) and organisers (their wards; another ward is 403) — counts of people only, never a person.
+
+    ?date_from=&date_to=    local fair days, both included (YYYY-MM-DD); either may be left out
+    ?ward_code=             one ward of the caller's
+    ?fair_id=               one fair (its hires only: hires without a fair are then left out)
+
+→ {registered, checked_in, interviewed, shortlisted, offered, counselled, enrolled, hired,
+   employed_1, employed_3, employed_6, sustained, by_priority_group: {group: the same keys},
+   by_ward: {code: the same keys}, fairs: {fairs, fairs_held, employers, schools, vacancies, quota},
+   filters: {date_from, date_to, ward_code, fair_id}}
+A person counts once per indicator and group (fairapp.reports.indicators)."""
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fairapp.attendees.models import PriorityGroup
+from fairapp.auth.access import roles
+from fairapp.auth.models import Role
+from fairapp.fairs import services as fair_services
+from fairapp.reports.indicators import fair_facts, funnels, steps
+from fairapp.reports.period import Filters
+
+blp = Blueprint("api_reports", __name__, url_prefix="", description="Outcome reports (counts of people)")
+
+
+def _query(name: str, description: str, **schema) -> dict:
+    return {"in": "query", "name": name, "required": False, "description": description, "schema": schema}
+
+
+def outcomes(filters: Filters) -> dict:
+    """The API's answer for these filters (also what the dashboard's JSON twin would say)."""
+    found = funnels(filters, (None, "priority_group", "ward"))
+    groups = found["priority_group"]
+    return {
+        **found[None],
+        "by_priority_group": {group.value: groups.get(group.value, _zeros()) for group in PriorityGroup},
+        "by_ward": found["ward"],
+        "fairs": fair_facts(filters),
+        "filters": {
+            "date_from": filters.date_from.isoformat() if filters.date_from else None,
+            "date_to": filters.date_to.isoformat() if filters.date_to else None,
+            "ward_code": filters.ward_code,
+            "fair_id": filters.fair_id,
+        },
+    }
+
+
+def _zeros() -> dict:
+    return dict.fromkeys(steps(), 0)
+
+
+@blp.route("/reports/outcomes")
+class Outcomes(MethodView):
+    @blp.doc(
+        parameters=[
+            _query("date_from", "Fairs starting on or after this local day", type="string", format="date"),
+            _query("date_to", "Fairs starting on or before this local day", type="string", format="date"),
+            _query(
+                "ward_code", "One ward of the caller's", type="string", pattern="^[0-9]{1,10}$", maxLength=10
+            ),
+            _query("fair_id", "One fair", type="integer", minimum=1),
+        ],
+        responses={
+            "403": {"description": "A ward or fair outside the caller's wards"},
+            "422": {"description": "A filter that is not the documented shape; the field is named"},
+        },
+    )
+    @roles(Role.ADMIN, Role.ORGANISER)
+    def get(self):
+        """People per step of the funnel (registered → sustained), in total, by priority group and by
+        ward where the fair was held; what took part (fairs, employers, schools, vacancies, quotas)."""
+        user = current_user._get_current_object()
+        filters = Filters.parse(request.args, user.ward_scope)
+        if filters.fair_id is not None:
+            fair_services.get_fair_for(user, filters.fair_id)
+        return outcomes(filters)
