@@ -89,6 +89,13 @@ class Defaults:
     FOLLOW_UP_TWELVE_MONTHS = False
     SUSTAINABLE_JOB = {"months": 6, "social_insurance": False}
     FOLLOW_UP_RETRY_DAYS = 3  # an unreachable person is called again after this many days
+
+    # Priority households (fairapp.households.rules): working age from 15 to the 2019 Labour Code's
+    # rising retirement age; "retirement": {"male": 62, "female": 60} fixes it instead.
+    WORKING_AGE = {"from": 15, "retirement": None}
+    HOUSEHOLD_IMPORT_MAX_ROWS = 50_000  # rows of one list file (a ward's list: a few thousand)
+    HOUSEHOLD_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    OUTREACH_RETRY_DAYS = 3  # an unreachable member is called again after this many days
     FOLLOW_UP_EARLY_DAYS = 14  # a follow-up may be recorded this many days before it falls due
     # A monthly salary under the regional minimum wage is recorded with a warning (Decree 293/2025,
     # region II, from 01/01/2026); a start date more than this many days ahead is refused.

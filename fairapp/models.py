@@ -7,10 +7,12 @@ from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.fairs.models import Fair
 from fairapp.geo.models import LegacyWard, Province, Ward
+from fairapp.households.models import Household, HouseholdImport, HouseholdMember
 from fairapp.interviews.models import BoothConsent, Interview, InterviewEntry, Referral
 from fairapp.kiosk.models import KioskVisit
 from fairapp.messages.models import Message, OptOut
 from fairapp.outcomes.models import FollowUp, Hire, SelfReport
+from fairapp.outreach.models import LabourExport, LabourRecord, OutreachContact
 from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
 from fairapp.plans.models import BudgetEntry, FairCost, PlanTarget
 from fairapp.privacy.models import ErasureRequest
@@ -20,6 +22,12 @@ from fairapp.tickets.models import RevokedTicket
 from fairapp.worker.models import PeriodicRun
 
 __all__ = [
+    "Household",
+    "HouseholdImport",
+    "HouseholdMember",
+    "LabourExport",
+    "LabourRecord",
+    "OutreachContact",
     "PeriodicRun",
     "Reach",
     "ReachDirty",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.households.models import HouseholdMember
 from fairapp.modelbase import intpk, utc_created, utcnow, value_enum
 from fairapp.text import fold
 
@@ -46,6 +47,14 @@ class PriorityGroup(enum.StrEnum):
     POOR = "poor"  # hộ nghèo
     NEAR_POOR = "near_poor"  # hộ cận nghèo
     ESCAPED_POVERTY = "escaped_poverty"  # hộ mới thoát nghèo, for 36 months
+
+
+class PriorityStatus(enum.StrEnum):
+    """How the priority group is known (fairapp.attendees.verification)."""
+
+    VERIFIED = "verified"  # found on the ward's household list, with the group the list gives
+    SELF_DECLARED = "self_declared"  # as the person ticked it: not found on any list
+    CONFLICT = "conflict"  # found, but the list says another group: for an organiser to settle
 
 
 class EducationLevel(enum.StrEnum):
@@ -122,6 +131,17 @@ class Attendee(db.Model):
         value_enum(PriorityGroup), default=PriorityGroup.NONE, index=True
     )
     household_code: Mapped[str | None] = mapped_column(sa.String(50))  # opaque local string
+    priority_status: Mapped[PriorityStatus] = mapped_column(
+        value_enum(PriorityStatus), default=PriorityStatus.SELF_DECLARED, index=True
+    )
+    household_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("household_members.id", ondelete="SET NULL"), index=True
+    )
+    # An organiser kept the declared group against the list: not a conflict again until the list changes
+    priority_settled_at: Mapped[datetime | None]
+
+    # Consent to hand the labour information (Circular 11/2022 Form 01) to the commune police
+    labour_consent_at: Mapped[datetime | None]
 
     created_at: Mapped[utc_created]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -130,6 +150,7 @@ class Attendee(db.Model):
     erased_at: Mapped[datetime | None]
 
     registrations: Mapped[list["Registration"]] = relationship(back_populates="attendee")
+    household_member: Mapped[HouseholdMember | None] = relationship()
 
 
 class Registration(db.Model):

@@ -11,21 +11,16 @@ Follow-ups fall due 1, 3 and 6 months after the start date (`FOLLOW_UP_MONTHS`),
 `FOLLOW_UP_TWELVE_MONTHS` is set. A month later than a day that the later month lacks is its last
 day: 31 January + 1 month is 28 (or 29) February."""
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
 
+from fairapp.months import add_months
 from fairapp.outcomes.models import EMPLOYED_OUTCOMES, FollowUpOutcome
 
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole months, kept within the target month (31/01 + 1 → 28/02 or 29/02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+__all__ = ["add_months", "is_sustainable", "milestones", "schedule", "sustainable_rule"]
 
 
 def milestones() -> tuple[int, ...]:

@@ -1,0 +1,1 @@
+"""Priority households: the ward's poverty list, its imports, and the rules on it."""
