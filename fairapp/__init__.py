@@ -35,6 +35,10 @@ ROUTES_ON_SHARED_BLUEPRINTS = (
     "fairapp.plans.views",
     "fairapp.plans.budget_views",
     "fairapp.plans.cost_views",
+    "fairapp.outreach.import_views",
+    "fairapp.outreach.conflict_views",
+    "fairapp.outreach.call_views",
+    "fairapp.outreach.labour_views",
 )
 
 
@@ -123,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.main.views import bp as main_bp
     from fairapp.messages.views import bp as messages_bp
     from fairapp.outcomes.blueprint import bp as outcomes_bp
+    from fairapp.outreach.blueprint import bp as outreach_bp
     from fairapp.partners.blueprint import bp as partners_bp
     from fairapp.partners.import_views import bp as partner_import_bp
     from fairapp.plans.blueprint import bp as plans_bp
@@ -155,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(messages_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(outreach_bp)
     app.register_blueprint(reports_bp)
     init_api(app)
 

@@ -274,3 +274,53 @@ def _clean(value: Any) -> Any:
         value = value.strip()
         return value or None
     return value
+
+
+def read_csv(
+    file: IO[bytes] | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS
+) -> SheetRows:
+    """The non-empty rows of an uploaded CSV, as read_xlsx gives a sheet's. The text may be UTF-8 (with
+    or without Excel's byte-order mark), UTF-16 with its mark (Excel's "Unicode text"), or Windows-1258;
+    the separator a comma, semicolon or tab. Raises SpreadsheetError for what is no such text."""
+    data = _read_bounded(file, max_bytes)
+    text = _decode(data)
+    if text is None or "\x00" in text:
+        raise _refuse("not_csv", _l("Tệp tải lên không phải bảng tính (.xlsx) hay tệp CSV đọc được."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    rows = []
+    too_many = _refuse(
+        "too_many_rows",
+        _l("Tệp có quá nhiều dòng: tối đa %(rows)s dòng.", rows=f"{max_rows:,}".replace(",", ".")),
+    )
+    try:
+        for number, values in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1
+        ):
+            cleaned = [_clean(value) for value in values[:MAX_COLUMNS]]
+            while cleaned and cleaned[-1] is None:
+                cleaned.pop()
+            if not cleaned:
+                continue
+            if len(rows) >= max_rows:
+                raise too_many
+            rows.append((number, tuple(cleaned)))
+    except csv.Error:
+        raise _refuse(
+            "not_csv", _l("Tệp tải lên không phải bảng tính (.xlsx) hay tệp CSV đọc được.")
+        ) from None
+    return SheetRows("csv", rows)
+
+
+def _decode(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

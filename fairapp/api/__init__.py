@@ -54,6 +54,8 @@ def _api_blueprints():
     from fairapp.live.api import blp as live_blp
     from fairapp.messages.api import blp as messages_blp
     from fairapp.outcomes.api import blp as outcomes_blp
+    from fairapp.outreach.api import blp as households_blp
+    from fairapp.outreach.coverage_api import blp as coverage_blp
     from fairapp.partners.api import blp as partners_blp
     from fairapp.plans.api import blp as plans_blp
     from fairapp.reports.api import blp as reports_blp
@@ -73,6 +75,8 @@ def _api_blueprints():
         outcomes_blp,
         plans_blp,
         reports_blp,
+        households_blp,
+        coverage_blp,
     ]
 
 

@@ -21,7 +21,16 @@ from marshmallow import Schema, fields, validate
 
 from fairapp.attendees import services
 from fairapp.attendees.limits import count_refusal, registration_limits
-from fairapp.attendees.models import Channel, EducationLevel, Gender, PriorityGroup, Qualification, Situation
+from fairapp.attendees.models import (
+    Attendee,
+    Channel,
+    EducationLevel,
+    Gender,
+    PriorityGroup,
+    PriorityStatus,
+    Qualification,
+    Situation,
+)
 from fairapp.attendees.validation import NAME_LENGTH, TEXT_LIMITS
 from fairapp.auth.access import public
 from fairapp.auth.models import Role
@@ -125,6 +134,13 @@ class RegistrationOutSchema(Schema):
     created = fields.Bool(metadata={"description": "false: the person was already registered"})
     ticket = fields.Nested(TicketSchema, required=True)
     already_registered = fields.Bool(metadata={"description": "true: the same person again (staff)"})
+    priority_status = fields.Str(
+        validate=validate.OneOf([status.value for status in PriorityStatus]),
+        metadata={
+            "description": "Staff only: verified (on the ward's household list, same group), self_declared "
+            "(not found) or conflict (the list gives another group: to settle at the desk)"
+        },
+    )
 
 
 class AlreadyRegisteredSchema(Schema):
@@ -203,4 +219,7 @@ def create_registration(payload: dict, fair_id: int):
     }
     if not outcome.created:
         body["already_registered"] = True
+    if staff is not None:  # whether the household list holds the person: for staff only (never a probe)
+        attendee = db.session.get(Attendee, registration.attendee_id)
+        body["priority_status"] = attendee.priority_status.value
     return body, 201 if outcome.created else 200

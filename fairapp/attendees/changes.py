@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from fairapp.attendees import forms
+from fairapp.attendees import forms, verification
 from fairapp.attendees.citizen_ids import mask
 from fairapp.attendees.models import (
     Attendee,
@@ -38,6 +38,7 @@ from fairapp.attendees.validation import FIELD_LABELS, CleanPerson
 from fairapp.audit.services import SYSTEM, Origin, record
 from fairapp.errors import Conflict, NotFound
 from fairapp.extensions import db
+from fairapp.fairs.services import local_day
 from fairapp.geo.services import get_ward
 from fairapp.modelbase import utcnow
 from fairapp.text import fold
@@ -82,11 +83,17 @@ def differences(attendee: Attendee, person: CleanPerson) -> dict[str, tuple]:
 
 
 def apply(attendee: Attendee, values: dict) -> None:
-    """Set the fields in `values` (Python values) on the record; the caller flushes."""
+    """Set the fields in `values` (Python values) on the record; the caller flushes. A change to what
+    finds the person on the household lists, or to the group declared, verifies the priority status
+    again (fairapp.attendees.verification)."""
     for name, value in values.items():
         setattr(attendee, name, value)
         if name == "full_name":
             attendee.name_key = fold(value)
+    if "priority_group" in values:
+        attendee.priority_settled_at = None  # a new declaration: an earlier decision no longer holds
+    if set(values) & verification.LOOKUP_FIELDS:
+        verification.verify(attendee, day=local_day(utcnow()))
 
 
 def as_json(value):

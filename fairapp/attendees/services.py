@@ -36,7 +36,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fairapp.attendees import changes, citizen_ids, consent, validation
+from fairapp.attendees import changes, citizen_ids, consent, validation, verification
 from fairapp.attendees.models import Attendee, Channel, Registration
 from fairapp.attendees.validation import CleanPerson, RegistrationInvalid
 from fairapp.audit.services import SYSTEM, Origin, append, record_read
@@ -291,6 +291,8 @@ def _register(
 
     if attendee is None:
         attendee_id = _create_attendee(person, now)
+        if attendee_id is not None:  # a new person: are they on a household list?
+            verification.verify(db.session.get(Attendee, attendee_id), day=fair_services.local_day(now))
         if attendee_id is None:  # a concurrent request created the person first
             attendee, by_citizen_id = find_attendee(person)
             if attendee is None:

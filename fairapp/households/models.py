@@ -102,6 +102,7 @@ class HouseholdImport(db.Model):
     file_name: Mapped[str | None] = mapped_column(sa.String(100))  # in instance/households/
     file_kind: Mapped[str] = mapped_column(sa.String(10))  # "xlsx" or "csv"
     original_name: Mapped[str | None] = mapped_column(sa.String(200))
+    ward_code: Mapped[str | None] = mapped_column(sa.ForeignKey("wards.code"))  # rows without a ward column
     list_year: Mapped[int]  # the review year the file is the list of
     listed_on: Mapped[date]  # the list's decision date: the day households left off became escaped
     only_valid: Mapped[bool] = mapped_column(default=False)

@@ -31,9 +31,8 @@ ESCAPED_POVERTY_MONTHS = 36
 
 def category_on(category: Category, escaped_on: date | None, day: date) -> Category | None:
     """What the household counts as on `day`: its category, or None once an escaped status expired."""
-    if category == Category.ESCAPED_POVERTY and escaped_on is not None:
-        if day >= add_months(escaped_on, ESCAPED_POVERTY_MONTHS):
-            return None
+    if category == Category.ESCAPED_POVERTY and escaped_on is not None and day >= escaped_until(escaped_on):
+        return None
     return category
 
 

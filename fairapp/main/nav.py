@@ -87,6 +87,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         _l("Danh sách cần gọi hôm nay: theo dõi việc làm sau 1, 3, 6 tháng và xác nhận việc làm."),
     ),
     NavEntry(
+        "outreach.index",
+        _l("Hộ nghèo, cận nghèo"),
+        _only(Role.ADMIN, Role.ORGANISER),
+        "home",
+        _l("Danh sách hộ nghèo, cận nghèo của phường, xã: nhập danh sách, đối chiếu, vận động, độ bao phủ."),
+    ),
+    NavEntry(
         "outcomes.staff_hires",
         _l("Tuyển dụng"),
         _only(Role.ADMIN, Role.ORGANISER),

@@ -14,6 +14,7 @@ KIND_LABELS = {
     MessageKind.FAIR_REMINDER: _l("Nhắc lịch phiên"),
     MessageKind.APPOINTMENT: _l("Hẹn phỏng vấn"),
     MessageKind.FOLLOW_UP: _l("Hỏi thăm việc làm"),
+    MessageKind.FAIR_INVITATION: _l("Mời dự phiên"),
 }
 STATUS_LABELS = {
     MessageStatus.QUEUED: _l("Chờ gửi"),

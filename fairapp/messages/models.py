@@ -23,6 +23,7 @@ class MessageKind(enum.StrEnum):
     FAIR_REMINDER = "fair_reminder"  # the day before the fair
     APPOINTMENT = "appointment"  # an interview appointment a booth set
     FOLLOW_UP = "follow_up"  # "how is your new job?" at each milestone
+    FAIR_INVITATION = "fair_invitation"  # a priority-household member invited to the next fair
 
 
 class MessageStatus(enum.StrEnum):

@@ -4,6 +4,7 @@ transaction (fairapp.messages.outbox.queue: the same cause queues one message, w
     registration_confirmed(registration_id, attendee_id, phone, starts_at, ticket_secret, now=)
     appointment_set(interview, booth, registration, now=)
     fair_reminder(registration, fair, phone, now=)     (fairapp.messages.reminders)
+    fair_invitation(member_id, fair, phone, attendee_id=, now=)   (fairapp.outreach.calls)
 
 The ticket link is absolute (fairapp.links.absolute_url: PUBLIC_BASE_URL in production)."""
 
@@ -73,3 +74,27 @@ def fair_reminder(registration, fair, phone: str, *, now: datetime | None = None
         attendee_id=registration.attendee_id,
         now=now,
     )
+
+
+def fair_invitation(
+    member_id: int, fair, phone: str | None, *, attendee_id: int | None = None, now: datetime | None = None
+) -> Message | None:
+    """The fair's invitation to a member of a priority household, with the fair's registration link:
+    once per member and fair (key fair_invitation:<fair id>:<member id>), however often it is asked."""
+    venue = ", ".join(part for part in (fair.venue_name, fair.venue_address) if part) or None
+    params = texts.fair_invitation_params(
+        fair.title, fair.starts_at, venue, absolute_url("public.register", fair_id=fair.id)
+    )
+    return outbox.queue(
+        MessageKind.FAIR_INVITATION,
+        key=invitation_key(member_id, fair.id),
+        phone=phone,
+        text=texts.render(MessageKind.FAIR_INVITATION, params),
+        params=params,
+        attendee_id=attendee_id,
+        now=now,
+    )
+
+
+def invitation_key(member_id: int, fair_id: int) -> str:
+    return f"fair_invitation:{fair_id}:{member_id}"

@@ -167,7 +167,9 @@ class SmsHttpSender:
 class ZaloZnsSender:
     """Zalo ZNS: POST {phone: "84912345678", template_id, template_data, tracking_id} with the Official
     Account's access_token header → {error: 0, data: {msg_id}}; another error code is final unless
-    listed in retry_errors. The template comes from ZALO_ZNS["templates"] by message kind."""
+    listed in retry_errors. The template comes from ZALO_ZNS["templates"] by message kind: its keys are
+    the MessageKind values ("registration", "fair_reminder", "appointment", "follow_up",
+    "fair_invitation"), its data the message's params (fairapp.messages.texts)."""
 
     name = "zalo_zns"
 

@@ -8,9 +8,10 @@ text rendered from them (an SMS):
     fair_reminder_params(title, starts_at, venue, link)            → {"fair", "date", "time", "venue", "link"}
     appointment_params(employer_name, at, place)                   → {"employer", "date", "time", "place"}
     follow_up_params(full_name, employer_name, answer_link)        → {"name", "employer", "link"}
+    fair_invitation_params(title, starts_at, venue, link)          → {"fair", "date", "time", "venue", "link"}
     render(kind, params) -> str
 
-and a shortcut per kind (registration_text(...), ... follow_up_text(...)). A text is kept within
+and a shortcut per kind (registration_text(...), ... fair_invitation_text(...)). A text is kept within
 SMS_LENGTH characters once folded to ASCII by shortening its free parts (a fair's title, a venue, an
 employer's name), never its link. plain_ascii(text) is that folding."""
 
@@ -85,6 +86,11 @@ def follow_up_params(full_name: str, employer_name: str, answer_link: str) -> di
     return {"name": full_name, "employer": employer_name, "link": answer_link}
 
 
+def fair_invitation_params(title: str, starts_at: datetime, venue: str | None, link: str) -> dict:
+    """The fair a priority-household member is invited to, and the link that registers for it."""
+    return fair_reminder_params(title, starts_at, venue, link)
+
+
 # --- Texts ------------------------------------------------------------------------------------------
 
 
@@ -102,6 +108,10 @@ def _template(kind: MessageKind, params: dict) -> str:
         return _("%(employer)s hẹn gặp bạn lúc %(time)s ngày %(date)s.", **params)
     if kind == MessageKind.FOLLOW_UP:
         return _("Chào %(name)s, công việc ở %(employer)s thế nào? Trả lời bằng một chạm: %(link)s", **params)
+    if kind == MessageKind.FAIR_INVITATION:
+        if params.get("venue"):
+            return _("Mời bạn dự %(fair)s, %(time)s ngày %(date)s tại %(venue)s. Đăng ký: %(link)s", **params)
+        return _("Mời bạn dự %(fair)s, %(time)s ngày %(date)s. Đăng ký: %(link)s", **params)
     raise ValueError(kind)
 
 
@@ -139,3 +149,8 @@ def appointment_text(employer_name: str, at: datetime, place: str | None) -> str
 def follow_up_text(full_name: str, employer_name: str, answer_link: str) -> str:
     """ "How is your new job?" with the link that answers in one tap (queued by the follow-ups)."""
     return render(MessageKind.FOLLOW_UP, follow_up_params(full_name, employer_name, answer_link))
+
+
+def fair_invitation_text(title: str, starts_at: datetime, venue: str | None, link: str) -> str:
+    """The invitation to a fair with its registration link (queued from the outreach call list)."""
+    return render(MessageKind.FAIR_INVITATION, fair_invitation_params(title, starts_at, venue, link))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from fairapp import spreadsheets
 from fairapp.attendees.citizen_ids import mask as mask_citizen_id
-from fairapp.attendees.models import Attendee, Gender, PriorityGroup, Registration
+from fairapp.attendees.models import Attendee, Gender, PriorityGroup, PriorityStatus, Registration
 from fairapp.audit import services as audit
 from fairapp.audit.services import SYSTEM, Origin
 from fairapp.auth.models import Role
@@ -35,6 +35,11 @@ PRIORITY_LABELS = {
     PriorityGroup.POOR: _l("Hộ nghèo"),
     PriorityGroup.NEAR_POOR: _l("Hộ cận nghèo"),
     PriorityGroup.ESCAPED_POVERTY: _l("Hộ mới thoát nghèo"),
+}
+PRIORITY_STATUS_LABELS = {
+    PriorityStatus.VERIFIED: _l("đã xác minh theo danh sách hộ"),
+    PriorityStatus.SELF_DECLARED: _l("tự khai"),
+    PriorityStatus.CONFLICT: _l("khác danh sách hộ, cần đối chiếu"),
 }
 GENDER_LABELS = {Gender.MALE: _l("Nam"), Gender.FEMALE: _l("Nữ")}
 CHANNEL_LABELS = {"online": _l("Trực tuyến"), "walk_in": _l("Tại chỗ"), "staff": _l("Cán bộ nhập")}
@@ -238,6 +243,8 @@ def list_row(registration: Registration, wards: dict[str, str]) -> dict:
         "ward": wards.get(attendee.ward_code, attendee.ward_code),
         "priority_group": attendee.priority_group,
         "priority_label": PRIORITY_LABELS.get(attendee.priority_group, ""),
+        "priority_status": attendee.priority_status,
+        "priority_status_label": PRIORITY_STATUS_LABELS.get(attendee.priority_status, ""),
         "channel": CHANNEL_LABELS.get(registration.channel.value, registration.channel.value),
         "created_at": registration.created_at,
     }

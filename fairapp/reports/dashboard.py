@@ -8,7 +8,8 @@ No request here: the view parses the query string and hands over Filters.
     fair_choices(filters)         → [(fair id, "title · dd/MM/yyyy")] of the period in the scope
     ward_choices(scope, province) → [(ward code, name)] the caller may pick
     build(filters, by)            → Dashboard: facts, funnel, breakdown, trend, priority groups, wards
-    plan_panel(filters, user)     → PlanPanel: % of plan, plan vs done per ward, budget (admins)"""
+    plan_panel(filters, user)     → PlanPanel: % of plan, plan vs done per ward, budget (admins)
+    coverage_panel(filters, today) → CoveragePanel: the priority households' coverage per ward"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,8 +25,10 @@ from fairapp.extensions import db
 from fairapp.fairs.models import Fair, FairStatus
 from fairapp.fairs.services import local_datetime, local_day
 from fairapp.geo.models import Ward
+from fairapp.households.models import Household
 from fairapp.i18n import date_vn
 from fairapp.outcomes.rules import milestones
+from fairapp.outreach.coverage import Coverage, coverage_by_ward
 from fairapp.partners.models import Employer, Vacancy
 from fairapp.plans.budget import budget_summary
 from fairapp.plans.costs import costs_total
@@ -373,6 +376,57 @@ def _budget(year: int, scope: WardScope, totals: dict) -> dict:
         "per_hire": cost_per(costs, totals["hired"]),
         "per_sustained": cost_per(costs, totals["sustained"]),
     }
+
+
+@dataclass
+class CoveragePanel:
+    year: int
+    section: Section  # a row per ward: its code under "ward_code", the counts, coverage_pct
+    total: dict  # the same counts for all the wards shown
+
+
+_COVERAGE_COLUMNS = (
+    Column("members_working_age", _l("Thành viên trong độ tuổi lao động")),
+    Column("reached", _l("Đã tiếp cận")),
+    Column("registered", STEP_LABELS["registered"]),
+    Column("checked_in", STEP_LABELS["checked_in"]),
+    Column("hired", STEP_LABELS["hired"]),
+    Column("sustained", STEP_LABELS["sustained"]),
+    Column("to_reach", _l("Chưa tiếp cận")),
+    Column("coverage_pct", _l("Tỷ lệ bao phủ (mục tiêu 100 %)"), percent=True),
+)
+
+
+def coverage_panel(filters: Filters, today: date) -> CoveragePanel:
+    """The coverage of the priority households (fairapp.outreach.coverage) in the year of the period's
+    start, per ward: the ward asked for, an organiser's wards, or for admins every ward with a
+    household list; and the total. Per year and area, as the plan: a fair asked for does not narrow it."""
+    year = (filters.date_from or today).year
+    if filters.ward_code:
+        codes = [filters.ward_code]
+    elif filters.scope.everywhere:
+        codes = list(db.session.scalars(sa.select(Household.ward_code).distinct()))
+    else:
+        codes = sorted(filters.scope.ward_codes)
+    found = coverage_by_ward(codes, year, today=today)
+    labels = _labels("ward", codes)
+    section = Section(
+        key="coverage",
+        title=_l("Bao phủ hộ nghèo, cận nghèo, mới thoát nghèo năm %(year)s", year=year),
+        head=_l("Phường, xã"),
+        columns=_COVERAGE_COLUMNS,
+        note=_l(
+            "Đã tiếp cận: đã đăng ký phiên hoặc có việc làm trong năm, hoặc đã gọi điện và ghi được nhu "
+            "cầu. Mục tiêu: 100 %."
+        ),
+    )
+    for code in sorted(codes, key=lambda code: fold(labels[code])):
+        section.rows.append((labels[code], {"ward_code": code, **_coverage_values(found[code])}))
+    return CoveragePanel(year=year, section=section, total=_coverage_values(Coverage.total(found.values())))
+
+
+def _coverage_values(found: Coverage) -> dict:
+    return {**found.as_dict(), "to_reach": found.to_reach}
 
 
 def _funnel_section(totals: dict) -> Section:

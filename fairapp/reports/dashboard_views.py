@@ -34,6 +34,7 @@ def index():
         "board": None,
         "charts": {},
         "plan": None,
+        "coverage": None,
     }
     try:
         period = dashboard.parse_period(request.args, today)
@@ -65,5 +66,6 @@ def index():
         sections=sections,
         charts=drawn,
         plan=plan,
+        coverage=dashboard.coverage_panel(filters, today),
     )
     return render_template("reports/dashboard.html", **context)

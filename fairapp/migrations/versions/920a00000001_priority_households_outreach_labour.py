@@ -97,6 +97,7 @@ def upgrade():
         sa.Column("file_name", sa.String(length=100), nullable=True),
         sa.Column("file_kind", sa.String(length=10), nullable=False),
         sa.Column("original_name", sa.String(length=200), nullable=True),
+        sa.Column("ward_code", sa.String(length=5), nullable=True),
         sa.Column("list_year", sa.Integer(), nullable=False),
         sa.Column("listed_on", sa.Date(), nullable=False),
         sa.Column("only_valid", sa.Boolean(), nullable=False),
@@ -125,6 +126,7 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["requested_by"], ["users.id"], name=op.f("fk_household_imports_requested_by_users")
         ),
+        sa.ForeignKeyConstraint(["ward_code"], ["wards.code"], name=op.f("fk_household_imports_ward_code_wards")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_household_imports")),
     )
     op.create_table(

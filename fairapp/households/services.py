@@ -1,0 +1,222 @@
+"""Saving household lists: a whole imported list (`apply_list`) and one household sent through the API
+(`save_household`). Services flush, never commit.
+
+A household is the same household when its ward and code are the same: a list imported again, or the
+next year's, updates it, never duplicates it. Within a household a member is the same member by
+citizen ID, else by folded name and birth year. A member the new list no longer holds is kept
+inactive (records may point at them; they are no longer counted).
+
+The next year's list. When a list of year Y is applied for a ward, every poor or near-poor household
+of that ward listed in an earlier year and absent from the file (no row of the file names it, not even
+a refused one) has left the list: it becomes `escaped_poverty` from the list's date (`listed_on`), and
+that status ends 36 months later by rule (fairapp.households.rules). A list older than what is stored
+for a household does not overwrite it."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from fairapp.audit import services as audit
+from fairapp.audit.services import SYSTEM, Origin
+from fairapp.errors import DomainError
+from fairapp.extensions import db
+from fairapp.households.models import Category, Household, HouseholdMember, MemberGender
+from fairapp.modelbase import utcnow
+from fairapp.text import fold
+
+
+class OlderList(DomainError):
+    code = "older_household_list"
+    status = 409
+    message = _l("Hộ này đã có trong danh sách của năm sau; danh sách cũ hơn không ghi đè.")
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One member of one household, as a list gives them (already checked)."""
+
+    row: int  # in the file (0 for the API)
+    ward_code: str
+    household_code: str
+    category: Category
+    year: int
+    head_name: str | None
+    village: str | None
+    household_phone: str | None
+    full_name: str
+    birth_year: int
+    birth_date: date | None
+    gender: str | None
+    relation: str | None
+    citizen_id: str | None
+    phone: str | None
+
+
+@dataclass
+class Applied:
+    households_created: int = 0
+    households_updated: int = 0
+    households_escaped: int = 0  # left the list: now escaped_poverty
+    members_created: int = 0
+    members_updated: int = 0
+    members_inactive: int = 0  # no longer on their household's list
+    refused: list = field(default_factory=list)  # (row, OlderList) for households with a newer list
+    household_ids: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "households_created": self.households_created,
+            "households_updated": self.households_updated,
+            "households_escaped": self.households_escaped,
+            "members_created": self.members_created,
+            "members_updated": self.members_updated,
+            "members_inactive": self.members_inactive,
+        }
+
+
+def apply_list(
+    rows: Sequence[ListRow],
+    *,
+    listed_on: date,
+    named: Iterable[tuple[str, str]] = (),
+    whole_list: bool = True,
+    by,
+    origin: Origin = SYSTEM,
+    now: datetime | None = None,
+) -> Applied:
+    """Save the rows (grouped by household). With `whole_list`, households of the rows' wards that an
+    earlier year listed and the file no longer names (neither a row given nor one in `named`) become
+    escaped from `listed_on`. Flushes; one audit entry."""
+    now = now or utcnow()
+    applied = Applied()
+    groups: dict[tuple[str, str], list[ListRow]] = {}
+    for row in rows:
+        groups.setdefault((row.ward_code, row.household_code), []).append(row)
+    wards = sorted({ward for ward, _code in groups} | {ward for ward, _code in named})
+    stored = {
+        (h.ward_code, h.household_code): h
+        for h in db.session.scalars(
+            sa.select(Household)
+            .where(Household.ward_code.in_(wards))
+            .options(selectinload(Household.members))
+        )
+    }
+    for key, members in groups.items():
+        household = stored.get(key)
+        try:
+            household = _save(household, members, listed_on=listed_on, applied=applied, now=now)
+        except OlderList as error:
+            applied.refused.append((members[0].row, error))
+            continue
+        stored[key] = household
+    db.session.flush()
+    applied.household_ids = [stored[key].id for key in groups if key in stored]
+    if whole_list and groups:
+        year_of = {}
+        for (ward, _code), members in groups.items():
+            year_of[ward] = max(year_of.get(ward, 0), members[0].year)
+        seen = set(groups) | set(named)
+        for key, household in stored.items():
+            ward = key[0]
+            if (
+                key not in seen
+                and ward in year_of
+                and household.list_year < year_of[ward]
+                and household.category in (Category.POOR, Category.NEAR_POOR)
+            ):
+                household.category = Category.ESCAPED_POVERTY
+                household.escaped_on = listed_on
+                household.updated_at = now
+                applied.households_escaped += 1
+    audit.record(
+        "households.import",
+        actor=by,
+        origin=origin,
+        details={**applied.as_dict(), "wards": wards, "listed_on": listed_on.isoformat()},
+    )
+    db.session.flush()
+    return applied
+
+
+def _save(
+    household: Household | None, rows: list[ListRow], *, listed_on: date, applied: Applied, now: datetime
+) -> Household:
+    first = rows[0]
+    if household is not None and household.list_year > first.year:
+        raise OlderList()
+    if household is None:
+        household = Household(ward_code=first.ward_code, household_code=first.household_code, created_at=now)
+        db.session.add(household)
+        applied.households_created += 1
+    else:
+        applied.households_updated += 1
+    household.category = first.category
+    household.list_year = first.year
+    household.head_name = next((r.head_name for r in rows if r.head_name), household.head_name)
+    household.village = next((r.village for r in rows if r.village), household.village)
+    household.phone = next((r.household_phone for r in rows if r.household_phone), household.phone)
+    if first.category == Category.ESCAPED_POVERTY:
+        household.escaped_on = household.escaped_on or listed_on
+    else:
+        household.escaped_on = None
+    household.updated_at = now
+    _save_members(household, rows, applied)
+    return household
+
+
+def _save_members(household: Household, rows: list[ListRow], applied: Applied) -> None:
+    by_id = {m.citizen_id: m for m in household.members if m.citizen_id}
+    by_name = {(m.name_key, m.birth_year): m for m in household.members}
+    kept = set()
+    for row in rows:
+        key = (fold(row.full_name), row.birth_year)
+        member = (by_id.get(row.citizen_id) if row.citizen_id else None) or by_name.get(key)
+        if member is None or id(member) in kept:
+            member = HouseholdMember()
+            household.members.append(member)
+            applied.members_created += 1
+        else:
+            applied.members_updated += 1
+        by_name.pop((member.name_key, member.birth_year), None)
+        member.full_name, member.name_key, member.birth_year = row.full_name, key[0], row.birth_year
+        by_name[key] = member
+        member.birth_date = row.birth_date or member.birth_date
+        member.gender = MemberGender(row.gender) if row.gender else member.gender
+        member.relation = row.relation or member.relation
+        member.citizen_id = row.citizen_id or member.citizen_id
+        member.phone = row.phone or member.phone
+        member.active = True
+        kept.add(id(member))
+    for member in household.members:
+        if id(member) not in kept and member.active:
+            member.active = False
+            applied.members_inactive += 1
+
+
+def save_household(rows: Sequence[ListRow], *, by, origin: Origin = SYSTEM, now: datetime | None = None):
+    """One household (all its members in `rows`, as the API sends it): created, or updated when its
+    ward and code exist. Returns (household, created). Raises OlderList. Flushes; audited."""
+    now = now or utcnow()
+    first = rows[0]
+    household = db.session.scalars(
+        sa.select(Household).where(
+            Household.ward_code == first.ward_code, Household.household_code == first.household_code
+        )
+    ).one_or_none()
+    created = household is None
+    applied = Applied()
+    household = _save(household, list(rows), listed_on=now.date(), applied=applied, now=now)
+    db.session.flush()
+    audit.record(
+        "household.create" if created else "household.update",
+        actor=by,
+        target=household,
+        origin=origin,
+        details={"ward_code": household.ward_code, **applied.as_dict()},
+    )
+    db.session.flush()
+    return household, created
