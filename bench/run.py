@@ -11,6 +11,7 @@ from bench import (  # noqa: E402
     call_list_bench,
     checkin_bench,
     geo_bench,
+    household_import_bench,
     interview_bench,
     interview_list_bench,
     matching_bench,
@@ -34,6 +35,10 @@ BENCHMARKS = {
     "matching": ("job suggestions for one job seeker (300 vacancies)", matching_bench.run),
     "outbox": ("message outbox: 1,000 messages through a fake gateway failing 1 in 5", outbox_bench.run),
     "call_list": ("the ward's call list: 2,000 hires, 6,000 follow-ups, over HTTP", call_list_bench.run),
+    "households": (
+        "a ward's household list of 20,000 rows through the page and the worker",
+        household_import_bench.run,
+    ),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
 }
 

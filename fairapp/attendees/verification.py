@@ -29,6 +29,7 @@ from fairapp.errors import Conflict
 from fairapp.extensions import db
 from fairapp.households.matching import Found, find_member
 from fairapp.modelbase import utcnow
+from fairapp.transactions import write_point
 
 BATCH = 500
 # What the lookup reads, and the group it compares: a change to any of them verifies again.
@@ -105,6 +106,7 @@ def settle(
     """An organiser's decision on a conflict: the list's group (verified) or the declared one
     (self_declared until the list changes). Raises NoConflict when there is none. Audited."""
     now = now or utcnow()
+    write_point()
     if verify(attendee, day=day) != PriorityStatus.CONFLICT:
         raise NoConflict()
     member_id = attendee.household_member_id

@@ -20,6 +20,7 @@ from fairapp.booths.models import Booth, BoothStatus, VacancyOffer
 from fairapp.checkins.models import CheckIn
 from fairapp.demo import data
 from fairapp.demo.hires import past_fair_and_hires
+from fairapp.demo.households import household_lists
 from fairapp.demo.plans import plans_and_budget
 from fairapp.errors import Conflict
 from fairapp.extensions import db
@@ -105,6 +106,7 @@ def seed_demo(now: datetime | None = None) -> DemoSummary:
     summary.interviews += past["interviews"]
     summary.hires = past["hires"] + past["self_reports"]
     plans_and_budget(now, ADMIN_EMAIL)
+    household_lists(rng, now, ADMIN_EMAIL)
     record(
         "demo.seed",
         details={"fairs": summary.fairs, "employers": summary.employers, "attendees": summary.attendees},

@@ -15,7 +15,8 @@ a province counts so. A person's age in a year is the year minus the birth year,
 agree). Someone of working age has reached `from` and not yet the retirement age.
 
 A member of a household is a **priority-household worker** on a day when the household's category on
-that day is not None, the member is still on its list, and they are of working age that year."""
+that day is not None, the member is still on its list, and they are of working age that year (a member
+whose personal data was erased still counts: their birth year, sex and household stay)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -100,8 +101,7 @@ def working_age_clause(year: int) -> sa.ColumnElement[bool]:
 def priority_worker_clause(day: date) -> sa.ColumnElement[bool]:
     """Members (joined to their household) who count as priority-household workers on `day`."""
     return sa.and_(
-        HouseholdMember.active.is_(True),
-        HouseholdMember.erased_at.is_(None),
+        HouseholdMember.active.is_(True),  # an erased member still counts: only what named them is gone
         in_effect_clause(day),
         working_age_clause(day.year),
     )

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from fairapp.audit import services as audit
@@ -27,6 +28,7 @@ from fairapp.extensions import db
 from fairapp.households.models import Category, Household, HouseholdMember, MemberGender
 from fairapp.modelbase import utcnow
 from fairapp.text import fold
+from fairapp.transactions import write_point
 
 
 class OlderList(DomainError):
@@ -202,15 +204,26 @@ def save_household(rows: Sequence[ListRow], *, by, origin: Origin = SYSTEM, now:
     ward and code exist. Returns (household, created). Raises OlderList. Flushes; audited."""
     now = now or utcnow()
     first = rows[0]
-    household = db.session.scalars(
-        sa.select(Household).where(
-            Household.ward_code == first.ward_code, Household.household_code == first.household_code
-        )
-    ).one_or_none()
-    created = household is None
-    applied = Applied()
-    household = _save(household, list(rows), listed_on=now.date(), applied=applied, now=now)
-    db.session.flush()
+    write_point()
+    for attempt in (1, 2):
+        household = db.session.scalars(
+            sa.select(Household).where(
+                Household.ward_code == first.ward_code, Household.household_code == first.household_code
+            )
+        ).one_or_none()
+        created = household is None
+        applied = Applied()
+        savepoint = db.session.begin_nested()
+        try:
+            household = _save(household, list(rows), listed_on=now.date(), applied=applied, now=now)
+            db.session.flush()
+        except IntegrityError:  # the same household sent at the same moment: the second one updates it
+            savepoint.rollback()
+            if attempt == 2:
+                raise
+            continue
+        savepoint.commit()
+        break
     audit.record(
         "household.create" if created else "household.update",
         actor=by,

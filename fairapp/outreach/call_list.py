@@ -140,7 +140,12 @@ def _members(ward_code: str, fair: Fair | None, today: date, condition_of) -> sa
         )
         .join(Household, Household.id == HouseholdMember.household_id)
         .outerjoin(answers, answers.c.member_id == HouseholdMember.id)
-        .where(Household.ward_code == ward_code, priority_worker_clause(today), condition_of(answers))
+        .where(
+            Household.ward_code == ward_code,
+            priority_worker_clause(today),
+            HouseholdMember.erased_at.is_(None),  # counted still, but nobody is left to call
+            condition_of(answers),
+        )
         .order_by(Household.village, Household.household_code, HouseholdMember.name_key, HouseholdMember.id)
     )
     if fair is not None:

@@ -188,7 +188,8 @@ def coverage(ward_code: str, year: int, *, today: date) -> Coverage:
 
 def member_rows(ward_code: str, year: int, *, today: date) -> list[MemberRow]:
     """Each priority-household worker of the ward in `year` with the steps they reached and their
-    latest call of the year, by village, household and name: personal data (the caller audits)."""
+    latest call of the year, by village, household and name: personal data (the caller audits). An
+    erased member is a row too (counted, under the name erasure left)."""
     per = _per_member([ward_code], year, today)
     first, end = year_bounds(year)
     last_outcome = (

@@ -90,4 +90,3 @@ class WardCoverage(MethodView):
             details={"ward_code": ward.code, "year": year},
         )
         return {"ward_code": ward.code, "year": year, **found.as_dict()}
-

@@ -54,6 +54,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from fairapp.attendees.citizen_ids import mask as mask_citizen_id
 from fairapp.attendees.models import Attendee, EducationLevel, Gender, Qualification, Situation
@@ -74,6 +75,7 @@ from fairapp.text import clean_name, has_control
 from fairapp.transactions import write_point
 
 MAX_REASON_LENGTH = 300  # LabourRecord.reason
+MARK_BATCH = 500  # people per statement: within SQLite's limit of bound parameters
 DOCUMENT_LOCALE = "vi"  # the file is an official Vietnamese form, whatever the page's language
 
 # Form 01's columns, in order: (key, header)
@@ -457,7 +459,9 @@ def export_ward(
     export = LabourExport(ward_code=ward_code, people=len(rows), by=getattr(by, "id", None), created_at=now)
     db.session.add(export)
     db.session.flush()
-    _mark_exported([attendee.id for attendee, *_rest in rows], export, by=by, now=now)
+    _mark_exported(
+        [attendee.id for attendee, *_rest in rows], export, by=by, now=now, include_entered=include_entered
+    )
     for _attendee, record, *_rest in rows:
         if record is not None:
             db.session.expire(record)  # written by the statement above
@@ -486,40 +490,37 @@ def export_ward(
     return data, export
 
 
-def _mark_exported(attendee_ids: list[int], export: LabourExport, *, by, now: datetime) -> None:
-    """Each person's record to exported, in one statement: a record made meanwhile by a twin export is
-    updated (ON CONFLICT), and one entered meanwhile stays entered."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+def _mark_exported(
+    attendee_ids: list[int], export: LabourExport, *, by, now: datetime, include_entered: bool
+) -> None:
+    """Each person's record to exported, a batch of people per statement: a record made meanwhile by
+    a twin export is updated (ON CONFLICT), and one entered meanwhile stays entered unless entered
+    people were asked for."""
+    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
     by_id = getattr(by, "id", None)
-    statement = insert(LabourRecord).values(
-        [
-            {
-                "attendee_id": attendee_id,
-                "status": LabourStatus.EXPORTED,
-                "reason": None,
-                "export_id": export.id,
-                "updated_by": by_id,
-                "updated_at": now,
-            }
-            for attendee_id in attendee_ids
-        ]
-    )
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=[LabourRecord.attendee_id],
-        set_={
-            "status": excluded.status,
-            "reason": excluded.reason,
-            "export_id": excluded.export_id,
-            "updated_by": excluded.updated_by,
-            "updated_at": excluded.updated_at,
-        },
-    )
-    db.session.execute(statement)
+    for start in range(0, len(attendee_ids), MARK_BATCH):
+        statement = insert(LabourRecord).values(
+            [
+                {
+                    "attendee_id": attendee_id,
+                    "status": LabourStatus.EXPORTED,
+                    "reason": None,
+                    "export_id": export.id,
+                    "updated_by": by_id,
+                    "updated_at": now,
+                }
+                for attendee_id in attendee_ids[start : start + MARK_BATCH]
+            ]
+        )
+        excluded = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=[LabourRecord.attendee_id],
+            set_={
+                name: excluded[name] for name in ("status", "reason", "export_id", "updated_by", "updated_at")
+            },
+            where=None if include_entered else LabourRecord.status != LabourStatus.ENTERED,
+        )
+        db.session.execute(statement)
 
 
 def _workbook(ward_code: str, rows: list[tuple[dict, list[str]]], now: datetime) -> bytes:

@@ -12,7 +12,8 @@ retention. Services flush, never commit.
 What erasure keeps and drops. Reports count registrations, check-ins and outcomes by
 priority group, sex, ward and age, so the record and every row pointing at it stay, with gender,
 ward, priority group, birth year, schooling and situation: none of these names a person on its own.
-Dropped: the name (ERASED_NAME), phone, citizen ID, birth date, address, household code, the free
+Dropped: the name (ERASED_NAME), phone, citizen ID, birth date, address, household code (and the same
+on the household-list member they were matched to), the free
 text of each registration (desired jobs, training wish: people write names and numbers there) and
 the share consent (nothing is left to share). Every QR of theirs goes on the revocation list and
 every personal link gets a secret nobody holds. The folded name becomes "~<id>", so two erased people
@@ -41,6 +42,7 @@ from fairapp.checkins.models import CheckIn
 from fairapp.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
 from fairapp.extensions import db
 from fairapp.fairs.models import Fair
+from fairapp.households.models import HouseholdMember
 from fairapp.modelbase import utcnow
 from fairapp.privacy.models import ErasureRequest, ErasureStatus
 from fairapp.privacy.redaction import Identity, redact_audit
@@ -180,6 +182,8 @@ def _anonymise(attendee: Attendee, now: datetime) -> None:
     attendee.phone = ""
     attendee.citizen_id = attendee.birth_date = attendee.address = attendee.household_code = None
     attendee.erased_at = now
+    if attendee.household_member is not None:  # the same person on the ward's household list
+        _anonymise_member(attendee.household_member, now)
     # What the public channel typed for them, still pending: personal values too.
     db.session.execute(sa.delete(PendingChange).where(PendingChange.attendee_id == attendee.id))
     for registration in attendee.registrations:
@@ -188,6 +192,15 @@ def _anonymise(attendee: Attendee, now: datetime) -> None:
         # A secret nobody holds: every path that finds a registration by its link (ticket page,
         # kiosk, the confirmation after registering) finds nothing.
         registration.ticket_secret = new_ticket_secret()
+
+
+def _anonymise_member(member: HouseholdMember, now: datetime) -> None:
+    """The list member drops what names them, as the person's record does; the birth year, sex and
+    household stay, so the ward's coverage still counts them, and nobody is matched to them again."""
+    member.full_name = ERASED_NAME
+    member.name_key = f"~m{member.id}"
+    member.citizen_id = member.birth_date = member.phone = member.relation = None
+    member.erased_at = now
 
 
 def _close_requests(attendee: Attendee, *, by, now: datetime) -> None:

@@ -7,7 +7,9 @@ ward) and organisers (their wards; another ward is 403) — counts of people onl
 
 → {registered, checked_in, interviewed, shortlisted, offered, counselled, enrolled, hired,
    employed_1, employed_3, employed_6, sustained, by_priority_group: {group: the same keys},
-   by_ward: {code: the same keys}, fairs: {fairs, fairs_held, employers, schools, vacancies, quota},
+   by_priority_status: {group: {verified | self_declared | conflict: the same keys}} (the priority
+   groups only: whether the ward's household list confirmed the group), by_ward: {code: the same
+   keys}, fairs: {fairs, fairs_held, employers, schools, vacancies, quota},
    filters: {date_from, date_to, ward_code, fair_id}}
 A person counts once per indicator and group (fairapp.reports.indicators)."""
 
@@ -16,7 +18,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fairapp.attendees.models import PriorityGroup
+from fairapp.attendees.models import PriorityGroup, PriorityStatus
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.fairs import services as fair_services
@@ -32,11 +34,20 @@ def _query(name: str, description: str, **schema) -> dict:
 
 def outcomes(filters: Filters) -> dict:
     """The API's answer for these filters (also what the dashboard's JSON twin would say)."""
-    found = funnels(filters, (None, "priority_group", "ward"))
+    both = ("priority_group", "priority_status")
+    found = funnels(filters, (None, "priority_group", "ward", both))
     groups = found["priority_group"]
     return {
         **found[None],
         "by_priority_group": {group.value: groups.get(group.value, _zeros()) for group in PriorityGroup},
+        "by_priority_status": {
+            group.value: {
+                status.value: found[both].get((group.value, status.value), _zeros())
+                for status in PriorityStatus
+            }
+            for group in PriorityGroup
+            if group != PriorityGroup.NONE
+        },
         "by_ward": found["ward"],
         "fairs": fair_facts(filters),
         "filters": {

@@ -18,7 +18,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fairapp.attendees.models import Gender, PriorityGroup
+from fairapp.attendees.models import Gender, PriorityGroup, PriorityStatus
 from fairapp.auth.scope import WardScope
 from fairapp.errors import ValidationError
 from fairapp.extensions import db
@@ -36,7 +36,7 @@ from fairapp.plans.labels import INDICATOR_LABELS
 from fairapp.plans.models import INDICATORS
 from fairapp.plans.rules import cost_per, percent_of_plan
 from fairapp.plans.services import targets_for
-from fairapp.registrations.services import GENDER_LABELS, PRIORITY_LABELS
+from fairapp.registrations.services import GENDER_LABELS, PRIORITY_LABELS, PRIORITY_STATUS_LABELS
 from fairapp.reports.indicators import DIMENSIONS, fair_facts, funnel, funnels
 from fairapp.reports.period import FIRST_YEAR, LAST_YEAR, Filters, period_of
 from fairapp.text import fold
@@ -68,6 +68,7 @@ FACT_LABELS = {
 }
 DIMENSION_LABELS = {
     "priority_group": _l("Nhóm ưu tiên"),
+    "priority_status": _l("Xác minh nhóm ưu tiên"),
     "ward": _l("Phường, xã"),
     "gender": _l("Giới tính"),
     "age_band": _l("Nhóm tuổi"),
@@ -536,6 +537,8 @@ def _labels(by: str, keys: list) -> dict:
         return {
             key: str(PRIORITY_LABELS.get(PriorityGroup(key), key)) if key else _none_label() for key in keys
         }
+    if by == "priority_status":
+        return {key: str(PRIORITY_STATUS_LABELS[PriorityStatus(key)]) for key in keys}
     if by == "gender":
         return {key: str(GENDER_LABELS[Gender(key)]) if key else str(_l("Không rõ")) for key in keys}
     if by == "month":

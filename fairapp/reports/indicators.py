@@ -16,7 +16,8 @@ The steps (a person counts once per step and group, however many fairs, booths o
     sustained      of those hires, a sustainable job (fairapp.outcomes.rules.is_sustainable, kept on
                    the hire)
 A fair of the period is one whose local start day lies in it, not cancelled, not a draft. Its ward is
-where it was held; a person's priority group, sex and age are as recorded now (age: the fair's year,
+where it was held; a person's priority group (and whether the household list verified it), sex and
+age are as recorded now (age: the fair's year,
 or the hire's start year, minus the birth year).
 
     funnel(filters, by=None)   → {step: people}; with `by`, {key: {step: people}} for every key seen
@@ -34,7 +35,18 @@ from fairapp.reports import reach
 from fairapp.reports.facts import age_band, fact_rows, report_fairs, steps
 from fairapp.reports.period import Filters
 
-DIMENSIONS = ("priority_group", "ward", "gender", "age_band", "fair", "employer", "vacancy", "month")
+DIMENSIONS = (
+    "priority_group",
+    "priority_status",  # verified on the household list, self-declared, or in conflict with it
+    "ward",
+    "gender",
+    "age_band",
+    "fair",
+    "employer",
+    "vacancy",
+    "month",
+)
+PERSON_COLUMNS = {"priority_group", "priority_status", "gender", "age_band"}
 FAIR_FACTS = ("fairs", "fairs_held", "employers", "schools", "vacancies", "quota")
 UNKNOWN = None  # the key of rows without a value for the dimension (a hire without a fair, …)
 
@@ -69,7 +81,7 @@ def _funnel_of_facts(filters: Filters, by: str | tuple[str, ...] | None = None) 
     dimensions = (by,) if isinstance(by, str) else tuple(by)
     keys = [_key(facts, dimension).label(f"key_{n}") for n, dimension in enumerate(dimensions)]
     query = sa.select(*keys, facts.c.step, people)
-    if set(dimensions) & {"priority_group", "gender", "age_band"}:
+    if set(dimensions) & PERSON_COLUMNS:
         query = query.join(Attendee, Attendee.id == facts.c.attendee_id)
     found: dict = {}
     for *values, step, count in db.session.execute(query.group_by(*keys, facts.c.step)):
@@ -135,6 +147,8 @@ def fair_facts(filters: Filters, *, by_ward: bool = False) -> dict:
 def _key(facts, by: str):
     if by == "priority_group":
         return Attendee.priority_group
+    if by == "priority_status":
+        return Attendee.priority_status
     if by == "gender":
         return Attendee.gender
     if by == "age_band":

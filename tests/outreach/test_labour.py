@@ -303,7 +303,10 @@ def test_economic_activity_status(db, person, hire, situation, follow_up, expect
 # --- Who is exported again ----------------------------------------------------------------------------------
 
 
-def test_an_entered_person_stays_entered_and_out_of_the_file_unless_asked(db, organiser, everyone):
+def test_an_entered_person_stays_entered_and_out_of_the_file_unless_asked(
+    db, monkeypatch, organiser, everyone
+):
+    monkeypatch.setattr(labour, "MARK_BATCH", 1)  # one statement per person: the batches add up
     labour.export_ward(BACH_QUANG, by=organiser)
     labour.set_status(everyone["full"], LabourStatus.ENTERED, None, by=organiser)
     labour.set_status(everyone["bare"], LabourStatus.RETURNED, "Sai số định danh", by=organiser)
@@ -434,13 +437,19 @@ def test_bad_status_changes_have_stable_codes(db, organiser, person, status, rea
     assert refused.value.code == code and "status" in refused.value.fields
 
 
-def test_unknown_status_from_the_page_is_422_naming_the_field(db, client, organiser, everyone):
+def test_unknown_status_or_a_control_character_is_422_naming_the_field(db, client, organiser, everyone):
     labour.export_ward(BACH_QUANG, by=organiser)
     db.session.commit()
     sign_in(client, organiser)
     refused = post(client, f"/manage/households/labour/{everyone['bare'].id}/status", status="x" * 5000)
     assert refused.status_code == 422
     assert "Trạng thái: không hợp lệ." in refused.get_data(as_text=True)
+    refused = post(
+        client, f"/manage/households/labour/{everyone['bare'].id}/status", status="returned", reason="a\x00b"
+    )
+    assert refused.status_code == 422
+    assert "Lý do trả lại: chữ không hợp lệ." in refused.get_data(as_text=True)
+    assert record_of(db, everyone["bare"]).status == LabourStatus.EXPORTED
 
 
 # --- The page -------------------------------------------------------------------------------------------
