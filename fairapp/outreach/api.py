@@ -6,7 +6,7 @@
 Body: {ward_code, household_code, category: poor | near_poor | escaped_poverty, year, head_name?,
 village?, members: [{full_name, birth_year, gender?, citizen_id?, relation?, phone?}]} (1–50 members).
 The members are checked by the rules of a list file (fairapp.outreach.listfile): a refusal is 400 with
-`fields` named `members[i].<field>`. The ward may be a pre-2025 code that became one of the caller's
+`fields` named `members.<i>.<field>` (i from 0). The ward may be a pre-2025 code that became one of the caller's
 wards. After saving, the people living in that ward are matched against the list again."""
 
 from flask.views import MethodView
@@ -17,6 +17,7 @@ from marshmallow import Schema, fields, validate
 
 from fairapp.api.fields import BadRequest, bad, body, text
 from fairapp.attendees import verification
+from fairapp.attendees.validation import NAME_LENGTH
 from fairapp.auth.access import roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
@@ -31,16 +32,25 @@ CATEGORIES = ("poor", "near_poor", "escaped_poverty")
 
 
 class MemberSchema(Schema):
-    full_name = fields.Str(required=True, validate=validate.Length(max=200))
+    full_name = fields.Str(required=True, validate=validate.Length(max=NAME_LENGTH))
     birth_year = fields.Int(required=True)
     gender = fields.Str(validate=validate.OneOf(["male", "female"]))
-    citizen_id = fields.Str(metadata={"description": "12 digits; checked against the birth year and sex"})
+    citizen_id = fields.Str(
+        validate=validate.Length(max=20),
+        metadata={"description": "12 digits; checked against the birth year and sex"},
+    )
     relation = fields.Str(validate=validate.Length(max=50))
-    phone = fields.Str(metadata={"description": "A Vietnamese mobile number"})
+    phone = fields.Str(
+        validate=validate.Length(max=30), metadata={"description": "A Vietnamese mobile number"}
+    )
 
 
 class HouseholdRequestSchema(Schema):
-    ward_code = fields.Str(required=True, metadata={"description": "Today's ward code, or a pre-2025 one"})
+    ward_code = fields.Str(
+        required=True,
+        validate=validate.Length(max=10),
+        metadata={"description": "Today's ward code, or a pre-2025 one"},
+    )
     household_code = fields.Str(required=True, validate=validate.Length(max=50))
     category = fields.Str(required=True, validate=validate.OneOf(CATEGORIES))
     year = fields.Int(required=True, metadata={"description": "The year of the review that lists it"})
@@ -85,8 +95,8 @@ def _records(data: dict) -> list[dict]:
     records = []
     for index, member in enumerate(members):
         if not isinstance(member, dict):
-            raise bad(f"members[{index}]", _l("%(field)s: một đối tượng JSON.", field=f"members[{index}]"))
-        name = f"members[{index}]"
+            raise bad(f"members.{index}", _l("%(field)s: một đối tượng JSON.", field=f"members.{index}"))
+        name = f"members.{index}"
         birth_year = member.get("birth_year")
         if not isinstance(birth_year, int) or isinstance(birth_year, bool):
             raise bad(
@@ -96,7 +106,7 @@ def _records(data: dict) -> list[dict]:
         records.append(
             {
                 **shared,
-                "full_name": text(member, "full_name", 200, required=True, field=f"{name}.full_name"),
+                "full_name": text(member, "full_name", NAME_LENGTH, required=True, field=f"{name}.full_name"),
                 "birth": birth_year,
                 "gender": {"male": "Nam", "female": "Nữ"}.get(member.get("gender"), member.get("gender")),
                 "citizen_id": text(member, "citizen_id", 20, field=f"{name}.citizen_id"),
@@ -155,6 +165,6 @@ def _fields(parsed: listfile.Parsed) -> dict:
         key = by_label.get(error.column, error.column or "members")
         key = API_NAMES.get(key, key)
         shared = key in ("household_code", "category", "ward_code", "year", "head_name", "village")
-        name = key if shared or error.row is None else f"members[{error.row - 1}].{key}"
+        name = key if shared or error.row is None else f"members.{error.row - 1}.{key}"
         found.setdefault(name, error.message)
     return found

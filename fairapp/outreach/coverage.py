@@ -177,7 +177,7 @@ def coverage_by_ward(ward_codes: Iterable[str], year: int, *, today: date) -> di
     ).group_by(per.c.ward_code)
     found = {code: Coverage() for code in codes}
     for row in db.session.execute(statement):
-        found[row.ward_code] = Coverage(**{name: int(row._mapping[name] or 0) for name in COUNTS})
+        found[row.ward_code] = Coverage(**{name: int(getattr(row, name) or 0) for name in COUNTS})
     return found
 
 
@@ -228,7 +228,7 @@ def member_rows(ward_code: str, year: int, *, today: date) -> list[MemberRow]:
             household_code=row.household_code,
             village=row.village,
             category=row.category,
-            **{name: bool(row._mapping[name]) for name in (*STEPS, "reached")},
+            **{name: bool(getattr(row, name)) for name in (*STEPS, "reached")},
             last_outcome=ContactOutcome(row.last_outcome) if row.last_outcome else None,
         )
         for row in db.session.execute(statement)

@@ -1,7 +1,8 @@
 """The outcome dashboard: /manage/dashboard (admins everywhere, organisers their wards).
 
 A GET form picks the period, ward, fair and what to break the numbers down by; a bad value shows
-the page again with the message next to its field (400), a ward outside the caller's wards is 403."""
+the page again with the message next to its field (400), a ward outside the caller's wards is 403.
+Below the plan, the coverage of the priority households in the wards shown (dashboard.coverage_panel)."""
 
 from datetime import UTC, datetime
 

@@ -368,6 +368,28 @@ def _delivery(calls: Calls, field: str, n: int):
     )
 
 
+def _household(calls: Calls, field: str, n: int):
+    body = {
+        "ward_code": BACH_QUANG,
+        "household_code": f"BQ-{next(calls.numbers)}",
+        "category": "poor",
+        "year": 2026,
+        "members": [{"full_name": "Nguyễn Văn An", "birth_year": 1980, "gender": "male"}],
+    }
+    member = body["members"][0]
+    value = {
+        "ward_code": lambda k: padded(BACH_QUANG, k),
+        "household_code": lambda k: f"{next(calls.numbers)}-".ljust(k, "x"),
+        "members.citizen_id": lambda k: spaced("019080001234", k),
+        "members.phone": lambda k: spaced(calls.phone(), k),
+    }.get(field, letters)(n)
+    if field.startswith("members."):
+        member[field.split(".", 1)[1]] = value
+    else:
+        body[field] = value
+    return calls.post("/api/v1/households", body)
+
+
 def _token_of(user):
     from fairapp.auth.services import issue_token
     from fairapp.extensions import db
@@ -411,6 +433,7 @@ ENDPOINTS = {
     ("get", "/api/v1/follow-ups"): _query("/api/v1/follow-ups"),
     ("post", "/api/v1/messages/delivery/{sender}"): _delivery,
     ("get", "/api/v1/reports/outcomes"): _query("/api/v1/reports/outcomes"),
+    ("post", "/api/v1/households"): _household,
     ("post", "/api/v1/devices"): lambda calls, field, n: calls.post(
         "/api/v1/devices", {field: f"{next(calls.numbers)}-".ljust(n, "x")}, calls.gate
     ),
@@ -423,6 +446,7 @@ HAND_READ = {  # 400, not 422
     "/api/v1/hires",
     "/api/v1/hires/{hire_id}/follow-ups",
     "/api/v1/follow-ups",
+    "/api/v1/households",
 }
 
 
@@ -442,7 +466,7 @@ def test_the_server_accepts_exactly_the_declared_length(client, db, make_user, t
         refused = send(calls, field, length + 1)
         status = 400 if path in HAND_READ else 422
         error = (refused.get_json() or {}).get("error", {})
-        named = field.replace("scans.", "scans.0.")
+        named = field.replace("scans.", "scans.0.").replace("members.", "members.0.")
         if refused.status_code != status or named not in error.get("fields", {}):
             problems.append(
                 f"{method} {path} {field}: {length + 1} characters not refused naming the "

@@ -56,15 +56,15 @@ def test_bad_bodies_name_the_field(db, client, make_user):
     cases = [
         (body(category="rich"), "category"),
         (body(members=[]), "members"),
-        (body(members=[{"full_name": "A", "birth_year": "1990"}]), "members[0].birth_year"),
+        (body(members=[{"full_name": "A", "birth_year": "1990"}]), "members.0.birth_year"),
         (
             body(members=[{"full_name": "Lê Thị Dung", "birth_year": 1976, "citizen_id": "019175001234"}]),
-            "members[0].citizen_id",
+            "members.0.citizen_id",
         ),
-        (body(members=[{"full_name": "X\x00Y", "birth_year": 1990}]), "members[0].full_name"),
+        (body(members=[{"full_name": "X\x00Y", "birth_year": 1990}]), "members.0.full_name"),
         (body(ward_code=BA_XUYEN), "ward_code"),
         (body(year="2026"), "year"),
-        (body(members=["nobody"]), "members[0]"),
+        (body(members=["nobody"]), "members.0"),
     ]
     for payload, field in cases:
         response = client.post("/api/v1/households", json=payload, headers=headers)
