@@ -6,8 +6,8 @@
 Body: {ward_code, household_code, category: poor | near_poor | escaped_poverty, year, head_name?,
 village?, members: [{full_name, birth_year, gender?, citizen_id?, relation?, phone?}]} (1–50 members).
 The members are checked by the rules of a list file (fairapp.outreach.listfile): a refusal is 400 with
-`fields` named `members.<i>.<field>` (i from 0). The ward may be a pre-2025 code that became one of the caller's
-wards. After saving, the people living in that ward are matched against the list again."""
+`fields` named `members.<i>.<field>` (i from 0). The ward may be a pre-2025 code that became one of the
+caller's wards. After saving, the people living in that ward are matched against the list again."""
 
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
