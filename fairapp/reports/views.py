@@ -32,6 +32,7 @@ from fairapp.reports.forms import ReportForm
 from fairapp.reports.pdf_report import report_pdf
 from fairapp.reports.period import Filters
 from fairapp.reports.plan_sections import plan_sections
+from fairapp.reports.priority_sections import coverage_section, verification_section
 from fairapp.reports.xlsx_report import report_workbook
 from fairapp.views import acting_user, form_errors
 
@@ -87,7 +88,9 @@ def fair_report(fair_id: int, fmt: str):
 
 def _document(user, asked: documents.ReportRequest, fmt: str, *, fair: Fair | None) -> Response:
     with force_locale(DOCUMENT_LOCALE):
-        sections = plan_sections(asked.filters, user) if fair is None else ()
+        sections = [verification_section(asked.filters)]
+        if fair is None:
+            sections += [coverage_section(asked.filters, _today()), *plan_sections(asked.filters, user)]
         report = documents.build_report(asked, fair=fair, extra_sections=sections)
         data = report_pdf(report) if fmt == "pdf" else report_workbook(report)
     filters = asked.filters
