@@ -24,6 +24,11 @@ class Category(enum.StrEnum):
     ESCAPED_POVERTY = "escaped_poverty"  # hộ mới thoát nghèo
 
 
+def _same_ward(context) -> str:
+    """Insert default for Household.unit_code: a list made for today's ward."""
+    return context.get_current_parameters()["ward_code"]
+
+
 class MemberGender(enum.StrEnum):
     MALE = "male"
     FEMALE = "female"
@@ -31,12 +36,17 @@ class MemberGender(enum.StrEnum):
 
 class Household(db.Model):
     __tablename__ = "households"
-    __table_args__ = (sa.UniqueConstraint("ward_code", "household_code"),)
+    # The unit is the one the list was made for: a pre-2025 ward's code, or today's. Two communes merged
+    # into one ward may both have used "HN-001" on their old lists: two households, not one.
+    __table_args__ = (sa.UniqueConstraint("ward_code", "unit_code", "household_code"),)
 
     id: Mapped[intpk]
 
     # Which: the ward of today's units and the opaque code the ward gives it
     ward_code: Mapped[str] = mapped_column(sa.ForeignKey("wards.code"))  # first column of the unique key
+    unit_code: Mapped[str] = mapped_column(
+        sa.String(5), default=_same_ward
+    )  # the list's unit: legacy or today's
     household_code: Mapped[str] = mapped_column(sa.String(50))
     head_name: Mapped[str | None] = mapped_column(sa.String(200))
     village: Mapped[str | None] = mapped_column(sa.String(100))  # thôn / tổ dân phố

@@ -1,15 +1,18 @@
 """Saving household lists: a whole imported list (`apply_list`) and one household sent through the API
 (`save_household`). Services flush, never commit.
 
-A household is the same household when its ward and code are the same: a list imported again, or the
-next year's, updates it, never duplicates it. Within a household a member is the same member by
-citizen ID, else by folded name and birth year. A member the new list no longer holds is kept
-inactive (records may point at them; they are no longer counted).
+A household is the same household when its ward, the unit its list was made for (a pre-2025 ward's
+code, or today's) and its code are the same: a list imported again, or the next year's, updates it,
+never duplicates it; two communes merged into one ward may both have used "HN-001". Within a
+household a member is the same member by citizen ID, else by folded name and birth year. A member the
+new list no longer holds is kept inactive (records may point at them; they are no longer counted).
 
 The next year's list. When a list of year Y is applied for a ward, every poor or near-poor household
 of that ward listed in an earlier year and absent from the file (no row of the file names it, not even
 a refused one) has left the list: it becomes `escaped_poverty` from the list's date (`listed_on`), and
-that status ends 36 months later by rule (fairapp.households.rules). A list older than what is stored
+that status ends 36 months later by rule (fairapp.households.rules) — unless its members are on the
+new list under another code (the ward renumbered its households): then it was renumbered, and its
+members leave it. A list older than what is stored
 for a household does not overwrite it."""
 
 from collections.abc import Iterable, Sequence
@@ -56,6 +59,7 @@ class ListRow:
     relation: str | None
     citizen_id: str | None
     phone: str | None
+    unit_code: str | None = None  # the unit the list was made for, when not today's ward (a pre-2025 one)
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Applied:
     households_created: int = 0
     households_updated: int = 0
     households_escaped: int = 0  # left the list: now escaped_poverty
+    households_renumbered: int = 0  # its members are on the new list under another code
     members_created: int = 0
     members_updated: int = 0
     members_inactive: int = 0  # no longer on their household's list
@@ -74,6 +79,7 @@ class Applied:
             "households_created": self.households_created,
             "households_updated": self.households_updated,
             "households_escaped": self.households_escaped,
+            "households_renumbered": self.households_renumbered,
             "members_created": self.members_created,
             "members_updated": self.members_updated,
             "members_inactive": self.members_inactive,
@@ -95,12 +101,12 @@ def apply_list(
     escaped from `listed_on`. Flushes; one audit entry."""
     now = now or utcnow()
     applied = Applied()
-    groups: dict[tuple[str, str], list[ListRow]] = {}
+    groups: dict[tuple[str, str, str], list[ListRow]] = {}
     for row in rows:
-        groups.setdefault((row.ward_code, row.household_code), []).append(row)
-    wards = sorted({ward for ward, _code in groups} | {ward for ward, _code in named})
+        groups.setdefault(_key(row), []).append(row)
+    wards = sorted({key[0] for key in groups} | {key[0] for key in named})
     stored = {
-        (h.ward_code, h.household_code): h
+        (h.ward_code, h.unit_code, h.household_code): h
         for h in db.session.scalars(
             sa.select(Household)
             .where(Household.ward_code.in_(wards))
@@ -118,22 +124,7 @@ def apply_list(
     db.session.flush()
     applied.household_ids = [stored[key].id for key in groups if key in stored]
     if whole_list and groups:
-        year_of = {}
-        for (ward, _code), members in groups.items():
-            year_of[ward] = max(year_of.get(ward, 0), members[0].year)
-        seen = set(groups) | set(named)
-        for key, household in stored.items():
-            ward = key[0]
-            if (
-                key not in seen
-                and ward in year_of
-                and household.list_year < year_of[ward]
-                and household.category in (Category.POOR, Category.NEAR_POOR)
-            ):
-                household.category = Category.ESCAPED_POVERTY
-                household.escaped_on = listed_on
-                household.updated_at = now
-                applied.households_escaped += 1
+        _left_the_list(stored, groups, set(named), listed_on=listed_on, applied=applied, now=now)
     audit.record(
         "households.import",
         actor=by,
@@ -144,6 +135,50 @@ def apply_list(
     return applied
 
 
+def _key(row: ListRow) -> tuple[str, str, str]:
+    return (row.ward_code, row.unit_code or row.ward_code, row.household_code)
+
+
+def _left_the_list(stored: dict, groups: dict, named: set, *, listed_on: date, applied: Applied, now) -> None:
+    """The poor and near-poor households of the list's wards that an earlier year listed and this list
+    does not name. One whose members are on this list under another code (the ward numbered its
+    households anew, as after the 2025 merger) was renumbered: its members leave it, it does not
+    escape. The others left the list: escaped from `listed_on`."""
+    year_of: dict[str, int] = {}
+    listed_people: dict[str, set] = {}
+    for (ward, _unit, _code), members in groups.items():
+        year_of[ward] = max(year_of.get(ward, 0), members[0].year)
+        for row in members:
+            people = listed_people.setdefault(ward, set())
+            people.add(("name", fold(row.full_name), row.birth_year))
+            if row.citizen_id:
+                people.add(("id", row.citizen_id))
+    seen = set(groups) | named
+    for key, household in stored.items():
+        ward = key[0]
+        if (
+            key in seen
+            or ward not in year_of
+            or household.list_year >= year_of[ward]
+            or household.category not in (Category.POOR, Category.NEAR_POOR)
+        ):
+            continue
+        members = [m for m in household.members if m.active]
+        people = listed_people[ward]
+        if any(
+            ("id", m.citizen_id) in people or ("name", m.name_key, m.birth_year) in people for m in members
+        ):
+            for member in members:
+                member.active = False
+            household.updated_at = now
+            applied.households_renumbered += 1
+            continue
+        household.category = Category.ESCAPED_POVERTY
+        household.escaped_on = listed_on
+        household.updated_at = now
+        applied.households_escaped += 1
+
+
 def _save(
     household: Household | None, rows: list[ListRow], *, listed_on: date, applied: Applied, now: datetime
 ) -> Household:
@@ -151,7 +186,12 @@ def _save(
     if household is not None and household.list_year > first.year:
         raise OlderList()
     if household is None:
-        household = Household(ward_code=first.ward_code, household_code=first.household_code, created_at=now)
+        household = Household(
+            ward_code=first.ward_code,
+            unit_code=first.unit_code or first.ward_code,
+            household_code=first.household_code,
+            created_at=now,
+        )
         db.session.add(household)
         applied.households_created += 1
     else:
@@ -208,7 +248,9 @@ def save_household(rows: Sequence[ListRow], *, by, origin: Origin = SYSTEM, now:
     for attempt in (1, 2):
         household = db.session.scalars(
             sa.select(Household).where(
-                Household.ward_code == first.ward_code, Household.household_code == first.household_code
+                Household.ward_code == first.ward_code,
+                Household.unit_code == (first.unit_code or first.ward_code),
+                Household.household_code == first.household_code,
             )
         ).one_or_none()
         created = household is None

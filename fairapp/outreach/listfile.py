@@ -152,7 +152,7 @@ class Parsed:
     rows_seen: int = 0
     failed_rows: set = field(default_factory=set)
     # Households some row of the file names (a failed row too): never taken as having left the list
-    named: set = field(default_factory=set)  # {(ward_code, household_code)}
+    named: set = field(default_factory=set)  # {(ward_code, unit_code, household_code)}
 
     def fail(self, row: int | None, column: str | None, message) -> None:
         label = str(BY_KEY[column].header) if column in BY_KEY else column
@@ -236,7 +236,7 @@ def _take(parsed: Parsed, seen: _Seen, number: int, raw: dict, wards, *, default
     row = _row(parsed, number, raw, wards, default_ward=default_ward, year=year, today=today)
     if row is None:
         return
-    household = (row.ward_code, row.household_code)
+    household = (row.ward_code, row.unit_code, row.household_code)
     earlier = seen.households.get(household)
     if earlier is not None and earlier.category != row.category:
         parsed.fail(number, "category", _l("Khác với phân loại của cùng hộ ở dòng %(row)s.", row=earlier.row))
@@ -267,11 +267,11 @@ def _row(
     code = _text(raw.get("household_code"), 50)
     if code is None:
         parsed.fail(number, "household_code", _l("Bắt buộc."))
-    ward_code, ward_error = wards.resolve(raw.get("ward_code"), default_ward)
+    ward_code, unit_code, ward_error = wards.resolve(raw.get("ward_code"), default_ward)
     if ward_error is not None:
         parsed.fail(number, "ward_code", ward_error)
     if code is not None and ward_code is not None:
-        parsed.named.add((ward_code, code))
+        parsed.named.add((ward_code, unit_code, code))
     category = _category(raw.get("category"))
     if category is None:
         parsed.fail(
@@ -324,6 +324,7 @@ def _row(
     return ListRow(
         row=number,
         ward_code=ward_code,
+        unit_code=unit_code,
         household_code=code,
         category=category,
         year=row_year or year,
@@ -394,14 +395,17 @@ class _WardMap:
         self.cache: dict = {}
 
     def resolve(self, raw, default: str | None):
+        """(today's ward, the unit the list names — that ward or a pre-2025 one —, None) or (None, None,
+        the refusal)."""
         if raw is None:
             if default is None:
-                return None, _l("Bắt buộc: chọn phường/xã khi tải lên hoặc ghi mã ở cột này.")
-            return default, None
+                return None, None, _l("Bắt buộc: chọn phường/xã khi tải lên hoặc ghi mã ở cột này.")
+            return default, default, None
         code = _code_text(raw, 5)
         code = code.zfill(5) if code.isdigit() else code
         if code not in self.cache:
-            self.cache[code] = self._lookup(code, default)
+            ward, error = self._lookup(code, default)
+            self.cache[code] = (ward, code if ward else None, error)
         return self.cache[code]
 
     def _lookup(self, code: str, default: str | None):

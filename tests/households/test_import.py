@@ -222,3 +222,30 @@ def test_imports_and_the_list_are_audited_and_kept_from_others(db, client, auth,
     auth.login("employer")
     assert client.get("/manage/households").status_code == 403
     assert client.get("/manage/households/list?ward=" + BACH_QUANG).status_code == 403
+
+
+def test_two_old_communes_of_one_ward_may_use_the_same_household_code(db, organiser, upload):
+    tan_quang_old = "05527"  # Xã Tân Quang, like Phường Lương Sơn now part of Bách Quang
+    headers = ["Mã hộ", "Phân loại hộ", "Mã xã", "Họ và tên", "Năm sinh", "Giới tính"]
+    rows = [
+        ["HN-01", "Hộ nghèo", LUONG_SON_OLD, "Phạm Văn Em", 1990, "Nam"],
+        ["HN-01", "Hộ cận nghèo", tan_quang_old, "Đinh Thị Hoa", 1992, "Nữ"],
+    ]
+    _response, job = upload(workbook(rows, headers), ward=None, year=2025)
+    assert job.status == ImportStatus.DONE, job.errors
+    db.session.expire_all()
+    found = {(h.unit_code, h.household_code): h for h in db.session.scalars(sa.select(Household))}
+    assert set(found) == {(LUONG_SON_OLD, "HN-01"), (tan_quang_old, "HN-01")}
+    assert {h.ward_code for h in found.values()} == {BACH_QUANG}
+
+    # The next year's list of today's ward numbers the households anew: Em's household was renumbered
+    # (he is on the new list), Hoa's left the list (escaped poverty).
+    renumbered = [["BQ-0001", "Hộ nghèo", None, "PHẠM VĂN EM", 1990, "Nam"]]
+    _response, job = upload(workbook(renumbered, headers), year=2026, listed_on="10/01/2026")
+    assert job.status == ImportStatus.DONE, job.errors
+    assert (job.counts["households_renumbered"], job.counts["households_escaped"]) == (1, 1)
+    db.session.expire_all()
+    old_em = db.session.scalars(sa.select(Household).where(Household.unit_code == LUONG_SON_OLD)).one()
+    old_hoa = db.session.scalars(sa.select(Household).where(Household.unit_code == tan_quang_old)).one()
+    assert old_em.category == Category.POOR and not any(m.active for m in old_em.members)
+    assert old_hoa.category == Category.ESCAPED_POVERTY and old_hoa.escaped_on.isoformat() == "2026-01-10"

@@ -26,6 +26,7 @@ def upgrade():
         "households",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ward_code", sa.String(length=5), nullable=False),
+        sa.Column("unit_code", sa.String(length=5), nullable=False),
         sa.Column("household_code", sa.String(length=50), nullable=False),
         sa.Column("head_name", sa.String(length=200), nullable=True),
         sa.Column("village", sa.String(length=100), nullable=True),
@@ -41,9 +42,7 @@ def upgrade():
         sa.Column("updated_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["ward_code"], ["wards.code"], name=op.f("fk_households_ward_code_wards")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
-        sa.UniqueConstraint(
-            "ward_code", "household_code", name=op.f("uq_households_ward_code_household_code")
-        ),
+        sa.UniqueConstraint("ward_code", "unit_code", "household_code", name=op.f("uq_households_ward_code_unit_code_household_code")),
     )
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_households_category"), ["category"], unique=False)
