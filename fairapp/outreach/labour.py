@@ -3,7 +3,7 @@
 
     missing_for_ward(ward_code, *, now=)      consented people whose Form 01 row lacks fields: the
                                               outreach call list's "collect missing information"
-    people_of_ward(ward_code, *, now=)        the ward's registered people: consent, status, gaps
+    people_of_ward(ward_code, *, page=, now=) a page of the ward's registered people: consent, status, gaps
     record_consent / withdraw_consent         the person agreed (or no longer agrees); audited
     export_ward(ward_code, *, by, origin, now, include_entered=)
                                               the Form 01 file (.xlsx) and its LabourExport row
@@ -48,6 +48,7 @@ their record (what was handed over stays handed over) and leaves them out of eve
 
 import enum
 import io
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -360,10 +361,41 @@ def missing_for_ward(ward_code: str, *, now: datetime | None = None) -> list[Mis
     ]
 
 
-def people_of_ward(ward_code: str, *, now: datetime | None = None) -> list[LabourPerson]:
-    """The ward's registered people (not erased), by name: consent, where their labour information
-    stands with the police, and what their Form 01 row lacks. Writes nothing (the view audits the read)."""
-    return [
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class WardPeople:
+    """One page of the ward's people, and the ward's totals."""
+
+    rows: list[LabourPerson]
+    total: int  # registered, not erased
+    consented: int
+    page: int
+    pages: int
+
+
+def people_of_ward(
+    ward_code: str, *, page: int = 1, per_page: int = PAGE_SIZE, now: datetime | None = None
+) -> WardPeople:
+    """A page of the ward's registered people (not erased), by name: consent, where their labour
+    information stands with the police, and what their Form 01 row lacks. Writes nothing (the view
+    audits the read). A page past the last is the last."""
+    everyone = _people(ward_code, consented=False).subquery()
+    total, consented = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count(Attendee.labour_consent_at)).where(
+            Attendee.id.in_(sa.select(everyone.c.id))
+        )
+    ).one()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    ids = (
+        _people(ward_code, consented=False)
+        .order_by(Attendee.name_key, Attendee.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    rows = [
         LabourPerson(
             attendee_id=attendee.id,
             full_name=attendee.full_name,
@@ -376,8 +408,9 @@ def people_of_ward(ward_code: str, *, now: datetime | None = None) -> list[Labou
             status_at=record.updated_at if record else None,
             missing=headers(missing),
         )
-        for attendee, record, _values, missing in _rows(ward_code, _people(ward_code, consented=False), now)
+        for attendee, record, _values, missing in _rows(ward_code, sa.select(ids.subquery().c.id), now)
     ]
+    return WardPeople(rows, int(total), int(consented), page, pages)
 
 
 # --- Consent ---------------------------------------------------------------------------------------------

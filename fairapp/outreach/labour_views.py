@@ -89,7 +89,9 @@ def render_labour(
     export_form: ExportForm | None = None,
     status: int = 200,
 ):
-    people = labour.people_of_ward(ward) if ward else None
+    page = request.values.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < len(page) <= 6 else 1
+    people = labour.people_of_ward(ward, page=page) if ward else None
     if people is not None:
         record_read(
             "labour.list",
@@ -97,8 +99,9 @@ def render_labour(
             origin=request_origin(),
             details={
                 "ward_code": ward,
-                "people": len(people),
-                "consented": sum(1 for person in people if person.consent_at),
+                "page": people.page,
+                "people": len(people.rows),
+                "consented": people.consented,
             },
         )
     if export_form is None:

@@ -284,7 +284,7 @@ def test_economic_activity_status(db, person, hire, situation, follow_up, expect
         first.new_employer_name = "Công ty Giày Sông Công" if follow_up == "changed" else None
         db.session.commit()
 
-    [person_row] = labour.people_of_ward(BACH_QUANG)
+    [person_row] = labour.people_of_ward(BACH_QUANG).rows
     values, missing = labour.form_01_of(attendee)
     assert values["activity_status"] == expected
     assert ("activity_status" in missing) == (expected is None)
@@ -522,3 +522,16 @@ def test_an_employer_gets_403_even_for_its_own_hires(db, client, make_user, make
 def test_anonymous_visitors_are_sent_to_sign_in(client, everyone):
     response = client.get(PAGE, query_string={"ward": BACH_QUANG})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_page_lists_a_large_ward_a_page_at_a_time(db, client, person, organiser):
+    for n in range(5):
+        person(f"Người Số {'ABCDE'[n]}", consent=n < 2)
+    db.session.commit()
+    first = labour.people_of_ward(BACH_QUANG, per_page=2)
+    assert (first.total, first.consented, first.pages, len(first.rows)) == (5, 2, 3, 2)
+    last = labour.people_of_ward(BACH_QUANG, page=99, per_page=2)
+    assert (last.page, [row.full_name for row in last.rows]) == (3, ["Người Số E"])
+    sign_in(client, organiser)
+    page = client.get(f"/manage/households/labour?ward={BACH_QUANG}&page=x").get_data(as_text=True)
+    assert "5 người đã đăng ký, 2 người đã đồng ý" in page
