@@ -394,7 +394,7 @@ _COVERAGE_COLUMNS = (
     Column("hired", STEP_LABELS["hired"]),
     Column("sustained", STEP_LABELS["sustained"]),
     Column("to_reach", _l("Chưa tiếp cận")),
-    Column("coverage_pct", _l("Tỷ lệ bao phủ (mục tiêu 100 %)"), percent=True),
+    Column("coverage_pct", _l("Tỷ lệ bao phủ (mục tiêu %(target)s)", target="100 %"), percent=True),
 )
 
 
@@ -418,7 +418,8 @@ def coverage_panel(filters: Filters, today: date) -> CoveragePanel:
         columns=_COVERAGE_COLUMNS,
         note=_l(
             "Đã tiếp cận: đã đăng ký phiên hoặc có việc làm trong năm, hoặc đã gọi điện và ghi được nhu "
-            "cầu. Mục tiêu: 100 %."
+            "cầu. Mục tiêu: %(target)s.",
+            target="100 %",
         ),
     )
     for code in sorted(codes, key=lambda code: fold(labels[code])):

@@ -82,6 +82,7 @@ def coverage_section(filters: Filters, today: date) -> Section:
         rows=tuple(rows),
         note=_(
             "Đã tiếp cận: đã đăng ký phiên hoặc có việc làm trong năm, hoặc đã gọi điện và ghi được nhu "
-            "cầu. Mục tiêu: 100 %."
+            "cầu. Mục tiêu: %(target)s.",
+            target="100 %",
         ),
     )
