@@ -3,6 +3,7 @@ calls register): the navigation and the signed-in account, and each area's helpe
 
 from flask import Flask
 
+from fairapp.attendees.consent import labour_information
 from fairapp.auth.admin_views import no_wards, ward_admins
 from fairapp.booths.forms import STATUS_LABELS as BOOTH_STATUS_LABELS
 from fairapp.booths.models import BoothStatus
@@ -40,6 +41,7 @@ def register(app: Flask) -> None:
         desk_pending_count=desk_pending_count,
         ticket_changes=ticket_changes,
         checked_in_count=checked_in_count,
+        labour_consent_text=labour_information,
         # job suggestions and booth consents (the ticket page and the walk-in desk show them; the
         # tickets and attendees areas sit below interviews and do not import it)
         ticket_suggestions=ticket_suggestions,

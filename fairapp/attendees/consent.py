@@ -100,9 +100,28 @@ BOOTH_SHARE_TEXTS = {
     ),
 }
 
+# Labour information for the commune police (Circular 11/2022, Form 01; fairapp.outreach.labour): given
+# on the person's own ticket page, or read to them by staff and recorded on the labour page.
+LABOUR_TEXTS = {
+    "2026-12-v1": ConsentText(
+        version="2026-12-v1",
+        title="Đồng ý cung cấp thông tin lao động cho công an xã",
+        text=(
+            "Tôi đồng ý để Ủy ban nhân dân phường, xã nơi tôi ở cung cấp cho công an xã, phường các thông "
+            "tin về lao động, việc làm của tôi mà phiên giao dịch việc làm đang lưu (họ tên, ngày sinh, "
+            "giới tính, số định danh cá nhân, nơi ở, trình độ học vấn, trình độ chuyên môn, tình trạng "
+            "việc làm, công việc, nơi làm việc, loại hợp đồng và tham gia bảo hiểm xã hội), để cập nhật "
+            "vào Cơ sở dữ liệu quốc gia về dân cư theo Thông tư 11/2022/TT-BLĐTBXH. Thông tin không "
+            "được dùng cho mục đích khác. Tôi có thể rút lại sự đồng ý qua đường dẫn vé của mình; thông "
+            "tin đã cung cấp trước đó không bị ảnh hưởng."
+        ),
+    ),
+}
+
 PERSONAL_DATA_VERSION = "2026-12-v1"
 SHARE_VERSION = "2026-12-v1"
 BOOTH_SHARE_VERSION = "2026-12-v1"
+LABOUR_VERSION = "2026-12-v1"
 
 
 def personal_data() -> ConsentText:
@@ -113,6 +132,11 @@ def personal_data() -> ConsentText:
 def share_with_employers() -> ConsentText:
     """The current consent to sharing the profile with this fair's employers (optional)."""
     return SHARE_TEXTS[SHARE_VERSION]
+
+
+def labour_information() -> ConsentText:
+    """The current consent to hand labour information to the commune police (optional)."""
+    return LABOUR_TEXTS[LABOUR_VERSION]
 
 
 def share_with_booth() -> ConsentText:

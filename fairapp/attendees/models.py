@@ -142,6 +142,7 @@ class Attendee(db.Model):
 
     # Consent to hand the labour information (Circular 11/2022 Form 01) to the commune police
     labour_consent_at: Mapped[datetime | None]
+    labour_consent_version: Mapped[str | None] = mapped_column(sa.String(20))  # consent.LABOUR_TEXTS
 
     created_at: Mapped[utc_created]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -57,6 +57,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from fairapp.attendees import consent
 from fairapp.attendees.citizen_ids import mask as mask_citizen_id
 from fairapp.attendees.models import Attendee, EducationLevel, Gender, Qualification, Situation
 from fairapp.audit.services import SYSTEM, Origin, record_read
@@ -429,8 +430,13 @@ def record_consent(attendee: Attendee, *, by, origin: Origin = SYSTEM, now: date
         return False
     write_point()
     attendee.labour_consent_at = now or utcnow()
+    attendee.labour_consent_version = consent.LABOUR_VERSION
     audit(
-        "labour.consent", actor=by, target=attendee, origin=origin, details={"ward_code": attendee.ward_code}
+        "labour.consent",
+        actor=by,
+        target=attendee,
+        origin=origin,
+        details={"ward_code": attendee.ward_code, "version": consent.LABOUR_VERSION},
     )
     db.session.flush()
     return True
@@ -445,7 +451,7 @@ def withdraw_consent(attendee: Attendee, *, by, origin: Origin = SYSTEM, now: da
         return False
     write_point()
     given = attendee.labour_consent_at
-    attendee.labour_consent_at = None
+    attendee.labour_consent_at = attendee.labour_consent_version = None
     audit(
         "labour.consent_withdraw",
         actor=by,

@@ -21,15 +21,17 @@ from wtforms import BooleanField, HiddenField, TextAreaField
 
 from fairapp.attendees.models import Attendee
 from fairapp.audit.services import record_read
-from fairapp.auth.access import STAFF, roles
+from fairapp.auth.access import STAFF, public, roles
 from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, NotFound, ValidationError
-from fairapp.extensions import db
+from fairapp.extensions import db, limiter
 from fairapp.geo.services import get_ward
 from fairapp.outcomes import listing
 from fairapp.outreach import labour
 from fairapp.outreach.blueprint import bp
 from fairapp.outreach.models import LabourStatus
+from fairapp.tickets.details_views import LIMIT_PER_TICKET
+from fairapp.tickets.services import get_by_secret
 from fairapp.views import acting_user, form_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -220,3 +222,31 @@ def labour_export():
             response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
             return _no_store(response)
     return render_labour(user, ward, export_form=form, status=422)
+
+
+# --- The person's own consent, from their ticket page ------------------------------------------------
+
+
+@bp.route("/t/<secret>/labour-consent", methods=["POST"])
+@limiter.limit(LIMIT_PER_TICKET, key_func=lambda: "ticket-labour:" + request.path)
+@public
+def ticket_labour_consent(secret: str):
+    """The job seeker agrees, on their own ticket page, to hand their labour information to the commune
+    police (the consent text shown there, its version kept). The link is the key, as for the ticket."""
+    registration = get_by_secret(secret)
+    if labour.record_consent(registration.attendee, by=None, origin=request_origin()):
+        flash(_("Bạn đã đồng ý cung cấp thông tin lao động cho công an xã, phường."), "success")
+    return redirect(url_for("tickets.show", secret=secret) + "#labour-consent", code=303)
+
+
+@bp.route("/t/<secret>/labour-consent/withdraw", methods=["POST"])
+@limiter.limit(LIMIT_PER_TICKET, key_func=lambda: "ticket-labour:" + request.path)
+@public
+def ticket_labour_withdraw(secret: str):
+    registration = get_by_secret(secret)
+    if labour.withdraw_consent(registration.attendee, by=None, origin=request_origin()):
+        flash(
+            _("Bạn đã rút lại đồng ý: thông tin lao động của bạn không được cung cấp cho công an xã nữa."),
+            "success",
+        )
+    return redirect(url_for("tickets.show", secret=secret) + "#labour-consent", code=303)

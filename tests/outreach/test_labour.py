@@ -535,3 +535,59 @@ def test_the_page_lists_a_large_ward_a_page_at_a_time(db, client, person, organi
     sign_in(client, organiser)
     page = client.get(f"/manage/households/labour?ward={BACH_QUANG}&page=x").get_data(as_text=True)
     assert "5 người đã đăng ký, 2 người đã đồng ý" in page
+
+
+def test_the_person_gives_and_withdraws_consent_on_their_own_ticket_page(db, client, make_user):
+    from fairapp.attendees.models import Channel, Registration
+    from fairapp.fairs.models import Fair, FairStatus
+    from tests.checkins.conftest import BACH_QUANG as WARD
+
+    starts = utcnow().replace(microsecond=0) + timedelta(days=3)
+    fair = Fair(
+        title="Phiên",
+        ward_code=WARD,
+        venue_name="Nhà văn hoá",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+    )
+    attendee = Attendee(
+        full_name="Lê Thị Dung",
+        name_key=fold("Lê Thị Dung"),
+        phone="0912000999",
+        birth_year=1990,
+        gender=Gender.FEMALE,
+        ward_code=WARD,
+    )
+    db.session.add_all([fair, attendee])
+    db.session.flush()
+    registration = Registration(
+        fair_id=fair.id,
+        attendee_id=attendee.id,
+        channel=Channel.ONLINE,
+        consent_personal_data_version="2026-12-v1",
+        consent_personal_data_at=utcnow(),
+    )
+    db.session.add(registration)
+    db.session.commit()
+    page = client.get(f"/t/{registration.ticket_secret}").get_data(as_text=True)
+    assert "Đồng ý cung cấp thông tin lao động cho công an xã" in page and "Tôi đồng ý" in page
+    response = client.post(
+        f"/t/{registration.ticket_secret}/labour-consent", data={"csrf_token": csrf_token_from(page)}
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    given = db.session.get(Attendee, attendee.id)
+    assert given.labour_consent_at is not None and given.labour_consent_version == "2026-12-v1"
+    page = client.get(f"/t/{registration.ticket_secret}").get_data(as_text=True)
+    assert "data-labour-consent-given" in page
+    client.post(
+        f"/t/{registration.ticket_secret}/labour-consent/withdraw", data={"csrf_token": csrf_token_from(page)}
+    )
+    db.session.expire_all()
+    assert db.session.get(Attendee, attendee.id).labour_consent_at is None
+    assert [entry.actor_id for entry in audits(db, "labour.consent")] == [None]  # the person, no account
+    assert (
+        client.post("/t/not-a-secret/labour-consent", data={"csrf_token": csrf_token_from(page)}).status_code
+        == 404
+    )

@@ -234,6 +234,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("priority_settled_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(sa.Column("labour_consent_version", sa.String(length=20), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_attendees_household_member_id"), ["household_member_id"], unique=False
         )
@@ -258,6 +259,7 @@ def downgrade():
         )
         batch_op.drop_index(batch_op.f("ix_attendees_priority_status"))
         batch_op.drop_index(batch_op.f("ix_attendees_household_member_id"))
+        batch_op.drop_column("labour_consent_version")
         batch_op.drop_column("priority_settled_at")
         batch_op.drop_column("labour_consent_at")
         batch_op.drop_column("household_member_id")
