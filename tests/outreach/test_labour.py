@@ -16,7 +16,7 @@ from fairapp.fairs.services import local_day
 from fairapp.modelbase import utcnow
 from fairapp.outcomes import services as hires
 from fairapp.outcomes.models import ContractType, FollowUpOutcome, HireSource
-from fairapp.outreach import labour
+from fairapp.outreach import form01, labour
 from fairapp.outreach.models import LabourExport, LabourRecord, LabourStatus
 from fairapp.text import fold
 from tests.checkins.conftest import BACH_QUANG, SONG_CONG
@@ -168,7 +168,7 @@ def sheet_rows(data: bytes) -> list[tuple]:
 
 
 def test_the_columns_are_form_01s_in_order(app):
-    assert [str(header) for _key, header in labour.FORM_01_COLUMNS] == FORM_01_HEADERS
+    assert [str(header) for _key, header in form01.FORM_01_COLUMNS] == FORM_01_HEADERS
 
 
 def test_the_export_holds_the_consented_living_people_of_the_ward_in_form_01_order(
@@ -297,7 +297,7 @@ def test_economic_activity_status(db, person, hire, situation, follow_up, expect
         )
     if follow_up == "changed":
         assert values["workplace"] == "Công ty Giày Sông Công" and values["job"] is None
-    assert person_row.missing == labour.headers(missing)
+    assert person_row.missing == form01.headers(missing)
 
 
 # --- Who is exported again ----------------------------------------------------------------------------------
