@@ -291,8 +291,6 @@ def _register(
 
     if attendee is None:
         attendee_id = _create_attendee(person, now)
-        if attendee_id is not None:  # a new person: are they on a household list?
-            verification.verify(db.session.get(Attendee, attendee_id), day=fair_services.local_day(now))
         if attendee_id is None:  # a concurrent request created the person first
             attendee, by_citizen_id = find_attendee(person)
             if attendee is None:
@@ -418,6 +416,9 @@ def phone_hint(phone: str) -> str:
 def _create_attendee(person: CleanPerson, now: datetime) -> int | None:
     """The new person's id; None if a concurrent request created them first (nothing inserted)."""
     values = {name: getattr(person, name) for name in PERSON_FIELDS}
+    # Is the new person on a household list? Decided before the INSERT, which writes it.
+    member_id, status = verification.for_new_person(person, day=fair_services.local_day(now))
+    values.update(household_member_id=member_id, priority_status=status)
     row = _insert_unless_clash(
         Attendee, dict(values, citizen_id=person.citizen_id, created_at=now, updated_at=now), Attendee.id
     )

@@ -61,24 +61,36 @@ def verify(attendee: Attendee, *, day: date) -> PriorityStatus:
     return attendee.priority_status
 
 
-def _lookup(attendee: Attendee, day: date) -> Found | None:
+def _lookup(person, day: date) -> Found | None:
+    """find_member for an Attendee or a CleanPerson (the same attribute names)."""
     return find_member(
-        citizen_id=attendee.citizen_id,
-        name_key=attendee.name_key,
-        birth_year=attendee.birth_year,
-        ward_code=attendee.ward_code,
-        household_code=attendee.household_code,
+        citizen_id=person.citizen_id,
+        name_key=person.name_key,
+        birth_year=person.birth_year,
+        ward_code=person.ward_code,
+        household_code=person.household_code,
         day=day,
     )
 
 
+def for_new_person(person, *, day: date) -> tuple[int | None, PriorityStatus]:
+    """(list member, status) for a person about to be recorded: `person` has the attendee's lookup
+    fields and priority_group (fairapp.attendees.validation.CleanPerson). The registration writes them
+    in its INSERT, so a new person costs one query here."""
+    found = _lookup(person, day)
+    return (found.member_id if found else None), _decide(person.priority_group, None, found)
+
+
 def _status(attendee: Attendee, found: Found | None) -> PriorityStatus:
+    return _decide(attendee.priority_group, attendee.priority_settled_at, found)
+
+
+def _decide(declared, settled, found: Found | None) -> PriorityStatus:
     group = listed_group(found)
     if group is None:
         return PriorityStatus.SELF_DECLARED
-    if group == attendee.priority_group:
+    if group == declared:
         return PriorityStatus.VERIFIED
-    settled = attendee.priority_settled_at
     if settled is not None and (found.household_updated_at is None or found.household_updated_at <= settled):
         return PriorityStatus.SELF_DECLARED  # kept as declared by an organiser; the list has not changed
     return PriorityStatus.CONFLICT
