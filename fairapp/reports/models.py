@@ -3,8 +3,8 @@
 reach: one row per year, area (a ward's code, or "*" for the whole area), step and person. `days_0`…
 `days_5` are the days of that year on which the person reached the step there, as a bit set: day d of
 the year (0 = 1 January) is bit d % 62 of days_<d // 62>; `months` the months of those days (bit m - 1
-for month m). The person's group, sex and birth year are
-copied, so that counting needs no join.
+for month m). The person's group (and whether the household list verified it), sex and birth year
+are copied, so that counting needs no join.
 
 reach_dirty: the people whose rows a transaction must compute again before it commits; filled by
 triggers on the tables the funnel is counted from, emptied by fairapp.reports.reach.refresh."""
@@ -12,7 +12,7 @@ triggers on the tables the funnel is counted from, emptied by fairapp.reports.re
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fairapp.attendees.models import Gender, PriorityGroup
+from fairapp.attendees.models import Gender, PriorityGroup, PriorityStatus
 from fairapp.extensions import db
 from fairapp.modelbase import value_enum
 
@@ -42,6 +42,9 @@ class Reach(db.Model):
     days_5: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     months: Mapped[int] = mapped_column(sa.SmallInteger, default=0)  # bit m - 1: a day of month m
     priority_group: Mapped[PriorityGroup] = mapped_column(value_enum(PriorityGroup))
+    priority_status: Mapped[PriorityStatus] = mapped_column(
+        value_enum(PriorityStatus), server_default=PriorityStatus.SELF_DECLARED.value
+    )
     gender: Mapped[Gender] = mapped_column(value_enum(Gender, length=10))
     birth_year: Mapped[int]
 

@@ -44,7 +44,7 @@ from fairapp.reports.models import DAY_BITS, DAY_COLUMNS, WHOLE_AREA, Reach, Rea
 from fairapp.reports.period import Filters
 from fairapp.transactions import run_in_transaction, write_point
 
-PERSON_DIMENSIONS = frozenset({"priority_group", "gender", "age_band"})
+PERSON_DIMENSIONS = frozenset({"priority_group", "priority_status", "gender", "age_band"})
 DAY_COLUMN_NAMES = tuple(f"days_{n}" for n in range(DAY_COLUMNS))
 
 
@@ -143,6 +143,7 @@ _COLUMNS = [
     *DAY_COLUMN_NAMES,
     "months",
     "priority_group",
+    "priority_status",
     "gender",
     "birth_year",
 ]
@@ -168,7 +169,7 @@ def _rows(people):
         for n in range(DAY_COLUMNS)
     ]
     months = sa.cast(sa.func.sum(sa.distinct(sa.literal(1).op("<<")(facts.c.month - 1))), sa.SmallInteger)
-    person = (Attendee.priority_group, Attendee.gender, Attendee.birth_year)
+    person = (Attendee.priority_group, Attendee.priority_status, Attendee.gender, Attendee.birth_year)
 
     def per(area, *area_key):
         return (

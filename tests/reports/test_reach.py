@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench.province_data import generate
-from fairapp.attendees.models import Attendee, PriorityGroup, Registration
+from fairapp.attendees.models import Attendee, PriorityGroup, PriorityStatus, Registration
 from fairapp.auth.scope import EVERYWHERE, WardScope
 from fairapp.checkins.models import CheckIn
 from fairapp.fairs.models import Fair, FairStatus
@@ -50,6 +50,8 @@ BREAKDOWNS = [
     "month",
     ("priority_group", "gender"),
     ("ward", "priority_group"),
+    "priority_status",
+    ("priority_group", "priority_status"),
 ]
 
 
@@ -142,6 +144,9 @@ WRITES = {
         _person(data, "H"), "priority_group", PriorityGroup.POOR
     ),
     "a person's birth year corrected": lambda db, data: setattr(_person(data, "A"), "birth_year", 1950),
+    "a person's group verified on the household list": lambda db, data: setattr(
+        _person(data, "A"), "priority_status", PriorityStatus.VERIFIED
+    ),
     "a check-in written by a statement": lambda db, data: db.session.execute(
         sa.insert(CheckIn).values(
             fair_id=data.fairs["F3"].id,

@@ -42,7 +42,12 @@ def upgrade():
         sa.Column("updated_at", fairapp.modelbase.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["ward_code"], ["wards.code"], name=op.f("fk_households_ward_code_wards")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
-        sa.UniqueConstraint("ward_code", "unit_code", "household_code", name=op.f("uq_households_ward_code_unit_code_household_code")),
+        sa.UniqueConstraint(
+            "ward_code",
+            "unit_code",
+            "household_code",
+            name=op.f("uq_households_ward_code_unit_code_household_code"),
+        ),
     )
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_households_category"), ["category"], unique=False)
@@ -125,7 +130,9 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["requested_by"], ["users.id"], name=op.f("fk_household_imports_requested_by_users")
         ),
-        sa.ForeignKeyConstraint(["ward_code"], ["wards.code"], name=op.f("fk_household_imports_ward_code_wards")),
+        sa.ForeignKeyConstraint(
+            ["ward_code"], ["wards.code"], name=op.f("fk_household_imports_ward_code_wards")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_household_imports")),
     )
     op.create_table(
@@ -248,11 +255,29 @@ def upgrade():
         )
     with op.batch_alter_table("attendees", schema=None) as batch_op:
         batch_op.alter_column("priority_status", server_default=None)
-    _restore(triggers)
+    _restore([sql.replace(OLD_COLUMNS, NEW_COLUMNS) for sql in triggers])
+    # reach copies the status too (fairapp.reports.reach); everyone is self-declared until verified
+    op.add_column(
+        "reach",
+        sa.Column(
+            "priority_status",
+            sa.Enum(
+                "verified", "self_declared", "conflict", name="prioritystatus", native_enum=False, length=20
+            ),
+            nullable=False,
+            server_default="self_declared",
+        ),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_trigger(NEW_COLUMNS)
 
 
 def downgrade():
-    triggers = _attendee_triggers()
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_trigger(OLD_COLUMNS)
+    with op.batch_alter_table("reach", schema=None) as batch_op:
+        batch_op.drop_column("priority_status")
+    triggers = [sql.replace(NEW_COLUMNS, OLD_COLUMNS) for sql in _attendee_triggers()]
     with op.batch_alter_table("attendees", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_attendees_household_member_id_household_members"), type_="foreignkey"
@@ -285,6 +310,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_households_category"))
 
     op.drop_table("households")
+
+
+# The columns of attendees whose change notes the person for reach (fairapp.reports.reach)
+OLD_COLUMNS = "UPDATE OF priority_group, gender, birth_year"
+NEW_COLUMNS = "UPDATE OF priority_group, priority_status, gender, birth_year"
+
+
+def _postgresql_trigger(columns: str) -> None:
+    op.execute("DROP TRIGGER IF EXISTS reach_attendees ON attendees")
+    op.execute(
+        f"CREATE TRIGGER reach_attendees AFTER {columns} OR DELETE ON attendees"
+        " FOR EACH ROW EXECUTE FUNCTION reach_note_attendees()"
+    )
 
 
 def _attendee_triggers() -> list[str]:
