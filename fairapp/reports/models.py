@@ -26,7 +26,7 @@ class Reach(db.Model):
     __table_args__ = (
         sa.Index("ix_reach_attendee_id", "attendee_id"),
         # The dashboard's pass: a year's rows of an area in step, group and months order, read whole
-        sa.Index("ix_reach_months", "year", "area", "step", "priority_group", "months"),
+        sa.Index("ix_reach_months", "year", "area", "step", "priority_group", "months", "priority_status"),
         {"sqlite_with_rowid": False},
     )
 

@@ -268,6 +268,9 @@ def upgrade():
             server_default="self_declared",
         ),
     )
+    # the dashboard's and the API's pass, grouped by the status too, still read from the index alone
+    op.drop_index("ix_reach_months", table_name="reach")
+    op.create_index("ix_reach_months", "reach", [*REACH_INDEX, "priority_status"])
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_trigger(NEW_COLUMNS)
 
@@ -275,6 +278,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_trigger(OLD_COLUMNS)
+    op.drop_index("ix_reach_months", table_name="reach")
+    op.create_index("ix_reach_months", "reach", REACH_INDEX)
     with op.batch_alter_table("reach", schema=None) as batch_op:
         batch_op.drop_column("priority_status")
     triggers = [sql.replace(NEW_COLUMNS, OLD_COLUMNS) for sql in _attendee_triggers()]
@@ -312,6 +317,7 @@ def downgrade():
     op.drop_table("households")
 
 
+REACH_INDEX = ["year", "area", "step", "priority_group", "months"]
 # The columns of attendees whose change notes the person for reach (fairapp.reports.reach)
 OLD_COLUMNS = "UPDATE OF priority_group, gender, birth_year"
 NEW_COLUMNS = "UPDATE OF priority_group, priority_status, gender, birth_year"
