@@ -21,6 +21,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from fairapp.attendees.models import Attendee, PriorityGroup, PriorityStatus
 from fairapp.audit import services as audit
@@ -28,6 +29,8 @@ from fairapp.audit.services import SYSTEM, Origin
 from fairapp.errors import Conflict
 from fairapp.extensions import db
 from fairapp.households.matching import Found, find_member
+from fairapp.households.models import Category, HouseholdMember
+from fairapp.households.rules import category_on
 from fairapp.modelbase import utcnow
 from fairapp.transactions import write_point
 
@@ -45,20 +48,34 @@ class NoConflict(Conflict):
 
 def listed_group(found: Found | None) -> PriorityGroup | None:
     """The group a list gives the person found; None when not found."""
-    if found is None:
-        return None
-    return PriorityGroup(found.category.value) if found.category is not None else PriorityGroup.NONE
+    return None if found is None else _group(found.category)
+
+
+def member_group(member: HouseholdMember, *, day: date) -> PriorityGroup:
+    """The group the list gives a member on `day` (the person a verification linked to them)."""
+    household = member.household
+    return _group(category_on(household.category, household.escaped_on, day))
+
+
+def _group(category: Category | None) -> PriorityGroup:
+    return PriorityGroup(category.value) if category is not None else PriorityGroup.NONE
 
 
 def verify(attendee: Attendee, *, day: date) -> PriorityStatus:
     """Set the person's list member and priority status from the lists as they are on `day`. Flushes
     nothing itself (the caller's flush writes it); an erased person is left as they are."""
+    _verify(attendee, day)
+    return attendee.priority_status
+
+
+def _verify(attendee: Attendee, day: date) -> Found | None:
+    """verify(), and the list member found (None for an erased person, whose record stays as it is)."""
     if attendee.erased_at is not None:
-        return attendee.priority_status
+        return None
     found = _lookup(attendee, day)
     attendee.household_member_id = found.member_id if found else None
     attendee.priority_status = _status(attendee, found)
-    return attendee.priority_status
+    return found
 
 
 def _lookup(person, day: date) -> Found | None:
@@ -119,11 +136,12 @@ def settle(
     (self_declared until the list changes). Raises NoConflict when there is none. Audited."""
     now = now or utcnow()
     write_point()
-    if verify(attendee, day=day) != PriorityStatus.CONFLICT:
+    found = _verify(attendee, day)
+    if found is None or attendee.priority_status != PriorityStatus.CONFLICT:
         raise NoConflict()
     member_id = attendee.household_member_id
     declared = attendee.priority_group
-    listed = listed_group(_lookup(attendee, day))
+    listed = listed_group(found)
     if keep_declared:
         attendee.priority_settled_at = now
         attendee.priority_status = PriorityStatus.SELF_DECLARED
@@ -157,6 +175,7 @@ def conflicts(scope_clause, *, limit: int = 200) -> list[Attendee]:
                 Attendee.erased_at.is_(None),
                 scope_clause(Attendee.ward_code),
             )
+            .options(selectinload(Attendee.household_member).selectinload(HouseholdMember.household))
             .order_by(Attendee.ward_code, Attendee.name_key, Attendee.id)
             .limit(limit)
         )

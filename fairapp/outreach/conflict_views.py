@@ -19,7 +19,6 @@ from fairapp.auth.session import request_origin
 from fairapp.errors import DomainError, NotFound
 from fairapp.extensions import db
 from fairapp.fairs.services import local_day
-from fairapp.households.matching import find_member
 from fairapp.modelbase import utcnow
 from fairapp.outcomes.hire_views import no_store
 from fairapp.outreach.blueprint import bp
@@ -47,17 +46,9 @@ def _render(user, status: int = 200):
     today = local_day(utcnow())
     rows = []
     for attendee in verification.conflicts(clause):
-        found = find_member(
-            citizen_id=attendee.citizen_id,
-            name_key=attendee.name_key,
-            birth_year=attendee.birth_year,
-            ward_code=attendee.ward_code,
-            household_code=attendee.household_code,
-            day=today,
-        )
-        listed = verification.listed_group(found)
-        household = attendee.household_member.household if attendee.household_member else None
-        rows.append((attendee, listed, household, found.how if found else None))
+        member = attendee.household_member  # a conflict is always with the member a lookup found
+        listed = verification.member_group(member, day=today) if member else None
+        rows.append((attendee, listed, member.household if member else None))
     record_read(
         "priority.conflicts",
         actor=user,

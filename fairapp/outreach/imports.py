@@ -253,7 +253,7 @@ def _refuse_file(import_id: int, message: str) -> None:
 
 
 def _refused(import_id: int, parsed: listfile.Parsed) -> None:
-    errors = [[e.row, e.column, e.message] for e in parsed.errors[:MAX_ERRORS_KEPT]]
+    errors = _report_lines(parsed)
     counts = {"rows": parsed.rows_seen, "valid_rows": parsed.rows_seen - len(parsed.failed_rows)}
     _finish(import_id, ImportStatus.REFUSED, errors=errors, counts=counts)
 
@@ -271,7 +271,7 @@ def _save(import_id: int, parsed: listfile.Parsed, user_id: int) -> None:
     )
     wards = {row.ward_code for row in parsed.rows}
     statuses = verification.verify_ward(wards, day=local_day(utcnow()))
-    errors = [[e.row, e.column, e.message] for e in parsed.errors[:MAX_ERRORS_KEPT]]
+    errors = _report_lines(parsed)
     errors += [[row, None, str(error.message)] for row, error in applied.refused]
     counts = {
         **applied.as_dict(),
@@ -283,6 +283,11 @@ def _save(import_id: int, parsed: listfile.Parsed, user_id: int) -> None:
     }
     _finish(import_id, ImportStatus.DONE, errors=errors, counts=counts)
     _delete_file(job)
+
+
+def _report_lines(parsed: listfile.Parsed) -> list[list]:
+    """The refusals as the row keeps them (JSON): [row, column, message], at most MAX_ERRORS_KEPT."""
+    return [[error.row, error.column, error.message] for error in parsed.errors[:MAX_ERRORS_KEPT]]
 
 
 def _finish(import_id: int, status: ImportStatus, *, errors=None, counts=None, error: str | None = None):
