@@ -84,9 +84,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     import fairapp.models  # noqa: F401  (every table on the metadata, for Alembic)
-    from fairapp import database
+    from fairapp import csrf_masking, database, staticfiles
     from fairapp.auth import session as auth_session
-    from fairapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from fairapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from fairapp.i18n import select_locale
     from fairapp.worker import queue as worker
 
@@ -99,7 +99,11 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True, compare_type=True
     )
+    # Registered first, so its after_request runs last: it compresses the body every other step made.
+    compress.init_app(app)
+    csrf_masking.init_app(app)  # before CSRFProtect: a masked token is unmasked before it is checked
     csrf.init_app(app)
+    staticfiles.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

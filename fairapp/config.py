@@ -26,6 +26,26 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # pool_pre_ping for a database server: fairapp.database
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
+    # Static files (fairapp.staticfiles): hashed copies under this folder (None: instance/static-cache);
+    # autorefresh picks up a changed file without a restart (None: on in development only)
+    STATIC_CACHE_FOLDER: str | None = None
+    STATIC_AUTOREFRESH: bool | None = None
+    # Responses compressed by Flask-Compress (static files come compressed from fairapp.staticfiles).
+    # Not streamed responses: the live pages' event stream must reach the browser as it is written.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/problem+json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ]
+    COMPRESS_STREAMS = False
+    COMPRESS_BR_LEVEL = 5
+
     # Sessions and cookies
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -208,16 +228,19 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = f"fairapp-sqlite://{path}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(app)
+    if app.config["STATIC_AUTOREFRESH"] is None:
+        app.config["STATIC_AUTOREFRESH"] = _development(app) and not app.testing
+
+
+def _development(app: Flask) -> bool:
+    return bool(
+        app.debug or os.environ.get("FLASK_DEBUG") == "1" or os.environ.get("FAIRAPP_ENV") == "development"
+    )
 
 
 def _development_secret(app: Flask) -> str:
     """In development, keep a generated key in the instance folder; in production, refuse."""
-    if not (
-        app.debug
-        or app.testing
-        or os.environ.get("FLASK_DEBUG") == "1"
-        or os.environ.get("FAIRAPP_ENV") == "development"
-    ):
+    if not (_development(app) or app.testing):
         raise ConfigError(
             "FAIRAPP_SECRET_KEY is not set. Set it in the environment or as SECRET_KEY in "
             f"{Path(app.instance_path) / 'config.py'} before starting in production mode."

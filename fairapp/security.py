@@ -43,6 +43,10 @@ def response_headers(secure: bool) -> tuple[tuple[str, str], ...]:
 def _headers(response):
     for name, value in response_headers(request.is_secure):
         response.headers.setdefault(name, value)
+    if response.mimetype == "text/html" and "Cache-Control" not in response.headers:
+        # A page is asked for again each time (its static files are cached for a year under hashed
+        # URLs: fairapp.staticfiles); pages that must never be stored say no-store themselves.
+        response.headers["Cache-Control"] = "no-cache"
     return response
 
 

@@ -3,7 +3,25 @@
    The page (static/js/ticket-page.js) asks it to store the ticket and its assets on first view. */
 "use strict";
 
-const CACHE = "fairapp-ticket-v1";
+const CACHE = "fairapp-ticket-v2";
+
+// A static file whose name carries its content's hash (fairapp/staticfiles.py) never changes: once
+// stored it is answered from the cache, and never fetched again.
+const HASHED_STATIC = /^\/static\/.+\.[0-9a-f]{10}\.[A-Za-z0-9]+$/;
+
+function immutable(url) {
+  return HASHED_STATIC.test(new URL(url).pathname);
+}
+
+// What the fetch handler stored in the last minute: the page asks to store itself right after it
+// loaded through this worker, and need not be fetched a second time.
+const JUST_STORED = new Map();
+const JUST = 60 * 1000;
+
+function justStored(url) {
+  const at = JUST_STORED.get(url);
+  return at !== undefined && Date.now() - at < JUST;
+}
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -32,10 +50,15 @@ function storable(response) {
 
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
+  if (immutable(request.url)) {
+    const stored = await cache.match(request, {ignoreVary: true});
+    if (stored) return stored;
+  }
   try {
     const response = await fetch(request);
     if (response.ok && cacheable(request) && storable(response)) {
       await cache.put(request, response.clone());
+      JUST_STORED.set(request.url.split("#")[0], Date.now());
     } else if (response.status === 404 || response.status === 410) {
       await cache.delete(request);  // a ticket withdrawn or erased: no copy stays on the phone
     }
@@ -53,8 +76,10 @@ self.addEventListener("fetch", (event) => {
 
 /* Whether the cache holds the URL for offline use afterwards: a fresh copy when the server gives one it
    allows to be kept, the copy kept earlier when the server cannot be reached (the page reopened
-   offline), nothing when it answers otherwise. */
+   offline), nothing when it answers otherwise. A hashed static file already stored, and the page this
+   worker has just fetched, are not asked for again. */
 async function store(cache, url) {
+  if ((immutable(url) || justStored(url)) && await cache.match(url, {ignoreVary: true})) return true;
   let response;
   try {
     response = await fetch(url, {credentials: "same-origin"});

@@ -158,11 +158,12 @@ def test_sign_out_is_a_post_form_with_csrf_in_the_navbar(client, auth):
 
 
 def test_navbar_collapses_behind_a_toggler_driven_by_data_attributes(client):
+    """static/js/menu.js opens the element the button's aria-controls names (tests/browser clicks it)."""
     html = client.get("/").get_data(as_text=True)
     _, _, nav_html = navigation(html)
-    assert 'class="navbar-toggler"' in nav_html
-    assert 'data-bs-toggle="collapse" data-bs-target="#main-nav"' in nav_html
+    assert 'class="navbar-toggler collapsed" type="button" data-menu-toggle' in nav_html
     assert 'id="main-nav"' in nav_html and 'aria-controls="main-nav"' in nav_html
+    assert re.search(r'<script src="/static/js/menu\.[0-9a-f]{10}\.js" defer></script>', html)
 
 
 def test_visible_entries_filter_by_role():

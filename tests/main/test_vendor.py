@@ -44,14 +44,13 @@ def test_manifest_pins_the_expected_versions_with_licences():
         assert by_file[f"vendor/{folder}/LICENSE"]["package"] == package
     for name in (
         "vendor/bootstrap/bootstrap.min.css",
-        "vendor/bootstrap/bootstrap.bundle.min.js",
         "vendor/qr-scanner/qr-scanner.umd.min.js",
         "vendor/qr-scanner/qr-scanner-worker.min.js",
         "vendor/be-vietnam-pro/be-vietnam-pro.css",
     ):
         assert name in by_file, name
     fonts = [name for name in by_file if name.endswith(".woff2")]
-    assert len(fonts) == 8  # vietnamese and latin subsets × weights 400, 500, 600, 700
+    assert len(fonts) == 4  # vietnamese and latin subsets × weights 400 and 700
 
 
 def test_font_css_points_at_vendored_woff2_files_only():
