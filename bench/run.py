@@ -16,6 +16,7 @@ from bench import (  # noqa: E402
     interview_list_bench,
     matching_bench,
     outbox_bench,
+    page_weight_bench,
     registration_bench,
     report_bench,
     ticket_bench,
@@ -38,6 +39,10 @@ BENCHMARKS = {
     "households": (
         "a ward's household list of 20,000 rows through the page and the worker",
         household_import_bench.run,
+    ),
+    "pages": (
+        "the home, fair, registration and scanner pages on a slow 3G line in Chromium",
+        page_weight_bench.run,
     ),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
 }
