@@ -200,6 +200,13 @@ CSRF_INPUT = re.compile(
 )
 
 
+def static_url(name: str) -> str:
+    """A regular expression for the URL a page names a file under static/ by: its hashed name
+    (fairapp/staticfiles.py), e.g. static_url("js/menu.js") matches /static/js/menu.3f2a9c1d0b.js."""
+    stem, dot, suffix = name.rpartition(".")
+    return re.escape(f"/static/{stem}.") + r"[0-9a-f]{10}" + re.escape(f"{dot}{suffix}")
+
+
 def csrf_token_from(html: str) -> str:
     match = CSRF_INPUT.search(html)
     assert match, "no CSRF token on the page"

@@ -80,14 +80,14 @@ def render_card(*, kicker: str, title: str, when: str, where: str, ward: str) ->
     text_width = WIDTH - 2 * MARGIN
 
     y = 64
-    small, big = Face(600, 30), Face(700, 60)
+    small, big = Face(400, 30), Face(700, 60)
     small.draw(canvas, MARGIN, y, kicker.upper(), ACCENT)
     y += 62
     for line in wrap(title, big, text_width, 3):
         big.draw(canvas, MARGIN, y, line, WHITE)
         y += 74
     y += 24
-    for line, face, colour in ((when, Face(600, 38), WHITE), (where, small, SOFT), (ward, small, SOFT)):
+    for line, face, colour in ((when, Face(700, 38), WHITE), (where, small, SOFT), (ward, small, SOFT)):
         for part in wrap(line, face, text_width, 1):
             face.draw(canvas, MARGIN, y, part, colour)
             y += int(face.latin.size * 1.45)

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired
 
 from fairapp.auth.access import public
 from fairapp.geo.forms import WardField, valid_ward_code
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, static_url
 
 pytestmark = pytest.mark.fresh_app  # each test adds its page to the application
 
@@ -70,7 +70,7 @@ def test_the_combobox_waits_in_a_template_and_nothing_is_inline(client, page):
     assert '<input type="hidden" name="ward_code" value="">' in template
     assert 'role="listbox"' in template
     assert 'data-search-url="/units/search"' in html
-    assert '<script src="/static/js/unit-picker.js" defer></script>' in html
+    assert re.search(f'<script src="{static_url("js/unit-picker.js")}" defer></script>', html)
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)  # no inline scripts
     assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
     assert ' style="' not in html

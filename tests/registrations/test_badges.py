@@ -2,6 +2,7 @@
 the parallel path joined in order, and the background job from request to download."""
 
 import io
+import re
 import time
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from fairapp.registrations import badges, jobs
 from fairapp.registrations.models import BadgeJob, BadgeJobStatus
 from fairapp.text import fold
 from fairapp.tickets.signing import ticket_payload
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, static_url
 from tests.registrations.conftest import BACH_QUANG, SONG_CONG
 
 NAMES = [
@@ -136,7 +137,7 @@ def test_job_runs_to_done_and_the_file_downloads(app, db, fair_with, client, aut
     job = db.session.scalars(sa.select(BadgeJob)).one()
     assert response.headers["Location"].endswith(f"/manage/fairs/{fair.id}/badges/{job.id}")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "badges-progress.js" in page and "<script>" not in page  # no inline script
+    assert re.search(static_url("js/badges-progress.js"), page) and "<script>" not in page  # no inline script
     status, seen = _wait(client, f"/manage/fairs/{fair.id}/badges/{job.id}/status")
     assert status["status"] == "done", status
     figures = (status["pages_done"], status["pages_total"], status["badges_total"], status["percent"])

@@ -11,6 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fairapp.tickets import signing
+from tests.conftest import static_url
 
 
 def test_ticket_page_shows_qr_name_and_fair(client, make_registration, add_booth):
@@ -34,7 +35,7 @@ def test_ticket_page_shows_qr_name_and_fair(client, make_registration, add_booth
     assert f'href="/t/{registration.ticket_secret}/ticket.pdf"' in html
     assert "Tải vé PDF" in html
     assert f'rel="manifest" href="/t/{registration.ticket_secret}/manifest.webmanifest"' in html
-    assert "/static/js/ticket-page.js" in html
+    assert re.search(static_url("js/ticket-page.js"), html)
 
 
 def test_ticket_page_headers_keep_the_secret_private(client, make_registration):
