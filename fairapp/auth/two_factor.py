@@ -206,10 +206,13 @@ def disable(
     """Switch two-factor sign-in off and drop the recovery codes. By the account itself (two_factor
     .disable): refused with two_factor_required when its role requires it. By an admin or the command
     line (two_factor.reset, a lost phone): every session of the account ends, so that whoever holds
-    one signs in again and enrols anew. Returns whether there was anything to drop."""
+    one signs in again and enrols anew. Returns whether there was anything to drop. Raises
+    two_factor_required or two_factor_not_enabled (by the account itself)."""
     by_itself = by is not None and by.id == user.id
     if by_itself and required_for(user):
         raise RequiredForRole()
+    if by_itself and not is_enabled(user):
+        raise NotEnabled()
     write_point()
     dropped = db.session.execute(sa.delete(TwoFactor).where(TwoFactor.user_id == user.id)).rowcount
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
