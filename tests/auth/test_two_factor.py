@@ -220,3 +220,19 @@ def test_the_key_file_is_owner_only_and_a_configured_key_wins(app):
     app.config["TWO_FACTOR_KEY"] = f"{other},{path.read_text().strip()}"  # a rotation: the old still opens
     assert secret_box.decrypt(token) == "JBSWY3DPEHPK3PXP"
     assert secret_box.decrypt(secret_box.encrypt("new")) == "new"
+
+
+def test_the_required_roles_come_from_the_environment(monkeypatch):
+    from fairapp import create_app
+    from fairapp.config import ConfigError
+
+    base = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    monkeypatch.delenv("FAIRAPP_REQUIRE_TWO_FACTOR_ROLES", raising=False)
+    assert create_app(base).config["TWO_FACTOR_REQUIRED_ROLES"] == ("admin", "organiser")
+    monkeypatch.setenv("FAIRAPP_REQUIRE_TWO_FACTOR_ROLES", "")
+    assert create_app(base).config["TWO_FACTOR_REQUIRED_ROLES"] == ()
+    monkeypatch.setenv("FAIRAPP_REQUIRE_TWO_FACTOR_ROLES", "Admin, gate")
+    assert create_app(base).config["TWO_FACTOR_REQUIRED_ROLES"] == ("admin", "gate")
+    monkeypatch.setenv("FAIRAPP_REQUIRE_TWO_FACTOR_ROLES", "boss")
+    with pytest.raises(ConfigError, match="unknown role boss"):
+        create_app(base)
