@@ -27,6 +27,7 @@ from fairapp.errors import DomainError
 SIGNED_IN_AT = "fairapp_signed_in_at"
 SECOND_FACTOR = "fairapp_second_factor"
 SECOND_STEP = "fairapp_second_step"
+FRESH_ATTRIBUTE = "_fairapp_fresh_sign_in"
 
 # What an account that must enrol may still reach: the enrolment pages, the language, signing out.
 ENROLMENT_OPEN = frozenset(
@@ -90,6 +91,7 @@ def fresh_sign_in(view: Callable) -> Callable:
             return view(*args, **kwargs)
         return redirect(url_for("auth.confirm", next=_back_here()))
 
+    setattr(wrapper, FRESH_ATTRIBUTE, True)  # kept by the access decorators above it (functools.wraps)
     return wrapper
 
 

@@ -332,3 +332,29 @@ def test_the_command_line_resets_a_lost_phone(runner, make_user, db):
     assert not two_factor.is_enabled(db.session.get(User, user.id))
     assert actions(db, "two_factor.reset")[-1].actor_label == "system"
     assert runner.invoke(args=["users", "reset-2fa", "nobody@example.vn"]).exit_code == 1
+
+
+# The views that export personal data or change permissions, each behind a fresh sign-in
+FRESH_ENDPOINTS = {
+    "registrations.export",  # a fair's registrations, .xlsx/.csv
+    "registrations.download_badges",  # badge sheets: names and tickets
+    "interviews.candidates_export",  # an employer's or school's candidates
+    "interviews.fair_records_export",  # a fair's booth records
+    "outreach.labour_export",  # labour information, Mẫu 01 (citizen IDs)
+    "users.new",
+    "users.edit",
+    "users.reset_password",
+    "users.tokens",
+    "users.revoke_token",
+    "users.reset_two_factor",
+    "two_factor.start",
+    "two_factor.regenerate",
+    "two_factor.disable",
+}
+
+
+def test_exports_and_permission_changes_need_a_fresh_sign_in(app):
+    from fairapp.auth.sign_in_state import FRESH_ATTRIBUTE
+
+    marked = {name for name, view in app.view_functions.items() if getattr(view, FRESH_ATTRIBUTE, False)}
+    assert marked == FRESH_ENDPOINTS
