@@ -1,4 +1,5 @@
-"""Sign-in and sign-out."""
+"""Sign-in (the password, then the code when the account has two-factor sign-in), "confirm it's you"
+before sensitive actions, and sign-out."""
 
 import math
 from datetime import timedelta
