@@ -5,6 +5,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The benchmarks sign admins and organisers in with a password alone: two-factor sign-in (required of
+# those roles by default) is not what they measure. Every app they build, in this process or under
+# gunicorn, reads this.
+os.environ.setdefault("FAIRAPP_REQUIRE_TWO_FACTOR_ROLES", "")
 
 from bench import (  # noqa: E402
     badge_bench,

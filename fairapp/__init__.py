@@ -118,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.api import init_api
     from fairapp.attendees.views import bp as attendees_bp
     from fairapp.audit.views import bp as audit_bp
-    from fairapp.auth import account_views, admin_views
+    from fairapp.auth import account_views, admin_views, two_factor_views
     from fairapp.auth.views import bp as auth_bp
     from fairapp.booths.views import bp as booths_bp
     from fairapp.checkins.admin_views import bp as checkin_admin_bp
@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         importlib.import_module(module)
     for blueprint in (main_bp, auth_bp, audit_bp, geo_bp, admin_views.bp, account_views.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(two_factor_views.bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(public_results_bp)
     app.register_blueprint(fairs_bp)

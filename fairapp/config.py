@@ -79,6 +79,17 @@ class Defaults:
     }
     LOGIN_ADDRESS_THROTTLE = {"free_failures": 30, "first_delay": 2, "max_delay": 2 * 60, "window": 3600}
     LOGIN_KNOWN_ADDRESS_DAYS = 30
+    # Two-factor sign-in (fairapp.auth.two_factor): the roles that must enrol before doing anything else
+    # (environment: FAIRAPP_REQUIRE_TWO_FACTOR_ROLES="admin,organiser"; empty: none); the second step's
+    # lifetime after the password; how recent a sign-in must be before an export of personal data or a
+    # permission change (else "confirm it's you"). TWO_FACTOR_KEY: a Fernet key (or several, comma
+    # separated, the first encrypting) for the authenticator secrets; None: instance/two_factor_key,
+    # created on first use. Several app servers need the same key: set it, or share the file.
+    TWO_FACTOR_REQUIRED_ROLES: tuple[str, ...] = ("admin", "organiser")
+    TWO_FACTOR_ISSUER = "fairapp"
+    TWO_FACTOR_KEY: str | None = None
+    SECOND_STEP_MINUTES = 5
+    FRESH_SIGN_IN_MINUTES = 10
     # Registration: a whole commune may register through one shared address, so the
     # per-address limit is generous; abuse is limited per phone number instead.
     REGISTRATION_LIMIT_PER_ADDRESS = "600 per minute"
@@ -198,6 +209,7 @@ ENVIRONMENT = {
     "FAIRAPP_TASK_WORKERS": "TASK_WORKERS",
     "FAIRAPP_MESSAGE_SENDER": "MESSAGE_SENDER",
     "FAIRAPP_MESSAGE_DELIVERY_SECRET": "MESSAGE_DELIVERY_SECRET",
+    "FAIRAPP_TWO_FACTOR_KEY": "TWO_FACTOR_KEY",
 }
 
 INTEGERS = {"HOME_PROVINCE_CODE", "TRUSTED_PROXY_COUNT", "PRIVACY_RETENTION_MONTHS", "TASK_WORKERS"}
@@ -217,6 +229,8 @@ def load(app: Flask, test_config: dict | None) -> None:
     for variable, key in ENVIRONMENT.items():
         if value := os.environ.get(variable):
             app.config[key] = _integer(variable, value) if key in INTEGERS else value
+    if (roles := os.environ.get("FAIRAPP_REQUIRE_TWO_FACTOR_ROLES")) is not None:  # empty: no role
+        app.config["TWO_FACTOR_REQUIRED_ROLES"] = _roles("FAIRAPP_REQUIRE_TWO_FACTOR_ROLES", roles)
     if test_config:
         app.config.from_mapping(test_config)
 
@@ -258,6 +272,16 @@ def _development_secret(app: Flask) -> str:
     if not key:
         raise ConfigError(f"{path} is empty. Delete it to have a new key generated.")
     return key
+
+
+ROLES = ("admin", "organiser", "gate", "employer", "school")
+
+
+def _roles(variable: str, value: str) -> tuple[str, ...]:
+    named = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    if unknown := [role for role in named if role not in ROLES]:
+        raise ConfigError(f"{variable}: unknown role {', '.join(unknown)} (roles: {', '.join(ROLES)}).")
+    return named
 
 
 def _integer(variable: str, value: str) -> int:

@@ -2,7 +2,7 @@
 
 from fairapp.attendees.models import Attendee, Registration
 from fairapp.audit.models import AuditEntry
-from fairapp.auth.models import ApiToken, User
+from fairapp.auth.models import ApiToken, RecoveryCode, TwoFactor, User
 from fairapp.booths.models import Booth, VacancyOffer
 from fairapp.checkins.models import CheckIn, Device, Scan
 from fairapp.fairs.models import Fair
@@ -39,6 +39,8 @@ __all__ = [
     "FairCost",
     "PlanTarget",
     "ApiToken",
+    "RecoveryCode",
+    "TwoFactor",
     "Attendee",
     "AuditEntry",
     "BadgeJob",

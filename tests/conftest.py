@@ -38,6 +38,8 @@ def _config(database_url: str, instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # The same scrypt at a cost a test suite can pay thousands of times (tests/auth checks the default)
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Two-factor sign-in is required of no role here; tests/auth/test_two_factor*.py turn it on
+        "TWO_FACTOR_REQUIRED_ROLES": (),
     }
 
 

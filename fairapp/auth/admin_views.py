@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import login_user
 from sqlalchemy.orm import selectinload
 
-from fairapp.auth import services
+from fairapp.auth import services, two_factor
 from fairapp.auth.access import roles
 from fairapp.auth.admin_forms import (
     ROLE_LABELS,
@@ -34,11 +34,12 @@ from fairapp.auth.admin_forms import (
 from fairapp.auth.models import Role, User
 from fairapp.auth.scope import ORGANISER
 from fairapp.auth.session import request_origin
+from fairapp.auth.sign_in_state import fresh_sign_in
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.geo.models import Ward
 from fairapp.phones import normalise_mobile
-from fairapp.views import acting_user, form_errors
+from fairapp.views import ActionForm, acting_user, flash_refusal, form_errors
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -102,6 +103,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@fresh_sign_in
 def new():
     form = UserCreateForm()
     form.ward_codes.choices = _ward_choices()
@@ -143,6 +145,7 @@ def _initial(user: User) -> dict:
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@fresh_sign_in
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(data=_initial(user))
@@ -168,11 +171,18 @@ def edit(user_id: int):
         else:
             flash(_("Đã lưu tài khoản %(name)s.", name=user.full_name), "success")
             return redirect(url_for("users.edit", user_id=user.id))
-    return render_template("users/edit.html", form=form, user=user)
+    return render_template(
+        "users/edit.html",
+        form=form,
+        user=user,
+        two_factor_on=two_factor.is_enabled(user),
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/<int:user_id>/password", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@fresh_sign_in
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
@@ -201,6 +211,7 @@ def reset_password(user_id: int):
 
 @bp.route("/<int:user_id>/tokens", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@fresh_sign_in
 def tokens(user_id: int):
     """List the user's tokens; a POST creates one and shows its secret on this answer only."""
     user = db.get_or_404(User, user_id)
@@ -220,6 +231,7 @@ def tokens(user_id: int):
 
 @bp.route("/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
 @roles(Role.ADMIN)
+@fresh_sign_in
 def revoke_token(user_id: int, token_id: int):
     user = db.get_or_404(User, user_id)
     token = services.token_of(user, token_id)
@@ -228,3 +240,23 @@ def revoke_token(user_id: int, token_id: int):
     services.revoke_token(token, by=acting_user(), origin=request_origin())
     flash(_("Đã thu hồi mã truy cập %(name)s.", name=token.name), "success")
     return redirect(url_for("users.tokens", user_id=user.id))
+
+
+# ---------------------------------------------------------------- two-factor sign-in
+
+
+@bp.route("/<int:user_id>/two-factor/reset", methods=["POST"])
+@roles(Role.ADMIN)
+@fresh_sign_in
+def reset_two_factor(user_id: int):
+    """A lost phone: the account's authenticator and recovery codes are dropped and its sessions end;
+    it enrols again at its next sign-in (audited as two_factor.reset)."""
+    user = db.get_or_404(User, user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            two_factor.disable(user, by=acting_user(), origin=request_origin(), reason="admin")
+        except DomainError as error:
+            flash_refusal(error)
+        else:
+            flash(_("Đã đặt lại xác thực hai bước của %(name)s.", name=user.full_name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))

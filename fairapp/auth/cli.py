@@ -1,10 +1,11 @@
-"""flask --app fairapp users create EMAIL --role ROLE --password PW; users token EMAIL; users unlock LOGIN.
+"""flask --app fairapp users create EMAIL --role ROLE --password PW; users token EMAIL; users unlock LOGIN;
+users reset-2fa LOGIN.
 Each command's writes are one transaction (fairapp.transactions.run_in_transaction)."""
 
 import click
 from flask.cli import AppGroup
 
-from fairapp.auth import services, throttle
+from fairapp.auth import services, throttle, two_factor
 from fairapp.errors import DomainError
 from fairapp.transactions import run_in_transaction
 
@@ -78,3 +79,19 @@ def unlock_command(login):
 
     name, dropped = run_in_transaction(unlock)
     click.echo(f"unlocked {name} (failure counts dropped: {dropped})")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("login")
+def reset_two_factor_command(login):
+    """Switch off LOGIN's two-factor sign-in (a lost phone): its authenticator and recovery codes are
+    dropped and its sessions end; an account whose role requires it enrols again at its next sign-in."""
+
+    def reset() -> tuple[str, bool]:
+        user = services.find_by_login(login)
+        if user is None:
+            raise click.ClickException(f"no account {login}")
+        return user.login_name, two_factor.disable(user, reason="command line")
+
+    name, had = run_in_transaction(reset)
+    click.echo(f"two-factor sign-in reset for {name}" + ("" if had else " (it had none)"))

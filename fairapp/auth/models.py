@@ -133,3 +133,32 @@ class KnownAddress(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     address_key: Mapped[str] = mapped_column(sa.String(64))
     last_signed_in_at: Mapped[datetime]
+
+
+class TwoFactor(db.Model):
+    """An account's authenticator (TOTP, RFC 6238) for the second sign-in step (fairapp.auth.two_factor).
+    The secret is kept encrypted (Fernet, key outside the database); until `confirmed_at` the account
+    is enrolling: the secret was shown but no code from it has been accepted yet."""
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret_encrypted: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[utc_created]
+    confirmed_at: Mapped[datetime | None]
+    # The last time step whose code was accepted: a code is never accepted twice (no replay)
+    last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator (a lost phone). Only a keyed hash is kept;
+    `used_at` is set by one conditional UPDATE, so a code works once even when sent twice at once."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (sa.UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[utc_created]
+    used_at: Mapped[datetime | None]

@@ -111,11 +111,18 @@ def check_sign_in(
     return SignInCheck(rules, keys, user, known, turns, password_ok, origin, now)
 
 
-def settle_sign_in(check: SignInCheck) -> User:
+# What a right password completes (settle_sign_in's `step`): the sign-in; the password step of a
+# sign-in whose second step follows (fairapp.auth.second_step); a re-authentication, audited by its caller.
+COMPLETE, PASSWORD_STEP, CONFIRM = "complete", "password", "confirm"
+
+
+def settle_sign_in(check: SignInCheck, *, step: str = COMPLETE) -> User:
     """Writes: claims the attempt's turns (sign_in_delayed if another attempt took one first), then
     counts a failure and raises invalid_login (InvalidLogin): the same for an unknown login, a wrong
     password and an inactive account, so that nobody can learn which accounts exist; or records the
-    success and returns the user. The audit keeps the account when one matched, never the text typed."""
+    success and returns the user. The audit keeps the account when one matched, never the text typed.
+    With step=PASSWORD_STEP a right password is audited as auth.password_accepted and nothing else
+    changes until the second step (the address becomes known only then)."""
     throttle.claim(check.turns, now=check.now)
     user = check.user
     if user is None or not check.password_ok or not user.active:
@@ -123,17 +130,33 @@ def settle_sign_in(check: SignInCheck) -> User:
             check, reason="unknown" if user is None else ("inactive" if check.password_ok else "password")
         )
         raise InvalidLogin()
-    throttle.record_success(check.rules, user.id, check.keys, now=check.now)
-    user.last_login_at = check.now
-    record(
-        "auth.login",
-        actor=user,
-        target=user,
-        origin=check.origin,
-        details={"known_address": check.known_address},
-    )
-    db.session.flush()
+    if step == PASSWORD_STEP:
+        record("auth.password_accepted", actor=user, target=user, origin=check.origin)
+        db.session.flush()
+    elif step == COMPLETE:
+        complete_sign_in(
+            check.rules, user, check.keys, known=check.known_address, origin=check.origin, now=check.now
+        )
     return user
+
+
+def complete_sign_in(
+    rules: throttle.Rules,
+    user: User,
+    keys: throttle.Attempt,
+    *,
+    known: bool,
+    origin: Origin,
+    now: datetime,
+    second_factor: str | None = None,
+) -> None:
+    """Record a sign-in that passed every step: the address becomes known, the last sign-in time, and
+    the auth.login entry (with the second factor used, if any)."""
+    throttle.record_success(rules, user.id, keys, now=now)
+    user.last_login_at = now
+    details = {"known_address": known, **({"second_factor": second_factor} if second_factor else {})}
+    record("auth.login", actor=user, target=user, origin=origin, details=details)
+    db.session.flush()
 
 
 def authenticate(
@@ -152,17 +175,34 @@ def authenticate(
 def _record_failure(check: SignInCheck, *, reason: str) -> None:
     """Count the failure; audit it with the account if one matched (else the label "unknown": what was
     typed is not kept), and audit each scope that from now on makes attempts wait."""
-    user, rules = check.user, check.rules
-    failures = throttle.record_failure(rules, check.keys, known=check.known_address, now=check.now)
-    label = None if user is not None else UNKNOWN_LOGIN
-    record(
-        "auth.login_failed",
-        actor=user,
-        target=user,
+    record_failure(
+        check.rules,
+        check.user,
+        check.keys,
+        known=check.known_address,
         origin=check.origin,
-        actor_label=label,
+        now=check.now,
+        action="auth.login_failed",
         details={"reason": reason},
     )
+
+
+def record_failure(
+    rules: throttle.Rules,
+    user: User | None,
+    keys: throttle.Attempt,
+    *,
+    known: bool,
+    origin: Origin,
+    now: datetime,
+    action: str,
+    details: dict,
+) -> None:
+    """A failed password or second-factor code: counted by the sign-in throttle, audited as `action`,
+    and each scope that from now on makes attempts wait audited as auth.login_throttled."""
+    failures = throttle.record_failure(rules, keys, known=known, now=now)
+    label = None if user is not None else UNKNOWN_LOGIN
+    record(action, actor=user, target=user, origin=origin, actor_label=label, details=details)
     for scope, count in failures.items():
         policy = rules.policy(scope)
         if count == policy.free_failures:
@@ -170,7 +210,7 @@ def _record_failure(check: SignInCheck, *, reason: str) -> None:
                 "auth.login_throttled",
                 actor=user,
                 target=user if scope != throttle.ADDRESS else None,
-                origin=check.origin,
+                origin=origin,
                 actor_label=label,
                 details={
                     "scope": scope.value,

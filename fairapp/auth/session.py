@@ -11,7 +11,7 @@ from flask_login import LoginManager
 from sqlalchemy.exc import OperationalError
 
 from fairapp.audit.services import Origin
-from fairapp.auth import services
+from fairapp.auth import services, sign_in_state
 from fairapp.checkins import devices
 from fairapp.extensions import db
 from fairapp.modelbase import utcnow
@@ -35,6 +35,7 @@ def init_app(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    sign_in_state.init_app(app)  # an account that must enrol in two-factor sign-in does that first
 
     @login_manager.user_loader
     def _load(session_id: str):

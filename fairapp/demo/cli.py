@@ -2,6 +2,7 @@
 logins."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from fairapp.demo.seed import DemoSummary, has_data, seed_demo
@@ -30,6 +31,13 @@ def seed_demo_command(if_empty: bool) -> None:
     )
     click.echo()
     click.echo(_logins_table(summary))
+    if roles := current_app.config["TWO_FACTOR_REQUIRED_ROLES"]:
+        click.echo()
+        click.echo(
+            f"Two-factor sign-in is required of: {', '.join(roles)}. Such an account sets it up at its first "
+            "sign-in with any authenticator app (the page shows a QR code and the key). To try the demo "
+            "without one, start with FAIRAPP_REQUIRE_TWO_FACTOR_ROLES= (empty)."
+        )
 
 
 def _logins_table(summary: DemoSummary) -> str:

@@ -21,6 +21,7 @@ from fairapp.attendees.models import PriorityGroup
 from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
+from fairapp.auth.sign_in_state import fresh_sign_in
 from fairapp.errors import DomainError
 from fairapp.fairs.services import get_fair_for, local_datetime, to_local
 from fairapp.interviews import card as cards
@@ -116,6 +117,7 @@ def candidates():
 
 @bp.route("/booth/candidates/export.<any(xlsx, csv):fmt>")
 @roles(*HOLDERS)
+@fresh_sign_in
 def candidates_export(fmt: str):
     user = acting_user()
     form, filters = _candidate_filters(user)
@@ -270,6 +272,7 @@ def fair_records(fair_id: int):
 
 @bp.route("/manage/fairs/<int:fair_id>/interviews/export.<any(xlsx, csv):fmt>")
 @roles(*STAFF)
+@fresh_sign_in
 def fair_records_export(fair_id: int, fmt: str):
     user = acting_user()
     fair = get_fair_for(user, fair_id)

@@ -23,6 +23,7 @@ from fairapp.attendees.models import Attendee
 from fairapp.audit.services import record_read
 from fairapp.auth.access import STAFF, public, roles
 from fairapp.auth.session import request_origin
+from fairapp.auth.sign_in_state import fresh_sign_in
 from fairapp.errors import DomainError, NotFound, ValidationError
 from fairapp.extensions import db, limiter
 from fairapp.geo.services import get_ward
@@ -202,6 +203,7 @@ def labour_status(attendee_id: int):
 
 @bp.route("/manage/households/labour/export", methods=["POST"])
 @roles(*STAFF)
+@fresh_sign_in
 def labour_export():
     user = acting_user()
     form = ExportForm()

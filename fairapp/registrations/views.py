@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from fairapp.auth.access import STAFF, roles
 from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
+from fairapp.auth.sign_in_state import fresh_sign_in
 from fairapp.errors import DomainError
 from fairapp.privacy import services as privacy
 from fairapp.registrations import jobs, rights_forms, services
@@ -99,6 +100,7 @@ def detail_page(fair, registration, *, status: int = 200, **forms) -> Response:
 
 @bp.route("/<int:fair_id>/registrations/export.<any(xlsx, csv):fmt>")
 @roles(*STAFF)
+@fresh_sign_in
 def export(fair_id: int, fmt: str):
     fair = services.fair_for_staff(acting_user(), fair_id)
     form, filters = _filter_form(fair)
@@ -191,6 +193,7 @@ def badge_job_status(fair_id: int, job_id: int):
 
 @bp.route("/<int:fair_id>/badges/<int:job_id>/download")
 @roles(*STAFF)
+@fresh_sign_in
 def download_badges(fair_id: int, job_id: int):
     fair = services.fair_for_staff(acting_user(), fair_id)
     job = jobs.job_of(fair, job_id)

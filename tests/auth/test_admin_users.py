@@ -80,6 +80,7 @@ def _routes(user_id, token_id):
         ("GET", "users.reset_password", f"/admin/users/{user_id}/password"),
         ("GET", "users.tokens", f"/admin/users/{user_id}/tokens"),
         ("POST", "users.revoke_token", f"/admin/users/{user_id}/tokens/{token_id}/revoke"),
+        ("POST", "users.reset_two_factor", f"/admin/users/{user_id}/two-factor/reset"),
         ("GET", "audit.index", "/admin/audit/"),
     ]
 
