@@ -15,8 +15,8 @@ from fairapp.outcomes import services as outcomes
 from fairapp.outcomes.models import FollowUpOutcome
 from fairapp.webhooks import events, subscriptions
 from fairapp.webhooks.models import Delivery
-from tests.outcomes.conftest import hire, organiser, past_fair, seen  # noqa: F401
 from tests.interviews.conftest import make_booth  # noqa: F401
+from tests.outcomes.conftest import hire, organiser, past_fair, seen  # noqa: F401
 from tests.partners.conftest import make_employer, make_school  # noqa: F401
 from tests.webhooks.helpers import deliveries
 
