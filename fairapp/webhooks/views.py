@@ -191,7 +191,7 @@ def deliveries():
         if form.event.data:
             query = query.where(Delivery.event_type == form.event.data)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    names = {id_: name for id_, name in db.session.execute(sa.select(Subscription.id, Subscription.name))}
+    names = dict(db.session.execute(sa.select(Subscription.id, Subscription.name)).all())
     rows = [
         {
             "id": d.id,
