@@ -19,6 +19,7 @@ from bench import (  # noqa: E402
     registration_bench,
     report_bench,
     ticket_bench,
+    webhook_emit_bench,
 )
 
 BENCHMARKS = {
@@ -38,6 +39,10 @@ BENCHMARKS = {
     "households": (
         "a ward's household list of 20,000 rows through the page and the worker",
         household_import_bench.run,
+    ),
+    "webhooks": (
+        "what webhooks add to a check-in: CPU per check-in, with and without subscriptions",
+        webhook_emit_bench.run,
     ),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
 }

@@ -81,10 +81,11 @@ class Event:
 
 
 def _listeners() -> _Listeners:
-    extensions = current_app.extensions
+    app = current_app._get_current_object()  # one lookup of the proxy: this runs on every check-in
+    extensions = app.extensions
     cached = extensions.get(_CACHE)
     now = time.monotonic()
-    if cached is None or now - cached.read_at > current_app.config["WEBHOOK_CACHE_SECONDS"]:
+    if cached is None or now - cached.read_at > app.config["WEBHOOK_CACHE_SECONDS"]:
         rows = db.session.execute(
             sa.select(Subscription.id, Subscription.purpose, Subscription.events).where(Subscription.active)
         ).all()
@@ -149,10 +150,19 @@ def write_pending(session: Session) -> int:
     return len(values)
 
 
-def _insert(session: Session):
+_INSERTS: dict[str, sa.Insert] = {}
+
+
+def _insert(session: Session) -> sa.Insert:
+    """INSERT … ON CONFLICT (subscription, event id) DO NOTHING, built once per database."""
     dialect = session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    return insert(Delivery.__table__).on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
+    found = _INSERTS.get(dialect)
+    if found is None:
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+        found = _INSERTS[dialect] = insert(Delivery.__table__).on_conflict_do_nothing(
+            index_elements=["subscription_id", "event_id"]
+        )
+    return found
 
 
 def _before_commit(session: Session) -> None:

@@ -87,50 +87,70 @@ def iso(moment) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+_R, _A, _F = Registration.__table__.c, Attendee.__table__.c, Fair.__table__.c
+_PERSON_COLUMNS = (
+    _A.id,
+    _A.full_name,
+    _A.birth_year,
+    _A.gender,
+    _A.ward_code,
+    _A.education_level,
+    _A.qualification,
+    _A.erased_at,
+)
+# Built once (SQLAlchemy caches their compiled form): the registrations named by id or by person and
+# fair, each with its person and fair; people without a registration; fairs without one.
+_REGISTRATIONS = (
+    sa.select(
+        _R.id.label("registration_id"),
+        _R.attendee_id,
+        _R.fair_id,
+        _R.consent_share_version,
+        _R.desired_jobs,
+        _F.ward_code.label("fair_ward_code"),
+        *_PERSON_COLUMNS,
+    )
+    .join(Attendee.__table__, _A.id == _R.attendee_id)
+    .join(Fair.__table__, _F.id == _R.fair_id)
+    .where(
+        sa.or_(
+            _R.id.in_(sa.bindparam("registration_ids", expanding=True)),
+            sa.and_(
+                _R.attendee_id.in_(sa.bindparam("attendee_ids", expanding=True)),
+                _R.fair_id.in_(sa.bindparam("fair_ids", expanding=True)),
+            ),
+        )
+    )
+)
+_PEOPLE = sa.select(*_PERSON_COLUMNS).where(_A.id.in_(sa.bindparam("ids", expanding=True)))
+_FAIRS = sa.select(_F.id, _F.ward_code).where(_F.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 class _People:
-    """The people, registrations and fairs a batch of events names, read once."""
+    """The people, registrations and fairs a batch of events names, read at once: one query when every
+    event names a registration, or a person at a fair they registered for."""
 
     def __init__(self, session: Session, events: list) -> None:
-        registration_ids = {e.registration_id for e in events if e.registration_id is not None}
-        attendee_ids = {e.attendee_id for e in events if e.attendee_id is not None}
-        r = Registration.__table__.c
-        self.registrations = {
-            row.id: row
-            for row in session.execute(
-                sa.select(r.id, r.attendee_id, r.fair_id, r.consent_share_version, r.desired_jobs).where(
-                    sa.or_(r.id.in_(registration_ids), r.attendee_id.in_(attendee_ids))
-                )
+        registration_ids = sorted({e.registration_id for e in events if e.registration_id is not None})
+        attendee_ids = sorted({e.attendee_id for e in events if e.attendee_id is not None})
+        fair_ids = sorted({e.fair_id for e in events if e.fair_id is not None})
+        rows = session.execute(
+            _REGISTRATIONS,
+            {"registration_ids": registration_ids, "attendee_ids": attendee_ids, "fair_ids": fair_ids},
+        ).all()
+        self.registrations = {row.registration_id: row for row in rows}
+        self.by_person_fair = {(row.attendee_id, row.fair_id): row for row in rows}
+        self.attendees = {row.attendee_id: row for row in rows}
+        self.fairs = {row.fair_id: {"id": row.fair_id, "ward_code": row.fair_ward_code} for row in rows}
+        if missing := [i for i in attendee_ids if i not in self.attendees]:
+            self.attendees.update({row.id: row for row in session.execute(_PEOPLE, {"ids": missing})})
+        if missing := [i for i in fair_ids if i not in self.fairs]:
+            self.fairs.update(
+                {
+                    row.id: {"id": row.id, "ward_code": row.ward_code}
+                    for row in session.execute(_FAIRS, {"ids": missing})
+                }
             )
-        }
-        self.by_person_fair = {(row.attendee_id, row.fair_id): row for row in self.registrations.values()}
-        attendee_ids |= {row.attendee_id for row in self.registrations.values()}
-        a = Attendee.__table__.c
-        self.attendees = {
-            row.id: row
-            for row in session.execute(
-                sa.select(
-                    a.id,
-                    a.full_name,
-                    a.birth_year,
-                    a.gender,
-                    a.ward_code,
-                    a.education_level,
-                    a.qualification,
-                    a.erased_at,
-                ).where(a.id.in_(attendee_ids))
-            )
-        }
-        fair_ids = {e.fair_id for e in events if e.fair_id is not None}
-        fair_ids |= {
-            self.registrations[e.registration_id].fair_id
-            for e in events
-            if e.registration_id in self.registrations
-        }
-        f = Fair.__table__.c
-        self.fairs = {
-            row.id: {"id": row.id, "ward_code": row.ward_code}
-            for row in session.execute(sa.select(f.id, f.ward_code).where(f.id.in_(fair_ids)))
-        }
 
     def _registration(self, event):
         if event.registration_id is not None:
