@@ -181,6 +181,7 @@ class Defaults:
     WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     # An admin's replay or test event is posted at once by a task, not at the next minute.
     WEBHOOK_DELIVER_AT_ONCE = True
+    WEBHOOK_LOG_DAYS = 90  # settled deliveries (their bodies, their attempts) are kept this long
     # What the secrets are encrypted with (HKDF); None: SECRET_KEY. Set it to the old SECRET_KEY when
     # changing that, or rotate every subscription's secret.
     WEBHOOK_SECRET_KEY: str | None = None

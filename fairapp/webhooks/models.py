@@ -75,6 +75,10 @@ class Delivery(db.Model):
     event_id: Mapped[str] = mapped_column(sa.String(100))
     event_type: Mapped[str] = mapped_column(sa.String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # The person the body describes, so that erasing them or a withdrawn consent reaches the body
+    attendee_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("attendees.id", ondelete="SET NULL"), index=True
+    )
 
     # Sending
     status: Mapped[DeliveryStatus] = mapped_column(value_enum(DeliveryStatus), default=DeliveryStatus.PENDING)

@@ -51,6 +51,7 @@ def deliveries(session: Session, events: list, listeners: tuple) -> list[dict[st
     now = utcnow()
     rows = []
     for event, chosen in targets:
+        attendee_id = people.attendee_id(event)
         for listener in chosen:
             rows.append(
                 {
@@ -58,6 +59,7 @@ def deliveries(session: Session, events: list, listeners: tuple) -> list[dict[st
                     "event_id": event.id,
                     "event_type": event.type,
                     "payload": body(event, people.person(event, listener), people.fair(event)),
+                    "attendee_id": attendee_id,
                     "status": DeliveryStatus.PENDING,
                     "attempts": 0,
                     "next_attempt_at": now,
@@ -164,12 +166,14 @@ class _People:
         fair_id = event.fair_id if event.fair_id is not None else getattr(registration, "fair_id", None)
         return self.fairs.get(fair_id) if fair_id is not None else None
 
+    def attendee_id(self, event) -> int | None:
+        if event.attendee_id is not None:
+            return event.attendee_id
+        return getattr(self._registration(event), "attendee_id", None)
+
     def person(self, event, listener) -> dict | None:
         registration = self._registration(event)
-        attendee_id = (
-            event.attendee_id if event.attendee_id is not None else getattr(registration, "attendee_id", None)
-        )
-        attendee = self.attendees.get(attendee_id)
+        attendee = self.attendees.get(self.attendee_id(event))
         if attendee is None:
             return None
         person = {

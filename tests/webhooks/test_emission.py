@@ -275,3 +275,57 @@ def test_the_deliveries_are_the_callers_transaction(db, subscribe):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0  # until the commit
     db.session.commit()
     assert len(deliveries()) == 1
+
+
+def test_erasure_and_a_withdrawn_consent_reach_the_stored_bodies(
+    db, subscribe, make_fair, ticket, gate, make_user
+):
+    from fairapp.privacy import services as privacy
+
+    subscribe(purpose="job_portal")
+    fair = make_fair()
+    people = []
+    for name in ("Hoàng Thị Mai", "Vi Văn Sáng"):
+        registration, payload = ticket(fair, name)
+        registration.consent_share_version = "2026-12-v1"
+        db.session.commit()
+        checkins.check_in(fair, payload, by=gate)
+        db.session.commit()
+        people.append(registration)
+    assert [d.payload["data"]["person"]["shared"] for d in deliveries()] == [True, True]
+
+    privacy.erase(people[0].attendee, by=make_user("admin"), reason="Người lao động yêu cầu")
+    privacy.withdraw_share_consent(people[1])
+    db.session.commit()
+    for sent in deliveries():
+        person = sent.payload["data"]["person"]
+        assert person["shared"] is False and set(person) == {
+            "ref",
+            "gender",
+            "age_band",
+            "ward_code",
+            "shared",
+        }
+        assert sent.payload["data"]["check_in_id"]  # the event itself stays
+    assert "Mai" not in str([d.payload for d in deliveries()]) and "Sáng" not in str(
+        [d.payload for d in deliveries()]
+    )
+
+
+def test_settled_deliveries_are_kept_for_the_log_days(app, db, subscribe):
+    from fairapp.webhooks import retention
+    from fairapp.webhooks.models import DeliveryStatus
+
+    subscribe()
+    for n in range(3):
+        events.emit("checkin.created", f"checkin.created-{n}", data={}, at=utcnow())
+    db.session.commit()
+    old, pending_old, recent = deliveries()
+    long_ago = utcnow() - timedelta(days=app.config["WEBHOOK_LOG_DAYS"] + 1)
+    old.status, old.created_at = DeliveryStatus.DELIVERED, long_ago
+    pending_old.created_at = long_ago  # still to be sent: kept
+    recent.status = DeliveryStatus.FAILED
+    db.session.commit()
+    assert retention.purge() == 1
+    db.session.commit()
+    assert [d.event_id for d in deliveries()] == ["checkin.created-1", "checkin.created-2"]

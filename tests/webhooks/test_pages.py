@@ -115,13 +115,14 @@ def test_test_event_is_posted_at_once_when_set(app, db, client, auth, subscribe,
     assert len(receiver.received) == 1 and deliveries()[0].status == DeliveryStatus.DELIVERED
 
 
-def test_the_log_its_filters_one_delivery_and_replay(db, client, auth, subscribe, receiver):
+def test_the_log_its_filters_one_delivery_and_replay(app, db, client, auth, subscribe, receiver):
+    app.config["WEBHOOK_SEND_CONCURRENCY"] = 1  # posted in order: the first answered 500, the second 200
     admin = auth.login("admin")
     subscription, _secret = subscribe()
     receiver.statuses = [500, 200]
     for _ in range(2):
         client.post(f"/manage/webhooks/{subscription.id}/test", data={"csrf_token": _csrf(client)})
-    delivery.send_due()  # the first answered 500, the second 200
+    delivery.send_due()
     first, second = deliveries()
     log = client.get("/manage/webhooks/deliveries?status=pending").get_data(as_text=True)
     assert f'data-delivery="{first.id}"' in log and f'data-delivery="{second.id}"' not in log

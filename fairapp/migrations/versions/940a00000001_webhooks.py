@@ -45,6 +45,7 @@ def upgrade():
         sa.Column("event_id", sa.String(length=100), nullable=False),
         sa.Column("event_type", sa.String(length=40), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("attendee_id", sa.Integer(), nullable=True),
         sa.Column(
             "status",
             sa.Enum("pending", "sending", "delivered", "failed", name="deliverystatus", native_enum=False, length=20),
@@ -64,6 +65,12 @@ def upgrade():
             name=op.f("fk_webhook_deliveries_subscription_id_webhook_subscriptions"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["attendee_id"],
+            ["attendees.id"],
+            name=op.f("fk_webhook_deliveries_attendee_id_attendees"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
         sa.UniqueConstraint("subscription_id", "event_id", name=op.f("uq_webhook_deliveries_subscription_id_event_id")),
     )
@@ -71,6 +78,7 @@ def upgrade():
         "ix_webhook_deliveries_status_next_attempt_at", "webhook_deliveries", ["status", "next_attempt_at"]
     )
     op.create_index(op.f("ix_webhook_deliveries_subscription_id"), "webhook_deliveries", ["subscription_id"])
+    op.create_index(op.f("ix_webhook_deliveries_attendee_id"), "webhook_deliveries", ["attendee_id"])
     op.create_table(
         "webhook_attempts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -94,6 +102,7 @@ def upgrade():
 def downgrade():
     op.drop_index(op.f("ix_webhook_attempts_delivery_id"), table_name="webhook_attempts")
     op.drop_table("webhook_attempts")
+    op.drop_index(op.f("ix_webhook_deliveries_attendee_id"), table_name="webhook_deliveries")
     op.drop_index(op.f("ix_webhook_deliveries_subscription_id"), table_name="webhook_deliveries")
     op.drop_index("ix_webhook_deliveries_status_next_attempt_at", table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")
