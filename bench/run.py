@@ -24,6 +24,7 @@ from bench import (  # noqa: E402
     registration_bench,
     report_bench,
     ticket_bench,
+    webhook_emit_bench,
 )
 
 BENCHMARKS = {
@@ -47,6 +48,10 @@ BENCHMARKS = {
     "pages": (
         "the home, fair, registration and scanner pages on a slow 3G line in Chromium",
         page_weight_bench.run,
+    ),
+    "webhooks": (
+        "what webhooks add to a check-in: CPU per check-in, with and without subscriptions",
+        webhook_emit_bench.run,
     ),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
 }

@@ -141,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from fairapp.reports.public_views import bp as public_results_bp
     from fairapp.reports.views import bp as reports_bp
     from fairapp.tickets.blueprint import bp as tickets_bp
+    from fairapp.webhooks.views import bp as webhooks_bp
 
     for module in ROUTES_ON_SHARED_BLUEPRINTS:
         importlib.import_module(module)
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(webhooks_bp)
     init_api(app)
 
 

@@ -195,6 +195,28 @@ class Defaults:
         "retry_errors": (),  # ZNS error codes worth another try; any other error is final
     }
 
+    # Webhooks to other systems (fairapp.webhooks): subscriptions managed at /manage/webhooks, posted by
+    # the background worker. Seconds after the 1st, 2nd, ... failed attempt (the last repeats), plus up
+    # to 25% jitter: with 7 attempts the last comes about a day after the first, then it is failed.
+    WEBHOOK_RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 3600, 8 * 3600, 12 * 3600)
+    WEBHOOK_MAX_ATTEMPTS = 7
+    WEBHOOK_TIMEOUT_SECONDS = 10  # connect, send and answer, per attempt
+    WEBHOOK_LEASE_SECONDS = 120  # a claimed delivery another worker may take over after this
+    WEBHOOK_CLAIM_BATCH = 20
+    WEBHOOK_SEND_CONCURRENCY = 4
+    # How long a process trusts its list of subscribed events: a subscription made on one server is
+    # seen by the others within this many seconds (at once by the server that made it).
+    WEBHOOK_CACHE_SECONDS = 30
+    # Post to loopback and private addresses (a receiver on the same network; tests). Off: only
+    # public addresses are reached, whatever a host name resolves to.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    # An admin's replay or test event is posted at once by a task, not at the next minute.
+    WEBHOOK_DELIVER_AT_ONCE = True
+    WEBHOOK_LOG_DAYS = 90  # settled deliveries (their bodies, their attempts) are kept this long
+    # What the secrets are encrypted with (HKDF); None: SECRET_KEY. Set it to the old SECRET_KEY when
+    # changing that, or rotate every subscription's secret.
+    WEBHOOK_SECRET_KEY: str | None = None
+
 
 ENVIRONMENT = {
     "FAIRAPP_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",

@@ -19,6 +19,9 @@ from fairapp.privacy.models import ErasureRequest
 from fairapp.registrations.models import BadgeJob
 from fairapp.reports.models import Reach, ReachDirty
 from fairapp.tickets.models import RevokedTicket
+from fairapp.webhooks.models import Attempt as WebhookAttempt
+from fairapp.webhooks.models import Delivery as WebhookDelivery
+from fairapp.webhooks.models import Subscription as WebhookSubscription
 from fairapp.worker.models import PeriodicRun
 
 __all__ = [
@@ -67,4 +70,7 @@ __all__ = [
     "Vacancy",
     "VacancyOffer",
     "Ward",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -201,3 +201,24 @@ DASHBOARD_ROUTES = [("GET", "dashboard.index", "roles:admin,organiser")]
 def test_dashboard_routes_declare_who_may_use_them(method, endpoint, expected):
     assert (method, endpoint) in RULES, f"{method} {endpoint} is not routed"
     assert RULES[(method, endpoint)] == expected
+
+
+# Webhooks (issue 17): admins only — the subscriptions' URLs and secrets and the bodies sent, which may
+# name a person, are for the office that runs the integrations.
+WEBHOOK_ROUTES = [
+    ("GET", "webhooks.index", "roles:admin"),
+    ("GET", "webhooks.create", "roles:admin"),
+    ("POST", "webhooks.create", "roles:admin"),
+    ("GET", "webhooks.edit", "roles:admin"),
+    ("POST", "webhooks.edit", "roles:admin"),
+    ("POST", "webhooks.act", "roles:admin"),
+    ("GET", "webhooks.deliveries", "roles:admin"),
+    ("GET", "webhooks.delivery", "roles:admin"),
+    ("POST", "webhooks.replay", "roles:admin"),
+]
+
+
+@pytest.mark.parametrize("method, endpoint, expected", WEBHOOK_ROUTES, ids=lambda v: str(v))
+def test_webhook_routes_declare_who_may_use_them(method, endpoint, expected):
+    assert (method, endpoint) in RULES, f"{method} {endpoint} is not routed"
+    assert RULES[(method, endpoint)] == expected

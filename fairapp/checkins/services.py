@@ -54,6 +54,7 @@ from fairapp.modelbase import utcnow
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 from fairapp.transactions import write_point
+from fairapp.webhooks import events as webhooks
 
 OK = "ok"
 ALREADY_CHECKED_IN = "already_checked_in"
@@ -442,6 +443,18 @@ def _admit(scan: _Scan, ticket: _Ticket, existing: _Existing | None, *, origin: 
                     "scan_id": scan.scan_id,
                     "device_id": device_id,
                 },
+            )
+            webhooks.emit(
+                webhooks.CHECKIN_CREATED,
+                f"{webhooks.CHECKIN_CREATED}-{check_in_id}",
+                data={
+                    "check_in_id": check_in_id,
+                    "checked_in_at": webhooks.iso(checked_in_at),
+                    "source": scan.source,
+                },
+                at=checked_in_at,
+                fair_id=scan.fair_id,
+                registration_id=ticket.registration_id,
             )
             return _outcome(scan, OK, ticket, checked_in_at)
         # Someone was faster: the same scan id (answer as it was answered) or the same ticket; or,

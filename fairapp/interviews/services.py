@@ -55,6 +55,7 @@ from fairapp.text import clean_name, has_control
 from fairapp.tickets import signing
 from fairapp.tickets.models import RevokedTicket
 from fairapp.transactions import write_point
+from fairapp.webhooks import events as webhooks
 
 MAX_SCAN_ID_LENGTH = 64
 ONLINE, OFFLINE = "online", "offline"
@@ -516,7 +517,8 @@ def record(
         if not created:  # a twin request's first record won the race (PostgreSQL): update it
             interview = _locked_record(booth, registration)
             checked = check(booth, _merged(recording, interview))
-    if not _new_entry(interview, checked, by, scan_id, source, device_time, now):
+    entry_id = _new_entry(interview, checked, by, scan_id, source, device_time, now)
+    if entry_id is None:
         if created:  # the scan id was used before for someone else: this new record is not kept
             db.session.delete(interview)
         earlier = _entry(scan_id, by, fair.id)
@@ -537,6 +539,26 @@ def record(
             "programme_id": checked.programme_id,
             "source": source,
         },
+    )
+    webhooks.emit(
+        webhooks.INTERVIEW_RECORDED,
+        f"{webhooks.INTERVIEW_RECORDED}-{entry_id}",
+        data={
+            "interview_id": interview.id,
+            "version_id": entry_id,
+            "first_record": created,
+            "booth_id": booth.id,
+            "employer_id": booth.employer_id,
+            "school_id": booth.school_id,
+            "outcome": checked.outcome.value,
+            "vacancy_id": checked.vacancy_id,
+            "programme_id": checked.programme_id,
+            "recorded_at": webhooks.iso(now),
+            "source": source,
+        },
+        at=now,
+        fair_id=fair.id,
+        registration_id=registration.id,
     )
     if checked.next_step_at is not None and checked.next_step_at != earlier_step:
         notices.appointment_set(interview, booth, registration, now=now)  # the person is told once
@@ -638,8 +660,9 @@ def _create(booth, registration, checked: Recording, by, now, checked_in: bool) 
     return db.session.scalars(_statements()[0], values).first()
 
 
-def _new_entry(interview, checked: Recording, by, scan_id, source, device_time, now) -> bool:
-    """The history entry of this version; False when the scan id was sent before (nothing written)."""
+def _new_entry(interview, checked: Recording, by, scan_id, source, device_time, now) -> int | None:
+    """The history entry of this version (its id); None when the scan id was sent before (nothing
+    written)."""
     values = {
         "interview_id": interview.id,
         "fair_id": interview.fair_id,
@@ -650,7 +673,7 @@ def _new_entry(interview, checked: Recording, by, scan_id, source, device_time, 
         "recorded_at": now,
         **_fields(checked),
     }
-    return db.session.execute(_statements()[1], values).first() is not None
+    return db.session.execute(_statements()[1], values).scalar()
 
 
 def _fields(checked: Recording) -> dict:

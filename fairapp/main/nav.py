@@ -143,6 +143,13 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         _l("Kinh phí phân bổ, cam kết, giải ngân theo nguồn và tỉ lệ giải ngân."),
     ),
     NavEntry(
+        "webhooks.index",
+        _l("Webhook"),
+        _only(Role.ADMIN),
+        "arrow-right",
+        _l("Gửi sự kiện (check-in, phỏng vấn, tuyển dụng, theo dõi) sang cổng việc làm, cơ quan thống kê."),
+    ),
+    NavEntry(
         "users.index",
         _l("Người dùng"),
         _only(Role.ADMIN),

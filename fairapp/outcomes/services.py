@@ -52,6 +52,7 @@ from fairapp.partners.models import Employer, Vacancy
 from fairapp.partners.taxcode import normalise_tax_code
 from fairapp.text import clean_name, fold, has_control
 from fairapp.transactions import write_point
+from fairapp.webhooks import events as webhooks
 
 STAFF = (Role.ADMIN, Role.ORGANISER)
 MAX_SALARY = 1_000_000_000  # a monthly salary above a billion đồng is a typing mistake
@@ -421,6 +422,7 @@ def record_hire(
     if status == HireStatus.CONFIRMED:
         _schedule(hire)
         _supersede_reported(hire, by=by, now=now, origin=origin)
+        _emit_hire(hire, now)
     audit(
         "hire.record",
         actor=by,
@@ -431,6 +433,31 @@ def record_hire(
     db.session.flush()
     db.session.refresh(hire, ["follow_ups"])
     return RecordedHire(hire, created=True, warnings=warnings)
+
+
+def _emit_hire(hire: Hire, now: datetime) -> None:
+    """hire.recorded, once per hire: when it is recorded confirmed, or when what the person said is
+    confirmed. The salary, a person's pay, is not an event field."""
+    webhooks.emit(
+        webhooks.HIRE_RECORDED,
+        f"{webhooks.HIRE_RECORDED}-{hire.id}",
+        data={
+            "hire_id": hire.id,
+            "employer_id": hire.employer_id,
+            "employer_name": hire.employer_name,
+            "vacancy_id": hire.vacancy_id,
+            "interview_id": hire.interview_id,
+            "position": hire.position,
+            "start_date": hire.start_date.isoformat(),
+            "contract_type": hire.contract_type.value if hire.contract_type else None,
+            "social_insurance": hire.social_insurance,
+            "source": hire.source.value,
+            "recorded_at": webhooks.iso(now),
+        },
+        at=now,
+        fair_id=hire.fair_id,
+        attendee_id=hire.attendee_id,
+    )
 
 
 def _employer_name(hire: Hire) -> str:
@@ -476,6 +503,7 @@ def confirm_hire(hire: Hire, *, by, now: datetime | None = None, origin: Origin 
         db.session.flush()
         db.session.refresh(hire, ["follow_ups"])
         audit("hire.confirm", actor=by, target=hire, origin=origin)
+        _emit_hire(hire, now)
     db.session.flush()
     return hire
 
@@ -754,6 +782,23 @@ def record_follow_up(
         details={"month": follow_up.month, "outcome": answer.outcome.value, "answered_by": answered_by},
     )
     db.session.flush()
+    webhooks.emit(
+        webhooks.FOLLOWUP_RECORDED,
+        f"{webhooks.FOLLOWUP_RECORDED}-{follow_up.id}-{follow_up.attempts}",
+        data={
+            "follow_up_id": follow_up.id,
+            "hire_id": hire.id,
+            "month": follow_up.month,
+            "outcome": answer.outcome.value,
+            "checked_on": answer.checked_on.isoformat(),
+            "answered_by": answered_by,
+            "sustainable": hire.sustainable,
+            "recorded_at": webhooks.iso(now),
+        },
+        at=now,
+        fair_id=hire.fair_id,
+        attendee_id=hire.attendee_id,
+    )
     return follow_up
 
 

@@ -47,6 +47,7 @@ from fairapp.modelbase import utcnow
 from fairapp.privacy.models import ErasureRequest, ErasureStatus
 from fairapp.privacy.redaction import Identity, redact_audit
 from fairapp.tickets import services as tickets
+from fairapp.webhooks import retention as webhook_retention
 
 ERASED_NAME = "Đã xoá"
 REASON_SELF = "ticket_link"  # the person, through their ticket link
@@ -85,6 +86,7 @@ def withdraw_share_consent(registration: Registration, *, by=None, origin: Origi
         if each.consent_share_version is not None or each.consent_share_at is not None:
             each.consent_share_version = each.consent_share_at = None
             changed.append(each.id)
+    webhook_retention.forget_people([attendee.id])
     audit.record(
         "consent.withdraw_share",
         actor=by,
@@ -151,6 +153,7 @@ def _erase_batch(
         _close_requests(attendee, by=by, now=now)
     db.session.flush()
     redacted = redact_audit(identities)  # after the flush: the record itself no longer holds them
+    webhook_retention.forget_people([a.id for a in to_erase])
     for attendee in to_erase:
         audit.record(
             "attendee.erase",

@@ -14,7 +14,11 @@ from flask import current_app
 from fairapp.config import ConfigError
 from fairapp.worker.queue import huey
 
-TASK_MODULES = ("fairapp.registrations.jobs", "fairapp.worker.schedule")  # imported: their tasks exist
+TASK_MODULES = (
+    "fairapp.registrations.jobs",
+    "fairapp.webhooks.delivery",
+    "fairapp.worker.schedule",
+)  # imported: their tasks exist
 
 
 @click.command("worker")

@@ -53,6 +53,9 @@ JOBS = (
     ),
     # The people written since the last minute, counted into reach (fairapp.reports.reach).
     PeriodicJob("count_reach", crontab(), ("fairapp.reports.reach.drain",), transaction=False),
+    # Webhooks due (fairapp.webhooks.delivery): first attempts, retries, replays.
+    PeriodicJob("deliver_webhooks", crontab(), ("fairapp.webhooks.delivery.send_due",), transaction=False),
+    PeriodicJob("purge_webhook_log", crontab(minute="45"), ("fairapp.webhooks.retention.purge",)),
     # Badge PDFs are deleted a day after they were made, even when nobody starts another job.
     PeriodicJob("purge_badge_files", crontab(minute="30"), ("fairapp.registrations.jobs.purge_expired",)),
 )
