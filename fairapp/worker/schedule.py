@@ -53,6 +53,12 @@ JOBS = (
     ),
     # The people written since the last minute, counted into reach (fairapp.reports.reach).
     PeriodicJob("count_reach", crontab(), ("fairapp.reports.reach.drain",), transaction=False),
+    # Jobs queued by a request whose task never reached the queue (its store was down): sent again.
+    PeriodicJob(
+        "requeue_jobs",
+        crontab(),
+        ("fairapp.registrations.jobs.requeue_waiting", "fairapp.outreach.imports.requeue_waiting"),
+    ),
     # Badge PDFs are deleted a day after they were made, even when nobody starts another job.
     PeriodicJob("purge_badge_files", crontab(minute="30"), ("fairapp.registrations.jobs.purge_expired",)),
 )

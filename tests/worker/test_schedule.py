@@ -56,7 +56,12 @@ def test_two_consumers_in_the_same_minute_run_each_job_once(app, db, calls, queu
     assert all(now.tzinfo is not None for _label, now in calls)
     runs = db.session.execute(sa.select(PeriodicRun.job, PeriodicRun.due_at)).all()
     due = datetime(2026, 12, 8, 3, 0, tzinfo=UTC)
-    assert sorted(runs) == [("count_reach", due), ("queue_reminders", due), ("send_messages", due)]
+    assert sorted(runs) == [
+        ("count_reach", due),
+        ("queue_reminders", due),
+        ("requeue_jobs", due),
+        ("send_messages", due),
+    ]
     calls.clear()
     _tick(queue, 2, 59, minute=datetime(2026, 12, 8, 3, 30))  # every minute, and the badge files
     assert [label for label, _now in calls] == ["send_due"]
