@@ -101,10 +101,7 @@ class TcpProxy:
     def _loop(self) -> None:
         while not self._stopping:
             with self._lock:
-                if not self._selector.get_map():
-                    events = []
-                else:
-                    events = self._selector.select(timeout=0.05)
+                events = self._selector.select(timeout=0.05) if self._selector.get_map() else []
                 for key, _mask in events:
                     if key.fileobj is self._listener:
                         self._accept()
