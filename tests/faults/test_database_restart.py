@@ -1,0 +1,123 @@
+"""PostgreSQL restarting under load, with the application served as in production (gunicorn, 2 sync
+workers) and the background worker (`flask worker`) running. The real server is shared, so the restart
+is played by a TCP proxy between the application and it (bench/tcp_proxy.py): every connection is cut
+at once and new ones are refused for OUTAGE_S, then accepted again.
+
+What must hold: during the outage every failed request is a 503 database_unavailable with Retry-After
+(never a 500 or a dropped connection); failures only around the outage; after it, requests succeed
+again without restarting gunicorn (its workers are the same processes: the pool replaced its dead
+connections); every registration acknowledged is in the database, and no request answered 503 left
+anything behind; the worker runs a periodic job again after the outage."""
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from bench.common import _children
+from bench.fault_load import Load, flask_command, served, stored_phones, summary
+from bench.tcp_proxy import TcpProxy
+from fairapp.worker import huey, init_app
+
+BEFORE_S, OUTAGE_S, AFTER_S = 2.0, 3.0, 3.0
+GRACE_S = 1.0  # a request that started just before the connections came back may still fail
+
+
+@pytest.fixture()
+def postgres_url(database_url) -> str:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no server to restart (its faults: test_disk_full.py)")
+    return database_url
+
+
+def _published_fair(db) -> int:
+    from fairapp.fairs.models import Fair, FairStatus
+    from fairapp.modelbase import utcnow
+
+    starts_at = utcnow().replace(microsecond=0) + timedelta(days=7)
+    fair = Fair(
+        title="Phiên khởi động lại",
+        ward_code="05528",
+        venue_name="Nhà văn hoá",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        status=FairStatus.PUBLISHED,
+    )
+    db.session.add(fair)
+    db.session.commit()
+    return fair.id
+
+
+def _run_periodic(due: str) -> None:
+    """Queue the periodic job count_reach for the minute `due`, as the worker's scheduler does."""
+    import fairapp.worker.schedule  # noqa: F401  (declares the periodic tasks)
+
+    task_class = huey._registry.string_to_task("fairapp.worker.schedule.periodic_count_reach")
+    huey.enqueue(task_class(kwargs={"due": due}))
+
+
+def _wait_for_run(database_url: str, due: str, timeout: float = 20) -> bool:
+    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
+    statement = sa.text("SELECT count(*) FROM periodic_runs WHERE job = 'count_reach' AND due_at = :due")
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if connection.execute(statement, {"due": due.replace("T", " ")}).scalar():
+                    return True
+            time.sleep(0.3)
+        return False
+    finally:
+        engine.dispose()
+
+
+def test_a_postgresql_restart_under_load(app, db, postgres_url, tmp_path):
+    fair_id = _published_fair(db)
+    db.session.remove()
+    proxy = TcpProxy(("127.0.0.1", make_url(postgres_url).port or 5432)).start()
+    through_proxy = make_url(postgres_url).set(host="127.0.0.1", port=proxy.port).render_as_string(False)
+    folder = Path(tmp_path)
+    queue = {"FAIRAPP_TASK_QUEUE_URL": f"sqlite:///{folder}/tasks.sqlite3"}
+    app.config.update(TASK_QUEUE_URL=queue["FAIRAPP_TASK_QUEUE_URL"], TASK_QUEUE_IMMEDIATE=False)
+    init_app(app)
+    worker = flask_command(folder, through_proxy, "worker", "--no-periodic", env=queue)
+    try:
+        with served(folder, through_proxy, queue) as (server, base):
+            _run_periodic("2030-01-01T00:00:00")
+            assert _wait_for_run(postgres_url, "2030-01-01T00:00:00"), (folder / "worker.log").read_text()
+            gunicorn_workers = _children(server.pid)
+            window = []
+
+            def restart():
+                time.sleep(BEFORE_S)
+                window.append(time.monotonic())
+                proxy.restart(OUTAGE_S)
+                window.append(time.monotonic())
+
+            answers = Load(base, fair_id, threads=4).run(BEFORE_S + OUTAGE_S + AFTER_S, restart)
+            figures = summary(answers, (window[0], window[1]))
+            assert _children(server.pid) == gunicorn_workers and server.poll() is None
+            # the worker's pooled connections were cut too: the next periodic job runs all the same
+            _run_periodic("2030-01-01T00:01:00")
+            assert _wait_for_run(postgres_url, "2030-01-01T00:01:00"), (folder / "worker.log").read_text()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        proxy.close()
+
+    assert figures["other"] == [], figures  # every failure is a 503 database_unavailable
+    assert figures["unavailable_503"] > 0 and proxy.connections_cut > 0, figures
+    assert all(a.retry_after and a.retry_after.isdigit() for a in answers if a.status == 503)
+    for answer in answers:
+        if answer.status != 201:
+            assert window[0] - 0.1 <= answer.ended and answer.started <= window[1] + GRACE_S, figures
+    assert figures["recovered_after_s"] is not None and figures["recovered_after_s"] < 2, figures
+    ok = [a.phone for a in answers if a.status == 201]
+    refused = [a.phone for a in answers if a.status == 503]
+    assert len(ok) > 10
+    stored = stored_phones(postgres_url, ok + refused)  # also: no person without a registration
+    assert set(ok) <= stored
+    assert not set(refused) & stored
