@@ -10,6 +10,7 @@ from bench import (  # noqa: E402
     badge_bench,
     call_list_bench,
     checkin_bench,
+    faults_bench,
     geo_bench,
     household_import_bench,
     interview_bench,
@@ -39,6 +40,7 @@ BENCHMARKS = {
         "a ward's household list of 20,000 rows through the page and the worker",
         household_import_bench.run,
     ),
+    "faults": ("registrations under load through a PostgreSQL restart and Redis down", faults_bench.run),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
 }
 
