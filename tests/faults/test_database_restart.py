@@ -14,13 +14,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from bench.common import _children
 from bench.fault_load import Load, flask_command, served, stored_phones, summary
 from bench.tcp_proxy import TcpProxy
-from fairapp.worker import huey, init_app
+from fairapp.worker import init_app
+from tests.faults.periodic import run_periodic, wait_for_run
 
 BEFORE_S, OUTAGE_S, AFTER_S = 2.0, 3.0, 3.0
 GRACE_S = 1.0  # a request that started just before the connections came back may still fail
@@ -51,29 +51,6 @@ def _published_fair(db) -> int:
     return fair.id
 
 
-def _run_periodic(due: str) -> None:
-    """Queue the periodic job count_reach for the minute `due`, as the worker's scheduler does."""
-    import fairapp.worker.schedule  # noqa: F401  (declares the periodic tasks)
-
-    task_class = huey._registry.string_to_task("fairapp.worker.schedule.periodic_count_reach")
-    huey.enqueue(task_class(kwargs={"due": due}))
-
-
-def _wait_for_run(database_url: str, due: str, timeout: float = 20) -> bool:
-    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
-    statement = sa.text("SELECT count(*) FROM periodic_runs WHERE job = 'count_reach' AND due_at = :due")
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with engine.connect() as connection:
-                if connection.execute(statement, {"due": due.replace("T", " ")}).scalar():
-                    return True
-            time.sleep(0.3)
-        return False
-    finally:
-        engine.dispose()
-
-
 def test_a_postgresql_restart_under_load(app, db, postgres_url, tmp_path):
     fair_id = _published_fair(db)
     db.session.remove()
@@ -86,8 +63,8 @@ def test_a_postgresql_restart_under_load(app, db, postgres_url, tmp_path):
     worker = flask_command(folder, through_proxy, "worker", "--no-periodic", env=queue)
     try:
         with served(folder, through_proxy, queue) as (server, base):
-            _run_periodic("2030-01-01T00:00:00")
-            assert _wait_for_run(postgres_url, "2030-01-01T00:00:00"), (folder / "worker.log").read_text()
+            run_periodic("2030-01-01T00:00:00")
+            assert wait_for_run(postgres_url, "2030-01-01T00:00:00"), (folder / "worker.log").read_text()
             gunicorn_workers = _children(server.pid)
             window = []
 
@@ -101,8 +78,8 @@ def test_a_postgresql_restart_under_load(app, db, postgres_url, tmp_path):
             figures = summary(answers, (window[0], window[1]))
             assert _children(server.pid) == gunicorn_workers and server.poll() is None
             # the worker's pooled connections were cut too: the next periodic job runs all the same
-            _run_periodic("2030-01-01T00:01:00")
-            assert _wait_for_run(postgres_url, "2030-01-01T00:01:00"), (folder / "worker.log").read_text()
+            run_periodic("2030-01-01T00:01:00")
+            assert wait_for_run(postgres_url, "2030-01-01T00:01:00"), (folder / "worker.log").read_text()
     finally:
         worker.terminate()
         worker.wait(timeout=30)

@@ -15,12 +15,13 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from bench.fault_load import person
+from bench.fault_load import flask_command, person
 from bench.tcp_proxy import TcpProxy
 from fairapp import create_app
 from fairapp.extensions import db as _db
 from fairapp.extensions import limiter
 from fairapp.worker import huey, init_app
+from tests.faults.periodic import run_periodic, wait_for_run
 
 REDIS = ("127.0.0.1", 6379)
 
@@ -174,3 +175,37 @@ def test_a_badge_job_asked_for_while_redis_is_down_is_queued_later_and_runs_once
             == BadgeJobStatus.RUNNING
         )
         huey.storage.flush_all()
+
+
+def test_the_worker_survives_redis_going_away(app, database_url, redis_proxy, tmp_path):
+    """`flask worker` on a Redis queue: while Redis is away its consumer logs and waits (an enqueue
+    fails within seconds, never hangs); once Redis is back it runs what is queued, without a restart."""
+    name = f"fairapp-faults-{secrets.token_hex(6)}"
+    url = f"redis://127.0.0.1:{redis_proxy.port}/0"
+    app.config.update(TASK_QUEUE_URL=url, TASK_QUEUE_NAME=name, TASK_QUEUE_IMMEDIATE=False)
+    init_app(app)
+    env = {"FAIRAPP_TASK_QUEUE_URL": url, "FAIRAPP_TASK_QUEUE_NAME": name}
+    worker = flask_command(tmp_path, database_url, "worker", "--no-periodic", env=env)
+    log = tmp_path / "worker.log"
+    try:
+        run_periodic("2030-02-01T00:00:00")
+        assert wait_for_run(database_url, "2030-02-01T00:00:00"), log.read_text()
+
+        redis_proxy.go_down()
+        started = time.monotonic()
+        with pytest.raises(redis.ConnectionError):
+            run_periodic("2030-02-01T00:01:00")  # a request's enqueue: it fails, fast
+        assert time.monotonic() - started < 5
+        time.sleep(3)  # the consumer meets the missing Redis
+        redis_proxy.come_back()
+
+        run_periodic("2030-02-01T00:02:00")
+        assert wait_for_run(database_url, "2030-02-01T00:02:00"), log.read_text()
+        assert worker.poll() is None
+        assert "Error reading" in log.read_text()  # it did meet the outage (its queue or schedule)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        client = redis.Redis(*REDIS)
+        for key in client.scan_iter(f"*{name}*"):
+            client.delete(key)
