@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from bench.common import _children
@@ -98,3 +99,40 @@ def test_a_postgresql_restart_under_load(app, db, postgres_url, tmp_path):
     stored = stored_phones(postgres_url, ok + refused)  # also: no person without a registration
     assert set(ok) <= stored
     assert not set(refused) & stored
+
+
+def test_backends_terminated_under_load(app, db, postgres_url, tmp_path):
+    """The real variant, on the test's own database only: pg_terminate_backend() on every connection the
+    application holds, three times a second apart, while registrations come in."""
+    fair_id = _published_fair(db)
+    db.session.remove()
+    admin = sa.create_engine(postgres_url, poolclass=sa.NullPool)
+    kills = []
+    try:
+        with served(Path(tmp_path), postgres_url) as (_server, base):
+
+            def terminate():
+                for _ in range(3):
+                    time.sleep(1.0)
+                    with admin.connect() as connection:
+                        kills.append(
+                            connection.execute(
+                                sa.text(
+                                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                                )
+                            ).scalar()
+                        )
+
+            answers = Load(base, fair_id, threads=4).run(5.0, terminate)
+    finally:
+        admin.dispose()
+    figures = summary(answers, (answers[0].started, answers[-1].ended))
+    assert sum(kills) > 0
+    assert figures["other"] == [], figures
+    ok = [a.phone for a in answers if a.status == 201]
+    refused = [a.phone for a in answers if a.status == 503]
+    stored = stored_phones(postgres_url, ok + refused)
+    assert set(ok) <= stored
+    assert not set(refused) & stored, "a request answered 503 was saved"
+    assert answers[-1].status == 201 or any(a.status == 201 for a in answers[-8:])  # serving again
