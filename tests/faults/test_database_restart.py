@@ -65,7 +65,8 @@ def test_a_postgresql_restart_under_load(app, db, postgres_url, tmp_path):
     try:
         with served(folder, through_proxy, queue) as (server, base):
             run_periodic("2030-01-01T00:00:00")
-            assert wait_for_run(postgres_url, "2030-01-01T00:00:00"), (folder / "worker.log").read_text()
+            started = wait_for_run(postgres_url, "2030-01-01T00:00:00", timeout=60)  # the worker starting up
+            assert started, (folder / "worker.log").read_text()
             gunicorn_workers = _children(server.pid)
             window = []
 

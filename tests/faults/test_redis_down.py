@@ -189,7 +189,7 @@ def test_the_worker_survives_redis_going_away(app, database_url, redis_proxy, tm
     log = tmp_path / "worker.log"
     try:
         run_periodic("2030-02-01T00:00:00")
-        assert wait_for_run(database_url, "2030-02-01T00:00:00"), log.read_text()
+        assert wait_for_run(database_url, "2030-02-01T00:00:00", timeout=60), log.read_text()  # starting up
 
         redis_proxy.go_down()
         started = time.monotonic()
