@@ -14,6 +14,7 @@ from bench import (  # noqa: E402
     badge_bench,
     call_list_bench,
     checkin_bench,
+    faults_bench,
     geo_bench,
     household_import_bench,
     interview_bench,
@@ -53,6 +54,7 @@ BENCHMARKS = {
         "what webhooks add to a check-in: CPU per check-in, with and without subscriptions",
         webhook_emit_bench.run,
     ),
+    "faults": ("registrations under load through a PostgreSQL restart and Redis down", faults_bench.run),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
 }
 

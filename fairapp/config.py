@@ -234,6 +234,7 @@ ENVIRONMENT = {
     "FAIRAPP_TWO_FACTOR_KEY": "TWO_FACTOR_KEY",
 }
 
+RATELIMIT_REDIS_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}  # seconds
 INTEGERS = {"HOME_PROVINCE_CODE", "TRUSTED_PROXY_COUNT", "PRIVACY_RETENTION_MONTHS", "TASK_WORKERS"}
 
 
@@ -262,6 +263,10 @@ def load(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         path = Path(app.instance_path) / "ratelimits.sqlite3"
         app.config["RATELIMIT_STORAGE_URI"] = f"fairapp-sqlite://{path}"
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        # A Redis that does not answer (a host gone, not just refusing) fails within a second or two, and
+        # the limits count in memory meanwhile (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED): never a hung request.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", RATELIMIT_REDIS_TIMEOUTS)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(app)
     if app.config["STATIC_AUTOREFRESH"] is None:

@@ -1,10 +1,11 @@
 """The database connection (the models' base is fairapp.modelbase, the `db` object fairapp.extensions).
 Engine set-up: options (every engine pings a pooled connection before using it), SQLite pragmas and
 owner-only files for the embedded default, one clear line (never a traceback) when the database cannot
-be reached, which errors mean "unavailable, try again" (`is_unavailable`), and SQLite's one writer
-taking turns (`write_turn`)."""
+be reached, which errors mean "unavailable, try again" (`is_unavailable`) and which "the disk is full"
+(`is_storage_full`), and SQLite's one writer taking turns (`write_turn`)."""
 
 import contextlib
+import errno
 import fcntl
 import functools
 import os
@@ -209,6 +210,24 @@ def is_unavailable(error: BaseException) -> bool:
     if isinstance(error, sa.exc.DBAPIError):
         return bool(error.connection_invalidated)
     return isinstance(error, _driver_errors())
+
+
+SQLITE_FULL = 13  # the primary result code; extended codes keep it in their low byte
+POSTGRES_DISK_FULL = "53100"
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_storage_full(error: BaseException) -> bool:
+    """Whether `error` says the disk is full: SQLite's SQLITE_FULL ("database or disk is full"),
+    PostgreSQL's disk_full (53100), or a file that could not be written (ENOSPC, a quota). Nothing
+    was saved by the statement that failed, and the transaction is rolled back; what was committed
+    before stays. Checked before is_unavailable(), which counts these as unavailable too."""
+    original = getattr(error, "orig", None) or error
+    if isinstance(original, sqlite3.Error):
+        return (getattr(original, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_FULL
+    if getattr(original, "sqlstate", None) == POSTGRES_DISK_FULL:
+        return True
+    return isinstance(original, OSError) and original.errno in NO_SPACE
 
 
 @functools.cache

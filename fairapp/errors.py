@@ -1,6 +1,8 @@
 """Domain errors with stable codes, and the HTTP error handlers (HTML for pages, JSON under /api)."""
 
 import logging
+import threading
+import time
 
 from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -9,7 +11,7 @@ from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from fairapp.database import DatabaseUnreachable, is_unavailable
+from fairapp.database import DatabaseUnreachable, is_storage_full, is_unavailable
 from fairapp.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,15 @@ DATABASE_UNAVAILABLE = (
     _l("Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít phút."),
 )
 RETRY_AFTER_SECONDS = 10  # a restarting database is usually back within that
+STORAGE_FULL = (
+    "storage_full",
+    _l(
+        "Bộ nhớ của máy chủ đã đầy nên thao tác này chưa được lưu; dữ liệu đã lưu trước đó vẫn còn "
+        "nguyên. Vui lòng báo quản trị viên giải phóng dung lượng rồi thử lại."
+    ),
+)
+STORAGE_RETRY_AFTER_SECONDS = 60  # space comes back when someone frees it, not by itself
+LOG_EVERY_SECONDS = 10  # an outage is logged once per this many seconds and process (_OutageLog)
 CSRF_FAILED = (
     "csrf_failed",
     _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thử lại."),
@@ -132,16 +143,14 @@ def handle_domain_error(error: DomainError):
 
 def handle_unexpected(error: Exception):
     """A bug answers 500; a database that cannot be used right now answers 503 database_unavailable
-    (fairapp.database.is_unavailable), with Retry-After: neither shows a traceback."""
-    unavailable = is_unavailable(error)
-    if unavailable:
-        log.error(
-            "database unavailable on %s %s: %s",
-            request.method,
-            request.path,
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
-            exc_info=not isinstance(error, DatabaseUnreachable),
-        )
+    (fairapp.database.is_unavailable), a full disk 507 storage_full (is_storage_full), both with
+    Retry-After and one line in the log: none shows a traceback."""
+    full = is_storage_full(error)
+    unavailable = full or is_unavailable(error)
+    if full:
+        _outages.log("storage full", error)
+    elif unavailable:
+        _outages.log("database unavailable", error, traceback=not isinstance(error, DatabaseUnreachable))
     else:
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=True)
     try:
@@ -151,9 +160,48 @@ def handle_unexpected(error: Exception):
     # The page template shows who is signed in; do not ask the database again if it is down.
     if "_login_user" not in g or unavailable or isinstance(error, sa_exc.DBAPIError):
         g._login_user = login_manager.anonymous_user()
+    if full:
+        return storage_full()
     if unavailable:
         return database_unavailable()
     return handle_http_exception(InternalServerError())
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+class _OutageLog:
+    """One line per kind of outage and LOG_EVERY_SECONDS per process, with its cause and how many
+    requests it answered since the last line: a database restarting under load fails hundreds of
+    requests a second, and the log should say so once, not hundreds of times."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
+        self._unlogged: dict[str, int] = {}
+
+    def log(self, kind: str, error: BaseException, *, traceback: bool = False) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(kind, -LOG_EVERY_SECONDS) < LOG_EVERY_SECONDS:
+                self._unlogged[kind] = self._unlogged.get(kind, 0) + 1
+                return
+            self._last[kind] = now
+            unlogged = self._unlogged.pop(kind, 0)
+        log.error(
+            "%s on %s %s: %s%s",
+            kind,
+            request.method,
+            request.path,
+            _first_line(error),
+            f" ({unlogged} more requests answered so since the last line)" if unlogged else "",
+            exc_info=traceback,
+        )
+
+
+_outages = _OutageLog()
 
 
 def database_unavailable():
@@ -163,6 +211,15 @@ def database_unavailable():
     if wants_json():
         return (*json_error(503, code, message), headers)
     return _error_page(503, message), 503, headers
+
+
+def storage_full():
+    """The 507 answer when the disk is full: nothing of the request was saved."""
+    code, message = STORAGE_FULL
+    headers = {"Retry-After": str(STORAGE_RETRY_AFTER_SECONDS)}
+    if wants_json():
+        return (*json_error(507, code, message), headers)
+    return _error_page(507, message), 507, headers
 
 
 def _error_page(status: int, message) -> str:

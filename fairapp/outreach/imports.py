@@ -40,6 +40,7 @@ from fairapp.worker import enqueue_after_commit, task
 log = logging.getLogger(__name__)
 ACTIVE = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 STALE_AFTER = timedelta(minutes=10)
+REQUEUE_AFTER = timedelta(minutes=2)  # a queued import not started by then is sent again (requeue_waiting)
 KEEP_REFUSED_FILES = timedelta(hours=1)
 MAX_ERRORS_KEPT = 2000
 INTERRUPTED = "interrupted"
@@ -224,13 +225,42 @@ def _run(import_id: int) -> None:
     run_in_transaction(lambda: _save(import_id, parsed, job.requested_by))
 
 
-def _started(import_id: int) -> HouseholdImport | None:
-    write_point()
-    job = db.session.get(HouseholdImport, import_id)
-    if job is None or job.status != ImportStatus.QUEUED:
-        return None
-    job.status, job.updated_at = ImportStatus.RUNNING, utcnow()
+def requeue_waiting(*, now: datetime | None = None) -> int:
+    """Send again every queued import the worker has not started REQUEUE_AFTER after it was last sent
+    (its task may never have reached the queue: the queue's store was down when the request
+    committed), once this transaction commits; run every minute by the worker. Returns how many."""
+    now = now or utcnow()
+    waiting = list(
+        db.session.scalars(
+            sa.select(HouseholdImport).where(
+                HouseholdImport.status == ImportStatus.QUEUED,
+                HouseholdImport.updated_at < now - REQUEUE_AFTER,
+            )
+        )
+    )
+    if waiting:
+        write_point()
+    for job in waiting:
+        job.updated_at = now
+        log.warning("household import %s was not started: sent to the worker again", job.id)
+        enqueue_after_commit(import_list, job.id)
     db.session.flush()
+    return len(waiting)
+
+
+def _started(import_id: int) -> HouseholdImport | None:
+    """The queued import, now running; None if there is none to run (another task, of the same
+    import sent twice, has claimed it)."""
+    write_point()
+    claimed = db.session.execute(
+        sa.update(HouseholdImport)
+        .where(HouseholdImport.id == import_id, HouseholdImport.status == ImportStatus.QUEUED)
+        .values(status=ImportStatus.RUNNING, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return None
+    job = db.session.get(HouseholdImport, import_id)
     db.session.expunge(job)
     return job
 

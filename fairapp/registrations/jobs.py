@@ -14,7 +14,11 @@ and a half-made PDF is not worth resuming): the row keeps its last heartbeat (`u
 reported as failed ("interrupted") once that is older than STALE_AFTER (status_of, on reading;
 start_job marks it so in the row), and the organiser starts it again. A job that raises ends failed
 at once. Finished files are deleted a day after they were made (KEEP_FILES_FOR), by the next job of
-any fair and by the hourly periodic job (fairapp.worker.schedule)."""
+any fair and by the hourly periodic job (fairapp.worker.schedule).
+
+A job whose task never reached the queue (its store, Redis say, was down when the request committed)
+is sent again by the worker's every-minute job (requeue_waiting) once it has waited REQUEUE_AFTER; a
+job sent twice runs once (_started claims it with a conditional UPDATE)."""
 
 import logging
 import secrets
@@ -39,6 +43,7 @@ from fairapp.worker import enqueue_after_commit, task
 log = logging.getLogger(__name__)
 KEEP_FILES_FOR = timedelta(days=1)
 STALE_AFTER = timedelta(minutes=10)  # a running job writes its progress every few seconds
+REQUEUE_AFTER = timedelta(minutes=2)  # a queued job not started by then is sent to the worker again
 ACTIVE = (BadgeJobStatus.QUEUED, BadgeJobStatus.RUNNING)
 INTERRUPTED = "interrupted"
 
@@ -216,14 +221,38 @@ def _run(app: Flask, job_id: int, stats: dict | None) -> None:
     )
 
 
+def requeue_waiting(*, now: datetime | None = None) -> int:
+    """Send again every queued job the worker has not started REQUEUE_AFTER after it was last sent
+    (its task may never have reached the queue), once this transaction commits. Returns how many."""
+    now = now or utcnow()
+    waiting = list(
+        db.session.scalars(
+            sa.select(BadgeJob).where(
+                BadgeJob.status == BadgeJobStatus.QUEUED, BadgeJob.updated_at < now - REQUEUE_AFTER
+            )
+        )
+    )
+    if waiting:
+        write_point()
+    for job in waiting:
+        job.updated_at = now
+        log.warning("badge job %s was not started: sent to the worker again", job.id)
+        enqueue_after_commit(render_badges, job.id)
+    db.session.flush()
+    return len(waiting)
+
+
 def _started(job_id: int) -> BadgeJob | None:
-    """The queued job, now running; None if there is none to run."""
-    job = db.session.get(BadgeJob, job_id)
-    if job is None or job.status != BadgeJobStatus.QUEUED:
-        return None
+    """The queued job, now running; None if there is none to run (another task, of the same job sent
+    twice, has claimed it)."""
     write_point()
-    job.status = BadgeJobStatus.RUNNING
-    return job
+    claimed = db.session.execute(
+        sa.update(BadgeJob)
+        .where(BadgeJob.id == job_id, BadgeJob.status == BadgeJobStatus.QUEUED)
+        .values(status=BadgeJobStatus.RUNNING)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return db.session.get(BadgeJob, job_id) if claimed else None
 
 
 def _set(job: BadgeJob, **values) -> None:

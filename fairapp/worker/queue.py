@@ -6,7 +6,10 @@ first with no storage and init_app() gives it one from the configuration (TASK_Q
     unset             the embedded default: SQLite file instance/tasks.sqlite3, for one server (its
                       web workers and its `flask worker` share the file)
     sqlite:///PATH    the same at another path (sqlite:////absolute/path)
-    redis://…         Redis (also rediss://, unix://), for several servers sharing one queue
+    redis://…         Redis (also rediss://, unix://), for several servers sharing one queue; a
+                      Redis that does not answer fails an enqueue within REDIS_TIMEOUTS (the request
+                      that asked for it still succeeds, and the job is sent again: see
+                      enqueue_after_commit) instead of holding the request
 
 The storage is opened when first used (an enqueue, the consumer), not by create_app(). Under
 TESTING, or with TASK_QUEUE_IMMEDIATE = True, huey's immediate mode runs a task at once in the
@@ -22,7 +25,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_app_context
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
-from redis.connection import parse_url
+from redis.connection import ConnectionPool, parse_url
 
 from fairapp import transactions
 from fairapp.config import ConfigError
@@ -30,6 +33,9 @@ from fairapp.extensions import db
 
 log = logging.getLogger(__name__)
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+# Seconds. The consumer blocks on the queue for 1 s at a time (huey's read_timeout): the socket's
+# timeout must be longer.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2.0, "socket_timeout": 5.0}
 
 
 class Queue(Huey):
@@ -107,7 +113,7 @@ def storage_for(app: Flask) -> tuple[type, dict]:
             parse_url(url)
         except ValueError as error:
             raise ConfigError(f"TASK_QUEUE_URL is not a usable Redis URL: {error}") from None
-        return RedisStorage, {"url": url}
+        return RedisStorage, {"connection_pool": ConnectionPool.from_url(url, **REDIS_TIMEOUTS)}
     raise ConfigError(
         f"TASK_QUEUE_URL must be empty (SQLite in the instance folder), sqlite:///PATH or redis://…, "
         f"not {scheme or url!r}."
@@ -165,7 +171,9 @@ def enqueue_after_commit(queued_task, *args, **kwargs) -> None:
 
     Outside a transaction unit (a test or a benchmark calling a service directly, committing and
     running the work itself) nothing is enqueued. If enqueueing fails after the commit (the queue's
-    store is down) the error is logged and the request still succeeds: what was committed stands."""
+    store is down) the error is logged and the request still succeeds: what was committed stands,
+    and the row it committed is what the work is found from again (a queued badge job or household
+    import is sent again by the worker's every-minute `requeue_jobs`, fairapp.worker.schedule)."""
     if not transactions.in_unit():
         log.warning("%s not enqueued: called outside a transaction unit", queued_task.task_class.__name__)
         return

@@ -56,6 +56,12 @@ JOBS = (
     # Webhooks due (fairapp.webhooks.delivery): first attempts, retries, replays.
     PeriodicJob("deliver_webhooks", crontab(), ("fairapp.webhooks.delivery.send_due",), transaction=False),
     PeriodicJob("purge_webhook_log", crontab(minute="45"), ("fairapp.webhooks.retention.purge",)),
+    # Jobs queued by a request whose task never reached the queue (its store was down): sent again.
+    PeriodicJob(
+        "requeue_jobs",
+        crontab(),
+        ("fairapp.registrations.jobs.requeue_waiting", "fairapp.outreach.imports.requeue_waiting"),
+    ),
     # Badge PDFs are deleted a day after they were made, even when nobody starts another job.
     PeriodicJob("purge_badge_files", crontab(minute="30"), ("fairapp.registrations.jobs.purge_expired",)),
 )

@@ -60,6 +60,7 @@ def test_two_consumers_in_the_same_minute_run_each_job_once(app, db, calls, queu
         ("count_reach", due),
         ("deliver_webhooks", due),
         ("queue_reminders", due),
+        ("requeue_jobs", due),
         ("send_messages", due),
     ]
     calls.clear()

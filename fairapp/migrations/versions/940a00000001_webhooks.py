@@ -1,7 +1,7 @@
 """webhooks: subscriptions, deliveries (one per subscription and event id) and their attempts
 
 Revision ID: 940a00000001
-Revises: 920a00000001
+Revises: 930a00000001
 Create Date: 2026-12-07 22:00:00
 
 """
