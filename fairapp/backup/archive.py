@@ -123,12 +123,11 @@ def open_checked(path: Path, passphrase: str) -> Opened:
                 "the archive's manifest was changed after it was written; nothing was changed",
             )
         for name in (DATABASE, INSTANCE):
-            expected = manifest["parts"][name]
+            expected = (manifest.get("parts") or {}).get(name) or {}
             member = tar.getmember(name)
-            if (
-                member.size != expected["size"]
-                or crypto.sha256_of(tar.extractfile(member), member.size) != expected["sha256"]
-            ):
+            if member.size != expected.get("size") or crypto.sha256_of(
+                tar.extractfile(member), member.size
+            ) != expected.get("sha256"):
                 raise BackupError(
                     "checksum_mismatch",
                     f"{name} does not match its checksum: the archive is damaged or was changed; "

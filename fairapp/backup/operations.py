@@ -57,11 +57,17 @@ def create_backup(destination: Path, passphrase: str, *, now: datetime | None = 
     target = _archive_path(destination, now)
     kdf = crypto.new_kdf_parameters()
     keys = crypto.derive_keys(passphrase, kdf)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fairapp-backup-") as folder:
+    # The database's plain copy waits in the private instance folder, never beside the archive (which
+    # may be a mounted share); only encrypted data is written next to DEST.
+    instance = Path(current_app.instance_path)
+    with (
+        tempfile.TemporaryDirectory(dir=instance, prefix=".backup-plain-") as plain,
+        tempfile.TemporaryDirectory(dir=target.parent, prefix=".fairapp-backup-") as folder,
+    ):
         work = Path(folder)
-        contents, database_part = _database_part(engine, work, keys)
+        contents, database_part = _database_part(engine, Path(plain), work, keys)
         database_file = sqlite_copy.database_path(engine.url) if kind == "sqlite" else None
-        files = instance_files.kept_files(Path(current_app.instance_path), database_file)
+        files = instance_files.kept_files(instance, database_file)
         digests, instance_part = _encrypted(
             work / archive.INSTANCE, keys, archive.INSTANCE, instance_files.pack, files
         )
@@ -116,10 +122,13 @@ def _archive_path(destination: Path, now: datetime) -> Path:
     return destination
 
 
-def _database_part(engine: Engine, work: Path, keys: crypto.Keys) -> tuple[Contents, tuple[Path, int, str]]:
-    """The database, copied (SQLite) or dumped (PostgreSQL) at one instant, then encrypted."""
+def _database_part(
+    engine: Engine, plain: Path, work: Path, keys: crypto.Keys
+) -> tuple[Contents, tuple[Path, int, str]]:
+    """The database, copied (SQLite) or dumped (PostgreSQL) at one instant into the folder `plain`,
+    then encrypted into `work`."""
     if engine.dialect.name == "sqlite":
-        copy = work / "database.sqlite3"
+        copy = plain / "database.sqlite3"
         source = sqlite_copy.database_path(engine.url)
         contents = sqlite_copy.copy_live(source, copy, current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
@@ -129,7 +138,7 @@ def _database_part(engine: Engine, work: Path, keys: crypto.Keys) -> tuple[Conte
 
         _none, part = _encrypted(work / archive.DATABASE, keys, archive.DATABASE, compress, copy)
     else:
-        copy = work / "database.dump"
+        copy = plain / "database.dump"
         contents = postgres_dump.dump(engine, copy)
 
         def plain(path: Path, out) -> None:
@@ -279,7 +288,7 @@ def _restore_sqlite(opened: archive.Opened, engine: Engine) -> Contents:
 
 
 def _restore_postgresql(opened: archive.Opened, engine: Engine) -> Contents:
-    with tempfile.TemporaryDirectory(prefix="fairapp-restore-") as folder:
+    with tempfile.TemporaryDirectory(dir=current_app.instance_path, prefix=".restore-plain-") as folder:
         dump = Path(folder) / "database.dump"
         source, size = opened.part(archive.DATABASE)
         reader = crypto.DecryptingReader(source, size, opened.keys.encryption, archive.DATABASE)

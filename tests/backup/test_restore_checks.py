@@ -238,7 +238,17 @@ def test_the_passphrase_comes_from_a_file_or_the_environment_never_empty(source,
     result = run(source, "backup", tmp_path)
     assert result.exit_code == 0, result.output
     assert list(tmp_path.glob("fairapp-backup-*.tar"))
-    assert not list(tmp_path.glob(".fairapp-backup-*"))  # the work folder is gone
+    assert not list(tmp_path.glob(".fairapp-backup-*"))  # the work folders are gone
+    assert not list((tmp_path / "source-instance").glob(".backup-plain-*"))
+
+
+def test_a_file_that_is_no_archive_is_refused(target, tmp_path, passphrase_file):
+    other = tmp_path / "photo.tar"
+    other.write_bytes(b"\x89PNG not a tar at all" * 100)
+    result = run(target, "restore", other, "--passphrase-file", passphrase_file)
+    assert result.exit_code == 1
+    assert "is not a fairapp backup archive" in result.output
+    assert untouched(target, tmp_path)
 
 
 def test_without_pg_dump_the_backup_says_what_to_install(source, tmp_path, passphrase_file, monkeypatch):
