@@ -133,7 +133,7 @@ def _database_part(
         contents = sqlite_copy.copy_live(source, copy, current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
         def compress(path: Path, out) -> None:
-            with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as packed, path.open("rb") as file:
+            with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed, path.open("rb") as file:
                 shutil.copyfileobj(file, packed, crypto.CHUNK)
 
         _none, part = _encrypted(work / archive.DATABASE, keys, archive.DATABASE, compress, copy)
