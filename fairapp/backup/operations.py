@@ -93,14 +93,24 @@ def create_backup(destination: Path, passphrase: str, *, now: datetime | None = 
         }
         written = work / "archive.tar"
         archive.write(written, manifest, keys, {name: path for name, (path, _size, _digest) in parts.items()})
-        try:
-            os.link(written, target)  # fails if a file appeared there meanwhile: never overwritten
-        except FileExistsError:
-            raise BackupError("destination_exists", f"{target} already exists; nothing was written") from None
+        _publish(written, target)
     size = target.stat().st_size
     details = {"file": target.name, "size": size, "revision": contents.revision, "rows": contents.rows}
     run_in_transaction(lambda: audit.append("backup.create", actor_label=_actor(), details=details))
     return BackupResult(target, size, manifest)
+
+
+def _publish(written: Path, target: Path) -> None:
+    """Give the finished archive its name, never over a file: a hard link fails if one appeared there
+    meanwhile; where the file system has no hard links (some network shares), a rename after a look."""
+    try:
+        os.link(written, target)
+    except FileExistsError:
+        raise BackupError("destination_exists", f"{target} already exists; nothing was written") from None
+    except OSError:
+        if target.exists():
+            raise BackupError("destination_exists", f"{target} already exists; nothing was written") from None
+        os.replace(written, target)
 
 
 def _kind(engine: Engine) -> str:
@@ -133,7 +143,10 @@ def _database_part(
         contents = sqlite_copy.copy_live(source, copy, current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
         def compress(path: Path, out) -> None:
-            with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed, path.open("rb") as file:
+            with (
+                gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed,
+                path.open("rb") as file,
+            ):
                 shutil.copyfileobj(file, packed, crypto.CHUNK)
 
         _none, part = _encrypted(work / archive.DATABASE, keys, archive.DATABASE, compress, copy)
