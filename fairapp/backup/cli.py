@@ -70,11 +70,22 @@ def backup_command(destination: Path, passphrase_file: Path | None) -> None:
 )
 @_passphrase_file
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@click.option("--check", is_flag=True, help="Check the archive and the database inside it; change nothing.")
 @with_appcontext
-def restore_command(archive_path: Path, passphrase_file: Path | None, force: bool) -> None:
+def restore_command(archive_path: Path, passphrase_file: Path | None, force: bool, check: bool) -> None:
     """Restore a backup archive into the configured database and the instance folder. Stop the
     application and its worker first. Refuses a database that holds data unless --force."""
-    result = operations.restore_backup(archive_path, read_passphrase(passphrase_file, new=False), force=force)
+    passphrase = read_passphrase(passphrase_file, new=False)
+    if check:
+        manifest = operations.check_archive(archive_path, passphrase)
+        database = manifest["database"]
+        click.echo(
+            f"archive OK: {archive_path} (made {manifest['created_at']} by fairapp {manifest['version']}; "
+            f"{database['kind']}, {len(database['tables'])} tables, {database['rows']:,} rows; "
+            f"instance files: {', '.join(manifest['instance_files']) or 'none'})"
+        )
+        return
+    result = operations.restore_backup(archive_path, passphrase, force=force)
     manifest, files = result.manifest, result.files
     click.echo(f"restored {archive_path} (made {manifest['created_at']} by fairapp {manifest['version']})")
     click.echo(

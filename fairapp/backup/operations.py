@@ -280,19 +280,7 @@ def _restore_sqlite(opened: archive.Opened, engine: Engine) -> Contents:
     database = sqlite_copy.database_path(engine.url)
     database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=database.parent, prefix=".fairapp-restore-") as folder:
-        copy = Path(folder) / "database.sqlite3"
-        source, size = opened.part(archive.DATABASE)
-        reader = crypto.DecryptingReader(source, size, opened.keys.encryption, archive.DATABASE)
-        try:
-            with gzip.GzipFile(fileobj=reader, mode="rb") as packed, copy.open("xb") as out:
-                shutil.copyfileobj(packed, out, crypto.CHUNK)
-        except (OSError, EOFError, zlib.error, crypto.WrongKey):
-            raise BackupError(
-                "archive_damaged", "the archive's database cannot be read; nothing was changed"
-            ) from None
-        _finish(reader)
-        contents = sqlite_copy.contents_of(copy)
-        _check_counts(opened.manifest, contents)
+        copy, contents = _checked_sqlite(opened, Path(folder))
         db.session.remove()
         engine.dispose()
         sqlite_copy.put_in_place(copy, database)
@@ -300,19 +288,65 @@ def _restore_sqlite(opened: archive.Opened, engine: Engine) -> Contents:
     return contents
 
 
+def _checked_sqlite(opened: archive.Opened, folder: Path) -> tuple[Path, Contents]:
+    """The archive's SQLite database, decrypted into `folder` and checked: its integrity, its counts."""
+    copy = folder / "database.sqlite3"
+    source, size = opened.part(archive.DATABASE)
+    reader = crypto.DecryptingReader(source, size, opened.keys.encryption, archive.DATABASE)
+    try:
+        with gzip.GzipFile(fileobj=reader, mode="rb") as packed, copy.open("xb") as out:
+            shutil.copyfileobj(packed, out, crypto.CHUNK)
+    except (OSError, EOFError, zlib.error, crypto.WrongKey):
+        raise BackupError(
+            "archive_damaged", "the archive's database cannot be read; nothing was changed"
+        ) from None
+    _finish(reader)
+    contents = sqlite_copy.contents_of(copy)
+    _check_counts(opened.manifest, contents)
+    return copy, contents
+
+
 def _restore_postgresql(opened: archive.Opened, engine: Engine) -> Contents:
     with tempfile.TemporaryDirectory(dir=current_app.instance_path, prefix=".restore-plain-") as folder:
-        dump = Path(folder) / "database.dump"
-        source, size = opened.part(archive.DATABASE)
-        reader = crypto.DecryptingReader(source, size, opened.keys.encryption, archive.DATABASE)
-        with dump.open("xb") as out:
-            shutil.copyfileobj(reader, out, crypto.CHUNK)
-        _finish(reader)
+        dump = _decrypted_dump(opened, Path(folder))
         db.session.remove()
         postgres_dump.restore(engine, dump)
     contents = postgres_dump.contents(engine)
     _check_counts(opened.manifest, contents)
     return contents
+
+
+def _decrypted_dump(opened: archive.Opened, folder: Path) -> Path:
+    dump = folder / "database.dump"
+    source, size = opened.part(archive.DATABASE)
+    reader = crypto.DecryptingReader(source, size, opened.keys.encryption, archive.DATABASE)
+    with dump.open("xb") as out:
+        shutil.copyfileobj(reader, out, crypto.CHUNK)
+    _finish(reader)
+    return dump
+
+
+# -- check -------------------------------------------------------------------------------------
+
+
+def check_archive(path: Path, passphrase: str) -> dict:
+    """Everything a restore checks of the archive itself, changing nothing: the passphrase, the
+    manifest's signature, the checksums, each part decrypted and authenticated, the instance files
+    against the manifest, and the database inside (SQLite: its integrity and every table's row count;
+    PostgreSQL: pg_restore reads the dump's table of contents). The manifest."""
+    opened = archive.open_checked(path, passphrase)
+    try:
+        _instance_files(opened)
+        with tempfile.TemporaryDirectory(dir=current_app.instance_path, prefix=".check-plain-") as folder:
+            if opened.manifest["database"]["kind"] == "sqlite":
+                _checked_sqlite(opened, Path(folder))
+            else:
+                postgres_dump.check(
+                    _decrypted_dump(opened, Path(folder)), opened.manifest["database"]["tables"]
+                )
+    finally:
+        opened.close()
+    return opened.manifest
 
 
 def _check_counts(manifest: dict, contents: Contents) -> None:

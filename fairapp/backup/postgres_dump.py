@@ -137,3 +137,21 @@ def restore(engine: Engine, dump_file: Path) -> None:
         ],
         engine.url,
     )
+
+
+def check(dump_file: Path, tables: dict[str, int]) -> None:
+    """pg_restore reads the dump's table of contents (no server needed): it must be a whole custom-format
+    dump, with the data of every table the manifest lists."""
+    listed = subprocess.run(
+        [_program("pg_restore"), "--list", str(dump_file)], capture_output=True, text=True, check=False
+    )
+    if listed.returncode != 0:
+        raise BackupError(
+            "archive_damaged", f"pg_restore cannot read the archive's dump: {listed.stderr.strip()}"
+        )
+    with_data = set(re.findall(r" TABLE DATA \S+ (\S+) ", listed.stdout))
+    missing = sorted(set(tables) - with_data)
+    if missing:
+        raise BackupError(
+            "archive_damaged", f"the archive's dump lacks the data of {', '.join(missing[:10])}"
+        )

@@ -260,3 +260,27 @@ def test_without_pg_dump_the_backup_says_what_to_install(source, tmp_path, passp
     assert result.exit_code == 1
     assert "pg_dump is not installed" in result.output and "postgresql-client" in result.output
     assert not list(tmp_path.glob("*.tar"))
+
+
+def test_check_reads_the_whole_archive_and_changes_nothing(backed_up, target, tmp_path, passphrase_file):
+    result = run(target, "restore", backed_up, "--passphrase-file", passphrase_file, "--check")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"archive OK: {backed_up}")
+    assert "instance files: config.py, secret_key, ticket_signing_key.pem" in result.output
+    assert untouched(target, tmp_path)
+    assert not list((tmp_path / "target-instance").glob(".check-plain-*"))
+
+    _flip_byte(backed_up, "database.enc", 300)
+    damaged = run(target, "restore", backed_up, "--passphrase-file", passphrase_file, "--check")
+    assert damaged.exit_code == 1 and "does not match its checksum" in damaged.output
+
+
+def test_check_finds_a_database_that_does_not_hold_what_the_manifest_says(
+    backed_up, target, tmp_path, passphrase_file
+):
+    """Made with the passphrase, so no checksum or signature catches it: the database itself is read."""
+    _rewritten(backed_up, tmp_path, lambda manifest: manifest["database"]["tables"].update(no_such_table=1))
+    result = run(target, "restore", backed_up, "--passphrase-file", passphrase_file, "--check")
+    assert result.exit_code == 1
+    assert "no_such_table" in result.output
+    assert untouched(target, tmp_path)
