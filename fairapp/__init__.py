@@ -174,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from fairapp.auth.cli import users_cli
+    from fairapp.backup.cli import backup_command, restore_command
     from fairapp.demo.cli import seed_demo_command
     from fairapp.geo.cli import geo_cli
     from fairapp.privacy.cli import privacy_cli
@@ -186,3 +187,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
