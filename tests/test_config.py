@@ -249,3 +249,11 @@ def test_trusted_proxies_from_the_environment(instance, monkeypatch):
     monkeypatch.setenv("FAIRAPP_TRUSTED_PROXIES", "one")
     with pytest.raises(ConfigError, match="FAIRAPP_TRUSTED_PROXIES must be a number"):
         create_app()
+
+
+def test_rate_limit_key_prefix_from_the_environment(instance, monkeypatch):
+    """Two deployments sharing one Redis keep their counters apart (as TASK_QUEUE_NAME their queues)."""
+    monkeypatch.setenv("FAIRAPP_SECRET_KEY", "k")
+    assert create_app().config["RATELIMIT_KEY_PREFIX"] == "fairapp"
+    monkeypatch.setenv("FAIRAPP_RATELIMIT_KEY_PREFIX", "fairapp-staging")
+    assert create_app().config["RATELIMIT_KEY_PREFIX"] == "fairapp-staging"
