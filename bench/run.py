@@ -18,6 +18,7 @@ from bench import (  # noqa: E402
     outbox_bench,
     registration_bench,
     report_bench,
+    servers_bench,
     ticket_bench,
 )
 
@@ -40,6 +41,10 @@ BENCHMARKS = {
         household_import_bench.run,
     ),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
+    "servers": (
+        "several app servers: the offline-sync storm (100 devices × 200 scans) and CPU per request",
+        servers_bench.run,
+    ),
 }
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import crossplane
 import pytest
 
+from bench.cluster import free_port
 from fairapp.config import ENVIRONMENT, Defaults
-from tests.deploy.cluster import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEPLOY = ROOT / "deploy"

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 import pytest
 import redis
 
-from tests.deploy.cluster import REDIS_URL, Cluster, redis_reachable
-from tests.deploy.http import Browser, call, form_token, meta_token
+from bench.browser import Browser, call, form_token, meta_token
+from bench.cluster import REDIS_URL, Cluster, redis_reachable
 
 TICKETS = 140
 ONLINE = range(0, 80)  # each scanned at both servers at once, two scan ids

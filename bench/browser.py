@@ -1,6 +1,6 @@
-"""What a browser or an API client sends, over real HTTP, for the tests that start real servers: JSON
-requests with a bearer token, and a cookie session signed in through the sign-in form (its CSRF
-token), which any server of the deployment accepts."""
+"""What a browser or an API client sends, over real HTTP, for the tests and benchmarks that start real
+servers: JSON requests with a bearer token, and a cookie session signed in through the sign-in form
+(its CSRF token), which any server of the deployment accepts."""
 
 import http.cookiejar
 import json

@@ -1,5 +1,5 @@
 """Set up a deployment's database for the tests that start real servers: run as
-`python -m tests.deploy.seed TICKETS` with FAIRAPP_INSTANCE_PATH naming an instance folder whose
+`python -m bench.cluster_seed TICKETS` with FAIRAPP_INSTANCE_PATH naming an instance folder whose
 config.py names the database. Migrates, loads the units, creates an open fair with TICKETS job seekers,
 a gate user, an organiser of the fair's ward and an employer with a booth (each with PASSWORD), signs
 the tickets with the instance folder's key, and prints JSON: the ids, the ticket payloads and API

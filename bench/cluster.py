@@ -1,11 +1,12 @@
 """A deployment of several app servers on one machine, for the tests and the benchmarks that need one:
-a new PostgreSQL database, one instance folder (the same keys on every server, as a deployment copies
+a new PostgreSQL database (or, with server_url "sqlite", a SQLite file and the embedded queue and
+limits, for one server), one instance folder (the same keys on every server, as a deployment copies
 them), gunicorn servers on free ports and `flask worker` processes, all sharing one Redis for the task
 queue and the rate limits under names of their own. Everything started is stopped, and the database
 and the Redis keys are removed, when the `with` block ends.
 
     with Cluster(server_url, servers=2, workers=2, tmp=folder) as cluster:
-        seeded = cluster.seed(200)           # tests.deploy.seed, in a process of its own
+        seeded = cluster.seed(200)           # bench.cluster_seed, in a process of its own
         cluster.start()                      # the servers and the workers
         cluster.bases                        # ["http://127.0.0.1:PORT", ...]
         cluster.scalar("SELECT count(*) FROM check_ins")
@@ -20,13 +21,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
 import redis
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("FAIRAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -51,10 +53,16 @@ class Cluster:
         self, server_url: str, *, servers: int = 2, web_workers: int = 2, workers: int = 1, tmp: Path
     ):
         self.name = f"servers_{secrets.token_hex(4)}"
-        server = make_url(server_url).set(drivername="postgresql+psycopg")
-        self.admin_conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
-        self.url = server.set(database=self.name).render_as_string(hide_password=False)
-        self.conninfo = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self.sqlite = server_url == "sqlite"
+        if self.sqlite:
+            self.url = f"sqlite:///{tmp / 'fairapp.sqlite3'}"
+        else:
+            server = make_url(server_url).set(drivername="postgresql+psycopg")
+            self.admin_conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
+            self.url = server.set(database=self.name).render_as_string(hide_password=False)
+            self.conninfo = (
+                make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
+            )
         self.instance = tmp / "instance"
         self.logs = tmp / "logs"
         self.servers, self.web_workers, self.workers = servers, web_workers, workers
@@ -66,27 +74,27 @@ class Cluster:
     # --- life cycle ------------------------------------------------------------------------------------
 
     def __enter__(self) -> "Cluster":
-        with psycopg.connect(self.admin_conninfo, autocommit=True, connect_timeout=5) as connection:
-            connection.execute(f'CREATE DATABASE "{self.name}"')
+        if not self.sqlite:
+            with psycopg.connect(self.admin_conninfo, autocommit=True, connect_timeout=5) as connection:
+                connection.execute(f'CREATE DATABASE "{self.name}"')
         self.instance.mkdir(mode=0o700, parents=True)
         self.logs.mkdir()
-        (self.instance / "config.py").write_text(
-            "\n".join(
-                [
-                    f"SECRET_KEY = {secrets.token_urlsafe(32)!r}",
-                    f"SQLALCHEMY_DATABASE_URI = {self.url!r}",
-                    f"TASK_QUEUE_URL = {REDIS_URL!r}",
-                    f"TASK_QUEUE_NAME = {self.name!r}",
-                    f"RATELIMIT_STORAGE_URI = {REDIS_URL!r}",
-                    f"RATELIMIT_KEY_PREFIX = {self.name!r}",
-                    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = False",  # a count lost to Redis must show
-                    'PASSWORD_HASH_METHOD = "scrypt:1024:8:1"',  # cheap sign-ins; the rule is the same
-                    "BADGE_WORKERS = 1",
-                    "TASK_POLL_SECONDS = 0.2",
-                    "",
-                ]
-            )
-        )
+        settings = [
+            f"SECRET_KEY = {secrets.token_urlsafe(32)!r}",
+            f"SQLALCHEMY_DATABASE_URI = {self.url!r}",
+            'PASSWORD_HASH_METHOD = "scrypt:1024:8:1"',  # cheap sign-ins; the rule is the same
+            "BADGE_WORKERS = 1",
+            "TASK_POLL_SECONDS = 0.2",
+        ]
+        if not self.sqlite:  # several servers: one Redis, under names of this cluster's own
+            settings += [
+                f"TASK_QUEUE_URL = {REDIS_URL!r}",
+                f"TASK_QUEUE_NAME = {self.name!r}",
+                f"RATELIMIT_STORAGE_URI = {REDIS_URL!r}",
+                f"RATELIMIT_KEY_PREFIX = {self.name!r}",
+                "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = False",  # a count lost to Redis must show
+            ]
+        (self.instance / "config.py").write_text("\n".join([*settings, ""]))
         return self
 
     def __exit__(self, *_exc) -> None:
@@ -100,6 +108,8 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        if self.sqlite:
+            return
         client = redis.Redis.from_url(REDIS_URL)
         keys = list(client.scan_iter(match=f"*{self.name}*", count=1000))
         if keys:
@@ -110,11 +120,16 @@ class Cluster:
     def environment(self) -> dict:
         """The servers' environment: the instance folder's config.py alone configures them."""
         environment = {k: v for k, v in os.environ.items() if not k.startswith("FAIRAPP_")}
-        return {**environment, "FAIRAPP_INSTANCE_PATH": str(self.instance), "PYTHONUNBUFFERED": "1"}
+        return {
+            **environment,
+            "FAIRAPP_INSTANCE_PATH": str(self.instance),
+            "PYTHONUNBUFFERED": "1",
+            "TZ": "UTC",
+        }
 
     def seed(self, tickets: int) -> dict:
         result = subprocess.run(
-            [sys.executable, "-m", "tests.deploy.seed", str(tickets)],
+            [sys.executable, "-m", "bench.cluster_seed", str(tickets)],
             cwd=ROOT,
             env=self.environment(),
             capture_output=True,
@@ -144,7 +159,7 @@ class Cluster:
         for base, process in zip(self.bases, self.server_processes, strict=True):
             self._wait_for_server(base, process)
         for log in self.worker_logs:
-            self._wait_for_line(log, "worker: RedisStorage")
+            self._wait_for_line(log, "worker: ")
 
     def _spawn(self, command: list[str], log: Path) -> subprocess.Popen:
         with log.open("w") as output:
@@ -188,9 +203,19 @@ class Cluster:
     # --- the database ------------------------------------------------------------------------------------
 
     def scalar(self, query: str, *params):
-        with psycopg.connect(self.conninfo) as connection:
-            return connection.execute(query, params).fetchone()[0]
+        return self.rows(query, *params)[0][0]
 
     def rows(self, query: str, *params) -> list[tuple]:
+        if self.sqlite:
+            import sqlite3
+
+            with closing(sqlite3.connect(self.url.removeprefix("sqlite:///"))) as connection:
+                return connection.execute(query.replace("%s", "?"), params).fetchall()
         with psycopg.connect(self.conninfo) as connection:
             return connection.execute(query, params).fetchall()
+
+    def backend_pids(self) -> list[int]:
+        """PostgreSQL's server processes serving this cluster's database (its app servers' connections)."""
+        with psycopg.connect(self.conninfo) as connection:
+            query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> %s"
+            return [pid for (pid,) in connection.execute(query, (connection.info.backend_pid,))]
