@@ -18,7 +18,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def call(
-    base: str, method: str, path: str, body=None, *, token: str | None = None, headers=None, opener=None
+    base: str,
+    method: str,
+    path: str,
+    body=None,
+    *,
+    token: str | None = None,
+    headers=None,
+    opener=None,
+    timeout: float = TIMEOUT,
 ):
     """(status, JSON answer or None, headers)."""
     sent = {"Accept": "application/json", **(headers or {})}
@@ -30,7 +38,7 @@ def call(
         sent["Content-Type"] = "application/json"
     request = urllib.request.Request(base + path, data=data, headers=sent, method=method)
     try:
-        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=TIMEOUT) as answer:
+        with (opener or urllib.request.build_opener(NoRedirect)).open(request, timeout=timeout) as answer:
             return answer.status, _json(answer.read()), answer.headers
     except urllib.error.HTTPError as error:
         return error.code, _json(error.read()), error.headers
