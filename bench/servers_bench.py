@@ -216,10 +216,11 @@ def cpu_per_request(cluster) -> dict:
 
 
 def _report_storm(backend: str, figures: dict) -> None:
+    where = " at the other server" if figures["servers"] > 1 else ""
     print(
         f"[{backend}] storm: {DEVICES} devices × {BATCH} offline scans to {figures['servers']} server(s): "
         f"{figures['first_s']:.1f} s ({figures['scans'] / figures['first_s']:.0f} scans/s); the same batches "
-        f"again{' at the other server' if figures['servers'] > 1 else ''}: {figures['again_s']:.1f} s ({figures['scans'] / figures['again_s']:.0f} "
+        f"again{where}: {figures['again_s']:.1f} s ({figures['scans'] / figures['again_s']:.0f} "
         f"scans/s), answers identical: {figures['same_again']}; stored {figures['scans_stored']} scans "
         f"({figures['distinct_scan_ids']} distinct scan ids), {figures['check_ins']} check-ins "
         f"(every scan exactly once)",
