@@ -24,6 +24,7 @@ from bench import (  # noqa: E402
     page_weight_bench,
     registration_bench,
     report_bench,
+    servers_bench,
     ticket_bench,
     webhook_emit_bench,
 )
@@ -56,6 +57,10 @@ BENCHMARKS = {
     ),
     "faults": ("registrations under load through a PostgreSQL restart and Redis down", faults_bench.run),
     "reports": ("outcome dashboard, API and yearly PDF/xlsx on a province-sized data set", report_bench.run),
+    "servers": (
+        "several app servers: the offline-sync storm (100 devices × 200 scans) and CPU per request",
+        servers_bench.run,
+    ),
 }
 
 

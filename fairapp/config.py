@@ -61,6 +61,8 @@ class Defaults:
     # Rate limits (Flask-Limiter). Default (None): counters in instance/ratelimits.sqlite3
     # (fairapp.ratelimits), shared by every worker of this server; Redis for several servers.
     RATELIMIT_STORAGE_URI: str | None = None
+    # Flask-Limiter's prefix of every counter's key: two deployments sharing one Redis need different ones
+    RATELIMIT_KEY_PREFIX = "fairapp"
     RATELIMIT_HEADERS_ENABLED = True
     # A store that goes away must not take the site down with it: count in memory until it is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -232,6 +234,7 @@ ENVIRONMENT = {
     "FAIRAPP_MESSAGE_SENDER": "MESSAGE_SENDER",
     "FAIRAPP_MESSAGE_DELIVERY_SECRET": "MESSAGE_DELIVERY_SECRET",
     "FAIRAPP_TWO_FACTOR_KEY": "TWO_FACTOR_KEY",
+    "FAIRAPP_RATELIMIT_KEY_PREFIX": "RATELIMIT_KEY_PREFIX",
 }
 
 RATELIMIT_REDIS_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}  # seconds

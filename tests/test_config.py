@@ -4,6 +4,7 @@ import os
 import stat
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,51 @@ def test_trusted_proxies_from_the_environment(instance, monkeypatch):
     monkeypatch.setenv("FAIRAPP_TRUSTED_PROXIES", "one")
     with pytest.raises(ConfigError, match="FAIRAPP_TRUSTED_PROXIES must be a number"):
         create_app()
+
+
+def test_rate_limit_key_prefix_from_the_environment(instance, monkeypatch):
+    """Two deployments sharing one Redis keep their counters apart (as TASK_QUEUE_NAME their queues)."""
+    monkeypatch.setenv("FAIRAPP_SECRET_KEY", "k")
+    assert create_app().config["RATELIMIT_KEY_PREFIX"] == "fairapp"
+    monkeypatch.setenv("FAIRAPP_RATELIMIT_KEY_PREFIX", "fairapp-staging")
+    assert create_app().config["RATELIMIT_KEY_PREFIX"] == "fairapp-staging"
+
+
+def test_wsgi_entry_point_refuses_to_start_without_the_ticket_key_once_tickets_exist(
+    tmp_path, database_url, app, db
+):
+    """The second server's instance folder lacks the first one's key: one line, exit status 1."""
+    from fairapp.attendees.models import Attendee, Registration
+    from fairapp.fairs.models import Fair
+    from fairapp.modelbase import utcnow
+
+    starts = utcnow()
+    ends = starts + timedelta(hours=4)
+    fair = Fair(title="Phiên", ward_code="05528", venue_name="Nhà văn hoá", starts_at=starts, ends_at=ends)
+    attendee = Attendee(
+        full_name="Lê Văn An",
+        name_key="le van an",
+        phone="0912345678",
+        birth_year=1990,
+        gender="male",
+        ward_code="05528",
+    )
+    db.session.add_all([fair, attendee])
+    db.session.flush()
+    db.session.add(
+        Registration(
+            fair_id=fair.id,
+            attendee_id=attendee.id,
+            channel="online",
+            consent_personal_data_version="2025-01",
+            consent_personal_data_at=starts,
+        )
+    )
+    db.session.commit()
+    result = _run(["-c", "import fairapp.wsgi"], tmp_path, FAIRAPP_DATABASE_URL=database_url)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"fairapp: {tmp_path / 'instance' / 'ticket_signing_key.pem'} is missing, but the database already "
+        "holds tickets signed with a key. Copy ticket_signing_key.pem from the instance folder of the "
+        "server that made them: every app server and worker of a deployment needs the same one."
+    ]

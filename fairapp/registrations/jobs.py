@@ -78,6 +78,10 @@ def start_job(fair: Fair, *, by, origin: Origin = SYSTEM, now: datetime | None =
     """A queued job for every badge of the fair, sent to the worker once the transaction commits.
     Raises NoRegistrations, or JobAlreadyRunning while another job of this fair is in progress."""
     now = now or utcnow()
+    # One request at a time per fair, on every app server: the fair's row lock (FOR NO KEY UPDATE, so
+    # registrations, which only hold its key, are not held up); SQLite's writer's turn serialises all.
+    write_point()
+    db.session.execute(sa.select(Fair.id).where(Fair.id == fair.id).with_for_update(key_share=True))
     purge_expired(now=now)
     from fairapp.attendees.models import Registration
 
@@ -243,16 +247,18 @@ def requeue_waiting(*, now: datetime | None = None) -> int:
 
 
 def _started(job_id: int) -> BadgeJob | None:
-    """The queued job, now running; None if there is none to run (another task, of the same job sent
-    twice, has claimed it)."""
+    """The queued job, now running; None if there is none to run. The change from queued is one
+    conditional UPDATE, so that of two workers handed the same job (a task delivered twice) only one
+    runs it."""
     write_point()
     claimed = db.session.execute(
         sa.update(BadgeJob)
         .where(BadgeJob.id == job_id, BadgeJob.status == BadgeJobStatus.QUEUED)
-        .values(status=BadgeJobStatus.RUNNING)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return db.session.get(BadgeJob, job_id) if claimed else None
+        .values(status=BadgeJobStatus.RUNNING, updated_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        return None
+    return db.session.get(BadgeJob, job_id, populate_existing=True)
 
 
 def _set(job: BadgeJob, **values) -> None:

@@ -10,7 +10,12 @@ is about 125 characters: QR version 6 at error correction M.
 
 The private key lives in the instance folder as PKCS8 PEM, created on first use: written to a
 private temporary file, then hard-linked into place, which fails if another worker got there first
-(like O_EXCL, and nobody ever reads a half-written key); the loser reads the winner's key."""
+(like O_EXCL, and nobody ever reads a half-written key); the loser reads the winner's key.
+
+Every app server and worker of a deployment must hold the same key (their instance folders are copies).
+An app server whose instance folder lacks the key while the database already holds tickets refuses to
+start (check_key_at_start, SigningKeyMissing): with a key of its own, every ticket issued so far would
+be "invalid" at its gates."""
 
 import base64
 import contextlib
@@ -23,12 +28,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from fairapp.config import ConfigError
 from fairapp.errors import DomainError
 
 VERSION = "F1"
@@ -156,6 +163,10 @@ _keys: dict[str, Ed25519PrivateKey] = {}
 _keys_lock = threading.Lock()
 
 
+class SigningKeyMissing(ConfigError):
+    """The instance folder has no signing key but tickets were issued: the key must be copied here."""
+
+
 def key_path() -> Path:
     return Path(current_app.instance_path) / KEY_FILENAME
 
@@ -167,6 +178,24 @@ def signing_key() -> Ed25519PrivateKey:
     if key is None:
         key = current_app.extensions["ticket_signing_key"] = _signing_key_of(str(key_path()))
     return key
+
+
+def check_key_at_start() -> None:
+    """At an app server's start (fairapp.wsgi): the key, made now on a first start; SigningKeyMissing
+    when the instance folder has none but the database holds registrations, so tickets signed by a key
+    that is not here (a new key would make every one of them invalid on this server)."""
+    from fairapp.attendees.models import Registration
+    from fairapp.extensions import db
+
+    path = key_path()
+    may_hold_tickets = not path.exists() and sa.inspect(db.engine).has_table(Registration.__tablename__)
+    if may_hold_tickets and db.session.scalar(sa.select(Registration.id).limit(1)) is not None:
+        raise SigningKeyMissing(
+            f"{path} is missing, but the database already holds tickets signed with a key. Copy "
+            f"{KEY_FILENAME} from the instance folder of the server that made them: every app server "
+            "and worker of a deployment needs the same one."
+        )
+    signing_key()
 
 
 def _signing_key_of(path: str) -> Ed25519PrivateKey:

@@ -25,6 +25,8 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
   var SYNC_EVERY_MS = 15000;
+  // Scans per upload (the server takes at most 500 a request); a longer queue goes in several.
+  var SYNC_BATCH = 200;
   var REFRESH_EVERY_MS = 60000;
   var SHOW_MS = { ok: 1200, already_checked_in: 2000 };
   var SHOW_DEFAULT_MS = 2500;
@@ -272,21 +274,29 @@
       if (!scans.length || !navigator.onLine) { return; }
       return ensureDevice().then(function (deviceId) {
         if (!deviceId) { return; }
-        var batch = scans.map(function (scan) {
-          return { scan_id: scan.scan_id, fair_id: scan.fair_id, qr_payload: scan.qr_payload,
-                   scanned_at: scan.scanned_at };
-        });
-        return call("POST", root.dataset.syncUrl, {
-          device_id: deviceId, sent_at: new Date().toISOString(), scans: batch
-        }, true).then(function (answer) {
-          if (deviceRefused(answer) || answer.status !== 200 || !answer.json) { return; }
-          var done = (answer.json.results || []).map(function (item) { return item.scan_id; });
-          return store.dequeue(done).then(function () {
-            local.queued = Math.max(0, scans.length - done.length);
-            root.setAttribute("data-synced", String(Number(root.getAttribute("data-synced") || 0) + done.length));
-            return refreshData();
+        var left = scans.slice();
+        function upload() {
+          var batch = left.splice(0, SYNC_BATCH).map(function (scan) {
+            return { scan_id: scan.scan_id, fair_id: scan.fair_id, qr_payload: scan.qr_payload,
+                     scanned_at: scan.scanned_at };
           });
-        }, function () { /* still unreachable: the next attempt will tell */ });
+          return call("POST", root.dataset.syncUrl, {
+            device_id: deviceId, sent_at: new Date().toISOString(), scans: batch
+          }, true).then(function (answer) {
+            if (deviceRefused(answer) || answer.status !== 200 || !answer.json) { return false; }
+            var done = (answer.json.results || []).map(function (item) { return item.scan_id; });
+            return store.dequeue(done).then(function () {
+              local.queued = Math.max(0, local.queued - done.length);
+              root.setAttribute("data-synced", String(Number(root.getAttribute("data-synced") || 0) + done.length));
+              return true;
+            });
+          }, function () { return false; /* still unreachable: the next attempt will tell */ });
+        }
+        function next(uploaded) {
+          if (!uploaded) { return; }
+          return left.length ? upload().then(next) : refreshData();
+        }
+        return upload().then(next);
       });
     }).then(function () {
       local.syncing = null;

@@ -266,3 +266,32 @@ def test_search_and_manual_check_in_then_sign_out_wipes_local_data(
         not name.startswith("fairapp-scanner-") for name in page.evaluate("() => caches.keys()")
     )
     assert console_errors == []
+
+
+def test_a_long_offline_queue_is_uploaded_in_batches(db, make_user, page_at, console_errors, ticket):
+    """A morning offline at a busy gate queues more scans than one upload may carry (500): the page
+    sends them 200 at a time, and every one is kept once."""
+    fair, registration, payload = ticket
+    page = page_at(MOBILE[0])
+    sign_in(page, make_user("gate").email)
+    page.goto(f"/scan/{fair.id}")
+    scanner = page.locator("[data-scanner]")
+    expect(scanner).to_have_attribute("data-ready", "true")
+    page.context.set_offline(True)
+    page.evaluate(
+        """([fairId, payload]) => Promise.all(Array.from({length: 450}, (_, n) => ScannerStore.enqueue({
+             scan_id: "queued-" + n, fair_id: fairId, qr_payload: payload,
+             scanned_at: new Date(Date.now() - 1000 * (450 - n)).toISOString()})))""",
+        [fair.id, payload],
+    )
+    uploads = []
+    page.on("request", lambda request: uploads.append(request) if request.url.endswith("/sync") else None)
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(scanner).to_have_attribute("data-synced", "450", timeout=30_000)
+    expect(scanner).to_have_attribute("data-queued", "0")
+    assert [len(request.post_data_json["scans"]) for request in uploads] == [200, 200, 50]
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Scan.id)).where(Scan.fair_id == fair.id)) == 450
+    assert len(check_ins(db, registration.id)) == 1
+    assert console_errors == []

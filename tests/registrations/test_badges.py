@@ -159,6 +159,22 @@ def test_a_second_job_waits_for_the_first(app, db, make_fair, register, make_use
         jobs.start_job(fair, by=user)
 
 
+def test_a_job_handed_to_two_workers_runs_once(app, db, make_fair, register, make_user):
+    """A task delivered twice (two workers, a retry): the second finds the job no longer queued."""
+    fair = make_fair()
+    register(fair)
+    job = jobs.start_job(fair, by=make_user("admin"))
+    db.session.commit()
+    job_id = job.id
+    before = set(jobs.badge_folder().iterdir())
+    jobs.run_job(app, job_id)
+    jobs.run_job(app, job_id)
+    db.session.rollback()  # this test's read snapshot predates the runs
+    job = db.session.get(BadgeJob, job_id)
+    assert job.status == BadgeJobStatus.DONE
+    assert [path.name for path in set(jobs.badge_folder().iterdir()) - before] == [job.file_name]
+
+
 def test_no_registrations_no_job(db, make_fair, client, auth):
     fair = make_fair()
     auth.login("admin")

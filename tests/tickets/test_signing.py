@@ -227,3 +227,25 @@ def test_deployment_key_lives_in_the_instance_folder(app):
     assert verify(text) == TicketClaims(5, 6, "AAAABBBB")
     assert len(signing.key_id()) == 8 and int(signing.key_id(), 16) >= 0
     assert signing.signing_key() is signing.signing_key()  # cached per process
+
+
+def test_a_server_without_the_key_makes_none_once_tickets_exist(
+    app, make_registration, tmp_path, monkeypatch
+):
+    """A second server whose instance folder was not copied would sign with a key of its own, and
+    every ticket issued so far would be invalid at its gates: it refuses, naming the file to copy."""
+    make_registration()
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    for cached in ("ticket_signing_key", "ticket_verification_key"):
+        monkeypatch.delitem(app.extensions, cached, raising=False)
+    with pytest.raises(signing.SigningKeyMissing, match="ticket_signing_key.pem"):
+        signing.check_key_at_start()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_first_server_makes_the_key_while_no_ticket_exists(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    for cached in ("ticket_signing_key", "ticket_verification_key"):
+        monkeypatch.delitem(app.extensions, cached, raising=False)
+    signing.check_key_at_start()
+    assert [p.name for p in tmp_path.iterdir()] == [signing.KEY_FILENAME]
