@@ -43,6 +43,8 @@ def redis_app(app, database_url, redis_proxy):
     name of its own (its keys are deleted afterwards)."""
     name = f"fairapp-faults-{secrets.token_hex(6)}"
     limiter_state = dict(vars(limiter))  # the limiter and the queue are the process's: put them back
+    # Flask-Limiter keeps the first application's key prefix for every later one; this one has its own.
+    limiter._key_prefix = ""
     url = f"redis://127.0.0.1:{redis_proxy.port}/0"
     served = create_app(
         {
