@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from fairapp.demo.seed import DemoSummary, has_data, seed_demo
 from fairapp.errors import DomainError
+from fairapp.tickets import signing
 from fairapp.transactions import run_in_transaction
 
 
@@ -22,6 +23,9 @@ def seed_demo_command(if_empty: bool) -> None:
         summary = run_in_transaction(seed_demo)
     except DomainError as error:
         raise click.ClickException(f"{error.message} (use --if-empty to skip quietly)") from None
+    # The demo's tickets are this instance's from now on: an app server refuses to start without the key
+    # that signs the tickets a database holds (fairapp.wsgi, signing.check_key_at_start).
+    signing.signing_key()
     click.echo(
         f"Demo data loaded: {summary.fairs} fairs, {summary.employers} employers "
         f"({summary.vacancies} vacancies), {summary.schools} schools ({summary.programmes} "

@@ -244,3 +244,20 @@ def test_the_year_has_a_plan_a_budget_and_costs_so_the_dashboard_shows_progress(
     assert summary["allocated"] == 2_400_000_000 and summary["disbursed"] == 652_800_000
     assert summary["disbursement_rate"] == 27.2
     assert costs_total(year, EVERYWHERE) > 0 or local_day(utcnow()).month <= 7  # the fair held in May
+
+
+def test_command_makes_the_key_its_tickets_are_signed_with(db, database_url, tmp_path, monkeypatch):
+    """An app server refuses to start when the database holds tickets and the instance folder has no
+    key (fairapp.wsgi); the demo's tickets must not leave `make bench` or a first server there."""
+    from fairapp import create_app
+    from fairapp.tickets import signing
+    from tests.conftest import _config
+
+    monkeypatch.setenv("FAIRAPP_INSTANCE_PATH", str(tmp_path))
+    app = create_app(_config(database_url, tmp_path))
+    with app.app_context():  # this application's, not the test's (the command uses the current one)
+        result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / signing.KEY_FILENAME).is_file()
+        signing.check_key_at_start()  # does not raise SigningKeyMissing
+        db.engine.dispose()
