@@ -1,0 +1,190 @@
+"""The API fuzzed against its own OpenAPI document (/api/v1/openapi.json) with schemathesis: every
+operation, with data valid and invalid for its schema, as each role and as no one. No answer may be a
+5xx, and every answer must be one the document declares: its status, its content type, its body's
+schema (status_code_conformance, content_type_conformance, response_schema_conformance).
+
+The requests reach the WSGI application in-process, on a database holding the demo data (fairapp.demo:
+a fair open now with registrations and booths, employers with vacancies, schools with programmes, a
+past fair with hires and follow-ups, household lists, plans) plus a scanner device and the accounts'
+tokens; ids, tickets and codes in paths, queries and bodies are drawn now and then from those rows, so
+the operations reach their deep paths and not only their 404s.
+
+Bounded for `make test`: a few examples per operation, derandomized (the same cases on every run), no
+example database. Each role starts from fresh demo data."""
+
+import time
+
+import pytest
+import schemathesis
+import sqlalchemy as sa
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from fairapp.attendees.models import Registration
+from fairapp.auth.models import User
+from fairapp.auth.services import issue_token
+from fairapp.booths.models import Booth
+from fairapp.checkins import devices
+from fairapp.demo.seed import seed_demo
+from fairapp.extensions import db
+from fairapp.fairs.models import Fair
+from fairapp.interviews.models import Interview
+from fairapp.messages.senders import SENDERS
+from fairapp.modelbase import utcnow
+from fairapp.outcomes.models import Hire
+from fairapp.partners.models import Employer, School, TrainingProgramme, Vacancy
+from fairapp.tickets.signing import ticket_payload
+
+ROLES = ["anonymous", "admin", "organiser", "gate", "employer", "school"]
+DEMO_ACCOUNTS = {
+    "admin": "admin@demo.vn",
+    "organiser": "organiser@demo.vn",
+    "gate": "gate@demo.vn",
+    "employer": "employer@demo.vn",
+    "school": "school@demo.vn",
+}
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+DELIVERY_SECRET = "fuzz-delivery-secret"
+MAX_EXAMPLES = 15
+
+# Real values, by the name of the path parameter, query parameter or body field that takes them.
+REAL: dict[str, list] = {}
+
+
+def _ids(model, limit: int = 4) -> list[int]:
+    return list(db.session.scalars(sa.select(model.id).order_by(model.id).limit(limit)))
+
+
+def _real_values() -> dict[str, list]:
+    """Ids, tickets and codes of the seeded rows, for the generated requests to use now and then."""
+    open_fair = db.session.scalar(sa.select(Fair).where(Fair.title.like("%đang diễn ra%")))
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.fair_id == open_fair.id).order_by(Registration.id).limit(6)
+    ).all()
+    gate = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS["gate"]))
+    device, _token = devices.register_device(gate, name="Điện thoại cổng", gate="Cổng chính")
+    db.session.flush()
+    fairs = [open_fair.id, *(_ids(Fair) or [])]
+    return {
+        "fair_id": fairs,
+        "employer_id": _ids(Employer),
+        "school_id": _ids(School),
+        "vacancy_id": _ids(Vacancy),
+        "vacancy_ids": [[v] for v in _ids(Vacancy)],
+        "desired_vacancy_ids": [[v] for v in _ids(Vacancy)],
+        "fair_ids": [[f] for f in fairs],
+        "programme_id": _ids(TrainingProgramme),
+        "attendee_id": [r.attendee_id for r in registrations],
+        "registration_id": [r.id for r in registrations],
+        "qr_payload": [ticket_payload(r) for r in registrations],
+        "hire_id": _ids(Hire, 6),
+        "interview_id": _ids(Interview),
+        "to_booth_id": list(db.session.scalars(sa.select(Booth.id).where(Booth.fair_id == open_fair.id))),
+        "booth_id": list(db.session.scalars(sa.select(Booth.id).where(Booth.fair_id == open_fair.id))),
+        "device_id": [device.id, device.public_id],
+        "year": [utcnow().year],
+        "code": ["05528", "05518"],
+        "ward_code": ["05528", "05518"],
+        "province": ["19"],
+        "sender": list(SENDERS),
+        "X-Delivery-Secret": [DELIVERY_SECRET],
+    }
+
+
+def _now_and_then(name: str, value):
+    """The generated value, or one of the real ones for this name (each about half the time)."""
+    real = REAL.get(name)
+    if not real:
+        return _realistic(value)
+    return st.one_of(_realistic(value), st.sampled_from(real))
+
+
+def _realistic(value):
+    if isinstance(value, dict):
+        return st.fixed_dictionaries({key: _now_and_then(key, item) for key, item in value.items()})
+    if isinstance(value, list):
+        return st.tuples(*(_realistic(item) for item in value)).map(list)
+    return st.just(value)
+
+
+def _register_hooks(schema) -> None:
+    @schema.hook
+    def flatmap_path_parameters(context, path_parameters):
+        return _realistic(path_parameters)
+
+    @schema.hook
+    def flatmap_query(context, query):
+        return _realistic(query)
+
+    @schema.hook
+    def flatmap_body(context, body):
+        return _realistic(body)
+
+    @schema.hook
+    def flatmap_headers(context, headers):
+        return _realistic(headers)
+
+
+@pytest.fixture()
+def role_headers(app, db, role):
+    """Demo data for this run, and the role's Authorization header (none for anonymous)."""
+    seed_demo()
+    REAL.clear()
+    REAL.update(_real_values())
+    headers = {}
+    if role != "anonymous":
+        user = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[role]))
+        _token, secret = issue_token(user, "fuzz")
+        headers["Authorization"] = f"Bearer {secret}"
+    db.session.commit()
+    app.config["MESSAGE_DELIVERY_SECRET"] = DELIVERY_SECRET
+    return headers
+
+
+def fuzz(operation, headers: dict) -> None:
+    """Valid and invalid requests for one operation; raises the first failing case's report."""
+    strategy = st.one_of([operation.as_strategy(generation_mode=mode) for mode in GenerationMode])
+
+    @given(case=strategy)
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
+    def run(case):
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    run()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_answers_as_documented(app, role, role_headers):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    _register_hooks(schema)
+    failures = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        started = time.monotonic()
+        try:
+            fuzz(operation, role_headers)
+        except (Exception, BaseExceptionGroup) as error:  # every operation's failure is reported
+            failures.append(f"{operation.label} as {role}:\n{error}")
+        print(f"{time.monotonic() - started:6.2f} s {operation.label}")
+    assert not failures, "\n\n".join(failures)
