@@ -392,7 +392,14 @@ def _sync_item(item, index: int) -> dict:
 
 @blp.route("/fairs/<int:fair_id>/scanner-data")
 class ScannerData(MethodView):
-    @blp.response(200, ScannerDataSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "What a scanner keeps to verify offline",
+                "content": {"application/json": {"schema": ScannerDataSchema}},
+            }
+        }
+    )
     @roles(*SCANNERS)
     def get(self, fair_id: int):
         """Everything a scanner needs to verify this fair's tickets offline: the public key, the
@@ -426,7 +433,14 @@ class Devices(MethodView):
 
 @blp.route("/devices/<int:device_id>/revoke")
 class DeviceRevoke(MethodView):
-    @blp.response(200, RevokedDeviceSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The device, revoked",
+                "content": {"application/json": {"schema": RevokedDeviceSchema}},
+            }
+        }
+    )
     @roles(Role.ADMIN, Role.ORGANISER)
     def post(self, device_id: int):
         """Revoke a device: its next request is refused with 401 device_revoked."""

@@ -348,7 +348,14 @@ def interview_json(interview: Interview, card: cards.Card | None) -> dict:
 
 @blp.route("/fairs/<int:fair_id>/booth-scans")
 class BoothScans(MethodView):
-    @blp.response(200, BoothScanSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The candidate card as the booth may see it",
+                "content": {"application/json": {"schema": BoothScanSchema}},
+            }
+        }
+    )
     @blp.alt_response(
         404, description="No such fair or booth for the caller (`not_found`, `booth_not_found`, …)"
     )
@@ -429,7 +436,14 @@ class Interviews(MethodView):
         answer["repeated"] = done.repeated
         return answer, 201 if done.created else 200
 
-    @blp.response(200, InterviewListSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The records the caller may see",
+                "content": {"application/json": {"schema": InterviewListSchema}},
+            }
+        }
+    )
     @blp.alt_response(
         422, description="A staff call naming both an employer and a school; the field is named"
     )
@@ -466,7 +480,14 @@ def _query_id(args, name: str) -> int | None:
 
 @blp.route("/fairs/<int:fair_id>/interviews/sync")
 class InterviewSync(MethodView):
-    @blp.response(200, InterviewSyncSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "One result per record, in order",
+                "content": {"application/json": {"schema": InterviewSyncSchema}},
+            }
+        }
+    )
     @blp.alt_response(403, description="The device is another account's (`device_not_yours`)")
     @roles(*BOOTH_USERS)
     def post(self, fair_id: int):
@@ -539,7 +560,14 @@ class InterviewSync(MethodView):
 
 @blp.route("/fairs/<int:fair_id>/referrals")
 class Referrals(MethodView):
-    @blp.response(201, ReferralSchema)
+    @blp.doc(
+        responses={
+            "201": {
+                "description": "The referral",
+                "content": {"application/json": {"schema": ReferralSchema}},
+            }
+        }
+    )
     @blp.alt_response(409, description="The booth is not confirmed (`booth_not_confirmed`)")
     @blp.alt_response(422, description="A referral the rules refuse (`referral_refused`), or not a ticket")
     @roles(*BOOTH_USERS)
@@ -563,7 +591,14 @@ class Referrals(MethodView):
 
 @blp.route("/fairs/<int:fair_id>/booth-data")
 class BoothData(MethodView):
-    @blp.response(200, BoothDataSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "What the booth page keeps to work offline",
+                "content": {"application/json": {"schema": BoothDataSchema}},
+            }
+        }
+    )
     @blp.alt_response(422, description="A staff call naming no booth, or both an employer and a school")
     @blp.doc(
         parameters=[

@@ -39,7 +39,14 @@ FairStatsSchema = _counts(
 
 @blp.route("/fairs/<int:fair_id>/stats")
 class FairStats(MethodView):
-    @blp.response(200, FairStatsSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The fair's numbers",
+                "content": {"application/json": {"schema": FairStatsSchema}},
+            }
+        }
+    )
     @roles(Role.ADMIN, Role.ORGANISER, Role.GATE)
     def get(self, fair_id: int):
         """Registered, checked in, interviewed, shortlisted, offered, counselled, enrolled, hired and

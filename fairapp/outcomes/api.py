@@ -517,7 +517,14 @@ class Hires(MethodView):
             _PAGE,
         ]
     )
-    @blp.response(200, HireListSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The hires, a page of them",
+                "content": {"application/json": {"schema": HireListSchema}},
+            }
+        }
+    )
     @roles(*HIRERS)
     def get(self):
         """The hires the caller may see, latest start first, PAGE_SIZE (50) a page: {items, next_page?}.
@@ -555,7 +562,14 @@ class Hires(MethodView):
 
 @blp.route("/hires/<int:hire_id>")
 class OneHire(MethodView):
-    @blp.response(200, HireSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The hire and its follow-ups",
+                "content": {"application/json": {"schema": HireSchema}},
+            }
+        }
+    )
     @roles(*HIRERS)
     def get(self, hire_id: int):
         """One hire the caller may see (404 otherwise), with its follow-ups."""
@@ -615,7 +629,14 @@ class DueFollowUps(MethodView):
             _PAGE,
         ]
     )
-    @blp.response(200, DueFollowUpListSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The follow-ups to call, a page of them",
+                "content": {"application/json": {"schema": DueFollowUpListSchema}},
+            }
+        }
+    )
     @roles(*STAFF)
     def get(self):
         """Open follow-ups of confirmed hires in the caller's scope that fall due (or are to be called
