@@ -10,6 +10,7 @@ from webargs import core as webargs_core
 from webargs.flaskparser import abort as webargs_abort
 
 from fairapp import jsonbody
+from fairapp.api.error_docs import ErrorResponses, ErrorSchema
 from fairapp.auth.access import access_rule, declare_endpoint
 from fairapp.auth.session import bearer_secret
 from fairapp.extensions import csrf
@@ -19,7 +20,12 @@ log = logging.getLogger(__name__)
 
 
 class FairApi(Api):
-    """flask-smorest's Api without its own error handler: fairapp.errors answers for every route."""
+    """flask-smorest's Api without its own error handler: fairapp.errors answers for every route. The
+    document's errors are that handler's body, listed per status on each operation (error_docs), not
+    flask-smorest's catch-all `default` response."""
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         pass
@@ -94,6 +100,7 @@ def init_api(app: Flask) -> None:
                 }
             },
             "security": [{"bearer": []}],
+            "extra_plugins": [ErrorResponses(app)],
         },
     )
     for blueprint in _api_blueprints():

@@ -182,6 +182,18 @@ answers 200 with the same registration and its ticket; a citizen ID held under a
     description="Already registered. Without a token: this, and nothing more. With a "
     "staff token: the same registration and its ticket, as for 201",
 )
+@blp.alt_response(
+    403, description="A staff token for a fair outside the organiser's wards (`ward_not_allowed`)"
+)
+@blp.alt_response(404, description="No such fair, or not open for registration (`not_found`)")
+@blp.alt_response(
+    409,
+    description="The fair takes no registrations now (`fair_closed`, `fair_full`, …); with a staff token, a "
+    "citizen ID held under another name (`citizen_id_conflict`)",
+)
+@blp.alt_response(
+    429, description="Too many registrations from this address, phone or citizen ID (`rate_limited`)"
+)
 @blp.doc(security=[{}, {"bearer": []}], description=DESCRIPTION)  # anyone; a staff token registers as staff
 @public
 def create_registration(payload: dict, fair_id: int):

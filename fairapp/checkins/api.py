@@ -140,6 +140,54 @@ class DeviceResponseSchema(Schema):
     gate = fields.Str(allow_none=True)
 
 
+class ScannerFairSchema(Schema):
+    id = fields.Int(required=True)
+    title = fields.Str(required=True)
+    status = fields.Str(required=True)
+    starts_at = fields.Str(required=True, metadata={"description": "ISO 8601"})
+    ends_at = fields.Str(required=True, metadata={"description": "ISO 8601"})
+
+
+class SigningKeySchema(Schema):
+    algorithm = fields.Str(required=True)
+    key_id = fields.Str(required=True)
+    public_key = fields.Str(required=True, metadata={"description": "Raw Ed25519 key, base64url"})
+    payload_version = fields.Str(required=True)
+
+
+class RevokedTicketSchema(Schema):
+    registration_id = fields.Int(required=True)
+    nonce = fields.Str(required=True)
+
+
+class VerificationDataSchema(Schema):
+    """What any scanner needs to verify a fair's tickets offline (fairapp.checkins.scanner_data)."""
+
+    fair = fields.Nested(ScannerFairSchema, required=True)
+    generated_at = fields.Str(required=True, metadata={"description": "ISO 8601"})
+    key = fields.Nested(SigningKeySchema, required=True)
+    public_key = fields.Str(required=True, metadata={"description": "The same as key.public_key"})
+    key_id = fields.Str(required=True, metadata={"description": "The same as key.key_id"})
+    revocations = fields.List(fields.Nested(RevokedTicketSchema), required=True)
+
+
+class ScannerRegistrationSchema(Schema):
+    registration_id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    priority = fields.Bool(required=True, metadata={"description": "A priority household"})
+
+
+class ScannerDataSchema(VerificationDataSchema):
+    registrations = fields.List(fields.Nested(ScannerRegistrationSchema), required=True)
+    checked_in = fields.List(fields.Int(), required=True, metadata={"description": "Registration ids"})
+
+
+class RevokedDeviceSchema(Schema):
+    id = fields.Int(required=True)
+    device_id = fields.Str(required=True)
+    revoked_at = fields.Str(required=True, metadata={"description": "ISO 8601"})
+
+
 # --- The device rule, for every request -----------------------------------------------------------------
 
 
@@ -212,7 +260,8 @@ class CheckIns(MethodView):
             "200": {
                 "description": "The scan's result",
                 "content": {"application/json": {"schema": CheckInResponseSchema}},
-            }
+            },
+            "404": {"description": "No such fair (`not_found`)"},
         },
     )
     @roles(*SCANNERS)
@@ -272,7 +321,8 @@ class CheckInSync(MethodView):
             "200": {
                 "description": "One result per scan, in order",
                 "content": {"application/json": {"schema": SyncResponseSchema}},
-            }
+            },
+            "404": {"description": "A scan's fair does not exist (`not_found`)"},
         },
     )
     @roles(*SCANNERS)
@@ -342,6 +392,14 @@ def _sync_item(item, index: int) -> dict:
 
 @blp.route("/fairs/<int:fair_id>/scanner-data")
 class ScannerData(MethodView):
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "What a scanner keeps to verify offline",
+                "content": {"application/json": {"schema": ScannerDataSchema}},
+            }
+        }
+    )
     @roles(*SCANNERS)
     def get(self, fair_id: int):
         """Everything a scanner needs to verify this fair's tickets offline: the public key, the
@@ -375,6 +433,14 @@ class Devices(MethodView):
 
 @blp.route("/devices/<int:device_id>/revoke")
 class DeviceRevoke(MethodView):
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The device, revoked",
+                "content": {"application/json": {"schema": RevokedDeviceSchema}},
+            }
+        }
+    )
     @roles(Role.ADMIN, Role.ORGANISER)
     def post(self, device_id: int):
         """Revoke a device: its next request is refused with 401 device_revoked."""

@@ -27,6 +27,7 @@ from fairapp.auth.models import Role
 from fairapp.auth.session import request_origin
 from fairapp.booths.models import BoothStatus
 from fairapp.checkins import devices
+from fairapp.checkins.api import VerificationDataSchema
 from fairapp.errors import DomainError
 from fairapp.extensions import db
 from fairapp.ids import is_id
@@ -88,32 +89,144 @@ class InterviewRequestSchema(Schema):
 
 
 class CandidateSchema(Schema):
-    registration_id = fields.Int()
-    ticket_number = fields.Str()
-    shared = fields.Bool(metadata={"description": "The person agreed to share their profile with this booth"})
-    checked_in = fields.Bool()
-    name = fields.Str(metadata={"description": "Full name when shared, else the given name's initial"})
+    """A person as the booth may see them (fairapp.interviews.card): never a phone, citizen ID,
+    address, household or priority group."""
+
+    registration_id = fields.Int(required=True)
+    attendee_id = fields.Int(required=True)
+    ticket_number = fields.Str(required=True)
+    shared = fields.Bool(
+        required=True, metadata={"description": "The person agreed to share their profile with this booth"}
+    )
+    checked_in = fields.Bool(required=True)
+    name = fields.Str(
+        required=True, metadata={"description": "Full name when shared, else the given name's initial"}
+    )
     age = fields.Int(allow_none=True)
     gender = fields.Str(allow_none=True)
+    gender_label = fields.Str(allow_none=True)
     ward = fields.Str(allow_none=True)
     education = fields.Str(allow_none=True)
+    education_label = fields.Str(allow_none=True)
     qualification = fields.Str(allow_none=True)
+    qualification_label = fields.Str(allow_none=True)
     desired_jobs = fields.Str(allow_none=True)
     wants_training = fields.Bool(allow_none=True)
+    training_wish = fields.Str(allow_none=True)
 
 
 class InterviewSchema(Schema):
-    id = fields.Int()
-    booth_id = fields.Int()
-    outcome = fields.Str()
-    rating = fields.Int(allow_none=True)
+    """A booth's record of a person (interview_json)."""
+
+    id = fields.Int(required=True)
+    fair_id = fields.Int(required=True)
+    booth_id = fields.Int(required=True)
+    employer_id = fields.Int(allow_none=True)
+    school_id = fields.Int(allow_none=True)
+    registration_id = fields.Int(required=True)
+    attendee_id = fields.Int(required=True)
     vacancy_id = fields.Int(allow_none=True)
     programme_id = fields.Int(allow_none=True)
+    outcome = fields.Str(required=True)
+    rating = fields.Int(allow_none=True)
+    notes = fields.Str(allow_none=True)
+    tags = fields.List(fields.Str())
+    next_step_at = fields.Str(allow_none=True, metadata={"description": "ISO 8601"})
+    next_step_place = fields.Str(allow_none=True)
+    intake_date = fields.Str(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     not_checked_in = fields.Bool(
         metadata={"description": "Not admitted at the entrance when first seen here"}
     )
+    created_at = fields.Str(metadata={"description": "ISO 8601"})
+    updated_at = fields.Str(allow_none=True, metadata={"description": "ISO 8601"})
     repeated = fields.Bool(metadata={"description": "The scan_id was sent before: nothing changed"})
-    candidate = fields.Nested(CandidateSchema)
+    candidate = fields.Nested(CandidateSchema, allow_none=True)
+
+
+class InterviewListSchema(Schema):
+    items = fields.List(fields.Nested(InterviewSchema), required=True)
+
+
+class ReferrerSchema(Schema):
+    booth_id = fields.Int(required=True)
+    name = fields.Str(required=True)
+    label = fields.Str(allow_none=True)
+    note = fields.Str(allow_none=True)
+
+
+class BoothScanSchema(Schema):
+    booth_id = fields.Int(required=True)
+    candidate = fields.Nested(CandidateSchema, required=True)
+    interview = fields.Nested(
+        InterviewSchema, allow_none=True, metadata={"description": "The booth's own record of the person"}
+    )
+    referred_by = fields.List(fields.Nested(ReferrerSchema), required=True)
+    consent_url = fields.Str(metadata={"description": "Without consent: the link the person opens"})
+    consent_qr = fields.Str(metadata={"description": "The same link as a QR image (data: URI)"})
+
+
+class SyncErrorSchema(Schema):
+    code = fields.Str(required=True)
+    message = fields.Str(required=True)
+
+
+class InterviewSyncResultSchema(Schema):
+    scan_id = fields.Str(required=True)
+    result = fields.Str(required=True, metadata={"description": "ok, repeated or refused"})
+    id = fields.Int()
+    error = fields.Nested(SyncErrorSchema, metadata={"description": "Why it was refused"})
+
+
+class InterviewSyncSchema(Schema):
+    results = fields.List(fields.Nested(InterviewSyncResultSchema), required=True)
+
+
+class ReferralSchema(Schema):
+    id = fields.Int(required=True)
+    to_booth_id = fields.Int(required=True)
+
+
+class BoothSummarySchema(Schema):
+    id = fields.Int(required=True)
+    kind = fields.Str(required=True, metadata={"description": "employer or school"})
+    label = fields.Str(allow_none=True)
+    name = fields.Str(required=True)
+    employer_id = fields.Int(allow_none=True)
+    school_id = fields.Int(allow_none=True)
+    status = fields.Str(required=True)
+
+
+class OfferedVacancySchema(Schema):
+    id = fields.Int(required=True)
+    title = fields.Str(required=True)
+
+
+class ProgrammeSchema(Schema):
+    id = fields.Int(required=True)
+    name = fields.Str(required=True)
+
+
+class OutcomeChoiceSchema(Schema):
+    value = fields.Str(required=True)
+    label = fields.Str(required=True)
+
+
+class OtherBoothSchema(Schema):
+    id = fields.Int(required=True)
+    label = fields.Str(allow_none=True)
+    name = fields.Str(required=True)
+
+
+class BoothDataSchema(VerificationDataSchema):
+    booth = fields.Nested(BoothSummarySchema, required=True)
+    vacancies = fields.List(fields.Nested(OfferedVacancySchema), required=True)
+    programmes = fields.List(fields.Nested(ProgrammeSchema), required=True)
+    outcomes = fields.List(fields.Nested(OutcomeChoiceSchema), required=True)
+    booths = fields.List(fields.Nested(OtherBoothSchema), required=True)
+
+
+def _query_parameter(name: str) -> dict:
+    return {"in": "query", "name": name, "required": False, "schema": {"type": "integer", "minimum": 1}}
 
 
 def _json(schema) -> dict:
@@ -235,6 +348,23 @@ def interview_json(interview: Interview, card: cards.Card | None) -> dict:
 
 @blp.route("/fairs/<int:fair_id>/booth-scans")
 class BoothScans(MethodView):
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The candidate card as the booth may see it",
+                "content": {"application/json": {"schema": BoothScanSchema}},
+            }
+        }
+    )
+    @blp.alt_response(
+        404, description="No such fair or booth for the caller (`not_found`, `booth_not_found`, …)"
+    )
+    @blp.alt_response(409, description="The booth is not confirmed (`booth_not_confirmed`)")
+    @blp.alt_response(
+        422,
+        description="Not a ticket of this fair (`invalid`, `wrong_fair`, `revoked`), or a "
+        "staff call naming no booth; the field is named",
+    )
     @roles(*BOOTH_USERS)
     def post(self, fair_id: int):
         """A ticket scanned at the booth: the candidate card as the booth may see it, the booth's own
@@ -273,6 +403,9 @@ class Interviews(MethodView):
             },
         },
     )
+    @blp.alt_response(404, description="No such fair, booth or person for the caller")
+    @blp.alt_response(409, description="The booth is not confirmed, or the fair not open (`fair_not_open`)")
+    @blp.alt_response(422, description="A value the rules refuse; the field is named")
     @roles(*BOOTH_USERS)
     def post(self, fair_id: int):
         """Record what the booth did with a person, or update its record (the history keeps every
@@ -303,6 +436,18 @@ class Interviews(MethodView):
         answer["repeated"] = done.repeated
         return answer, 201 if done.created else 200
 
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The records the caller may see",
+                "content": {"application/json": {"schema": InterviewListSchema}},
+            }
+        }
+    )
+    @blp.alt_response(
+        422, description="A staff call naming both an employer and a school; the field is named"
+    )
+    @blp.doc(parameters=[_query_parameter("employer_id"), _query_parameter("school_id")])
     @roles(*BOOTH_USERS)
     def get(self, fair_id: int):
         """The records of this fair the caller may see: an employer's or school's own booth's; staff
@@ -335,6 +480,15 @@ def _query_id(args, name: str) -> int | None:
 
 @blp.route("/fairs/<int:fair_id>/interviews/sync")
 class InterviewSync(MethodView):
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "One result per record, in order",
+                "content": {"application/json": {"schema": InterviewSyncSchema}},
+            }
+        }
+    )
+    @blp.alt_response(403, description="The device is another account's (`device_not_yours`)")
     @roles(*BOOTH_USERS)
     def post(self, fair_id: int):
         """Upload records made offline at a booth: {device_id, sent_at?, interviews: [{scan_id,
@@ -406,6 +560,16 @@ class InterviewSync(MethodView):
 
 @blp.route("/fairs/<int:fair_id>/referrals")
 class Referrals(MethodView):
+    @blp.doc(
+        responses={
+            "201": {
+                "description": "The referral",
+                "content": {"application/json": {"schema": ReferralSchema}},
+            }
+        }
+    )
+    @blp.alt_response(409, description="The booth is not confirmed (`booth_not_confirmed`)")
+    @blp.alt_response(422, description="A referral the rules refuse (`referral_refused`), or not a ticket")
     @roles(*BOOTH_USERS)
     def post(self, fair_id: int):
         """Refer a person the booth met to another booth of the fair: {qr_payload or attendee_id,
@@ -427,6 +591,22 @@ class Referrals(MethodView):
 
 @blp.route("/fairs/<int:fair_id>/booth-data")
 class BoothData(MethodView):
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "What the booth page keeps to work offline",
+                "content": {"application/json": {"schema": BoothDataSchema}},
+            }
+        }
+    )
+    @blp.alt_response(422, description="A staff call naming no booth, or both an employer and a school")
+    @blp.doc(
+        parameters=[
+            _query_parameter("booth_id"),
+            _query_parameter("employer_id"),
+            _query_parameter("school_id"),
+        ]
+    )
     @roles(*BOOTH_USERS)
     def get(self, fair_id: int):
         """What a booth's scanner page keeps to work offline: the fair, the signing key and the

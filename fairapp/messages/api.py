@@ -76,7 +76,23 @@ def _check_secret() -> None:
 class DeliveryReport(MethodView):
     @blp.arguments(DeliveryReportSchema)
     @blp.response(200, DeliveryAnswerSchema)
-    @blp.doc(security=[])
+    @blp.alt_response(401, description="X-Delivery-Secret missing or wrong (`unauthorized`)")
+    @blp.alt_response(
+        403, description="The server takes no delivery reports: no secret set (`delivery_reports_off`)"
+    )
+    @blp.alt_response(404, description="No such sender (`not_found`), or message (`message_not_found`)")
+    @blp.doc(
+        security=[],
+        parameters=[
+            {
+                "in": "header",
+                "name": SECRET_HEADER,
+                "required": True,
+                "description": "The shared secret MESSAGE_DELIVERY_SECRET",
+                "schema": {"type": "string", "maxLength": 200},
+            }
+        ],
+    )
     @public
     def post(self, report, sender: str):
         """Record that a message was delivered, or finally failed (header X-Delivery-Secret)."""

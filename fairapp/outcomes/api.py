@@ -154,6 +154,67 @@ class FollowUpAnswerSchema(Schema):
     retry_on = fields.Date(allow_none=True)
 
 
+class FollowUpSchema(Schema):
+    """One follow-up milestone of a hire (follow_up_json)."""
+
+    id = fields.Int(required=True)
+    hire_id = fields.Int(required=True)
+    month = fields.Int(required=True, metadata={"description": "1, 3 or 6"})
+    due_on = fields.Str(required=True, metadata={"description": "YYYY-MM-DD"})
+    outcome = fields.Str(allow_none=True)
+    checked_on = fields.Str(allow_none=True)
+    reason = fields.Str(allow_none=True)
+    new_employer = fields.Str(allow_none=True)
+    retry_on = fields.Str(allow_none=True)
+    attempts = fields.Int()
+    answered_by = fields.Str(allow_none=True)
+    note = fields.Str(allow_none=True, metadata={"description": "Staff only"})
+
+
+class HireSchema(Schema):
+    """A hire as the caller may see it (hire_json)."""
+
+    id = fields.Int(required=True)
+    attendee_id = fields.Int(required=True)
+    person_name = fields.Str(allow_none=True)
+    fair_id = fields.Int(allow_none=True)
+    interview_id = fields.Int(allow_none=True)
+    employer_id = fields.Int(allow_none=True)
+    employer_name = fields.Str(allow_none=True)
+    employer_tax_code = fields.Str(allow_none=True)
+    vacancy_id = fields.Int(allow_none=True)
+    position = fields.Str(allow_none=True)
+    start_date = fields.Str(required=True, metadata={"description": "YYYY-MM-DD"})
+    monthly_salary = fields.Int(allow_none=True)
+    contract_type = fields.Str(allow_none=True)
+    social_insurance = fields.Bool(allow_none=True)
+    workplace_ward_code = fields.Str(allow_none=True)
+    workplace_province_code = fields.Str(allow_none=True)
+    status = fields.Str(required=True)
+    source = fields.Str(required=True)
+    sustainable = fields.Bool(allow_none=True)
+    decided_at = fields.Str(allow_none=True)
+    created_at = fields.Str(allow_none=True)
+    ward_code = fields.Str(allow_none=True, metadata={"description": "Staff only: the person's ward"})
+    follow_ups = fields.List(fields.Nested(FollowUpSchema), metadata={"description": "GET /hires/{id}"})
+
+
+class HireListSchema(Schema):
+    items = fields.List(fields.Nested(HireSchema), required=True)
+    next_page = fields.Int()
+
+
+class DueFollowUpSchema(FollowUpSchema):
+    attendee_id = fields.Int(required=True)
+    ward_code = fields.Str(allow_none=True)
+    person_name = fields.Str(allow_none=True)
+
+
+class DueFollowUpListSchema(Schema):
+    items = fields.List(fields.Nested(DueFollowUpSchema), required=True)
+    next_page = fields.Int()
+
+
 def _json(schema) -> dict:
     return {"application/json": {"schema": schema}}
 
@@ -410,6 +471,13 @@ class Hires(MethodView):
             "200": {"description": "The same hire, recorded before", "content": _json(HireAnswerSchema)},
         },
     )
+    @blp.alt_response(
+        403, description="An employer's hire of a person its booth never saw (`not_interviewed`)"
+    )
+    @blp.alt_response(
+        422,
+        description="A hire the rules refuse (`hire_refused`, `attendee_not_found`, …); the field is named",
+    )
     @roles(*HIRERS)
     def post(self):
         """Record a hire: an employer, of a person its booth saw (403 `not_interviewed` otherwise);
@@ -449,6 +517,14 @@ class Hires(MethodView):
             _PAGE,
         ]
     )
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The hires, a page of them",
+                "content": {"application/json": {"schema": HireListSchema}},
+            }
+        }
+    )
     @roles(*HIRERS)
     def get(self):
         """The hires the caller may see, latest start first, PAGE_SIZE (50) a page: {items, next_page?}.
@@ -486,6 +562,14 @@ class Hires(MethodView):
 
 @blp.route("/hires/<int:hire_id>")
 class OneHire(MethodView):
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The hire and its follow-ups",
+                "content": {"application/json": {"schema": HireSchema}},
+            }
+        }
+    )
     @roles(*HIRERS)
     def get(self, hire_id: int):
         """One hire the caller may see (404 otherwise), with its follow-ups."""
@@ -502,6 +586,10 @@ class FollowUps(MethodView):
     @blp.doc(
         requestBody={"required": True, "content": _json(FollowUpRequestSchema)},
         responses={"201": {"description": "Recorded", "content": _json(FollowUpAnswerSchema)}},
+    )
+    @blp.alt_response(
+        422,
+        description="An answer the rules refuse (`follow_up_refused`, `before_start`, …); the field is named",
     )
     @roles(*HIRERS)
     def post(self, hire_id: int):
@@ -540,6 +628,14 @@ class DueFollowUps(MethodView):
             ),
             _PAGE,
         ]
+    )
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "The follow-ups to call, a page of them",
+                "content": {"application/json": {"schema": DueFollowUpListSchema}},
+            }
+        }
     )
     @roles(*STAFF)
     def get(self):

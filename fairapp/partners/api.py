@@ -237,6 +237,9 @@ class Vacancies(MethodView):
 
     @blp.arguments(VacancyIn)
     @blp.response(201, VacancyOut)
+    @blp.alt_response(
+        409, description="A fair in fair_ids that is not published or is over (`fair_not_open`)"
+    )
     @roles(*STAFF, Role.EMPLOYER)
     def post(self, args, employer_id):
         """Add a vacancy. Errors: quantity_not_positive, salary_range, deadline_in_past, age_range,
@@ -289,6 +292,9 @@ class Booths(MethodView):
 
     @blp.arguments(BoothIn)
     @blp.response(201, BoothOut)
+    @blp.alt_response(
+        409, description="`fair_not_open`, `booth_exists`, `booth_limit_reached` or `label_taken`"
+    )
     @roles(*STAFF, Role.EMPLOYER, Role.SCHOOL)
     def post(self, args, fair_id):
         """Staff place an employer or school (confirmed at once, with `label`); an employer or school

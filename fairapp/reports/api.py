@@ -32,6 +32,49 @@ def _query(name: str, description: str, **schema) -> dict:
     return {"in": "query", "name": name, "required": False, "description": description, "schema": schema}
 
 
+_COUNTS = {
+    "type": "object",
+    "description": "People per step: registered, checked_in, interviewed, shortlisted, offered, counselled, "
+    "enrolled, hired, employed_<month> (each follow-up month of the settings), sustained",
+    "additionalProperties": {"type": "integer"},
+}
+_FIXED_STEPS = ("registered", "checked_in", "interviewed", "shortlisted", "hired", "sustained")
+_DAY = {"type": "string", "format": "date", "nullable": True}
+OUTCOMES_SCHEMA = {
+    "type": "object",
+    "required": [*_FIXED_STEPS, "by_priority_group", "by_priority_status", "by_ward", "fairs", "filters"],
+    "properties": {
+        **{step: {"type": "integer"} for step in _FIXED_STEPS},
+        "by_priority_group": {"type": "object", "additionalProperties": _COUNTS},
+        "by_priority_status": {
+            "type": "object",
+            "description": "Priority group → verified, self_declared, conflict → counts",
+            "additionalProperties": {"type": "object", "additionalProperties": _COUNTS},
+        },
+        "by_ward": {"type": "object", "additionalProperties": _COUNTS},
+        "fairs": {
+            "type": "object",
+            "properties": {
+                name: {"type": "integer"}
+                for name in ("fairs", "fairs_held", "employers", "schools", "vacancies", "quota")
+            },
+            "additionalProperties": False,
+        },
+        "filters": {
+            "type": "object",
+            "properties": {
+                "date_from": _DAY,
+                "date_to": _DAY,
+                "ward_code": {"type": "string", "nullable": True},
+                "fair_id": {"type": "integer", "nullable": True},
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": {"type": "integer", "description": "The other steps (see by_priority_group)"},
+}
+
+
 def outcomes(filters: Filters) -> dict:
     """The API's answer for these filters (also what the dashboard's JSON twin would say)."""
     both = ("priority_group", "priority_status")
@@ -75,7 +118,12 @@ class Outcomes(MethodView):
             _query("fair_id", "One fair", type="integer", minimum=1),
         ],
         responses={
+            "200": {
+                "description": "The indicators",
+                "content": {"application/json": {"schema": OUTCOMES_SCHEMA}},
+            },
             "403": {"description": "A ward or fair outside the caller's wards"},
+            "404": {"description": "No such fair (`not_found`)"},
             "422": {"description": "A filter that is not the documented shape; the field is named"},
         },
     )

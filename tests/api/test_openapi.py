@@ -54,3 +54,50 @@ def test_public_operations_need_no_token(client):
     assert paths["/api/v1/tickets/public-key"]["get"]["security"] == []
     assert {} in paths["/api/v1/fairs/{fair_id}/registrations"]["post"]["security"]
     assert "security" not in paths["/api/v1/checkins"]["post"]  # the document's default: bearer
+
+
+def test_every_operation_declares_the_errors_it_can_answer(app, client):
+    """What follows from an operation's kind is declared on it (fairapp.api.error_docs), every error
+    response has the one Error body (fairapp.errors' {"error": {code, message, fields?}}), and nothing
+    hides behind a catch-all `default`. The statuses a route's own rules add are checked by the fuzz
+    test (tests/api/test_fuzz.py, status_code_conformance)."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    error = spec["components"]["schemas"]["Error"]
+    assert error["required"] == ["error"]
+    detail = spec["components"]["schemas"][error["properties"]["error"]["$ref"].rsplit("/", 1)[1]]
+    assert set(detail["required"]) == {"code", "message"}
+    assert detail["properties"]["fields"]["additionalProperties"] == {"type": "string"}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation["responses"]
+            where = f"{method.upper()} {path}"
+            assert "default" not in responses, where
+            expected = {"401", "503"}
+            rule = access_rule(app, _endpoint(app, path, method), method.upper())
+            if rule.startswith("roles:"):
+                expected.add("403")
+            if "{" in path:
+                expected.add("404")
+            if method != "get":
+                expected |= {"400", "413"}
+            assert expected <= set(responses), f"{where}: {sorted(expected - set(responses))} missing"
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    if "$ref" in response:
+                        response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/Error"}, f"{where} {status}"
+
+
+def _endpoint(app, path: str, method: str) -> str:
+    for rule in app.url_map.iter_rules():
+        documented = rule.rule
+        for name in rule.arguments:
+            documented = documented.replace(f"<int:{name}>", f"{{{name}}}").replace(
+                f"<{name}>", f"{{{name}}}"
+            )
+        if documented == path and method.upper() in rule.methods:
+            return rule.endpoint
+    raise AssertionError(f"no route for {method} {path}")
