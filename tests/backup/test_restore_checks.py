@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from fairapp.auth import services as auth_services
@@ -207,7 +208,8 @@ def test_an_older_database_is_restored_and_upgraded(make_app, fresh_database, tm
     assert "run `flask --app fairapp db upgrade` now" in restored.output
     with target.app_context():
         upgrade()
-        assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == "920a00000001"
+        head = ScriptDirectory(target.extensions["migrate"].directory).get_current_head()
+        assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == head != "910a00000001"
         db.session.remove()
 
 
