@@ -147,8 +147,16 @@ def build(root: Path, cache: Path) -> Build:
 def _forget_old_builds(cache: Path, keep: Path) -> None:
     cutoff = time.time() - KEEP_OLD_BUILDS_SECONDS
     for folder in cache.iterdir():
-        if folder != keep and folder.stat().st_mtime < cutoff:
+        if folder != keep and _modified(folder) < cutoff:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _modified(folder: Path) -> float:
+    """When a set was last started with; a folder another process removes meanwhile counts as new."""
+    try:
+        return folder.stat().st_mtime
+    except FileNotFoundError:
+        return time.time()
 
 
 class StaticFiles:
@@ -191,11 +199,14 @@ class StaticFiles:
         scratch = _whitenoise(None)  # filled aside, then swapped in whole: no request sees it half-made
         earlier = [
             folder
-            for folder in sorted(self.cache.iterdir(), key=lambda folder: folder.stat().st_mtime)
+            for folder in sorted(self.cache.iterdir(), key=_modified)
             if folder.is_dir() and not folder.name.startswith(".") and folder != self.current.folder
         ]
         for folder in [*earlier, self.current.folder]:
-            scratch.add_files(str(folder), prefix=PREFIX)
+            try:
+                scratch.add_files(str(folder), prefix=PREFIX)
+            except FileNotFoundError:  # an old set another process has just removed
+                continue
         self.whitenoise.files = scratch.files
 
 
