@@ -95,6 +95,7 @@ def test_a_repeat_visit_to_the_registration_page_asks_for_the_page_alone(db, ser
     path = f"/fairs/{fair.id}/register"
     phone.goto(path)
     phone.evaluate("() => document.fonts.ready.then(() => true)")
+    phone.wait_for_load_state("networkidle")  # the favicon too, which the browser asks for after load
     first = list(served.requests)
     assert first[0] == path
     statics = [asked for asked in first if asked.startswith("/static/")]
@@ -105,7 +106,7 @@ def test_a_repeat_visit_to_the_registration_page_asks_for_the_page_alone(db, ser
     served.requests.clear()
     phone.goto(path)
     phone.evaluate("() => document.fonts.ready.then(() => true)")
-    phone.wait_for_timeout(300)
+    phone.wait_for_load_state("networkidle")
     assert served.requests == [path]
     assert phone.evaluate(STYLED)
     # Everything still works from the cache: the menu opens with our own script.
