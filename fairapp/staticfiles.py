@@ -70,19 +70,20 @@ def _signature(root: Path) -> tuple:
     return tuple((name, (status := path.stat()).st_size, status.st_mtime_ns) for name, path in _sources(root))
 
 
-def _targets(name: str, text: str, pattern: re.Pattern) -> list[tuple[re.Match, str]]:
-    """Each reference in a file's text, with the name under static/ it points at."""
-    folder = PurePosixPath(name).parent
-    return [
-        (match, os.path.normpath((folder / match.group(2)).as_posix()).replace(os.sep, "/"))
-        for match in pattern.finditer(text)
-    ]
+def _resolve(name: str, target: str) -> str:
+    """The name under static/ that a reference written in the file `name` points at."""
+    return os.path.normpath((PurePosixPath(name).parent / target).as_posix()).replace(os.sep, "/")
+
+
+def _targets(name: str, text: str, pattern: re.Pattern) -> list[str]:
+    """The names under static/ a file's references point at."""
+    return [_resolve(name, match.group(2)) for match in pattern.finditer(text)]
 
 
 def _rewrite(name: str, text: str, pattern: re.Pattern, names: dict[str, str]) -> str:
     def replace(match: re.Match) -> str:
         prefix, target = match.groups()
-        resolved = os.path.normpath((PurePosixPath(name).parent / target).as_posix()).replace(os.sep, "/")
+        resolved = _resolve(name, target)
         if resolved not in names:
             return match.group(0)
         folder, _, _ = target.rpartition("/")  # "./" and "../" stay as they were written
@@ -106,7 +107,7 @@ def contents(root: Path) -> dict[str, tuple[str, bytes]]:
                 ready.append(name)
                 continue
             targets = _targets(name, content.decode("utf-8"), pattern)
-            if all(target in names or target not in waiting or target == name for _, target in targets):
+            if all(target in names or target not in waiting or target == name for target in targets):
                 ready.append(name)
         if not ready:  # files referring to each other: named as they are
             ready = list(waiting)
